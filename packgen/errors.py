@@ -1,0 +1,74 @@
+"""Problems a user can cause, and the exceptions that carry them.
+
+Library code raises :class:`PackgenError` holding every :class:`Problem` it
+found; only the command line prints them and chooses the exit status.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where something came from: 1-based line and column in a file."""
+
+    file: Path
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{display_path(self.file)}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, at the position that caused it."""
+
+    position: Position
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.severity}: {self.message}"
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+class PackgenError(click.ClickException):
+    """Every problem found in the input; exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ValidationError(PackgenError):
+    """The meeting files are wrong: YAML, keys, types, file references."""
+
+
+class AttachmentError(PackgenError):
+    """An attachment cannot be read as a PDF."""
+
+
+class TemplateError(PackgenError):
+    """A template failed to load or render, or emitted HTML outside the subset."""
+
+
+def raise_if(problems: list[Problem], kind: type[PackgenError] = ValidationError) -> None:
+    """Raise ``kind`` when any problem is an error; warnings alone pass."""
+    if any(p.severity == "error" for p in problems):
+        raise kind(problems)

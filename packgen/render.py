@@ -1,0 +1,98 @@
+"""Render the pack's own pages through Jinja: the model becomes HTML in the subset.
+
+Jinja problems (syntax, an undefined name, a missing template) become
+problems naming the template file and line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from packgen.errors import PackgenError, Position, Problem, TemplateError
+from packgen.model import Item, Meeting
+
+STATUTE = "Part 1 of Schedule 12A to the Local Government Act 1972"
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One line of the agenda table as the templates see it."""
+
+    item: Item
+    first_page: int | None = None
+    """Printed number of the item's first page in this pack, if it has pages in it."""
+    last_page: int | None = None
+    link_page: int | None = None
+    """1-based position of that page in the file, for ``#page=N`` links."""
+
+    @property
+    def pages(self) -> str:
+        if self.first_page is None:
+            return ""
+        if self.first_page == self.last_page:
+            return f"Page {self.first_page}"
+        return f"Pages {self.first_page} - {self.last_page}"
+
+    @property
+    def exempt_wording(self) -> str:
+        """The statutory wording for an item, or part of one, kept out of the public pack."""
+        paragraphs = self.item.exempt_paragraphs
+        if not paragraphs:
+            return ""
+        which = " and ".join(str(p) for p in paragraphs)
+        noun = "paragraphs" if len(paragraphs) > 1 else "paragraph"
+        subject = "This item is" if self.item.exempt is not None else "Part of this item is"
+        return f"{subject} not for publication by virtue of {noun} {which} of {STATUTE}."
+
+
+def long_date(value: datetime.date) -> str:
+    """"Wednesday, 8 July 2026"."""
+    return f"{value:%A}, {value.day} {value:%B %Y}"
+
+
+def clock(value: datetime.time) -> str:
+    """"4.00 pm", "12.30 pm", "10.00 am": how councils print times."""
+    hour = value.hour % 12 or 12
+    return f"{hour}.{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+
+
+FILTERS = {"long_date": long_date, "clock": clock}
+
+
+def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> tuple[str, Path]:
+    """Render one template; return the HTML and the template's file for later problems."""
+    try:
+        template = env.get_template(name)
+        return template.render(**context), Path(template.filename or name)
+    except PackgenError:
+        raise
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError([Problem(Position(Path(name)), f'no template named "{exc.name}"')]
+                            ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = Position(Path(exc.filename or name), exc.lineno or 1, 1)
+        raise TemplateError([Problem(where, f"template syntax: {exc.message}")]) from None
+    except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
+        raise TemplateError([Problem(_template_frame(exc, name), f"template failed: {exc}")]
+                            ) from None
+
+
+def _template_frame(exc: BaseException, name: str) -> Position:
+    """The innermost template line in a Jinja traceback (Jinja rewrites frames to templates)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename.endswith((".html", ".jinja", ".j2"))]
+    if not frames:
+        return Position(Path(name))
+    frame = frames[-1]
+    return Position(Path(frame.filename), frame.lineno or 1, 1)
+
+
+def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow]) -> dict[str, Any]:
+    return {"meeting": meeting, "rows": rows, "pack_kind": "Public Document Pack"}

@@ -1,0 +1,166 @@
+"""Turn ``meeting.yaml`` and the organisation's ``packgen.yaml`` into a :class:`Meeting`.
+
+Every problem in both files is collected before anything is raised. A value in
+the meeting wins over the same value in the organisation config.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from packgen.errors import Position, Problem, ValidationError
+from packgen.model import Attachment, Contact, Item, Meeting, Notice, PageNumbering
+from packgen.shapes import (
+    INVALID, Boolean, Context, Date, Field, FileRef, Integer, ListOf, Record, Text, Time,
+)
+from packgen.source import Map, load_yaml
+
+CONFIG_NAME = "packgen.yaml"
+ATTACHMENT_SUFFIXES = (".pdf",)
+
+_EXEMPT = Integer(1, 7, "a paragraph of Schedule 12A, 1 to 7")
+
+CONTACT = Record({
+    "name": Field(Text(), "Name of the officer to contact about the meeting."),
+    "role": Field(Text(), "Their job title, such as Governance Officer."),
+    "phone": Field(Text(), "Telephone number, as it should be printed."),
+    "email": Field(Text(), "E-mail address."),
+}, build=Contact)
+
+NOTICE = Record({
+    "heading": Field(Text(), "Optional heading printed above the wording."),
+    "text": Field(Text(), "The wording.", required=True),
+}, build=Notice, shorthand="text")
+
+ATTACHMENT = Record({
+    "file": Field(FileRef(ATTACHMENT_SUFFIXES), "The document, relative to this file.",
+                  required=True),
+    "title": Field(Text(), "Title for the bookmark; defaults from the item or file name."),
+    "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping this document out of the public "
+                             "pack."),
+}, build=Attachment, shorthand="file")
+
+ITEM = Record({
+    "title": Field(Text(), "The item's title, printed in capitals on the agenda.", required=True),
+    "number": Field(Text(), 'Printed item number, such as "7a"; by default items count 1, 2, '
+                            "..."),
+    "description": Field(Text(), "A line under the title, such as what the board is asked to "
+                                 "do."),
+    "presenter": Field(Text(), 'Whose report it is: "Report of the Director of ...".'),
+    "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping the item's documents out of the "
+                             "public pack."),
+    "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
+}, build=lambda **v: v)
+
+PAGE_NUMBERS = Record({
+    "count_front_sheet": Field(Boolean(), "Whether the front sheet counts as pages 1, 2, ... "
+                                          "(default true)."),
+}, build=lambda pos, **v: PageNumbering(**v))
+
+SHARED = {
+    "organisation": Field(Text(), "The council, board or trust."),
+    "notices": Field(ListOf(NOTICE), "Wording printed at the end of the front sheet."),
+    "duplex": Field(Boolean(), "Start every document on a right-hand page (default true)."),
+    "page_numbers": Field(PAGE_NUMBERS, "How pages are numbered."),
+    "language": Field(Text(), "Language of the pack, such as en-GB."),
+}
+"""Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
+
+CONFIG = Record(SHARED)
+
+MEETING = Record({
+    **SHARED,
+    "body": Field(Text(), "The committee or board.", required=True),
+    "date": Field(Date(), "Date of the meeting.", required=True),
+    "time": Field(Time(), 'Start time, 24-hour, quoted: "16:00".', required=True),
+    "venue": Field(Text(), "Where the meeting is held.", required=True),
+    "summons": Field(Text(), "The summons wording under the meeting details."),
+    "issued_by": Field(Text(), "Who issues the summons."),
+    "contact": Field(CONTACT, "Officer to contact about the meeting."),
+    "start_number": Field(Integer(0), "Number of the first item (default 1)."),
+    "items": Field(ListOf(ITEM, 1, "the agenda has no items"), "The agenda, in order.",
+                   required=True),
+})
+
+
+def find_config(meeting_file: Path) -> Path | None:
+    """The nearest ``packgen.yaml`` in the meeting's folder or above it, like ``.git``."""
+    folder = meeting_file.absolute().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate / CONFIG_NAME
+    return None
+
+
+def validate(meeting_file: Path) -> Meeting:
+    """Load, check and merge one meeting; raise :class:`ValidationError` with every problem."""
+    config_file = find_config(meeting_file)
+    if config_file is None:
+        root = meeting_file.parent
+    else:
+        # Keep the user's spelling of paths: relative where they named the meeting relatively.
+        depth = len(meeting_file.absolute().parent.relative_to(config_file.parent).parts)
+        root = Path(os.path.normpath(meeting_file.parent.joinpath(*[".."] * depth)))
+        config_file = root / CONFIG_NAME
+    problems: list[Problem] = []
+    config: dict[str, Any] = {}
+    if config_file is not None:
+        config = _check_file(config_file, CONFIG, Context(config_file.parent, root), problems)
+    ctx = Context(meeting_file.parent, root)
+    meeting = _check_file(meeting_file, MEETING, ctx, problems)
+    if problems or meeting is INVALID or config is INVALID:
+        raise ValidationError(problems)
+    merged = {**config, **meeting}
+    pos = merged.pop("pos")
+    if "organisation" not in merged:
+        problems.append(Problem(pos, f'missing required key "organisation" (set it here or '
+                                     f"in {CONFIG_NAME})"))
+    items = _number_items(merged.pop("items"), merged.pop("start_number", 1), problems)
+    if problems:
+        raise ValidationError(problems)
+    return Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
+
+
+def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]) -> Any:
+    try:
+        node = load_yaml(path)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        return INVALID
+    if not isinstance(node, Map):
+        problems.append(Problem(node.pos, "expected a mapping of keys at the top of the file"))
+        return INVALID
+    value = shape.check(node, ctx, "")
+    problems.extend(ctx.problems)
+    return value
+
+
+def _number_items(raw: tuple[dict[str, Any], ...], start: int,
+                  problems: list[Problem]) -> tuple[Item, ...]:
+    """Give each item its printed number.
+
+    Items count up from ``start_number``. An explicit whole number resets the count;
+    any other explicit number ("7a", a late item after 7) leaves it alone, so the item
+    after "7a" is 8.
+    """
+    items: list[Item] = []
+    seen: dict[str, Position] = {}
+    counter = start - 1
+    for index, values in enumerate(raw):
+        explicit = values.pop("number", None)
+        if explicit is None:
+            counter += 1
+            number = str(counter)
+        else:
+            number = explicit.strip()
+            if number.isdigit():
+                counter = int(number)
+        item = Item(number=number, **values)
+        if number in seen:
+            problems.append(Problem(item.pos, f'items[{index}]: duplicate item number "{number}" '
+                                              f"(item {number} is at line {seen[number].line})"))
+        seen.setdefault(number, item.pos)
+        items.append(item)
+    return tuple(items)

@@ -1,0 +1,243 @@
+"""Declarative shapes for YAML values: each checks a node and builds a value.
+
+A shape never stops at the first problem: it records every problem in the
+:class:`Context` and returns :data:`INVALID` for a value it could not build, so
+one run reports everything wrong with a file. The same declarations will give
+the JSON Schema (``packgen schema``), so there is one description of the input.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packgen.errors import Position, Problem
+from packgen.source import Map, Node, Scalar, Seq
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+"""The value of anything that failed its check (its problem is already recorded)."""
+
+
+@dataclass
+class Context:
+    """What a check needs beyond the node: where relative paths start, and the problems."""
+
+    base: Path
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, pos: Position, path: str, message: str) -> Any:
+        self.problems.append(Problem(pos, f"{path}: {message}" if path else message))
+        return INVALID
+
+
+def found(node: Node) -> str:
+    """Describe a node in YAML words for "expected X, found Y"."""
+    if isinstance(node, Seq):
+        return "a list"
+    if isinstance(node, Map):
+        return "a mapping"
+    if node.value is None:
+        return "nothing"
+    text = node.text if len(node.text) <= 40 else node.text[:37] + "..."
+    return f'"{text}"'
+
+
+class Shape:
+    """A kind of YAML value."""
+
+    expected = "a value"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        raise NotImplementedError
+
+    def wrong(self, node: Node, ctx: Context, path: str) -> Any:
+        return ctx.error(node.pos, path, f"expected {self.expected}, found {found(node)}")
+
+
+class Text(Shape):
+    """Text; a number or date in the file is kept exactly as written."""
+
+    expected = "text"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar) or node.value is None:
+            return self.wrong(node, ctx, path)
+        return node.text
+
+
+class Markdown(Text):
+    expected = "text (Markdown)"
+
+
+class Integer(Shape):
+    def __init__(self, low: int | None = None, high: int | None = None,
+                 expected: str = "a whole number") -> None:
+        self.low, self.high, self.expected = low, high, expected
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar) or type(node.value) is not int:
+            return self.wrong(node, ctx, path)
+        value = node.value
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            return self.wrong(node, ctx, path)
+        return value
+
+
+class Boolean(Shape):
+    expected = "true or false"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar) or not isinstance(node.value, bool):
+            return self.wrong(node, ctx, path)
+        return node.value
+
+
+class Date(Shape):
+    expected = "a date like 2026-07-08"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar) or type(node.value) is not datetime.date:
+            return self.wrong(node, ctx, path)
+        return node.value
+
+
+_TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
+
+
+class Time(Shape):
+    """A 24-hour clock time. Unquoted 16:00 is a number to YAML 1.1, so read the text."""
+
+    expected = 'a 24-hour time like "16:00"'
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        match = _TIME.fullmatch(node.text.strip()) if isinstance(node, Scalar) else None
+        if match is None:
+            return self.wrong(node, ctx, path)
+        return datetime.time(int(match[1]), int(match[2]))
+
+
+class FileRef(Shape):
+    """A path relative to the file that names it, which must exist inside the repository."""
+
+    def __init__(self, suffixes: tuple[str, ...]) -> None:
+        self.suffixes = suffixes
+        self.expected = "a file name ending " + " or ".join(suffixes)
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.text:
+            return self.wrong(node, ctx, path)
+        name = node.text
+        if os.path.isabs(name) or re.match(r"[A-Za-z]:[\\/]", name):
+            return ctx.error(node.pos, path, f'"{name}" is an absolute path; '
+                                             "give it relative to this file")
+        target = Path(os.path.normpath(ctx.base / name))
+        if not _inside(target, ctx.root):
+            return ctx.error(node.pos, path, f'"{name}" is outside the repository '
+                                             f"(the folder holding {_root_marker(ctx.root)})")
+        if Path(name).suffix.lower() not in self.suffixes:
+            return self.wrong(node, ctx, path)
+        if not target.is_file():
+            hint = _similar_file(target)
+            return ctx.error(node.pos, path, f'no such file "{name}"' + hint)
+        if not _inside(target.resolve(), ctx.root.resolve()):
+            return ctx.error(node.pos, path, f'"{name}" links to a file outside the repository')
+        return target
+
+
+def _inside(path: Path, root: Path) -> bool:
+    path, root = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    return path == root or root in path.parents
+
+
+def _root_marker(root: Path) -> str:
+    return "packgen.yaml" if (root / "packgen.yaml").is_file() else "the meeting"
+
+
+def _similar_file(target: Path) -> str:
+    try:
+        names = [p.name for p in target.parent.iterdir() if p.is_file()]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(target.name, names, n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class ListOf(Shape):
+    def __init__(self, item: Shape, min_items: int = 0, empty_message: str = "") -> None:
+        self.item, self.min_items, self.empty_message = item, min_items, empty_message
+        self.expected = "a list"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Seq):
+            return self.wrong(node, ctx, path)
+        if len(node.items) < self.min_items:
+            return ctx.error(node.pos, path, self.empty_message or
+                             f"expected at least {self.min_items} entries")
+        values = [self.item.check(child, ctx, f"{path}[{i}]") for i, child in enumerate(node.items)]
+        return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+
+@dataclass(frozen=True)
+class Field:
+    shape: Shape
+    doc: str
+    required: bool = False
+
+
+class Record(Shape):
+    """A mapping with known keys; unknown keys are problems with a "did you mean" hint.
+
+    ``build`` turns the checked values (present keys only, plus ``pos``) into the
+    model object; without it, :meth:`check` returns the dict itself. ``shorthand``
+    names the key a bare scalar stands for (``- report.pdf`` means ``- file: report.pdf``).
+    """
+
+    expected = "a mapping"
+
+    def __init__(self, fields: Mapping[str, Field], build: Callable[..., Any] | None = None,
+                 shorthand: str | None = None) -> None:
+        self.fields, self.build, self.shorthand = dict(fields), build, shorthand
+        if shorthand:
+            self.expected = f"a mapping or {fields[shorthand].shape.expected}"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        short = self.shorthand and isinstance(node, Scalar) and node.value is not None
+        if short:
+            assert self.shorthand and isinstance(node, Scalar)
+            node = Map({self.shorthand: node}, {self.shorthand: node.pos}, node.pos)
+        if not isinstance(node, Map):
+            return self.wrong(node, ctx, path)
+        values: dict[str, Any] = {}
+        for key, child in node.items.items():
+            spec = self.fields.get(key)
+            # "- report.pdf" is reported as the list entry, as the user wrote it.
+            child_path = path if short else f"{path}.{key}" if path else key
+            if spec is None:
+                close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                ctx.error(node.keys[key], path, f'unknown key "{key}"{hint}')
+                values[key] = INVALID
+                continue
+            values[key] = spec.shape.check(child, ctx, child_path)
+        for key, spec in self.fields.items():
+            if spec.required and key not in node.items:
+                values[key] = ctx.error(node.pos, path, f'missing required key "{key}"')
+        if any(v is INVALID for v in values.values()):
+            return INVALID
+        values["pos"] = node.pos
+        return self.build(**values) if self.build else values

@@ -1,0 +1,158 @@
+"""Read YAML into a tree of nodes that remember their line and column.
+
+Only plain YAML is accepted: Python tags and other application tags are
+problems, alias expansion is bounded (a "billion laughs" document is refused
+quickly) and so are file size and nesting depth.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from packgen.errors import Position, Problem, ValidationError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""A meeting or document file larger than this is refused before parsing."""
+
+MAX_NODES = 200_000
+"""Nodes after alias expansion; bounds time and memory for hostile input."""
+
+MAX_DEPTH = 64
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+try:  # the C parser is much faster where libyaml is available
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the platform's wheel
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A single value; ``text`` is exactly what the file said."""
+
+    value: object
+    text: str
+    tag: str
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple[Node, ...]
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Map:
+    """A mapping; ``keys`` holds the position of each key for "unknown key" problems."""
+
+    items: dict[str, Node]
+    keys: dict[str, Position]
+    pos: Position
+
+
+Node = Union[Scalar, Seq, Map]
+
+
+@dataclass
+class _Budget:
+    nodes: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_yaml(path: Path) -> Node:
+    """Parse one YAML file; raise :class:`ValidationError` with every problem found."""
+    origin = Position(path, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValidationError([Problem(origin, f"file is too large for YAML "
+                                           f"({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError([Problem(origin, f"cannot read file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValidationError([Problem(Position(path, line, 1), "file is not UTF-8 text")]) from None
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Position(path, mark.line + 1, mark.column + 1) if mark else origin
+        message = exc.problem or exc.context or "invalid YAML"
+        raise ValidationError([Problem(where, f"YAML syntax: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise ValidationError([Problem(origin, f"YAML syntax: {exc}")]) from None
+    except RecursionError:
+        raise ValidationError([Problem(origin, "YAML is nested too deeply")]) from None
+    if root is None:
+        return Map({}, {}, origin)
+    budget = _Budget()
+    node = _convert(root, path, budget, 0)
+    if budget.problems:
+        raise ValidationError(budget.problems)
+    return node
+
+
+def _position(node: yaml.Node, path: Path) -> Position:
+    return Position(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
+    pos = _position(node, path)
+    budget.nodes += 1
+    if budget.nodes > MAX_NODES:
+        # One problem is enough; stop expanding at once.
+        if not any("too many" in p.message for p in budget.problems):
+            budget.problems.append(Problem(pos, f"YAML expands to too many values (more than "
+                                                f"{MAX_NODES:,}); are aliases repeated?"))
+        return Map({}, {}, pos)
+    if depth > MAX_DEPTH:
+        budget.problems.append(Problem(pos, f"YAML is nested more than {MAX_DEPTH} levels deep"))
+        return Map({}, {}, pos)
+    if node.tag not in _STANDARD_TAGS:
+        budget.problems.append(Problem(pos, f"unsupported YAML tag {node.tag!s}"))
+        return Scalar(None, "", "tag:yaml.org,2002:null", pos)
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(_scalar_value(node), node.value, node.tag, pos)
+    if isinstance(node, yaml.SequenceNode):
+        return Seq(tuple(_convert(child, path, budget, depth + 1) for child in node.value), pos)
+    assert isinstance(node, yaml.MappingNode)
+    items: dict[str, Node] = {}
+    keys: dict[str, Position] = {}
+    for key_node, value_node in node.value:
+        key_pos = _position(key_node, path)
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            budget.problems.append(Problem(key_pos, "YAML merge keys (<<) are not supported"))
+            continue
+        if not isinstance(key_node, yaml.ScalarNode):
+            budget.problems.append(Problem(key_pos, "a key must be plain text"))
+            continue
+        key = key_node.value
+        if key in items:
+            budget.problems.append(Problem(key_pos, f'duplicate key "{key}"'))
+            continue
+        keys[key] = key_pos
+        items[key] = _convert(value_node, path, budget, depth + 1)
+    return Map(items, keys, pos)
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _scalar_value(node: yaml.ScalarNode) -> object:
+    value = _constructor.construct_object(node)
+    if isinstance(value, datetime.datetime | datetime.date | int | float | bool | str) or value is None:
+        return value
+    return node.value  # pragma: no cover - the standard tags above cover every case

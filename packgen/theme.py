@@ -1,0 +1,106 @@
+"""The template search path, the Jinja environment and the theme's stylesheet.
+
+Templates are looked up in the user's folders first (``--templates DIR``, then
+the meeting's ``templates/``), then in the built-in theme; ``!theme/NAME``
+always names the built-in one, so an override can extend it and replace one
+block. Every template is checked, as it loads, for HTML outside the subset the
+typesetter lays out, so the problem names the template file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from packgen.errors import Position, Problem, TemplateError
+
+BLOCK_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "colgroup",
+                        "col", "thead", "tbody", "tr", "th", "td", "img", "div"})
+INLINE_TAGS = frozenset({"b", "strong", "i", "em", "u", "a", "br", "span"})
+SUBSET = BLOCK_TAGS | INLINE_TAGS
+ATTRIBUTES = frozenset({"class", "href", "src", "width", "height", "alt", "colspan",
+                        "rowspan", "id"})
+
+
+def theme_dir() -> Path:
+    """The built-in theme: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / "style.yaml").is_file():
+            return candidate
+    raise RuntimeError("packgen's built-in templates are missing; reinstall packgen")
+
+
+_JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
+_ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+
+
+def check_markup(source: str, file: Path) -> list[Problem]:
+    """Problems with the literal HTML of a template: tags or attributes outside the subset."""
+    # Blank out Jinja syntax, keeping offsets, so positions stay true to the file.
+    plain = _JINJA_SYNTAX.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), source)
+    problems = []
+    for match in _TAG.finditer(plain):
+        line = plain.count("\n", 0, match.start()) + 1
+        column = match.start() - plain.rfind("\n", 0, match.start())
+        tag = match[1].lower()
+        if tag not in SUBSET:
+            problems.append(Problem(Position(file, line, column), f"<{tag}> is not in the HTML "
+                                    "subset packgen lays out (see the README)"))
+            continue
+        for attr in _ATTRIBUTE.finditer(match[2].rstrip("/")):
+            if attr[1].lower() not in ATTRIBUTES:
+                problems.append(Problem(Position(file, line, column), f'<{tag}> attribute '
+                                        f'"{attr[1]}" is not supported (see the README)'))
+    return problems
+
+
+class _CheckedLoader(jinja2.FileSystemLoader):
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        problems = check_markup(source, Path(filename or template))
+        if problems:
+            raise TemplateError(problems)
+        return source, filename, uptodate
+
+
+def environment(user_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]]
+                ) -> jinja2.Environment:
+    """A Jinja environment over the user's template folders and the built-in theme."""
+    builtin = _CheckedLoader(str(theme_dir()))
+    loader = jinja2.ChoiceLoader([
+        *(_CheckedLoader(str(d)) for d in user_dirs if d.is_dir()),
+        builtin,
+        jinja2.PrefixLoader({"!theme": builtin}, delimiter="/"),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(filters)
+    return env
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """The theme's look: page geometry, font families and styles by tag and class."""
+
+    folder: Path
+    page: dict[str, Any]
+    fonts: dict[str, dict[str, str]]
+    styles: dict[str, dict[str, Any]]
+
+    def font_file(self, family: str, variant: str) -> Path:
+        return self.folder / self.fonts[family][variant]
+
+
+def load_stylesheet() -> Stylesheet:
+    folder = theme_dir()
+    data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
+    return Stylesheet(folder, data["page"], data["fonts"], data["styles"])
