@@ -43,6 +43,8 @@ _VARIANTS = ("regular", "bold", "italic", "bold_italic")
 class Typeset:
     pdf: bytes
     pages: int
+    anchors: dict[str, int]
+    """Page (1-based) where each paragraph with an ``id`` was drawn."""
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -80,6 +82,7 @@ class Typesetter:
                         for side in ("top", "bottom", "left", "right")}
         self.frame_width = self.size[0] - self.margins["left"] - self.margins["right"]
         self._styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+        self._anchors: dict[str, int] = {}
 
     # -- styles ----------------------------------------------------------------------------
 
@@ -143,7 +146,8 @@ class Typesetter:
             props = self.props(el.tag, el.classes)
             if not markup:
                 return []
-            para = Paragraph(markup, self.paragraph_style(props))
+            kind = self.anchored(el.attrs["id"]) if el.attrs.get("id") else Paragraph
+            para = kind(markup, self.paragraph_style(props))
             if props.get("keep_with_next"):
                 # Keep a heading with a few lines of what follows. Platypus's keepWithNext
                 # would move a whole following table to the next page instead.
@@ -347,10 +351,26 @@ class Typesetter:
         raise TemplateError([Problem(Position(origin, node.line, 1), f'link "{href}": '
                                      "use a web address, mailto:, tel: or #page=N")])
 
+    def anchored(self, anchor: str) -> type[Paragraph]:
+        """A Paragraph class that notes the page it is drawn on under ``anchor``.
+
+        A class rather than an attribute, because Platypus builds the parts of a
+        split paragraph with ``self.__class__``; the first part drawn wins.
+        """
+        registry = self._anchors
+
+        class Anchored(Paragraph):  # type: ignore[misc]
+            def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+                registry.setdefault(anchor, canv.getPageNumber())
+                super().drawOn(canv, x, y, _sW)
+
+        return Anchored
+
     # -- the document ----------------------------------------------------------------------
 
     def typeset(self, root: Element, origin: Path) -> Typeset:
         """Lay out the element tree on as many pages as it needs."""
+        self._anchors: dict[str, int] = {}
         flowables = self.blocks(root, origin, self.frame_width)
         buf = io.BytesIO()
         m = self.margins
@@ -364,7 +384,7 @@ class Typesetter:
         except LayoutError as exc:
             raise TemplateError([Problem(Position(origin, 1, 1), "content does not fit on a "
                                          f"page: {str(exc).splitlines()[0][:120]}")]) from None
-        return Typeset(buf.getvalue(), doc.page)
+        return Typeset(buf.getvalue(), doc.page, dict(self._anchors))
 
 
 def _int(text: str) -> int:

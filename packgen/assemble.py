@@ -1,0 +1,222 @@
+"""Put the pack together: attachment PDFs and our own pages become one document.
+
+:func:`open_attachments` reads every public attachment (problems point at the
+YAML that named the file); :func:`plan` decides where every page goes, with
+fillers so each document starts on a right-hand page; :func:`assemble` copies
+the pages into a :class:`~pypdf.PdfWriter` and builds the outline. Pages are
+added one by one (``PdfWriter.append`` turns quadratic on documents with many
+named destinations) and our own bookmarks are built from the plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.generic import Destination, IndirectObject, OutlineItem
+
+from packgen.errors import AttachmentError, Problem
+from packgen.model import Attachment, Item, Meeting
+
+
+@dataclass(frozen=True)
+class Source:
+    """An opened attachment: its reader and a digest of its bytes."""
+
+    attachment: Attachment
+    reader: PdfReader
+    digest: str
+
+    @property
+    def pages(self) -> int:
+        return len(self.reader.pages)
+
+
+def public_attachments(meeting: Meeting) -> Iterator[tuple[Item, Attachment]]:
+    """The attachments that may enter the public pack, in agenda order."""
+    for item in meeting.items:
+        for attachment in item.attachments:
+            if item.is_public(attachment):
+                yield item, attachment
+
+
+def open_attachments(meeting: Meeting) -> dict[Attachment, Source]:
+    """Open every public attachment; raise :class:`AttachmentError` listing each bad one."""
+    sources: dict[Attachment, Source] = {}
+    problems: list[Problem] = []
+    for _, attachment in public_attachments(meeting):
+        try:
+            sources[attachment] = _open(attachment)
+        except _Unreadable as exc:
+            problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
+    if problems:
+        raise AttachmentError(problems)
+    return sources
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _open(attachment: Attachment) -> Source:
+    data = attachment.file.read_bytes()
+    if b"%PDF-" not in data[:1024]:
+        raise _Unreadable("not a PDF file" if data else "the file is empty")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _Unreadable("the PDF is protected by a password; ask its author for an "
+                              "unprotected copy")
+        count = len(reader.pages)
+    except FileNotDecryptedError:
+        raise _Unreadable("the PDF is protected by a password") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _Unreadable(f"the PDF is damaged and cannot be read ({exc})") from None
+    if count == 0:
+        raise _Unreadable("the PDF has no pages")
+    return Source(attachment, reader, hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One document's run of pages in the pack (0-based physical page indexes)."""
+
+    start: int
+    pages: int
+    kind: str  # "front", "filler" or "attachment"
+    item: Item | None = None
+    attachment: Attachment | None = None
+
+    @property
+    def last(self) -> int:
+        return self.start + self.pages - 1
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where every page of the pack goes, and how pages are numbered."""
+
+    placements: tuple[Placement, ...]
+    front_pages: int
+    first_numbered: int
+    """Index of the first page that prints a number (the first page after the front sheet)."""
+    number_offset: int
+    """Printed number = index + 1 - number_offset."""
+    total: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", self.placements[-1].last + 1 if self.placements else 0)
+
+    def printed(self, index: int) -> int:
+        return index + 1 - self.number_offset
+
+    def item_span(self, item: Item) -> tuple[int, int] | None:
+        """First and last page index of an item's documents; a trailing filler is not counted."""
+        mine = [p for p in self.placements if p.kind == "attachment" and p.item is item]
+        return (mine[0].start, mine[-1].last) if mine else None
+
+
+def plan(meeting: Meeting, front_pages: int, counts: dict[Attachment, int]) -> Plan:
+    """Lay out the pack: front sheet, then each public attachment on a right-hand page."""
+    placements = [Placement(0, front_pages, "front")]
+    cursor = front_pages
+
+    def pad() -> None:
+        nonlocal cursor
+        if meeting.duplex and cursor % 2 == 1:  # index 0 is a right-hand page
+            placements.append(Placement(cursor, 1, "filler"))
+            cursor += 1
+
+    pad()
+    body_start = cursor
+    for item, attachment in public_attachments(meeting):
+        pad()
+        placements.append(Placement(cursor, counts[attachment], "attachment", item, attachment))
+        cursor += counts[attachment]
+    offset = 0 if meeting.page_numbers.count_front_sheet else body_start
+    return Plan(tuple(placements), front_pages, front_pages, offset)
+
+
+def attachment_title(item: Item, attachment: Attachment) -> str:
+    """The bookmark title: as given, else the item's title for its only document,
+    else the file name made readable."""
+    if attachment.title:
+        return attachment.title
+    if len(item.attachments) == 1:
+        return item.title
+    stem = attachment.file.stem.replace("-", " ").replace("_", " ").strip()
+    return stem[:1].upper() + stem[1:]
+
+
+def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
+             sources: dict[Attachment, Source], anchors: dict[str, int]) -> PdfWriter:
+    """Copy every page into a new writer in plan order and add the outline.
+
+    ``anchors`` maps "item-N" to the front-sheet page (1-based) where that agenda row
+    is printed; an item with no pages of its own is bookmarked there.
+    """
+    writer = PdfWriter()
+    front_reader = PdfReader(io.BytesIO(front))
+    filler_reader = PdfReader(io.BytesIO(filler))
+    for placement in layout.placements:
+        if placement.kind == "front":
+            pages: Sequence[object] = front_reader.pages
+        elif placement.kind == "filler":
+            pages = filler_reader.pages
+        else:
+            assert placement.attachment is not None
+            pages = sources[placement.attachment].reader.pages
+        for page in pages:
+            writer.add_page(page)  # type: ignore[arg-type]
+    _outline(writer, meeting, layout, sources, anchors)
+    return writer
+
+
+def _outline(writer: PdfWriter, meeting: Meeting, layout: Plan,
+             sources: dict[Attachment, Source], anchors: dict[str, int]) -> None:
+    writer.add_outline_item("Agenda", 0)
+    for item in meeting.items:
+        if item.exempt is not None:
+            continue  # not even its title goes into the public pack's outline
+        span = layout.item_span(item)
+        target = span[0] if span else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
+        parent = writer.add_outline_item(f"{item.number}. {item.title}", target)
+        for placement in layout.placements:
+            if placement.item is item and placement.attachment is not None:
+                child = writer.add_outline_item(attachment_title(item, placement.attachment),
+                                                placement.start, parent=parent)
+                reader = sources[placement.attachment].reader
+                _copy_outline(writer, reader, reader.outline, placement.start, child)
+
+
+def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: list[object], offset: int,
+                  parent: IndirectObject | OutlineItem) -> None:
+    """Re-create an attachment's own bookmarks beneath its entry, pointing into the pack."""
+    last: IndirectObject | None = None
+    for entry in entries:
+        if isinstance(entry, list):
+            if last is not None:
+                _copy_outline(writer, reader, entry, offset, last)
+            continue
+        if not isinstance(entry, Destination):
+            continue
+        try:
+            page = reader.get_destination_page_number(entry)
+        except (PdfReadError, ValueError, KeyError, AttributeError):
+            page = None
+        title = str(entry.title or "").strip() or "Untitled"
+        last = writer.add_outline_item(title, offset + page if page is not None and page >= 0
+                                       else offset, parent=parent)
+
+
+def source_digest(paths: Sequence[Path]) -> str:
+    """A stable digest of files' contents (not their locations)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

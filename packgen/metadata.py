@@ -1,0 +1,78 @@
+"""The pack's document metadata: info dictionary, XMP, language, file identifier.
+
+Dates come from ``SOURCE_DATE_EPOCH`` when it is set, and otherwise from the
+meeting itself, so the same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+from xml.sax.saxutils import escape
+
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+
+from packgen import __version__
+from packgen.model import Meeting
+
+
+def build_time(meeting: Meeting) -> datetime.datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else the meeting's own date and time (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    return datetime.datetime.combine(meeting.date, meeting.time, tzinfo=datetime.timezone.utc)
+
+
+def pack_title(meeting: Meeting, kind: str = "public document pack") -> str:
+    return f"{meeting.body}, {meeting.date.day} {meeting.date:%B %Y} — {kind}"
+
+
+def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes) -> None:
+    """Describe the pack; ``identity`` is a digest of everything the pack was built from."""
+    when = build_time(meeting)
+    pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
+    title = pack_title(meeting)
+    subject = f"Agenda and reports for the meeting of {meeting.body} on {meeting.date.day} {meeting.date:%B %Y}"
+    creator = f"packgen {__version__}"
+    writer.metadata = {
+        "/Title": title, "/Author": meeting.organisation, "/Subject": subject,
+        "/Creator": creator, "/Producer": creator,
+        "/CreationDate": pdf_date, "/ModDate": pdf_date,
+    }
+    root = writer.root_object
+    root[NameObject("/Lang")] = TextStringObject(meeting.language)
+    root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    writer.xmp_metadata = _xmp(title, meeting.organisation, subject, creator, meeting.language,
+                               when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    stream = root["/Metadata"].get_object()
+    stream[NameObject("/Type")] = NameObject("/Metadata")
+    stream[NameObject("/Subtype")] = NameObject("/XML")
+    file_id = ByteStringObject(hashlib.md5(identity, usedforsecurity=False).digest())
+    writer._ID = ArrayObject([file_id, file_id])
+
+
+def _xmp(title: str, author: str, subject: str, creator: str, language: str, when: str) -> bytes:
+    t, a, s, c, lang = (escape(v) for v in (title, author, subject, creator, language))
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{a}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{s}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <xmp:CreatorTool>{c}</xmp:CreatorTool>
+   <xmp:CreateDate>{when}</xmp:CreateDate>
+   <xmp:ModifyDate>{when}</xmp:ModifyDate>
+   <xmp:MetadataDate>{when}</xmp:MetadataDate>
+   <pdf:Producer>{c}</pdf:Producer>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>""".encode()

@@ -1,0 +1,171 @@
+"""Number the pages: stamps, page labels and the agenda's links.
+
+A stamp is a few bytes of content appended to the page, between a ``q``
+prepended and a ``Q`` appended to its own content so nothing the page leaves
+in the graphics state moves it, drawn with one shared embedded font. The page's
+own content is never decoded, which keeps stamping cheap. Positions are
+measured on the page *as displayed*: against the CropBox, turned by /Rotate.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
+)
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas
+
+from packgen.assemble import Plan
+from packgen.model import Meeting
+from packgen.typeset import PAGE_LINK_SCHEME
+
+FOOTER_BASELINE = 9 * mm
+"""Distance of the "Page N" baseline above the foot of the displayed page."""
+FOOTER_SIZE = 9.0
+ITEM_SIZE = 11.0
+ITEM_INSET = 12 * mm
+_FONTS = {"regular": "/PackgenStamp", "bold": "/PackgenStampBold"}
+
+
+@dataclass(frozen=True)
+class _StampFonts:
+    pdf: bytes
+    names: dict[str, str]  # variant -> ReportLab font name, for measuring text
+
+
+@cache
+def _stamp_fonts(regular: str, bold: str) -> _StampFonts:
+    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph.
+
+    ReportLab's first subset of a TrueType font maps ASCII codes to themselves, so a
+    stamp can be written as plain ASCII with this font embedded once per pack.
+    """
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    text = "".join(chr(code) for code in range(32, 127))
+    for name in (regular, bold):
+        c.setFont(name, 10)
+        c.drawString(10, 10, text)
+    c.showPage()
+    c.save()
+    return _StampFonts(buf.getvalue(), {"regular": regular, "bold": bold})
+
+
+def _ascii(text: str) -> str:
+    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text)
+
+
+def _pdf_string(text: str) -> str:
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+class Stamper:
+    """Adds stamps to pages of one writer."""
+
+    def __init__(self, writer: PdfWriter, font_family: str) -> None:
+        self.writer = writer
+        fonts = _stamp_fonts(f"{font_family}-regular", f"{font_family}-bold")
+        self.measure = fonts.names
+        page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
+        # ReportLab names fonts in order of first use: regular was drawn first, then bold.
+        fonts_used = page["/Resources"]["/Font"]
+        truetype = [fonts_used[key].get_object() for key in sorted(fonts_used)
+                    if fonts_used[key].get_object()["/Subtype"] == "/TrueType"]
+        self.font_refs: dict[str, IndirectObject] = {
+            variant: writer._add_object(font.clone(writer))
+            for variant, font in zip(("regular", "bold"), truetype)
+        }
+        self.save = writer._add_object(DecodedStreamObject())
+        self.save.get_object().set_data(b"q\n")
+
+    def stamp(self, page: PageObject, lines: list[tuple[str, str, str]]) -> None:
+        """Draw (text, variant, place) on the page; place is "foot" or "top-right"."""
+        box = page.cropbox
+        x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+        rotation = (int(page.get("/Rotate", 0) or 0) % 360) // 90 * 90
+        width, height = (x1 - x0, y1 - y0) if rotation in (0, 180) else (y1 - y0, x1 - x0)
+        # Maps displayed coordinates (origin at the displayed lower left) to user space.
+        matrix = {
+            0: (1, 0, 0, 1, x0, y0),
+            90: (0, 1, -1, 0, x1, y0),
+            180: (-1, 0, 0, -1, x1, y1),
+            270: (0, -1, 1, 0, x0, y1),
+        }[rotation]
+        ops = ["Q", "q", " ".join(f"{v:g}" for v in matrix) + " cm", "0 g"]
+        for text, variant, place in lines:
+            text = _ascii(text)
+            size = FOOTER_SIZE if place == "foot" else ITEM_SIZE
+            text_width = pdfmetrics.stringWidth(text, self.measure[variant], size)
+            if place == "foot":
+                x, y = (width - text_width) / 2, FOOTER_BASELINE
+            else:
+                x, y = width - ITEM_INSET - text_width, height - ITEM_INSET
+            ops.append(f"BT {_FONTS[variant]} {size:g} Tf {x:.2f} {y:.2f} Td "
+                       f"{_pdf_string(text)} Tj ET")
+        ops.append("Q")
+        stream = DecodedStreamObject()
+        stream.set_data(("\n".join(ops) + "\n").encode("ascii"))
+        contents = page.get("/Contents")
+        existing = contents.get_object() if contents is not None else None
+        if isinstance(existing, ArrayObject):
+            parts = list(existing)
+        elif contents is not None:
+            parts = [contents]
+        else:
+            parts = []
+        page[NameObject("/Contents")] = ArrayObject([self.save, *parts,
+                                                     self.writer._add_object(stream)])
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        page[NameObject("/Resources")] = resources
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        resources[NameObject("/Font")] = fonts
+        for variant, name in _FONTS.items():
+            fonts[NameObject(name)] = self.font_refs[variant]
+
+
+def number_pages(writer: PdfWriter, meeting: Meeting, layout: Plan, font_family: str) -> None:
+    """Stamp "Page N" and "Agenda Item N", set page labels and resolve agenda links."""
+    stamper = Stamper(writer, font_family)
+    first_pages = {}
+    for placement in layout.placements:
+        if placement.kind == "attachment" and placement.item is not None:
+            first_pages.setdefault(id(placement.item), (placement.start, placement.item))
+    item_starts = {start: item for start, item in first_pages.values()}
+    for index in range(layout.first_numbered, layout.total):
+        lines = [(f"Page {layout.printed(index)}", "regular", "foot")]
+        if index in item_starts:
+            lines.append((f"Agenda Item {item_starts[index].number}", "bold", "top-right"))
+        stamper.stamp(writer.pages[index], lines)
+    _labels(writer, layout)
+    _resolve_links(writer, layout)
+
+
+def _labels(writer: PdfWriter, layout: Plan) -> None:
+    """Page labels that read as the printed numbers; an uncounted front sheet reads i, ii."""
+    if layout.number_offset:
+        writer.set_page_label(0, layout.number_offset - 1, style="/r", start=1)
+    if layout.number_offset < layout.total:
+        writer.set_page_label(layout.number_offset, layout.total - 1, style="/D", start=1)
+
+
+def _resolve_links(writer: PdfWriter, layout: Plan) -> None:
+    """Turn the front sheet's ``#page=N`` links into GoTo links to those pages."""
+    for index in range(layout.front_pages):
+        for ref in writer.pages[index].get("/Annots", []) or []:
+            annot = ref.get_object()
+            action = annot.get("/A")
+            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
+            if not uri.startswith(PAGE_LINK_SCHEME):
+                continue
+            target = int(uri[len(PAGE_LINK_SCHEME):]) - 1
+            del annot["/A"]
+            annot[NameObject("/Dest")] = ArrayObject(
+                [writer.pages[target].indirect_reference, NameObject("/Fit")])
