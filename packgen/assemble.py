@@ -179,17 +179,19 @@ def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
 
 def _outline(writer: PdfWriter, meeting: Meeting, layout: Plan,
              sources: dict[Attachment, Source], anchors: dict[str, int]) -> None:
-    writer.add_outline_item("Agenda", 0)
+    writer.add_outline_item(title="Agenda", page_number=0)
     for item in meeting.items:
         if item.exempt is not None:
             continue  # not even its title goes into the public pack's outline
         span = layout.item_span(item)
         target = span[0] if span else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
-        parent = writer.add_outline_item(f"{item.number}. {item.title}", target)
+        parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
+                                         page_number=target)
         for placement in layout.placements:
             if placement.item is item and placement.attachment is not None:
-                child = writer.add_outline_item(attachment_title(item, placement.attachment),
-                                                placement.start, parent=parent)
+                child = writer.add_outline_item(
+                    title=attachment_title(item, placement.attachment),
+                    page_number=placement.start, parent=parent)
                 reader = sources[placement.attachment].reader
                 _copy_outline(writer, reader, reader.outline, placement.start, child)
 
@@ -210,8 +212,8 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: list[object], o
         except (PdfReadError, ValueError, KeyError, AttributeError):
             page = None
         title = str(entry.title or "").strip() or "Untitled"
-        last = writer.add_outline_item(title, offset + page if page is not None and page >= 0
-                                       else offset, parent=parent)
+        target = offset + page if page is not None and page >= 0 else offset
+        last = writer.add_outline_item(title=title, page_number=target, parent=parent)
 
 
 def source_digest(paths: Sequence[Path]) -> str:

@@ -91,6 +91,9 @@ def load_yaml(path: Path) -> Node:
         mark = exc.problem_mark or exc.context_mark
         where = Position(path, mark.line + 1, mark.column + 1) if mark else origin
         message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark \
+                and exc.context_mark.line != exc.problem_mark.line:
+            message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         raise ValidationError([Problem(where, f"YAML syntax: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ValidationError([Problem(origin, f"YAML syntax: {exc}")]) from None
@@ -152,7 +155,11 @@ _constructor = yaml.constructor.SafeConstructor()
 
 
 def _scalar_value(node: yaml.ScalarNode) -> object:
-    value = _constructor.construct_object(node)
+    try:
+        value = _constructor.construct_object(node)
+    except (ValueError, yaml.constructor.ConstructorError):
+        return node.value  # such as 2026-02-30: kept as text, so a shape reports it
+
     if isinstance(value, datetime.datetime | datetime.date | int | float | bool | str) or value is None:
         return value
     return node.value  # pragma: no cover - the standard tags above cover every case

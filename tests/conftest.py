@@ -1,0 +1,166 @@
+"""Fixtures: meeting folders written from dicts, and generated PDFs whose pages print
+their own marker, in any size, rotation or box origin."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, NumberObject, RectangleObject
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "childrens-partnership-board" / "meeting.yaml"
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One generated page: its marker text, size, rotation and box origin."""
+
+    marker: str
+    size: tuple[float, float] = A4
+    rotate: int = 0
+    origin: tuple[float, float] = (0, 0)
+    crop_inset: float = 0
+
+
+def make_pdf(path: Path, pages: Sequence[PageSpec | str],
+             outline: Sequence[tuple[str, int]] = ()) -> Path:
+    """Write a PDF whose every page prints its marker in the middle of the page."""
+    specs = [PageSpec(p) if isinstance(p, str) else p for p in pages]
+    c = canvas.Canvas(str(path), invariant=1)
+    for spec in specs:
+        c.setPageSize(spec.size)
+        c.setFont("Helvetica", 14)
+        c.drawCentredString(spec.size[0] / 2, spec.size[1] / 2, spec.marker)
+        c.showPage()
+    c.save()
+    if any(s.rotate or s.origin != (0, 0) or s.crop_inset for s in specs) or outline:
+        writer = PdfWriter(clone_from=PdfReader(path))
+        for page, spec in zip(writer.pages, specs):
+            if spec.rotate:
+                page[NameObject("/Rotate")] = NumberObject(spec.rotate)
+            if spec.origin != (0, 0):
+                ox, oy = spec.origin
+                w, h = spec.size
+                # Move the boxes and the content together so the marker stays visible.
+                page.add_transformation((1, 0, 0, 1, ox, oy))
+                page.mediabox = RectangleObject((ox, oy, ox + w, oy + h))
+            if spec.crop_inset:
+                box = page.mediabox
+                i = spec.crop_inset
+                page.cropbox = RectangleObject((float(box.left) + i, float(box.bottom) + i,
+                                                float(box.right) - i, float(box.top) - i))
+        for title, index in outline:
+            writer.add_outline_item(title=title, page_number=index)
+        with open(path, "wb") as stream:
+            writer.write(stream)
+    return path
+
+
+class MeetingFolder:
+    """A meeting folder under tmp_path, written from plain data."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = root / "meeting"
+        self.folder.mkdir(parents=True)
+        self.file = self.folder / "meeting.yaml"
+
+    def write(self, meeting: dict[str, Any] | str, config: dict[str, Any] | str | None = None
+              ) -> Path:
+        self.file.write_text(meeting if isinstance(meeting, str) else
+                             yaml.safe_dump(meeting, sort_keys=False, allow_unicode=True))
+        if config is not None:
+            (self.root / "packgen.yaml").write_text(
+                config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False))
+        return self.file
+
+    def pdf(self, name: str, pages: Sequence[PageSpec | str] | int, **kwargs: Any) -> str:
+        if isinstance(pages, int):
+            pages = [f"{Path(name).stem}-p{i + 1}" for i in range(pages)]
+        make_pdf(self.folder / name, pages, **kwargs)
+        return name
+
+
+def basic_meeting(items: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"organisation": "Test Borough Council", "body": "Test Committee",
+            "date": datetime.date(2026, 7, 8), "time": "16:00", "venue": "Town Hall", **extra,
+            "items": items}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> MeetingFolder:
+    return MeetingFolder(tmp_path)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text as poppler reads it (layout kept)."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return out.split("\f")[:-1]
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def page_words(pdf: Path) -> list[tuple[float, float, list[Word]]]:
+    """(width, height, words) per page, in displayed coordinates (y grows downwards)."""
+    # poppler gives word boxes in displayed coordinates (the CropBox turned by /Rotate)
+    # but the page's width and height unturned; turn them here.
+    out = subprocess.run(["pdftotext", "-bbox", "-cropbox", str(pdf), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    rotations = [page.rotation % 180 for page in PdfReader(pdf).pages]
+    pages = []
+    found = re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S)
+    for page, turned in zip(found, rotations):
+        words = [Word(m[5], float(m[1]), float(m[2]), float(m[3]), float(m[4]))
+                 for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                                      r'yMax="([\d.]+)">([^<]*)</word>', page[3])]
+        width, height = float(page[1]), float(page[2])
+        pages.append((height, width, words) if turned else (width, height, words))
+    return pages
+
+
+def footer_number(width: float, height: float, words: list[Word]) -> int | None:
+    """The N of an upright "Page N" centred in the bottom 15 mm of the displayed page."""
+    for i, word in enumerate(words[:-1]):
+        following = words[i + 1]
+        if word.text == "Page" and following.text.isdigit() and word.y0 > height - 43 \
+                and abs(word.y0 - following.y0) < 1 and following.x0 > word.x1:
+            middle = (word.x0 + following.x1) / 2
+            if abs(middle - width / 2) < 3:
+                return int(following.text)
+    return None
+
+
+BuildFn = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> BuildFn:
+    """Run the installed ``packgen`` command the way a user would."""
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+        import os
+        import sys
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run([sys.executable, "-m", "packgen", *args], cwd=cwd or tmp_path,
+                              capture_output=True, text=True, env=full_env)
+    return run
