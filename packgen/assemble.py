@@ -171,8 +171,14 @@ def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
         else:
             assert placement.attachment is not None
             pages = sources[placement.attachment].reader.pages
-        for page in pages:
-            writer.add_page(page)  # type: ignore[arg-type]
+        try:
+            for page in pages:
+                writer.add_page(page)  # type: ignore[arg-type]
+        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            assert placement.attachment is not None  # our own pages always copy
+            attachment = placement.attachment
+            raise AttachmentError([Problem(attachment.pos, f'"{attachment.file.name}": the PDF '
+                                           f"is damaged and cannot be merged ({exc})")]) from None
     _outline(writer, meeting, layout, sources, anchors)
     return writer
 

@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 
 from packgen import assemble as asm
 from packgen import schema
-from packgen.errors import Position, Problem, TemplateError
+from packgen.errors import OutputError, Position, Problem, TemplateError
 from packgen.htmltree import parse_html
 from packgen.metadata import set_metadata
 from packgen.model import Meeting
@@ -106,7 +106,11 @@ def build_pack(meeting_file: Path, output: Path | None = None,
         identity.update(source.digest.encode())
     set_metadata(writer, meeting, identity.digest())
     target = output or default_output(meeting_file)
-    write_atomic(writer, target)
+    try:
+        write_atomic(writer, target)
+    except OSError as exc:
+        raise OutputError([Problem(Position(target), f"cannot write the pack: "
+                                   f"{exc.strerror or exc}")]) from None
     return BuildResult(meeting, target, layout.total)
 
 

@@ -5,6 +5,7 @@ Exit status: 0 done; 1 the input is wrong (every problem listed); 2 usage.
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -33,6 +34,9 @@ quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only prob
 @click.version_option(__version__, prog_name="packgen")
 def main() -> None:
     """Assemble the public document pack for a council committee meeting."""
+    # pypdf logs what it tolerates in damaged files; the problems we report say what matters.
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    logging.getLogger("pypdf").propagate = False
 
 
 def _report(problems: list[Problem]) -> None:

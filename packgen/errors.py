@@ -68,7 +68,5 @@ class TemplateError(PackgenError):
     """A template failed to load or render, or emitted HTML outside the subset."""
 
 
-def raise_if(problems: list[Problem], kind: type[PackgenError] = ValidationError) -> None:
-    """Raise ``kind`` when any problem is an error; warnings alone pass."""
-    if any(p.severity == "error" for p in problems):
-        raise kind(problems)
+class OutputError(PackgenError):
+    """The pack cannot be written where it was asked for."""

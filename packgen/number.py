@@ -47,7 +47,7 @@ def _stamp_fonts(regular: str, bold: str) -> _StampFonts:
     stamp can be written as plain ASCII with this font embedded once per pack.
     """
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1)
+    c = canvas.Canvas(buf, invariant=1, initialFontName=regular)
     text = "".join(chr(code) for code in range(32, 127))
     for name in (regular, bold):
         c.setFont(name, 10)

@@ -38,7 +38,7 @@ def theme_dir() -> Path:
 
 
 _JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
 _ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 
 
@@ -50,12 +50,14 @@ def check_markup(source: str, file: Path) -> list[Problem]:
     for match in _TAG.finditer(plain):
         line = plain.count("\n", 0, match.start()) + 1
         column = match.start() - plain.rfind("\n", 0, match.start())
-        tag = match[1].lower()
+        if match[1]:
+            continue  # a closing tag: its opening tag was checked
+        tag = match[2].lower()
         if tag not in SUBSET:
             problems.append(Problem(Position(file, line, column), f"<{tag}> is not in the HTML "
                                     "subset packgen lays out (see the README)"))
             continue
-        for attr in _ATTRIBUTE.finditer(match[2].rstrip("/")):
+        for attr in _ATTRIBUTE.finditer(match[3].rstrip("/")):
             if attr[1].lower() not in ATTRIBUTES:
                 problems.append(Problem(Position(file, line, column), f'<{tag}> attribute '
                                         f'"{attr[1]}" is not supported (see the README)'))

@@ -377,7 +377,9 @@ class Typesetter:
         frame = Frame(m["left"], m["bottom"], self.frame_width,
                       self.size[1] - m["top"] - m["bottom"],
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        # The initial font is declared on every page; make it ours, not unembedded Helvetica.
         doc = BaseDocTemplate(buf, pagesize=self.size, invariant=1, pageCompression=1,
+                              initialFontName=self.font_name(self.props("p")),
                               pageTemplates=[PageTemplate("page", [frame])], creator="packgen")
         try:
             doc.build(flowables or [Paragraph("", self.paragraph_style(self.props("p")))])

@@ -164,3 +164,10 @@ def run_cli(tmp_path: Path) -> BuildFn:
         return subprocess.run([sys.executable, "-m", "packgen", *args], cwd=cwd or tmp_path,
                               capture_output=True, text=True, env=full_env)
     return run
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("the shared PDF corpus is not beside this checkout")
+    return CORPUS

@@ -1,0 +1,108 @@
+"""The command line as a user and a CI job meet it: output, exit status, nothing half-written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packgen import build as build_module
+from packgen import build_pack
+from packgen.errors import PackgenError
+from tests.conftest import EXAMPLE, BuildFn, MeetingFolder, basic_meeting
+
+
+def test_build_writes_the_default_path(run_cli: BuildFn, tmp_path: Path) -> None:
+    result = run_cli("build", str(EXAMPLE))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "wrote build/childrens-partnership-board.pdf (31 pages)\n"
+    assert (tmp_path / "build" / "childrens-partnership-board.pdf").is_file()
+    assert run_cli("build", "-q", str(EXAMPLE)).stdout == ""
+
+
+def test_validate_ok(run_cli: BuildFn) -> None:
+    result = run_cli("validate", str(EXAMPLE))
+    assert result.returncode == 0 and result.stdout.endswith(": ok\n")
+
+
+def test_problems_are_one_line_each_exit_1_nothing_written(run_cli: BuildFn,
+                                                           folder: MeetingFolder) -> None:
+    folder.write("organisation: X\nbody: B\ndate: tomorrow\ntime: '16:00'\nvenue: V\n"
+                 "items:\n  - title: A\n    attachments: [missing.pdf]\n")
+    for command in ("build", "validate"):
+        result = run_cli(command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            'meeting/meeting.yaml:3:7: error: date: expected a date like 2026-07-08, '
+            'found "tomorrow"',
+            'meeting/meeting.yaml:8:19: error: items[0].attachments[0]: no such file '
+            '"missing.pdf"',
+            "2 problems; nothing was written.",
+        ]
+    assert not (folder.root / "build").exists()
+
+
+def test_usage_errors_exit_2(run_cli: BuildFn) -> None:
+    assert run_cli("build").returncode == 2
+    assert run_cli("build", "--no-such-option", str(EXAMPLE)).returncode == 2
+    assert run_cli("frobnicate").returncode == 2
+
+
+def test_missing_meeting_file(run_cli: BuildFn) -> None:
+    result = run_cli("build", "nowhere/meeting.yaml")
+    assert result.returncode == 1
+    assert result.stderr.startswith("nowhere/meeting.yaml:1:1: error: cannot read file: ")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty"),
+    (b"This is a Word document really", "not a PDF file"),
+    (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "the PDF is damaged and cannot be read"),
+])
+def test_bad_pdfs_are_refused(run_cli: BuildFn, folder: MeetingFolder, content: bytes,
+                              message: str) -> None:
+    (folder.folder / "report.pdf").write_bytes(content)
+    folder.write(basic_meeting([{"title": "A", "attachments": ["report.pdf"]}]))
+    result = run_cli("build", "meeting/meeting.yaml", cwd=folder.root)
+    assert result.returncode == 1, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith('meeting/meeting.yaml:9:5: error: ') and f'"report.pdf": {message}' in first
+    assert "Traceback" not in result.stderr
+
+
+def test_a_failed_build_leaves_the_last_good_pack(folder: MeetingFolder,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]}]))
+    out = folder.root / "out" / "pack.pdf"
+    build_pack(path, out)
+    good = out.read_bytes()
+    # A damaged attachment is found before anything is written ...
+    (folder.folder / "a.pdf").write_bytes(b"%PDF-1.4 truncated")
+    with pytest.raises(PackgenError):
+        build_pack(path, out)
+    assert out.read_bytes() == good
+    # ... and a failure in the very last stage, while writing, leaves it too.
+    folder.pdf("a.pdf", 3)
+
+    def broken_write(self: object, stream: object) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(build_module.PdfWriter, "write", broken_write)
+    with pytest.raises(PackgenError) as caught:
+        build_pack(path, out)
+    assert str(caught.value.problems[0]).endswith("error: cannot write the pack: "
+                                                  "No space left on device")
+    assert out.read_bytes() == good
+    assert sorted(p.name for p in out.parent.iterdir()) == ["pack.pdf"]
+
+
+def test_password_protected_pdf_from_the_corpus(run_cli: BuildFn, folder: MeetingFolder,
+                                                corpus: Path) -> None:
+    (folder.folder / "locked.pdf").write_bytes(
+        (corpus / "samplefiles-libreoffice-writer-password.pdf").read_bytes())
+    folder.write(basic_meeting([{"title": "A", "attachments": ["locked.pdf"]}]))
+    result = run_cli("build", "meeting/meeting.yaml", cwd=folder.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        'meeting/meeting.yaml:9:5: error: "locked.pdf": the PDF is protected by a password; '
+        "ask its author for an unprotected copy")

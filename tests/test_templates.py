@@ -1,0 +1,139 @@
+"""Templates and the typesetter: overrides, errors naming the template line, escaping, glyphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from packgen import build_pack
+from packgen.errors import TemplateError
+from packgen.htmltree import parse_html
+from packgen.theme import load_stylesheet
+from packgen.typeset import Typesetter
+from tests.conftest import MeetingFolder, basic_meeting, page_texts
+
+OVERRIDE = """{% extends "!theme/frontsheet.html" %}
+{% block heading %}<h1>{{ meeting.body }}: {{ pack_kind|upper }}</h1>{% endblock %}
+"""
+
+
+def build(folder: MeetingFolder, templates: Path | None = None, **meeting: object) -> Path:
+    items = meeting.pop("items", [{"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]}])
+    path = folder.write(basic_meeting(items, **meeting))  # type: ignore[arg-type]
+    out = folder.root / "pack.pdf"
+    build_pack(path, out, templates)
+    return out
+
+
+def test_meeting_override_replaces_one_block(folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "frontsheet.html").write_text(OVERRIDE)
+    front = page_texts(build(folder))[0]
+    assert "Test Committee: PUBLIC DOCUMENT PACK" in front
+    assert "Test Borough Council" not in front  # the heading block is gone ...
+    assert "BUDGET" in front and "Page 3" in front  # ... the agenda block is the theme's
+
+
+def test_templates_option_wins_over_the_meeting_folder(folder: MeetingFolder,
+                                                       tmp_path: Path) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "filler.html").write_text("<p>meeting filler</p>")
+    chosen = tmp_path / "house"
+    chosen.mkdir()
+    (chosen / "filler.html").write_text("<p>house filler</p>")
+    texts = page_texts(build(folder, templates=chosen))
+    assert "house filler" in texts[1] and "meeting filler" not in "".join(texts)
+
+
+@pytest.mark.parametrize("template, line, column, message", [
+    ("<p>ok</p>\n<p>then <script>x</script></p>\n", 2, 9,
+     "<script> is not in the HTML subset packgen lays out (see the README)"),
+    ('<p style="color: red">x</p>\n', 1, 1,
+     '<p> attribute "style" is not supported (see the README)'),
+    ("<p>{{ meeting.no_such_thing }}</p>\n", 1, 1,
+     "template failed: 'packgen.model.Meeting object' has no attribute 'no_such_thing'"),
+    ("<p>{% if %}</p>\n", 1, 1, "template syntax: Expected an expression, got 'end of "
+                                "statement block'"),
+])
+def test_template_problems_name_the_file_and_line(folder: MeetingFolder, template: str,
+                                                  line: int, column: int, message: str) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "filler.html").write_text(template)
+    with pytest.raises(TemplateError) as caught:
+        build(folder)
+    [problem] = caught.value.problems
+    assert problem.position.file.name == "filler.html"
+    assert (problem.position.line, problem.position.column, problem.message) == (
+        line, column, message)
+    assert not (folder.root / "pack.pdf").exists()
+
+
+def test_text_is_data_and_unicode_prints(folder: MeetingFolder) -> None:
+    title = "Łódź: £5 & €2 “y” – <b>{{ x }}</b> ✓"
+    out = build(folder, venue="Salle Ève, Żółć House",
+                items=[{"title": title, "description": "Café <i>&amp; {% raw %}",
+                        "attachments": [folder.pdf("a.pdf", 1)]}])
+    front = " ".join(page_texts(out)[0].split())
+    assert title.upper() in front
+    assert "Café <i>&amp; {% raw %}" in front
+    assert "Salle Ève, Żółć House" in front
+
+
+def typeset(html: str) -> tuple[Typesetter, bytes]:
+    setter = Typesetter(load_stylesheet(), Path("."))
+    result = setter.typeset(parse_html(html, Path("test.html")), Path("test.html"))
+    return setter, result.pdf
+
+
+def test_tables_with_spans_and_nested_lists(tmp_path: Path) -> None:
+    html = """
+    <h2>Spans</h2>
+    <table><col width="40%"><col width="30%"><col width="30%">
+      <thead><tr><th rowspan="2">Service</th><th colspan="2">Budget</th></tr>
+             <tr><th>2025</th><th>2026</th></tr></thead>
+      <tr><td>Libraries</td><td>£1.2m</td><td>£1.1m</td></tr>
+      <tr><td colspan="3">Total held centrally</td></tr>
+    </table>
+    <ol><li>First<ul><li>nested bullet</li></ul></li><li>Second</li></ol>
+    <div class="page-break"></div>
+    <p>After the break</p>
+    """
+    _, pdf = typeset(html)
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    texts = page_texts(path)
+    assert len(texts) == 2 and "After the break" in texts[1]
+    lines = [" ".join(line.split()) for line in texts[0].splitlines() if line.strip()]
+    assert "Service Budget" in lines and "2025 2026" in lines
+    assert "Libraries £1.2m £1.1m" in lines and "Total held centrally" in lines
+    assert "1. First" in lines and "• nested bullet" in lines and "2. Second" in lines
+
+
+def test_a_long_table_splits_and_repeats_its_header(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>Row {i}</td><td>{i * 3}</td></tr>" for i in range(150))
+    _, pdf = typeset(f"<table><thead><tr><th>Name</th><th>Value</th></tr></thead>{rows}</table>")
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    texts = page_texts(path)
+    assert len(texts) >= 3
+    assert all(" ".join(t.split()).startswith("Name Value") for t in texts)
+    assert "Row 149" in texts[-1]
+
+
+def test_only_embedded_fonts_in_our_pages(tmp_path: Path) -> None:
+    _, pdf = typeset("<ul><li>bullet</li></ul><p><b>bold</b> <i>italic</i> ✓</p>")
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    fonts = {str(f["/BaseFont"]) for f in _fonts(PdfReader(path))}
+    assert fonts and all("+DejaVuSans" in f for f in fonts), fonts
+
+
+def _fonts(reader: PdfReader) -> list[dict[str, object]]:
+    found = []
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for ref in resources.get("/Font", {}).values():
+            found.append(ref.get_object())
+    return found
