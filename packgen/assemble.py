@@ -202,7 +202,7 @@ def _outline(writer: PdfWriter, meeting: Meeting, layout: Plan,
                 _copy_outline(writer, reader, reader.outline, placement.start, child)
 
 
-def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: list[object], offset: int,
+def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object], offset: int,
                   parent: IndirectObject | OutlineItem) -> None:
     """Re-create an attachment's own bookmarks beneath its entry, pointing into the pack."""
     last: IndirectObject | None = None

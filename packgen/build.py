@@ -92,7 +92,8 @@ def build_pack(meeting_file: Path, output: Path | None = None,
     front_pages = 1
     for _ in range(MAX_LAYOUT_PASSES):
         layout = asm.plan(meeting, front_pages, counts)
-        front = typeset("frontsheet.html", front_sheet_context(meeting, agenda_rows(meeting, layout)))
+        rows = agenda_rows(meeting, layout)
+        front = typeset("frontsheet.html", front_sheet_context(meeting, rows))
         if front.pages == front_pages:
             break
         front_pages = front.pages

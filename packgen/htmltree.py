@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,6 +11,9 @@ from packgen.errors import Position, Problem, TemplateError
 from packgen.theme import ATTRIBUTES, SUBSET
 
 VOID = frozenset({"br", "img", "col"})
+_LENGTH = (re.compile(r"\d+(\.\d+)?(%|mm|pt)?"), 'a length such as "30%", "40mm" or "120pt"')
+_COUNT = (re.compile(r"[1-9]\d{0,2}"), "a whole number of cells")
+_VALUE_FORMS = {"width": _LENGTH, "height": _LENGTH, "colspan": _COUNT, "rowspan": _COUNT}
 
 
 @dataclass
@@ -40,9 +44,11 @@ class _Builder(HTMLParser):
         if tag not in SUBSET:
             self._problem(f"<{tag}> is not in the HTML subset packgen lays out (see the README)")
             return
-        for name, _ in attrs:
+        for name, value in attrs:
             if name not in ATTRIBUTES:
                 self._problem(f'<{tag}> attribute "{name}" is not supported (see the README)')
+            elif name in _VALUE_FORMS and not _VALUE_FORMS[name][0].fullmatch(value or ""):
+                self._problem(f'<{tag}> {name}="{value}": expected {_VALUE_FORMS[name][1]}')
         element = Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0])
         self.stack[-1].children.append(element)
         if tag not in VOID:

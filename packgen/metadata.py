@@ -12,7 +12,13 @@ import os
 from xml.sax.saxutils import escape
 
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    NameObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from packgen import __version__
 from packgen.model import Meeting
@@ -35,7 +41,8 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes) -> None:
     when = build_time(meeting)
     pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
     title = pack_title(meeting)
-    subject = f"Agenda and reports for the meeting of {meeting.body} on {meeting.date.day} {meeting.date:%B %Y}"
+    when_held = f"{meeting.date.day} {meeting.date:%B %Y}"
+    subject = f"Agenda and reports for the meeting of {meeting.body} on {when_held}"
     creator = f"packgen {__version__}"
     writer.metadata = {
         "/Title": title, "/Author": meeting.organisation, "/Subject": subject,
@@ -48,6 +55,7 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes) -> None:
     writer.xmp_metadata = _xmp(title, meeting.organisation, subject, creator, meeting.language,
                                when.strftime("%Y-%m-%dT%H:%M:%SZ"))
     stream = root["/Metadata"].get_object()
+    assert isinstance(stream, StreamObject)
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     file_id = ByteStringObject(hashlib.md5(identity, usedforsecurity=False).digest())

@@ -69,7 +69,7 @@ class PageNumbering:
 
 @dataclass(frozen=True)
 class Meeting:
-    """One meeting: the merged result of ``meeting.yaml`` and the organisation's ``packgen.yaml``."""
+    """One meeting: ``meeting.yaml`` merged over the organisation's ``packgen.yaml``."""
 
     pos: Position
     source: Path

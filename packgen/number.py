@@ -14,15 +14,20 @@ from dataclasses import dataclass
 from functools import cache
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
-    ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject, NameObject,
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
 )
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from packgen.assemble import Plan
-from packgen.model import Meeting
+from packgen.model import Item, Meeting
 from packgen.typeset import PAGE_LINK_SCHEME
 
 FOOTER_BASELINE = 9 * mm
@@ -74,15 +79,20 @@ class Stamper:
         self.measure = fonts.names
         page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
         # ReportLab names fonts in order of first use: regular was drawn first, then bold.
-        fonts_used = page["/Resources"]["/Font"]
-        truetype = [fonts_used[key].get_object() for key in sorted(fonts_used)
-                    if fonts_used[key].get_object()["/Subtype"] == "/TrueType"]
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts_used = resources["/Font"].get_object()
+        assert isinstance(fonts_used, DictionaryObject)
+        declared = [fonts_used[key].get_object() for key in sorted(fonts_used.keys())]
+        truetype = [f for f in declared
+                    if isinstance(f, DictionaryObject) and f["/Subtype"] == "/TrueType"]
         self.font_refs: dict[str, IndirectObject] = {
             variant: writer._add_object(font.clone(writer))
-            for variant, font in zip(("regular", "bold"), truetype)
+            for variant, font in zip(("regular", "bold"), truetype, strict=True)
         }
-        self.save = writer._add_object(DecodedStreamObject())
-        self.save.get_object().set_data(b"q\n")
+        save = DecodedStreamObject()
+        save.set_data(b"q\n")
+        self.save = writer._add_object(save)
 
     def stamp(self, page: PageObject, lines: list[tuple[str, str, str]]) -> None:
         """Draw (text, variant, place) on the page; place is "foot" or "top-right"."""
@@ -134,7 +144,7 @@ class Stamper:
 def number_pages(writer: PdfWriter, meeting: Meeting, layout: Plan, font_family: str) -> None:
     """Stamp "Page N" and "Agenda Item N", set page labels and resolve agenda links."""
     stamper = Stamper(writer, font_family)
-    first_pages = {}
+    first_pages: dict[int, tuple[int, Item]] = {}
     for placement in layout.placements:
         if placement.kind == "attachment" and placement.item is not None:
             first_pages.setdefault(id(placement.item), (placement.start, placement.item))
@@ -151,9 +161,11 @@ def number_pages(writer: PdfWriter, meeting: Meeting, layout: Plan, font_family:
 def _labels(writer: PdfWriter, layout: Plan) -> None:
     """Page labels that read as the printed numbers; an uncounted front sheet reads i, ii."""
     if layout.number_offset:
-        writer.set_page_label(0, layout.number_offset - 1, style="/r", start=1)
+        writer.set_page_label(0, layout.number_offset - 1, style=PageLabelStyle.LOWERCASE_ROMAN,
+                              start=1)
     if layout.number_offset < layout.total:
-        writer.set_page_label(layout.number_offset, layout.total - 1, style="/D", start=1)
+        writer.set_page_label(layout.number_offset, layout.total - 1,
+                              style=PageLabelStyle.DECIMAL, start=1)
 
 
 def _resolve_links(writer: PdfWriter, layout: Plan) -> None:

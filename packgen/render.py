@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ def clock(value: datetime.time) -> str:
     return f"{hour}.{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
 
 
-FILTERS = {"long_date": long_date, "clock": clock}
+FILTERS: dict[str, Callable[..., Any]] = {"long_date": long_date, "clock": clock}
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> tuple[str, Path]:

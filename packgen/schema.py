@@ -13,7 +13,17 @@ from typing import Any
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Attachment, Contact, Item, Meeting, Notice, PageNumbering
 from packgen.shapes import (
-    INVALID, Boolean, Context, Date, Field, FileRef, Integer, ListOf, Record, Text, Time,
+    INVALID,
+    Boolean,
+    Context,
+    Date,
+    Field,
+    FileRef,
+    Integer,
+    ListOf,
+    Record,
+    Text,
+    Time,
 )
 from packgen.source import Map, load_yaml
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 import yaml
 
@@ -60,7 +59,7 @@ class Map:
     pos: Position
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 @dataclass
@@ -84,7 +83,8 @@ def load_yaml(path: Path) -> Node:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ValidationError([Problem(Position(path, line, 1), "file is not UTF-8 text")]) from None
+        where = Position(path, line, 1)
+        raise ValidationError([Problem(where, "file is not UTF-8 text")]) from None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -160,6 +160,6 @@ def _scalar_value(node: yaml.ScalarNode) -> object:
     except (ValueError, yaml.constructor.ConstructorError):
         return node.value  # such as 2026-02-30: kept as text, so a shape reports it
 
-    if isinstance(value, datetime.datetime | datetime.date | int | float | bool | str) or value is None:
+    if value is None or isinstance(value, datetime.date | int | float | bool | str):
         return value
     return node.value  # pragma: no cover - the standard tags above cover every case

@@ -66,9 +66,9 @@ def check_markup(source: str, file: Path) -> list[Problem]:
 
 class _CheckedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        problems = check_markup(source, Path(filename or template))
+        problems = check_markup(source, Path(filename))
         if problems:
             raise TemplateError(problems)
         return source, filename, uptodate

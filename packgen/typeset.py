@@ -22,8 +22,20 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Flowable, Frame, Image, KeepTogether, LayoutError, ListFlowable, ListItem,
-    PageBreak, PageTemplate, Paragraph, Table, TableStyle,
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    LayoutError,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
 )
 
 from packgen.errors import Position, Problem, TemplateError
@@ -34,6 +46,7 @@ PAGE_LINK_SCHEME = "packgen-page:"
 """URI scheme for links to pack pages; :mod:`packgen.number` turns them into GoTo links."""
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+MM: float = mm
 KEEP_WITH_NEXT = 54.0
 """Points of following content a heading insists on having below it on its page."""
 _VARIANTS = ("regular", "bold", "italic", "bold_italic")
@@ -50,7 +63,8 @@ class Typeset:
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
     size = sheet.page.get("size", "A4")
     if isinstance(size, str):
-        return tuple(getattr(pagesizes, size.upper()))  # type: ignore[return-value]
+        width, height = getattr(pagesizes, size.upper())
+        return float(width), float(height)
     return (size[0] * mm, size[1] * mm)
 
 
@@ -59,7 +73,7 @@ def _register_family(family: str, files: tuple[Path, ...]) -> str:
     """Register a TrueType family once per process; return its ReportLab name."""
     base = f"packgen-{family}"
     names = [f"{base}-{v}" for v in _VARIANTS]
-    for name, file in zip(names, files):
+    for name, file in zip(names, files, strict=True):
         pdfmetrics.registerFont(TTFont(name, str(file)))
     pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
                                   boldItalic=names[3])
@@ -370,7 +384,7 @@ class Typesetter:
 
     def typeset(self, root: Element, origin: Path) -> Typeset:
         """Lay out the element tree on as many pages as it needs."""
-        self._anchors: dict[str, int] = {}
+        self._anchors = {}
         flowables = self.blocks(root, origin, self.frame_width)
         buf = io.BytesIO()
         m = self.margins
@@ -401,7 +415,7 @@ def length(text: str, available: float) -> float | None:
     if text.endswith("%"):
         return available * float(text[:-1]) / 100
     if text.endswith("mm"):
-        return float(text[:-2]) * mm
+        return float(text[:-2]) * MM
     return float(text.removesuffix("pt"))
 
 

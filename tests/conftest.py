@@ -47,7 +47,7 @@ def make_pdf(path: Path, pages: Sequence[PageSpec | str],
     c.save()
     if any(s.rotate or s.origin != (0, 0) or s.crop_inset for s in specs) or outline:
         writer = PdfWriter(clone_from=PdfReader(path))
-        for page, spec in zip(writer.pages, specs):
+        for page, spec in zip(writer.pages, specs, strict=True):
             if spec.rotate:
                 page[NameObject("/Rotate")] = NumberObject(spec.rotate)
             if spec.origin != (0, 0):
@@ -129,7 +129,7 @@ def page_words(pdf: Path) -> list[tuple[float, float, list[Word]]]:
     rotations = [page.rotation % 180 for page in PdfReader(pdf).pages]
     pages = []
     found = re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S)
-    for page, turned in zip(found, rotations):
+    for page, turned in zip(found, rotations, strict=True):
         words = [Word(m[5], float(m[1]), float(m[2]), float(m[3]), float(m[4]))
                  for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
                                       r'yMax="([\d.]+)">([^<]*)</word>', page[3])]

@@ -67,7 +67,8 @@ def test_bad_pdfs_are_refused(run_cli: BuildFn, folder: MeetingFolder, content: 
     result = run_cli("build", "meeting/meeting.yaml", cwd=folder.root)
     assert result.returncode == 1, result.stderr
     first = result.stderr.splitlines()[0]
-    assert first.startswith('meeting/meeting.yaml:9:5: error: ') and f'"report.pdf": {message}' in first
+    assert first.startswith("meeting/meeting.yaml:9:5: error: ")
+    assert f'"report.pdf": {message}' in first
     assert "Traceback" not in result.stderr
 
 

@@ -12,7 +12,12 @@ from pypdf import PdfReader
 
 from packgen import build_pack
 from tests.conftest import (
-    EXAMPLE, MeetingFolder, basic_meeting, footer_number, page_texts, page_words,
+    EXAMPLE,
+    MeetingFolder,
+    basic_meeting,
+    footer_number,
+    page_texts,
+    page_words,
 )
 
 RANGE = re.compile(r"^\s*(\w+)\.\s+(.+?)\s{2,}Pages? (\d+)(?: - (\d+))?\s*$", re.M)
