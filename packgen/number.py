@@ -84,8 +84,8 @@ class Stamper:
         fonts_used = resources["/Font"].get_object()
         assert isinstance(fonts_used, DictionaryObject)
         declared = [fonts_used[key].get_object() for key in sorted(fonts_used.keys())]
-        truetype = [f for f in declared
-                    if isinstance(f, DictionaryObject) and f["/Subtype"] == "/TrueType"]
+        truetype = [font for font in declared if isinstance(font, DictionaryObject)
+                    and font.get("/Subtype") == NameObject("/TrueType")]
         self.font_refs: dict[str, IndirectObject] = {
             variant: writer._add_object(font.clone(writer))
             for variant, font in zip(("regular", "bold"), truetype, strict=True)
