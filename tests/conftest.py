@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,13 @@ from reportlab.pdfgen import canvas
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "childrens-partnership-board" / "meeting.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = [tool for tool in ("pdftotext", "pdffonts", "qpdf") if not shutil.which(tool)]
+    if missing:
+        pytest.exit(f"the tests read packs back with {', '.join(missing)}: "
+                    "install poppler-utils and qpdf (apt-get install poppler-utils qpdf)", 2)
 
 
 @dataclass(frozen=True)

@@ -259,3 +259,18 @@ def test_source_date_epoch_sets_the_dates(tmp_path: Path, monkeypatch: pytest.Mo
     build_pack(EXAMPLE, out)
     meta = PdfReader(out).metadata
     assert meta is not None and meta["/CreationDate"] == "D:20260101000000Z"
+
+
+def test_aes_encrypted_pdf_with_empty_password_is_merged(folder: MeetingFolder) -> None:
+    from pypdf import PdfWriter
+    name = folder.pdf("locked.pdf", ["OPEN-WITHOUT-PASSWORD"])
+    writer = PdfWriter(clone_from=folder.folder / name)
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-256")
+    with open(folder.folder / name, "wb") as stream:
+        writer.write(stream)
+    assert PdfReader(folder.folder / name).is_encrypted
+    path = folder.write(basic_meeting([{"title": "Locked", "attachments": [name]}]))
+    out = folder.root / "pack.pdf"
+    build_pack(path, out)
+    assert not PdfReader(out).is_encrypted
+    assert "OPEN-WITHOUT-PASSWORD" in page_texts(out)[2]
