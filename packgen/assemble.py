@@ -14,7 +14,6 @@ import hashlib
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError, PdfReadError
@@ -221,10 +220,3 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object
         target = offset + page if page is not None and page >= 0 else offset
         last = writer.add_outline_item(title=title, page_number=target, parent=parent)
 
-
-def source_digest(paths: Sequence[Path]) -> str:
-    """A stable digest of files' contents (not their locations)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

@@ -144,11 +144,11 @@ class Stamper:
 def number_pages(writer: PdfWriter, meeting: Meeting, layout: Plan, font_family: str) -> None:
     """Stamp "Page N" and "Agenda Item N", set page labels and resolve agenda links."""
     stamper = Stamper(writer, font_family)
-    first_pages: dict[int, tuple[int, Item]] = {}
-    for placement in layout.placements:
-        if placement.kind == "attachment" and placement.item is not None:
-            first_pages.setdefault(id(placement.item), (placement.start, placement.item))
-    item_starts = {start: item for start, item in first_pages.values()}
+    item_starts: dict[int, Item] = {}
+    for item in meeting.items:
+        span = layout.item_span(item)
+        if span is not None:
+            item_starts[span[0]] = item
     for index in range(layout.first_numbered, layout.total):
         lines = [(f"Page {layout.printed(index)}", "regular", "foot")]
         if index in item_starts:

@@ -54,8 +54,9 @@ ATTACHMENT = Record({
 
 ITEM = Record({
     "title": Field(Text(), "The item's title, printed in capitals on the agenda.", required=True),
-    "number": Field(Text(), 'Printed item number, such as "7a"; by default items count 1, 2, '
-                            "..."),
+    "number": Field(Text(r"[0-9A-Za-z][0-9A-Za-z.()-]{0,7}",
+                         'a short item number such as "7" or "7a"'),
+                    'Printed item number, such as "7a"; by default items count 1, 2, ...'),
     "description": Field(Text(), "A line under the title, such as what the board is asked to "
                                  "do."),
     "presenter": Field(Text(), 'Whose report it is: "Report of the Director of ...".'),

@@ -70,16 +70,16 @@ class Shape:
 class Text(Shape):
     """Text; a number or date in the file is kept exactly as written."""
 
-    expected = "text"
+    def __init__(self, pattern: str | None = None, expected: str = "text") -> None:
+        self.pattern = re.compile(pattern) if pattern else None
+        self.expected = expected
 
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or node.value is None:
             return self.wrong(node, ctx, path)
+        if self.pattern and not self.pattern.fullmatch(node.text.strip()):
+            return self.wrong(node, ctx, path)
         return node.text
-
-
-class Markdown(Text):
-    expected = "text (Markdown)"
 
 
 class Integer(Shape):
@@ -146,7 +146,7 @@ class FileRef(Shape):
             return ctx.error(node.pos, path, f'"{name}" is an absolute path; '
                                              "give it relative to this file")
         target = Path(os.path.normpath(ctx.base / name))
-        if not _inside(target, ctx.root):
+        if not inside(target, ctx.root):
             return ctx.error(node.pos, path, f'"{name}" is outside the repository '
                                              f"(the folder holding {_root_marker(ctx.root)})")
         if Path(name).suffix.lower() not in self.suffixes:
@@ -154,12 +154,13 @@ class FileRef(Shape):
         if not target.is_file():
             hint = _similar_file(target)
             return ctx.error(node.pos, path, f'no such file "{name}"' + hint)
-        if not _inside(target.resolve(), ctx.root.resolve()):
+        if not inside(target.resolve(), ctx.root.resolve()):
             return ctx.error(node.pos, path, f'"{name}" links to a file outside the repository')
         return target
 
 
-def _inside(path: Path, root: Path) -> bool:
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is ``root`` or below it, comparing absolute paths."""
     path, root = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     return path == root or root in path.parents
 

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.htmltree import Element
+from packgen.shapes import inside
 from packgen.theme import INLINE_TAGS, Stylesheet
 
 PAGE_LINK_SCHEME = "packgen-page:"
@@ -207,9 +208,12 @@ class Typesetter:
 
     def image(self, el: Element, origin: Path, width: float) -> Flowable:
         src = el.attrs.get("src", "")
-        path = (self.asset_dir / src) if src else None
-        if path is None or not path.is_file():
-            raise TemplateError([Problem(Position(origin, el.line, 1), f'no such image "{src}"')])
+        path = (self.asset_dir / src).resolve() if src else None
+        where = Position(origin, el.line, 1)
+        if path is None or not inside(path, self.asset_dir.resolve()):
+            raise TemplateError([Problem(where, f'image "{src}" is outside the repository')])
+        if not path.is_file():
+            raise TemplateError([Problem(where, f'no such image "{src}"')])
         image = Image(str(path))
         ratio = image.imageHeight / image.imageWidth
         w = length(el.attrs.get("width", ""), width) or min(image.imageWidth, width)

@@ -137,3 +137,26 @@ def _fonts(reader: PdfReader) -> list[dict[str, object]]:
         for ref in resources.get("/Font", {}).values():
             found.append(ref.get_object())
     return found
+
+
+def test_an_override_can_place_an_image(folder: MeetingFolder) -> None:
+    from PIL import Image as PILImage
+    PILImage.new("RGB", (120, 40), (200, 30, 30)).save(folder.folder / "crest.png")
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "frontsheet.html").write_text(
+        '{% extends "!theme/frontsheet.html" %}\n'
+        '{% block heading %}<img src="crest.png" width="40mm">{{ super() }}'
+        "{% endblock %}\n")
+    out = build(folder)
+    images = PdfReader(out).pages[0].images
+    assert len(images) == 1 and images[0].image is not None
+    assert images[0].image.size == (120, 40)
+
+
+def test_an_image_outside_the_repository_is_refused(folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "filler.html").write_text('<img src="../../../etc/x.png">')
+    with pytest.raises(TemplateError) as caught:
+        build(folder)
+    assert caught.value.problems[0].message == (
+        'image "../../../etc/x.png" is outside the repository')

@@ -158,3 +158,9 @@ def test_unquoted_time_is_read_as_written(folder: MeetingFolder) -> None:
     # YAML 1.1 reads 16:00 as the number 960; the officer meant four o'clock.
     path = folder.write(HEAD.replace('"16:00"', "16:00") + "items: [{title: A}]\n")
     assert schema.validate(path).time.hour == 16
+
+
+def test_item_numbers_are_short_codes(folder: MeetingFolder) -> None:
+    assert problems_of(folder, HEAD + "items:\n  - title: A\n    number: seven and a half\n") == [
+        '8:13: items[0].number: expected a short item number such as "7" or "7a", '
+        'found "seven and a half"']
