@@ -21,6 +21,7 @@ from pypdf.generic import Destination, IndirectObject, OutlineItem
 
 from packgen.errors import AttachmentError, Problem
 from packgen.model import Attachment, Item, Meeting
+from packgen.scrub import scrub_pages
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,7 @@ class Plan:
 
     placements: tuple[Placement, ...]
     front_pages: int
-    first_numbered: int
-    """Index of the first page that prints a number (the first page after the front sheet)."""
+    """Pages of the front sheet; every page after them prints its number."""
     number_offset: int
     """Printed number = index + 1 - number_offset."""
     total: int = field(init=False)
@@ -138,7 +138,7 @@ def plan(meeting: Meeting, front_pages: int, counts: dict[Attachment, int]) -> P
         placements.append(Placement(cursor, counts[attachment], "attachment", item, attachment))
         cursor += counts[attachment]
     offset = 0 if meeting.page_numbers.count_front_sheet else body_start
-    return Plan(tuple(placements), front_pages, front_pages, offset)
+    return Plan(tuple(placements), front_pages, offset)
 
 
 def attachment_title(item: Item, attachment: Attachment) -> str:
@@ -173,6 +173,9 @@ def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
         try:
             for page in pages:
                 writer.add_page(page)  # type: ignore[arg-type]
+            if placement.attachment is not None:
+                reader = sources[placement.attachment].reader
+                scrub_pages(writer, reader, placement.start, placement.pages)
         except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
             assert placement.attachment is not None  # our own pages always copy
             attachment = placement.attachment

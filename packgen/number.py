@@ -149,7 +149,7 @@ def number_pages(writer: PdfWriter, meeting: Meeting, layout: Plan, font_family:
         span = layout.item_span(item)
         if span is not None:
             item_starts[span[0]] = item
-    for index in range(layout.first_numbered, layout.total):
+    for index in range(layout.front_pages, layout.total):
         lines = [(f"Page {layout.printed(index)}", "regular", "foot")]
         if index in item_starts:
             lines.append((f"Agenda Item {item_starts[index].number}", "bold", "top-right"))
