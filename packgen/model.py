@@ -14,6 +14,115 @@ from packgen.errors import Position
 
 
 @dataclass(frozen=True)
+class Block:
+    """One top-level block of converted Markdown, in the HTML subset.
+
+    For a paragraph, ``html`` is its inline content only, so a template can number it.
+    """
+
+    kind: str  # "p", "heading", "list", "table", "quote" or "code"
+    html: str
+
+    def __html__(self) -> str:
+        return f"<p>{self.html}</p>" if self.kind == "p" else self.html
+
+
+@dataclass(frozen=True)
+class RichText:
+    """Markdown converted to blocks; prints its HTML when a template prints it."""
+
+    blocks: tuple[Block, ...] = ()
+
+    def __html__(self) -> str:
+        return "\n".join(block.__html__() for block in self.blocks)
+
+    def __bool__(self) -> bool:
+        return bool(self.blocks)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone named in a document: an officer, a member, a contact."""
+
+    pos: Position
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    present: bool | None = None
+
+
+@dataclass(frozen=True)
+class Priority:
+    pos: Position
+    text: str
+    relevant: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    pos: Position
+    heading: str
+    body: RichText = RichText()
+
+
+@dataclass(frozen=True)
+class Report:
+    """The standard officer report: a cover table, then numbered sections."""
+
+    pos: Position
+    title: str
+    report_to: str = ""
+    date: datetime.date | None = None
+    director: Person | None = None
+    wards: str = ""
+    contacts: tuple[Person, ...] = ()
+    other_officers: tuple[Person, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    summary: RichText = RichText()
+    recommendations: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    background_papers: tuple[str, ...] = ()
+    appendices: tuple[Attachment, ...] = ()
+    kind: str = "report"
+
+
+@dataclass(frozen=True)
+class Minute:
+    pos: Position
+    title: str
+    body: RichText = RichText()
+    resolved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Minutes:
+    """Minutes of an earlier meeting, for confirmation."""
+
+    pos: Position
+    date: datetime.date
+    minutes: tuple[Minute, ...]
+    body: str = ""
+    place: str = ""
+    start: datetime.time | None = None
+    end: datetime.time | None = None
+    attendance: tuple[Person, ...] = ()
+    in_attendance: tuple[Person, ...] = ()
+    first_minute: int = 1
+    kind: str = "minutes"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A plain document: a title and a Markdown body."""
+
+    pos: Position
+    title: str
+    body: RichText = RichText()
+    kind: str = "document"
+
+
+@dataclass(frozen=True)
 class Contact:
     pos: Position
     name: str = ""
@@ -37,6 +146,8 @@ class Attachment:
     file: Path
     title: str = ""
     exempt: int | None = None
+    document: Report | Minutes | Document | None = None
+    """What a ``.yaml`` or ``.md`` attachment says; None for a PDF."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +179,20 @@ class PageNumbering:
 
 
 @dataclass(frozen=True)
+class HouseStyle:
+    """What ``packgen.yaml`` sets of the look, over the theme's stylesheet."""
+
+    logo: Path | None = None
+    fonts: tuple[tuple[str, Path], ...] = ()
+    """(variant, TrueType file) pairs replacing the theme's body font."""
+    colours: tuple[tuple[str, str], ...] = ()
+    page_size: str = ""
+    margins_mm: tuple[tuple[str, float], ...] = ()
+    paragraph_numbers: str = "section"
+    """"section" (1.1, 1.2, 2.1 ...) or "continuous" (1, 2, ... across sections)."""
+
+
+@dataclass(frozen=True)
 class Meeting:
     """One meeting: ``meeting.yaml`` merged over the organisation's ``packgen.yaml``."""
 
@@ -89,3 +214,4 @@ class Meeting:
     duplex: bool = True
     page_numbers: PageNumbering = PageNumbering()
     language: str = "en-GB"
+    style: HouseStyle = HouseStyle()

@@ -7,11 +7,23 @@ the meeting wins over the same value in the organisation config.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from packgen.documents import RENDERED_SUFFIXES, load_document
 from packgen.errors import Position, Problem, ValidationError
-from packgen.model import Attachment, Contact, Item, Meeting, Notice, PageNumbering
+from packgen.model import (
+    Attachment,
+    Contact,
+    HouseStyle,
+    Item,
+    Meeting,
+    Minutes,
+    Notice,
+    PageNumbering,
+    Report,
+)
 from packgen.shapes import (
     INVALID,
     Boolean,
@@ -21,6 +33,7 @@ from packgen.shapes import (
     FileRef,
     Integer,
     ListOf,
+    Number,
     Record,
     Text,
     Time,
@@ -28,7 +41,7 @@ from packgen.shapes import (
 from packgen.source import Map, load_yaml
 
 CONFIG_NAME = "packgen.yaml"
-ATTACHMENT_SUFFIXES = (".pdf",)
+ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
 
 _EXEMPT = Integer(1, 7, "a paragraph of Schedule 12A, 1 to 7")
 
@@ -70,12 +83,40 @@ PAGE_NUMBERS = Record({
                                           "(default true)."),
 }, build=lambda pos, **v: PageNumbering(**v))
 
+_COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
+_FONT = FileRef((".ttf",))
+
+STYLE = Record({
+    "logo": Field(FileRef((".png", ".jpg", ".jpeg")), "Logo for the front sheet (PNG or JPEG)."),
+    "fonts": Field(Record({
+        variant: Field(_FONT, f"TrueType file for {variant.replace('_', ' ')} text.",
+                       required=variant == "regular")
+        for variant in ("regular", "bold", "italic", "bold_italic")
+    }, build=lambda pos, **files: tuple(files.items())), "The body font, embedded in the pack."),
+    "colours": Field(Record({
+        name: Field(_COLOUR, doc) for name, doc in (
+            ("text", "Body text."), ("heading", "Headings and titles."),
+            ("accent", "Links and the pack kind."), ("rule", "Table rules."),
+            ("shade", "Table heading backgrounds."), ("muted", "Secondary text."))
+    }, build=lambda pos, **colours: tuple(colours.items())), "The theme's colours."),
+    "page_size": Field(Text(r"A3|A4|A5|Letter|Legal", "A4, A3, A5, Letter or Legal"),
+                       "Paper size of the pages packgen renders."),
+    "margins_mm": Field(Record({
+        side: Field(Number(0, 100), f"The {side} margin in millimetres.")
+        for side in ("top", "bottom", "left", "right")
+    }, build=lambda pos, **sides: tuple(sides.items())), "Page margins."),
+    "paragraph_numbers": Field(Text(r"section|continuous", "section or continuous"),
+                               'Report paragraphs: "section" (1.1, 1.2, 2.1) or "continuous" '
+                               "(1, 2, ... 26)."),
+}, build=lambda pos, **values: HouseStyle(**values))
+
 SHARED = {
     "organisation": Field(Text(), "The council, board or trust."),
     "notices": Field(ListOf(NOTICE), "Wording printed at the end of the front sheet."),
     "duplex": Field(Boolean(), "Start every document on a right-hand page (default true)."),
     "page_numbers": Field(PAGE_NUMBERS, "How pages are numbered."),
     "language": Field(Text(), "Language of the pack, such as en-GB."),
+    "style": Field(STYLE, "The house style: logo, fonts, colours, page size, margins."),
 }
 """Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
 
@@ -131,7 +172,35 @@ def validate(meeting_file: Path) -> Meeting:
     items = _number_items(merged.pop("items"), merged.pop("start_number", 1), problems)
     if problems:
         raise ValidationError(problems)
-    return Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
+    meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
+    meeting = _with_documents(meeting, problems)
+    if problems:
+        raise ValidationError(problems)
+    return meeting
+
+
+def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
+    """Read every rendered attachment, filling its defaults from the meeting."""
+    items = []
+    for item in meeting.items:
+        attachments = []
+        for attachment in item.attachments:
+            if attachment.file.suffix.lower() in RENDERED_SUFFIXES:
+                document = load_document(attachment.file, meeting.root, problems)
+                if document is not INVALID:
+                    attachment = replace(attachment, document=_defaults(document, meeting))
+            attachments.append(attachment)
+        items.append(replace(item, attachments=tuple(attachments)))
+    return replace(meeting, items=tuple(items))
+
+
+def _defaults(document: Any, meeting: Meeting) -> Any:
+    if isinstance(document, Report):
+        return replace(document, report_to=document.report_to or meeting.body,
+                       date=document.date or meeting.date)
+    if isinstance(document, Minutes):
+        return replace(document, body=document.body or meeting.body)
+    return document
 
 
 def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]) -> Any:

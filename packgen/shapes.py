@@ -98,6 +98,18 @@ class Integer(Shape):
         return value
 
 
+class Number(Shape):
+    def __init__(self, low: float = 0, high: float = 1000) -> None:
+        self.low, self.high = low, high
+        self.expected = f"a number from {low:g} to {high:g}"
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        value = node.value if isinstance(node, Scalar) else None
+        if type(value) not in (int, float) or not self.low <= value <= self.high:  # type: ignore[operator]
+            return self.wrong(node, ctx, path)
+        return float(value)  # type: ignore[arg-type]
+
+
 class Boolean(Shape):
     expected = "true or false"
 

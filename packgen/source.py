@@ -42,6 +42,8 @@ class Scalar:
     text: str
     tag: str
     pos: Position
+    block: bool = False
+    """Written as a block scalar (``|`` or ``>``): its text starts on the next line."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ Node = Scalar | Seq | Map
 
 @dataclass
 class _Budget:
+    first_line: int = 1
     nodes: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -85,15 +88,22 @@ def load_yaml(path: Path) -> Node:
         line = raw[: exc.start].count(b"\n") + 1
         where = Position(path, line, 1)
         raise ValidationError([Problem(where, "file is not UTF-8 text")]) from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
+    """Parse YAML text that starts at ``first_line`` of ``path`` (a fenced block, say)."""
+    origin = Position(path, first_line, 1)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Position(path, mark.line + 1, mark.column + 1) if mark else origin
+        where = Position(path, mark.line + first_line, mark.column + 1) if mark else origin
         message = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and exc.problem_mark \
                 and exc.context_mark.line != exc.problem_mark.line:
-            message += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
+            message += (f" ({exc.context} that starts at line "
+                        f"{exc.context_mark.line + first_line})")
         raise ValidationError([Problem(where, f"YAML syntax: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ValidationError([Problem(origin, f"YAML syntax: {exc}")]) from None
@@ -101,19 +111,19 @@ def load_yaml(path: Path) -> Node:
         raise ValidationError([Problem(origin, "YAML is nested too deeply")]) from None
     if root is None:
         return Map({}, {}, origin)
-    budget = _Budget()
+    budget = _Budget(first_line=first_line)
     node = _convert(root, path, budget, 0)
     if budget.problems:
         raise ValidationError(budget.problems)
     return node
 
 
-def _position(node: yaml.Node, path: Path) -> Position:
-    return Position(path, node.start_mark.line + 1, node.start_mark.column + 1)
+def _position(node: yaml.Node, path: Path, first_line: int) -> Position:
+    return Position(path, node.start_mark.line + first_line, node.start_mark.column + 1)
 
 
 def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
-    pos = _position(node, path)
+    pos = _position(node, path, budget.first_line)
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
         # One problem is enough; stop expanding at once.
@@ -128,14 +138,14 @@ def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
         budget.problems.append(Problem(pos, f"unsupported YAML tag {node.tag!s}"))
         return Scalar(None, "", "tag:yaml.org,2002:null", pos)
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(_scalar_value(node), node.value, node.tag, pos)
+        return Scalar(_scalar_value(node), node.value, node.tag, pos, node.style in ("|", ">"))
     if isinstance(node, yaml.SequenceNode):
         return Seq(tuple(_convert(child, path, budget, depth + 1) for child in node.value), pos)
     assert isinstance(node, yaml.MappingNode)
     items: dict[str, Node] = {}
     keys: dict[str, Position] = {}
     for key_node, value_node in node.value:
-        key_pos = _position(key_node, path)
+        key_pos = _position(key_node, path, budget.first_line)
         if key_node.tag == "tag:yaml.org,2002:merge":
             budget.problems.append(Problem(key_pos, "YAML merge keys (<<) are not supported"))
             continue

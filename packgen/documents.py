@@ -1,0 +1,183 @@
+"""Read the documents packgen renders: report, minutes and plain-document YAML, and Markdown.
+
+Each ``.yaml`` attachment says what it is with ``kind:``; a ``.md`` attachment is a
+plain document whose first heading is its title. Problems point into the
+document's own file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from packgen.errors import Position, Problem, ValidationError
+from packgen.markdown import Markdown, convert
+from packgen.model import (
+    Attachment,
+    Document,
+    Minute,
+    Minutes,
+    Person,
+    Priority,
+    Report,
+    RichText,
+    Section,
+)
+from packgen.shapes import (
+    INVALID,
+    Boolean,
+    Context,
+    Date,
+    Field,
+    FileRef,
+    Integer,
+    ListOf,
+    Record,
+    Shape,
+    Text,
+    Time,
+)
+from packgen.source import MAX_FILE_BYTES, Map, Scalar, load_yaml
+
+PERSON = Record({
+    "name": Field(Text(), "Their name.", required=True),
+    "role": Field(Text(), "Job title or role."),
+    "email": Field(Text(), "E-mail address."),
+    "phone": Field(Text(), "Telephone number."),
+    "present": Field(Boolean(), "In minutes' attendance: whether they were present."),
+}, build=Person)
+
+PRIORITY = Record({
+    "text": Field(Text(), "The plan priority.", required=True),
+    "relevant": Field(Boolean(), "Whether this report serves it (marked on the cover)."),
+}, build=Priority, shorthand="text")
+
+SECTION = Record({
+    "heading": Field(Text(), "The section heading; sections are numbered 1, 2, ...",
+                     required=True),
+    "body": Field(Markdown(3), "The section's text; its paragraphs are numbered 1.1, 1.2, ..."),
+}, build=Section)
+
+APPENDIX = Record({
+    "file": Field(FileRef((".pdf",)), "The appendix PDF, relative to the report.",
+                  required=True),
+    "title": Field(Text(), "Its bookmark title."),
+}, build=Attachment, shorthand="file")
+
+_KIND = Field(Text(r"report|minutes|document", "report, minutes or document"),
+              "What the file is.", required=True)
+
+REPORT = Record({
+    "kind": _KIND,
+    "title": Field(Text(), "Title of the paper.", required=True),
+    "report_to": Field(Text(), "The body it goes to (default: the meeting's body)."),
+    "date": Field(Date(), "Date of the meeting it goes to (default: the meeting's date)."),
+    "director": Field(PERSON, "The relevant director."),
+    "wards": Field(Text(), "Wards affected, such as All."),
+    "contacts": Field(ListOf(PERSON), "Contact officers."),
+    "other_officers": Field(ListOf(PERSON), "Other officers who provided input."),
+    "priorities": Field(ListOf(PRIORITY), "The plan priorities, marked where relevant."),
+    "summary": Field(Markdown(3), "Summary of the report."),
+    "recommendations": Field(ListOf(Text()), "Recommendations, numbered."),
+    "sections": Field(ListOf(SECTION), "Numbered sections."),
+    "background_papers": Field(ListOf(Text()), "Background papers, as listed by law."),
+    "appendices": Field(ListOf(APPENDIX), "Appendix PDFs, merged straight after the report."),
+}, build=lambda kind, **values: Report(**values))
+
+MINUTE = Record({
+    "title": Field(Text(), "The minute's heading.", required=True),
+    "body": Field(Markdown(3), "What was discussed."),
+    "resolved": Field(ListOf(Text()), "Resolutions: RESOLVED to (1) ...; (2) ..."),
+}, build=Minute)
+
+
+def _minutes(kind: str, **values: Any) -> Minutes:
+    times = {"start": values.pop("from", None), "end": values.pop("to", None)}
+    return Minutes(**values, **{k: v for k, v in times.items() if v is not None})
+
+
+MINUTES = Record({
+    "kind": _KIND,
+    "body": Field(Text(), "Whose meeting (default: the meeting's body)."),
+    "date": Field(Date(), "Date of the meeting minuted.", required=True),
+    "place": Field(Text(), "Where it was held."),
+    "from": Field(Time(), 'When it began: "16:05".'),
+    "to": Field(Time(), 'When it ended: "18:04".'),
+    "attendance": Field(ListOf(PERSON), "Members, each with present: true or false."),
+    "in_attendance": Field(ListOf(PERSON), "Officers and guests in attendance."),
+    "first_minute": Field(Integer(1), "Number of the first minute (numbering runs through "
+                                      "the municipal year)."),
+    "minutes": Field(ListOf(MINUTE, 1, "there are no minutes"), "The minutes, in order.",
+                     required=True),
+}, build=_minutes)
+
+DOCUMENT = Record({
+    "kind": _KIND,
+    "title": Field(Text(), "The document's title.", required=True),
+    "body": Field(Markdown(2), "The text, in Markdown."),
+}, build=lambda kind, **values: Document(**values))
+
+KINDS: dict[str, Record] = {"report": REPORT, "minutes": MINUTES, "document": DOCUMENT}
+RENDERED_SUFFIXES = (".yaml", ".yml", ".md")
+
+
+def load_document(path: Path, root: Path, problems: list[Problem]) -> Any:
+    """The document a ``.yaml`` or ``.md`` file holds, or INVALID with problems recorded."""
+    if path.suffix.lower() == ".md":
+        return _markdown_document(path, problems)
+    try:
+        node = load_yaml(path)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        return INVALID
+    if not isinstance(node, Map):
+        problems.append(Problem(node.pos, "expected a mapping of keys at the top of the file"))
+        return INVALID
+    kind_node = node.items.get("kind")
+    if kind_node is None:
+        problems.append(Problem(node.pos, 'missing required key "kind" (report, minutes or '
+                                          "document)"))
+        return INVALID
+    shape: Shape | None = KINDS.get(kind_node.text) if isinstance(kind_node, Scalar) else None
+    ctx = Context(path.parent, root)
+    if shape is None:
+        _KIND.shape.check(kind_node, ctx, "kind")  # records what kinds there are
+        problems.extend(ctx.problems)
+        return INVALID
+    value = shape.check(node, ctx, "")
+    problems.extend(ctx.problems)
+    return value
+
+
+_HEADINGS = MarkdownIt("commonmark", {"html": False})
+
+
+def _markdown_document(path: Path, problems: list[Problem]) -> Any:
+    origin = Position(path, 1, 1)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(origin, "file is too large"))
+            return INVALID
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(origin, f"cannot read the file as UTF-8 text ({exc})"))
+        return INVALID
+    tokens = _HEADINGS.parse(text)
+    heading = next((i for i, t in enumerate(tokens) if t.type == "heading_open"), None)
+    span = tokens[heading].map if heading is not None else None
+    if heading is None or span is None:
+        problems.append(Problem(origin, "expected a heading (# Title) to be the document's "
+                                        "title"))
+        return INVALID
+    first, last = span
+    title = tokens[heading + 1].content.strip()
+    lines = text.splitlines(keepends=True)
+    # Blank the heading's lines rather than remove them, so line numbers stay true.
+    body_text = "".join(lines[:first] + ["\n"] * (last - first) + lines[last:])
+    before = len(problems)
+    body = convert(body_text, origin, problems, heading_level=2)
+    if len(problems) > before:
+        return INVALID
+    return Document(Position(path, first + 1, 1), title, RichText(body.blocks))

@@ -1,0 +1,208 @@
+"""Turn Markdown bodies into the HTML subset the typesetter lays out.
+
+CommonMark with pipe tables, through markdown-it-py. Raw HTML is not passed
+through (it prints as the text it is), and only web, mail and phone links
+survive. A fenced block marked ``table`` holds rows in YAML, or CSV with
+``table csv``, for the tables reports really contain, with spans and column
+widths that Markdown tables cannot express. Conversion happens while the
+meeting is validated, so a bad table is reported with the file and line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from packgen.errors import Position, Problem, ValidationError
+from packgen.model import Block, RichText
+from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
+from packgen.source import Node, Scalar, parse_yaml
+
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+_SAFE_LINK = ("http:", "https:", "mailto:", "tel:")
+
+
+class _Converter:
+    def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
+        self.origin, self.heading_level, self.problems = origin, heading_level, problems
+
+    def where(self, node: SyntaxTreeNode) -> Position:
+        line = node.map[0] if node.map else 0
+        return Position(self.origin.file, self.origin.line + line, 1)
+
+    def problem(self, node: SyntaxTreeNode, message: str) -> str:
+        self.problems.append(Problem(self.where(node), message))
+        return ""
+
+    def blocks(self, node: SyntaxTreeNode) -> list[Block]:
+        out = []
+        for child in node.children:
+            block = self.block(child)
+            if block is not None:
+                out.append(block)
+        return out
+
+    def block(self, node: SyntaxTreeNode, cls: str = "") -> Block | None:
+        kind = node.type
+        if kind == "paragraph":
+            return Block("p", self.inline(node))
+        if kind == "heading":
+            level = min(4, self.heading_level + int(node.tag[1]) - 1)
+            return Block("heading", f"<h{level}>{self.inline(node)}</h{level}>")
+        if kind in ("bullet_list", "ordered_list"):
+            return Block("list", self.listing(node))
+        if kind == "table":
+            return Block("table", self.table(node))
+        if kind == "blockquote":
+            inner = "".join(f'<p class="quote">{b.html}</p>' if b.kind == "p" else b.__html__()
+                            for b in self.blocks(node))
+            return Block("quote", inner)
+        if kind == "fence" and node.info.split()[:1] == ["table"]:
+            return Block("table", self.fenced_table(node))
+        if kind in ("fence", "code_block"):
+            lines = node.content.rstrip("\n").split("\n")
+            return Block("code", '<p class="code">' + "<br>".join(escape(x) for x in lines)
+                         + "</p>")
+        if kind == "hr":
+            self.problem(node, "Markdown: horizontal rules (---) are not supported; "
+                               "use a heading to divide the text")
+            return None
+        self.problem(node, f"Markdown: {kind.replace('_', ' ')} is not supported")
+        return None
+
+    def listing(self, node: SyntaxTreeNode) -> str:
+        tag = "ol" if node.type == "ordered_list" else "ul"
+        start = node.attrs.get("start")
+        opening = f'<ol start="{int(start)}">' if tag == "ol" and start else f"<{tag}>"
+        items = []
+        for item in node.children:
+            parts = []
+            for child in item.children:
+                if child.type == "paragraph" and child.hidden:  # tight list: no <p>
+                    parts.append(self.inline(child))
+                else:
+                    block = self.block(child)
+                    parts.append(block.__html__() if block else "")
+            items.append("<li>" + "".join(parts) + "</li>")
+        return opening + "".join(items) + f"</{tag}>"
+
+    def table(self, node: SyntaxTreeNode) -> str:
+        rows = []
+        for section in node.children:
+            for tr in section.children:
+                cells = []
+                for cell in tr.children:
+                    align = str(cell.attrs.get("style", "")).removeprefix("text-align:")
+                    cls = f' class="align-{align}"' if align in ("right", "center") else ""
+                    cells.append(f"<{cell.tag}{cls}>{self.inline(cell)}</{cell.tag}>")
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            if section.type == "thead":
+                rows = ["<thead>" + "".join(rows) + "</thead>"]
+        return "<table>" + "".join(rows) + "</table>"
+
+    def fenced_table(self, node: SyntaxTreeNode) -> str:
+        first = self.where(node).line + 1
+        if node.info.split()[1:2] == ["csv"]:
+            spec = {"header": 1, "rows": list(csv.reader(io.StringIO(node.content)))}
+            return self.spec_table(spec, node)
+        try:
+            parsed = parse_yaml(node.content, self.origin.file, first)
+        except ValidationError as exc:
+            self.problems.extend(exc.problems)
+            return ""
+        ctx = Context(self.origin.file.parent, self.origin.file.parent)
+        spec = TABLE.check(parsed, ctx, "table")
+        self.problems.extend(ctx.problems)
+        return "" if spec is INVALID else self.spec_table(spec, node)
+
+    def spec_table(self, spec: dict[str, Any], node: SyntaxTreeNode) -> str:
+        widths = "".join(f'<col width="{escape(w)}">' for w in spec.get("widths", ()))
+        header = spec.get("header", 1)
+        rows = []
+        for index, row in enumerate(spec["rows"]):
+            tag = "th" if index < header else "td"
+            cells = []
+            for cell in row:
+                cell = cell if isinstance(cell, dict) else {"text": cell}
+                attrs = "".join(f' {k}="{cell[k]}"' for k in ("colspan", "rowspan") if k in cell)
+                if cell.get("align") in ("right", "center"):
+                    attrs += f' class="align-{cell["align"]}"'
+                tree = SyntaxTreeNode(_MD.parseInline(str(cell["text"])))
+                content = "".join(self.inline(child) for child in tree.children)
+                cells.append(f"<{tag}{attrs}>{content}</{tag}>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        head = "<thead>" + "".join(rows[:header]) + "</thead>" if header else ""
+        return "<table>" + widths + head + "".join(rows[header:]) + "</table>"
+
+    def inline(self, node: SyntaxTreeNode) -> str:
+        return "".join(self.span(child) for child in node.children)
+
+    def span(self, node: SyntaxTreeNode) -> str:
+        kind = node.type
+        if kind == "inline":
+            return self.inline(node)
+        if kind == "text":
+            return escape(node.content, quote=False)
+        if kind == "softbreak":
+            return " "
+        if kind == "hardbreak":
+            return "<br>"
+        if kind == "em":
+            return f"<i>{self.inline(node)}</i>"
+        if kind == "strong":
+            return f"<b>{self.inline(node)}</b>"
+        if kind == "code_inline":
+            return f'<span class="code">{escape(node.content, quote=False)}</span>'
+        if kind == "link":
+            href = str(node.attrs.get("href", ""))
+            if href.lower().startswith(_SAFE_LINK):
+                return f'<a href="{escape(href)}">{self.inline(node)}</a>'
+            return self.inline(node)
+        if kind == "image":
+            return self.problem(node, "Markdown: images are not supported in text; attach the "
+                                      "figure as a PDF appendix")
+        return self.problem(node, f"Markdown: {kind.replace('_', ' ')} is not supported")
+
+
+CELL = Record({
+    "text": Field(Text(), "The cell's text (inline Markdown).", required=True),
+    "colspan": Field(Integer(1, 50), "Columns the cell spans."),
+    "rowspan": Field(Integer(1, 500), "Rows the cell spans."),
+    "align": Field(Text(r"left|right|center", "left, right or center"), "Alignment."),
+}, shorthand="text")
+
+TABLE = Record({
+    "widths": Field(ListOf(Text(r"\d+(\.\d+)?(%|mm|pt)?", 'a width like "30%" or "40mm"')),
+                    "Column widths; columns without one share the rest."),
+    "header": Field(Integer(0, 20), "How many rows at the top are headings (default 1)."),
+    "rows": Field(ListOf(ListOf(CELL), 1), "The rows: lists of cells.", required=True),
+})
+
+
+def convert(text: str, origin: Position, problems: list[Problem],
+            heading_level: int = 3) -> RichText:
+    """Markdown to blocks; ``origin`` is where the text's first line is in its file."""
+    converter = _Converter(origin, heading_level, problems)
+    return RichText(tuple(converter.blocks(SyntaxTreeNode(_MD.parse(text)))))
+
+
+class Markdown(Shape):
+    """Markdown text in a YAML file, converted to blocks as it is checked."""
+
+    expected = "text (Markdown)"
+
+    def __init__(self, heading_level: int = 3) -> None:
+        self.heading_level = heading_level
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if not isinstance(node, Scalar) or node.value is None:
+            return self.wrong(node, ctx, path)
+        start = Position(node.pos.file, node.pos.line + (1 if node.block else 0), 1)
+        before = len(ctx.problems)
+        converted = convert(node.text, start, ctx.problems, self.heading_level)
+        return INVALID if len(ctx.problems) > before else converted
