@@ -148,7 +148,9 @@ class FileRef(Shape):
 
     def __init__(self, suffixes: tuple[str, ...]) -> None:
         self.suffixes = suffixes
-        self.expected = "a file name ending " + " or ".join(suffixes)
+        names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 \
+            else suffixes[0]
+        self.expected = f"a file name ending {names}"
 
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.text:

@@ -58,7 +58,7 @@ CASES = {
                      ['8:19: items[0].attachments[0]: no such file "report.pdf"']),
     "not a pdf name": (HEAD + "items:\n  - title: A\n    attachments: [report.docx]\n",
                        ['8:19: items[0].attachments[0]: expected a file name ending .pdf, '
-                        'found "report.docx"']),
+                        '.yaml, .yml or .md, found "report.docx"']),
     "path leaves the repository": (
         HEAD + "items:\n  - title: A\n    attachments: [../../outside.pdf]\n",
         ['8:19: items[0].attachments[0]: "../../outside.pdf" is outside the repository '
