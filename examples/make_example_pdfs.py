@@ -81,13 +81,10 @@ def _table() -> Table:
 
 def main() -> None:
     report("terms-of-reference.pdf", "Membership and terms of reference", 3)
-    report("minutes-2026-03-22.pdf", "Minutes of the meeting held on 22 March 2026", 3)
-    report("priority-families.pdf", "Priority families programme", 5, table=True)
     report("priority-families-appendix-1.pdf", "Appendix 1: performance summary", 2,
            table=True, pagesize=landscape(A4))
     report("cypp-refresh.pdf", "Children and Young People's Plan: annual refresh", 4)
     report("youth-justice-plan.pdf", "Youth Justice Plan 2026-27", 7, table=True)
-    report("forward-plan.pdf", "Partnership forward plan", 1)
     report("youth-contract.pdf", "Award of the youth services contract", 2)
 
 

@@ -20,7 +20,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from pypdf.generic import Destination, IndirectObject, OutlineItem
 
 from packgen.errors import AttachmentError, Problem
-from packgen.model import Attachment, Item, Meeting
+from packgen.model import Attachment, Item, Meeting, Report
 from packgen.scrub import scrub_pages
 
 
@@ -37,19 +37,26 @@ class Source:
         return len(self.reader.pages)
 
 
-def public_attachments(meeting: Meeting) -> Iterator[tuple[Item, Attachment]]:
-    """The attachments that may enter the public pack, in agenda order."""
+def public_documents(meeting: Meeting) -> Iterator[tuple[Item, Attachment, Attachment | None]]:
+    """(item, document, the report it belongs to) for everything that may enter the
+    public pack, in agenda order: each attachment, and a report's appendices after it."""
     for item in meeting.items:
         for attachment in item.attachments:
-            if item.is_public(attachment):
-                yield item, attachment
+            if not item.is_public(attachment):
+                continue
+            yield item, attachment, None
+            if isinstance(attachment.document, Report):
+                for appendix in attachment.document.appendices:
+                    yield item, appendix, attachment
 
 
 def open_attachments(meeting: Meeting) -> dict[Attachment, Source]:
-    """Open every public attachment; raise :class:`AttachmentError` listing each bad one."""
+    """Open every public PDF; raise :class:`AttachmentError` listing each bad one."""
     sources: dict[Attachment, Source] = {}
     problems: list[Problem] = []
-    for _, attachment in public_attachments(meeting):
+    for _, attachment, _ in public_documents(meeting):
+        if attachment.document is not None:
+            continue  # rendered, not read
         try:
             sources[attachment] = _open(attachment)
         except _Unreadable as exc:
@@ -57,6 +64,11 @@ def open_attachments(meeting: Meeting) -> dict[Attachment, Source]:
     if problems:
         raise AttachmentError(problems)
     return sources
+
+
+def rendered_source(attachment: Attachment, pdf: bytes) -> Source:
+    """A document packgen rendered itself, ready to merge like any PDF."""
+    return Source(attachment, PdfReader(io.BytesIO(pdf)), hashlib.sha256(pdf).hexdigest())
 
 
 class _Unreadable(Exception):
@@ -91,6 +103,8 @@ class Placement:
     kind: str  # "front", "filler" or "attachment"
     item: Item | None = None
     attachment: Attachment | None = None
+    parent: Attachment | None = None
+    """For an appendix, the report it belongs to."""
 
     @property
     def last(self) -> int:
@@ -133,20 +147,24 @@ def plan(meeting: Meeting, front_pages: int, counts: dict[Attachment, int]) -> P
 
     pad()
     body_start = cursor
-    for item, attachment in public_attachments(meeting):
+    for item, attachment, parent in public_documents(meeting):
         pad()
-        placements.append(Placement(cursor, counts[attachment], "attachment", item, attachment))
+        placements.append(Placement(cursor, counts[attachment], "attachment", item, attachment,
+                                    parent))
         cursor += counts[attachment]
     offset = 0 if meeting.page_numbers.count_front_sheet else body_start
     return Plan(tuple(placements), front_pages, offset)
 
 
 def attachment_title(item: Item, attachment: Attachment) -> str:
-    """The bookmark title: as given, else the item's title for its only document,
-    else the file name made readable."""
+    """The bookmark title: as given, else a rendered document's own title, else the item's
+    title for its only document, else the file name made readable."""
     if attachment.title:
         return attachment.title
-    if len(item.attachments) == 1:
+    title = getattr(attachment.document, "title", "")
+    if title:
+        return str(title)
+    if len(item.attachments) == 1 and attachment in item.attachments:
         return item.title
     stem = attachment.file.stem.replace("-", " ").replace("_", " ").strip()
     return stem[:1].upper() + stem[1:]
@@ -195,13 +213,24 @@ def _outline(writer: PdfWriter, meeting: Meeting, layout: Plan,
         target = span[0] if span else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
         parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
                                          page_number=target)
+        marks: dict[Attachment, IndirectObject] = {}
         for placement in layout.placements:
             if placement.item is item and placement.attachment is not None:
+                above = marks.get(placement.parent, parent) if placement.parent else parent
                 child = writer.add_outline_item(
-                    title=attachment_title(item, placement.attachment),
-                    page_number=placement.start, parent=parent)
+                    title=_title(item, placement), page_number=placement.start, parent=above)
+                marks[placement.attachment] = child
                 reader = sources[placement.attachment].reader
                 _copy_outline(writer, reader, reader.outline, placement.start, child)
+
+
+def _title(item: Item, placement: Placement) -> str:
+    assert placement.attachment is not None
+    if placement.parent is not None and not placement.attachment.title:
+        report = placement.parent.document
+        assert isinstance(report, Report)
+        return f"Appendix {report.appendices.index(placement.attachment) + 1}"
+    return attachment_title(item, placement.attachment)
 
 
 def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object], offset: int,

@@ -24,12 +24,12 @@ from packgen.htmltree import parse_html
 from packgen.metadata import set_metadata
 from packgen.model import Meeting
 from packgen.number import number_pages
-from packgen.render import FILTERS, AgendaRow, front_sheet_context, render
+from packgen.render import FILTERS, AgendaRow, document_context, front_sheet_context, render
 from packgen.theme import environment, load_stylesheet
 from packgen.typeset import Typeset, Typesetter
 
 MAX_LAYOUT_PASSES = 6
-TEMPLATES = ("frontsheet.html", "filler.html")
+TEMPLATES = ("frontsheet.html", "filler.html", "report.html", "minutes.html", "document.html")
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,17 @@ def build_pack(meeting_file: Path, output: Path | None = None,
     meeting = schema.validate(meeting_file)
     sources = asm.open_attachments(meeting)
     env = _environment(meeting, templates)
-    typesetter = Typesetter(load_stylesheet(), meeting.root)
+    typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
 
     def typeset(name: str, context: dict[str, object]) -> Typeset:
         html, origin = render(env, name, context)
         return typesetter.typeset(parse_html(html, origin), origin)
+
+    for item, attachment, _ in asm.public_documents(meeting):
+        if attachment.document is not None:
+            context = document_context(attachment.document, meeting, item)
+            pdf = typeset(f"{attachment.document.kind}.html", context).pdf
+            sources[attachment] = asm.rendered_source(attachment, pdf)
 
     filler = typeset("filler.html", {"meeting": meeting})
     if filler.pages != 1:

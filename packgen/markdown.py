@@ -103,7 +103,7 @@ class _Converter:
                 rows.append("<tr>" + "".join(cells) + "</tr>")
             if section.type == "thead":
                 rows = ["<thead>" + "".join(rows) + "</thead>"]
-        return "<table>" + "".join(rows) + "</table>"
+        return '<table class="data">' + "".join(rows) + "</table>"
 
     def fenced_table(self, node: SyntaxTreeNode) -> str:
         first = self.where(node).line + 1
@@ -137,7 +137,7 @@ class _Converter:
                 cells.append(f"<{tag}{attrs}>{content}</{tag}>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
         head = "<thead>" + "".join(rows[:header]) + "</thead>" if header else ""
-        return "<table>" + widths + head + "".join(rows[header:]) + "</table>"
+        return '<table class="data">' + widths + head + "".join(rows[header:]) + "</table>"
 
     def inline(self, node: SyntaxTreeNode) -> str:
         return "".join(self.span(child) for child in node.children)

@@ -111,6 +111,10 @@ class Minutes:
     first_minute: int = 1
     kind: str = "minutes"
 
+    @property
+    def title(self) -> str:
+        return f"Minutes of the meeting held on {self.date.day} {self.date:%B %Y}"
+
 
 @dataclass(frozen=True)
 class Document:

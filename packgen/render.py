@@ -7,6 +7,7 @@ problems naming the template file and line.
 from __future__ import annotations
 
 import datetime
+import os
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from packgen.errors import PackgenError, Position, Problem, TemplateError
-from packgen.model import Item, Meeting
+from packgen.model import Block, Document, Item, Meeting, Minutes, Report
 
 STATUTE = "Part 1 of Schedule 12A to the Local Government Act 1972"
 
@@ -95,4 +97,72 @@ def _template_frame(exc: BaseException, name: str) -> Position:
 
 
 def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow]) -> dict[str, Any]:
-    return {"meeting": meeting, "rows": rows, "pack_kind": "Public Document Pack"}
+    logo = meeting.style.logo
+    # Images in templates are found from the repository root.
+    logo_src = os.path.relpath(logo, meeting.root) if logo else ""
+    return {"meeting": meeting, "rows": rows, "pack_kind": "Public Document Pack",
+            "logo": logo_src}
+
+
+@dataclass(frozen=True)
+class NumberedSection:
+    """A report section as its template sees it: numbered, with numbered paragraphs."""
+
+    number: int
+    heading: str
+    entries: tuple[tuple[str, Markup | Block], ...]
+    """(paragraph number, its inline HTML) for paragraphs; ("", block) for anything else."""
+
+
+def number_sections(report: Report, scheme: str) -> list[NumberedSection]:
+    """Number every paragraph, so a report can never skip or repeat a number.
+
+    "section": 1.1, 1.2, 2.1 ...; "continuous": 1, 2, ... across the whole report.
+    """
+    sections = []
+    running = 0
+    for index, section in enumerate(report.sections, start=1):
+        entries: list[tuple[str, Markup | Block]] = []
+        within = 0
+        for block in section.body.blocks:
+            if block.kind != "p":
+                entries.append(("", block))
+                continue
+            within += 1
+            running += 1
+            number = f"{index}.{within}" if scheme == "section" else str(running)
+            entries.append((number, Markup(block.html)))
+        sections.append(NumberedSection(index, section.heading, tuple(entries)))
+    return sections
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """"RESOLVED that ..." for one resolution; "RESOLVED to (1) ...; (2) ..." for more."""
+
+    lead: str  # "that ..." or "to"
+    numbered: tuple[str, ...] = ()
+
+
+def resolution(resolved: Sequence[str]) -> Resolution | None:
+    if not resolved:
+        return None
+    if len(resolved) == 1:
+        return Resolution(f"that {resolved[0]}")
+    return Resolution("to", tuple(f"({n}) {text}" for n, text in enumerate(resolved, start=1)))
+
+
+def document_context(document: Report | Minutes | Document, meeting: Meeting,
+                     item: Item) -> dict[str, Any]:
+    """What the report, minutes and document templates see."""
+    context: dict[str, Any] = {"meeting": meeting, "item": item, "document": document}
+    if isinstance(document, Report):
+        context.update(report=document,
+                       sections=number_sections(document, meeting.style.paragraph_numbers))
+    elif isinstance(document, Minutes):
+        context.update(
+            minutes=document,
+            apologies=[p for p in document.attendance if p.present is False],
+            numbered=[(document.first_minute + i, m, resolution(m.resolved))
+                      for i, m in enumerate(document.minutes)])
+    return context

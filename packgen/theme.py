@@ -19,13 +19,14 @@ import jinja2
 import yaml
 
 from packgen.errors import Position, Problem, TemplateError
+from packgen.model import HouseStyle
 
 BLOCK_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "colgroup",
                         "col", "thead", "tbody", "tr", "th", "td", "img", "div"})
 INLINE_TAGS = frozenset({"b", "strong", "i", "em", "u", "a", "br", "span"})
 SUBSET = BLOCK_TAGS | INLINE_TAGS
 ATTRIBUTES = frozenset({"class", "href", "src", "width", "height", "alt", "colspan",
-                        "rowspan", "id"})
+                        "rowspan", "id", "start"})
 
 
 def theme_dir() -> Path:
@@ -95,14 +96,30 @@ class Stylesheet:
 
     folder: Path
     page: dict[str, Any]
-    fonts: dict[str, dict[str, str]]
+    fonts: dict[str, dict[str, Path]]
+    colours: dict[str, str]
     styles: dict[str, dict[str, Any]]
 
     def font_file(self, family: str, variant: str) -> Path:
-        return self.folder / self.fonts[family][variant]
+        return self.fonts[family][variant]
 
 
-def load_stylesheet() -> Stylesheet:
+def load_stylesheet(house: HouseStyle | None = None) -> Stylesheet:
+    """The theme's stylesheet with the organisation's house style laid over it."""
+    house = house or HouseStyle()
     folder = theme_dir()
     data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
-    return Stylesheet(folder, data["page"], data["fonts"], data["styles"])
+    fonts = {family: {variant: folder / file for variant, file in files.items()}
+             for family, files in data["fonts"].items()}
+    if house.fonts:
+        chosen = dict(house.fonts)
+        # Variants the house does not give fall back to its regular face.
+        fonts["body"] = {variant: chosen.get(variant, chosen["regular"])
+                         for variant in ("regular", "bold", "italic", "bold_italic")}
+    page = dict(data["page"])
+    if house.page_size:
+        page["size"] = house.page_size
+    if house.margins_mm:
+        page["margin_mm"] = {**page.get("margin_mm", {}), **dict(house.margins_mm)}
+    colours = {**data["colours"], **dict(house.colours)}
+    return Stylesheet(folder, page, fonts, colours, data["styles"])

@@ -7,6 +7,7 @@ embedded, so £, €, accents and ticks print in every pack.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    Indenter,
     KeepTogether,
     LayoutError,
     ListFlowable,
@@ -71,8 +73,13 @@ def page_size(sheet: Stylesheet) -> tuple[float, float]:
 
 @cache
 def _register_family(family: str, files: tuple[Path, ...]) -> str:
-    """Register a TrueType family once per process; return its ReportLab name."""
-    base = f"packgen-{family}"
+    """Register a TrueType family once per process; return its ReportLab name.
+
+    The name carries a digest of the files, because ReportLab's registry is global:
+    a house font must not replace the theme's under the same name.
+    """
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
+    base = f"packgen-{family}-{digest}"
     names = [f"{base}-{v}" for v in _VARIANTS]
     for name, file in zip(names, files, strict=True):
         pdfmetrics.registerFont(TTFont(name, str(file)))
@@ -115,6 +122,13 @@ class Typesetter:
             self._styles[key] = merged
         return self._styles[key]
 
+    def colour(self, name: str) -> Any:
+        """A colour by palette name ("heading") or as "#rrggbb"."""
+        return colors.HexColor(self.sheet.colours.get(name, name))
+
+    def hex(self, name: str) -> str:
+        return "#" + str(self.colour(name).hexval())[2:]
+
     def font_name(self, props: dict[str, Any]) -> str:
         variant = ("bold_" if props.get("bold") else "") + ("italic" if props.get("italic") else "")
         return f"{self.families[props['font']]}-{variant.rstrip('_') or 'regular'}"
@@ -124,7 +138,7 @@ class Typesetter:
         return ParagraphStyle(
             name="s", fontName=self.font_name(props), fontSize=size,
             leading=float(props.get("leading", size * 1.3)),
-            textColor=colors.HexColor(props.get("color", "#000000")),
+            textColor=self.colour(props.get("color", "text")),
             alignment=_ALIGN[props.get("align", "left")],
             spaceBefore=float(props.get("space_before", 0)),
             spaceAfter=float(props.get("space_after", 0)),
@@ -157,12 +171,18 @@ class Typesetter:
 
     def block(self, el: Element, origin: Path, width: float) -> list[Flowable]:
         if el.tag in ("p", "h1", "h2", "h3", "h4"):
-            markup = self.inline(el.children, origin).strip()
+            number, children = _hanging_number(el)
+            markup = self.inline(children, origin).strip()
             props = self.props(el.tag, el.classes)
-            if not markup:
+            if not markup and not number:
                 return []
             kind = self.anchored(el.attrs["id"]) if el.attrs.get("id") else Paragraph
-            para = kind(markup, self.paragraph_style(props))
+            style = self.paragraph_style(props)
+            if number is not None:
+                # The number hangs in the margin; the text, and its wrapped lines, align.
+                style.leftIndent = float(props.get("hanging", 36))
+                style.bulletIndent = 0
+            para = kind(markup, style, bulletText=number)
             if props.get("keep_with_next"):
                 # Keep a heading with a few lines of what follows. Platypus's keepWithNext
                 # would move a whole following table to the next page instead.
@@ -178,7 +198,10 @@ class Typesetter:
         if el.tag == "div":
             if "page-break" in el.classes:
                 return [PageBreak()]
-            inner = self.blocks(el, origin, width)
+            indent = float(self.props("div", el.classes).get("indent", 0))
+            inner = self.blocks(el, origin, width - indent)
+            if indent:
+                inner = [Indenter(left=indent), *inner, Indenter(left=-indent)]
             return [KeepTogether(inner)] if "keep-together" in el.classes else inner
         raise self.misplaced(el, origin)
 
@@ -199,8 +222,10 @@ class Typesetter:
                 raise self.misplaced(li, origin)
             entries.append(ListItem(self.blocks(li, origin, width - indent)))
         numbered = el.tag == "ol"
+        first = el.attrs.get("start", "1")
         return ListFlowable(
-            entries, bulletType="1" if numbered else "bullet", start=None if numbered else "•",
+            entries, bulletType="1" if numbered else "bullet",
+            start=int(first) if numbered and first.isdigit() else None if numbered else "•",
             leftIndent=indent, bulletFontName=self.font_name(props),
             bulletFontSize=float(props["size"]), bulletFormat="%s." if numbered else None,
             spaceAfter=float(props.get("space_after", 6)),
@@ -259,7 +284,7 @@ class Typesetter:
                 background = self.props(cell.tag, cell.classes).get("background")
                 if background:
                     commands.append(("BACKGROUND", (c, r), (c + span[1] - 1, r + span[0] - 1),
-                                     colors.HexColor(background)))
+                                     self.colour(background)))
             data.append(cells)
         for (r, c), (rs, cs) in spans.items():
             if rs > 1 or cs > 1:
@@ -315,12 +340,12 @@ class Typesetter:
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ]
         if props.get("grid"):
-            look.append(("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(props["grid"])))
+            look.append(("GRID", (0, 0), (-1, -1), 0.5, self.colour(props["grid"])))
         if props.get("rule_below"):
-            look.append(("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor(props["rule_below"])))
+            look.append(("LINEBELOW", (0, 0), (-1, -1), 0.5, self.colour(props["rule_below"])))
         if props.get("header_background") and header_rows:
             look.append(("BACKGROUND", (0, 0), (-1, header_rows - 1),
-                         colors.HexColor(props["header_background"])))
+                         self.colour(props["header_background"])))
         return look
 
     # -- inline ----------------------------------------------------------------------------
@@ -343,7 +368,7 @@ class Typesetter:
                 parts.append("<br/>")
             elif node.tag == "a":
                 href = self.link_target(node, origin)
-                colour = self.props("a", node.classes).get("color", "#000000")
+                colour = self.hex(self.props("a", node.classes).get("color", "text"))
                 parts.append(f"<a href={quoteattr(href)} color={quoteattr(colour)}>{inner}</a>")
             elif node.tag == "span":
                 parts.append(self.span(node, inner))
@@ -355,7 +380,7 @@ class Typesetter:
         props = self.props("span", node.classes)
         attrs = f" name={quoteattr(self.font_name(props))} size=\"{float(props['size'])}\""
         if "color" in props:
-            attrs += f" color={quoteattr(props['color'])}"
+            attrs += f" color={quoteattr(self.hex(props['color']))}"
         return f"<font{attrs}>{inner}</font>"
 
     @staticmethod
@@ -405,6 +430,17 @@ class Typesetter:
             raise TemplateError([Problem(Position(origin, 1, 1), "content does not fit on a "
                                          f"page: {str(exc).splitlines()[0][:120]}")]) from None
         return Typeset(buf.getvalue(), doc.page, dict(self._anchors))
+
+
+def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
+    """Split off a leading ``<span class="number">`` to hang in the margin."""
+    children = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
+    first = children[0] if children else None
+    if isinstance(first, Element) and first.tag == "span" and "number" in first.classes:
+        text = "".join(c for c in first.children if isinstance(c, str)).strip()
+        rest = el.children[el.children.index(first) + 1:]
+        return escape(text), rest
+    return None, el.children
 
 
 def _int(text: str) -> int:

@@ -15,7 +15,7 @@ from tests.conftest import EXAMPLE, BuildFn, MeetingFolder, basic_meeting
 def test_build_writes_the_default_path(run_cli: BuildFn, tmp_path: Path) -> None:
     result = run_cli("build", str(EXAMPLE))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "wrote build/childrens-partnership-board.pdf (31 pages)\n"
+    assert result.stdout == "wrote build/childrens-partnership-board.pdf (27 pages)\n"
     assert (tmp_path / "build" / "childrens-partnership-board.pdf").is_file()
     assert run_cli("build", "-q", str(EXAMPLE)).stdout == ""
 

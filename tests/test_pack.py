@@ -70,11 +70,12 @@ def example_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_example_ranges_are_those_of_its_documents(example_pack: Path) -> None:
-    # Front sheet 2 pages; ToR 3, minutes 3, priority families 5 + appendix 2, CYPP 4,
-    # youth justice 7, forward plan 1; each document starts on an odd page.
+    # Front sheet 2 pages; terms of reference 3, minutes 2 (rendered), the priority families
+    # report 3 (rendered) + its landscape appendix 2, CYPP 4, youth justice 7, forward plan
+    # 1 (Markdown); each document starts on an odd page.
     assert agenda_ranges(example_pack, 2) == {
-        "4": (3, 5), "5": (7, 9), "7": (11, 18), "8": (19, 22), "9": (23, 29), "10": (31, 31)}
-    assert len(PdfReader(example_pack).pages) == 31
+        "4": (3, 5), "5": (7, 8), "7": (9, 14), "8": (15, 18), "9": (19, 25), "10": (27, 27)}
+    assert len(PdfReader(example_pack).pages) == 27
 
 
 def test_example_ranges_footers_labels_bookmarks_and_links_agree(example_pack: Path) -> None:
@@ -113,9 +114,11 @@ def test_example_ranges_footers_labels_bookmarks_and_links_agree(example_pack: P
 
 def test_example_bookmarks(example_pack: Path) -> None:
     marks = outline(PdfReader(example_pack))
-    assert (0, "7. Priority families programme", 11) in marks
-    assert (1, "Priority families", 11) in marks
-    assert (1, "Appendix 1: performance summary", 17) in marks
+    assert (0, "7. Priority families programme", 9) in marks
+    assert (1, "Priority families programme", 9) in marks
+    assert (2, "Appendix 1: performance summary", 13) in marks
+    assert (1, "Minutes of the meeting held on 22 March 2026", 7) in marks
+    assert (1, "Partnership forward plan 2026-27", 27) in marks
     assert (0, "11. Exclusion of the public", 2) in marks  # verbal: its row on the agenda
     assert not any("youth services contract" in title.lower() for _, title, _ in marks)
 

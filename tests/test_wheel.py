@@ -39,4 +39,4 @@ def test_pack_from_an_installed_wheel(tmp_path: Path) -> None:
                                                    "meeting.yaml", "-o", "pack.pdf"],
         cwd=work, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert len(PdfReader(work / "pack.pdf").pages) == 31
+    assert len(PdfReader(work / "pack.pdf").pages) == 27
