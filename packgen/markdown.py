@@ -33,7 +33,7 @@ class _Converter:
 
     def where(self, node: SyntaxTreeNode) -> Position:
         line = node.map[0] if node.map else 0
-        return Position(self.origin.file, self.origin.line + line, 1)
+        return Position(self.origin.file, self.origin.line + line, self.origin.column)
 
     def problem(self, node: SyntaxTreeNode, message: str) -> str:
         self.problems.append(Problem(self.where(node), message))
@@ -111,7 +111,7 @@ class _Converter:
             spec = {"header": 1, "rows": list(csv.reader(io.StringIO(node.content)))}
             return self.spec_table(spec, node)
         try:
-            parsed = parse_yaml(node.content, self.origin.file, first)
+            parsed = parse_yaml(node.content, self.origin.file, first, self.origin.column - 1)
         except ValidationError as exc:
             self.problems.extend(exc.problems)
             return ""
@@ -202,7 +202,7 @@ class Markdown(Shape):
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or node.value is None:
             return self.wrong(node, ctx, path)
-        start = Position(node.pos.file, node.pos.line + (1 if node.block else 0), 1)
+        start = Position(node.pos.file, node.pos.line + (1 if node.block else 0), node.indent + 1)
         before = len(ctx.problems)
         converted = convert(node.text, start, ctx.problems, self.heading_level)
         return INVALID if len(ctx.problems) > before else converted

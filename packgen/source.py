@@ -44,6 +44,8 @@ class Scalar:
     pos: Position
     block: bool = False
     """Written as a block scalar (``|`` or ``>``): its text starts on the next line."""
+    indent: int = 0
+    """For a block scalar, the indentation YAML removed from each line of its text."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ Node = Scalar | Seq | Map
 @dataclass
 class _Budget:
     first_line: int = 1
+    indent: int = 0
+    lines: list[str] = field(default_factory=list)
     nodes: int = 0
     problems: list[Problem] = field(default_factory=list)
 
@@ -91,14 +95,16 @@ def load_yaml(path: Path) -> Node:
     return parse_yaml(text, path)
 
 
-def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
-    """Parse YAML text that starts at ``first_line`` of ``path`` (a fenced block, say)."""
+def parse_yaml(text: str, path: Path, first_line: int = 1, indent: int = 0) -> Node:
+    """Parse YAML text that starts at ``first_line`` of ``path``, each of its lines
+    indented by ``indent`` more in the file (a fenced block in a block scalar, say)."""
     origin = Position(path, first_line, 1)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Position(path, mark.line + first_line, mark.column + 1) if mark else origin
+        where = Position(path, mark.line + first_line, mark.column + 1 + indent) if mark \
+            else origin
         message = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and exc.problem_mark \
                 and exc.context_mark.line != exc.problem_mark.line:
@@ -111,19 +117,20 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
         raise ValidationError([Problem(origin, "YAML is nested too deeply")]) from None
     if root is None:
         return Map({}, {}, origin)
-    budget = _Budget(first_line=first_line)
+    budget = _Budget(first_line=first_line, indent=indent, lines=text.splitlines())
     node = _convert(root, path, budget, 0)
     if budget.problems:
         raise ValidationError(budget.problems)
     return node
 
 
-def _position(node: yaml.Node, path: Path, first_line: int) -> Position:
-    return Position(path, node.start_mark.line + first_line, node.start_mark.column + 1)
+def _position(node: yaml.Node, path: Path, budget: _Budget) -> Position:
+    mark = node.start_mark
+    return Position(path, mark.line + budget.first_line, mark.column + 1 + budget.indent)
 
 
 def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
-    pos = _position(node, path, budget.first_line)
+    pos = _position(node, path, budget)
     budget.nodes += 1
     if budget.nodes > MAX_NODES:
         # One problem is enough; stop expanding at once.
@@ -138,14 +145,16 @@ def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
         budget.problems.append(Problem(pos, f"unsupported YAML tag {node.tag!s}"))
         return Scalar(None, "", "tag:yaml.org,2002:null", pos)
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(_scalar_value(node), node.value, node.tag, pos, node.style in ("|", ">"))
+        block = node.style in ("|", ">")
+        return Scalar(_scalar_value(node), node.value, node.tag, pos, block,
+                      _block_indent(budget.lines, node.start_mark.line + 1) if block else 0)
     if isinstance(node, yaml.SequenceNode):
         return Seq(tuple(_convert(child, path, budget, depth + 1) for child in node.value), pos)
     assert isinstance(node, yaml.MappingNode)
     items: dict[str, Node] = {}
     keys: dict[str, Position] = {}
     for key_node, value_node in node.value:
-        key_pos = _position(key_node, path, budget.first_line)
+        key_pos = _position(key_node, path, budget)
         if key_node.tag == "tag:yaml.org,2002:merge":
             budget.problems.append(Problem(key_pos, "YAML merge keys (<<) are not supported"))
             continue
@@ -159,6 +168,14 @@ def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
         keys[key] = key_pos
         items[key] = _convert(value_node, path, budget, depth + 1)
     return Map(items, keys, pos)
+
+
+def _block_indent(lines: list[str], first: int) -> int:
+    """The indentation of a block scalar's first non-empty line of text."""
+    for line in lines[first:]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return 0
 
 
 _constructor = yaml.constructor.SafeConstructor()
