@@ -78,18 +78,25 @@ class Stamper:
         fonts = _stamp_fonts(f"{font_family}-regular", f"{font_family}-bold")
         self.measure = fonts.names
         page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
-        # ReportLab names fonts in order of first use: regular was drawn first, then bold.
+        # Find each variant's subset by its face's PostScript name (ABCDEF+Name); a house
+        # style may give one file for both, and then they share one font.
         resources = page["/Resources"].get_object()
         assert isinstance(resources, DictionaryObject)
         fonts_used = resources["/Font"].get_object()
         assert isinstance(fonts_used, DictionaryObject)
-        declared = [fonts_used[key].get_object() for key in sorted(fonts_used.keys())]
-        truetype = [font for font in declared if isinstance(font, DictionaryObject)
-                    and font.get("/Subtype") == NameObject("/TrueType")]
-        self.font_refs: dict[str, IndirectObject] = {
-            variant: writer._add_object(font.clone(writer))
-            for variant, font in zip(("regular", "bold"), truetype, strict=True)
-        }
+        by_face: dict[str, DictionaryObject] = {}
+        for key in sorted(fonts_used.keys()):
+            font = fonts_used[key].get_object()
+            if isinstance(font, DictionaryObject):
+                by_face.setdefault(str(font.get("/BaseFont", "")).split("+")[-1], font)
+        clones: dict[int, IndirectObject] = {}
+        self.font_refs: dict[str, IndirectObject] = {}
+        for variant, rl_name in fonts.names.items():
+            face = pdfmetrics.getFont(rl_name).face.name
+            font = by_face[face.decode() if isinstance(face, bytes) else str(face)]
+            if id(font) not in clones:
+                clones[id(font)] = writer._add_object(font.clone(writer))
+            self.font_refs[variant] = clones[id(font)]
         save = DecodedStreamObject()
         save.set_data(b"q\n")
         self.save = writer._add_object(save)
