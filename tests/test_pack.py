@@ -277,3 +277,27 @@ def test_aes_encrypted_pdf_with_empty_password_is_merged(folder: MeetingFolder) 
     build_pack(path, out)
     assert not PdfReader(out).is_encrypted
     assert "OPEN-WITHOUT-PASSWORD" in page_texts(out)[2]
+
+
+@pytest.mark.parametrize("meeting", sorted(EXAMPLE.parent.parent.glob("*/meeting.yaml")),
+                         ids=lambda path: path.parent.name)
+def test_every_example_builds_and_agrees(meeting: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pack.pdf"
+    result = build_pack(meeting, out)
+    qpdf_check(out)
+    texts = page_texts(out)
+    front = front_sheet_pages(texts)
+    ranges = agenda_ranges(out, front)
+    assert ranges, "an example should have documents"
+    words = page_words(out)
+    for number, (first, last) in ranges.items():
+        assert f"Agenda Item {number}" in texts[first - 1]
+        assert footer_number(*words[first - 1]) == first
+        assert footer_number(*words[last - 1]) == last
+    assert result.pages == len(texts)
+
+
+def test_the_override_example_uses_its_override(tmp_path: Path) -> None:
+    out = tmp_path / "pack.pdf"
+    build_pack(EXAMPLE.parent.parent / "health-scrutiny-committee" / "meeting.yaml", out)
+    assert "this meeting will be broadcast live" in " ".join(page_texts(out)[0].split())
