@@ -30,9 +30,11 @@ _SAFE_LINK = ("http:", "https:", "mailto:", "tel:")
 class _Converter:
     def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
         self.origin, self.heading_level, self.problems = origin, heading_level, problems
+        self.line = 0
+        """The line of the block being converted, for problems in inline content."""
 
     def where(self, node: SyntaxTreeNode) -> Position:
-        line = node.map[0] if node.map else 0
+        line = node.map[0] if node.map else self.line
         return Position(self.origin.file, self.origin.line + line, self.origin.column)
 
     def problem(self, node: SyntaxTreeNode, message: str) -> str:
@@ -47,8 +49,10 @@ class _Converter:
                 out.append(block)
         return out
 
-    def block(self, node: SyntaxTreeNode, cls: str = "") -> Block | None:
+    def block(self, node: SyntaxTreeNode) -> Block | None:
         kind = node.type
+        if node.map:
+            self.line = node.map[0]
         if kind == "paragraph":
             return Block("p", self.inline(node))
         if kind == "heading":
