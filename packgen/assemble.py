@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 from pypdf.generic import Destination, IndirectObject, OutlineItem
 
 from packgen.errors import AttachmentError, Problem
+from packgen.layout import Pack, Placement, Plan, pack_documents
 from packgen.model import Attachment, Item, Meeting, Report
 from packgen.scrub import scrub_pages
 
@@ -37,30 +38,20 @@ class Source:
         return len(self.reader.pages)
 
 
-def public_documents(meeting: Meeting) -> Iterator[tuple[Item, Attachment, Attachment | None]]:
-    """(item, document, the report it belongs to) for everything that may enter the
-    public pack, in agenda order: each attachment, and a report's appendices after it."""
-    for item in meeting.items:
-        for attachment in item.attachments:
-            if not item.is_public(attachment):
-                continue
-            yield item, attachment, None
-            if isinstance(attachment.document, Report):
-                for appendix in attachment.document.appendices:
-                    yield item, appendix, attachment
+def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:
+    """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one.
 
-
-def open_attachments(meeting: Meeting) -> dict[Attachment, Source]:
-    """Open every public PDF; raise :class:`AttachmentError` listing each bad one."""
+    Only what a pack holds is read: a public build never opens an exempt document.
+    """
     sources: dict[Attachment, Source] = {}
     problems: list[Problem] = []
-    for _, attachment, _ in public_documents(meeting):
-        if attachment.document is not None:
-            continue  # rendered, not read
-        try:
-            sources[attachment] = _open(attachment)
-        except _Unreadable as exc:
-            problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
+    for pack in packs:
+        for _, attachment, _ in pack_documents(meeting, pack):
+            if attachment.document is None and attachment not in sources:
+                try:
+                    sources[attachment] = _open(attachment)
+                except _Unreadable as exc:
+                    problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
     if problems:
         raise AttachmentError(problems)
     return sources
@@ -92,68 +83,6 @@ def _open(attachment: Attachment) -> Source:
     if count == 0:
         raise _Unreadable("the PDF has no pages")
     return Source(attachment, reader, hashlib.sha256(data).hexdigest())
-
-
-@dataclass(frozen=True)
-class Placement:
-    """One document's run of pages in the pack (0-based physical page indexes)."""
-
-    start: int
-    pages: int
-    kind: str  # "front", "filler" or "attachment"
-    item: Item | None = None
-    attachment: Attachment | None = None
-    parent: Attachment | None = None
-    """For an appendix, the report it belongs to."""
-
-    @property
-    def last(self) -> int:
-        return self.start + self.pages - 1
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Where every page of the pack goes, and how pages are numbered."""
-
-    placements: tuple[Placement, ...]
-    front_pages: int
-    """Pages of the front sheet; every page after them prints its number."""
-    number_offset: int
-    """Printed number = index + 1 - number_offset."""
-    total: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "total", self.placements[-1].last + 1 if self.placements else 0)
-
-    def printed(self, index: int) -> int:
-        return index + 1 - self.number_offset
-
-    def item_span(self, item: Item) -> tuple[int, int] | None:
-        """First and last page index of an item's documents; a trailing filler is not counted."""
-        mine = [p for p in self.placements if p.kind == "attachment" and p.item is item]
-        return (mine[0].start, mine[-1].last) if mine else None
-
-
-def plan(meeting: Meeting, front_pages: int, counts: dict[Attachment, int]) -> Plan:
-    """Lay out the pack: front sheet, then each public attachment on a right-hand page."""
-    placements = [Placement(0, front_pages, "front")]
-    cursor = front_pages
-
-    def pad() -> None:
-        nonlocal cursor
-        if meeting.duplex and cursor % 2 == 1:  # index 0 is a right-hand page
-            placements.append(Placement(cursor, 1, "filler"))
-            cursor += 1
-
-    pad()
-    body_start = cursor
-    for item, attachment, parent in public_documents(meeting):
-        pad()
-        placements.append(Placement(cursor, counts[attachment], "attachment", item, attachment,
-                                    parent))
-        cursor += counts[attachment]
-    offset = 0 if meeting.page_numbers.count_front_sheet else body_start
-    return Plan(tuple(placements), front_pages, offset)
 
 
 def attachment_title(item: Item, attachment: Attachment) -> str:
@@ -206,11 +135,14 @@ def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
 def _outline(writer: PdfWriter, meeting: Meeting, layout: Plan,
              sources: dict[Attachment, Source], anchors: dict[str, int]) -> None:
     writer.add_outline_item(title="Agenda", page_number=0)
+    listed = {id(p.item) for p in layout.placements if p.item is not None}
     for item in meeting.items:
-        if item.exempt is not None:
-            continue  # not even its title goes into the public pack's outline
-        span = layout.item_span(item)
-        target = span[0] if span else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
+        if item.exempt is not None and id(item) not in listed:
+            continue  # an exempt item is bookmarked only in a pack that holds it
+        if f"item-{item.number}" not in anchors and id(item) not in listed:
+            continue  # not on this pack's agenda
+        spans = layout.item_spans(item)
+        target = spans[0][0] if spans else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
         parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
                                          page_number=target)
         marks: dict[Attachment, IndirectObject] = {}

@@ -1,9 +1,9 @@
 """The pipeline: the only module that knows the order of the stages.
 
-load and validate -> open attachments -> render and typeset our pages (to a fixed
-point: the agenda's page ranges can change the front sheet's own length) ->
-assemble -> number -> describe -> write. Nothing is written until every stage
-has succeeded, and then atomically.
+load and validate -> open attachments -> render our documents -> lay out each pack
+the requested one depends on (the main public pack owns the page numbers) with
+its front sheet typeset to a fixed point -> assemble -> number -> describe ->
+write. Nothing is written until every stage has succeeded, and then atomically.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,19 @@ from pypdf import PdfWriter
 
 from packgen import assemble as asm
 from packgen import schema
-from packgen.errors import OutputError, Position, Problem, TemplateError
+from packgen.errors import OutputError, Position, Problem, TemplateError, ValidationError
 from packgen.htmltree import parse_html
+from packgen.layout import (
+    PUBLIC,
+    Pack,
+    Plan,
+    agenda_items,
+    last_exempt,
+    last_number,
+    pack_documents,
+    plan_private,
+    plan_public,
+)
 from packgen.metadata import set_metadata
 from packgen.model import Meeting
 from packgen.number import number_pages
@@ -39,10 +51,15 @@ class BuildResult:
     pages: int
 
 
-def default_output(meeting_file: Path) -> Path:
-    """``build/<meeting folder>.pdf`` for a ``meeting.yaml``, else ``build/<stem>.pdf``."""
+def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
+    """``build/<meeting folder>.pdf`` for a ``meeting.yaml``, else ``build/<stem>.pdf``;
+    ``-private`` and ``-supplement-N`` mark the other packs."""
     name = meeting_file.absolute().parent.name if meeting_file.stem == "meeting" \
         else meeting_file.stem
+    if pack.supplement is not None:
+        name += f"-supplement-{pack.supplement}"
+    if pack.private:
+        name += "-private"
     return Path("build") / f"{name}.pdf"
 
 
@@ -51,10 +68,18 @@ def _environment(meeting: Meeting, templates: Path | None) -> jinja2.Environment
     return environment(user_dirs, FILTERS)
 
 
+def _packs_needed(pack: Pack) -> list[Pack]:
+    """The packs whose layout the requested one depends on (see :meth:`_Builder.lay_out`)."""
+    chain = [None, *range(1, (pack.supplement or 0) + 1)]
+    return [Pack(False, s) for s in chain] + ([Pack(True, s) for s in chain] if pack.private
+                                              else [])
+
+
 def validate(meeting_file: Path, templates: Path | None = None) -> Meeting:
-    """Check everything :func:`build_pack` would, without rendering anything."""
+    """Check everything :func:`build_pack` would for any pack, without rendering anything."""
     meeting = schema.validate(meeting_file)
-    asm.open_attachments(meeting)
+    supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
+    asm.open_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
     env = _environment(meeting, templates)
     for name in TEMPLATES:
         _compile(env, name)
@@ -72,47 +97,96 @@ def _compile(env: jinja2.Environment, name: str) -> None:
                             ) from None
 
 
-def build_pack(meeting_file: Path, output: Path | None = None,
-               templates: Path | None = None) -> BuildResult:
-    """Build the public document pack for one meeting and write it atomically."""
+class _Builder:
+    """Renders and lays out packs for one meeting, sharing what they have in common."""
+
+    def __init__(self, meeting: Meeting, templates: Path | None, packs: list[Pack]) -> None:
+        self.meeting = meeting
+        self.sources = asm.open_attachments(meeting, packs)
+        self.env = _environment(meeting, templates)
+        self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
+        for pack in packs:
+            for item, attachment, _ in pack_documents(meeting, pack):
+                if attachment.document is not None and attachment not in self.sources:
+                    context = document_context(attachment.document, meeting, item)
+                    pdf = self.typeset(f"{attachment.document.kind}.html", context).pdf
+                    self.sources[attachment] = asm.rendered_source(attachment, pdf)
+        self.counts = {a: s.pages for a, s in self.sources.items()}
+
+    def typeset(self, name: str, context: dict[str, object]) -> Typeset:
+        html, origin = render(self.env, name, context)
+        return self.typesetter.typeset(parse_html(html, origin), origin)
+
+    def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
+        """Typeset the front sheet until its length, and so every page range, stops moving."""
+        front_pages = 1
+        for _ in range(MAX_LAYOUT_PASSES):
+            layout = make_plan(front_pages)
+            rows = agenda_rows(self.meeting, pack, layout)
+            front = self.typeset("frontsheet.html", front_sheet_context(self.meeting, rows, pack))
+            if front.pages == front_pages:
+                return layout, front
+            front_pages = front.pages
+        raise TemplateError([Problem(Position(Path("frontsheet.html")), "the front sheet's "
+                                     "length does not settle; simplify the agenda template")])
+
+    def lay_out(self, pack: Pack) -> tuple[Plan, Typeset]:
+        """The plan and front sheet of ``pack``, laying out the packs it depends on first.
+
+        The public packs own the numbers: the main pack's, then each supplement carrying on
+        after the one before. A private pack takes its public twin's numbers, and its
+        exempt numbers carry on after the private pack before it.
+        """
+        chain = [None, *range(1, (pack.supplement or 0) + 1)]
+        public: dict[int | None, tuple[Plan, Typeset]] = {}
+        first = 1
+        for supplement in chain:
+            step = Pack(False, supplement)
+
+            def public_plan(front: int, step: Pack = step, first: int = first) -> Plan:
+                return plan_public(self.meeting, step, front, self.counts, first)
+
+            public[supplement] = self.settle(step, public_plan)
+            first = last_number(public[supplement][0]) + 1
+        if not pack.private:
+            return public[pack.supplement]
+        first_exempt = 1
+        for supplement in chain:
+            step = Pack(True, supplement)
+
+            def private_plan(front: int, step: Pack = step, twin: Plan = public[supplement][0],
+                             first: int = first_exempt) -> Plan:
+                return plan_private(self.meeting, twin, front, self.counts, step, first)
+
+            private = self.settle(step, private_plan)
+            first_exempt = last_exempt(private[0]) + 1
+        return private
+
+
+def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
+               *, private: bool = False, supplement: int | None = None,
+               draft: bool = False) -> BuildResult:
+    """Build one pack of one meeting (public by default) and write it atomically."""
+    pack = Pack(private, supplement)
     meeting = schema.validate(meeting_file)
-    sources = asm.open_attachments(meeting)
-    env = _environment(meeting, templates)
-    typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
-
-    def typeset(name: str, context: dict[str, object]) -> Typeset:
-        html, origin = render(env, name, context)
-        return typesetter.typeset(parse_html(html, origin), origin)
-
-    for item, attachment, _ in asm.public_documents(meeting):
-        if attachment.document is not None:
-            context = document_context(attachment.document, meeting, item)
-            pdf = typeset(f"{attachment.document.kind}.html", context).pdf
-            sources[attachment] = asm.rendered_source(attachment, pdf)
-
-    filler = typeset("filler.html", {"meeting": meeting})
+    if supplement is not None and not agenda_items(meeting, pack):
+        raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
+                                                           f"supplement: {supplement}")])
+    builder = _Builder(meeting, templates, _packs_needed(pack))
+    layout, front = builder.lay_out(pack)
+    filler = builder.typeset("filler.html", {"meeting": meeting})
     if filler.pages != 1:
         raise TemplateError([Problem(Position(Path("filler.html")),
                                      f"the filler page template made {filler.pages} pages, not 1")])
-    counts = {attachment: source.pages for attachment, source in sources.items()}
-    front_pages = 1
-    for _ in range(MAX_LAYOUT_PASSES):
-        layout = asm.plan(meeting, front_pages, counts)
-        rows = agenda_rows(meeting, layout)
-        front = typeset("frontsheet.html", front_sheet_context(meeting, rows))
-        if front.pages == front_pages:
-            break
-        front_pages = front.pages
-    else:
-        raise TemplateError([Problem(Position(Path("frontsheet.html")), "the front sheet's "
-                                     "length does not settle; simplify the agenda template")])
+    sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
     writer = asm.assemble(meeting, layout, front.pdf, filler.pdf, sources, front.anchors)
-    number_pages(writer, meeting, layout, next(iter(typesetter.families.values())))
-    identity = hashlib.sha256(front.pdf + filler.pdf)
-    for source in sources.values():
-        identity.update(source.digest.encode())
-    set_metadata(writer, meeting, identity.digest())
-    target = output or default_output(meeting_file)
+    font = next(iter(builder.typesetter.families.values()))
+    number_pages(writer, layout, font, draft=draft)
+    identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
+    for _, attachment, _ in pack_documents(meeting, pack):
+        identity.update(sources[attachment].digest.encode())
+    set_metadata(writer, meeting, identity.digest(), pack, draft)
+    target = output or default_output(meeting_file, pack)
     try:
         write_atomic(writer, target)
     except OSError as exc:
@@ -121,15 +195,13 @@ def build_pack(meeting_file: Path, output: Path | None = None,
     return BuildResult(meeting, target, layout.total)
 
 
-def agenda_rows(meeting: Meeting, layout: asm.Plan) -> list[AgendaRow]:
+def agenda_rows(meeting: Meeting, pack: Pack, layout: Plan) -> list[AgendaRow]:
     rows = []
-    for item in meeting.items:
-        span = layout.item_span(item)
-        if span is None:
-            rows.append(AgendaRow(item))
-        else:
-            rows.append(AgendaRow(item, layout.printed(span[0]), layout.printed(span[1]),
-                                  span[0] + 1))
+    for item in agenda_items(meeting, pack):
+        spans = layout.item_spans(item)
+        ranges = tuple((str(layout.labels[a]), str(layout.labels[b])) for a, b in spans)
+        link = spans[0][0] + 1 if spans else None
+        rows.append(AgendaRow(item, ranges, link, pack.private))
     return rows
 
 
@@ -153,3 +225,4 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+

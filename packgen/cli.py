@@ -64,18 +64,25 @@ def _run(action: Callable[[], None], debug: bool) -> bool:
 @meeting_files
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the pack (default build/<meeting folder>.pdf).")
+@click.option("--private", is_flag=True,
+              help="Build the private pack: exempt items too, marked NOT FOR PUBLICATION.")
+@click.option("--supplement", type=click.IntRange(1, 99), metavar="N",
+              help="Build supplementary pack N: the material marked supplement: N.")
+@click.option("--draft", is_flag=True, help="Mark every page and the metadata DRAFT.")
 @templates_option
 @quiet_option
 @debug_option
-def build(meetings: tuple[Path, ...], output: Path | None, templates: Path | None,
-          quiet: bool, debug: bool) -> None:
-    """Validate, render and write the public document pack of each meeting."""
+def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
+          supplement: int | None, draft: bool, templates: Path | None, quiet: bool,
+          debug: bool) -> None:
+    """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     ok = True
     for meeting in meetings:
         def one(meeting: Path = meeting) -> None:
-            result = build_pack(meeting, output, templates)
+            result = build_pack(meeting, output, templates, private=private,
+                                supplement=supplement, draft=draft)
             if not quiet:
                 click.echo(f"wrote {result.output} ({result.pages} pages)")
         ok = _run(one, debug) and ok

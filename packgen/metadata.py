@@ -21,6 +21,7 @@ from pypdf.generic import (
 )
 
 from packgen import __version__
+from packgen.layout import PUBLIC, Pack
 from packgen.model import Meeting
 
 
@@ -32,15 +33,21 @@ def build_time(meeting: Meeting) -> datetime.datetime:
     return datetime.datetime.combine(meeting.date, meeting.time, tzinfo=datetime.timezone.utc)
 
 
-def pack_title(meeting: Meeting, kind: str = "public document pack") -> str:
-    return f"{meeting.body}, {meeting.date.day} {meeting.date:%B %Y} — {kind}"
+def pack_title(meeting: Meeting, pack: Pack = PUBLIC, draft: bool = False) -> str:
+    """"Children's Partnership Board, 8 July 2026 — public document pack"."""
+    kind = "private document pack" if pack.private else "public document pack"
+    if pack.supplement is not None:
+        kind = f"supplementary {kind} {pack.supplement}"
+    return f"{meeting.body}, {meeting.date.day} {meeting.date:%B %Y} — {kind}" + \
+        (" (DRAFT)" if draft else "")
 
 
-def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes) -> None:
+def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pack = PUBLIC,
+                 draft: bool = False) -> None:
     """Describe the pack; ``identity`` is a digest of everything the pack was built from."""
     when = build_time(meeting)
     pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
-    title = pack_title(meeting)
+    title = pack_title(meeting, pack, draft)
     when_held = f"{meeting.date.day} {meeting.date:%B %Y}"
     subject = f"Agenda and reports for the meeting of {meeting.body} on {when_held}"
     creator = f"packgen {__version__}"

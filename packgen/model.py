@@ -150,6 +150,8 @@ class Attachment:
     file: Path
     title: str = ""
     exempt: int | None = None
+    reason: str = ""
+    supplement: int | None = None
     document: Report | Minutes | Document | None = None
     """What a ``.yaml`` or ``.md`` attachment says; None for a PDF."""
 
@@ -162,6 +164,8 @@ class Item:
     description: str = ""
     presenter: str = ""
     exempt: int | None = None
+    reason: str = ""
+    supplement: int | None = None
     attachments: tuple[Attachment, ...] = ()
 
     def is_public(self, attachment: Attachment | None = None) -> bool:
@@ -169,6 +173,14 @@ class Item:
         if self.exempt is not None:
             return False
         return attachment is None or attachment.exempt is None
+
+    def paragraph(self, attachment: Attachment) -> int | None:
+        """The Schedule 12A paragraph that keeps a document out of the public pack, if any."""
+        return self.exempt if self.exempt is not None else attachment.exempt
+
+    def supplement_of(self, attachment: Attachment) -> int | None:
+        """Which supplementary pack a document belongs to; None for the main pack."""
+        return attachment.supplement if attachment.supplement is not None else self.supplement
 
     @property
     def exempt_paragraphs(self) -> tuple[int, ...]:
@@ -219,3 +231,5 @@ class Meeting:
     page_numbers: PageNumbering = PageNumbering()
     language: str = "en-GB"
     style: HouseStyle = HouseStyle()
+    exclusion_item: bool = True
+    """Add the "exclusion of the public" item before the first exempt item when missing."""

@@ -19,6 +19,7 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
 )
@@ -26,8 +27,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
-from packgen.assemble import Plan
-from packgen.model import Item, Meeting
+from packgen.layout import Plan
+from packgen.model import Item
 from packgen.typeset import PAGE_LINK_SCHEME
 
 FOOTER_BASELINE = 9 * mm
@@ -100,9 +101,12 @@ class Stamper:
         save = DecodedStreamObject()
         save.set_data(b"q\n")
         self.save = writer._add_object(save)
+        self.draft_state = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/ExtGState"),
+            NameObject("/ca"): FloatObject(0.18)}))
 
-    def stamp(self, page: PageObject, lines: list[tuple[str, str, str]]) -> None:
-        """Draw (text, variant, place) on the page; place is "foot" or "top-right"."""
+    def stamp(self, page: PageObject, stamps: list[Stamp], draft: bool = False) -> None:
+        """Draw the stamps (and a DRAFT watermark) upright on the page as displayed."""
         box = page.cropbox
         x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
         rotation = (int(page.get("/Rotate", 0) or 0) % 360) // 90 * 90
@@ -114,16 +118,17 @@ class Stamper:
             180: (-1, 0, 0, -1, x1, y1),
             270: (0, -1, 1, 0, x0, y1),
         }[rotation]
-        ops = ["Q", "q", " ".join(f"{v:g}" for v in matrix) + " cm", "0 g"]
-        for text, variant, place in lines:
-            text = _ascii(text)
-            size = FOOTER_SIZE if place == "foot" else ITEM_SIZE
-            text_width = pdfmetrics.stringWidth(text, self.measure[variant], size)
-            if place == "foot":
-                x, y = (width - text_width) / 2, FOOTER_BASELINE
-            else:
-                x, y = width - ITEM_INSET - text_width, height - ITEM_INSET
-            ops.append(f"BT {_FONTS[variant]} {size:g} Tf {x:.2f} {y:.2f} Td "
+        ops = ["Q", "q", " ".join(f"{v:g}" for v in matrix) + " cm"]
+        if draft:
+            ops += self._watermark(width, height)
+        ops.append("0 g")
+        for stamp in stamps:
+            text = _ascii(stamp.text)
+            text_width = pdfmetrics.stringWidth(text, self.measure[stamp.variant], stamp.size)
+            x = {"centre": (width - text_width) / 2,
+                 "right": width - ITEM_INSET - text_width}[stamp.align]
+            y = stamp.y if stamp.y >= 0 else height + stamp.y
+            ops.append(f"BT {_FONTS[stamp.variant]} {stamp.size:g} Tf {x:.2f} {y:.2f} Td "
                        f"{_pdf_string(text)} Tj ET")
         ops.append("Q")
         stream = DecodedStreamObject()
@@ -141,38 +146,81 @@ class Stamper:
         resources = page.get("/Resources")
         resources = resources.get_object() if resources is not None else DictionaryObject()
         page[NameObject("/Resources")] = resources
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-        resources[NameObject("/Font")] = fonts
-        for variant, name in _FONTS.items():
-            fonts[NameObject(name)] = self.font_refs[variant]
+        for kind, entries in (("/Font", {name: self.font_refs[v] for v, name in _FONTS.items()}),
+                              ("/ExtGState", {"/PackgenDraft": self.draft_state})):
+            current = resources.get(kind)
+            current = current.get_object() if current is not None else DictionaryObject()
+            resources[NameObject(kind)] = current
+            for name, ref in entries.items():
+                current[NameObject(name)] = ref
+
+    def _watermark(self, width: float, height: float) -> list[str]:
+        """A large, translucent DRAFT across the middle of the page, drawn first."""
+        size = min(width, height) / 4.5
+        text_width = pdfmetrics.stringWidth("DRAFT", self.measure["bold"], size)
+        cos = sin = 0.7071
+        # Start so the word's middle sits on the page's middle, at 45 degrees.
+        x = width / 2 - cos * text_width / 2 + sin * size * 0.35
+        y = height / 2 - sin * text_width / 2 - cos * size * 0.35
+        return ["q /PackgenDraft gs 0.75 0 0 rg",
+                f"BT {_FONTS['bold']} {size:.1f} Tf {cos} {sin} {-sin} {cos} {x:.2f} {y:.2f} Tm "
+                "(DRAFT) Tj ET Q"]
 
 
-def number_pages(writer: PdfWriter, meeting: Meeting, layout: Plan, font_family: str) -> None:
-    """Stamp "Page N" and "Agenda Item N", set page labels and resolve agenda links."""
+@dataclass(frozen=True)
+class Stamp:
+    text: str
+    variant: str = "regular"
+    size: float = FOOTER_SIZE
+    align: str = "centre"  # or "right"
+    y: float = FOOTER_BASELINE
+    """Baseline above the foot of the page; negative: below the top."""
+
+
+def number_pages(writer: PdfWriter, layout: Plan, font_family: str, draft: bool = False
+                 ) -> None:
+    """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
+    page labels and resolve the agenda's links."""
     stamper = Stamper(writer, font_family)
     item_starts: dict[int, Item] = {}
-    for item in meeting.items:
-        span = layout.item_span(item)
-        if span is not None:
-            item_starts[span[0]] = item
-    for index in range(layout.front_pages, layout.total):
-        lines = [(f"Page {layout.printed(index)}", "regular", "foot")]
+    for placement in layout.placements:
+        if placement.kind == "attachment" and placement.item is not None \
+                and all(item is not placement.item for item in item_starts.values()):
+            item_starts[placement.start] = placement.item
+    exempt = layout.exempt_pages()
+    for index in range(layout.total):
+        stamps = []
+        label = layout.labels[index]
+        if index >= layout.front_pages and not label.roman:
+            stamps.append(Stamp(f"Page {label}"))
         if index in item_starts:
-            lines.append((f"Agenda Item {item_starts[index].number}", "bold", "top-right"))
-        stamper.stamp(writer.pages[index], lines)
+            stamps.append(Stamp(f"Agenda Item {item_starts[index].number}", "bold", ITEM_SIZE,
+                                "right", -ITEM_INSET))
+        if index in exempt:
+            stamps += [Stamp("NOT FOR PUBLICATION", "bold", ITEM_SIZE, "centre", -ITEM_INSET),
+                       Stamp(f"Exempt under paragraph {exempt[index]} of Part 1 of Schedule 12A "
+                             "to the Local Government Act 1972", "regular", 7.5, "centre",
+                             -ITEM_INSET - 10)]
+        if stamps or draft:
+            stamper.stamp(writer.pages[index], stamps, draft)
     _labels(writer, layout)
     _resolve_links(writer, layout)
 
 
 def _labels(writer: PdfWriter, layout: Plan) -> None:
-    """Page labels that read as the printed numbers; an uncounted front sheet reads i, ii."""
-    if layout.number_offset:
-        writer.set_page_label(0, layout.number_offset - 1, style=PageLabelStyle.LOWERCASE_ROMAN,
-                              start=1)
-    if layout.number_offset < layout.total:
-        writer.set_page_label(layout.number_offset, layout.total - 1,
-                              style=PageLabelStyle.DECIMAL, start=1)
+    """Page labels that read as the printed numbers: one range per run of numbers."""
+    start = 0
+    for index in range(1, layout.total + 1):
+        here = layout.labels[index] if index < layout.total else None
+        before = layout.labels[index - 1]
+        if here is not None and here.prefix == before.prefix and here.roman == before.roman \
+                and here.number == before.number + 1:
+            continue
+        first = layout.labels[start]
+        style = PageLabelStyle.LOWERCASE_ROMAN if first.roman else PageLabelStyle.DECIMAL
+        writer.set_page_label(start, index - 1, style=style, prefix=first.prefix or None,
+                              start=first.number)
+        start = index
 
 
 def _resolve_links(writer: PdfWriter, layout: Plan) -> None:

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from packgen.errors import PackgenError, Position, Problem, TemplateError
+from packgen.layout import PUBLIC, Pack
 from packgen.model import Block, Document, Item, Meeting, Minutes, Report
 
 STATUTE = "Part 1 of Schedule 12A to the Local Government Act 1972"
@@ -28,19 +29,21 @@ class AgendaRow:
     """One line of the agenda table as the templates see it."""
 
     item: Item
-    first_page: int | None = None
-    """Printed number of the item's first page in this pack, if it has pages in it."""
-    last_page: int | None = None
+    ranges: tuple[tuple[str, str], ...] = ()
+    """Printed first and last page of the item's documents in this pack: one range for
+    its public pages, and in the private pack one for its exempt pages."""
     link_page: int | None = None
-    """1-based position of that page in the file, for ``#page=N`` links."""
+    """1-based position of its first page in the file, for ``#page=N`` links."""
+    private: bool = False
 
     @property
     def pages(self) -> str:
-        if self.first_page is None:
+        """"Pages 17 - 20", "Page 31", or "Pages 11 - 14, E1 - E2" in the private pack."""
+        parts = [first if first == last else f"{first} - {last}" for first, last in self.ranges]
+        if not parts:
             return ""
-        if self.first_page == self.last_page:
-            return f"Page {self.first_page}"
-        return f"Pages {self.first_page} - {self.last_page}"
+        single = len(parts) == 1 and self.ranges[0][0] == self.ranges[0][1]
+        return ("Page " if single else "Pages ") + ", ".join(parts)
 
     @property
     def exempt_wording(self) -> str:
@@ -51,7 +54,12 @@ class AgendaRow:
         which = " and ".join(str(p) for p in paragraphs)
         noun = "paragraphs" if len(paragraphs) > 1 else "paragraph"
         subject = "This item is" if self.item.exempt is not None else "Part of this item is"
-        return f"{subject} not for publication by virtue of {noun} {which} of {STATUTE}."
+        wording = f"{subject} not for publication by virtue of {noun} {which} of {STATUTE}."
+        if self.private:
+            # Why it is exempt can itself be confidential: the private pack alone says.
+            reasons = [self.item.reason] + [a.reason for a in self.item.attachments]
+            wording += "".join(f" {r}" for r in reasons if r)
+        return wording
 
 
 def long_date(value: datetime.date) -> str:
@@ -96,12 +104,18 @@ def _template_frame(exc: BaseException, name: str) -> Position:
     return Position(Path(frame.filename), frame.lineno or 1, 1)
 
 
-def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow]) -> dict[str, Any]:
+def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],
+                        pack: Pack = PUBLIC) -> dict[str, Any]:
     logo = meeting.style.logo
     # Images in templates are found from the repository root.
     logo_src = os.path.relpath(logo, meeting.root) if logo else ""
-    return {"meeting": meeting, "rows": rows, "pack_kind": "Public Document Pack",
-            "logo": logo_src}
+    agenda_title = "AGENDA"
+    if pack.supplement is not None:
+        agenda_title = "SUPPLEMENTARY AGENDA" + (f" {pack.supplement}" if pack.supplement > 1
+                                                 else "")
+    return {"meeting": meeting, "rows": rows, "logo": logo_src, "agenda_title": agenda_title,
+            "pack_kind": "Private Document Pack" if pack.private else "Public Document Pack",
+            "private": pack.private, "supplement": pack.supplement}
 
 
 @dataclass(frozen=True)

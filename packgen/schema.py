@@ -44,6 +44,7 @@ CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
 
 _EXEMPT = Integer(1, 7, "a paragraph of Schedule 12A, 1 to 7")
+_SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
 
 CONTACT = Record({
     "name": Field(Text(), "Name of the officer to contact about the meeting."),
@@ -63,6 +64,8 @@ ATTACHMENT = Record({
     "title": Field(Text(), "Title for the bookmark; defaults from the item or file name."),
     "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping this document out of the public "
                              "pack."),
+    "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
+    "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
 }, build=Attachment, shorthand="file")
 
 ITEM = Record({
@@ -75,6 +78,8 @@ ITEM = Record({
     "presenter": Field(Text(), 'Whose report it is: "Report of the Director of ...".'),
     "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping the item's documents out of the "
                              "public pack."),
+    "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
+    "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
 }, build=lambda **v: v)
 
@@ -117,6 +122,9 @@ SHARED = {
     "page_numbers": Field(PAGE_NUMBERS, "How pages are numbered."),
     "language": Field(Text(), "Language of the pack, such as en-GB."),
     "style": Field(STYLE, "The house style: logo, fonts, colours, page size, margins."),
+    "exclusion_item": Field(Boolean(), 'Add the "exclusion of the public" item before the '
+                                       "first exempt item when the agenda has none (default "
+                                       "true)."),
 }
 """Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
 
@@ -169,14 +177,53 @@ def validate(meeting_file: Path) -> Meeting:
     if "organisation" not in merged:
         problems.append(Problem(pos, f'missing required key "organisation" (set it here or '
                                      f"in {CONFIG_NAME})"))
-    items = _number_items(merged.pop("items"), merged.pop("start_number", 1), problems)
+    raw_items = _with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
+    items = _number_items(raw_items, merged.pop("start_number", 1), problems)
     if problems:
         raise ValidationError(problems)
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
     meeting = _with_documents(meeting, problems)
+    _check_shared_files(meeting, problems)
     if problems:
         raise ValidationError(problems)
     return meeting
+
+
+EXCLUSION_TITLE = "Exclusion of the public"
+EXCLUSION_TEXT = (
+    "To consider excluding the public from the meeting during consideration of the "
+    "following item(s) in accordance with section 100A(4) of the Local Government Act 1972, "
+    "on the basis that, having regard to all the circumstances, the public interest in "
+    "maintaining the exemption outweighs the public interest in disclosing the information")
+
+
+def _with_exclusion(items: tuple[dict[str, Any], ...], wanted: bool,
+                    pos: Position) -> tuple[dict[str, Any], ...]:
+    """Put the statutory "exclusion of the public" item before the first exempt item,
+    unless the agenda has one already or the organisation turned this off."""
+    first = next((i for i, item in enumerate(items) if item.get("exempt") is not None), None)
+    has_one = any("exclusion of the public" in item["title"].lower() for item in items)
+    if not wanted or first is None or has_one:
+        return items
+    exclusion = {"title": EXCLUSION_TITLE, "description": EXCLUSION_TEXT, "pos": pos,
+                 "supplement": items[first].get("supplement")}
+    return (*items[:first], exclusion, *items[first:])
+
+
+def _check_shared_files(meeting: Meeting, problems: list[Problem]) -> None:
+    """The same file attached both publicly and as exempt is an error, not a guess."""
+    uses: dict[Path, list[tuple[Attachment, bool]]] = {}
+    for item in meeting.items:
+        for attachment in item.attachments:
+            key = attachment.file.resolve()
+            uses.setdefault(key, []).append((attachment, item.is_public(attachment)))
+    for entries in uses.values():
+        if len({public for _, public in entries}) > 1:
+            for attachment, public in entries:
+                other = "an exempt" if public else "a public"
+                problems.append(Problem(attachment.pos, f'"{attachment.file.name}" is also '
+                                        f"attached to {other} item; give the public and the "
+                                        "exempt version their own files"))
 
 
 def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
