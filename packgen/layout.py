@@ -72,7 +72,9 @@ class Placement:
 class Plan:
     placements: tuple[Placement, ...]
     front_pages: int
-    """Pages of the front sheet (and its filler); every later page prints its number."""
+    """Pages of the front sheet; every later page prints its number."""
+    body_start: int
+    """Index of the first page after the front sheet and its filler."""
     labels: tuple[Label, ...]
     total: int = field(init=False)
 
@@ -167,7 +169,7 @@ def plan_public(meeting: Meeting, pack: Pack, front_pages: int, counts: dict[Att
         cursor.put(Placement(cursor.at, counts[attachment], "attachment", item, attachment,
                              parent), [Label(0)] * counts[attachment])
     labels = tuple(label(i, body_start) for i in range(cursor.at))
-    return Plan(tuple(cursor.placements), body_start, labels)
+    return Plan(tuple(cursor.placements), front_pages, body_start, labels)
 
 
 def plan_private(meeting: Meeting, public: Plan, front_pages: int,
@@ -198,7 +200,7 @@ def plan_private(meeting: Meeting, public: Plan, front_pages: int,
 
     # Our own front sheet may differ in length from the public one: its pages keep the
     # public labels when it does not, and read i, ii ... when it does.
-    public_front = public.front_pages
+    public_front = public.body_start
     cursor.put(Placement(0, front_pages, "front"), [])
     cursor.pad(_placeholder)
     same = cursor.at == public_front
@@ -215,7 +217,7 @@ def plan_private(meeting: Meeting, public: Plan, front_pages: int,
         cursor.put(Placement(cursor.at, placement.pages, placement.kind, placement.item,
                              placement.attachment, placement.parent), labels)
     flush(None)
-    return Plan(tuple(cursor.placements), body_start, tuple(cursor.labels))
+    return Plan(tuple(cursor.placements), front_pages, body_start, tuple(cursor.labels))
 
 
 def last_number(plan: Plan) -> int:
