@@ -301,3 +301,20 @@ def test_the_override_example_uses_its_override(tmp_path: Path) -> None:
     out = tmp_path / "pack.pdf"
     build_pack(EXAMPLE.parent.parent / "health-scrutiny-committee" / "meeting.yaml", out)
     assert "this meeting will be broadcast live" in " ".join(page_texts(out)[0].split())
+
+
+def test_example_public_and_private_packs_agree(tmp_path: Path) -> None:
+    public, private = tmp_path / "public.pdf", tmp_path / "private.pdf"
+    build_pack(EXAMPLE, public)
+    build_pack(EXAMPLE, private, private=True)
+    pub_labels, priv_labels = PdfReader(public).page_labels, PdfReader(private).page_labels
+    assert priv_labels[:len(pub_labels)] == pub_labels
+    assert priv_labels[len(pub_labels):] == ["E1", "E2", "E3"]
+    pub_texts, priv_texts = page_texts(public), page_texts(private)
+    for index in range(2, len(pub_texts)):  # the same page under the same number
+        assert pub_texts[index] == priv_texts[index]
+    assert "Award of the youth services contract" in priv_texts[-2]
+    assert "NOT FOR PUBLICATION" in priv_texts[-1]
+    agenda = " ".join("".join(priv_texts[:2]).split())
+    assert "AWARD OF THE YOUTH SERVICES CONTRACT" in agenda and "Pages E2 - E3" in agenda
+    assert (0, "12. Award of the youth services contract", 29) in outline(PdfReader(private))
