@@ -4,8 +4,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from packgen.build import BuildResult, build_pack, validate  # noqa: E402
+from packgen.build import BuildResult, Checked, build_pack, validate  # noqa: E402
 from packgen.errors import PackgenError, Position, Problem  # noqa: E402
 
-__all__ = ["BuildResult", "PackgenError", "Position", "Problem", "__version__", "build_pack",
-           "validate"]
+__all__ = ["BuildResult", "Checked", "PackgenError", "Position", "Problem", "__version__",
+           "build_pack", "validate"]

@@ -10,79 +10,18 @@ named destinations) and our own bookmarks are built from the plan.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import PdfReadError
 from pypdf.generic import Destination, IndirectObject, OutlineItem
 
 from packgen.errors import AttachmentError, Problem
-from packgen.layout import Pack, Placement, Plan, pack_documents
+from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Meeting, Report
 from packgen.scrub import scrub_pages
-
-
-@dataclass(frozen=True)
-class Source:
-    """An opened attachment: its reader and a digest of its bytes."""
-
-    attachment: Attachment
-    reader: PdfReader
-    digest: str
-
-    @property
-    def pages(self) -> int:
-        return len(self.reader.pages)
-
-
-def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:
-    """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one.
-
-    Only what a pack holds is read: a public build never opens an exempt document.
-    """
-    sources: dict[Attachment, Source] = {}
-    problems: list[Problem] = []
-    for pack in packs:
-        for _, attachment, _ in pack_documents(meeting, pack):
-            if attachment.document is None and attachment not in sources:
-                try:
-                    sources[attachment] = _open(attachment)
-                except _Unreadable as exc:
-                    problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
-    if problems:
-        raise AttachmentError(problems)
-    return sources
-
-
-def rendered_source(attachment: Attachment, pdf: bytes) -> Source:
-    """A document packgen rendered itself, ready to merge like any PDF."""
-    return Source(attachment, PdfReader(io.BytesIO(pdf)), hashlib.sha256(pdf).hexdigest())
-
-
-class _Unreadable(Exception):
-    pass
-
-
-def _open(attachment: Attachment) -> Source:
-    data = attachment.file.read_bytes()
-    if b"%PDF-" not in data[:1024]:
-        raise _Unreadable("not a PDF file" if data else "the file is empty")
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _Unreadable("the PDF is protected by a password; ask its author for an "
-                              "unprotected copy")
-        count = len(reader.pages)
-    except FileNotDecryptedError:
-        raise _Unreadable("the PDF is protected by a password") from None
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _Unreadable(f"the PDF is damaged and cannot be read ({exc})") from None
-    if count == 0:
-        raise _Unreadable("the PDF has no pages")
-    return Source(attachment, reader, hashlib.sha256(data).hexdigest())
+from packgen.sources import Source
 
 
 def attachment_title(item: Item, attachment: Attachment) -> str:

@@ -34,9 +34,10 @@ from packgen.layout import (
     plan_public,
 )
 from packgen.metadata import set_metadata
-from packgen.model import Meeting
+from packgen.model import Attachment, Meeting
 from packgen.number import number_pages
 from packgen.render import FILTERS, AgendaRow, document_context, front_sheet_context, render
+from packgen.sources import Source, close_all, open_attachments, rendered_source
 from packgen.theme import environment, load_stylesheet
 from packgen.typeset import Typeset, Typesetter
 
@@ -49,6 +50,14 @@ class BuildResult:
     meeting: Meeting
     output: Path
     pages: int
+    warnings: tuple[Problem, ...] = ()
+    """What was repaired or is worth a look; the pack was written all the same."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    meeting: Meeting
+    warnings: tuple[Problem, ...] = ()
 
 
 def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
@@ -75,15 +84,16 @@ def _packs_needed(pack: Pack) -> list[Pack]:
                                               else [])
 
 
-def validate(meeting_file: Path, templates: Path | None = None) -> Meeting:
+def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
     """Check everything :func:`build_pack` would for any pack, without rendering anything."""
     meeting = schema.validate(meeting_file)
     supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
-    asm.open_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
+    sources = open_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
+    close_all(sources.values())
     env = _environment(meeting, templates)
     for name in TEMPLATES:
         _compile(env, name)
-    return meeting
+    return Checked(meeting, tuple(w for s in sources.values() for w in s.warnings))
 
 
 def _compile(env: jinja2.Environment, name: str) -> None:
@@ -102,16 +112,23 @@ class _Builder:
 
     def __init__(self, meeting: Meeting, templates: Path | None, packs: list[Pack]) -> None:
         self.meeting = meeting
-        self.sources = asm.open_attachments(meeting, packs)
         self.env = _environment(meeting, templates)
         self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
-        for pack in packs:
-            for item, attachment, _ in pack_documents(meeting, pack):
-                if attachment.document is not None and attachment not in self.sources:
-                    context = document_context(attachment.document, meeting, item)
-                    pdf = self.typeset(f"{attachment.document.kind}.html", context).pdf
-                    self.sources[attachment] = asm.rendered_source(attachment, pdf)
+        self.sources: dict[Attachment, Source] = open_attachments(meeting, packs)
+        try:
+            for pack in packs:
+                self._render_documents(pack)
+        except BaseException:
+            close_all(self.sources.values())
+            raise
         self.counts = {a: s.pages for a, s in self.sources.items()}
+
+    def _render_documents(self, pack: Pack) -> None:
+        for item, attachment, _ in pack_documents(self.meeting, pack):
+            if attachment.document is not None and attachment not in self.sources:
+                context = document_context(attachment.document, self.meeting, item)
+                pdf = self.typeset(f"{attachment.document.kind}.html", context).pdf
+                self.sources[attachment] = rendered_source(attachment, pdf)
 
     def typeset(self, name: str, context: dict[str, object]) -> Typeset:
         html, origin = render(self.env, name, context)
@@ -173,6 +190,15 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])
     builder = _Builder(meeting, templates, _packs_needed(pack))
+    try:
+        return _build(builder, meeting_file, pack, output, draft)
+    finally:
+        close_all(builder.sources.values())
+
+
+def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | None,
+           draft: bool) -> BuildResult:
+    meeting = builder.meeting
     layout, front = builder.lay_out(pack)
     filler = builder.typeset("filler.html", {"meeting": meeting})
     if filler.pages != 1:
@@ -192,7 +218,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     except OSError as exc:
         raise OutputError([Problem(Position(target), f"cannot write the pack: "
                                    f"{exc.strerror or exc}")]) from None
-    return BuildResult(meeting, target, layout.total)
+    warnings = tuple(w for s in sources.values() for w in s.warnings)
+    return BuildResult(meeting, target, layout.total, warnings)
 
 
 def agenda_rows(meeting: Meeting, pack: Pack, layout: Plan) -> list[AgendaRow]:

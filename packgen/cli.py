@@ -83,6 +83,7 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         def one(meeting: Path = meeting) -> None:
             result = build_pack(meeting, output, templates, private=private,
                                 supplement=supplement, draft=draft)
+            _report(list(result.warnings))
             if not quiet:
                 click.echo(f"wrote {result.output} ({result.pages} pages)")
         ok = _run(one, debug) and ok
@@ -100,7 +101,7 @@ def validate_command(meetings: tuple[Path, ...], templates: Path | None, quiet: 
     ok = True
     for meeting in meetings:
         def one(meeting: Path = meeting) -> None:
-            validate(meeting, templates)
+            _report(list(validate(meeting, templates).warnings))
             if not quiet:
                 click.echo(f"{meeting}: ok")
         ok = _run(one, debug) and ok

@@ -58,7 +58,8 @@ def test_missing_meeting_file(run_cli: BuildFn) -> None:
 @pytest.mark.parametrize("content, message", [
     (b"", "the file is empty"),
     (b"This is a Word document really", "not a PDF file"),
-    (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "the PDF is damaged and cannot be read"),
+    (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "the PDF is damaged or cut short and cannot be "
+                                               "read"),
 ])
 def test_bad_pdfs_are_refused(run_cli: BuildFn, folder: MeetingFolder, content: bytes,
                               message: str) -> None:
