@@ -1,5 +1,10 @@
 """Make an attachment's copied pages safe to publish, and keep their links working.
 
+Form fields are flattened: each field's appearance is drawn into the page as it
+shows now, and the field goes. A pack is for reading and printing; flattened, a
+filled-in form prints filled in in every viewer, and two reports' fields of the
+same name cannot merge into one.
+
 Only the pages of an attachment enter the pack (its catalog, with any JavaScript,
 open action, embedded files and document metadata, stays behind). What a page
 carries itself is cleaned here: its additional actions (/AA) and metadata go;
@@ -11,15 +16,18 @@ the attachment's name tree stays behind with its catalog.
 
 from __future__ import annotations
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
     NullObject,
     PdfObject,
+    RectangleObject,
+    StreamObject,
 )
 
 SAFE_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
@@ -80,14 +88,73 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
         if annots is None:
             continue
         kept = ArrayObject()
+        drawn: list[str] = []
         for ref in annots.get_object():
             annot = ref.get_object()
             if not isinstance(annot, DictionaryObject) \
                     or annot.get("/Subtype") in DROPPED_ANNOTATIONS:
                 continue
+            if annot.get("/Subtype") == "/Widget":
+                drawn += _flatten(writer, page, annot, len(drawn))
+                continue
             _clean_annotation(annot, destinations)
             kept.append(ref)
-        page[NameObject("/Annots")] = kept
+        if drawn:
+            stream = DecodedStreamObject()
+            stream.set_data("\n".join(drawn).encode("ascii"))
+            contents = page.get("/Contents")
+            parts = contents.get_object() if contents is not None else ArrayObject()
+            parts = list(parts) if isinstance(parts, ArrayObject) else [contents]
+            page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
+        if kept:
+            page[NameObject("/Annots")] = kept
+        else:
+            del page["/Annots"]
+
+
+_HIDDEN = 2 | 32  # annotation flags Hidden and NoView
+
+
+def _flatten(writer: PdfWriter, page: PageObject, widget: DictionaryObject,
+             index: int) -> list[str]:
+    """Content that draws a form field's current appearance where the field sits."""
+    if int(widget.get("/F", 0) or 0) & _HIDDEN:
+        return []
+    appearance = widget.get("/AP")
+    normal = appearance.get_object().get("/N") if appearance is not None else None
+    normal = normal.get_object() if normal is not None else None
+    if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
+        state = normal.get(str(widget.get("/AS", "/Off")))  # a checkbox's on or off face
+        normal = state.get_object() if state is not None else None
+    rect = widget.get("/Rect")
+    if not isinstance(normal, StreamObject) or rect is None:
+        return []  # nothing drawn: an empty field prints empty
+    normal[NameObject("/Type")] = NameObject("/XObject")
+    normal[NameObject("/Subtype")] = NameObject("/Form")
+    x0, y0, x1, y1 = (float(v) for v in RectangleObject(rect.get_object()))
+    bx0, by0, bx1, by1 = _bbox(normal)
+    sx = (x1 - x0) / (bx1 - bx0) if bx1 != bx0 else 1.0
+    sy = (y1 - y0) / (by1 - by0) if by1 != by0 else 1.0
+    name = f"/PackgenField{index}"
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    page[NameObject("/Resources")] = resources
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    resources[NameObject("/XObject")] = xobjects
+    reference = normal.indirect_reference or writer._add_object(normal)
+    xobjects[NameObject(name)] = reference
+    return [f"q {sx:g} 0 0 {sy:g} {x0 - bx0 * sx:g} {y0 - by0 * sy:g} cm {name} Do Q"]
+
+
+def _bbox(form: StreamObject) -> tuple[float, float, float, float]:
+    """The form's bounding box as its /Matrix places it (PDF 2.0, 12.5.5)."""
+    box = [float(v) for v in form.get("/BBox", [0, 0, 1, 1])]
+    a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+    corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
+    xs = [a * x + c * y + e for x, y in corners]
+    ys = [b * x + d * y + f for x, y in corners]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _clean_annotation(annot: DictionaryObject, destinations: _Destinations) -> None:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from packgen.errors import AttachmentError, Problem
@@ -139,6 +139,12 @@ def open_pdf(attachment: Attachment) -> Source:
             stream.close()
         raise
     warnings = []
+    try:
+        reader = _with_field_appearances(reader)
+    except _READ_ERRORS as exc:
+        warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": its form fields '
+                                f"could not be redrawn from their values ({exc}); they print "
+                                "as the file shows them", severity="warning"))
     if repairs:
         said = [why for key, why in _REPAIRS if any(key.lower() in m.lower() for m in repairs)]
         summary = "; ".join(dict.fromkeys(said)) or repairs[0]
@@ -146,6 +152,27 @@ def open_pdf(attachment: Attachment) -> Source:
                                 f"damaged and has been repaired ({summary}); check its pages",
                                 severity="warning"))
     return Source(attachment, reader, digest, warnings, stream)
+
+
+def _with_field_appearances(reader: PdfReader) -> PdfReader:
+    """Redraw filled-in text fields from their values before the pages are flattened.
+
+    Many forms leave drawing a field's value to the viewer (an empty appearance and
+    /NeedAppearances); flattened into a pack, such a field would print blank.
+    """
+    root = reader.trailer["/Root"]
+    if "/AcroForm" not in root:
+        return reader
+    values = {name: str(field["/V"]) for name, field in (reader.get_fields() or {}).items()
+              if field.get("/FT") == "/Tx" and isinstance(field.get("/V"), str)
+              and field.get("/V")}
+    if not values:
+        return reader
+    writer = PdfWriter(clone_from=reader)
+    writer.update_page_form_field_values(None, values, auto_regenerate=False)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return PdfReader(buffer)
 
 
 def _digest(stream: BinaryIO) -> str:
