@@ -160,8 +160,7 @@ def _with_field_appearances(reader: PdfReader) -> PdfReader:
     Many forms leave drawing a field's value to the viewer (an empty appearance and
     /NeedAppearances); flattened into a pack, such a field would print blank.
     """
-    root = reader.trailer["/Root"]
-    if "/AcroForm" not in root:
+    if "/AcroForm" not in reader.root_object:
         return reader
     values = {name: str(field["/V"]) for name, field in (reader.get_fields() or {}).items()
               if field.get("/FT") == "/Tx" and isinstance(field.get("/V"), str)
