@@ -31,7 +31,7 @@ from packgen.layout import Plan
 from packgen.model import Item
 from packgen.typeset import PAGE_LINK_SCHEME
 
-FOOTER_BASELINE = 9 * mm
+FOOTER_BASELINE = 7 * mm
 """Distance of the "Page N" baseline above the foot of the displayed page."""
 FOOTER_SIZE = 9.0
 ITEM_SIZE = 11.0

@@ -147,14 +147,19 @@ def page_words(pdf: Path) -> list[tuple[float, float, list[Word]]]:
 
 
 def footer_number(width: float, height: float, words: list[Word]) -> int | None:
-    """The N of an upright "Page N" centred in the bottom 15 mm of the displayed page."""
-    for i, word in enumerate(words[:-1]):
-        following = words[i + 1]
-        if word.text == "Page" and following.text.isdigit() and word.y0 > height - 43 \
-                and abs(word.y0 - following.y0) < 1 and following.x0 > word.x1:
-            middle = (word.x0 + following.x1) / 2
-            if abs(middle - width / 2) < 3:
-                return int(following.text)
+    """The N of an upright "Page N" centred in the bottom 15 mm of the displayed page.
+
+    Words are matched by position (the number just right of "Page" on its baseline), not
+    by poppler's reading order, which a document's own text at the foot can interleave.
+    """
+    for word in words:
+        if word.text != "Page" or word.y0 < height - 43:
+            continue
+        for number in words:
+            if number.text.isdigit() and abs(number.y0 - word.y0) < 0.5 \
+                    and 0 < number.x0 - word.x1 < 5:
+                if abs((word.x0 + number.x1) / 2 - width / 2) < 3:
+                    return int(number.text)
     return None
 
 
