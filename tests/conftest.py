@@ -7,7 +7,7 @@ import datetime
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,3 +184,23 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("the shared PDF corpus is not beside this checkout")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def every_pack_passes_qpdf_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """qpdf --check on every pack a test writes through the library."""
+    from packgen import build as build_module
+    written: list[Path] = []
+    original = build_module.write_atomic
+
+    def recording(writer: PdfWriter, target: Path) -> None:
+        original(writer, target)
+        written.append(target)
+
+    monkeypatch.setattr(build_module, "write_atomic", recording)
+    yield
+    for pack in written:
+        if pack.exists():
+            result = subprocess.run(["qpdf", "--check", str(pack)], capture_output=True,
+                                    text=True)
+            assert result.returncode == 0, f"qpdf --check {pack}: {result.stdout}"
