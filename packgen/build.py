@@ -181,25 +181,33 @@ class _Builder:
 
 
 def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
-               *, private: bool = False, supplement: int | None = None,
-               draft: bool = False) -> BuildResult:
-    """Build one pack of one meeting (public by default) and write it atomically."""
+               *, private: bool = False, supplement: int | None = None, draft: bool = False,
+               progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Build one pack of one meeting (public by default) and write it atomically.
+
+    ``progress`` hears each stage as it starts, for a display on a terminal.
+    """
+    say = progress or (lambda step: None)
     pack = Pack(private, supplement)
+    say(f"{meeting_file}: checking")
     meeting = schema.validate(meeting_file)
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])
+    say(f"{meeting_file}: reading attachments and rendering documents")
     builder = _Builder(meeting, templates, _packs_needed(pack))
     try:
-        return _build(builder, meeting_file, pack, output, draft)
+        return _build(builder, meeting_file, pack, output, draft, say)
     finally:
         close_all(builder.sources.values())
 
 
 def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | None,
-           draft: bool) -> BuildResult:
+           draft: bool, say: Callable[[str], None]) -> BuildResult:
     meeting = builder.meeting
+    say(f"{meeting_file}: laying out the agenda")
     layout, front = builder.lay_out(pack)
+    say(f"{meeting_file}: assembling {layout.total} pages")
     filler = builder.typeset("filler.html", {"meeting": meeting})
     if filler.pages != 1:
         raise TemplateError([Problem(Position(Path("filler.html")),
@@ -213,6 +221,7 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
         identity.update(sources[attachment].digest.encode())
     set_metadata(writer, meeting, identity.digest(), pack, draft)
     target = output or default_output(meeting_file, pack)
+    say(f"{meeting_file}: writing {target}")
     try:
         write_atomic(writer, target)
     except OSError as exc:

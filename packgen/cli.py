@@ -1,24 +1,28 @@
 """The ``packgen`` command: parses options, calls the library, prints problems.
 
-Exit status: 0 done; 1 the input is wrong (every problem listed); 2 usage.
+Exit status: 0 done; 1 the input is wrong (every problem listed); 2 usage. Several
+meetings build one after another, or in parallel processes with ``--jobs``; one
+meeting's failure does not stop the others, and the exit status says whether any
+failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from packgen import __version__
 from packgen.build import build_pack, validate
-from packgen.errors import PackgenError, Problem
-
-F = TypeVar("F", bound=Callable[..., Any])
+from packgen.errors import PackgenError, Problem, display_path
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -28,36 +32,111 @@ templates_option = click.option(
     help="A folder of template overrides, searched before the meeting's templates/.")
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback for problems.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
+                           show_default=True, help="Meetings to work on at once.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="packgen")
 def main() -> None:
     """Assemble the public document pack for a council committee meeting."""
+    _quiet_pypdf()
+
+
+def _quiet_pypdf() -> None:
     # pypdf logs what it tolerates in damaged files; the problems we report say what matters.
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
     logging.getLogger("pypdf").propagate = False
 
 
-def _report(problems: list[Problem]) -> None:
-    for problem in problems:
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one meeting, ready to print (and to send back from a process)."""
+
+    ok: bool
+    said: str = ""
+    problems: tuple[Problem, ...] = ()
+    trace: str = ""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    output: Path | None = None
+    templates: Path | None = None
+    private: bool = False
+    supplement: int | None = None
+    draft: bool = False
+    debug: bool = False
+    progress: bool = False
+
+
+def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
+    _quiet_pypdf()  # also in a worker process
+    try:
+        result = build_pack(meeting, options.output, options.templates, private=options.private,
+                            supplement=options.supplement, draft=options.draft,
+                            progress=_progress if options.progress else None)
+        return Outcome(True, f"wrote {result.output} ({result.pages} pages)", result.warnings)
+    except PackgenError as exc:
+        return Outcome(False, "", tuple(exc.problems),
+                       traceback.format_exc() if options.debug else "")
+    finally:
+        if options.progress:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
+def _validate_one(templates: Path | None, debug: bool, meeting: Path) -> Outcome:
+    _quiet_pypdf()
+    try:
+        checked = validate(meeting, templates)
+        return Outcome(True, f"{meeting}: ok", checked.warnings)
+    except PackgenError as exc:
+        return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")
+
+
+def _progress(step: str) -> None:
+    click.echo(f"\r\x1b[K{step}", nl=False, err=True)
+
+
+def _run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: int,
+             quiet: bool) -> None:
+    """Do the work for every meeting, print each outcome in order, exit 0 or 1."""
+    if jobs > 1 and len(meetings) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(meetings))) as pool:
+            outcomes = pool.map(work, meetings)
+            ok = [_print(outcome, quiet) for outcome in outcomes]
+    else:
+        ok = [_print(work(meeting), quiet) for meeting in meetings]
+    sys.exit(0 if all(ok) else 1)
+
+
+def _print(outcome: Outcome, quiet: bool) -> bool:
+    if outcome.trace:
+        click.echo(outcome.trace, err=True)
+    for problem in outcome.problems:
         click.echo(str(problem), err=True)
-    errors = sum(p.severity == "error" for p in problems)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(github_annotation(problem))
+    errors = sum(p.severity == "error" for p in outcome.problems)
     if errors:
         noun = "problem" if errors == 1 else "problems"
         click.echo(f"{errors} {noun}; nothing was written.", err=True)
+    elif outcome.said and not quiet:
+        click.echo(outcome.said)
+    return outcome.ok
 
 
-def _run(action: Callable[[], None], debug: bool) -> bool:
-    """Run one meeting's work; print its problems. True when it succeeded."""
-    try:
-        action()
-        return True
-    except PackgenError as exc:
-        if debug:
-            traceback.print_exc()
-        _report(exc.problems)
-        return False
+def github_annotation(problem: Problem) -> str:
+    """The problem as a GitHub Actions workflow command, shown on the pull request's lines."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    where = problem.position
+    return (f"::{problem.severity} file={prop(display_path(where.file))},line={where.line},"
+            f"col={where.column}::{data(problem.message)}")
 
 
 @main.command()
@@ -70,39 +149,27 @@ def _run(action: Callable[[], None], debug: bool) -> bool:
               help="Build supplementary pack N: the material marked supplement: N.")
 @click.option("--draft", is_flag=True, help="Mark every page and the metadata DRAFT.")
 @templates_option
+@jobs_option
 @quiet_option
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
-          supplement: int | None, draft: bool, templates: Path | None, quiet: bool,
+          supplement: int | None, draft: bool, templates: Path | None, jobs: int, quiet: bool,
           debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
-    ok = True
-    for meeting in meetings:
-        def one(meeting: Path = meeting) -> None:
-            result = build_pack(meeting, output, templates, private=private,
-                                supplement=supplement, draft=draft)
-            _report(list(result.warnings))
-            if not quiet:
-                click.echo(f"wrote {result.output} ({result.pages} pages)")
-        ok = _run(one, debug) and ok
-    sys.exit(0 if ok else 1)
+    progress = not quiet and jobs == 1 and sys.stderr.isatty()
+    options = BuildOptions(output, templates, private, supplement, draft, debug, progress)
+    _run_all(meetings, partial(_build_one, options), jobs, quiet)
 
 
 @main.command(name="validate")
 @meeting_files
 @templates_option
+@jobs_option
 @quiet_option
 @debug_option
-def validate_command(meetings: tuple[Path, ...], templates: Path | None, quiet: bool,
-                     debug: bool) -> None:
+def validate_command(meetings: tuple[Path, ...], templates: Path | None, jobs: int,
+                     quiet: bool, debug: bool) -> None:
     """Check everything build would, without rendering anything."""
-    ok = True
-    for meeting in meetings:
-        def one(meeting: Path = meeting) -> None:
-            _report(list(validate(meeting, templates).warnings))
-            if not quiet:
-                click.echo(f"{meeting}: ok")
-        ok = _run(one, debug) and ok
-    sys.exit(0 if ok else 1)
+    _run_all(meetings, partial(_validate_one, templates, debug), jobs, quiet)

@@ -188,7 +188,7 @@ def _similar_file(target: Path) -> str:
         names = [p.name for p in target.parent.iterdir() if p.is_file()]
     except OSError:
         return ""
-    close = difflib.get_close_matches(target.name, names, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(target.name, names, n=1, cutoff=0.75)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 

@@ -108,3 +108,44 @@ def test_password_protected_pdf_from_the_corpus(run_cli: BuildFn, folder: Meetin
     assert result.stderr.splitlines()[0] == (
         'meeting/meeting.yaml:9:5: error: "locked.pdf": the PDF is protected by a password; '
         "ask its author for an unprotected copy")
+
+
+def test_several_meetings_in_parallel_one_failing(run_cli: BuildFn, tmp_path: Path) -> None:
+    bad = tmp_path / "bad" / "meeting.yaml"
+    bad.parent.mkdir()
+    bad.write_text("organisation: X\nbody: B\ndate: 2026-01-01\ntime: '10:00'\nvenue: V\n"
+                   "items: []\n")
+    examples = sorted(str(p) for p in EXAMPLE.parent.parent.glob("*/meeting.yaml"))
+    result = run_cli("build", "--jobs", "2", examples[0], str(bad), examples[1])
+    assert result.returncode == 1
+    wrote = result.stdout.splitlines()
+    assert len(wrote) == 2 and all(line.startswith("wrote build/") for line in wrote)
+    assert result.stderr.splitlines() == [
+        f"{bad.relative_to(tmp_path)}:6:8: error: items: the agenda has no items",
+        "1 problem; nothing was written."]
+
+
+def test_github_annotations(run_cli: BuildFn, folder: MeetingFolder) -> None:
+    folder.write("organisation: X\nbody: B\ndate: 2026-01-01\ntime: '10:00'\nvenue: V, Hall\n"
+                 "items: [{title: A, exempt: 8}]\n")
+    result = run_cli("validate", "meeting/meeting.yaml", cwd=folder.root,
+                     env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::error file=meeting/meeting.yaml,line=6,col=28::items[0].exempt: expected a paragraph "
+        'of Schedule 12A, 1 to 7, found "8"']
+
+
+def test_quiet_prints_only_problems_and_no_progress_without_a_terminal(
+        run_cli: BuildFn) -> None:
+    result = run_cli("build", "-q", str(EXAMPLE))
+    assert result.returncode == 0 and result.stdout == "" and result.stderr == ""
+    loud = run_cli("build", str(EXAMPLE))
+    assert "\r" not in loud.stderr and loud.stderr == ""  # not a terminal: no progress
+
+
+def test_debug_shows_the_traceback(run_cli: BuildFn, folder: MeetingFolder) -> None:
+    folder.write("organisation: X\n")
+    plain = run_cli("validate", "meeting/meeting.yaml", cwd=folder.root)
+    debug = run_cli("validate", "--debug", "meeting/meeting.yaml", cwd=folder.root)
+    assert "Traceback" not in plain.stderr and "Traceback" in debug.stderr
