@@ -8,6 +8,7 @@ failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -173,3 +174,15 @@ def validate_command(meetings: tuple[Path, ...], templates: Path | None, jobs: i
                      quiet: bool, debug: bool) -> None:
     """Check everything build would, without rendering anything."""
     _run_all(meetings, partial(_validate_one, templates, debug), jobs, quiet)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["meeting", "config", "report", "minutes",
+                                           "document"]), default="meeting")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a meeting.yaml (or packgen.yaml, or a document kind).
+
+    Editors with the YAML language server use it to check files as they are typed.
+    """
+    from packgen.editor_schema import json_schema
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))

@@ -210,3 +210,6 @@ class Markdown(Shape):
         before = len(ctx.problems)
         converted = convert(node.text, start, ctx.problems, self.heading_level)
         return INVALID if len(ctx.problems) > before else converted
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "contentMediaType": "text/markdown"}

@@ -63,6 +63,10 @@ class Shape:
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         raise NotImplementedError
 
+    def json_schema(self) -> dict[str, Any]:
+        """This shape as JSON Schema, for editors (``packgen schema``)."""
+        return {}
+
     def wrong(self, node: Node, ctx: Context, path: str) -> Any:
         return ctx.error(node.pos, path, f"expected {self.expected}, found {found(node)}")
 
@@ -81,6 +85,13 @@ class Text(Shape):
             return self.wrong(node, ctx, path)
         return node.text
 
+    def json_schema(self) -> dict[str, Any]:
+        # A number written where text is expected is kept as written, so both are valid.
+        schema: dict[str, Any] = {"type": ["string", "number"]}
+        if self.pattern:
+            schema["pattern"] = f"^({self.pattern.pattern})$"
+        return schema
+
 
 class Integer(Shape):
     def __init__(self, low: int | None = None, high: int | None = None,
@@ -97,6 +108,14 @@ class Integer(Shape):
             return self.wrong(node, ctx, path)
         return value
 
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer"}
+        if self.low is not None:
+            schema["minimum"] = self.low
+        if self.high is not None:
+            schema["maximum"] = self.high
+        return schema
+
 
 class Number(Shape):
     def __init__(self, low: float = 0, high: float = 1000) -> None:
@@ -109,6 +128,9 @@ class Number(Shape):
             return self.wrong(node, ctx, path)
         return float(value)  # type: ignore[arg-type]
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": self.low, "maximum": self.high}
+
 
 class Boolean(Shape):
     expected = "true or false"
@@ -118,6 +140,9 @@ class Boolean(Shape):
             return self.wrong(node, ctx, path)
         return node.value
 
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
 
 class Date(Shape):
     expected = "a date like 2026-07-08"
@@ -126,6 +151,9 @@ class Date(Shape):
         if not isinstance(node, Scalar) or type(node.value) is not datetime.date:
             return self.wrong(node, ctx, path)
         return node.value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
 
 
 _TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
@@ -141,6 +169,9 @@ class Time(Shape):
         if match is None:
             return self.wrong(node, ctx, path)
         return datetime.time(int(match[1]), int(match[2]))
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^{_TIME.pattern}$"}
 
 
 class FileRef(Shape):
@@ -171,6 +202,10 @@ class FileRef(Shape):
         if not inside(target.resolve(), ctx.root.resolve()):
             return ctx.error(node.pos, path, f'"{name}" links to a file outside the repository')
         return target
+
+    def json_schema(self) -> dict[str, Any]:
+        endings = "|".join(re.escape(s) for s in self.suffixes)
+        return {"type": "string", "pattern": f"({endings})$"}
 
 
 def inside(path: Path, root: Path) -> bool:
@@ -205,6 +240,12 @@ class ListOf(Shape):
                              f"expected at least {self.min_items} entries")
         values = [self.item.check(child, ctx, f"{path}[{i}]") for i, child in enumerate(node.items)]
         return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return schema
 
 
 @dataclass(frozen=True)
@@ -256,3 +297,17 @@ class Record(Shape):
             return INVALID
         values["pos"] = node.pos
         return self.build(**values) if self.build else values
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {key: {**spec.shape.json_schema(), "description": spec.doc}
+                           for key, spec in self.fields.items()},
+            "additionalProperties": False,
+        }
+        required = [key for key, spec in self.fields.items() if spec.required]
+        if required:
+            schema["required"] = required
+        if self.shorthand:
+            return {"anyOf": [self.fields[self.shorthand].shape.json_schema(), schema]}
+        return schema

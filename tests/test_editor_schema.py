@@ -1,0 +1,55 @@
+"""``packgen schema``: the JSON Schema editors use, made from the validator's declarations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from packgen.editor_schema import json_schema
+from tests.conftest import EXAMPLE, BuildFn
+
+EXAMPLES = EXAMPLE.parent.parent
+
+
+def as_json(path: Path) -> Any:
+    """A YAML file as an editor's language server sees it: dates as text."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
+
+
+def files_of_kind() -> list[tuple[str, Path]]:
+    found = [("config", EXAMPLES / "packgen.yaml")]
+    found += [("meeting", p) for p in sorted(EXAMPLES.glob("*/meeting.yaml"))]
+    for path in sorted(EXAMPLES.glob("*/*.yaml")):
+        kind = yaml.safe_load(path.read_text()).get("kind")
+        if kind:
+            found.append((kind, path))
+    return found
+
+
+@pytest.mark.parametrize("kind, path", files_of_kind(), ids=lambda v: str(v).split("/")[-1])
+def test_the_schema_accepts_every_example(kind: str, path: Path) -> None:
+    jsonschema.validate(as_json(path), json_schema(kind))
+
+
+def test_the_schema_rejects_a_typo() -> None:
+    meeting = as_json(EXAMPLE)
+    meeting["items"][0]["titel"] = meeting["items"][0].pop("title")
+    with pytest.raises(jsonschema.ValidationError, match="titel"):
+        jsonschema.validate(meeting, json_schema("meeting"))
+    meeting = as_json(EXAMPLE)
+    meeting["items"][-1]["exempt"] = 8
+    with pytest.raises(jsonschema.ValidationError, match="8 is greater than the maximum of 7"):
+        jsonschema.validate(meeting, json_schema("meeting"))
+
+
+def test_schema_command(run_cli: BuildFn) -> None:
+    result = run_cli("schema", "report")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert "sections" in schema["properties"] and schema["required"] == ["kind", "title"]
+    assert run_cli("schema", "agenda").returncode == 2
