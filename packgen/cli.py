@@ -186,3 +186,23 @@ def schema(kind: str) -> None:
     """
     from packgen.editor_schema import json_schema
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".")
+def init(folder: Path) -> None:
+    """Write a small working meeting folder and packgen.yaml into FOLDER (default here).
+
+    It never overwrites a file; then build the example with
+    packgen build FOLDER/first-meeting/meeting.yaml
+    """
+    from packgen.starter import write_starter
+    try:
+        written = write_starter(folder)
+    except PackgenError as exc:
+        _print(Outcome(False, "", tuple(exc.problems)), quiet=False)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {display_path(path)}")
+    meeting = display_path(folder / "first-meeting" / "meeting.yaml")
+    click.echo(f"next: packgen build {meeting}")

@@ -53,3 +53,31 @@ def test_schema_command(run_cli: BuildFn) -> None:
     schema = json.loads(result.stdout)
     assert "sections" in schema["properties"] and schema["required"] == ["kind", "title"]
     assert run_cli("schema", "agenda").returncode == 2
+
+
+def test_init_writes_a_meeting_that_builds_at_once(run_cli: BuildFn, tmp_path: Path) -> None:
+    result = run_cli("init", "council")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ("next: packgen build "
+                                              "council/first-meeting/meeting.yaml")
+    built = run_cli("build", "council/first-meeting/meeting.yaml")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("wrote build/first-meeting.pdf")
+    # Every YAML file names its schema for the editor, and passes it.
+    for path in (tmp_path / "council").rglob("*.yaml"):
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        schema_file = (path.parent / first.split("=", 1)[1]).resolve()
+        jsonschema.validate(as_json(path), json.loads(schema_file.read_text()))
+
+
+def test_init_never_overwrites(run_cli: BuildFn, tmp_path: Path) -> None:
+    (tmp_path / "council").mkdir()
+    (tmp_path / "council" / "packgen.yaml").write_text("organisation: Mine\n")
+    result = run_cli("init", "council")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "council/packgen.yaml:1:1: error: already exists; packgen init never overwrites a file",
+        "1 problem; nothing was written."]
+    assert (tmp_path / "council" / "packgen.yaml").read_text() == "organisation: Mine\n"
+    assert sorted(p.name for p in (tmp_path / "council").iterdir()) == ["packgen.yaml"]

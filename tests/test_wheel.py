@@ -21,7 +21,8 @@ def test_pack_from_an_installed_wheel(tmp_path: Path) -> None:
     [wheel] = dist.glob("packgen-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for shipped in ("packgen/templates/frontsheet.html", "packgen/templates/style.yaml",
-                    "packgen/templates/fonts/DejaVuSans.ttf", "packgen/py.typed"):
+                    "packgen/templates/fonts/DejaVuSans.ttf", "packgen/py.typed",
+                    "packgen/starter/first-meeting/meeting.yaml"):
         assert shipped in names
     site = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
