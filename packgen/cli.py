@@ -8,6 +8,7 @@ failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ import click
 from packgen import __version__
 from packgen.build import build_pack, validate
 from packgen.errors import PackgenError, Problem, display_path
+from packgen.publication import publication_warnings
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -86,11 +88,15 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
-def _validate_one(templates: Path | None, debug: bool, meeting: Path) -> Outcome:
+def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
+                  meeting: Path) -> Outcome:
     _quiet_pypdf()
     try:
         checked = validate(meeting, templates)
-        return Outcome(True, f"{meeting}: ok", checked.warnings)
+        warnings = checked.warnings
+        if published is not None:
+            warnings += tuple(publication_warnings(checked.meeting, published))
+        return Outcome(True, f"{meeting}: ok", warnings)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")
 
@@ -167,13 +173,18 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 @main.command(name="validate")
 @meeting_files
 @templates_option
+@click.option("--publish-date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Warn if an agenda published then gives fewer than five clear working "
+                   "days' notice.")
 @jobs_option
 @quiet_option
 @debug_option
-def validate_command(meetings: tuple[Path, ...], templates: Path | None, jobs: int,
-                     quiet: bool, debug: bool) -> None:
+def validate_command(meetings: tuple[Path, ...], templates: Path | None,
+                     publish_date: datetime.datetime | None, jobs: int, quiet: bool,
+                     debug: bool) -> None:
     """Check everything build would, without rendering anything."""
-    _run_all(meetings, partial(_validate_one, templates, debug), jobs, quiet)
+    published = publish_date.date() if publish_date else None
+    _run_all(meetings, partial(_validate_one, templates, debug, published), jobs, quiet)
 
 
 @main.command()
