@@ -14,9 +14,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import jinja2
-from pypdf import PdfWriter
 
 from packgen import assemble as asm
 from packgen import schema
@@ -42,7 +42,8 @@ from packgen.theme import environment, load_stylesheet
 from packgen.typeset import Typeset, Typesetter
 
 MAX_LAYOUT_PASSES = 6
-TEMPLATES = ("frontsheet.html", "filler.html", "report.html", "minutes.html", "document.html")
+TEMPLATES = ("frontsheet.html", "filler.html", "report.html", "minutes.html", "document.html",
+             "web/agenda.html")
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,8 @@ class _Builder:
 
 def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
                *, private: bool = False, supplement: int | None = None, draft: bool = False,
-               progress: Callable[[str], None] | None = None) -> BuildResult:
+               html: bool = False, progress: Callable[[str], None] | None = None
+               ) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically.
 
     ``progress`` hears each stage as it starts, for a display on a terminal.
@@ -197,13 +199,13 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     say(f"{meeting_file}: reading attachments and rendering documents")
     builder = _Builder(meeting, templates, _packs_needed(pack))
     try:
-        return _build(builder, meeting_file, pack, output, draft, say)
+        return _build(builder, meeting_file, pack, output, draft, html, say)
     finally:
         close_all(builder.sources.values())
 
 
 def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | None,
-           draft: bool, say: Callable[[str], None]) -> BuildResult:
+           draft: bool, html: bool, say: Callable[[str], None]) -> BuildResult:
     meeting = builder.meeting
     say(f"{meeting_file}: laying out the agenda")
     layout, front = builder.lay_out(pack)
@@ -221,9 +223,16 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
         identity.update(sources[attachment].digest.encode())
     set_metadata(writer, meeting, identity.digest(), pack, draft)
     target = output or default_output(meeting_file, pack)
+    page = b""
+    if html:  # made before anything is written, so a template problem writes nothing
+        rows = agenda_rows(meeting, pack, layout)
+        context = {**front_sheet_context(meeting, rows, pack), "pdf": target.name}
+        page = render(builder.env, "web/agenda.html", context)[0].encode()
     say(f"{meeting_file}: writing {target}")
     try:
-        write_atomic(writer, target)
+        write_atomic(writer.write, target)
+        if html:
+            write_atomic(lambda stream: stream.write(page), target.with_suffix(".html"))
     except OSError as exc:
         raise OutputError([Problem(Position(target), f"cannot write the pack: "
                                    f"{exc.strerror or exc}")]) from None
@@ -241,13 +250,13 @@ def agenda_rows(meeting: Meeting, pack: Pack, layout: Plan) -> list[AgendaRow]:
     return rows
 
 
-def write_atomic(writer: PdfWriter, target: Path) -> None:
-    """Write beside the target, then rename over it: a failure leaves the old pack intact."""
+def write_atomic(write: Callable[[BinaryIO], object], target: Path) -> None:
+    """Write beside the target, then rename over it: a failure leaves the old file intact."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            writer.write(stream)
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes it private; a pack is for publishing

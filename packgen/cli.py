@@ -69,6 +69,7 @@ class BuildOptions:
     private: bool = False
     supplement: int | None = None
     draft: bool = False
+    html: bool = False
     debug: bool = False
     progress: bool = False
 
@@ -78,8 +79,11 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
     try:
         result = build_pack(meeting, options.output, options.templates, private=options.private,
                             supplement=options.supplement, draft=options.draft,
+                            html=options.html,
                             progress=_progress if options.progress else None)
-        return Outcome(True, f"wrote {result.output} ({result.pages} pages)", result.warnings)
+        also = f" and {result.output.with_suffix('.html')}" if options.html else ""
+        return Outcome(True, f"wrote {result.output} ({result.pages} pages){also}",
+                       result.warnings)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems),
                        traceback.format_exc() if options.debug else "")
@@ -155,18 +159,20 @@ def github_annotation(problem: Problem) -> str:
 @click.option("--supplement", type=click.IntRange(1, 99), metavar="N",
               help="Build supplementary pack N: the material marked supplement: N.")
 @click.option("--draft", is_flag=True, help="Mark every page and the metadata DRAFT.")
+@click.option("--html", is_flag=True,
+              help="Also write the agenda as an accessible web page beside the pack.")
 @templates_option
 @jobs_option
 @quiet_option
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
-          supplement: int | None, draft: bool, templates: Path | None, jobs: int, quiet: bool,
-          debug: bool) -> None:
+          supplement: int | None, draft: bool, html: bool, templates: Path | None, jobs: int,
+          quiet: bool, debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
-    options = BuildOptions(output, templates, private, supplement, draft, debug, progress)
+    options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress)
     _run_all(meetings, partial(_build_one, options), jobs, quiet)
 
 

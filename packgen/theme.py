@@ -29,6 +29,10 @@ ATTRIBUTES = frozenset({"class", "href", "src", "width", "height", "alt", "colsp
                         "rowspan", "id", "start"})
 
 
+WEB_TEMPLATES = "web/"
+"""Templates under web/ are web pages (the HTML agenda), outside the typeset subset."""
+
+
 def theme_dir() -> Path:
     """The built-in theme: inside the installed package, or at the top of a source checkout."""
     here = Path(__file__).resolve().parent
@@ -69,6 +73,8 @@ class _CheckedLoader(jinja2.FileSystemLoader):
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
+        if template.startswith(WEB_TEMPLATES):
+            return source, filename, uptodate  # whole web pages, not laid out by us
         problems = check_markup(source, Path(filename))
         if problems:
             raise TemplateError(problems)

@@ -193,9 +193,10 @@ def every_pack_passes_qpdf_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     written: list[Path] = []
     original = build_module.write_atomic
 
-    def recording(writer: PdfWriter, target: Path) -> None:
-        original(writer, target)
-        written.append(target)
+    def recording(write: Callable[..., object], target: Path) -> None:
+        original(write, target)
+        if target.suffix == ".pdf":
+            written.append(target)
 
     monkeypatch.setattr(build_module, "write_atomic", recording)
     yield

@@ -58,10 +58,11 @@ def test_nothing_exempt_reaches_the_public_pack(folder: MeetingFolder, tmp_path:
     path = leak_meeting(folder)
     public = folder.root / "public.pdf"
     private = folder.root / "private.pdf"
-    build_pack(path, public)
+    build_pack(path, public, html=True)
     build_pack(path, private, private=True)
     leaked = re.findall(rb"ZQXCANARY[-\w]*", every_byte(public, tmp_path))
     assert leaked == []
+    assert CANARY not in (folder.root / "public.html").read_text()
     # The canaries are findable: the private pack holds the exempt pages' text.
     found = set(re.findall(rb"ZQXCANARY[-\w]*", every_byte(private, tmp_path)))
     assert {b"ZQXCANARY-TEXT", b"ZQXCANARY-RENDERED-BODY", b"ZQXCANARY-REASON"} <= found
