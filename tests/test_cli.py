@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
-from packgen import build as build_module
 from packgen import build_pack
 from packgen.errors import PackgenError
 from tests.conftest import EXAMPLE, BuildFn, MeetingFolder, basic_meeting
@@ -89,7 +89,7 @@ def test_a_failed_build_leaves_the_last_good_pack(folder: MeetingFolder,
 
     def broken_write(self: object, stream: object) -> None:
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(build_module.PdfWriter, "write", broken_write)
+    monkeypatch.setattr(PdfWriter, "write", broken_write)
     with pytest.raises(PackgenError) as caught:
         build_pack(path, out)
     assert str(caught.value.problems[0]).endswith("error: cannot write the pack: "
