@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -149,3 +152,13 @@ def test_debug_shows_the_traceback(run_cli: BuildFn, folder: MeetingFolder) -> N
     plain = run_cli("validate", "meeting/meeting.yaml", cwd=folder.root)
     debug = run_cli("validate", "--debug", "meeting/meeting.yaml", cwd=folder.root)
     assert "Traceback" not in plain.stderr and "Traceback" in debug.stderr
+
+
+@pytest.mark.skipif(not shutil.which("script"), reason="needs script(1) for a terminal")
+def test_progress_shows_on_a_terminal(tmp_path: Path) -> None:
+    command = f"{sys.executable} -m packgen build {EXAMPLE}"
+    result = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "laying out the agenda" in result.stdout and "\x1b[K" in result.stdout
+    assert result.stdout.rstrip().endswith("(27 pages)")
