@@ -127,15 +127,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Contact:
-    pos: Position
-    name: str = ""
-    role: str = ""
-    phone: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
 class Notice:
     """A block of front-sheet wording, such as the note on filming meetings."""
 
@@ -225,7 +216,7 @@ class Meeting:
     items: tuple[Item, ...]
     summons: str = ""
     issued_by: str = ""
-    contact: Contact | None = None
+    contact: Person | None = None
     notices: tuple[Notice, ...] = ()
     duplex: bool = True
     page_numbers: PageNumbering = PageNumbering()

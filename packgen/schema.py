@@ -15,13 +15,13 @@ from packgen.documents import RENDERED_SUFFIXES, load_document
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import (
     Attachment,
-    Contact,
     HouseStyle,
     Item,
     Meeting,
     Minutes,
     Notice,
     PageNumbering,
+    Person,
     Report,
 )
 from packgen.shapes import (
@@ -47,11 +47,11 @@ _EXEMPT = Integer(1, 7, "a paragraph of Schedule 12A, 1 to 7")
 _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
 
 CONTACT = Record({
-    "name": Field(Text(), "Name of the officer to contact about the meeting."),
+    "name": Field(Text(), "Name of the officer to contact about the meeting.", required=True),
     "role": Field(Text(), "Their job title, such as Governance Officer."),
     "phone": Field(Text(), "Telephone number, as it should be printed."),
     "email": Field(Text(), "E-mail address."),
-}, build=Contact)
+}, build=Person)
 
 NOTICE = Record({
     "heading": Field(Text(), "Optional heading printed above the wording."),
