@@ -198,3 +198,27 @@ def test_draft_is_marked_and_never_the_default(folder: MeetingFolder) -> None:
     meta = PdfReader(draft).metadata
     assert meta is not None and str(meta.title).endswith("(DRAFT)")
     assert "(DRAFT)" not in str(PdfReader(final).metadata.title)  # type: ignore[union-attr]
+
+
+def test_private_supplement_numbers_carry_on(folder: MeetingFolder) -> None:
+    items = [{"title": "Budget", "attachments": [folder.pdf("budget.pdf", 2)]},
+             {"title": "Land", "exempt": 3, "attachments": [folder.pdf("land.pdf", 3)]},
+             {"title": "Late", "supplement": 1, "attachments": [folder.pdf("late.pdf", 1)]},
+             {"title": "Late land", "supplement": 1, "exempt": 3,
+              "attachments": [folder.pdf("late-land.pdf", 2)]}]
+    path = folder.write(basic_meeting(items))
+    packs = {}
+    for name, kwargs in (("main", {}), ("private", {"private": True}),
+                         ("supp", {"supplement": 1}),
+                         ("supp-private", {"private": True, "supplement": 1})):
+        out = folder.root / f"{name}.pdf"
+        build_pack(path, out, **kwargs)  # type: ignore[arg-type]
+        packs[name] = PdfReader(out).page_labels
+    assert packs["main"][-1] == "4"  # front sheet, filler, Budget 3-4
+    assert packs["private"][-4:] == ["E1", "E2", "E3", "E4"]  # Land, padded to even
+    public_supplement = packs["supp"]
+    assert public_supplement[0] == "5"
+    private_supplement = packs["supp-private"]
+    assert private_supplement[:len(public_supplement)] == public_supplement
+    # Pages 5-7 end on a right-hand page, so a filler (E5) comes before Late land (E6-E7).
+    assert private_supplement[len(public_supplement):] == ["E5", "E6", "E7"]
