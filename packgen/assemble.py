@@ -19,7 +19,7 @@ from pypdf.generic import Destination, IndirectObject, OutlineItem
 
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
-from packgen.model import Attachment, Item, Meeting, Report
+from packgen.model import Attachment, Item, Report
 from packgen.scrub import scrub_pages
 from packgen.sources import Source
 
@@ -38,11 +38,12 @@ def attachment_title(item: Item, attachment: Attachment) -> str:
     return stem[:1].upper() + stem[1:]
 
 
-def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
+def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
              sources: dict[Attachment, Source], anchors: dict[str, int]) -> PdfWriter:
     """Copy every page into a new writer in plan order and add the outline.
 
-    ``anchors`` maps "item-N" to the front-sheet page (1-based) where that agenda row
+    ``items`` are the pack's agenda, each bookmarked (an exempt one only where the pack
+    holds it). ``anchors`` maps "item-N" to the front-sheet page (1-based) where that agenda row
     is printed; an item with no pages of its own is bookmarked there.
     """
     writer = PdfWriter()
@@ -67,19 +68,17 @@ def assemble(meeting: Meeting, layout: Plan, front: bytes, filler: bytes,
             attachment = placement.attachment
             raise AttachmentError([Problem(attachment.pos, f'"{attachment.file.name}": the PDF '
                                            f"is damaged and cannot be merged ({exc})")]) from None
-    _outline(writer, meeting, layout, sources, anchors)
+    _outline(writer, items, layout, sources, anchors)
     return writer
 
 
-def _outline(writer: PdfWriter, meeting: Meeting, layout: Plan,
+def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
              sources: dict[Attachment, Source], anchors: dict[str, int]) -> None:
     writer.add_outline_item(title="Agenda", page_number=0)
     listed = {id(p.item) for p in layout.placements if p.item is not None}
-    for item in meeting.items:
+    for item in items:
         if item.exempt is not None and id(item) not in listed:
             continue  # an exempt item is bookmarked only in a pack that holds it
-        if f"item-{item.number}" not in anchors and id(item) not in listed:
-            continue  # not on this pack's agenda
         spans = layout.item_spans(item)
         target = spans[0][0] if spans else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
         parent = writer.add_outline_item(title=f"{item.number}. {item.title}",

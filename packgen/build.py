@@ -215,7 +215,8 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
         raise TemplateError([Problem(Position(Path("filler.html")),
                                      f"the filler page template made {filler.pages} pages, not 1")])
     sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
-    writer = asm.assemble(meeting, layout, front.pdf, filler.pdf, sources, front.anchors)
+    writer = asm.assemble(agenda_items(meeting, pack), layout, front.pdf, filler.pdf, sources,
+                          front.anchors)
     font = next(iter(builder.typesetter.families.values()))
     number_pages(writer, layout, font, draft=draft)
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())

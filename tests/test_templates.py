@@ -160,3 +160,22 @@ def test_an_image_outside_the_repository_is_refused(folder: MeetingFolder) -> No
         build(folder)
     assert caught.value.problems[0].message == (
         'image "../../../etc/x.png" is outside the repository')
+
+
+def test_bookmarks_do_not_depend_on_the_template_anchors(folder: MeetingFolder) -> None:
+    # An override that drops the rows' id="item-N": verbal items keep their bookmarks
+    # (at the agenda's first page), and a supplement's outline holds only its own items.
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "frontsheet.html").write_text(
+        "{% for row in rows %}<p>{{ row.item.number }}. {{ row.item.title }}</p>{% endfor %}")
+    items = [{"title": "Apologies"},
+             {"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]},
+             {"title": "Late", "supplement": 1, "attachments": [folder.pdf("l.pdf", 1)]}]
+    path = folder.write(basic_meeting(items))
+    main, supp = folder.root / "main.pdf", folder.root / "supp.pdf"
+    build_pack(path, main)
+    build_pack(path, supp, supplement=1)
+    titles = [e.title for e in PdfReader(main).outline if not isinstance(e, list)]
+    assert titles == ["Agenda", "1. Apologies", "2. Budget"]
+    titles = [e.title for e in PdfReader(supp).outline if not isinstance(e, list)]
+    assert titles == ["Agenda", "3. Late"]
