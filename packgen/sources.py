@@ -22,6 +22,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from packgen.errors import AttachmentError, Problem
+from packgen.fastread import prime
 from packgen.layout import Pack, pack_documents
 from packgen.model import Attachment, Meeting
 
@@ -127,7 +128,7 @@ def open_pdf(attachment: Attachment) -> Source:
         digest = _digest(stream)
         with _pypdf_warnings() as repairs:
             try:
-                reader = _read(stream)
+                reader = _read(stream, fast=True)
             except _Unreadable:
                 raise
             except _READ_ERRORS as first:
@@ -184,12 +185,15 @@ def _digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
-def _read(stream: BinaryIO) -> PdfReader:
+def _read(stream: BinaryIO, fast: bool = False) -> PdfReader:
     try:
-        reader = PdfReader(stream, strict=False)
+        with _pypdf_warnings() as repairs:
+            reader = PdfReader(stream, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise _Unreadable("the PDF is protected by a password; ask its author for an "
                               "unprotected copy")
+        if fast and not repairs:  # a file pypdf had to repair is left wholly to pypdf
+            prime(reader, stream)
         if len(reader.pages) == 0:
             raise _Unreadable("the PDF has no pages")
         for page in reader.pages:  # resolve each page's objects, so damage shows now

@@ -1,0 +1,208 @@
+"""Read a well-formed PDF's objects quickly, and hand them to pypdf ready-made.
+
+pypdf parses objects a byte at a time through its stream, which is most of the time
+a build spends on a large attachment. Here each object the cross-reference table
+points at is parsed with a few regular expressions over the mapped file, into the
+same pypdf objects pypdf would have made, and placed in the reader's object cache
+(``PdfReader.cache_indirect_object``), so pypdf never parses it again.
+
+Only the plain, common syntax is handled: numbers, names without ``#`` escapes,
+booleans, null, references, arrays, dictionaries and streams whose ``endstream``
+sits where ``/Length`` says. Anything else in an object (a string, a comment, an
+odd token, a header that does not match the table) leaves that object alone, and
+pypdf reads it as before, with its own repairs and limits. Encrypted files and
+objects inside object streams are always left to pypdf.
+"""
+
+from __future__ import annotations
+
+import mmap
+import re
+from typing import Any, BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+)
+
+# One token per match; anything not covered (a string, a comment, a "#" in a name, a
+# byte outside printable ASCII) becomes a one-byte token of its own and is refused.
+# A reference is one token, limited as pypdf's own reader limits it: it must fit in
+# 20 bytes with the character after the "R", which must not be a letter.
+_TOKENS = re.compile(
+    rb"\d{1,10}[ \t\n\r\x0c]+\d{1,5}[ \t\n\r\x0c]+R(?=[^a-zA-Z])"
+    rb"|/[!\"$&'*+,\-.0-9:;=?@A-Z\\^_`a-z|~]*"
+    rb"|<<|>>|\[|\]|[+\-.0-9]+|[a-zA-Z]+|\S"
+)
+_HEADER = re.compile(rb"[ \t\n\r\x0c]*(\d{1,10})[ \t\n\r\x0c]+(\d{1,5})[ \t\n\r\x0c]+obj")
+_STREAM = re.compile(rb"stream *(?:\r\n?|\n)")
+_ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
+_BEFORE_KEYWORD = frozenset(b" \t\n\r\x0c>])")
+_MAX_DEPTH = 32
+
+
+class _LeaveToPypdf(Exception):
+    """The object uses syntax this reader does not handle."""
+
+
+def prime(reader: PdfReader, stream: BinaryIO) -> int:
+    """Parse every plain object of ``reader``'s file into its cache; return how many.
+
+    ``stream`` is the open file the reader reads. Call before anything reads pages.
+    """
+    if reader.is_encrypted:
+        return 0
+    try:
+        data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
+        return 0
+    try:
+        return _Parser(reader, data).prime()
+    finally:
+        data.close()
+
+
+class _Parser:
+    def __init__(self, reader: PdfReader, data: mmap.mmap) -> None:
+        self.reader = reader
+        self.data = data
+        self.names: dict[bytes, NameObject] = {}
+
+    def prime(self) -> int:
+        reader = self.reader
+        done = 0
+        for generation, table in reader.xref.items():
+            free = reader.xref_free_entry.get(generation, {})
+            for idnum, offset in table.items():
+                key = (generation, idnum)
+                if free.get(idnum) or key in reader.resolved_objects or (
+                        generation == 0 and idnum in reader.xref_objStm):
+                    continue
+                obj = self.object_at(offset, idnum, generation)
+                if obj is not None and key not in reader.resolved_objects:
+                    reader.cache_indirect_object(generation, idnum, obj)
+                    done += 1
+        return done
+
+    def object_at(self, offset: object, idnum: int, generation: int) -> PdfObject | None:
+        data = self.data
+        header = _HEADER.match(data, offset) if isinstance(offset, int) else None
+        if header is None or int(header[1]) != idnum or int(header[2]) != generation:
+            return None
+        start = header.end()
+        end = data.find(b"endobj", start)
+        if end < 0:
+            return None
+        keyword = data.find(b"stream", start, end)
+        while keyword >= 0 and data[keyword - 1] not in _BEFORE_KEYWORD:  # "/Substream"
+            keyword = data.find(b"stream", keyword + 6, end)
+        if keyword >= 0:
+            end = keyword
+        if data[end - 1] not in _BEFORE_KEYWORD or data.find(b"\x0b", start, end) >= 0:
+            return None
+        try:
+            value = self.value(_TOKENS.findall(data, start, end))
+            if keyword >= 0:
+                if not isinstance(value, DictionaryObject):
+                    return None
+                return self.stream(value, keyword)
+            return value
+        except _LeaveToPypdf:
+            return None
+
+    def value(self, tokens: list[bytes]) -> PdfObject:
+        """The one object ``tokens`` spell, built without recursion."""
+        names = self.names
+        stack: list[list[object]] = []  # open containers: [container, key awaiting a value]
+        result: PdfObject | None = None
+        for token in tokens:
+            first = token[0]
+            value: PdfObject
+            if first == 0x2F:  # "/"
+                value = names.get(token) or names.setdefault(
+                    token, NameObject(token.decode("ascii")))
+            elif token == b"<<" or token == b"[":
+                if len(stack) >= _MAX_DEPTH:
+                    raise _LeaveToPypdf
+                stack.append([DictionaryObject() if token == b"<<" else ArrayObject(), None])
+                continue
+            elif token == b">>" or token == b"]":
+                if not stack:
+                    raise _LeaveToPypdf
+                container, key = stack.pop()
+                if key is not None or isinstance(container, DictionaryObject) != (token == b">>"):
+                    raise _LeaveToPypdf
+                value = container  # type: ignore[assignment]
+            elif first <= 0x39:  # a digit, sign or point: a number or reference
+                value = self.number(token)
+            elif token == b"true" or token == b"false":
+                value = BooleanObject(token == b"true")
+            elif token == b"null":
+                value = NullObject()
+            else:
+                raise _LeaveToPypdf
+            if not stack:
+                if result is not None:
+                    raise _LeaveToPypdf
+                result = value
+                continue
+            top = stack[-1]
+            container = top[0]
+            if isinstance(container, ArrayObject):
+                container.append(value)
+            elif top[1] is None:
+                if not isinstance(value, NameObject) or value in container:  # type: ignore[operator]
+                    raise _LeaveToPypdf  # pypdf warns about odd keys and duplicates; let it
+                top[1] = value
+            else:
+                container[top[1]] = value  # type: ignore[index]
+                top[1] = None
+        if stack or result is None:
+            raise _LeaveToPypdf
+        return result
+
+    def number(self, token: bytes) -> PdfObject:
+        try:
+            if token[-1] == 0x52:  # "R"
+                if len(token) > 19:
+                    raise _LeaveToPypdf
+                idnum, generation, _ = token.split()
+                return IndirectObject(int(idnum), int(generation), self.reader)
+            if b"." in token:
+                return FloatObject(float(token))
+            return NumberObject(int(token))
+        except ValueError:
+            raise _LeaveToPypdf from None
+
+    def stream(self, entries: DictionaryObject, keyword: int) -> PdfObject:
+        data = self.data
+        eol = _STREAM.match(data, keyword)
+        if eol is None:
+            raise _LeaveToPypdf
+        length = self.length(entries.get("/Length"))
+        start = eol.end()
+        if start + length > len(data) or _ENDSTREAM.match(data, start + length) is None:
+            raise _LeaveToPypdf
+        fields: dict[str, Any] = dict(entries)
+        fields["__streamdata__"] = data[start:start + length]
+        return StreamObject.initialize_from_dictionary(fields)
+
+    def length(self, value: PdfObject | None) -> int:
+        if isinstance(value, IndirectObject):
+            cached = self.reader.resolved_objects.get((value.generation, value.idnum))
+            if cached is None:
+                offset = self.reader.xref.get(value.generation, {}).get(value.idnum)
+                cached = self.object_at(offset, value.idnum, value.generation)
+            value = cached
+        if type(value) is not NumberObject or value < 0:
+            raise _LeaveToPypdf
+        return int(value)

@@ -1,0 +1,147 @@
+"""The fast object reader must make exactly what pypdf makes, or leave the object to pypdf."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject, StreamObject
+
+from packgen.fastread import prime
+from tests.conftest import make_pdf
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal in type and value all the way down, without resolving references."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, IndirectObject):
+        return (a.idnum, a.generation) == (b.idnum, b.generation)
+    if isinstance(a, dict):
+        if isinstance(a, StreamObject) and a._data != b._data:
+            return False
+        return dict.keys(a) == dict.keys(b) and all(
+            same(dict.__getitem__(a, k), dict.__getitem__(b, k)) for k in dict.keys(a))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
+def primed_and_checked(path: Path) -> tuple[int, int]:
+    """Prime one reader, read the same objects with pypdf alone; return (primed, in table)."""
+    with path.open("rb") as fast_file, path.open("rb") as slow_file:
+        fast = PdfReader(fast_file, strict=False)
+        slow = PdfReader(slow_file, strict=False)
+        before = set(fast.resolved_objects)
+        count = prime(fast, fast_file)
+        primed = set(fast.resolved_objects) - before
+        assert len(primed) == count
+        for generation, idnum in primed:
+            ours = fast.resolved_objects[(generation, idnum)]
+            theirs = slow.get_object(IndirectObject(idnum, generation, slow))
+            assert same(ours, theirs), f"{path.name} object {idnum}: {ours!r} != {theirs!r}"
+        return count, sum(len(table) for table in fast.xref.values())
+
+
+def test_every_corpus_file_reads_the_same(corpus: Path) -> None:
+    primed_total = 0
+    for path in sorted(corpus.glob("*.pdf")):
+        try:
+            primed, _ = primed_and_checked(path)
+        except Exception as exc:  # noqa: BLE001 - the corpus holds files pypdf refuses
+            if "password" in str(exc) or "cut short" in str(exc) or "EOF" in str(exc):
+                continue
+            raise
+        primed_total += primed
+    assert primed_total > 3000  # the fast path is really taken on real files
+
+
+def test_a_plain_pdf_is_read_almost_wholly_by_the_fast_path(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "plain.pdf", [f"Page {n}" for n in range(30)])
+    primed, objects = primed_and_checked(path)
+    assert primed >= objects - 3  # the info dictionary's strings are left to pypdf
+
+
+def write_pdf(path: Path, bodies: list[bytes]) -> Path:
+    """A PDF whose objects 1..N are ``bodies``, object 1 a one-page catalog's page tree."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+CATALOG = [b"<< /Type /Catalog /Pages 2 0 R >>",
+           b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+           b"<< /Length 0 >>\nstream\n\nendstream"]
+
+# Odd but legal (or at least readable) objects: each must come out exactly as pypdf
+# reads it, whether the fast reader takes it or leaves it.
+AWKWARD = [
+    b"<< /Name /Substream /Other /endobjX >>",
+    b"/Fooendobj",
+    b"(a string with endobj and stream in it)",
+    b"<< /A (x) /B 1 >>",
+    b"<< /A 1 /A 2 >>",
+    b"<< /A\x0b/B >>",
+    b"<< /A\x00/B >>",
+    b"<< /A /B#20C >>",
+    b"<< /A 1 % a comment\n/B 2 >>",
+    b"[1 2 R 3 0 R -4 +5 .5 5. -.25 1.5.5 true false null]",
+    b"[1          0                    R]",
+    b"<< /Length 5 >>\nstream\r\nhello\r\nendstream",
+    b"<< /Length 9 0 R >>\nstream\nhello\nendstream",
+    b"5",
+    b"<< /Length 3 >>\nstream\nhello\nendstream",
+    b"<< /Length 50 >>\nstream\nhello\nendstream",
+    b"<< /Length -1 >>\nstream\nhello\nendstream",
+    b"<< /Filter /FlateDecode /Length 2 >>\nstream \nhi\nendstream",
+    b"<< /Nested << /Deeper [ [ [ << /X 1 >> ] ] ] >> >>",
+    b"[" * 40 + b"]" * 40,
+    b"<< /K 12345678901 0 R >>",
+    b"<< /Kids [4 0 R]>>",
+    b"<</Type/Page/Resources<</Font<</F1 5 0 R>>>>>>",
+    b"[/a/b/c<</d/e>>[/f]]",
+    b"<< /Unicode /caf\xc3\xa9 >>",
+]
+
+
+@pytest.mark.parametrize("body", AWKWARD, ids=range(len(AWKWARD)))
+def test_awkward_objects_read_the_same(tmp_path: Path, body: bytes) -> None:
+    path = write_pdf(tmp_path / "awkward.pdf", [*CATALOG, body, b"", b"", b"", b"5"])
+    primed_and_checked(path)
+
+
+@pytest.mark.parametrize(("body", "taken"), [
+    (b"<< /Length 9 0 R >>\nstream\nhello\nendstream", True),
+    (b"<< /Name /Substream >>", True),
+    (b"/Fooendobj", False),
+    (b"<< /A (x) /B 1 >>", False),
+    (b"<< /Length 50 >>\nstream\nhello\nendstream", False),
+])
+def test_what_the_fast_reader_takes_and_leaves(tmp_path: Path, body: bytes,
+                                                taken: bool) -> None:
+    path = write_pdf(tmp_path / "one.pdf", [*CATALOG, body, b"", b"", b"", b"5"])
+    with path.open("rb") as stream:
+        reader = PdfReader(stream, strict=False)
+        prime(reader, stream)
+        assert ((0, 5) in reader.resolved_objects) is taken
+
+
+def test_an_encrypted_file_is_left_to_pypdf(corpus: Path) -> None:
+    encrypted = [p for p in corpus.glob("*.pdf") if b"/Encrypt" in p.read_bytes()]
+    assert encrypted
+    for path in encrypted:
+        with path.open("rb") as stream:
+            assert prime(PdfReader(stream, strict=False), stream) == 0
