@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import jinja2
-
 from packgen import assemble as asm
 from packgen import schema
+from packgen.check import environment_for
 from packgen.errors import OutputError, Position, Problem, TemplateError, ValidationError
 from packgen.htmltree import parse_html
 from packgen.layout import (
@@ -36,14 +35,13 @@ from packgen.layout import (
 from packgen.metadata import set_metadata
 from packgen.model import Attachment, Meeting
 from packgen.number import number_pages
-from packgen.render import FILTERS, AgendaRow, document_context, front_sheet_context, render
+from packgen.pdfwrite import write_pdf
+from packgen.render import AgendaRow, document_context, front_sheet_context, render
 from packgen.sources import Source, close_all, open_attachments, rendered_source
-from packgen.theme import environment, load_stylesheet
+from packgen.theme import load_stylesheet
 from packgen.typeset import Typeset, Typesetter
 
 MAX_LAYOUT_PASSES = 6
-TEMPLATES = ("frontsheet.html", "filler.html", "report.html", "minutes.html", "document.html",
-             "web/agenda.html")
 
 
 @dataclass(frozen=True)
@@ -53,12 +51,6 @@ class BuildResult:
     pages: int
     warnings: tuple[Problem, ...] = ()
     """What was repaired or is worth a look; the pack was written all the same."""
-
-
-@dataclass(frozen=True)
-class Checked:
-    meeting: Meeting
-    warnings: tuple[Problem, ...] = ()
 
 
 def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
@@ -73,11 +65,6 @@ def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
     return Path("build") / f"{name}.pdf"
 
 
-def _environment(meeting: Meeting, templates: Path | None) -> jinja2.Environment:
-    user_dirs = [d for d in (templates, meeting.source.parent / "templates") if d is not None]
-    return environment(user_dirs, FILTERS)
-
-
 def _packs_needed(pack: Pack) -> list[Pack]:
     """The packs whose layout the requested one depends on (see :meth:`_Builder.lay_out`)."""
     chain = [None, *range(1, (pack.supplement or 0) + 1)]
@@ -85,35 +72,12 @@ def _packs_needed(pack: Pack) -> list[Pack]:
                                               else [])
 
 
-def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
-    """Check everything :func:`build_pack` would for any pack, without rendering anything."""
-    meeting = schema.validate(meeting_file)
-    supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
-    sources = open_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
-    close_all(sources.values())
-    env = _environment(meeting, templates)
-    for name in TEMPLATES:
-        _compile(env, name)
-    return Checked(meeting, tuple(w for s in sources.values() for w in s.warnings))
-
-
-def _compile(env: jinja2.Environment, name: str) -> None:
-    try:
-        env.get_template(name)
-    except jinja2.TemplateSyntaxError as exc:
-        where = Position(Path(exc.filename or name), exc.lineno or 1, 1)
-        raise TemplateError([Problem(where, f"template syntax: {exc.message}")]) from None
-    except jinja2.TemplateNotFound as exc:
-        raise TemplateError([Problem(Position(Path(name)), f'no template named "{exc.name}"')]
-                            ) from None
-
-
 class _Builder:
     """Renders and lays out packs for one meeting, sharing what they have in common."""
 
     def __init__(self, meeting: Meeting, templates: Path | None, packs: list[Pack]) -> None:
         self.meeting = meeting
-        self.env = _environment(meeting, templates)
+        self.env = environment_for(meeting, templates)
         self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
         self.sources: dict[Attachment, Source] = open_attachments(meeting, packs)
         try:
@@ -222,7 +186,7 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
-    set_metadata(writer, meeting, identity.digest(), pack, draft)
+    file_id = set_metadata(writer, meeting, identity.digest(), pack, draft)
     target = output or default_output(meeting_file, pack)
     page = b""
     if html:  # made before anything is written, so a template problem writes nothing
@@ -231,7 +195,7 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
         page = render(builder.env, "web/agenda.html", context)[0].encode()
     say(f"{meeting_file}: writing {target}")
     try:
-        write_atomic(writer.write, target)
+        write_atomic(lambda stream: write_pdf(writer, stream, file_id, {}), target)
         if html:
             write_atomic(lambda stream: stream.write(page), target.with_suffix(".html"))
     except OSError as exc:

@@ -9,8 +9,10 @@ failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 import logging
+import multiprocessing
 import os
 import sys
 import traceback
@@ -23,9 +25,7 @@ from pathlib import Path
 import click
 
 from packgen import __version__
-from packgen.build import build_pack, validate
 from packgen.errors import PackgenError, Problem, display_path
-from packgen.publication import publication_warnings
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -75,6 +75,8 @@ class BuildOptions:
 
 
 def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
+    from packgen.build import build_pack
+
     _quiet_pypdf()  # also in a worker process
     try:
         result = build_pack(meeting, options.output, options.templates, private=options.private,
@@ -94,6 +96,9 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
                   meeting: Path) -> Outcome:
+    from packgen.check import validate
+    from packgen.publication import publication_warnings
+
     _quiet_pypdf()
     try:
         checked = validate(meeting, templates)
@@ -110,10 +115,20 @@ def _progress(step: str) -> None:
 
 
 def _run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: int,
-             quiet: bool) -> None:
-    """Do the work for every meeting, print each outcome in order, exit 0 or 1."""
+             quiet: bool, modules: tuple[str, ...]) -> None:
+    """Do the work for every meeting, print each outcome in order, exit 0 or 1.
+
+    ``modules`` are what the work imports. Commands import them only when they run, so
+    that ``--help`` and ``validate`` stay quick; with ``--jobs`` they are imported here,
+    once, before the worker processes fork and share them.
+    """
     if jobs > 1 and len(meetings) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(meetings))) as pool:
+        for module in modules:
+            importlib.import_module(module)
+        # Forked workers share what was imported above; Python 3.14 stopped making fork
+        # the default on Linux. Elsewhere fork is unsafe, and each worker imports anew.
+        context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+        with ProcessPoolExecutor(min(jobs, len(meetings)), mp_context=context) as pool:
             outcomes = pool.map(work, meetings)
             ok = [_print(outcome, quiet) for outcome in outcomes]
     else:
@@ -173,7 +188,7 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress)
-    _run_all(meetings, partial(_build_one, options), jobs, quiet)
+    _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
 @main.command(name="validate")
@@ -190,7 +205,8 @@ def validate_command(meetings: tuple[Path, ...], templates: Path | None,
                      debug: bool) -> None:
     """Check everything build would, without rendering anything."""
     published = publish_date.date() if publish_date else None
-    _run_all(meetings, partial(_validate_one, templates, debug, published), jobs, quiet)
+    _run_all(meetings, partial(_validate_one, templates, debug, published), jobs, quiet,
+             ("packgen.check",))
 
 
 @main.command()

@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from packgen.errors import Position, Problem, ValidationError
-from packgen.markdown import Markdown, convert
+from packgen.markdown import Markdown, convert, parser
 from packgen.model import (
     Attachment,
     Document,
@@ -151,8 +149,6 @@ def load_document(path: Path, root: Path, problems: list[Problem]) -> Any:
     return value
 
 
-_HEADINGS = MarkdownIt("commonmark", {"html": False})
-
 
 def _markdown_document(path: Path, problems: list[Problem]) -> Any:
     origin = Position(path, 1, 1)
@@ -164,7 +160,7 @@ def _markdown_document(path: Path, problems: list[Problem]) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(origin, f"cannot read the file as UTF-8 text ({exc})"))
         return INVALID
-    tokens = _HEADINGS.parse(text)
+    tokens = parser().parse(text)
     heading = next((i for i, t in enumerate(tokens) if t.type == "heading_open"), None)
     span = tokens[heading].map if heading is not None else None
     if heading is None or span is None:

@@ -12,19 +12,33 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cache
 from html import escape
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from typing import TYPE_CHECKING, Any
 
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Block, RichText
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
 from packgen.source import Node, Scalar, parse_yaml
 
-_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 _SAFE_LINK = ("http:", "https:", "mailto:", "tel:")
+
+
+@cache
+def parser() -> MarkdownIt:
+    """markdown-it, imported on first use: a meeting of PDFs alone never needs it."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _tree(tokens: Any) -> SyntaxTreeNode:
+    from markdown_it.tree import SyntaxTreeNode
+
+    return SyntaxTreeNode(tokens)
 
 
 class _Converter:
@@ -136,7 +150,7 @@ class _Converter:
                 attrs = "".join(f' {k}="{cell[k]}"' for k in ("colspan", "rowspan") if k in cell)
                 if cell.get("align") in ("right", "center"):
                     attrs += f' class="align-{cell["align"]}"'
-                tree = SyntaxTreeNode(_MD.parseInline(str(cell["text"])))
+                tree = _tree(parser().parseInline(str(cell["text"])))
                 content = "".join(self.inline(child) for child in tree.children)
                 cells.append(f"<{tag}{attrs}>{content}</{tag}>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -192,7 +206,7 @@ def convert(text: str, origin: Position, problems: list[Problem],
             heading_level: int = 3) -> RichText:
     """Markdown to blocks; ``origin`` is where the text's first line is in its file."""
     converter = _Converter(origin, heading_level, problems)
-    return RichText(tuple(converter.blocks(SyntaxTreeNode(_MD.parse(text)))))
+    return RichText(tuple(converter.blocks(_tree(parser().parse(text)))))
 
 
 class Markdown(Shape):

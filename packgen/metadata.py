@@ -43,8 +43,10 @@ def pack_title(meeting: Meeting, pack: Pack = PUBLIC, draft: bool = False) -> st
 
 
 def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pack = PUBLIC,
-                 draft: bool = False) -> None:
-    """Describe the pack; ``identity`` is a digest of everything the pack was built from."""
+                 draft: bool = False) -> ArrayObject:
+    """Describe the pack; ``identity`` is a digest of everything the pack was built from.
+
+    Returns the file identifier for the trailer."""
     when = build_time(meeting)
     pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
     title = pack_title(meeting, pack, draft)
@@ -66,7 +68,7 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pac
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
     file_id = ByteStringObject(hashlib.md5(identity, usedforsecurity=False).digest())
-    writer._ID = ArrayObject([file_id, file_id])
+    return ArrayObject([file_id, file_id])
 
 
 def _xmp(title: str, author: str, subject: str, creator: str, language: str, when: str) -> bytes:

@@ -6,10 +6,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
-from pypdf import PdfWriter
 
+from packgen import build as build_module
 from packgen import build_pack
 from packgen.errors import PackgenError
 from tests.conftest import EXAMPLE, BuildFn, MeetingFolder, basic_meeting
@@ -90,9 +91,10 @@ def test_a_failed_build_leaves_the_last_good_pack(folder: MeetingFolder,
     # ... and a failure in the very last stage, while writing, leaves it too.
     folder.pdf("a.pdf", 3)
 
-    def broken_write(self: object, stream: object) -> None:
+    def broken_write(writer: object, stream: BinaryIO, *args: object) -> None:
+        stream.write(b"%PDF-1.7\n")  # half a pack, then the disk fills
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(PdfWriter, "write", broken_write)
+    monkeypatch.setattr(build_module, "write_pdf", broken_write)
     with pytest.raises(PackgenError) as caught:
         build_pack(path, out)
     assert str(caught.value.problems[0]).endswith("error: cannot write the pack: "

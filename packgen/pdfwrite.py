@@ -1,0 +1,187 @@
+"""Write the pack: every object reachable from its catalog, numbered as it is reached.
+
+pypdf's own writer first copies ("clones") every object of every attachment into the
+writer, then writes each through a method call per name, number and bracket, which
+together took most of a build of a large pack. Here the assembled pages keep
+pointing at the attachments' objects as their readers parsed them, and each object
+is serialized once, straight from wherever it lives, with its references renumbered
+on the way out.
+
+Only what the catalog and the document information reach is written, in the order
+it is reached, so the same inputs give the same bytes. Two guards keep an
+attachment's pages from dragging the rest of their document in behind them: a
+reference to a page that was copied points at the copy (``redirect``), and a
+reference to any other page, page-tree node or catalog of an attachment is written
+as null.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import deque
+from collections.abc import Mapping
+from typing import BinaryIO
+
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    Destination,
+    DictionaryObject,
+    EncodedStreamObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    OutlineItem,
+    PdfObject,
+    StreamObject,
+)
+
+PageKey = tuple[int, int]
+"""``(id(reader), object number)`` of an attachment's page."""
+
+_NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog"})
+_OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
+
+
+def write_pdf(writer: PdfWriter, stream: BinaryIO, file_id: ArrayObject,
+              redirect: Mapping[PageKey, IndirectObject]) -> None:
+    """Write ``writer``'s document to ``stream``; ``redirect`` maps copied pages to copies."""
+    _Serializer(writer, redirect).write(stream, file_id)
+
+
+class _Serializer:
+    def __init__(self, writer: PdfWriter, redirect: Mapping[PageKey, IndirectObject]) -> None:
+        self.writer = writer
+        self.redirect = redirect
+        self.numbers: dict[PageKey, int] = {}
+        self.pending: deque[PdfObject] = deque()
+        self.names: dict[str, bytes] = {}
+
+    def write(self, stream: BinaryIO, file_id: ArrayObject) -> None:
+        writer = self.writer
+        root = self.reference(writer.root_object.indirect_reference)
+        info = writer.metadata
+        info_ref = self.add(DictionaryObject(info)) if info is not None else None
+        header = writer.pdf_header.encode("ascii") + b"\n%\xe2\xe3\xcf\xd3\n"
+        stream.write(header)
+        offsets = []
+        position = len(header)
+        number = 0
+        while self.pending:
+            obj = self.pending.popleft()
+            number += 1
+            chunks = [b"%d 0 obj\n" % number]
+            self.serialize(obj, chunks)
+            chunks.append(b"\nendobj\n")
+            data = b"".join(chunks)
+            offsets.append(position)
+            stream.write(data)
+            position += len(data)
+        table = [b"xref\n0 %d\n0000000000 65535 f \n" % (number + 1)]
+        table += [b"%010d 00000 n \n" % offset for offset in offsets]
+        trailer = [b"trailer\n<< /Size %d /Root " % (number + 1), root]
+        if info_ref is not None:
+            trailer += [b" /Info ", info_ref]
+        trailer.append(b" /ID ")
+        self.serialize(file_id, trailer)
+        trailer.append(b" >>\nstartxref\n%d\n%%%%EOF\n" % position)
+        stream.write(b"".join(table + trailer))
+
+    def add(self, obj: PdfObject) -> bytes:
+        """A reference to a new object, one nothing else refers to."""
+        number = len(self.numbers) + 1
+        self.numbers[(0, -number)] = number
+        self.pending.append(obj)
+        return b"%d 0 R" % number
+
+    def reference(self, ref: IndirectObject | None) -> bytes:
+        if ref is None:
+            return b"null"
+        key = (id(ref.pdf), ref.idnum)
+        if ref.pdf is not self.writer:
+            target = self.redirect.get(key)
+            if target is not None:
+                key = (id(target.pdf), target.idnum)
+                ref = target
+        number = self.numbers.get(key)
+        if number is None:
+            obj = ref.get_object()
+            if obj is None or isinstance(obj, NullObject) or (
+                    ref.pdf is not self.writer and isinstance(obj, DictionaryObject)
+                    and obj.get("/Type") in _NOT_COPIED):
+                return b"null"
+            number = len(self.numbers) + 1
+            self.numbers[key] = number
+            self.pending.append(obj)
+        return b"%d 0 R" % number
+
+    def serialize(self, obj: PdfObject, out: list[bytes]) -> None:
+        if isinstance(obj, NameObject):
+            name = self.names.get(obj)
+            if name is None:
+                name = self.names[obj] = obj.renumber()
+            out.append(name)
+        elif isinstance(obj, IndirectObject):
+            out.append(self.reference(obj))
+        elif isinstance(obj, NumberObject):
+            out.append(b"%d" % obj)
+        elif isinstance(obj, FloatObject):
+            out.append(obj.myrepr().encode("ascii"))
+        elif isinstance(obj, list):
+            out.append(b"[")
+            for item in obj:
+                out.append(b" ")
+                self.serialize(item, out)
+            out.append(b" ]")
+        elif isinstance(obj, OutlineItem):
+            self.outline_item(obj, out)
+        elif isinstance(obj, Destination):
+            out.append(b"<<\n/D ")
+            self.serialize(obj.dest_array, out)
+            out.append(b"/S /GoTo\n>>")
+        elif isinstance(obj, StreamObject):
+            self.stream(obj, out)
+        elif isinstance(obj, DictionaryObject):
+            self.dictionary(obj, out)
+        else:  # a string, boolean or null: nothing in it refers to another object
+            buffer = io.BytesIO()
+            obj.write_to_stream(buffer)
+            out.append(buffer.getvalue())
+
+    def dictionary(self, obj: DictionaryObject, out: list[bytes], length: int = -1) -> None:
+        out.append(b"<<\n")
+        for key, value in dict.items(obj):
+            if length >= 0 and key == "/Length" or (
+                    len(key) > 2 and key[1] == "%" and key[-1] == "%"):
+                continue  # a stream's stale length, or pypdf's own bookkeeping entries
+            self.serialize(key, out)
+            out.append(b" ")
+            self.serialize(value, out)
+            out.append(b"\n")
+        if length >= 0:
+            out.append(b"/Length %d\n" % length)
+        out.append(b">>")
+
+    def stream(self, obj: StreamObject, out: list[bytes]) -> None:
+        # An encoded stream is written as stored, which pypdf keeps in ``_data``
+        # (get_data() would decode it); a decoded one may be a content stream that pypdf
+        # rebuilds from its operations in get_data().
+        data = obj._data if isinstance(obj, EncodedStreamObject) else obj.get_data()
+        self.dictionary(obj, out, len(data))
+        out.append(b"\nstream\n")
+        out.append(data)
+        out.append(b"\nendstream")
+
+    def outline_item(self, obj: OutlineItem, out: list[bytes]) -> None:
+        out.append(b"<<\n")
+        for key in _OUTLINE_KEYS:
+            if key in obj:
+                out.append(self.names.get(key) or NameObject(key).renumber())
+                out.append(b" ")
+                self.serialize(obj.raw_get(key), out)
+                out.append(b"\n")
+        out.append(b"/Dest ")
+        self.serialize(obj.dest_array, out)
+        out.append(b"\n>>")
