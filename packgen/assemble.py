@@ -3,23 +3,32 @@
 :func:`open_attachments` reads every public attachment (problems point at the
 YAML that named the file); :func:`plan` decides where every page goes, with
 fillers so each document starts on a right-hand page; :func:`assemble` copies
-the pages into a :class:`~pypdf.PdfWriter` and builds the outline. Pages are
-added one by one (``PdfWriter.append`` turns quadratic on documents with many
-named destinations) and our own bookmarks are built from the plan.
+the pages into a :class:`~pypdf.PdfWriter` and builds the outline. Our own
+bookmarks are built from the plan.
+
+A page is copied shallowly: a new page dictionary whose entries are the
+attachment's own, so its contents, fonts and images stay the objects its reader
+parsed, and :mod:`packgen.pdfwrite` writes them straight from there (pypdf's
+``add_page`` deep-copies every object, which was a third of a large build). The
+copy remembers which page it copies, so links to that page land on the copy.
+Whatever later stages change (stamps, cleaned annotations) they change in the
+objects of this build's own readers, which nothing else shares.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import Destination, IndirectObject, OutlineItem
 
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Report
+from packgen.pdfwrite import PageKey
 from packgen.scrub import scrub_pages
 from packgen.sources import Source
 
@@ -38,15 +47,44 @@ def attachment_title(item: Item, attachment: Attachment) -> str:
     return stem[:1].upper() + stem[1:]
 
 
+@dataclass
+class Assembled:
+    """The pack's pages and outline, and which attachment page each page copies."""
+
+    writer: PdfWriter
+    copies: dict[PageKey, IndirectObject] = field(default_factory=dict)
+
+    def add(self, page: PageObject) -> None:
+        copy = self.writer.add_blank_page(1, 1)
+        for key, value in dict.items(page):
+            if key not in _NOT_COPIED:
+                copy[key] = value
+        if page.indirect_reference is not None and copy.indirect_reference is not None:
+            source = page.indirect_reference
+            self.copies[(id(source.pdf), source.idnum)] = copy.indirect_reference
+            header = getattr(source.pdf, "pdf_header", "")
+            if _version(header) > _version(self.writer.pdf_header):
+                self.writer.pdf_header = header
+
+
+_NOT_COPIED = frozenset({"/Parent", "/StructParents"})  # as pypdf's add_page leaves them
+
+
+def _version(header: str) -> tuple[int, ...]:
+    digits = header.removeprefix("%PDF-").split(".")
+    return tuple(int(d) for d in digits) if all(d.isdigit() for d in digits) else (0,)
+
+
 def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
-             sources: dict[Attachment, Source], anchors: dict[str, int]) -> PdfWriter:
+             sources: dict[Attachment, Source], anchors: dict[str, int]) -> Assembled:
     """Copy every page into a new writer in plan order and add the outline.
 
     ``items`` are the pack's agenda, each bookmarked (an exempt one only where the pack
     holds it). ``anchors`` maps "item-N" to the front-sheet page (1-based) where that agenda row
     is printed; an item with no pages of its own is bookmarked there.
     """
-    writer = PdfWriter()
+    pack = Assembled(PdfWriter())
+    writer = pack.writer
     front_reader = PdfReader(io.BytesIO(front))
     filler_reader = PdfReader(io.BytesIO(filler))
     for placement in layout.placements:
@@ -59,7 +97,7 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
             pages = sources[placement.attachment].reader.pages
         try:
             for page in pages:
-                writer.add_page(page)  # type: ignore[arg-type]
+                pack.add(page)  # type: ignore[arg-type]
             if placement.attachment is not None:
                 reader = sources[placement.attachment].reader
                 scrub_pages(writer, reader, placement.start, placement.pages)
@@ -69,7 +107,7 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
             raise AttachmentError([Problem(attachment.pos, f'"{attachment.file.name}": the PDF '
                                            f"is damaged and cannot be merged ({exc})")]) from None
     _outline(writer, items, layout, sources, anchors)
-    return writer
+    return pack
 
 
 def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,

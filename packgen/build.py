@@ -19,7 +19,14 @@ from typing import BinaryIO
 from packgen import assemble as asm
 from packgen import schema
 from packgen.check import environment_for
-from packgen.errors import OutputError, Position, Problem, TemplateError, ValidationError
+from packgen.errors import (
+    AttachmentError,
+    OutputError,
+    Position,
+    Problem,
+    TemplateError,
+    ValidationError,
+)
 from packgen.htmltree import parse_html
 from packgen.layout import (
     PUBLIC,
@@ -35,7 +42,7 @@ from packgen.layout import (
 from packgen.metadata import set_metadata
 from packgen.model import Attachment, Meeting
 from packgen.number import number_pages
-from packgen.pdfwrite import write_pdf
+from packgen.pdfwrite import DamagedObject, write_pdf
 from packgen.render import AgendaRow, document_context, front_sheet_context, render
 from packgen.sources import Source, close_all, open_attachments, rendered_source
 from packgen.theme import load_stylesheet
@@ -179,8 +186,9 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
         raise TemplateError([Problem(Position(Path("filler.html")),
                                      f"the filler page template made {filler.pages} pages, not 1")])
     sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
-    writer = asm.assemble(agenda_items(meeting, pack), layout, front.pdf, filler.pdf, sources,
+    pack_pages = asm.assemble(agenda_items(meeting, pack), layout, front.pdf, filler.pdf, sources,
                           front.anchors)
+    writer = pack_pages.writer
     font = next(iter(builder.typesetter.families.values()))
     number_pages(writer, layout, font, draft=draft)
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
@@ -195,12 +203,16 @@ def _build(builder: _Builder, meeting_file: Path, pack: Pack, output: Path | Non
         page = render(builder.env, "web/agenda.html", context)[0].encode()
     say(f"{meeting_file}: writing {target}")
     try:
-        write_atomic(lambda stream: write_pdf(writer, stream, file_id, {}), target)
+        write_atomic(lambda stream: write_pdf(writer, stream, file_id, pack_pages.copies), target)
         if html:
             write_atomic(lambda stream: stream.write(page), target.with_suffix(".html"))
     except OSError as exc:
         raise OutputError([Problem(Position(target), f"cannot write the pack: "
                                    f"{exc.strerror or exc}")]) from None
+    except DamagedObject as exc:  # an object no earlier stage needed to read
+        damaged = next(a for a, s in sources.items() if s.reader is exc.document)
+        raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
+                                       f"damaged and cannot be merged ({exc})")]) from None
     warnings = tuple(w for s in sources.values() for w in s.warnings)
     return BuildResult(meeting, target, layout.total, warnings)
 

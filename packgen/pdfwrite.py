@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from typing import BinaryIO
 
 from pypdf import PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     Destination,
@@ -40,6 +41,19 @@ from pypdf.generic import (
 
 PageKey = tuple[int, int]
 """``(id(reader), object number)`` of an attachment's page."""
+
+# What pypdf raises on an object it cannot read.
+_READ_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                RecursionError)
+
+
+class DamagedObject(Exception):
+    """An object of ``document`` could not be read while the pack was written."""
+
+    def __init__(self, document: object, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.document = document
+
 
 _NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog"})
 _OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
@@ -107,7 +121,10 @@ class _Serializer:
                 ref = target
         number = self.numbers.get(key)
         if number is None:
-            obj = ref.get_object()
+            try:
+                obj = ref.get_object()
+            except _READ_ERRORS as exc:
+                raise DamagedObject(ref.pdf, exc) from None
             if obj is None or isinstance(obj, NullObject) or (
                     ref.pdf is not self.writer and isinstance(obj, DictionaryObject)
                     and obj.get("/Type") in _NOT_COPIED):
