@@ -53,6 +53,7 @@ class Assembled:
 
     writer: PdfWriter
     copies: dict[PageKey, IndirectObject] = field(default_factory=dict)
+    _last: object = None
 
     def add(self, page: PageObject) -> None:
         copy = self.writer.add_blank_page(1, 1)
@@ -62,9 +63,11 @@ class Assembled:
         if page.indirect_reference is not None and copy.indirect_reference is not None:
             source = page.indirect_reference
             self.copies[(id(source.pdf), source.idnum)] = copy.indirect_reference
-            header = getattr(source.pdf, "pdf_header", "")
-            if _version(header) > _version(self.writer.pdf_header):
-                self.writer.pdf_header = header
+            if source.pdf is not self._last:  # once per document, not once per page
+                self._last = source.pdf
+                header = getattr(source.pdf, "pdf_header", "")
+                if _version(header) > _version(self.writer.pdf_header):
+                    self.writer.pdf_header = header
 
 
 _NOT_COPIED = frozenset({"/Parent", "/StructParents"})  # as pypdf's add_page leaves them

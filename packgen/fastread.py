@@ -116,12 +116,12 @@ class _Parser:
                     return None
                 return self.stream(value, keyword)
             return value
-        except _LeaveToPypdf:
+        except (_LeaveToPypdf, ValueError):  # ValueError: a number Python cannot read either
             return None
 
     def value(self, tokens: list[bytes]) -> PdfObject:
         """The one object ``tokens`` spell, built without recursion."""
-        names = self.names
+        names, reader = self.names, self.reader
         stack: list[list[object]] = []  # open containers: [container, key awaiting a value]
         result: PdfObject | None = None
         for token in tokens:
@@ -143,7 +143,15 @@ class _Parser:
                     raise _LeaveToPypdf
                 value = container  # type: ignore[assignment]
             elif first <= 0x39:  # a digit, sign or point: a number or reference
-                value = self.number(token)
+                if token[-1] == 0x52:  # "R"
+                    if len(token) > 19:
+                        raise _LeaveToPypdf
+                    idnum, generation, _ = token.split()
+                    value = IndirectObject(int(idnum), int(generation), reader)
+                elif b"." in token:
+                    value = FloatObject(float(token))
+                else:
+                    value = NumberObject(int(token))
             elif token == b"true" or token == b"false":
                 value = BooleanObject(token == b"true")
             elif token == b"null":
@@ -169,19 +177,6 @@ class _Parser:
         if stack or result is None:
             raise _LeaveToPypdf
         return result
-
-    def number(self, token: bytes) -> PdfObject:
-        try:
-            if token[-1] == 0x52:  # "R"
-                if len(token) > 19:
-                    raise _LeaveToPypdf
-                idnum, generation, _ = token.split()
-                return IndirectObject(int(idnum), int(generation), self.reader)
-            if b"." in token:
-                return FloatObject(float(token))
-            return NumberObject(int(token))
-        except ValueError:
-            raise _LeaveToPypdf from None
 
     def stream(self, entries: DictionaryObject, keyword: int) -> PdfObject:
         data = self.data

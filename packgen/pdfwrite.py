@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from collections import deque
 from collections.abc import Mapping
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pypdf import PdfWriter
 from pypdf.errors import PdfReadError
@@ -134,14 +134,26 @@ class _Serializer:
             self.pending.append(obj)
         return b"%d 0 R" % number
 
+    def name(self, obj: NameObject) -> bytes:
+        name = self.names.get(obj)
+        if name is None:
+            name = self.names[obj] = obj.renumber()
+        return name
+
     def serialize(self, obj: PdfObject, out: list[bytes]) -> None:
-        if isinstance(obj, NameObject):
-            name = self.names.get(obj)
-            if name is None:
-                name = self.names[obj] = obj.renumber()
-            out.append(name)
-        elif isinstance(obj, IndirectObject):
-            out.append(self.reference(obj))
+        # Exact types first: they are nearly every object, and cheaper to test.
+        kind = type(obj)
+        if kind is NameObject:
+            name = cast(NameObject, obj)
+            out.append(self.names.get(name) or self.name(name))
+        elif kind is IndirectObject:
+            out.append(self.reference(cast(IndirectObject, obj)))
+        elif kind is NumberObject:
+            out.append(b"%d" % cast(NumberObject, obj))
+        elif kind is DictionaryObject:
+            self.dictionary(cast(DictionaryObject, obj), out)
+        elif isinstance(obj, NameObject):
+            out.append(self.name(obj))
         elif isinstance(obj, NumberObject):
             out.append(b"%d" % obj)
         elif isinstance(obj, FloatObject):
@@ -168,18 +180,27 @@ class _Serializer:
             out.append(buffer.getvalue())
 
     def dictionary(self, obj: DictionaryObject, out: list[bytes], length: int = -1) -> None:
-        out.append(b"<<\n")
+        names, append = self.names, out.append
+        append(b"<<\n")
         for key, value in dict.items(obj):
-            if length >= 0 and key == "/Length" or (
-                    len(key) > 2 and key[1] == "%" and key[-1] == "%"):
-                continue  # a stream's stale length, or pypdf's own bookkeeping entries
-            self.serialize(key, out)
-            out.append(b" ")
-            self.serialize(value, out)
-            out.append(b"\n")
+            if len(key) > 2 and key[1] == "%" and key[-1] == "%" or (
+                    length >= 0 and key == "/Length"):
+                continue  # pypdf's own bookkeeping entries, or a stream's stale length
+            append(names.get(key) or self.name(key))
+            append(b" ")
+            kind = type(value)
+            if kind is NameObject:
+                append(names.get(value) or self.name(value))
+            elif kind is IndirectObject:
+                append(self.reference(value))
+            elif kind is NumberObject:
+                append(b"%d" % value)
+            else:
+                self.serialize(value, out)
+            append(b"\n")
         if length >= 0:
-            out.append(b"/Length %d\n" % length)
-        out.append(b">>")
+            append(b"/Length %d\n" % length)
+        append(b">>")
 
     def stream(self, obj: StreamObject, out: list[bytes]) -> None:
         # An encoded stream is written as stored, which pypdf keeps in ``_data``
@@ -195,7 +216,7 @@ class _Serializer:
         out.append(b"<<\n")
         for key in _OUTLINE_KEYS:
             if key in obj:
-                out.append(self.names.get(key) or NameObject(key).renumber())
+                out.append(self.name(NameObject(key)))
                 out.append(b" ")
                 self.serialize(obj.raw_get(key), out)
                 out.append(b"\n")
