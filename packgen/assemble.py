@@ -20,10 +20,19 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import Destination, IndirectObject, OutlineItem
+from pypdf.generic import (
+    ArrayObject,
+    Destination,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    OutlineItem,
+)
 
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
@@ -56,13 +65,25 @@ class Assembled:
     _last: object = None
 
     def add(self, page: PageObject) -> None:
-        copy = self.writer.add_blank_page(1, 1)
+        # Appended to the writer's one flat page tree directly: its add_page machinery
+        # (a clone, link bookkeeping, a walk up the tree) cost more than the copy itself.
+        writer = self.writer
+        tree = cast(DictionaryObject, writer.root_object["/Pages"])
+        kids = cast(ArrayObject, tree["/Kids"])
+        copy = PageObject(writer)
+        copy[NameObject("/Type")] = NameObject("/Page")
         for key, value in dict.items(page):
             if key not in _NOT_COPIED:
                 copy[key] = value
-        if page.indirect_reference is not None and copy.indirect_reference is not None:
-            source = page.indirect_reference
-            self.copies[(id(source.pdf), source.idnum)] = copy.indirect_reference
+        copy[NameObject("/Parent")] = tree.indirect_reference
+        reference = writer._add_object(copy)
+        kids.append(reference)
+        tree[NameObject("/Count")] = NumberObject(len(kids))
+        assert writer.flattened_pages is not None
+        writer.flattened_pages.append(copy)
+        source = page.indirect_reference
+        if source is not None:
+            self.copies[(id(source.pdf), source.idnum)] = reference
             if source.pdf is not self._last:  # once per document, not once per page
                 self._last = source.pdf
                 header = getattr(source.pdf, "pdf_header", "")
