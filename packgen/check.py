@@ -2,23 +2,26 @@
 
 Kept apart from :mod:`packgen.build` so that checking a meeting never imports the
 typesetter (ReportLab) or the page assembler: validation runs on every save in an
-editor and on every push in CI, and should answer at once.
+editor and on every push in CI, and should answer at once. For the same reason
+only the officer's own templates are compiled (the built-in theme's are tested
+with packgen), and Jinja is not even imported when a meeting has none.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from packgen import schema
 from packgen.errors import Position, Problem, TemplateError
 from packgen.layout import Pack
 from packgen.model import Meeting
-from packgen.render import FILTERS
 from packgen.sources import close_all, open_attachments
-from packgen.theme import environment
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = ("frontsheet.html", "filler.html", "report.html", "minutes.html", "document.html",
              "web/agenda.html")
@@ -30,10 +33,16 @@ class Checked:
     warnings: tuple[Problem, ...] = ()
 
 
+def user_dirs(meeting: Meeting, templates: Path | None) -> list[Path]:
+    """``--templates``, then the meeting's ``templates/``: searched before the theme."""
+    return [d for d in (templates, meeting.source.parent / "templates") if d is not None]
+
+
 def environment_for(meeting: Meeting, templates: Path | None) -> jinja2.Environment:
-    """Templates from ``--templates``, then the meeting's ``templates/``, then the theme."""
-    user_dirs = [d for d in (templates, meeting.source.parent / "templates") if d is not None]
-    return environment(user_dirs, FILTERS)
+    from packgen.render import FILTERS
+    from packgen.theme import environment
+
+    return environment(user_dirs(meeting, templates), FILTERS)
 
 
 def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
@@ -42,13 +51,45 @@ def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
     supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
     sources = open_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
     close_all(sources.values())
-    env = environment_for(meeting, templates)
-    for name in TEMPLATES:
-        _compile(env, name)
+    _check_templates(meeting, templates)
     return Checked(meeting, tuple(w for s in sources.values() for w in s.warnings))
 
 
+def _check_templates(meeting: Meeting, templates: Path | None) -> None:
+    """Compile every template of the officer's that a build could load.
+
+    The theme's templates only name each other, so an officer's template is reached
+    when it has a theme template's name, or when another of theirs names it.
+    """
+    own = {path.relative_to(folder).as_posix()
+           for folder in user_dirs(meeting, templates) if folder.is_dir()
+           for path in folder.rglob("*.html")}
+    if not own:
+        return
+    from jinja2 import meta
+
+    from packgen.theme import theme_dir
+
+    env = environment_for(meeting, templates)
+    theme = {path.relative_to(theme_dir()).as_posix() for path in theme_dir().rglob("*.html")}
+    queue = deque(sorted(own & (theme | set(TEMPLATES))))
+    seen = set(queue)
+    while queue:
+        name = queue.popleft()
+        _compile(env, name)
+        if name not in own:
+            continue
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        for referenced in meta.find_referenced_templates(env.parse(source)):
+            if referenced is not None and referenced not in seen \
+                    and not referenced.startswith("!theme/"):
+                seen.add(referenced)
+                queue.append(referenced)
+
+
 def _compile(env: jinja2.Environment, name: str) -> None:
+    import jinja2
+
     try:
         env.get_template(name)
     except jinja2.TemplateSyntaxError as exc:

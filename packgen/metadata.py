@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from xml.sax.saxutils import escape
+from html import escape
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -72,7 +72,8 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pac
 
 
 def _xmp(title: str, author: str, subject: str, creator: str, language: str, when: str) -> bytes:
-    t, a, s, c, lang = (escape(v) for v in (title, author, subject, creator, language))
+    t, a, s, c, lang = (escape(v, quote=False)
+                        for v in (title, author, subject, creator, language))
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">

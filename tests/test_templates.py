@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from packgen import build_pack
+from packgen.check import validate
 from packgen.errors import TemplateError
 from packgen.htmltree import parse_html
 from packgen.theme import load_stylesheet
@@ -179,3 +182,46 @@ def test_bookmarks_do_not_depend_on_the_template_anchors(folder: MeetingFolder) 
     assert titles == ["Agenda", "1. Apologies", "2. Budget"]
     titles = [e.title for e in PdfReader(supp).outline if not isinstance(e, list)]
     assert titles == ["Agenda", "3. Late"]
+
+
+@pytest.mark.parametrize("files, bad", [
+    ({"filler.html": "<p>{% if %}</p>\n"}, "filler.html"),
+    # An override of a partial the theme's own templates extend.
+    ({"base.html": "<p>{% for %}</p>\n"}, "base.html"),
+    # A template of the officer's own, reached only through another override.
+    ({"frontsheet.html": '{% extends "!theme/frontsheet.html" %}'
+                         '{% block heading %}{% include "parts/head.html" %}{% endblock %}',
+      "parts/head.html": "<h1>{{ meeting.body </h1>\n"}, "parts/head.html"),
+    ({"frontsheet.html": '{% include "missing.html" %}'}, "missing.html"),
+])
+def test_validate_compiles_every_override_a_build_could_load(
+        folder: MeetingFolder, files: dict[str, str], bad: str) -> None:
+    for name, text in files.items():
+        (folder.folder / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder.folder / "templates" / name).write_text(text)
+    path = folder.write(basic_meeting([{"title": "Budget",
+                                        "attachments": [folder.pdf("b.pdf", 1)]}]))
+    with pytest.raises(TemplateError) as caught:
+        validate(path)
+    assert caught.value.problems[0].position.file.as_posix().endswith(bad)
+
+
+def test_validate_ignores_a_template_nothing_loads(folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "scratch.html").write_text("<p>{% if %}</p>")
+    path = folder.write(basic_meeting([{"title": "Budget",
+                                        "attachments": [folder.pdf("b.pdf", 1)]}]))
+    validate(path)
+    build_pack(path, folder.root / "pack.pdf")  # and the build agrees
+
+
+def test_validate_loads_neither_the_typesetter_nor_jinja_without_overrides(
+        folder: MeetingFolder) -> None:
+    path = folder.write(basic_meeting([{"title": "Budget",
+                                        "attachments": [folder.pdf("b.pdf", 1)]}]))
+    code = ("import sys; from pathlib import Path; from packgen.check import validate; "
+            f"validate(Path({str(path)!r})); "
+            "print(sorted(m for m in ('jinja2', 'reportlab', 'markdown_it') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
