@@ -12,12 +12,10 @@ import datetime
 import importlib
 import json
 import logging
-import multiprocessing
 import os
 import sys
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -123,6 +121,9 @@ def _run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: 
     once, before the worker processes fork and share them.
     """
     if jobs > 1 and len(meetings) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         for module in modules:
             importlib.import_module(module)
         # Forked workers share what was imported above; Python 3.14 stopped making fork

@@ -71,19 +71,27 @@ def page_size(sheet: Stylesheet) -> tuple[float, float]:
 
 @cache
 def _register_family(family: str, files: tuple[Path, ...]) -> str:
-    """Register a TrueType family once per process; return its ReportLab name.
+    """Register a TrueType family's upright faces once per process; return its ReportLab name.
 
     The name carries a digest of the files, because ReportLab's registry is global:
-    a house font must not replace the theme's under the same name.
+    a house font must not replace the theme's under the same name. The italic faces
+    are registered when something first asks for them (:func:`_register_italics`):
+    reading a face costs about 25 ms, and many packs never use one.
     """
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
     base = f"packgen-{family}-{digest}"
     names = [f"{base}-{v}" for v in _VARIANTS]
-    for name, file in zip(names, files, strict=True):
+    for name, file in list(zip(names, files, strict=True))[:2]:
         pdfmetrics.registerFont(TTFont(name, str(file)))
     pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
                                   boldItalic=names[3])
     return base
+
+
+@cache
+def _register_italics(base: str, files: tuple[Path, ...]) -> None:
+    for variant, file in list(zip(_VARIANTS, files, strict=True))[2:]:
+        pdfmetrics.registerFont(TTFont(f"{base}-{variant}", str(file)))
 
 
 class Typesetter(TableLayout):
@@ -92,10 +100,10 @@ class Typesetter(TableLayout):
     def __init__(self, sheet: Stylesheet, asset_dir: Path) -> None:
         self.sheet = sheet
         self.asset_dir = asset_dir
-        self.families = {
-            family: _register_family(family, tuple(sheet.font_file(family, v) for v in _VARIANTS))
-            for family in sheet.fonts
-        }
+        self._files = {family: tuple(sheet.font_file(family, v) for v in _VARIANTS)
+                       for family in sheet.fonts}
+        self.families = {family: _register_family(family, files)
+                         for family, files in self._files.items()}
         self.size = page_size(sheet)
         margins = sheet.page.get("margin_mm", {})
         self.margins = {side: margins.get(side, 20) * mm
@@ -129,7 +137,13 @@ class Typesetter(TableLayout):
 
     def font_name(self, props: dict[str, Any]) -> str:
         variant = ("bold_" if props.get("bold") else "") + ("italic" if props.get("italic") else "")
+        if props.get("italic"):
+            self.italics(props["font"])
         return f"{self.families[props['font']]}-{variant.rstrip('_') or 'regular'}"
+
+    def italics(self, family: str) -> None:
+        """Make the family's italic faces ready, before any text is set in them."""
+        _register_italics(self.families[family], self._files[family])
 
     def paragraph_style(self, props: dict[str, Any]) -> ParagraphStyle:
         size = float(props["size"])
@@ -257,6 +271,8 @@ class Typesetter(TableLayout):
             if node.tag in ("b", "strong"):
                 parts.append(f"<b>{inner}</b>")
             elif node.tag in ("i", "em"):
+                for family in self.families:  # whichever family the paragraph is set in
+                    self.italics(family)
                 parts.append(f"<i>{inner}</i>")
             elif node.tag == "u":
                 parts.append(f"<u>{inner}</u>")

@@ -225,3 +225,23 @@ def test_validate_loads_neither_the_typesetter_nor_jinja_without_overrides(
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("markup, italic", [
+    ("<p>plain <b>bold</b></p>", False),
+    ("<p>an <i>italic</i> word</p>", True),
+    ('<p class="quote">a quotation in italics, <b>bold too</b></p>', True),
+    ("<table><tr><td><em>in a cell</em></td></tr></table>", True),
+])
+def test_italic_faces_are_read_when_first_needed(tmp_path: Path, markup: str,
+                                                 italic: bool) -> None:
+    # In a fresh process, where nothing has registered the italic faces yet.
+    code = ("import sys; from pathlib import Path; from packgen.htmltree import parse_html; "
+            "from packgen.theme import load_stylesheet; from packgen.typeset import Typesetter; "
+            "t = Typesetter(load_stylesheet(), Path('.')); "
+            f"r = t.typeset(parse_html({markup!r}, Path('t.html')), Path('t.html')); "
+            "sys.stdout.buffer.write(r.pdf)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    (tmp_path / "t.pdf").write_bytes(result.stdout)
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for f in _fonts(PdfReader(tmp_path / "t.pdf"))}
+    assert any("Oblique" in f for f in fonts) is italic, fonts
