@@ -33,18 +33,6 @@ class Checked:
     warnings: tuple[Problem, ...] = ()
 
 
-def user_dirs(meeting: Meeting, templates: Path | None) -> list[Path]:
-    """``--templates``, then the meeting's ``templates/``: searched before the theme."""
-    return [d for d in (templates, meeting.source.parent / "templates") if d is not None]
-
-
-def environment_for(meeting: Meeting, templates: Path | None) -> jinja2.Environment:
-    from packgen.render import FILTERS
-    from packgen.theme import environment
-
-    return environment(user_dirs(meeting, templates), FILTERS)
-
-
 def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
     """Check everything :func:`~packgen.build.build_pack` would for any pack."""
     meeting = schema.validate(meeting_file)
@@ -62,12 +50,13 @@ def _check_templates(meeting: Meeting, templates: Path | None) -> None:
     when it has a theme template's name, or when another of theirs names it.
     """
     own = {path.relative_to(folder).as_posix()
-           for folder in user_dirs(meeting, templates) if folder.is_dir()
+           for folder in meeting.template_dirs(templates) if folder.is_dir()
            for path in folder.rglob("*.html")}
     if not own:
         return
     from jinja2 import meta
 
+    from packgen.render import environment_for
     from packgen.theme import theme_dir
 
     env = environment_for(meeting, templates)

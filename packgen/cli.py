@@ -70,6 +70,9 @@ class BuildOptions:
     html: bool = False
     debug: bool = False
     progress: bool = False
+    fork: bool = False
+    """Typeset in a second process while this one reads the attachments: worth it for
+    one meeting; with several, one process pays for ReportLab and the fonts once."""
 
 
 def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
@@ -79,7 +82,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
     try:
         result = build_pack(meeting, options.output, options.templates, private=options.private,
                             supplement=options.supplement, draft=options.draft,
-                            html=options.html,
+                            html=options.html, fork=options.fork,
                             progress=_progress if options.progress else None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
         return Outcome(True, f"wrote {result.output} ({result.pages} pages){also}",
@@ -188,7 +191,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
-    options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress)
+    options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
+                           fork=len(meetings) == 1)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 

@@ -224,3 +224,7 @@ class Meeting:
     style: HouseStyle = HouseStyle()
     exclusion_item: bool = True
     """Add the "exclusion of the public" item before the first exempt item when missing."""
+
+    def template_dirs(self, templates: Path | None) -> list[Path]:
+        """``--templates``, then the meeting's ``templates/``: searched before the theme."""
+        return [d for d in (templates, self.source.parent / "templates") if d is not None]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
@@ -23,44 +22,18 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
 )
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen import canvas
 
 from packgen.layout import Plan
 from packgen.model import Item
-from packgen.typeset import PAGE_LINK_SCHEME
+from packgen.rendered import PAGE_LINK_SCHEME, StampFonts
 
+mm = 72 / 25.4
 FOOTER_BASELINE = 7 * mm
 """Distance of the "Page N" baseline above the foot of the displayed page."""
 FOOTER_SIZE = 9.0
 ITEM_SIZE = 11.0
 ITEM_INSET = 12 * mm
 _FONTS = {"regular": "/PackgenStamp", "bold": "/PackgenStampBold"}
-
-
-@dataclass(frozen=True)
-class _StampFonts:
-    pdf: bytes
-    names: dict[str, str]  # variant -> ReportLab font name, for measuring text
-
-
-@cache
-def _stamp_fonts(regular: str, bold: str) -> _StampFonts:
-    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph.
-
-    ReportLab's first subset of a TrueType font maps ASCII codes to themselves, so a
-    stamp can be written as plain ASCII with this font embedded once per pack.
-    """
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1, initialFontName=regular)
-    text = "".join(chr(code) for code in range(32, 127))
-    for name in (regular, bold):
-        c.setFont(name, 10)
-        c.drawString(10, 10, text)
-    c.showPage()
-    c.save()
-    return _StampFonts(buf.getvalue(), {"regular": regular, "bold": bold})
 
 
 def _ascii(text: str) -> str:
@@ -74,10 +47,9 @@ def _pdf_string(text: str) -> str:
 class Stamper:
     """Adds stamps to pages of one writer."""
 
-    def __init__(self, writer: PdfWriter, font_family: str) -> None:
+    def __init__(self, writer: PdfWriter, fonts: StampFonts) -> None:
         self.writer = writer
-        fonts = _stamp_fonts(f"{font_family}-regular", f"{font_family}-bold")
-        self.measure = fonts.names
+        self.fonts = fonts
         page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
         # Find each variant's subset by its face's PostScript name (ABCDEF+Name); a house
         # style may give one file for both, and then they share one font.
@@ -92,9 +64,8 @@ class Stamper:
                 by_face.setdefault(str(font.get("/BaseFont", "")).split("+")[-1], font)
         clones: dict[int, IndirectObject] = {}
         self.font_refs: dict[str, IndirectObject] = {}
-        for variant, rl_name in fonts.names.items():
-            face = pdfmetrics.getFont(rl_name).face.name
-            font = by_face[face.decode() if isinstance(face, bytes) else str(face)]
+        for variant, face in fonts.faces.items():
+            font = by_face[face]
             if id(font) not in clones:
                 clones[id(font)] = writer._add_object(font.clone(writer))
             self.font_refs[variant] = clones[id(font)]
@@ -124,7 +95,7 @@ class Stamper:
         ops.append("0 g")
         for stamp in stamps:
             text = _ascii(stamp.text)
-            text_width = pdfmetrics.stringWidth(text, self.measure[stamp.variant], stamp.size)
+            text_width = self.fonts.width(text, stamp.variant, stamp.size)
             x = {"centre": (width - text_width) / 2,
                  "right": width - ITEM_INSET - text_width}[stamp.align]
             y = stamp.y if stamp.y >= 0 else height + stamp.y
@@ -157,7 +128,7 @@ class Stamper:
     def _watermark(self, width: float, height: float) -> list[str]:
         """A large, translucent DRAFT across the middle of the page, drawn first."""
         size = min(width, height) / 4.5
-        text_width = pdfmetrics.stringWidth("DRAFT", self.measure["bold"], size)
+        text_width = self.fonts.width("DRAFT", "bold", size)
         cos = sin = 0.7071
         # Start so the word's middle sits on the page's middle, at 45 degrees.
         x = width / 2 - cos * text_width / 2 + sin * size * 0.35
@@ -177,11 +148,11 @@ class Stamp:
     """Baseline above the foot of the page; negative: below the top."""
 
 
-def number_pages(writer: PdfWriter, layout: Plan, font_family: str, draft: bool = False
+def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool = False
                  ) -> None:
     """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
     page labels and resolve the agenda's links."""
-    stamper = Stamper(writer, font_family)
+    stamper = Stamper(writer, fonts)
     item_starts: dict[int, Item] = {}
     for placement in layout.placements:
         if placement.kind == "attachment" and placement.item is not None \

@@ -180,3 +180,10 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
             numbered=[(document.first_minute + i, m, resolution(m.resolved))
                       for i, m in enumerate(document.minutes)])
     return context
+
+
+def environment_for(meeting: Meeting, templates: Path | None) -> jinja2.Environment:
+    """The Jinja environment for a meeting: its template folders, then the theme."""
+    from packgen.theme import environment
+
+    return environment(meeting.template_dirs(templates), FILTERS)

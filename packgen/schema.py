@@ -89,10 +89,12 @@ PAGE_NUMBERS = Record({
 }, build=lambda pos, **v: PageNumbering(**v))
 
 _COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
-_FONT = FileRef((".ttf",))
+# TrueType outlines only: ReportLab cannot embed the PostScript-flavoured ("OTTO") kind.
+_FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font")
 
 STYLE = Record({
-    "logo": Field(FileRef((".png", ".jpg", ".jpeg")), "Logo for the front sheet (PNG or JPEG)."),
+    "logo": Field(FileRef((".png", ".jpg", ".jpeg"), (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
+                          "a PNG or JPEG image"), "Logo for the front sheet (PNG or JPEG)."),
     "fonts": Field(Record({
         variant: Field(_FONT, f"TrueType file for {variant.replace('_', ' ')} text.",
                        required=variant == "regular")

@@ -177,8 +177,12 @@ class Time(Shape):
 class FileRef(Shape):
     """A path relative to the file that names it, which must exist inside the repository."""
 
-    def __init__(self, suffixes: tuple[str, ...]) -> None:
+    def __init__(self, suffixes: tuple[str, ...], signatures: tuple[bytes, ...] = (),
+                 kind: str = "") -> None:
         self.suffixes = suffixes
+        self.signatures = signatures
+        """How such a file starts; checked, so a wrong file is found here, at its line."""
+        self.kind = kind
         names = ", ".join(suffixes[:-1]) + " or " + suffixes[-1] if len(suffixes) > 1 \
             else suffixes[0]
         self.expected = f"a file name ending {names}"
@@ -201,6 +205,14 @@ class FileRef(Shape):
             return ctx.error(node.pos, path, f'no such file "{name}"' + hint)
         if not inside(target.resolve(), ctx.root.resolve()):
             return ctx.error(node.pos, path, f'"{name}" links to a file outside the repository')
+        if self.signatures:
+            try:
+                with target.open("rb") as stream:
+                    head = stream.read(8)
+            except OSError as exc:
+                return ctx.error(node.pos, path, f'cannot read "{name}" ({exc.strerror})')
+            if not head.startswith(self.signatures):
+                return ctx.error(node.pos, path, f'"{name}" is not {self.kind}')
         return target
 
     def json_schema(self) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -40,25 +40,17 @@ from reportlab.platypus import (
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.htmltree import Element
+from packgen.rendered import PAGE_LINK_SCHEME, StampFonts, Typeset
 from packgen.shapes import inside
 from packgen.tables import TableLayout, length
 from packgen.theme import INLINE_TAGS, Stylesheet
 
-PAGE_LINK_SCHEME = "packgen-page:"
 """URI scheme for links to pack pages; :mod:`packgen.number` turns them into GoTo links."""
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 KEEP_WITH_NEXT = 54.0
 """Points of following content a heading insists on having below it on its page."""
 _VARIANTS = ("regular", "bold", "italic", "bold_italic")
-
-
-@dataclass(frozen=True)
-class Typeset:
-    pdf: bytes
-    pages: int
-    anchors: dict[str, int]
-    """Page (1-based) where each paragraph with an ``id`` was drawn."""
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -82,7 +74,7 @@ def _register_family(family: str, files: tuple[Path, ...]) -> str:
     base = f"packgen-{family}-{digest}"
     names = [f"{base}-{v}" for v in _VARIANTS]
     for name, file in list(zip(names, files, strict=True))[:2]:
-        pdfmetrics.registerFont(TTFont(name, str(file)))
+        _register(name, file)
     pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
                                   boldItalic=names[3])
     return base
@@ -91,7 +83,15 @@ def _register_family(family: str, files: tuple[Path, ...]) -> str:
 @cache
 def _register_italics(base: str, files: tuple[Path, ...]) -> None:
     for variant, file in list(zip(_VARIANTS, files, strict=True))[2:]:
-        pdfmetrics.registerFont(TTFont(f"{base}-{variant}", str(file)))
+        _register(f"{base}-{variant}", file)
+
+
+def _register(name: str, file: Path) -> None:
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(file)))
+    except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
+        raise TemplateError([Problem(Position(file), "this TrueType font cannot be embedded "
+                                                     f"({exc})")]) from None
 
 
 class Typesetter(TableLayout):
@@ -353,3 +353,29 @@ def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
         rest = el.children[el.children.index(first) + 1:]
         return escape(text), rest
     return None, el.children
+
+
+@cache
+def stamp_fonts(family: str) -> StampFonts:
+    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph.
+
+    ``family`` is a registered family's ReportLab name. ReportLab's first subset of a
+    TrueType font maps ASCII codes to themselves, so a stamp can be written as plain
+    ASCII with this font embedded once per pack.
+    """
+    names = {variant: f"{family}-{variant}" for variant in ("regular", "bold")}
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1, initialFontName=names["regular"])
+    text = "".join(chr(code) for code in range(32, 127))
+    for name in names.values():
+        c.setFont(name, 10)
+        c.drawString(10, 10, text)
+    c.showPage()
+    c.save()
+    faces, widths = {}, {}
+    for variant, name in names.items():
+        font = pdfmetrics.getFont(name)
+        face = font.face.name
+        faces[variant] = face.decode() if isinstance(face, bytes) else str(face)
+        widths[variant] = tuple(font.stringWidth(ch, 1000) for ch in text)
+    return StampFonts(buf.getvalue(), faces, widths)

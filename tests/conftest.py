@@ -189,7 +189,7 @@ def corpus() -> Path:
 @pytest.fixture(autouse=True)
 def every_pack_passes_qpdf_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """qpdf --check on every pack a test writes through the library."""
-    from packgen import build as build_module
+    from packgen import produce as build_module
     written: list[Path] = []
     original = build_module.write_atomic
 

@@ -10,8 +10,8 @@ from typing import BinaryIO
 
 import pytest
 
-from packgen import build as build_module
 from packgen import build_pack
+from packgen import produce as build_module
 from packgen.errors import PackgenError
 from tests.conftest import EXAMPLE, BuildFn, MeetingFolder, basic_meeting
 

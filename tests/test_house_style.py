@@ -63,6 +63,10 @@ def test_house_style_applies_to_our_pages(folder: MeetingFolder) -> None:
      ['packgen.yaml:3:22: style.colours.heading: expected a colour like "#1f4e8c", found "red"']),
     ("organisation: X\nstyle:\n  fonts: {regular: missing.ttf}\n",
      ['packgen.yaml:3:20: style.fonts.regular: no such file "missing.ttf"']),
+    ("organisation: X\nstyle:\n  fonts: {regular: notes.ttf}\n",
+     ['packgen.yaml:3:20: style.fonts.regular: "notes.ttf" is not a TrueType font']),
+    ("organisation: X\nstyle:\n  logo: notes.png\n",
+     ['packgen.yaml:3:9: style.logo: "notes.png" is not a PNG or JPEG image']),
     ("organisation: X\nstyle:\n  colors: {}\n",
      ['packgen.yaml:3:3: style: unknown key "colors" (did you mean "colours"?)']),
     ("organisation: X\nstyle:\n  paragraph_numbers: roman\n",
@@ -74,6 +78,8 @@ def test_house_style_applies_to_our_pages(folder: MeetingFolder) -> None:
 def test_bad_house_style(folder: MeetingFolder, config: str, expected: list[str]) -> None:
     meeting = basic_meeting([{"title": "A"}])
     path = folder.write(meeting, config)
+    for name in ("notes.ttf", "notes.png"):  # text files, named like a font and an image
+        (folder.root / name).write_text("minutes of the last meeting\n")
     with pytest.raises(ValidationError) as caught:
         build_pack(path, folder.root / "pack.pdf")
     got = [f"{p.position.file.name}:{p.position.line}:{p.position.column}: {p.message}"

@@ -1,0 +1,170 @@
+"""The PDF half of a build: open the attachments, lay out, assemble, number, write.
+
+:mod:`packgen.build` starts the typesetting half first (perhaps in a process of its
+own, see :mod:`packgen.typesetting`) and only then imports this module, so that
+pypdf loads and the attachments are read while ReportLab is loading over there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from packgen import assemble as asm
+from packgen.atomic import write_atomic
+from packgen.errors import AttachmentError, OutputError, Position, Problem, TemplateError
+from packgen.layout import (
+    Pack,
+    Plan,
+    agenda_items,
+    last_exempt,
+    last_number,
+    pack_documents,
+    plan_private,
+    plan_public,
+)
+from packgen.metadata import set_metadata
+from packgen.model import Attachment, Meeting
+from packgen.number import number_pages
+from packgen.pdfwrite import DamagedObject, write_pdf
+from packgen.rendered import Typeset
+from packgen.sources import Source, close_all, open_attachments, rendered_source
+from packgen.typesetting import ForkedTypesetting, RowData, Typesetting
+
+AnyTypesetting = Typesetting | ForkedTypesetting
+MAX_LAYOUT_PASSES = 6
+
+
+def produce(meeting: Meeting, meeting_file: Path, typesetting: AnyTypesetting, pack: Pack,
+            target: Path, draft: bool, html: bool, say: Callable[[str], None]
+            ) -> tuple[int, tuple[Problem, ...]]:
+    """Write ``pack`` to ``target``; return its page count and the attachments' warnings."""
+    say(f"{meeting_file}: reading attachments and rendering documents")
+    builder = _Builder(meeting, typesetting, _packs_needed(pack))
+    try:
+        return _produce(builder, meeting_file, pack, target, draft, html, say)
+    finally:
+        close_all(builder.sources.values())
+
+
+def _packs_needed(pack: Pack) -> list[Pack]:
+    """The packs whose layout the requested one depends on (see :meth:`_Builder.lay_out`)."""
+    chain = [None, *range(1, (pack.supplement or 0) + 1)]
+    return [Pack(False, s) for s in chain] + ([Pack(True, s) for s in chain] if pack.private
+                                              else [])
+
+
+class _Builder:
+    """Renders and lays out packs for one meeting, sharing what they have in common."""
+
+    def __init__(self, meeting: Meeting, typesetting: AnyTypesetting, packs: list[Pack]
+                 ) -> None:
+        self.meeting = meeting
+        self.typesetting = typesetting
+        self.sources: dict[Attachment, Source] = open_attachments(meeting, packs)
+        try:
+            for pack in packs:
+                self._render_documents(pack)
+        except BaseException:
+            close_all(self.sources.values())
+            raise
+        self.counts = {a: s.pages for a, s in self.sources.items()}
+
+    def _render_documents(self, pack: Pack) -> None:
+        for index, (_, attachment, _) in enumerate(pack_documents(self.meeting, pack)):
+            if attachment.document is not None and attachment not in self.sources:
+                pdf = self.typesetting.document(pack, index).pdf
+                self.sources[attachment] = rendered_source(attachment, pdf)
+
+    def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
+        """Typeset the front sheet until its length, and so every page range, stops moving."""
+        front_pages = 1
+        for _ in range(MAX_LAYOUT_PASSES):
+            layout = make_plan(front_pages)
+            front = self.typesetting.front_sheet(pack, row_data(self.meeting, pack, layout))
+            if front.pages == front_pages:
+                return layout, front
+            front_pages = front.pages
+        raise TemplateError([Problem(Position(Path("frontsheet.html")), "the front sheet's "
+                                     "length does not settle; simplify the agenda template")])
+
+    def lay_out(self, pack: Pack) -> tuple[Plan, Typeset]:
+        """The plan and front sheet of ``pack``, laying out the packs it depends on first.
+
+        The public packs own the numbers: the main pack's, then each supplement carrying on
+        after the one before. A private pack takes its public twin's numbers, and its
+        exempt numbers carry on after the private pack before it.
+        """
+        chain = [None, *range(1, (pack.supplement or 0) + 1)]
+        public: dict[int | None, tuple[Plan, Typeset]] = {}
+        first = 1
+        for supplement in chain:
+            step = Pack(False, supplement)
+
+            def public_plan(front: int, step: Pack = step, first: int = first) -> Plan:
+                return plan_public(self.meeting, step, front, self.counts, first)
+
+            public[supplement] = self.settle(step, public_plan)
+            first = last_number(public[supplement][0]) + 1
+        if not pack.private:
+            return public[pack.supplement]
+        first_exempt = 1
+        for supplement in chain:
+            step = Pack(True, supplement)
+
+            def private_plan(front: int, step: Pack = step, twin: Plan = public[supplement][0],
+                             first: int = first_exempt) -> Plan:
+                return plan_private(self.meeting, twin, front, self.counts, step, first)
+
+            private = self.settle(step, private_plan)
+            first_exempt = last_exempt(private[0]) + 1
+        return private
+
+
+def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, draft: bool,
+             html: bool, say: Callable[[str], None]) -> tuple[int, tuple[Problem, ...]]:
+    meeting = builder.meeting
+    say(f"{meeting_file}: laying out the agenda")
+    layout, front = builder.lay_out(pack)
+    say(f"{meeting_file}: assembling {layout.total} pages")
+    filler = builder.typesetting.filler()
+    if filler.pages != 1:
+        raise TemplateError([Problem(Position(Path("filler.html")),
+                                     f"the filler page template made {filler.pages} pages, not 1")])
+    sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
+    pack_pages = asm.assemble(agenda_items(meeting, pack), layout, front.pdf, filler.pdf, sources,
+                          front.anchors)
+    writer = pack_pages.writer
+    number_pages(writer, layout, builder.typesetting.stamp_fonts(), draft=draft)
+    identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
+    for _, attachment, _ in pack_documents(meeting, pack):
+        identity.update(sources[attachment].digest.encode())
+    file_id = set_metadata(writer, meeting, identity.digest(), pack, draft)
+    page = b""
+    if html:  # made before anything is written, so a template problem writes nothing
+        rows = row_data(meeting, pack, layout)
+        page = builder.typesetting.web_agenda(pack, rows, target.name).encode()
+    say(f"{meeting_file}: writing {target}")
+    try:
+        write_atomic(lambda stream: write_pdf(writer, stream, file_id, pack_pages.copies), target)
+        if html:
+            write_atomic(lambda stream: stream.write(page), target.with_suffix(".html"))
+    except OSError as exc:
+        raise OutputError([Problem(Position(target), f"cannot write the pack: "
+                                   f"{exc.strerror or exc}")]) from None
+    except DamagedObject as exc:  # an object no earlier stage needed to read
+        damaged = next(a for a, s in sources.items() if s.reader is exc.document)
+        raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
+                                       f"damaged and cannot be merged ({exc})")]) from None
+    return layout.total, tuple(w for s in sources.values() for w in s.warnings)
+
+
+def row_data(meeting: Meeting, pack: Pack, layout: Plan) -> list[RowData]:
+    """Each agenda item's printed page ranges and link target, for its row of the agenda."""
+    rows: list[RowData] = []
+    for item in agenda_items(meeting, pack):
+        spans = layout.item_spans(item)
+        ranges = tuple((str(layout.labels[a]), str(layout.labels[b])) for a, b in spans)
+        rows.append((ranges, spans[0][0] + 1 if spans else None))
+    return rows

@@ -1,0 +1,189 @@
+"""The typesetting side of a build, in this process or in one of its own.
+
+A build has two halves that do not need each other until late: reading the
+attachments (pypdf) and typesetting our own pages (Jinja and ReportLab, whose
+imports and fonts alone take about a third of a second). Building one meeting from
+the command line, :class:`ForkedTypesetting` forks a process for the second half
+as soon as the meeting is validated, so that the two run side by side on two
+cores; the pack is byte-for-byte the same either way. Everything else (the
+library, tests, several meetings in one process, ``--jobs`` workers) uses
+:class:`Typesetting` in-process, where fonts and imports are paid once.
+
+Requests name documents and agenda items by their place in the meeting, which
+both processes hold alike (the fork copied it), and results are plain data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from packgen import errors
+from packgen.layout import Pack, agenda_items, pack_documents
+from packgen.model import Meeting
+from packgen.rendered import StampFonts, Typeset
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+RowData = tuple[tuple[tuple[str, str], ...], int | None]
+"""For each agenda item of a pack, in order: its printed page ranges and link target."""
+
+
+class Typesetting:
+    """Typesets the pack's own pages for one meeting, in this process."""
+
+    def __init__(self, meeting: Meeting, templates: Path | None) -> None:
+        from packgen.render import environment_for
+        from packgen.theme import load_stylesheet
+        from packgen.typeset import Typesetter
+
+        self.meeting = meeting
+        self.env = environment_for(meeting, templates)
+        self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
+        self._filler: Typeset | None = None
+
+    def typeset(self, name: str, context: dict[str, Any]) -> Typeset:
+        from packgen.htmltree import parse_html
+        from packgen.render import render
+
+        html, origin = render(self.env, name, context)
+        return self.typesetter.typeset(parse_html(html, origin), origin)
+
+    def document(self, pack: Pack, index: int) -> Typeset:
+        """The ``index``-th document of ``pack``, which packgen renders itself."""
+        from packgen.render import document_context
+
+        item, attachment, _ = list(pack_documents(self.meeting, pack))[index]
+        assert attachment.document is not None
+        context = document_context(attachment.document, self.meeting, item)
+        return self.typeset(f"{attachment.document.kind}.html", context)
+
+    def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
+        return self.typeset("frontsheet.html", self._context(pack, rows))
+
+    def filler(self) -> Typeset:
+        if self._filler is None:
+            self._filler = self.typeset("filler.html", {"meeting": self.meeting})
+        return self._filler
+
+    def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
+        from packgen.render import render
+
+        context = {**self._context(pack, rows), "pdf": pdf_name}
+        return render(self.env, "web/agenda.html", context)[0]
+
+    def stamp_fonts(self) -> StampFonts:
+        from packgen.typeset import stamp_fonts
+
+        return stamp_fonts(next(iter(self.typesetter.families.values())))
+
+    def close(self) -> None:
+        pass
+
+    def _context(self, pack: Pack, rows: list[RowData]) -> dict[str, Any]:
+        from packgen.render import AgendaRow, front_sheet_context
+
+        items = agenda_items(self.meeting, pack)
+        agenda = [AgendaRow(item, ranges, link, pack.private)
+                  for item, (ranges, link) in zip(items, rows, strict=True)]
+        return front_sheet_context(self.meeting, agenda, pack)
+
+
+def can_fork() -> bool:
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+class ForkedTypesetting:
+    """:class:`Typesetting` in a forked process; the same methods, called across a pipe."""
+
+    def __init__(self, meeting: Meeting, templates: Path | None) -> None:
+        from multiprocessing import Pipe
+
+        ours, theirs = Pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the typesetting process
+            ours.close()
+            status = 1
+            try:
+                _serve(theirs, meeting, templates)
+                status = 0
+            finally:
+                os._exit(status)  # never return into the caller's stack
+        theirs.close()
+        self.connection = ours
+
+    def _call(self, method: str, *args: object) -> Any:
+        try:
+            self.connection.send((method, args))
+            kind, value = self.connection.recv()
+        except (EOFError, OSError) as exc:
+            raise RuntimeError("the typesetting process ended unexpectedly") from exc
+        if kind == "ok":
+            return value
+        if kind == "problems":
+            name, problems = value
+            raise getattr(errors, name)(problems)
+        raise RuntimeError(f"the typesetting process failed:\n{value}")
+
+    def document(self, pack: Pack, index: int) -> Typeset:
+        return cast(Typeset, self._call("document", pack, index))
+
+    def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
+        return cast(Typeset, self._call("front_sheet", pack, rows))
+
+    def filler(self) -> Typeset:
+        return cast(Typeset, self._call("filler"))
+
+    def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
+        return cast(str, self._call("web_agenda", pack, rows, pdf_name))
+
+    def stamp_fonts(self) -> StampFonts:
+        return cast(StampFonts, self._call("stamp_fonts"))
+
+    def close(self) -> None:
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass
+        self.connection.close()
+        os.waitpid(self.pid, 0)
+
+
+def _serve(connection: Connection, meeting: Meeting, templates: Path | None) -> None:
+    """Answer requests until told to stop; problems go back to be raised over there."""
+    local: Typesetting | None = None
+    failed: tuple[str, object] | None = None
+    try:
+        local = Typesetting(meeting, templates)
+    except errors.PackgenError as exc:
+        failed = ("problems", (type(exc).__name__, exc.problems))
+    except Exception:  # noqa: BLE001 - sent back, to be raised in the building process
+        failed = ("crash", traceback.format_exc())
+    # What every build asks for late: made while nobody is waiting for an answer.
+    ahead = [local.stamp_fonts, local.filler] if local is not None else []
+    while True:
+        while ahead and not connection.poll():
+            try:
+                ahead.pop(0)()
+            except Exception:  # noqa: BLE001, S112 - asked for later, it fails properly then
+                continue
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        if failed is not None or local is None:
+            connection.send(failed)
+            continue
+        method, args = request
+        try:
+            connection.send(("ok", getattr(local, method)(*args)))
+        except errors.PackgenError as exc:
+            connection.send(("problems", (type(exc).__name__, exc.problems)))
+        except Exception:  # noqa: BLE001 - as above
+            connection.send(("crash", traceback.format_exc()))

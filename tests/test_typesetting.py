@@ -1,0 +1,60 @@
+"""Typesetting in a second process must change nothing but the time a build takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packgen import build_pack
+from packgen.errors import TemplateError
+from packgen.typesetting import can_fork
+from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="typesetting forks only on Linux")
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"private": True}, {"draft": True, "html": True},
+], ids=["public", "private", "draft-html"])
+def test_forked_and_in_process_builds_are_byte_identical(tmp_path: Path,
+                                                         options: dict[str, object]) -> None:
+    local = build_pack(EXAMPLE, tmp_path / "local" / "pack.pdf",
+                       **options)  # type: ignore[arg-type]
+    forked = build_pack(EXAMPLE, tmp_path / "forked" / "pack.pdf", fork=True,
+                        **options)  # type: ignore[arg-type]
+    assert local.pages == forked.pages > 0
+    for name in ("pack.pdf", "pack.html") if options.get("html") else ("pack.pdf",):
+        assert (tmp_path / "local" / name).read_bytes() == \
+            (tmp_path / "forked" / name).read_bytes()
+
+
+def test_a_template_problem_comes_back_from_the_typesetting_process(
+        folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "frontsheet.html").write_text(
+        "<p>ok</p>\n<p>{{ meeting.no_such_thing }}</p>\n")
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]}]))
+    with pytest.raises(TemplateError) as caught:
+        build_pack(path, folder.root / "pack.pdf", fork=True)
+    [problem] = caught.value.problems
+    assert problem.position.file.name == "frontsheet.html" and problem.position.line == 2
+    assert "no attribute 'no_such_thing'" in problem.message
+    assert not (folder.root / "pack.pdf").exists()
+
+
+def test_a_broken_house_font_comes_back_too(folder: MeetingFolder) -> None:
+    (folder.root / "fonts").mkdir()
+    # It starts like a TrueType font, so only reading it finds the damage.
+    (folder.root / "fonts" / "broken.ttf").write_bytes(b"\x00\x01\x00\x00" + b"junk" * 100)
+    style = {"fonts": {"regular": "fonts/broken.ttf"}}
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]}]),
+                        config={"style": style})
+    with pytest.raises(TemplateError) as forked:
+        build_pack(path, folder.root / "pack.pdf", fork=True)
+    with pytest.raises(TemplateError) as local:
+        build_pack(path, folder.root / "pack.pdf")
+    assert forked.value.problems == local.value.problems
+    [problem] = local.value.problems
+    assert problem.position.file.name == "broken.ttf"
+    assert problem.message.startswith("this TrueType font cannot be embedded")
