@@ -9,16 +9,18 @@ with packgen), and Jinja is not even imported when a meeting has none.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import schema
-from packgen.errors import Position, Problem, TemplateError
+from packgen.errors import AttachmentError, Position, Problem, TemplateError
 from packgen.layout import Pack
-from packgen.model import Meeting
-from packgen.sources import close_all, open_attachments
+from packgen.model import Attachment, Meeting
+from packgen.sources import check_pdfs, pdf_attachments
+from packgen.typesetting import can_fork
 
 if TYPE_CHECKING:
     import jinja2
@@ -37,10 +39,43 @@ def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
     """Check everything :func:`~packgen.build.build_pack` would for any pack."""
     meeting = schema.validate(meeting_file)
     supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
-    sources = open_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
-    close_all(sources.values())
+    attachments = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
+    problems, warnings = _check_pdfs(attachments)
+    if problems:
+        raise AttachmentError(problems)
     _check_templates(meeting, templates)
-    return Checked(meeting, tuple(w for s in sources.values() for w in s.warnings))
+    return Checked(meeting, tuple(warnings))
+
+
+def _check_pdfs(attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
+    """Check the PDFs, the first half in a forked process when there are many: opening
+    them is most of what validating a large meeting costs, and each stands alone."""
+    if len(attachments) < 8 or not can_fork():
+        return check_pdfs(attachments)
+    from multiprocessing import Pipe
+
+    half = len(attachments) // 2
+    ours, theirs = Pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            ours.close()
+            theirs.send(check_pdfs(attachments[:half]))
+            status = 0
+        finally:
+            os._exit(status)
+    theirs.close()
+    try:
+        second = check_pdfs(attachments[half:])
+        try:
+            first: tuple[list[Problem], list[Problem]] = ours.recv()
+        except EOFError:  # it failed; check its half here, where a failure can be seen
+            first = check_pdfs(attachments[:half])
+    finally:
+        ours.close()
+        os.waitpid(pid, 0)
+    return first[0] + second[0], first[1] + second[1]
 
 
 def _check_templates(meeting: Meeting, templates: Path | None) -> None:

@@ -59,24 +59,47 @@ class Source:
             self.stream.close()
 
 
-def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:
-    """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one.
+def pdf_attachments(meeting: Meeting, packs: Sequence[Pack]) -> list[Attachment]:
+    """The PDF files the packs hold, each once, in pack order.
 
     Only what a pack holds is read: a public build never opens an exempt document.
     """
-    sources: dict[Attachment, Source] = {}
-    problems: list[Problem] = []
+    found: dict[Attachment, None] = {}
     for pack in packs:
         for _, attachment, _ in pack_documents(meeting, pack):
-            if attachment.document is None and attachment not in sources:
-                try:
-                    sources[attachment] = open_pdf(attachment)
-                except _Unreadable as exc:
-                    problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
+            if attachment.document is None:
+                found.setdefault(attachment)
+    return list(found)
+
+
+def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:
+    """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one."""
+    sources: dict[Attachment, Source] = {}
+    problems: list[Problem] = []
+    for attachment in pdf_attachments(meeting, packs):
+        try:
+            sources[attachment] = open_pdf(attachment)
+        except _Unreadable as exc:
+            problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
     if problems:
         close_all(sources.values())
         raise AttachmentError(problems)
     return sources
+
+
+def check_pdfs(attachments: Sequence[Attachment]) -> tuple[list[Problem], list[Problem]]:
+    """Open and close each PDF as a build would; the problems, and the warnings."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for attachment in attachments:
+        try:
+            source = open_pdf(attachment)
+        except _Unreadable as exc:
+            problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
+            continue
+        source.close()
+        warnings += source.warnings
+    return problems, warnings
 
 
 def close_all(sources: Iterable[Source]) -> None:

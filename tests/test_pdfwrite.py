@@ -89,3 +89,4 @@ def test_an_object_unreadable_while_writing_is_reported_and_nothing_written(
         'error: "a.pdf": the PDF is damaged and cannot be merged (object damaged)']
     assert caught.value.problems[0].position.line == 9  # the line that attached a.pdf
     assert not out.parent.exists() or list(out.parent.iterdir()) == []
+

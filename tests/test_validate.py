@@ -9,7 +9,7 @@ import pytest
 
 from packgen import schema
 from packgen.errors import ValidationError
-from tests.conftest import MeetingFolder, make_pdf
+from tests.conftest import MeetingFolder, basic_meeting, make_pdf
 
 HEAD = """\
 organisation: Test Borough Council
@@ -164,3 +164,18 @@ def test_item_numbers_are_short_codes(folder: MeetingFolder) -> None:
     assert problems_of(folder, HEAD + "items:\n  - title: A\n    number: seven and a half\n") == [
         '8:13: items[0].number: expected a short item number such as "7" or "7a", '
         'found "seven and a half"']
+
+
+def test_validate_reports_every_bad_pdf_in_order_when_it_checks_in_two_processes(
+        folder: MeetingFolder) -> None:
+    from packgen.check import validate
+    from packgen.errors import PackgenError
+
+    names = [folder.pdf(f"r{n}.pdf", 1) for n in range(10)]
+    for broken in (1, 8):  # one in each half
+        (folder.folder / names[broken]).write_bytes(b"%PDF-1.4 cut short")
+    path = folder.write(basic_meeting([{"title": f"R{n}", "attachments": [name]}
+                                       for n, name in enumerate(names)]))
+    with pytest.raises(PackgenError) as caught:
+        validate(path)
+    assert [p.message.split(":")[0] for p in caught.value.problems] == ['"r1.pdf"', '"r8.pdf"']
