@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import mmap
 import re
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from pypdf import PdfReader
@@ -54,19 +55,28 @@ class _LeaveToPypdf(Exception):
     """The object uses syntax this reader does not handle."""
 
 
-def prime(reader: PdfReader, stream: BinaryIO) -> int:
-    """Parse every plain object of ``reader``'s file into its cache; return how many.
+@dataclass(frozen=True)
+class Primed:
+    objects: int
+    """How many objects were parsed into the reader's cache."""
+    misplaced: int
+    """Table entries whose offset does not hold the object named: the table needs repair."""
+
+
+def prime(reader: PdfReader, stream: BinaryIO) -> Primed:
+    """Parse every plain object of ``reader``'s file into its cache.
 
     ``stream`` is the open file the reader reads. Call before anything reads pages.
     """
     if reader.is_encrypted:
-        return 0
+        return Primed(0, 0)
     try:
         data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
-        return 0
+        return Primed(0, 0)
     try:
-        return _Parser(reader, data).prime()
+        parser = _Parser(reader, data)
+        return Primed(parser.prime(), parser.misplaced)
     finally:
         data.close()
 
@@ -76,6 +86,7 @@ class _Parser:
         self.reader = reader
         self.data = data
         self.names: dict[bytes, NameObject] = {}
+        self.misplaced = 0
 
     def prime(self) -> int:
         reader = self.reader
@@ -87,18 +98,29 @@ class _Parser:
                 if free.get(idnum) or key in reader.resolved_objects or (
                         generation == 0 and idnum in reader.xref_objStm):
                     continue
-                obj = self.object_at(offset, idnum, generation)
+                start = self.after_header(offset, idnum, generation)
+                if start < 0:
+                    self.misplaced += 1
+                    continue
+                obj = self.body(start)
                 if obj is not None and key not in reader.resolved_objects:
                     reader.cache_indirect_object(generation, idnum, obj)
                     done += 1
         return done
 
-    def object_at(self, offset: object, idnum: int, generation: int) -> PdfObject | None:
-        data = self.data
-        header = _HEADER.match(data, offset) if isinstance(offset, int) else None
+    def after_header(self, offset: object, idnum: int, generation: int) -> int:
+        """Where the object starts, past its "N G obj"; -1 if that is not what is there."""
+        header = _HEADER.match(self.data, offset) if isinstance(offset, int) else None
         if header is None or int(header[1]) != idnum or int(header[2]) != generation:
-            return None
-        start = header.end()
+            return -1
+        return header.end()
+
+    def object_at(self, offset: object, idnum: int, generation: int) -> PdfObject | None:
+        start = self.after_header(offset, idnum, generation)
+        return self.body(start) if start >= 0 else None
+
+    def body(self, start: int) -> PdfObject | None:
+        data = self.data
         end = data.find(b"endobj", start)
         if end < 0:
             return None
@@ -120,28 +142,24 @@ class _Parser:
             return None
 
     def value(self, tokens: list[bytes]) -> PdfObject:
-        """The one object ``tokens`` spell, built without recursion."""
+        """The one object ``tokens`` spell, built without recursion.
+
+        The hottest loop of a build: exact type tests, and dictionary entries set with
+        ``dict.__setitem__`` (pypdf's own only checks that key and value are PDF
+        objects, which they are by construction here).
+        """
         names, reader = self.names, self.reader
-        stack: list[list[object]] = []  # open containers: [container, key awaiting a value]
+        containers: list[DictionaryObject | ArrayObject] = []
+        keys: list[NameObject | None] = []  # per open dictionary, the key awaiting a value
         result: PdfObject | None = None
         for token in tokens:
             first = token[0]
             value: PdfObject
             if first == 0x2F:  # "/"
-                value = names.get(token) or names.setdefault(
-                    token, NameObject(token.decode("ascii")))
-            elif token == b"<<" or token == b"[":
-                if len(stack) >= _MAX_DEPTH:
-                    raise _LeaveToPypdf
-                stack.append([DictionaryObject() if token == b"<<" else ArrayObject(), None])
-                continue
-            elif token == b">>" or token == b"]":
-                if not stack:
-                    raise _LeaveToPypdf
-                container, key = stack.pop()
-                if key is not None or isinstance(container, DictionaryObject) != (token == b">>"):
-                    raise _LeaveToPypdf
-                value = container  # type: ignore[assignment]
+                name = names.get(token)
+                if name is None:
+                    name = names[token] = NameObject(token.decode("ascii"))
+                value = name
             elif first <= 0x39:  # a digit, sign or point: a number or reference
                 if token[-1] == 0x52:  # "R"
                     if len(token) > 19:
@@ -152,29 +170,45 @@ class _Parser:
                     value = FloatObject(float(token))
                 else:
                     value = NumberObject(int(token))
+            elif token == b"<<" or token == b"[":
+                if len(containers) >= _MAX_DEPTH:
+                    raise _LeaveToPypdf
+                containers.append(DictionaryObject() if token == b"<<" else ArrayObject())
+                keys.append(None)
+                continue
+            elif token == b">>" or token == b"]":
+                if not containers or keys.pop() is not None:
+                    raise _LeaveToPypdf
+                closed = containers.pop()
+                if (type(closed) is DictionaryObject) != (token == b">>"):
+                    raise _LeaveToPypdf
+                value = closed
             elif token == b"true" or token == b"false":
                 value = BooleanObject(token == b"true")
             elif token == b"null":
                 value = NullObject()
             else:
                 raise _LeaveToPypdf
-            if not stack:
+            if not containers:
                 if result is not None:
                     raise _LeaveToPypdf
-                result = value
+                # A name from the shared table must not become an indirect object itself:
+                # the reader's cache marks what it holds with its reference.
+                result = NameObject(value) if type(value) is NameObject else value
                 continue
-            top = stack[-1]
-            container = top[0]
+            container = containers[-1]
             if isinstance(container, ArrayObject):
                 container.append(value)
-            elif top[1] is None:
-                if not isinstance(value, NameObject) or value in container:  # type: ignore[operator]
+                continue
+            key = keys[-1]
+            if key is None:
+                if type(value) is not NameObject or value in container:
                     raise _LeaveToPypdf  # pypdf warns about odd keys and duplicates; let it
-                top[1] = value
+                keys[-1] = value
             else:
-                container[top[1]] = value  # type: ignore[index]
-                top[1] = None
-        if stack or result is None:
+                dict.__setitem__(container, key, value)
+                keys[-1] = None
+        if containers or result is None:
             raise _LeaveToPypdf
         return result
 

@@ -126,15 +126,24 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _pypdf_warnings() -> Iterator[list[str]]:
-    """What pypdf logs while a file is read: the repairs it made."""
+def _pypdf_warnings(private: bool = False) -> Iterator[list[str]]:
+    """What pypdf logs while a file is read: the repairs it made.
+
+    ``private`` hides what is said from any outer collector: a strict first attempt at
+    reading a file (see :func:`_read_sound`) may complain of what nobody repaired.
+    """
     handler = _Collect()
     logger = logging.getLogger("pypdf")
+    outer = [h for h in logger.handlers if isinstance(h, _Collect)] if private else []
+    for other in outer:
+        logger.removeHandler(other)
     logger.addHandler(handler)
     try:
         yield handler.messages
     finally:
         logger.removeHandler(handler)
+        for other in outer:
+            logger.addHandler(other)
 
 
 def open_pdf(attachment: Attachment) -> Source:
@@ -208,15 +217,41 @@ def _digest(stream: BinaryIO) -> str:
     return digest.hexdigest()
 
 
+def _read_sound(stream: BinaryIO) -> PdfReader | None:
+    """The reader of a file in good order, read quickly; None if anything is amiss.
+
+    pypdf's tolerant mode starts by visiting every object the cross-reference table
+    lists, to find entries that point astray. Read strictly, a sound file skips that
+    visit, and :func:`prime` checks every entry anyway; only if strict reading fails,
+    or an entry is astray, is the file read again tolerantly, to repair it as before.
+    """
+    try:
+        with _pypdf_warnings(private=True) as said:
+            reader = PdfReader(stream, strict=True)
+        if said or reader.is_encrypted:
+            return None
+        reader.strict = False  # from here on pypdf tolerates what it can, and says so
+        if prime(reader, stream).misplaced:
+            return None
+    except _READ_ERRORS:
+        return None
+    return reader
+
+
 def _read(stream: BinaryIO, fast: bool = False) -> PdfReader:
     try:
-        with _pypdf_warnings() as repairs:
-            reader = PdfReader(stream, strict=False)
+        reader_or_none = _read_sound(stream) if fast else None
+        if reader_or_none is None:
+            stream.seek(0)
+            with _pypdf_warnings() as repairs:
+                reader = PdfReader(stream, strict=False)
+            if fast and not repairs:  # a file pypdf had to repair is left wholly to pypdf
+                prime(reader, stream)
+        else:
+            reader = reader_or_none
         if reader.is_encrypted and not reader.decrypt(""):
             raise _Unreadable("the PDF is protected by a password; ask its author for an "
                               "unprotected copy")
-        if fast and not repairs:  # a file pypdf had to repair is left wholly to pypdf
-            prime(reader, stream)
         if len(reader.pages) == 0:
             raise _Unreadable("the PDF has no pages")
         for page in reader.pages:  # resolve each page's objects, so damage shows now

@@ -35,7 +35,7 @@ def primed_and_checked(path: Path) -> tuple[int, int]:
         fast = PdfReader(fast_file, strict=False)
         slow = PdfReader(slow_file, strict=False)
         before = set(fast.resolved_objects)
-        count = prime(fast, fast_file)
+        count = prime(fast, fast_file).objects
         primed = set(fast.resolved_objects) - before
         assert len(primed) == count
         for generation, idnum in primed:
@@ -144,4 +144,17 @@ def test_an_encrypted_file_is_left_to_pypdf(corpus: Path) -> None:
     assert encrypted
     for path in encrypted:
         with path.open("rb") as stream:
-            assert prime(PdfReader(stream, strict=False), stream) == 0
+            assert prime(PdfReader(stream, strict=False), stream).objects == 0
+
+
+def test_a_name_that_is_an_object_of_its_own_is_not_shared(tmp_path: Path) -> None:
+    # Object 5 is the bare name /Shared; object 6 uses the same name as a value.
+    path = write_pdf(tmp_path / "names.pdf", [*CATALOG, b"/Shared", b"<< /Key /Shared >>"])
+    with path.open("rb") as stream:
+        reader = PdfReader(stream, strict=False)
+        prime(reader, stream)
+        own = reader.resolved_objects[(0, 5)]
+        used = dict.__getitem__(reader.resolved_objects[(0, 6)], "/Key")
+        assert own == used == "/Shared"
+        assert own.indirect_reference is not None
+        assert getattr(used, "indirect_reference", None) is None

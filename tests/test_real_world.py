@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -10,7 +11,14 @@ from pypdf import PdfReader
 
 from packgen import build_pack
 from packgen.errors import PackgenError
-from tests.conftest import CORPUS, MeetingFolder, basic_meeting, footer_number, page_words
+from tests.conftest import (
+    CORPUS,
+    MeetingFolder,
+    basic_meeting,
+    footer_number,
+    page_texts,
+    page_words,
+)
 
 REFUSED = {
     "samplefiles-libreoffice-writer-password.pdf":
@@ -133,3 +141,21 @@ def test_forms_print_filled_in_and_do_not_merge(folder: MeetingFolder, corpus: P
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert text.count("Alice") == 2 and text.count("Bob") == 2
+
+
+def test_a_table_entry_pointing_astray_is_repaired_not_trusted(folder: MeetingFolder) -> None:
+    """Read quickly, a file is read strictly first; an entry pointing at the wrong object
+    must send it back to pypdf's tolerant reading, which finds the object and says so."""
+    data = bytearray(_sound(folder))
+    table = data.index(b"\nxref\n")
+    entries = [m.start() for m in re.finditer(rb"\d{10} 00000 n ", data[table:])]
+    assert len(entries) > 3
+    # Point the last object's entry at the start of the one before it.
+    last, before = (table + e for e in entries[-2:][::-1])
+    data[last:last + 10] = data[before:before + 10]
+    path, out = one_attachment(folder, "astray.pdf", bytes(data))
+    result = build_pack(path, out)
+    assert [w.message.split(": ", 1)[1][:40] for w in result.warnings] == [
+        "the PDF was damaged and has been repaire"]
+    texts = page_texts(out)
+    assert [n for n in (1, 2, 3) if f"sound-p{n}" in texts[1 + n]] == [1, 2, 3]
