@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 from packgen import schema
 from packgen.errors import AttachmentError, Position, Problem, TemplateError
-from packgen.layout import Pack
+from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
-from packgen.sources import check_pdfs, pdf_attachments
 from packgen.typesetting import can_fork
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     import jinja2
 
 TEMPLATES = ("frontsheet.html", "filler.html", "report.html", "minutes.html", "document.html",
@@ -35,47 +36,91 @@ class Checked:
     warnings: tuple[Problem, ...] = ()
 
 
-def validate(meeting_file: Path, templates: Path | None = None) -> Checked:
-    """Check everything :func:`~packgen.build.build_pack` would for any pack."""
-    meeting = schema.validate(meeting_file)
-    supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
-    attachments = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
-    problems, warnings = _check_pdfs(attachments)
+def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False
+             ) -> Checked:
+    """Check everything :func:`~packgen.build.build_pack` would for any pack.
+
+    With ``fork`` (on Linux), two processes check the PDFs: they start before the
+    meeting is read, so that their import of pypdf, the largest part of validating
+    a large meeting, overlaps reading the YAML, and each checks half of the files.
+    The command line does so when it validates a single meeting.
+    """
+    checkers = _PdfCheckers(2 if fork and can_fork() else 0)
+    try:
+        meeting = schema.validate(meeting_file)
+        supplements = {item.supplement_of(a) for item in meeting.items
+                       for a in item.attachments}
+        attachments = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
+        problems, warnings = checkers.check(attachments)
+    finally:
+        checkers.close()
     if problems:
         raise AttachmentError(problems)
     _check_templates(meeting, templates)
     return Checked(meeting, tuple(warnings))
 
 
-def _check_pdfs(attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
-    """Check the PDFs, the first half in a forked process when there are many: opening
-    them is most of what validating a large meeting costs, and each stands alone."""
-    if len(attachments) < 8 or not can_fork():
-        return check_pdfs(attachments)
-    from multiprocessing import Pipe
+class _PdfCheckers:
+    """Forked processes that each check a share of the PDFs; none: check them here."""
 
-    half = len(attachments) // 2
-    ours, theirs = Pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            ours.close()
-            theirs.send(check_pdfs(attachments[:half]))
-            status = 0
-        finally:
-            os._exit(status)
-    theirs.close()
+    def __init__(self, count: int) -> None:
+        self.children: list[tuple[int, Connection]] = []
+        if not count:
+            return
+        from multiprocessing import Pipe
+
+        for _ in range(count):
+            ours, theirs = Pipe()
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    ours.close()
+                    _check_when_asked(theirs)
+                    status = 0
+                finally:
+                    os._exit(status)  # never return into the caller's stack
+            theirs.close()
+            self.children.append((pid, ours))
+
+    def check(self, attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
+        """Problems and warnings, in the order of ``attachments``."""
+        if not self.children:
+            from packgen.sources import check_pdfs
+
+            return check_pdfs(attachments)
+        size = -(-len(attachments) // len(self.children))
+        shares = [attachments[i * size:(i + 1) * size] for i in range(len(self.children))]
+        for (_, connection), share in zip(self.children, shares, strict=True):
+            connection.send(share)
+        problems: list[Problem] = []
+        warnings: list[Problem] = []
+        for (_, connection), share in zip(self.children, shares, strict=True):
+            try:
+                found, said = connection.recv()
+            except (EOFError, OSError):  # it failed: check its share here, where that shows
+                from packgen.sources import check_pdfs
+
+                found, said = check_pdfs(share)
+            problems += found
+            warnings += said
+        return problems, warnings
+
+    def close(self) -> None:
+        for pid, connection in self.children:
+            connection.close()  # one still waiting for its share ends on this
+            os.waitpid(pid, 0)
+        self.children = []
+
+
+def _check_when_asked(connection: Connection) -> None:
+    from packgen.sources import check_pdfs  # now, while the other process reads the YAML
+
     try:
-        second = check_pdfs(attachments[half:])
-        try:
-            first: tuple[list[Problem], list[Problem]] = ours.recv()
-        except EOFError:  # it failed; check its half here, where a failure can be seen
-            first = check_pdfs(attachments[:half])
-    finally:
-        ours.close()
-        os.waitpid(pid, 0)
-    return first[0] + second[0], first[1] + second[1]
+        share = connection.recv()
+    except EOFError:
+        return
+    connection.send(check_pdfs(share))
 
 
 def _check_templates(meeting: Meeting, templates: Path | None) -> None:

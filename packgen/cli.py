@@ -96,13 +96,13 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
 
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
-                  meeting: Path) -> Outcome:
+                  fork: bool, meeting: Path) -> Outcome:
     from packgen.check import validate
     from packgen.publication import publication_warnings
 
     _quiet_pypdf()
     try:
-        checked = validate(meeting, templates)
+        checked = validate(meeting, templates, fork=fork)
         warnings = checked.warnings
         if published is not None:
             warnings += tuple(publication_warnings(checked.meeting, published))
@@ -210,8 +210,8 @@ def validate_command(meetings: tuple[Path, ...], templates: Path | None,
                      debug: bool) -> None:
     """Check everything build would, without rendering anything."""
     published = publish_date.date() if publish_date else None
-    _run_all(meetings, partial(_validate_one, templates, debug, published), jobs, quiet,
-             ("packgen.check",))
+    _run_all(meetings, partial(_validate_one, templates, debug, published, len(meetings) == 1),
+             jobs, quiet, ("packgen.check", "packgen.sources"))
 
 
 @main.command()

@@ -10,7 +10,7 @@ numbers continue after the main pack's last page. Pure logic: no PDF here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from packgen.model import Attachment, Item, Meeting, Report
@@ -229,3 +229,16 @@ def last_number(plan: Plan) -> int:
 def last_exempt(plan: Plan) -> int:
     numbers = [label.number for label in plan.labels if label.prefix == "E"]
     return max(numbers, default=0)
+
+
+def pdf_attachments(meeting: Meeting, packs: Sequence[Pack]) -> list[Attachment]:
+    """The PDF files the packs hold, each once, in pack order.
+
+    Only what a pack holds is read: a public build never opens an exempt document.
+    """
+    found: dict[Attachment, None] = {}
+    for pack in packs:
+        for _, attachment, _ in pack_documents(meeting, pack):
+            if attachment.document is None:
+                found.setdefault(attachment)
+    return list(found)

@@ -23,7 +23,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from packgen.errors import AttachmentError, Problem
 from packgen.fastread import prime
-from packgen.layout import Pack, pack_documents
+from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
 
 _READ_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -57,19 +57,6 @@ class Source:
     def close(self) -> None:
         if self.stream is not None:
             self.stream.close()
-
-
-def pdf_attachments(meeting: Meeting, packs: Sequence[Pack]) -> list[Attachment]:
-    """The PDF files the packs hold, each once, in pack order.
-
-    Only what a pack holds is read: a public build never opens an exempt document.
-    """
-    found: dict[Attachment, None] = {}
-    for pack in packs:
-        for _, attachment, _ in pack_documents(meeting, pack):
-            if attachment.document is None:
-                found.setdefault(attachment)
-    return list(found)
 
 
 def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:

@@ -166,8 +166,8 @@ def test_item_numbers_are_short_codes(folder: MeetingFolder) -> None:
         'found "seven and a half"']
 
 
-def test_validate_reports_every_bad_pdf_in_order_when_it_checks_in_two_processes(
-        folder: MeetingFolder) -> None:
+@pytest.mark.parametrize("fork", [False, True], ids=["here", "forked"])
+def test_validate_reports_every_bad_pdf_in_order(folder: MeetingFolder, fork: bool) -> None:
     from packgen.check import validate
     from packgen.errors import PackgenError
 
@@ -177,5 +177,19 @@ def test_validate_reports_every_bad_pdf_in_order_when_it_checks_in_two_processes
     path = folder.write(basic_meeting([{"title": f"R{n}", "attachments": [name]}
                                        for n, name in enumerate(names)]))
     with pytest.raises(PackgenError) as caught:
-        validate(path)
+        validate(path, fork=fork)
     assert [p.message.split(":")[0] for p in caught.value.problems] == ['"r1.pdf"', '"r8.pdf"']
+    (folder.folder / names[1]).write_bytes((folder.folder / names[0]).read_bytes())
+    (folder.folder / names[8]).write_bytes((folder.folder / names[0]).read_bytes())
+    assert validate(path, fork=fork).meeting.items[8].title == "R8"
+
+
+def test_a_meeting_that_fails_to_load_stops_the_forked_checkers(folder: MeetingFolder) -> None:
+    from packgen.check import validate
+    from packgen.errors import ValidationError
+
+    path = folder.write("organisation: X\n")
+    with pytest.raises(ValidationError):
+        validate(path, fork=True)
+    with pytest.raises(ChildProcessError):  # every process it started has ended, and is reaped
+        os.waitpid(-1, os.WNOHANG)
