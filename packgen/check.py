@@ -76,6 +76,8 @@ class _PdfCheckers:
                 status = 1
                 try:
                     ours.close()
+                    for _, sibling in self.children:  # copies of the others' ends, not ours
+                        sibling.close()
                     _check_when_asked(theirs)
                     status = 0
                 finally:
@@ -108,7 +110,11 @@ class _PdfCheckers:
 
     def close(self) -> None:
         for pid, connection in self.children:
-            connection.close()  # one still waiting for its share ends on this
+            try:
+                connection.send(None)  # to one still waiting for its share: stop
+            except OSError:
+                pass  # it has finished already
+            connection.close()
             os.waitpid(pid, 0)
         self.children = []
 
@@ -120,7 +126,8 @@ def _check_when_asked(connection: Connection) -> None:
         share = connection.recv()
     except EOFError:
         return
-    connection.send(check_pdfs(share))
+    if share is not None:
+        connection.send(check_pdfs(share))
 
 
 def _check_templates(meeting: Meeting, templates: Path | None) -> None:

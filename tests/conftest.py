@@ -174,8 +174,9 @@ def run_cli(tmp_path: Path) -> BuildFn:
         import os
         import sys
         full_env = {**os.environ, **(env or {})}
+        # A time limit, so that a process left waiting on another fails the test, not CI.
         return subprocess.run([sys.executable, "-m", "packgen", *args], cwd=cwd or tmp_path,
-                              capture_output=True, text=True, env=full_env)
+                              capture_output=True, text=True, env=full_env, timeout=300)
     return run
 
 
