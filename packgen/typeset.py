@@ -7,10 +7,8 @@ embedded, so £, €, accents and ticks print in every pack.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -19,9 +17,6 @@ from reportlab.lib import colors, pagesizes
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
-from reportlab.pdfgen import canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -39,8 +34,9 @@ from reportlab.platypus import (
 )
 
 from packgen.errors import Position, Problem, TemplateError
+from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
-from packgen.rendered import PAGE_LINK_SCHEME, StampFonts, Typeset
+from packgen.rendered import PAGE_LINK_SCHEME, Typeset
 from packgen.shapes import inside
 from packgen.tables import TableLayout, length
 from packgen.theme import INLINE_TAGS, Stylesheet
@@ -50,7 +46,6 @@ from packgen.theme import INLINE_TAGS, Stylesheet
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 KEEP_WITH_NEXT = 54.0
 """Points of following content a heading insists on having below it on its page."""
-_VARIANTS = ("regular", "bold", "italic", "bold_italic")
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -61,48 +56,15 @@ def page_size(sheet: Stylesheet) -> tuple[float, float]:
     return (size[0] * mm, size[1] * mm)
 
 
-@cache
-def _register_family(family: str, files: tuple[Path, ...]) -> str:
-    """Register a TrueType family's upright faces once per process; return its ReportLab name.
-
-    The name carries a digest of the files, because ReportLab's registry is global:
-    a house font must not replace the theme's under the same name. The italic faces
-    are registered when something first asks for them (:func:`_register_italics`):
-    reading a face costs about 25 ms, and many packs never use one.
-    """
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
-    base = f"packgen-{family}-{digest}"
-    names = [f"{base}-{v}" for v in _VARIANTS]
-    for name, file in list(zip(names, files, strict=True))[:2]:
-        _register(name, file)
-    pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
-                                  boldItalic=names[3])
-    return base
-
-
-@cache
-def _register_italics(base: str, files: tuple[Path, ...]) -> None:
-    for variant, file in list(zip(_VARIANTS, files, strict=True))[2:]:
-        _register(f"{base}-{variant}", file)
-
-
-def _register(name: str, file: Path) -> None:
-    try:
-        pdfmetrics.registerFont(TTFont(name, str(file)))
-    except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
-        raise TemplateError([Problem(Position(file), "this TrueType font cannot be embedded "
-                                                     f"({exc})")]) from None
-
-
 class Typesetter(TableLayout):
     """Turns element trees into PDFs in one theme's style."""
 
     def __init__(self, sheet: Stylesheet, asset_dir: Path) -> None:
         self.sheet = sheet
         self.asset_dir = asset_dir
-        self._files = {family: tuple(sheet.font_file(family, v) for v in _VARIANTS)
+        self._files = {family: tuple(sheet.font_file(family, v) for v in VARIANTS)
                        for family in sheet.fonts}
-        self.families = {family: _register_family(family, files)
+        self.families = {family: register_family(family, files)
                          for family, files in self._files.items()}
         self.size = page_size(sheet)
         margins = sheet.page.get("margin_mm", {})
@@ -143,7 +105,7 @@ class Typesetter(TableLayout):
 
     def italics(self, family: str) -> None:
         """Make the family's italic faces ready, before any text is set in them."""
-        _register_italics(self.families[family], self._files[family])
+        register_italics(self.families[family], self._files[family])
 
     def paragraph_style(self, props: dict[str, Any]) -> ParagraphStyle:
         size = float(props["size"])
@@ -353,29 +315,3 @@ def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
         rest = el.children[el.children.index(first) + 1:]
         return escape(text), rest
     return None, el.children
-
-
-@cache
-def stamp_fonts(family: str) -> StampFonts:
-    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph.
-
-    ``family`` is a registered family's ReportLab name. ReportLab's first subset of a
-    TrueType font maps ASCII codes to themselves, so a stamp can be written as plain
-    ASCII with this font embedded once per pack.
-    """
-    names = {variant: f"{family}-{variant}" for variant in ("regular", "bold")}
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1, initialFontName=names["regular"])
-    text = "".join(chr(code) for code in range(32, 127))
-    for name in names.values():
-        c.setFont(name, 10)
-        c.drawString(10, 10, text)
-    c.showPage()
-    c.save()
-    faces, widths = {}, {}
-    for variant, name in names.items():
-        font = pdfmetrics.getFont(name)
-        face = font.face.name
-        faces[variant] = face.decode() if isinstance(face, bytes) else str(face)
-        widths[variant] = tuple(font.stringWidth(ch, 1000) for ch in text)
-    return StampFonts(buf.getvalue(), faces, widths)

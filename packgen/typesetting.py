@@ -77,7 +77,7 @@ class Typesetting:
         return render(self.env, "web/agenda.html", context)[0]
 
     def stamp_fonts(self) -> StampFonts:
-        from packgen.typeset import stamp_fonts
+        from packgen.fonts import stamp_fonts
 
         return stamp_fonts(next(iter(self.typesetter.families.values())))
 

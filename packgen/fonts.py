@@ -1,0 +1,81 @@
+"""TrueType faces registered with ReportLab, and the font subset that stamps use.
+
+ReportLab's font registry is global to the process: a family is registered once
+under a name carrying a digest of its files, so a house font never replaces the
+theme's under the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen import canvas
+
+from packgen.errors import Position, Problem, TemplateError
+from packgen.rendered import StampFonts
+
+VARIANTS = ("regular", "bold", "italic", "bold_italic")
+
+
+@cache
+def register_family(family: str, files: tuple[Path, ...]) -> str:
+    """Register a TrueType family's upright faces once per process; return its ReportLab name.
+
+    The name carries a digest of the files, because ReportLab's registry is global:
+    a house font must not replace the theme's under the same name. The italic faces
+    are registered when something first asks for them (:func:`register_italics`):
+    reading a face costs about 25 ms, and many packs never use one.
+    """
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
+    base = f"packgen-{family}-{digest}"
+    names = [f"{base}-{v}" for v in VARIANTS]
+    for name, file in list(zip(names, files, strict=True))[:2]:
+        _register(name, file)
+    pdfmetrics.registerFontFamily(names[0], normal=names[0], bold=names[1], italic=names[2],
+                                  boldItalic=names[3])
+    return base
+
+
+@cache
+def register_italics(base: str, files: tuple[Path, ...]) -> None:
+    for variant, file in list(zip(VARIANTS, files, strict=True))[2:]:
+        _register(f"{base}-{variant}", file)
+
+
+def _register(name: str, file: Path) -> None:
+    try:
+        pdfmetrics.registerFont(TTFont(name, str(file)))
+    except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
+        raise TemplateError([Problem(Position(file), "this TrueType font cannot be embedded "
+                                                     f"({exc})")]) from None
+
+
+@cache
+def stamp_fonts(family: str) -> StampFonts:
+    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph.
+
+    ``family`` is a registered family's ReportLab name. ReportLab's first subset of a
+    TrueType font maps ASCII codes to themselves, so a stamp can be written as plain
+    ASCII with this font embedded once per pack.
+    """
+    names = {variant: f"{family}-{variant}" for variant in ("regular", "bold")}
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1, initialFontName=names["regular"])
+    text = "".join(chr(code) for code in range(32, 127))
+    for name in names.values():
+        c.setFont(name, 10)
+        c.drawString(10, 10, text)
+    c.showPage()
+    c.save()
+    faces, widths = {}, {}
+    for variant, name in names.items():
+        font = pdfmetrics.getFont(name)
+        face = font.face.name
+        faces[variant] = face.decode() if isinstance(face, bytes) else str(face)
+        widths[variant] = tuple(font.stringWidth(ch, 1000) for ch in text)
+    return StampFonts(buf.getvalue(), faces, widths)
