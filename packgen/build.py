@@ -15,9 +15,10 @@ from pathlib import Path
 
 from packgen import schema
 from packgen.errors import Problem, ValidationError
+from packgen.forking import can_fork
 from packgen.layout import PUBLIC, Pack, agenda_items
 from packgen.model import Meeting
-from packgen.typesetting import ForkedTypesetting, Typesetting, can_fork
+from packgen.typesetting import ForkedTypesetting, Typesetting
 
 
 @dataclass(frozen=True)

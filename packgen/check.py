@@ -9,7 +9,6 @@ with packgen), and Jinja is not even imported when a meeting has none.
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from packgen import schema
 from packgen.errors import AttachmentError, Position, Problem, TemplateError
+from packgen.forking import can_fork, fork, stop
 from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
-from packgen.typesetting import can_fork
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -65,25 +64,8 @@ class _PdfCheckers:
 
     def __init__(self, count: int) -> None:
         self.children: list[tuple[int, Connection]] = []
-        if not count:
-            return
-        from multiprocessing import Pipe
-
         for _ in range(count):
-            ours, theirs = Pipe()
-            pid = os.fork()
-            if pid == 0:
-                status = 1
-                try:
-                    ours.close()
-                    for _, sibling in self.children:  # copies of the others' ends, not ours
-                        sibling.close()
-                    _check_when_asked(theirs)
-                    status = 0
-                finally:
-                    os._exit(status)  # never return into the caller's stack
-            theirs.close()
-            self.children.append((pid, ours))
+            self.children.append(fork(_check_when_asked, [c for _, c in self.children]))
 
     def check(self, attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
         """Problems and warnings, in the order of ``attachments``."""
@@ -110,12 +92,7 @@ class _PdfCheckers:
 
     def close(self) -> None:
         for pid, connection in self.children:
-            try:
-                connection.send(None)  # to one still waiting for its share: stop
-            except OSError:
-                pass  # it has finished already
-            connection.close()
-            os.waitpid(pid, 0)
+            stop(pid, connection)
         self.children = []
 
 

@@ -15,13 +15,12 @@ both processes hold alike (the fork copied it), and results are plain data.
 
 from __future__ import annotations
 
-import os
-import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from packgen import errors
+from packgen.forking import fork, stop
 from packgen.layout import Pack, agenda_items, pack_documents
 from packgen.model import Meeting
 from packgen.rendered import StampFonts, Typeset
@@ -93,28 +92,12 @@ class Typesetting:
         return front_sheet_context(self.meeting, agenda, pack)
 
 
-def can_fork() -> bool:
-    return sys.platform == "linux" and hasattr(os, "fork")
-
-
 class ForkedTypesetting:
     """:class:`Typesetting` in a forked process; the same methods, called across a pipe."""
 
     def __init__(self, meeting: Meeting, templates: Path | None) -> None:
-        from multiprocessing import Pipe
-
-        ours, theirs = Pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the typesetting process
-            ours.close()
-            status = 1
-            try:
-                _serve(theirs, meeting, templates)
-                status = 0
-            finally:
-                os._exit(status)  # never return into the caller's stack
-        theirs.close()
-        self.connection = ours
+        self.pid, self.connection = fork(lambda connection: _serve(connection, meeting,
+                                                                   templates))
 
     def _call(self, method: str, *args: object) -> Any:
         try:
@@ -145,12 +128,7 @@ class ForkedTypesetting:
         return cast(StampFonts, self._call("stamp_fonts"))
 
     def close(self) -> None:
-        try:
-            self.connection.send(None)
-        except OSError:
-            pass
-        self.connection.close()
-        os.waitpid(self.pid, 0)
+        stop(self.pid, self.connection)
 
 
 def _serve(connection: Connection, meeting: Meeting, templates: Path | None) -> None:

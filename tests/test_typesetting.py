@@ -8,7 +8,7 @@ import pytest
 
 from packgen import build_pack
 from packgen.errors import TemplateError
-from packgen.typesetting import can_fork
+from packgen.forking import can_fork
 from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="typesetting forks only on Linux")
