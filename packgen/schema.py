@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from packgen.disclosure import check_exempt_files
 from packgen.documents import RENDERED_SUFFIXES, load_document
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import (
@@ -185,7 +186,7 @@ def validate(meeting_file: Path) -> Meeting:
         raise ValidationError(problems)
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
     meeting = _with_documents(meeting, problems)
-    _check_shared_files(meeting, problems)
+    problems += check_exempt_files(meeting)
     if problems:
         raise ValidationError(problems)
     return meeting
@@ -210,22 +211,6 @@ def _with_exclusion(items: tuple[dict[str, Any], ...], wanted: bool,
     exclusion = {"title": EXCLUSION_TITLE, "description": EXCLUSION_TEXT, "pos": pos,
                  "supplement": items[first].get("supplement")}
     return (*items[:first], exclusion, *items[first:])
-
-
-def _check_shared_files(meeting: Meeting, problems: list[Problem]) -> None:
-    """The same file attached both publicly and as exempt is an error, not a guess."""
-    uses: dict[Path, list[tuple[Attachment, bool]]] = {}
-    for item in meeting.items:
-        for attachment in item.attachments:
-            key = attachment.file.resolve()
-            uses.setdefault(key, []).append((attachment, item.is_public(attachment)))
-    for entries in uses.values():
-        if len({public for _, public in entries}) > 1:
-            for attachment, public in entries:
-                other = "an exempt" if public else "a public"
-                problems.append(Problem(attachment.pos, f'"{attachment.file.name}" is also '
-                                        f"attached to {other} item; give the public and the "
-                                        "exempt version their own files"))
 
 
 def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
