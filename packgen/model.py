@@ -173,10 +173,16 @@ class Item:
         """Which supplementary pack a document belongs to; None for the main pack."""
         return attachment.supplement if attachment.supplement is not None else self.supplement
 
-    @property
-    def exempt_paragraphs(self) -> tuple[int, ...]:
-        """Schedule 12A paragraphs that keep any part of this item out of the public pack."""
-        found = {self.exempt} | {a.exempt for a in self.attachments}
+    def in_pack(self, supplement: int | None) -> tuple[Attachment, ...]:
+        """The item's documents that belong to one pack (None: the main pack)."""
+        return tuple(a for a in self.attachments if self.supplement_of(a) == supplement)
+
+    def exempt_paragraphs(self, supplement: int | None = None) -> tuple[int, ...]:
+        """Schedule 12A paragraphs that keep any part of this item out of one public pack.
+
+        Only that pack's own documents count: a late exempt appendix must not change
+        what the main agenda says about the item."""
+        found = {self.exempt} | {a.exempt for a in self.in_pack(supplement)}
         return tuple(sorted(p for p in found if p is not None))
 
 

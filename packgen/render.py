@@ -36,6 +36,8 @@ class AgendaRow:
     """1-based position of its first page in the file, for ``#page=N`` links."""
     private: bool = False
 
+    supplement: int | None = None
+    """The supplementary pack the agenda belongs to; None for the main pack."""
     @property
     def pages(self) -> str:
         """"Pages 17 - 20", "Page 31", or "Pages 11 - 14, E1 - E2" in the private pack."""
@@ -48,7 +50,7 @@ class AgendaRow:
     @property
     def exempt_wording(self) -> str:
         """The statutory wording for an item, or part of one, kept out of the public pack."""
-        paragraphs = self.item.exempt_paragraphs
+        paragraphs = self.item.exempt_paragraphs(self.supplement)
         if not paragraphs:
             return ""
         which = " and ".join(str(p) for p in paragraphs)
@@ -57,7 +59,7 @@ class AgendaRow:
         wording = f"{subject} not for publication by virtue of {noun} {which} of {STATUTE}."
         if self.private:
             # Why it is exempt can itself be confidential: the private pack alone says.
-            reasons = [self.item.reason] + [a.reason for a in self.item.attachments]
+            reasons = [self.item.reason] + [a.reason for a in self.item.in_pack(self.supplement)]
             wording += "".join(f" {r}" for r in reasons if r)
         return wording
 

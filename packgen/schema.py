@@ -11,13 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from packgen.agenda import number_items, with_exclusion
 from packgen.disclosure import check_exempt_files
 from packgen.documents import RENDERED_SUFFIXES, load_document
-from packgen.errors import Position, Problem, ValidationError
+from packgen.errors import Problem, ValidationError
 from packgen.model import (
     Attachment,
     HouseStyle,
-    Item,
     Meeting,
     Minutes,
     Notice,
@@ -180,8 +180,8 @@ def validate(meeting_file: Path) -> Meeting:
     if "organisation" not in merged:
         problems.append(Problem(pos, f'missing required key "organisation" (set it here or '
                                      f"in {CONFIG_NAME})"))
-    raw_items = _with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
-    items = _number_items(raw_items, merged.pop("start_number", 1), problems)
+    raw_items = with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
+    items = number_items(raw_items, merged.pop("start_number", 1), problems)
     if problems:
         raise ValidationError(problems)
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
@@ -190,27 +190,6 @@ def validate(meeting_file: Path) -> Meeting:
     if problems:
         raise ValidationError(problems)
     return meeting
-
-
-EXCLUSION_TITLE = "Exclusion of the public"
-EXCLUSION_TEXT = (
-    "To consider excluding the public from the meeting during consideration of the "
-    "following item(s) in accordance with section 100A(4) of the Local Government Act 1972, "
-    "on the basis that, having regard to all the circumstances, the public interest in "
-    "maintaining the exemption outweighs the public interest in disclosing the information")
-
-
-def _with_exclusion(items: tuple[dict[str, Any], ...], wanted: bool,
-                    pos: Position) -> tuple[dict[str, Any], ...]:
-    """Put the statutory "exclusion of the public" item before the first exempt item,
-    unless the agenda has one already or the organisation turned this off."""
-    first = next((i for i, item in enumerate(items) if item.get("exempt") is not None), None)
-    has_one = any("exclusion of the public" in item["title"].lower() for item in items)
-    if not wanted or first is None or has_one:
-        return items
-    exclusion = {"title": EXCLUSION_TITLE, "description": EXCLUSION_TEXT, "pos": pos,
-                 "supplement": items[first].get("supplement")}
-    return (*items[:first], exclusion, *items[first:])
 
 
 def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
@@ -249,32 +228,3 @@ def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]
     value = shape.check(node, ctx, "")
     problems.extend(ctx.problems)
     return value
-
-
-def _number_items(raw: tuple[dict[str, Any], ...], start: int,
-                  problems: list[Problem]) -> tuple[Item, ...]:
-    """Give each item its printed number.
-
-    Items count up from ``start_number``. An explicit whole number resets the count;
-    any other explicit number ("7a", a late item after 7) leaves it alone, so the item
-    after "7a" is 8.
-    """
-    items: list[Item] = []
-    seen: dict[str, Position] = {}
-    counter = start - 1
-    for index, values in enumerate(raw):
-        explicit = values.pop("number", None)
-        if explicit is None:
-            counter += 1
-            number = str(counter)
-        else:
-            number = explicit.strip()
-            if number.isdigit():
-                counter = int(number)
-        item = Item(number=number, **values)
-        if number in seen:
-            problems.append(Problem(item.pos, f'items[{index}]: duplicate item number "{number}" '
-                                              f"(item {number} is at line {seen[number].line})"))
-        seen.setdefault(number, item.pos)
-        items.append(item)
-    return tuple(items)

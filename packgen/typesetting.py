@@ -87,7 +87,7 @@ class Typesetting:
         from packgen.render import AgendaRow, front_sheet_context
 
         items = agenda_items(self.meeting, pack)
-        agenda = [AgendaRow(item, ranges, link, pack.private)
+        agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement)
                   for item, (ranges, link) in zip(items, rows, strict=True)]
         return front_sheet_context(self.meeting, agenda, pack)
 

@@ -1,0 +1,129 @@
+"""The agenda's items as printed: the statutory exclusion item, and every item's number.
+
+Late material (``supplement: N``) must never change the main agenda: the main pack
+is promised to be byte-for-byte what it would be without it. So the main agenda's
+exclusion item is placed by the main agenda's own exempt material, a supplement
+gets an exclusion item of its own only when its exempt material is not already
+covered by one, and a late item never takes a number a main item would have had:
+it is lettered after the item before it ("5a"), or numbered on at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from packgen.errors import Position, Problem
+from packgen.model import Attachment, Item
+
+EXCLUSION_TITLE = "Exclusion of the public"
+EXCLUSION_TEXT = (
+    "To consider excluding the public from the meeting during consideration of the "
+    "following item(s) in accordance with section 100A(4) of the Local Government Act 1972, "
+    "on the basis that, having regard to all the circumstances, the public interest in "
+    "maintaining the exemption outweighs the public interest in disclosing the information")
+
+Raw = dict[str, Any]
+
+
+def _exempt_in(item: Raw, supplement: int | None) -> bool:
+    """Whether the item brings exempt material into the given pack (None: the main one)."""
+    late = item.get("supplement")
+    if item.get("exempt") is not None and late == supplement:
+        return True
+    attachments: tuple[Attachment, ...] = item.get("attachments", ())
+    return any(a.exempt is not None and (a.supplement if a.supplement is not None else late)
+               == supplement for a in attachments)
+
+
+def _is_exclusion(item: Raw) -> bool:
+    return "exclusion of the public" in str(item["title"]).lower()
+
+
+def with_exclusion(items: tuple[Raw, ...], wanted: bool, pos: Position) -> tuple[Raw, ...]:
+    """Put the statutory "exclusion of the public" item before the first item bringing
+    exempt material into each pack, unless one already comes before it there."""
+    if not wanted:
+        return items
+    inserts: dict[int, list[Raw]] = {}
+    # Where the main agenda excludes the public: its own item, wherever the officer put
+    # it, or the one added before its first exempt item.
+    main_at = next((i for i, item in enumerate(items)
+                    if item.get("supplement") is None and _is_exclusion(item)), None)
+    first = _first_exempt(items, None)
+    if main_at is None and first is not None:
+        main_at = first
+        inserts[first] = [_exclusion(pos, None)]
+    for supplement in sorted({s for item in items for s in _supplements(item)}):
+        first = _first_exempt(items, supplement)
+        if first is None or (main_at is not None and main_at <= first):
+            continue  # the public is already excluded when its exempt material comes up
+        if any(_is_exclusion(item) for item in items[:first]
+               if item.get("supplement") == supplement):
+            continue
+        inserts.setdefault(first, []).append(_exclusion(pos, supplement))
+    out: list[Raw] = []
+    for index, item in enumerate(items):
+        out += inserts.get(index, [])
+        out.append(item)
+    return tuple(out)
+
+
+def _first_exempt(items: tuple[Raw, ...], supplement: int | None) -> int | None:
+    return next((i for i, item in enumerate(items) if _exempt_in(item, supplement)), None)
+
+
+def _exclusion(pos: Position, supplement: int | None) -> Raw:
+    return {"title": EXCLUSION_TITLE, "description": EXCLUSION_TEXT, "pos": pos,
+            "supplement": supplement}
+
+
+def _supplements(item: Raw) -> set[int]:
+    found = {item["supplement"]} if item.get("supplement") is not None else set()
+    return found | {a.supplement for a in item.get("attachments", ()) if a.supplement is not None}
+
+
+def number_items(raw: tuple[Raw, ...], start: int, problems: list[Problem]) -> tuple[Item, ...]:
+    """Give each item its printed number.
+
+    Main items count up from ``start_number``. An explicit whole number resets the
+    count; any other explicit number ("7a", a late item after 7) leaves it alone, so the
+    item after "7a" is 8. A late item leaves the count alone too: without a number of its
+    own it is lettered after the main item before it ("5a", "5b"), or, after the last
+    main item, numbered on from it.
+    """
+    items: list[Item] = []
+    seen: dict[str, Position] = {}
+    counter = start - 1
+    previous: str | None = None  # the last main item's number
+    letters = 0
+    for index, values in enumerate(raw):
+        explicit = values.pop("number", None)
+        late = values.get("supplement") is not None
+        main_follows = any(r.get("supplement") is None for r in raw[index + 1:])
+        if explicit is not None:
+            number = explicit.strip()
+            if number.isdigit() and not late:
+                counter = int(number)
+        elif not late:
+            counter += 1
+            number = str(counter)
+        elif not main_follows:
+            counter += 1  # after the whole main agenda: nothing later to renumber
+            number = str(counter)
+        elif previous is not None and previous[-1].isdigit() and letters < 26:
+            letters += 1
+            number = previous + "abcdefghijklmnopqrstuvwxyz"[letters - 1]
+        else:
+            problems.append(Problem(values["pos"], f"items[{index}]: give this late item a "
+                                    'number (such as "5a"), so that the main agenda keeps '
+                                    "its own"))
+            number = f"late-{index}"
+        if not late:
+            previous, letters = number, 0
+        item = Item(number=number, **values)
+        if number in seen:
+            problems.append(Problem(item.pos, f'items[{index}]: duplicate item number "{number}" '
+                                              f"(item {number} is at line {seen[number].line})"))
+        seen.setdefault(number, item.pos)
+        items.append(item)
+    return tuple(items)
