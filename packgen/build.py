@@ -45,12 +45,13 @@ def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
 def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
                *, private: bool = False, supplement: int | None = None, draft: bool = False,
                html: bool = False, progress: Callable[[str], None] | None = None,
-               fork: bool = False) -> BuildResult:
+               fork: bool = False, trusted_templates: bool = False) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically.
 
     ``progress`` hears each stage as it starts, for a display on a terminal. With
     ``fork`` (on Linux), our own pages are typeset in a second process while this one
     reads the attachments; the command line does so when it builds a single meeting.
+    ``trusted_templates`` renders the officer's templates outside Jinja's sandbox.
     """
     say = progress or (lambda step: None)
     pack = Pack(private, supplement)
@@ -59,8 +60,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])
-    typesetting = ForkedTypesetting(meeting, templates) if fork and can_fork() \
-        else Typesetting(meeting, templates)
+    typesetting = ForkedTypesetting(meeting, templates, trusted_templates) \
+        if fork and can_fork() else Typesetting(meeting, templates, trusted_templates)
     try:
         from packgen.produce import produce  # now: see that module's docstring
 

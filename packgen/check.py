@@ -35,8 +35,8 @@ class Checked:
     warnings: tuple[Problem, ...] = ()
 
 
-def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False
-             ) -> Checked:
+def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False,
+             trusted_templates: bool = False) -> Checked:
     """Check everything :func:`~packgen.build.build_pack` would for any pack.
 
     With ``fork`` (on Linux), two processes check the PDFs: they start before the
@@ -55,7 +55,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         checkers.close()
     if problems:
         raise AttachmentError(problems)
-    _check_templates(meeting, templates)
+    _check_templates(meeting, templates, trusted_templates)
     return Checked(meeting, tuple(warnings))
 
 
@@ -107,7 +107,7 @@ def _check_when_asked(connection: Connection) -> None:
         connection.send(check_pdfs(share))
 
 
-def _check_templates(meeting: Meeting, templates: Path | None) -> None:
+def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) -> None:
     """Compile every template of the officer's that a build could load.
 
     The theme's templates only name each other, so an officer's template is reached
@@ -123,7 +123,7 @@ def _check_templates(meeting: Meeting, templates: Path | None) -> None:
     from packgen.render import environment_for
     from packgen.theme import theme_dir
 
-    env = environment_for(meeting, templates)
+    env = environment_for(meeting, templates, trusted)  # the sandbox a build renders in
     theme = {path.relative_to(theme_dir()).as_posix() for path in theme_dir().rglob("*.html")}
     queue = deque(sorted(own & (theme | set(TEMPLATES))))
     seen = set(queue)

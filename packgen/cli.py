@@ -31,6 +31,9 @@ meeting_files = click.argument(
 templates_option = click.option(
     "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A folder of template overrides, searched before the meeting's templates/.")
+trusted_option = click.option(
+    "--trusted-templates", is_flag=True,
+    help="Render template overrides outside Jinja's sandbox (only for templates you trust).")
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback for problems.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
@@ -70,6 +73,7 @@ class BuildOptions:
     html: bool = False
     debug: bool = False
     progress: bool = False
+    trusted_templates: bool = False
     fork: bool = False
     """Typeset in a second process while this one reads the attachments: worth it for
     one meeting; with several, one process pays for ReportLab and the fonts once."""
@@ -83,6 +87,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
         result = build_pack(meeting, options.output, options.templates, private=options.private,
                             supplement=options.supplement, draft=options.draft,
                             html=options.html, fork=options.fork,
+                            trusted_templates=options.trusted_templates,
                             progress=_progress if options.progress else None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
         return Outcome(True, f"wrote {result.output} ({result.pages} pages){also}",
@@ -96,13 +101,13 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
 
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
-                  fork: bool, meeting: Path) -> Outcome:
+                  fork: bool, trusted: bool, meeting: Path) -> Outcome:
     from packgen.check import validate
     from packgen.publication import publication_warnings
 
     _quiet_pypdf()
     try:
-        checked = validate(meeting, templates, fork=fork)
+        checked = validate(meeting, templates, fork=fork, trusted_templates=trusted)
         warnings = checked.warnings
         if published is not None:
             warnings += tuple(publication_warnings(checked.meeting, published))
@@ -181,24 +186,26 @@ def github_annotation(problem: Problem) -> str:
 @click.option("--html", is_flag=True,
               help="Also write the agenda as an accessible web page beside the pack.")
 @templates_option
+@trusted_option
 @jobs_option
 @quiet_option
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
-          supplement: int | None, draft: bool, html: bool, templates: Path | None, jobs: int,
-          quiet: bool, debug: bool) -> None:
+          supplement: int | None, draft: bool, html: bool, templates: Path | None,
+          trusted_templates: bool, jobs: int, quiet: bool, debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
-                           fork=len(meetings) == 1)
+                           trusted_templates, fork=len(meetings) == 1)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
 @main.command(name="validate")
 @meeting_files
 @templates_option
+@trusted_option
 @click.option("--publish-date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Warn if an agenda published then gives fewer than five clear working "
                    "days' notice.")
@@ -206,12 +213,13 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 @quiet_option
 @debug_option
 def validate_command(meetings: tuple[Path, ...], templates: Path | None,
-                     publish_date: datetime.datetime | None, jobs: int, quiet: bool,
-                     debug: bool) -> None:
+                     trusted_templates: bool, publish_date: datetime.datetime | None, jobs: int,
+                     quiet: bool, debug: bool) -> None:
     """Check everything build would, without rendering anything."""
     published = publish_date.date() if publish_date else None
-    _run_all(meetings, partial(_validate_one, templates, debug, published, len(meetings) == 1),
-             jobs, quiet, ("packgen.check", "packgen.sources"))
+    work = partial(_validate_one, templates, debug, published, len(meetings) == 1,
+                   trusted_templates)
+    _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.sources"))
 
 
 @main.command()

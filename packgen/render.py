@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from packgen.errors import PackgenError, Position, Problem, TemplateError
@@ -35,9 +36,9 @@ class AgendaRow:
     link_page: int | None = None
     """1-based position of its first page in the file, for ``#page=N`` links."""
     private: bool = False
-
     supplement: int | None = None
     """The supplementary pack the agenda belongs to; None for the main pack."""
+
     @property
     def pages(self) -> str:
         """"Pages 17 - 20", "Page 31", or "Pages 11 - 14, E1 - E2" in the private pack."""
@@ -91,6 +92,11 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> tu
     except jinja2.TemplateSyntaxError as exc:
         where = Position(Path(exc.filename or name), exc.lineno or 1, 1)
         raise TemplateError([Problem(where, f"template syntax: {exc.message}")]) from None
+    except SecurityError as exc:
+        what = str(exc).rstrip(".")
+        raise TemplateError([Problem(_template_frame(exc, name), f"template not allowed: {what} "
+                                     "(templates run sandboxed; see --trusted-templates)")]
+                            ) from None
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
         raise TemplateError([Problem(_template_frame(exc, name), f"template failed: {exc}")]
                             ) from None
@@ -184,8 +190,16 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
     return context
 
 
-def environment_for(meeting: Meeting, templates: Path | None) -> jinja2.Environment:
-    """The Jinja environment for a meeting: its template folders, then the theme."""
+def environment_for(meeting: Meeting, templates: Path | None, trusted: bool = False
+                    ) -> jinja2.Environment:
+    """The Jinja environment for a meeting: its template folders, then the theme.
+
+    A template's real path must lie inside the repository root, or inside the
+    ``--templates`` folder, which whoever runs packgen named (and may be shared by
+    several repositories); a link out of either is refused.
+    """
     from packgen.theme import environment
 
-    return environment(meeting.template_dirs(templates), FILTERS)
+    folders = [(d, [meeting.root, d] if d == templates else [meeting.root])
+               for d in meeting.template_dirs(templates)]
+    return environment(folders, FILTERS, trusted=trusted)

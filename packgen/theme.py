@@ -5,6 +5,14 @@ the meeting's ``templates/``), then in the built-in theme; ``!theme/NAME``
 always names the built-in one, so an override can extend it and replace one
 block. Every template is checked, as it loads, for HTML outside the subset the
 typesetter lays out, so the problem names the template file and line.
+
+Templates come from pull requests as much as from officers, so they run in Jinja's
+immutable sandbox: no Python internals (``__class__``, ``__globals__``), no
+changing the data they are given. An officer's template using a name that starts
+with ``_`` is refused as it loads (so ``validate`` finds it too); the sandbox stops
+the rest as it renders. A template file is loaded only if its real path (links
+followed) lies inside the repository root, the ``--templates`` folder or the theme.
+``--trusted-templates`` turns the sandbox off; the path rule stays.
 """
 
 from __future__ import annotations
@@ -16,10 +24,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import yaml
+from jinja2 import nodes
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.model import HouseStyle
+from packgen.shapes import inside
 
 BLOCK_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "colgroup",
                         "col", "thead", "tbody", "tr", "th", "td", "img", "div"})
@@ -70,28 +81,66 @@ def check_markup(source: str, file: Path) -> list[Problem]:
 
 
 class _CheckedLoader(jinja2.FileSystemLoader):
+    """Loads templates from one folder, only those whose real path lies in ``allowed``.
+
+    ``sandboxed``: the officer's folder, whose templates may not name Python internals.
+    """
+
+    def __init__(self, folder: Path, allowed: Sequence[Path], sandboxed: bool) -> None:
+        super().__init__(str(folder))
+        self.allowed = tuple(a.resolve() for a in allowed)
+        self.sandboxed = sandboxed
+
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
+        if not any(inside(Path(filename).resolve(), a) for a in self.allowed):
+            raise TemplateError([Problem(Position(Path(filename)), "the template is a link to "
+                                         "a file outside the repository; templates must lie "
+                                         "inside it")])
         if template.startswith(WEB_TEMPLATES):
-            return source, filename, uptodate  # whole web pages, not laid out by us
-        problems = check_markup(source, Path(filename))
+            problems = []  # whole web pages, not laid out by us
+        else:
+            problems = check_markup(source, Path(filename))
+        if self.sandboxed and isinstance(environment, jinja2.sandbox.SandboxedEnvironment):
+            problems += private_names(environment.parse(source, template, filename),
+                                      Path(filename))
         if problems:
             raise TemplateError(problems)
         return source, filename, uptodate
 
 
-def environment(user_dirs: Sequence[Path], filters: dict[str, Callable[..., Any]]
+def private_names(tree: nodes.Template, file: Path) -> list[Problem]:
+    """Attributes starting with "_" named in a template: the way out of any sandbox."""
+    found = [(n.lineno, n.attr) for n in tree.find_all(nodes.Getattr)
+             if n.attr.startswith("_")]
+    found += [(n.lineno, n.arg.value) for n in tree.find_all(nodes.Getitem)
+              if isinstance(n.arg, nodes.Const) and isinstance(n.arg.value, str)
+              and n.arg.value.startswith("_")]
+    return [Problem(Position(file, line, 1), f'"{name}": names starting with "_" are not '
+                    "allowed in templates (they reach Python's internals; see "
+                    "--trusted-templates)") for line, name in sorted(found)]
+
+
+def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
+                filters: dict[str, Callable[..., Any]], *, trusted: bool = False
                 ) -> jinja2.Environment:
-    """A Jinja environment over the user's template folders and the built-in theme."""
-    builtin = _CheckedLoader(str(theme_dir()))
+    """A Jinja environment over the user's template folders and the built-in theme.
+
+    ``user_dirs`` pairs each folder with the folders its templates' real paths must lie
+    in. Unless ``trusted``, templates render in Jinja's immutable sandbox.
+    """
+    theme = theme_dir()
+    builtin = _CheckedLoader(theme, [theme], sandboxed=False)
     loader = jinja2.ChoiceLoader([
-        *(_CheckedLoader(str(d)) for d in user_dirs if d.is_dir()),
+        *(_CheckedLoader(d, allowed, sandboxed=True) for d, allowed in user_dirs
+          if d.is_dir()),
         builtin,
         jinja2.PrefixLoader({"!theme": builtin}, delimiter="/"),
     ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    kind = jinja2.Environment if trusted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(filters)
     return env
 

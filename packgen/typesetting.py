@@ -35,13 +35,14 @@ RowData = tuple[tuple[tuple[str, str], ...], int | None]
 class Typesetting:
     """Typesets the pack's own pages for one meeting, in this process."""
 
-    def __init__(self, meeting: Meeting, templates: Path | None) -> None:
+    def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False
+                 ) -> None:
         from packgen.render import environment_for
         from packgen.theme import load_stylesheet
         from packgen.typeset import Typesetter
 
         self.meeting = meeting
-        self.env = environment_for(meeting, templates)
+        self.env = environment_for(meeting, templates, trusted)
         self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
         self._filler: Typeset | None = None
 
@@ -95,9 +96,10 @@ class Typesetting:
 class ForkedTypesetting:
     """:class:`Typesetting` in a forked process; the same methods, called across a pipe."""
 
-    def __init__(self, meeting: Meeting, templates: Path | None) -> None:
+    def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False
+                 ) -> None:
         self.pid, self.connection = fork(lambda connection: _serve(connection, meeting,
-                                                                   templates))
+                                                                   templates, trusted))
 
     def _call(self, method: str, *args: object) -> Any:
         try:
@@ -131,12 +133,13 @@ class ForkedTypesetting:
         stop(self.pid, self.connection)
 
 
-def _serve(connection: Connection, meeting: Meeting, templates: Path | None) -> None:
+def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
+           trusted: bool) -> None:
     """Answer requests until told to stop; problems go back to be raised over there."""
     local: Typesetting | None = None
     failed: tuple[str, object] | None = None
     try:
-        local = Typesetting(meeting, templates)
+        local = Typesetting(meeting, templates, trusted)
     except errors.PackgenError as exc:
         failed = ("problems", (type(exc).__name__, exc.problems))
     except Exception:  # noqa: BLE001 - sent back, to be raised in the building process

@@ -15,7 +15,7 @@ from packgen.errors import TemplateError
 from packgen.htmltree import parse_html
 from packgen.theme import load_stylesheet
 from packgen.typeset import Typesetter
-from tests.conftest import MeetingFolder, basic_meeting, page_texts
+from tests.conftest import BuildFn, MeetingFolder, basic_meeting, page_texts
 
 OVERRIDE = """{% extends "!theme/frontsheet.html" %}
 {% block heading %}<h1>{{ meeting.body }}: {{ pack_kind|upper }}</h1>{% endblock %}
@@ -245,3 +245,69 @@ def test_italic_faces_are_read_when_first_needed(tmp_path: Path, markup: str,
     (tmp_path / "t.pdf").write_bytes(result.stdout)
     fonts = {str(f["/BaseFont"]).split("+")[-1] for f in _fonts(PdfReader(tmp_path / "t.pdf"))}
     assert any("Oblique" in f for f in fonts) is italic, fonts
+
+
+# -- the sandbox: templates come from pull requests -------------------------------------------
+
+ESCAPES = [
+    # Reached at once by a name starting with "_": refused as the template loads.
+    ('<p>{{ cycler.__init__.__globals__.os.popen("touch MARKER").read() }}</p>\n', True,
+     ['filler.html:1:1: error: "__globals__": names starting with "_" are not allowed in '
+      "templates (they reach Python's internals; see --trusted-templates)",
+      'filler.html:1:1: error: "__init__": names starting with "_" are not allowed in '
+      "templates (they reach Python's internals; see --trusted-templates)"]),
+    # The name built at run time: only the sandbox, as it renders, can stop it.
+    ('<p>\n{% set n = "__glo" ~ "bals__" %}'
+     '{{ (cycler.next|attr(n)).os.popen("touch MARKER").read() }}</p>\n', False,
+     ["filler.html:2:1: error: template not allowed: access to attribute '__globals__' of "
+      "'function' object is unsafe (templates run sandboxed; see --trusted-templates)"]),
+]
+
+
+@pytest.mark.parametrize("template, at_load, expected", ESCAPES)
+def test_a_template_cannot_run_commands(folder: MeetingFolder, run_cli: BuildFn,
+                                        template: str, at_load: bool,
+                                        expected: list[str]) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "filler.html").write_text(template)
+    folder.write(basic_meeting([{"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]}]))
+    prefix = "meeting/templates/"
+    for command in (["build", "-o", "pack.pdf"], ["validate"]):
+        result = run_cli(*command, "meeting/meeting.yaml", cwd=folder.root)
+        if command[0] == "validate" and not at_load:
+            assert result.returncode == 0  # compiles; only rendering shows what it does
+            continue
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines() == [prefix + line for line in expected] + [
+            f"{len(expected)} problem{'s' if len(expected) > 1 else ''}; nothing was written."]
+    assert not (folder.root / "MARKER").exists() and not (folder.root / "pack.pdf").exists()
+
+
+def test_a_template_linked_from_outside_the_repository_is_refused(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    secret = folder.root / "secret.html"
+    secret.write_text("<p>the contents of a file outside the repository</p>")
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "part.html").symlink_to(secret)
+    (folder.folder / "templates" / "filler.html").write_text('{% include "part.html" %}')
+    folder.write(basic_meeting([{"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]}]))
+    for command in (["build", "-o", "pack.pdf"], ["validate"]):
+        result = run_cli(*command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            "meeting/templates/part.html:1:1: error: the template is a link to a file outside "
+            "the repository; templates must lie inside it", "1 problem; nothing was written."]
+    assert not (folder.root / "pack.pdf").exists()
+
+
+def test_trusted_templates_leave_the_sandbox(folder: MeetingFolder, run_cli: BuildFn) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "filler.html").write_text(
+        "<p>{{ meeting.__class__.__name__ }}</p>")
+    folder.write(basic_meeting([{"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]}]))
+    result = run_cli("build", "--trusted-templates", "-o", "pack.pdf", "meeting/meeting.yaml",
+                     cwd=folder.root)
+    assert result.returncode == 0, result.stderr
+    assert page_texts(folder.root / "pack.pdf")[1].split()[0] == "Meeting"
+    assert run_cli("validate", "--trusted-templates", "meeting/meeting.yaml",
+                   cwd=folder.root).returncode == 0
