@@ -7,6 +7,7 @@ found; only the command line prints them and chooses the exit status.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ class Position:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{display_path(self.file)}:{self.line}:{self.column}"
+        return f"{one_line(display_path(self.file))}:{self.line}:{self.column}"
 
 
 @dataclass(frozen=True, order=True)
@@ -35,7 +36,17 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.position}: {self.severity}: {self.message}"
+        return f"{self.position}: {self.severity}: {one_line(self.message)}"
+
+
+# Line and paragraph breaks, other control characters, and the invisible ones a
+# terminal acts on: a file name holding any of them must not split or forge a problem.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that could break or disguise the line escaped."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: Path) -> str:
@@ -70,3 +81,11 @@ class TemplateError(PackgenError):
 
 class OutputError(PackgenError):
     """The pack cannot be written where it was asked for."""
+
+
+class PartlyWrittenError(OutputError):
+    """Some outputs were written before writing another failed; ``written`` says which."""
+
+    def __init__(self, problems: Iterable[Problem], written: Iterable[Path]) -> None:
+        super().__init__(problems)
+        self.written = tuple(written)

@@ -39,7 +39,7 @@ from packgen.shapes import (
     Text,
     Time,
 )
-from packgen.source import Map, load_yaml
+from packgen.source import Map, Node, load_yaml
 
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
@@ -90,10 +90,42 @@ PAGE_NUMBERS = Record({
 }, build=lambda pos, **v: PageNumbering(**v))
 
 _COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
+
+# Paper sizes in millimetres, and the theme's own size and margins (templates/style.yaml),
+# so that margins can be checked against the page here rather than fail in layout.
+PAPER_MM = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0),
+            "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
+THEME_PAGE = "A4"
+THEME_MARGINS_MM = {"top": 18.0, "bottom": 22.0, "left": 20.0, "right": 20.0}
+# The narrowest and shortest text area the theme's pages lay out in: the front sheet's
+# agenda table needs about this much room for its number, title and page columns.
+MIN_TEXT_MM = (90.0, 120.0)
+
+
+class _Style(Record):
+    """The house style, with its margins checked against its page size."""
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        style = super().check(node, ctx, path)
+        if not isinstance(style, HouseStyle) or not isinstance(node, Map):
+            return style
+        size = style.page_size or THEME_PAGE
+        width, height = PAPER_MM[size]
+        margins = {**THEME_MARGINS_MM, **dict(style.margins_mm)}
+        room = (width - margins["left"] - margins["right"],
+                height - margins["top"] - margins["bottom"])
+        where = node.items.get("margins_mm", node.items.get("page_size", node))
+        for across, left, least in zip(("width", "height"), room, MIN_TEXT_MM, strict=True):
+            if left < least:
+                key = f"{path}.margins_mm" if path else "margins_mm"
+                return ctx.error(where.pos, key, f"the margins leave {left:g} mm of the "
+                                 f"{size} page's {across} for text; leave at least "
+                                 f"{least:g} mm")
+        return style
 # TrueType outlines only: ReportLab cannot embed the PostScript-flavoured ("OTTO") kind.
 _FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font")
 
-STYLE = Record({
+STYLE = _Style({
     "logo": Field(FileRef((".png", ".jpg", ".jpeg"), (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
                           "a PNG or JPEG image"), "Logo for the front sheet (PNG or JPEG)."),
     "fonts": Field(Record({

@@ -12,6 +12,7 @@ import datetime
 import difflib
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,8 +82,11 @@ class Text(Shape):
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or node.value is None:
             return self.wrong(node, ctx, path)
-        if self.pattern and not self.pattern.fullmatch(node.text.strip()):
-            return self.wrong(node, ctx, path)
+        if self.pattern:
+            # A choice is compared, and kept, without the spaces around it ("A4 ").
+            if not self.pattern.fullmatch(node.text.strip()):
+                return self.wrong(node, ctx, path)
+            return node.text.strip()
         return node.text
 
     def json_schema(self) -> dict[str, Any]:
@@ -201,6 +205,9 @@ class FileRef(Shape):
         if Path(name).suffix.lower() not in self.suffixes:
             return self.wrong(node, ctx, path)
         if not target.is_file():
+            kind = _not_a_file(target)
+            if kind:
+                return ctx.error(node.pos, path, f'"{name}" is {kind}, not a file')
             hint = _similar_file(target)
             return ctx.error(node.pos, path, f'no such file "{name}"' + hint)
         if not inside(target.resolve(), ctx.root.resolve()):
@@ -224,6 +231,21 @@ def inside(path: Path, root: Path) -> bool:
     """Whether ``path`` is ``root`` or below it, comparing absolute paths."""
     path, root = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     return path == root or root in path.parents
+
+
+def _not_a_file(target: Path) -> str:
+    """What stands at ``target`` when it is there but is not a regular file."""
+    try:
+        mode = target.stat().st_mode
+    except (OSError, ValueError):
+        return ""
+    # A named pipe or a device would block or never end when read: never open one.
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return kind
+    return "a special file"
 
 
 def _root_marker(root: Path) -> str:
