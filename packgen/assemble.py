@@ -7,9 +7,12 @@ the pages into a :class:`~pypdf.PdfWriter` and builds the outline. Our own
 bookmarks are built from the plan.
 
 A page is copied shallowly: a new page dictionary whose entries are the
-attachment's own, so its contents, fonts and images stay the objects its reader
-parsed, and :mod:`packgen.pdfwrite` writes them straight from there (pypdf's
-``add_page`` deep-copies every object, which was a third of a large build). The
+attachment's own (only those that draw the page, its boxes and its annotations:
+:data:`packgen.scrub.PAGE_KEYS`; a page's actions, presentation steps, beads,
+associated files, metadata and any entry nobody knows stay behind), so its
+contents, fonts and images stay the objects its reader parsed, and
+:mod:`packgen.pdfwrite` writes them straight from there (pypdf's ``add_page``
+deep-copies every object, which was a third of a large build). The
 copy remembers which page it copies, so links to that page land on the copy.
 Whatever later stages change (stamps, cleaned annotations) they change in the
 objects of this build's own readers, which nothing else shares.
@@ -38,7 +41,7 @@ from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Report
 from packgen.pdfwrite import PageKey
-from packgen.scrub import scrub_pages
+from packgen.scrub import PAGE_KEYS, scrub_pages
 from packgen.sources import Source
 
 
@@ -73,7 +76,7 @@ class Assembled:
         copy = PageObject(writer)
         copy[NameObject("/Type")] = NameObject("/Page")
         for key, value in dict.items(page):
-            if key not in _NOT_COPIED:
+            if key in PAGE_KEYS:
                 copy[key] = value
         copy[NameObject("/Parent")] = tree.indirect_reference
         reference = writer._add_object(copy)
@@ -89,9 +92,6 @@ class Assembled:
                 header = getattr(source.pdf, "pdf_header", "")
                 if _version(header) > _version(self.writer.pdf_header):
                     self.writer.pdf_header = header
-
-
-_NOT_COPIED = frozenset({"/Parent", "/StructParents"})  # as pypdf's add_page leaves them
 
 
 def _version(header: str) -> tuple[int, ...]:

@@ -12,7 +12,10 @@ it is reached, so the same inputs give the same bytes. Two guards keep an
 attachment's pages from dragging the rest of their document in behind them: a
 reference to a page that was copied points at the copy (``redirect``), and a
 reference to any other page, page-tree node or catalog of an attachment is written
-as null.
+as null. A catalog is known by being its document's /Root, not only by its /Type (which
+a hostile file leaves out), and a file specification holding an embedded file is never
+written: :mod:`packgen.scrub` has already removed every route to one, and this is the
+last line should a new route appear.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class _Serializer:
         self.numbers: dict[PageKey, int] = {}
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
+        self.roots: dict[int, object] = {}
 
     def write(self, stream: BinaryIO, file_id: ArrayObject) -> None:
         writer = self.writer
@@ -127,12 +131,23 @@ class _Serializer:
                 raise DamagedObject(ref.pdf, exc) from None
             if obj is None or isinstance(obj, NullObject) or (
                     ref.pdf is not self.writer and isinstance(obj, DictionaryObject)
-                    and obj.get("/Type") in _NOT_COPIED):
+                    and self.foreign_structure(ref.pdf, obj)):
                 return b"null"
             number = len(self.numbers) + 1
             self.numbers[key] = number
             self.pending.append(obj)
         return b"%d 0 R" % number
+
+    def foreign_structure(self, document: object, obj: DictionaryObject) -> bool:
+        """Whether an attachment's object is part of its document, not of a page's drawing."""
+        if obj.get("/Type") in _NOT_COPIED or "/EF" in obj:
+            return True
+        root = self.roots.get(id(document))
+        if root is None:
+            trailer = getattr(document, "trailer", None)
+            found = trailer.get("/Root") if isinstance(trailer, DictionaryObject) else None
+            root = self.roots[id(document)] = found.get_object() if found is not None else obj
+        return obj is root
 
     def name(self, obj: NameObject) -> bytes:
         name = self.names.get(obj)

@@ -1,17 +1,24 @@
 """Make an attachment's copied pages safe to publish, and keep their links working.
 
-Form fields are flattened: each field's appearance is drawn into the page as it
-shows now, and the field goes. A pack is for reading and printing; flattened, a
-filled-in form prints filled in in every viewer, and two reports' fields of the
-same name cannot merge into one.
-
 Only the pages of an attachment enter the pack (its catalog, with any JavaScript,
-open action, embedded files and document metadata, stays behind). What a page
-carries itself is cleaned here: its additional actions (/AA) and metadata go;
-annotations that carry files or media go; an annotation keeps its action only if
-every action in the chain moves within the document or opens a web page. Links
-to *named* destinations are rewritten to point at the pack's own page, because
-the attachment's name tree stays behind with its catalog.
+open action, embedded files, form definitions, layers and document metadata, stays
+behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
+:mod:`packgen.assemble` copies by. Here the copied pages are cleaned:
+
+- what draws them (content, resources, group) by :class:`packgen.resources.Cleaner`,
+  and content in layers that are off is removed (:mod:`packgen.optional_content`);
+- form fields are flattened (:mod:`packgen.forms`);
+- every other annotation is rebuilt from an allowlist of the entries its subtype
+  draws or links with (:data:`ANNOTATION_KEYS`); a subtype not listed (files, media,
+  sound, 3D, pop-ups, redactions, anything unknown) is dropped, as is an annotation
+  that is hidden or in a layer that is off;
+- a link keeps its action only when it moves within the document (a GoTo, or one of
+  the four page moves every viewer defines) or opens an ``http(s):``, ``mailto:`` or
+  ``tel:`` address; links to *named* destinations are rewritten to point at the pack's
+  own page, because the attachment's name tree stays behind with its catalog.
+
+Every value is resolved before it is compared (:mod:`packgen.pdfobjects`): a /Subtype
+that is an object of its own is still the subtype it names.
 """
 
 from __future__ import annotations
@@ -20,21 +27,54 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
     NullObject,
+    NumberObject,
     PdfObject,
-    RectangleObject,
     StreamObject,
+    TextStringObject,
 )
 
-SAFE_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
+from packgen.forms import HIDDEN, flatten_fields
+from packgen.optional_content import Visibility, without_hidden
+from packgen.pdfobjects import entry, integer, kind, resolved
+from packgen.resources import Cleaner
+
+PAGE_KEYS = frozenset({"/Type", "/Contents", "/Resources", "/MediaBox", "/CropBox",
+                       "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate", "/UserUnit", "/Group",
+                       "/Annots", "/Tabs"})
+"""What a copied page keeps: what draws it, its boxes and its annotations."""
+
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
-DROPPED_ANNOTATIONS = frozenset({"/FileAttachment", "/Sound", "/Movie", "/Screen",
-                                 "/RichMedia", "/3D"})
-DROPPED_PAGE_KEYS = ("/AA", "/Metadata", "/PieceInfo")
+PAGE_MOVES = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
+"""The named actions PDF defines; others (Print, SaveAs, Close...) are a viewer's own."""
+
+_COMMON = ("/Type", "/Subtype", "/Rect", "/Contents", "/NM", "/M", "/F", "/AP", "/AS",
+           "/Border", "/C", "/CA", "/ca", "/BM", "/Lang")
+_MARKUP = (*_COMMON, "/T", "/CreationDate", "/Subj", "/RC", "/IT", "/RT")
+_SHAPE = ("/BS", "/IC", "/BE", "/RD")
+ANNOTATION_KEYS: dict[str, frozenset[str]] = {
+    "/Link": frozenset({*_COMMON, "/Dest", "/A", "/H", "/QuadPoints", "/BS"}),
+    "/Text": frozenset({*_MARKUP, "/Open", "/Name", "/State", "/StateModel"}),
+    "/FreeText": frozenset({*_MARKUP, "/DA", "/Q", "/DS", "/CL", "/LE", *_SHAPE}),
+    "/Line": frozenset({*_MARKUP, "/L", "/LE", "/LL", "/LLE", "/Cap", "/LLO", "/CP", "/CO",
+                        *_SHAPE}),
+    "/Square": frozenset({*_MARKUP, *_SHAPE}),
+    "/Circle": frozenset({*_MARKUP, *_SHAPE}),
+    "/Polygon": frozenset({*_MARKUP, "/Vertices", "/LE", "/Path", *_SHAPE}),
+    "/PolyLine": frozenset({*_MARKUP, "/Vertices", "/LE", "/Path", *_SHAPE}),
+    "/Highlight": frozenset({*_MARKUP, "/QuadPoints"}),
+    "/Underline": frozenset({*_MARKUP, "/QuadPoints"}),
+    "/Squiggly": frozenset({*_MARKUP, "/QuadPoints"}),
+    "/StrikeOut": frozenset({*_MARKUP, "/QuadPoints"}),
+    "/Caret": frozenset({*_MARKUP, "/RD", "/Sy"}),
+    "/Ink": frozenset({*_MARKUP, "/InkList", "/Path", "/BS"}),
+    "/Stamp": frozenset({*_MARKUP, "/Name"}),
+    "/Watermark": frozenset({*_COMMON, "/FixedPrint"}),
+}
+"""What each kept annotation subtype keeps: how it is drawn, where it is, where it links."""
 
 
 class _Destinations:
@@ -45,9 +85,15 @@ class _Destinations:
         self._named: dict[str, ArrayObject | None] | None = None
 
     def resolve(self, dest: PdfObject | None) -> ArrayObject | None:
-        target = dest.get_object() if dest is not None else None
-        if isinstance(target, ArrayObject):
-            return target  # an explicit page reference, already mapped by pypdf's copy
+        target = resolved(dest)
+        if isinstance(target, DictionaryObject):
+            target = entry(target, "/D")  # a destination in a dictionary (PDF 2.0, 12.3.2.4)
+        if isinstance(target, ArrayObject) and target:
+            # A fresh array: the page (pdfwrite maps it to its copy, or writes null) and
+            # the view's numbers, nothing else the array might have been made to hold.
+            view = [resolved(v) for v in target[1:]]
+            return ArrayObject([target[0], *(v for v in view if isinstance(
+                v, NameObject | NumberObject | FloatObject | NullObject))])
         if target is None:
             return None
         if self._named is None:
@@ -80,114 +126,105 @@ class _Destinations:
 def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) -> None:
     """Clean pages ``start`` to ``start + count - 1`` of the writer, copied from ``reader``."""
     destinations = _Destinations(writer, reader, start)
+    visibility = Visibility(reader)
+    cleaner = Cleaner(writer, reader, visibility)
     for page in writer.pages[start:start + count]:
-        for key in DROPPED_PAGE_KEYS:
+        contents = page.get("/Contents")
+        if contents is not None and visibility.off:
+            shown = without_hidden(contents, page.get("/Resources"), visibility, reader)
+            if shown is not None:
+                page[NameObject("/Contents")] = writer._add_object(shown)
+        for key in ("/Contents", "/Resources", "/Group"):
             if key in page:
-                del page[key]
-        annots = page.get("/Annots")
-        if annots is None:
+                page[NameObject(key)] = cleaner.clean(page.raw_get(key))
+        annots = resolved(page.get("/Annots"))
+        if "/Annots" in page:
+            del page["/Annots"]
+        if not isinstance(annots, ArrayObject):
             continue
         kept = ArrayObject()
-        drawn: list[str] = []
-        for ref in annots.get_object():
-            annot = ref.get_object()
-            if not isinstance(annot, DictionaryObject) \
-                    or annot.get("/Subtype") in DROPPED_ANNOTATIONS:
+        widgets: list[DictionaryObject] = []
+        for ref in annots:
+            annot = resolved(ref)
+            if not isinstance(annot, DictionaryObject) or integer(annot, "/F") & HIDDEN:
                 continue
-            if annot.get("/Subtype") == "/Widget":
-                drawn += _flatten(writer, page, annot, len(drawn))
-                continue
-            _clean_annotation(annot, destinations)
-            kept.append(ref)
-        if drawn:
-            stream = DecodedStreamObject()
-            stream.set_data("\n".join(drawn).encode("ascii"))
-            contents = page.get("/Contents")
-            parts = contents.get_object() if contents is not None else ArrayObject()
-            parts = list(parts) if isinstance(parts, ArrayObject) else [contents]
-            page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
+            subtype = kind(annot, "/Subtype")
+            if subtype == "/Widget":
+                widgets.append(annot)
+            elif subtype in ANNOTATION_KEYS and not visibility.hidden(annot.get("/OC")):
+                copy = _copy_annotation(annot, subtype, page, cleaner, destinations)
+                if copy is not None:
+                    kept.append(writer._add_object(copy))
+        flatten_fields(writer, page, widgets, cleaner)
         if kept:
             page[NameObject("/Annots")] = kept
-        else:
-            del page["/Annots"]
 
 
-_HIDDEN = 2 | 32  # annotation flags Hidden and NoView
+def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cleaner: Cleaner,
+                     destinations: _Destinations) -> DictionaryObject | None:
+    """A new annotation holding only what its subtype keeps, cleaned; None if it is dead."""
+    copy = DictionaryObject()
+    for key in ANNOTATION_KEYS[subtype]:
+        value = annot.get(key)
+        if value is None or key in ("/A", "/Dest", "/AP"):
+            continue
+        copy[NameObject(key)] = cleaner.clean(value)
+    copy[NameObject("/Subtype")] = NameObject(subtype)
+    copy[NameObject("/P")] = page.indirect_reference
+    appearance = _normal_appearance(annot)
+    if appearance is not None:
+        copy[NameObject("/AP")] = DictionaryObject(
+            {NameObject("/N"): cleaner.clean(appearance)})
+        copy.pop("/AS", None)
+    if subtype == "/Link":
+        target = _link_target(annot, destinations)
+        if target is not None:
+            copy[NameObject("/A" if isinstance(target, DictionaryObject) else "/Dest")] = target
+    return copy
 
 
-def _flatten(writer: PdfWriter, page: PageObject, widget: DictionaryObject,
-             index: int) -> list[str]:
-    """Content that draws a form field's current appearance where the field sits."""
-    if int(widget.get("/F", 0) or 0) & _HIDDEN:
-        return []
-    appearance = widget.get("/AP")
-    normal = appearance.get_object().get("/N") if appearance is not None else None
-    normal = normal.get_object() if normal is not None else None
-    if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
-        state = normal.get(str(widget.get("/AS", "/Off")))  # a checkbox's on or off face
-        normal = state.get_object() if state is not None else None
-    rect = widget.get("/Rect")
-    if not isinstance(normal, StreamObject) or rect is None:
-        return []  # nothing drawn: an empty field prints empty
-    normal[NameObject("/Type")] = NameObject("/XObject")
-    normal[NameObject("/Subtype")] = NameObject("/Form")
-    x0, y0, x1, y1 = (float(v) for v in RectangleObject(rect.get_object()))
-    bx0, by0, bx1, by1 = _bbox(normal)
-    sx = (x1 - x0) / (bx1 - bx0) if bx1 != bx0 else 1.0
-    sy = (y1 - y0) / (by1 - by0) if by1 != by0 else 1.0
-    name = f"/PackgenField{index}"
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else DictionaryObject()
-    page[NameObject("/Resources")] = resources
-    xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
-    resources[NameObject("/XObject")] = xobjects
-    reference = normal.indirect_reference or writer._add_object(normal)
-    xobjects[NameObject(name)] = reference
-    return [f"q {sx:g} 0 0 {sy:g} {x0 - bx0 * sx:g} {y0 - by0 * sy:g} cm {name} Do Q"]
+def _normal_appearance(annot: DictionaryObject) -> PdfObject | None:
+    """The face a viewer shows and prints (only that: a rollover or pressed face is
+    content nobody sees on paper)."""
+    appearance = entry(annot, "/AP")
+    normal = appearance.get("/N") if isinstance(appearance, DictionaryObject) else None
+    faces = resolved(normal)
+    if isinstance(faces, DictionaryObject) and not isinstance(faces, StreamObject):
+        normal = faces.get(kind(annot, "/AS") or "/Off")  # one face of several states
+    return normal
 
 
-def _bbox(form: StreamObject) -> tuple[float, float, float, float]:
-    """The form's bounding box as its /Matrix places it (PDF 2.0, 12.5.5)."""
-    box = [float(v) for v in form.get("/BBox", [0, 0, 1, 1])]
-    a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-    corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
-    xs = [a * x + c * y + e for x, y in corners]
-    ys = [b * x + d * y + f for x, y in corners]
-    return min(xs), min(ys), max(xs), max(ys)
+def _link_target(annot: DictionaryObject, destinations: _Destinations) -> PdfObject | None:
+    """A link's destination in the pack, or a fresh copy of its safe action; None if neither."""
+    action = entry(annot, "/A")
+    if action is None:
+        return destinations.resolve(annot.get("/Dest"))
+    if not isinstance(action, DictionaryObject) or not _safe(action, 0):
+        return None
+    if kind(action, "/S") == "/GoTo":
+        return destinations.resolve(action.get("/D"))
+    if kind(action, "/S") == "/URI":
+        return DictionaryObject({NameObject("/S"): NameObject("/URI"),
+                                 NameObject("/URI"): TextStringObject(_uri(action))})
+    return DictionaryObject({NameObject("/S"): NameObject("/Named"),
+                             NameObject("/N"): NameObject(kind(action, "/N"))})
 
 
-def _clean_annotation(annot: DictionaryObject, destinations: _Destinations) -> None:
-    if "/AA" in annot:
-        del annot["/AA"]
-    if "/A" in annot:
-        action = annot["/A"].get_object()
-        if not isinstance(action, DictionaryObject) or not _safe(action, 0):
-            del annot["/A"]
-        elif action.get("/S") == "/GoTo":
-            target = destinations.resolve(action.get("/D"))
-            del annot["/A"]
-            if target is not None:
-                annot[NameObject("/Dest")] = target
-    if "/Dest" in annot:
-        target = destinations.resolve(annot["/Dest"])
-        if target is None:
-            del annot["/Dest"]
-        else:
-            annot[NameObject("/Dest")] = target
+def _uri(action: DictionaryObject) -> str:
+    uri = entry(action, "/URI")
+    return uri.decode("latin-1") if isinstance(uri, bytes) else str(uri or "")
 
 
 def _safe(action: DictionaryObject, depth: int) -> bool:
     """Whether an action, and every action chained after it, is harmless."""
-    kind = action.get("/S")
-    if depth > 8 or kind not in SAFE_ACTIONS:
+    action_kind = kind(action, "/S")
+    if depth > 8 or action_kind not in ("/GoTo", "/URI", "/Named") \
+            or action_kind == "/URI" and not _uri(action).lower().startswith(SAFE_SCHEMES) \
+            or action_kind == "/Named" and kind(action, "/N") not in PAGE_MOVES:
         return False
-    if kind == "/URI" and not str(action.get("/URI", "")).lower().startswith(SAFE_SCHEMES):
-        return False
-    following = action.get("/Next")
+    following = entry(action, "/Next")
     if following is None:
         return True
-    following = following.get_object()
     chain = following if isinstance(following, ArrayObject) else [following]
-    return all(isinstance(a.get_object(), DictionaryObject) and _safe(a.get_object(), depth + 1)
-               for a in chain)
+    return all(isinstance(resolved(a), DictionaryObject)
+               and _safe(resolved(a), depth + 1) for a in chain)  # type: ignore[arg-type]
