@@ -13,7 +13,9 @@ import importlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ from pathlib import Path
 import click
 
 from packgen import __version__
-from packgen.errors import PackgenError, Problem, display_path
+from packgen.errors import PackgenError, PartlyWrittenError, Position, Problem, display_path
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -40,7 +42,42 @@ jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1
                            show_default=True, help="Meetings to work on at once.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Stopped(BaseException):  # noqa: N818 - like KeyboardInterrupt, which it stands for
+    """A stop signal arrived: raised where the program is, so every ``finally`` cleans up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+class _Commands(click.Group):
+    """Turns a stop signal into :class:`Stopped`, and that into a line and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        stops = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                 if hasattr(signal, name)]
+        if threading.current_thread() is not threading.main_thread():
+            return super().invoke(ctx)  # only the main thread may handle signals
+        before = {signum: signal.signal(signum, _stop) for signum in stops}
+        try:
+            return super().invoke(ctx)
+        except Stopped as stopped:
+            # Cleanup ran on the way out; pool workers are killed with this process
+            # (see forking.die_with_parent) rather than waited for.
+            click.echo(f"packgen: stopped by {signal.Signals(stopped.signum).name}", err=True)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(128 + stopped.signum)
+        finally:
+            for signum, handler in before.items():
+                signal.signal(signum, handler)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="packgen")
 def main() -> None:
     """Assemble the public document pack for a council committee meeting."""
@@ -61,6 +98,8 @@ class Outcome:
     said: str = ""
     problems: tuple[Problem, ...] = ()
     trace: str = ""
+    written: tuple[Path, ...] = ()
+    """What was written all the same when a problem stopped the rest."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +133,8 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
                        result.warnings)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems),
-                       traceback.format_exc() if options.debug else "")
+                       traceback.format_exc() if options.debug else "",
+                       exc.written if isinstance(exc, PartlyWrittenError) else ())
     finally:
         if options.progress:
             click.echo("\r\x1b[K", nl=False, err=True)
@@ -132,14 +172,18 @@ def _run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from packgen.forking import die_with_parent
+
         for module in modules:
             importlib.import_module(module)
         # Forked workers share what was imported above; Python 3.14 stopped making fork
         # the default on Linux. Elsewhere fork is unsafe, and each worker imports anew.
         context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-        with ProcessPoolExecutor(min(jobs, len(meetings)), mp_context=context) as pool:
-            outcomes = pool.map(work, meetings)
-            ok = [_print(outcome, quiet) for outcome in outcomes]
+        # Not ``with``: stopped, it would wait for every worker to finish its meeting.
+        pool = ProcessPoolExecutor(min(jobs, len(meetings)), mp_context=context,
+                                   initializer=die_with_parent, initargs=(os.getpid(),))
+        ok = [_print(outcome, quiet) for outcome in pool.map(work, meetings)]
+        pool.shutdown()
     else:
         ok = [_print(work(meeting), quiet) for meeting in meetings]
     sys.exit(0 if all(ok) else 1)
@@ -155,7 +199,9 @@ def _print(outcome: Outcome, quiet: bool) -> bool:
     errors = sum(p.severity == "error" for p in outcome.problems)
     if errors:
         noun = "problem" if errors == 1 else "problems"
-        click.echo(f"{errors} {noun}; nothing was written.", err=True)
+        written = " and ".join(display_path(p) for p in outcome.written)
+        click.echo(f"{errors} {noun}; " + (f"only {written} was written." if written else
+                                           "nothing was written."), err=True)
     elif outcome.said and not quiet:
         click.echo(outcome.said)
     return outcome.ok
@@ -196,10 +242,45 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
+    clashes = _clashing_outputs(meetings, output, private, supplement, html)
+    if clashes:
+        _print(Outcome(False, "", tuple(clashes)), quiet)
+        sys.exit(1)
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
                            trusted_templates, fork=len(meetings) == 1)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
+
+
+def _clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: bool,
+                      supplement: int | None, html: bool) -> list[Problem]:
+    """Outputs of the command that are one file: each would destroy another's work.
+
+    (An output that is an input of its own meeting is refused by the build, which knows
+    the meeting's files.)
+    """
+    from packgen.build import default_output, output_files, same_file
+    from packgen.layout import Pack
+
+    problems: list[Problem] = []
+    seen: list[tuple[Path, str, Path]] = []
+    for meeting in meetings:
+        target = output or default_output(meeting, Pack(private, supplement))
+        for path, what in output_files(target, html):
+            for other, other_what, other_meeting in seen:
+                if not same_file(path, other):
+                    continue
+                if other_meeting == meeting:
+                    message = (f'the {other_what} and the {what} would both be written to '
+                               f'"{display_path(path)}"; name the pack with -o NAME.pdf')
+                else:
+                    message = (f'the {what} would be written to "{display_path(path)}", as is '
+                               f"the {other_what} of {display_path(other_meeting)}; build this "
+                               "meeting on its own, with -o")
+                problems.append(Problem(Position(meeting), message))
+                break
+            seen.append((path, what, meeting))
+    return problems
 
 
 @main.command(name="validate")

@@ -7,13 +7,19 @@ fork is unsafe or missing, and the callers do the work in-process.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def can_fork() -> bool:
@@ -30,10 +36,16 @@ def fork(serve: Callable[[Connection], None], others: Iterable[Connection] = ()
     from multiprocessing import Pipe
 
     ours, theirs = Pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         status = 1
         try:
+            # Stop signals are the parent's to act on: it ends its helpers itself.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
+            die_with_parent(parent)
             ours.close()
             for other in others:
                 other.close()
@@ -45,11 +57,30 @@ def fork(serve: Callable[[Connection], None], others: Iterable[Connection] = ()
     return pid, ours
 
 
-def stop(pid: int, connection: Connection) -> None:
-    """Tell a helper to stop (a None), close our end, and wait for it to end."""
-    try:
-        connection.send(None)
-    except OSError:
-        pass  # it has ended already
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` dies, so that a helper never
+    outlives a build that was killed (which no handler of the parent's can catch).
+
+    Linux only; elsewhere the helper's pipe closing when the parent dies is the way out.
+    """
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the kernel was told
+        os._exit(1)
+
+
+def stop(pid: int, connection: Connection, *, now: bool = False) -> None:
+    """Tell a helper to stop (a None), close our end, and wait for it to end.
+
+    ``now`` kills it instead, when the build is failing or stopping and whatever the
+    helper is doing is not wanted.
+    """
+    if now:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    else:
+        with contextlib.suppress(OSError):  # it has ended already
+            connection.send(None)
     connection.close()
     os.waitpid(pid, 0)

@@ -12,8 +12,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from packgen import assemble as asm
-from packgen.atomic import write_atomic
-from packgen.errors import AttachmentError, OutputError, Position, Problem, TemplateError
+from packgen.atomic import Contents, PartlyWritten, write_atomic
+from packgen.errors import (
+    AttachmentError,
+    OutputError,
+    PartlyWrittenError,
+    Position,
+    Problem,
+    TemplateError,
+    display_path,
+)
 from packgen.layout import (
     Pack,
     Plan,
@@ -146,10 +154,16 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         rows = row_data(meeting, pack, layout)
         page = builder.typesetting.web_agenda(pack, rows, target.name).encode()
     say(f"{meeting_file}: writing {target}")
+    html_file = target.with_suffix(".html")
+    contents = Contents(lambda stream: write_pdf(writer, stream, file_id, pack_pages.copies),
+                        private=pack.private, companions=[(html_file, page)] if html else [])
     try:
-        write_atomic(lambda stream: write_pdf(writer, stream, file_id, pack_pages.copies), target)
-        if html:
-            write_atomic(lambda stream: stream.write(page), target.with_suffix(".html"))
+        write_atomic(contents, target)
+    except PartlyWritten as exc:
+        wrote = "; ".join(f"wrote {display_path(p)}" for p in exc.written)
+        raise PartlyWrittenError([Problem(Position(exc.failed), f"{wrote}; the HTML agenda "
+                                          f"was not written: {exc.error.strerror or exc.error}")],
+                                 exc.written) from None
     except OSError as exc:
         raise OutputError([Problem(Position(target), f"cannot write the pack: "
                                    f"{exc.strerror or exc}")]) from None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from packgen import errors
 from packgen.forking import fork, stop
@@ -48,10 +49,10 @@ class Typesetting:
 
     def typeset(self, name: str, context: dict[str, Any]) -> Typeset:
         from packgen.htmltree import parse_html
-        from packgen.render import render
+        from packgen.render import located, render
 
         html, origin = render(self.env, name, context)
-        return self.typesetter.typeset(parse_html(html, origin), origin)
+        return self.typesetter.typeset(parse_html(html, origin), origin, located(context))
 
     def document(self, pack: Pack, index: int) -> Typeset:
         """The ``index``-th document of ``pack``, which packgen renders itself."""
@@ -73,7 +74,7 @@ class Typesetting:
     def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
         from packgen.render import render
 
-        context = {**self._context(pack, rows), "pdf": pdf_name}
+        context = {**self._context(pack, rows), "pdf": pdf_href(pdf_name), "pdf_name": pdf_name}
         return render(self.env, "web/agenda.html", context)[0]
 
     def stamp_fonts(self) -> StampFonts:
@@ -81,7 +82,7 @@ class Typesetting:
 
         return stamp_fonts(next(iter(self.typesetter.families.values())))
 
-    def close(self) -> None:
+    def close(self, *, failed: bool = False) -> None:
         pass
 
     def _context(self, pack: Pack, rows: list[RowData]) -> dict[str, Any]:
@@ -91,6 +92,16 @@ class Typesetting:
         agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement)
                   for item, (ranges, link) in zip(items, rows, strict=True)]
         return front_sheet_context(self.meeting, agenda, pack)
+
+
+def pdf_href(name: str) -> str:
+    """The pack's file name as a link from the page beside it.
+
+    Every character a URL gives a meaning to is percent-encoded, the colon too, so a file
+    called ``javascript:x.pdf`` is a relative link to that file, never a scheme, and a
+    ``#``, ``?``, ``%`` or space in the name still leads to the file.
+    """
+    return quote(name, safe="")
 
 
 class ForkedTypesetting:
@@ -129,8 +140,9 @@ class ForkedTypesetting:
     def stamp_fonts(self) -> StampFonts:
         return cast(StampFonts, self._call("stamp_fonts"))
 
-    def close(self) -> None:
-        stop(self.pid, self.connection)
+    def close(self, *, failed: bool = False) -> None:
+        """End the process; at once when the build ``failed``, whatever it is doing."""
+        stop(self.pid, self.connection, now=failed)
 
 
 def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
