@@ -1,6 +1,8 @@
 """The ``packgen`` command: parses options, calls the library, prints problems.
 
-Exit status: 0 done; 1 the input is wrong (every problem listed); 2 usage. Several
+Exit status: 0 done; 1 the input is wrong (every problem listed, outputs that would be
+written over an input or over each other among them); 2 usage; 128+N stopped by signal N
+(SIGINT, SIGTERM, SIGHUP), after removing what was being written. Several
 meetings build one after another, or in parallel processes with ``--jobs``; one
 meeting's failure does not stop the others, and the exit status says whether any
 failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.
