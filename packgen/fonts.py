@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import struct
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +51,9 @@ def register_italics(base: str, files: tuple[Path, ...]) -> None:
 def _register(name: str, file: Path) -> None:
     try:
         pdfmetrics.registerFont(TTFont(name, str(file)))
+    except struct.error:  # a table shorter than the font's directory says
+        raise TemplateError([Problem(Position(file), "this TrueType font cannot be embedded: "
+                                                     "the file is truncated or damaged")]) from None
     except (TTFError, OSError, ValueError, KeyError, IndexError) as exc:
         raise TemplateError([Problem(Position(file), "this TrueType font cannot be embedded "
                                                      f"({exc})")]) from None

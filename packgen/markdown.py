@@ -26,6 +26,18 @@ if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 _SAFE_LINK = ("http:", "https:", "mailto:", "tel:")
 
+# Budgets on layout work, checked here so that validate finds them. Each is far beyond
+# real papers (a long report's longest paragraph is about 3,000 characters, its longest
+# table a few hundred rows) and keeps the worst allowed text to seconds of typesetting.
+MAX_PARAGRAPH = 100_000
+"""Characters in one paragraph: about 25 pages of unbroken text."""
+MAX_TABLE_ROWS = 2_000
+"""Rows in one table (Platypus lays out the rows left on every page again)."""
+MAX_TABLE_COLUMNS = 30
+"""Columns in one table: on A4 beyond this a column is narrower than two characters."""
+MAX_LINKS = 2_000
+"""Links in one Markdown text."""
+
 
 @cache
 def parser() -> MarkdownIt:
@@ -44,6 +56,7 @@ def _tree(tokens: Any) -> SyntaxTreeNode:
 class _Converter:
     def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
         self.origin, self.heading_level, self.problems = origin, heading_level, problems
+        self.links = 0
         self.line = 0
         """The line of the block being converted, for problems in inline content."""
 
@@ -68,6 +81,10 @@ class _Converter:
         if node.map:
             self.line = node.map[0]
         if kind == "paragraph":
+            length = sum(len(child.content) for child in node.children)
+            if length > MAX_PARAGRAPH:
+                self.problem(node, f"a paragraph of {length:,} characters: at most "
+                                   f"{MAX_PARAGRAPH:,} can be laid out; break it into paragraphs")
             return Block("p", self.inline(node))
         if kind == "heading":
             level = min(4, self.heading_level + int(node.tag[1]) - 1)
@@ -121,7 +138,16 @@ class _Converter:
                 rows.append("<tr>" + "".join(cells) + "</tr>")
             if section.type == "thead":
                 rows = ["<thead>" + "".join(rows) + "</thead>"]
+        self.check_table(node, len(rows), len(node.children[0].children[0].children))
         return '<table class="data">' + "".join(rows) + "</table>"
+
+    def check_table(self, node: SyntaxTreeNode, rows: int, columns: int) -> None:
+        if rows > MAX_TABLE_ROWS:
+            self.problem(node, f"a table of {rows:,} rows: at most {MAX_TABLE_ROWS:,} can be "
+                               "laid out in one table; split it, or attach it as a PDF appendix")
+        if columns > MAX_TABLE_COLUMNS:
+            self.problem(node, f"the table has {columns} columns: at most {MAX_TABLE_COLUMNS} "
+                               "fit across a page; split it, or attach it as a PDF appendix")
 
     def fenced_table(self, node: SyntaxTreeNode) -> str:
         first = self.where(node).line + 1
@@ -154,6 +180,9 @@ class _Converter:
                 content = "".join(self.inline(child) for child in tree.children)
                 cells.append(f"<{tag}{attrs}>{content}</{tag}>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
+        columns = max(sum(c.get("colspan", 1) if isinstance(c, dict) else 1 for c in row)
+                      for row in spec["rows"])
+        self.check_table(node, len(rows), columns)
         head = "<thead>" + "".join(rows[:header]) + "</thead>" if header else ""
         return '<table class="data">' + widths + head + "".join(rows[header:]) + "</table>"
 
@@ -177,6 +206,9 @@ class _Converter:
         if kind == "code_inline":
             return f'<span class="code">{escape(node.content, quote=False)}</span>'
         if kind == "link":
+            self.links += 1
+            if self.links == MAX_LINKS + 1:
+                self.problem(node, f"more than {MAX_LINKS:,} links in one text")
             href = str(node.attrs.get("href", ""))
             if href.lower().startswith(_SAFE_LINK):
                 return f'<a href="{escape(href)}">{self.inline(node)}</a>'

@@ -112,6 +112,30 @@ def _template_frame(exc: BaseException, name: str) -> Position:
     return Position(Path(frame.filename), frame.lineno or 1, 1)
 
 
+Located = tuple[str, Position, str]
+"""Text from the YAML, where it is written, and what it is in an officer's words."""
+
+
+def located(context: Mapping[str, Any]) -> list[Located]:
+    """The YAML text a template's context holds, so that text that does not fit on a page
+    can be reported where it is written. An entry with no text stands for the whole."""
+    found: list[Located] = []
+    meeting = context.get("meeting")
+    for row in context.get("rows", ()):
+        item = row.item
+        for key in ("title", "description", "presenter"):
+            found.append((getattr(item, key), item.pos, f"item {item.number}'s {key}"))
+    document = context.get("document")
+    if isinstance(document, Report | Minutes | Document):
+        name = getattr(document, "title", "") or document.pos.file.name
+        found += [(getattr(document, "title", ""), document.pos, f'the title of "{name}"'),
+                  ("", document.pos, f'"{name}"')]
+    elif isinstance(meeting, Meeting):
+        found += [(meeting.venue, meeting.pos, "the venue"),
+                  (meeting.summons, meeting.pos, "the summons"), ("", meeting.pos, "the agenda")]
+    return [entry for entry in found if entry[0] or entry is found[-1]]
+
+
 def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],
                         pack: Pack = PUBLIC) -> dict[str, Any]:
     logo = meeting.style.logo

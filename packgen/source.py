@@ -21,6 +21,11 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 """Nodes after alias expansion; bounds time and memory for hostile input."""
 
+MAX_TEXT = 4_000_000
+"""Characters of text after alias expansion. A long real report holds about 200,000, and
+a file without aliases at most :data:`MAX_FILE_BYTES`; aliases may repeat text, but not
+turn a small file into hours of typesetting (a 40 KB paragraph repeated 3,000 times)."""
+
 MAX_DEPTH = 64
 
 _STANDARD_TAGS = {
@@ -72,6 +77,13 @@ class _Budget:
     indent: int = 0
     lines: list[str] = field(default_factory=list)
     nodes: int = 0
+    chars: int = 0
+    seen: set[int] = field(default_factory=set)
+    """The nodes met so far: meeting one again is meeting an alias."""
+    aliases: int = 0
+    """Aliases met in the order of the file, not counting those inside an expansion."""
+    expanding: int = 0
+    stopped: bool = False
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -131,13 +143,46 @@ def _position(node: yaml.Node, path: Path, budget: _Budget) -> Position:
 
 def _convert(node: yaml.Node, path: Path, budget: _Budget, depth: int) -> Node:
     pos = _position(node, path, budget)
+    if budget.stopped:
+        return Map({}, {}, pos)  # one problem is enough; stop expanding at once
+    alias = id(node) in budget.seen
+    if alias and not budget.expanding:
+        budget.aliases += 1
+    budget.seen.add(id(node))
     budget.nodes += 1
-    if budget.nodes > MAX_NODES:
-        # One problem is enough; stop expanding at once.
-        if not any("too many" in p.message for p in budget.problems):
-            budget.problems.append(Problem(pos, f"YAML expands to too many values (more than "
-                                                f"{MAX_NODES:,}); are aliases repeated?"))
+    if isinstance(node, yaml.ScalarNode):
+        budget.chars += len(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        budget.chars += sum(len(k.value) for k, _ in node.value if isinstance(k.value, str))
+    if budget.nodes > MAX_NODES or budget.chars > MAX_TEXT:
+        what = f"many values (more than {MAX_NODES:,})" if budget.nodes > MAX_NODES \
+            else f"much text (more than {MAX_TEXT:,} characters)"
+        where = _alias_position(budget, path) if budget.expanding or alias else pos
+        budget.problems.append(Problem(where, f"YAML expands to too {what}; are aliases "
+                                              "repeated?"))
+        budget.stopped = True
         return Map({}, {}, pos)
+    budget.expanding += alias
+    try:
+        return _convert_node(node, pos, path, budget, depth)
+    finally:
+        budget.expanding -= alias
+
+
+def _alias_position(budget: _Budget, path: Path) -> Position:
+    """Where the alias being expanded is written: found again only when it is needed."""
+    events = (e for e in yaml.parse("\n".join(budget.lines), Loader=_Loader)
+              if isinstance(e, yaml.AliasEvent))
+    for _ in range(budget.aliases - 1):
+        next(events, None)
+    event = next(events, None)
+    mark = event.start_mark if event is not None else None
+    return Position(path, (mark.line if mark else 0) + budget.first_line,
+                    (mark.column if mark else 0) + 1 + budget.indent)
+
+
+def _convert_node(node: yaml.Node, pos: Position, path: Path, budget: _Budget, depth: int
+                  ) -> Node:
     if depth > MAX_DEPTH:
         budget.problems.append(Problem(pos, f"YAML is nested more than {MAX_DEPTH} levels deep"))
         return Map({}, {}, pos)

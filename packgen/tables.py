@@ -12,10 +12,13 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from packgen.errors import TemplateError
+from packgen.errors import Position, Problem, TemplateError
 from packgen.htmltree import Element
+from packgen.markdown import MAX_TABLE_ROWS
 
 MM: float = mm
+MIN_COLUMN = 12.0
+"""Points of text a column needs besides its padding: about two characters."""
 
 
 class TableLayout:
@@ -54,6 +57,8 @@ class TableLayout:
         grid, spans, header_rows = self._grid(rows, origin)
         ncols = max((len(r) for r in grid), default=1)
         col_widths = column_widths(widths, ncols, width)
+        shared = [w for i, w in enumerate(col_widths) if i >= len(widths) or not widths[i]]
+        self._check_size(el, origin, len(grid), len(col_widths), shared, width)
         data: list[list[Any]] = []
         commands: list[tuple[Any, ...]] = []
         for r, row in enumerate(grid):
@@ -79,6 +84,20 @@ class TableLayout:
                       style=TableStyle(commands))
         table.spaceAfter = float(self.props("table", el.classes).get("space_after", 0))
         return table
+
+    def _check_size(self, el: Element, origin: Path, rows: int, columns: int,
+                    shared: list[float], width: float) -> None:
+        """Refuse what Platypus cannot lay out in reasonable time, or at all: columns
+        too narrow for a character (widths the template gave are its business)."""
+        where = Position(origin, el.line, 1)
+        if rows > MAX_TABLE_ROWS:
+            raise TemplateError([Problem(where, f"a table of {rows:,} rows: at most "
+                                         f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
+        need = MIN_COLUMN + 2 * self._padding(el)
+        if min(shared, default=need) < need:
+            fit = max(int(width // need), 1)
+            raise TemplateError([Problem(where, f"the table has {columns} columns: at "
+                                         f"most {fit} fit across the page")])
 
     def _padding(self, el: Element) -> float:
         return float(self.props("table", el.classes).get("padding", 4))

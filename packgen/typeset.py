@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -18,7 +19,6 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
@@ -34,8 +34,17 @@ from reportlab.platypus import (
 )
 
 from packgen.errors import Position, Problem, TemplateError
+from packgen.fitting import (
+    LayoutDocument,
+    Unfit,
+    check_picture,
+    in_pieces,
+    unfit_problem,
+)
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
+from packgen.markdown import MAX_PARAGRAPH
+from packgen.render import Located
 from packgen.rendered import PAGE_LINK_SCHEME, Typeset
 from packgen.shapes import inside
 from packgen.tables import TableLayout, length
@@ -131,7 +140,7 @@ class Typesetter(TableLayout):
             markup = self.inline(run, origin).strip()
             if markup:
                 style = self.paragraph_style(self.props(element.tag, element.classes))
-                out.append(Paragraph(markup, style))
+                out.extend(in_pieces(Paragraph(markup, style), width))
             run.clear()
 
         for child in element.children:
@@ -162,7 +171,7 @@ class Typesetter(TableLayout):
                 # would move a whole following table to the next page instead.
                 room = float(props.get("leading", props["size"] * 1.3)) * 2 + KEEP_WITH_NEXT
                 return [CondPageBreak(room), para]
-            return [para]
+            return in_pieces(para, width)
         if el.tag in ("ul", "ol"):
             return [self.listing(el, origin, width)]
         if el.tag == "table":
@@ -213,6 +222,7 @@ class Typesetter(TableLayout):
             raise TemplateError([Problem(where, f'image "{src}" is outside the repository')])
         if not path.is_file():
             raise TemplateError([Problem(where, f'no such image "{src}"')])
+        check_picture(path, src, where)
         image = Image(str(path))
         ratio = image.imageHeight / image.imageWidth
         w = length(el.attrs.get("width", ""), width) or min(image.imageWidth, width)
@@ -285,24 +295,33 @@ class Typesetter(TableLayout):
 
     # -- the document ----------------------------------------------------------------------
 
-    def typeset(self, root: Element, origin: Path) -> Typeset:
-        """Lay out the element tree on as many pages as it needs."""
+    def typeset(self, root: Element, origin: Path, located: Sequence[Located] = ()) -> Typeset:
+        """Lay out the element tree on as many pages as it needs.
+
+        ``located`` says where the text in it came from, so that text which cannot be
+        laid out is reported at its line in the YAML.
+        """
         self._anchors = {}
-        flowables = self.blocks(root, origin, self.frame_width)
+        try:
+            flowables = self.blocks(root, origin, self.frame_width)
+        except Unfit as exc:
+            raise unfit_problem(exc.flowable, located, origin,
+                                 f"is too long ({exc.length:,} characters in one paragraph; "
+                                 f"at most {MAX_PARAGRAPH:,})") from None
         buf = io.BytesIO()
         m = self.margins
         frame = Frame(m["left"], m["bottom"], self.frame_width,
                       self.size[1] - m["top"] - m["bottom"],
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         # The initial font is declared on every page; make it ours, not unembedded Helvetica.
-        doc = BaseDocTemplate(buf, pagesize=self.size, invariant=1, pageCompression=1,
-                              initialFontName=self.font_name(self.props("p")),
-                              pageTemplates=[PageTemplate("page", [frame])], creator="packgen")
+        doc = LayoutDocument(buf, pagesize=self.size, invariant=1, pageCompression=1,
+                        initialFontName=self.font_name(self.props("p")),
+                        pageTemplates=[PageTemplate("page", [frame])], creator="packgen")
         try:
             doc.build(flowables or [Paragraph("", self.paragraph_style(self.props("p")))])
-        except LayoutError as exc:
-            raise TemplateError([Problem(Position(origin, 1, 1), "content does not fit on a "
-                                         f"page: {str(exc).splitlines()[0][:120]}")]) from None
+        except LayoutError:
+            raise unfit_problem(doc.current, located, origin, "is too long to fit on a page"
+                                 ) from None
         return Typeset(buf.getvalue(), doc.page, dict(self._anchors))
 
 
