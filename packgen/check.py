@@ -18,6 +18,7 @@ from packgen import schema
 from packgen.errors import AttachmentError, Position, Problem, TemplateError
 from packgen.forking import can_fork, fork, stop
 from packgen.layout import Pack, pdf_attachments
+from packgen.mapped import over_file_budget
 from packgen.model import Attachment, Meeting
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
                        for a in item.attachments}
         attachments = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
         problems, warnings = checkers.check(attachments)
+        problems += over_file_budget(attachments)  # as a build would find
     finally:
         checkers.close()
     if problems:

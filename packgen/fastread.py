@@ -63,15 +63,19 @@ class Primed:
     """Table entries whose offset does not hold the object named: the table needs repair."""
 
 
-def prime(reader: PdfReader, stream: BinaryIO) -> Primed:
+def prime(reader: PdfReader, source: BinaryIO | mmap.mmap | bytes) -> Primed:
     """Parse every plain object of ``reader``'s file into its cache.
 
-    ``stream`` is the open file the reader reads. Call before anything reads pages.
+    ``source`` is the file's bytes (a map of it, say), or the open file the reader
+    reads, which is mapped for the while. Call before anything reads pages.
     """
     if reader.is_encrypted:
         return Primed(0, 0)
+    if isinstance(source, (mmap.mmap, bytes)):
+        parser = _Parser(reader, source)
+        return Primed(parser.prime(), parser.misplaced)
     try:
-        data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        data = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
         return Primed(0, 0)
     try:
@@ -82,7 +86,7 @@ def prime(reader: PdfReader, stream: BinaryIO) -> Primed:
 
 
 class _Parser:
-    def __init__(self, reader: PdfReader, data: mmap.mmap) -> None:
+    def __init__(self, reader: PdfReader, data: mmap.mmap | bytes) -> None:
         self.reader = reader
         self.data = data
         self.names: dict[bytes, NameObject] = {}

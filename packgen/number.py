@@ -4,7 +4,8 @@ A stamp is a few bytes of content appended to the page, between a ``q``
 prepended and a ``Q`` appended to its own content so nothing the page leaves
 in the graphics state moves it, drawn with one shared embedded font. The page's
 own content is never decoded, which keeps stamping cheap. Positions are
-measured on the page *as displayed*: against the CropBox, turned by /Rotate.
+measured on the page *as displayed*: against the CropBox, turned by /Rotate, as
+:func:`packgen.pagetree.displayed_box` reads them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pypdf.generic import (
 
 from packgen.layout import Plan
 from packgen.model import Item
+from packgen.pagetree import displayed_box
 from packgen.rendered import PAGE_LINK_SCHEME, StampFonts
 
 mm = 72 / 25.4
@@ -78,10 +80,9 @@ class Stamper:
 
     def stamp(self, page: PageObject, stamps: list[Stamp], draft: bool = False) -> None:
         """Draw the stamps (and a DRAFT watermark) upright on the page as displayed."""
-        box = page.cropbox
-        x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
-        rotation = (int(page.get("/Rotate", 0) or 0) % 360) // 90 * 90
-        width, height = (x1 - x0, y1 - y0) if rotation in (0, 180) else (y1 - y0, x1 - x0)
+        box = displayed_box(page)  # checked when the attachment was opened
+        x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
+        rotation, width, height = box.rotation, box.width, box.height
         # Maps displayed coordinates (origin at the displayed lower left) to user space.
         matrix = {
             0: (1, 0, 0, 1, x0, y0),

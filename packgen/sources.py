@@ -1,11 +1,14 @@
 """Open the PDFs a pack merges: read them, repair what can be repaired, refuse the rest.
 
-A PDF is read from its open file, so memory follows what is used of it rather than
-holding a copy. Every page's objects are resolved here, so damage is found, and
-reported against the YAML line that attached the file, before anything is built.
-What pypdf had to repair becomes a warning that says what was wrong. A file cut
-short is refused rather than "recovered": the pages it lost would silently be
-missing from a legal publication.
+A PDF is read from a memory map of its file (see :mod:`packgen.mapped`), so memory
+follows what is used of it rather than holding a copy, and no file stays open.
+Every page's objects are resolved here, and its page tree and page boxes checked
+(:mod:`packgen.pagetree`), so damage is found, and reported against the YAML line
+that attached the file, before anything is built. What pypdf had to repair
+becomes a warning that says what was wrong. A file cut short is refused rather
+than "recovered": the pages it lost would silently be missing from a legal
+publication; a damaged file over :data:`MAX_REPAIR` is refused rather than
+repaired, as repairing reads it whole into memory.
 """
 
 from __future__ import annotations
@@ -16,18 +19,28 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from mmap import mmap
 from typing import BinaryIO
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.generic import NameObject, NumberObject
 
 from packgen.errors import AttachmentError, Problem
 from packgen.fastread import prime
 from packgen.layout import Pack, pdf_attachments
+from packgen.mapped import Mapped, map_file, over_file_budget
 from packgen.model import Attachment, Meeting
+from packgen.pagetree import PageError, check_page_tree, displayed_box, rotation
+from packgen.pdferrors import UNREADABLE, LimitReachedError
 
-_READ_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError)
+MAX_REPAIR = 256 << 20
+"""The largest damaged file packgen repairs. pypdf's repairs read the whole file into
+memory, more than once (a damaged 4 GB file took 17 GB); real attachments are a few
+MB, and a damaged file this large is better exported again than guessed at."""
+
+_LIMIT = ("the PDF exceeds one of the PDF reader's safety limits ({}): it is damaged, or "
+          "built to exhaust memory; export it again")
 
 # What pypdf says when it repairs, and what we tell the officer.
 _REPAIRS = (
@@ -62,8 +75,9 @@ class Source:
 def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:
     """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one."""
     sources: dict[Attachment, Source] = {}
-    problems: list[Problem] = []
-    for attachment in pdf_attachments(meeting, packs):
+    attachments = pdf_attachments(meeting, packs)
+    problems = over_file_budget(attachments)
+    for attachment in [] if problems else attachments:
         try:
             sources[attachment] = open_pdf(attachment)
         except _Unreadable as exc:
@@ -136,42 +150,59 @@ def _pypdf_warnings(private: bool = False) -> Iterator[list[str]]:
 def open_pdf(attachment: Attachment) -> Source:
     """Open one PDF attachment, or raise _Unreadable saying why it cannot be merged."""
     try:
-        stream = attachment.file.open("rb")
+        with attachment.file.open("rb") as file:
+            head = file.read(1024)
+            if b"%PDF-" not in head:
+                raise _Unreadable("not a PDF file" if head else "the file is empty")
+            digest = _digest(file)
+            stream, mapped = map_file(file)
     except OSError as exc:
-        raise _Unreadable(f"cannot read the file ({exc.strerror})") from None
+        raise _Unreadable(f"cannot read the file ({exc.strerror or exc})") from None
     try:
-        head = stream.read(1024)
-        if b"%PDF-" not in head:
-            raise _Unreadable("not a PDF file" if head else "the file is empty")
-        stream.seek(0)
-        digest = _digest(stream)
         with _pypdf_warnings() as repairs:
             try:
-                reader = _read(stream, fast=True)
+                # pypdf looks for a missing marker a byte at a time back through the whole
+                # file (40 s for 300 MB): when it is not near the end, say so at once.
+                if mapped.data.rfind(b"%%EOF", max(0, mapped.size - (1 << 20))) < 0:
+                    raise PdfReadError("the %%EOF marker is missing")
+                reader, odd = _read(stream, mapped, fast=True)
             except _Unreadable:
                 raise
-            except _READ_ERRORS as first:
-                reader = _read_with_eof_marker(stream, first)
-                stream.close()
-                stream = None  # type: ignore[assignment]
+            except LimitReachedError as exc:
+                raise _Unreadable(_LIMIT.format(exc)) from None
+            except UNREADABLE as first:
+                reader, odd = _read_with_eof_marker(mapped, first)
+                repairs.append("EOF marker added")
+        warnings = []
+        try:
+            reader = _with_field_appearances(reader)
+        except UNREADABLE as exc:
+            warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": its form '
+                                    f"fields could not be redrawn from their values ({exc}); "
+                                    "they print as the file shows them", severity="warning"))
     except BaseException:
-        if stream is not None:
-            stream.close()
+        stream.close()
         raise
-    warnings = []
-    try:
-        reader = _with_field_appearances(reader)
-    except _READ_ERRORS as exc:
-        warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": its form fields '
-                                f"could not be redrawn from their values ({exc}); they print "
-                                "as the file shows them", severity="warning"))
     if repairs:
         said = [why for key, why in _REPAIRS if any(key.lower() in m.lower() for m in repairs)]
         summary = "; ".join(dict.fromkeys(said)) or repairs[0]
         warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": the PDF was '
                                 f"damaged and has been repaired ({summary}); check its pages",
                                 severity="warning"))
+    if odd:
+        warnings.append(_upright(attachment, reader, odd))
     return Source(attachment, reader, digest, warnings, stream)
+
+
+def _upright(attachment: Attachment, reader: PdfReader, odd: dict[int, int]) -> Problem:
+    """Set each page's /Rotate that is not a quarter turn to 0, as viewers show it."""
+    for index in odd:
+        reader.pages[index][NameObject("/Rotate")] = NumberObject(0)
+    listed = ", ".join(f"page {i + 1} (/Rotate {turn})" for i, turn in list(odd.items())[:3])
+    more = f" and {len(odd) - 3} more pages" if len(odd) > 3 else ""
+    return Problem(attachment.pos, f'"{attachment.file.name}": {listed}{more}: turned by a '
+                   "/Rotate that is not a multiple of 90 degrees; printed upright, as PDF "
+                   "viewers show it", severity="warning")
 
 
 def _with_field_appearances(reader: PdfReader) -> PdfReader:
@@ -195,71 +226,98 @@ def _with_field_appearances(reader: PdfReader) -> PdfReader:
 
 
 def _digest(stream: BinaryIO) -> str:
-    """SHA-256 of the whole file, read in chunks; leaves the stream at its start."""
+    """SHA-256 of the whole file, read in chunks."""
     digest = hashlib.sha256()
     stream.seek(0)
     while chunk := stream.read(1 << 20):
         digest.update(chunk)
-    stream.seek(0)
     return digest.hexdigest()
 
 
-def _read_sound(stream: BinaryIO) -> PdfReader | None:
+def _read_sound(stream: BinaryIO, data: mmap) -> PdfReader | None:
     """The reader of a file in good order, read quickly; None if anything is amiss.
 
     pypdf's tolerant mode starts by visiting every object the cross-reference table
     lists, to find entries that point astray. Read strictly, a sound file skips that
     visit, and :func:`prime` checks every entry anyway; only if strict reading fails,
     or an entry is astray, is the file read again tolerantly, to repair it as before.
+    An encrypted file is kept as read strictly: it cannot be primed, and reading it
+    again would repair nothing.
     """
     try:
         with _pypdf_warnings(private=True) as said:
             reader = PdfReader(stream, strict=True)
-        if said or reader.is_encrypted:
+        if said:
             return None
         reader.strict = False  # from here on pypdf tolerates what it can, and says so
-        if prime(reader, stream).misplaced:
+        if not reader.is_encrypted and prime(reader, data).misplaced:
             return None
-    except _READ_ERRORS:
+    except UNREADABLE:
         return None
     return reader
 
 
-def _read(stream: BinaryIO, fast: bool = False) -> PdfReader:
+def _read(stream: BinaryIO, mapped: Mapped, fast: bool = False
+          ) -> tuple[PdfReader, dict[int, int]]:
+    """The checked reader, and the pages whose /Rotate is not a quarter turn."""
     try:
-        reader_or_none = _read_sound(stream) if fast else None
+        reader_or_none = _read_sound(stream, mapped.data) if fast else None
         if reader_or_none is None:
+            _refuse_repair_if_large(mapped, None)
             stream.seek(0)
             with _pypdf_warnings() as repairs:
                 reader = PdfReader(stream, strict=False)
             if fast and not repairs:  # a file pypdf had to repair is left wholly to pypdf
-                prime(reader, stream)
+                prime(reader, mapped.data)
         else:
             reader = reader_or_none
         if reader.is_encrypted and not reader.decrypt(""):
             raise _Unreadable("the PDF is protected by a password; ask its author for an "
                               "unprotected copy")
+        try:
+            check_page_tree(reader)
+        except PageError as exc:
+            raise _Unreadable(str(exc)) from None
         if len(reader.pages) == 0:
             raise _Unreadable("the PDF has no pages")
-        for page in reader.pages:  # resolve each page's objects, so damage shows now
-            for key in ("/Contents", "/Resources"):
+        odd = {}
+        for index, page in enumerate(reader.pages):
+            for key in ("/Contents", "/Resources"):  # resolve them, so damage shows now
                 value = page.get(key)
                 if value is not None:
                     value.get_object()
+            try:
+                turned = displayed_box(page).rotation or "/Rotate" not in page
+                turn = 0 if turned else rotation(page)
+            except PageError as exc:
+                raise _Unreadable(f"page {index + 1} has {exc}") from None
+            if turn:
+                odd[index] = turn
     except FileNotDecryptedError:
         raise _Unreadable("the PDF is protected by a password; ask its author for an "
                           "unprotected copy") from None
-    return reader
+    return reader, odd
 
 
-def _read_with_eof_marker(stream: BinaryIO, first: BaseException) -> PdfReader:
+def _refuse_repair_if_large(mapped: Mapped, first: BaseException | None) -> None:
+    """Repairing reads the whole file into memory, several times over: not a large one."""
+    if mapped.size > MAX_REPAIR:
+        why = f" ({first})" if first is not None else ""
+        raise _Unreadable(f"the PDF is damaged{why}, and at {mapped.size / (1 << 20):,.0f} MiB "
+                          f"it is larger than packgen will repair ({MAX_REPAIR >> 20} MiB); "
+                          "export or download it again")
+
+
+def _read_with_eof_marker(mapped: Mapped, first: BaseException
+                          ) -> tuple[PdfReader, dict[int, int]]:
     """pypdf cannot read a file whose %%EOF marker is missing; add one and try again."""
-    stream.seek(0)
-    data = stream.read()
-    if b"%%EOF" not in data[-1024:]:
+    _refuse_repair_if_large(mapped, first)
+    if b"%%EOF" not in mapped.data[-1024:]:
         try:
-            return _read(io.BytesIO(data + b"\n%%EOF\n"))
-        except _READ_ERRORS:
+            return _read(mapped.with_suffix(b"\n%%EOF\n"), mapped)
+        except LimitReachedError as exc:
+            raise _Unreadable(_LIMIT.format(exc)) from None
+        except UNREADABLE:
             pass
     raise _Unreadable(f"the PDF is damaged or cut short and cannot be read ({first}); "
                       "export or download it again") from None

@@ -10,7 +10,9 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
 from packgen.fastread import prime
+from packgen.pdferrors import UNREADABLE
 from tests.conftest import make_pdf
+from tests.security.test_hostile_pdfs import raw_pdf
 
 
 def same(a: Any, b: Any) -> bool:
@@ -49,11 +51,10 @@ def test_every_corpus_file_reads_the_same(corpus: Path) -> None:
     primed_total = 0
     for path in sorted(corpus.glob("*.pdf")):
         try:
-            primed, _ = primed_and_checked(path)
-        except Exception as exc:  # noqa: BLE001 - the corpus holds files pypdf refuses
-            if "password" in str(exc) or "cut short" in str(exc) or "EOF" in str(exc):
-                continue
-            raise
+            PdfReader(path, strict=False)
+        except UNREADABLE:  # pypdf cannot open it at all: there is nothing to compare
+            continue
+        primed, _ = primed_and_checked(path)
         primed_total += primed
     assert primed_total > 3000  # the fast path is really taken on real files
 
@@ -66,18 +67,7 @@ def test_a_plain_pdf_is_read_almost_wholly_by_the_fast_path(tmp_path: Path) -> N
 
 def write_pdf(path: Path, bodies: list[bytes]) -> Path:
     """A PDF whose objects 1..N are ``bodies``, object 1 a one-page catalog's page tree."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(raw_pdf(bodies))
     return path
 
 

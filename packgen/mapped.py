@@ -1,0 +1,135 @@
+"""An attachment's bytes held as a memory map, and how many a process can hold.
+
+A build reads each attachment until the pack is written. The file is opened,
+mapped and closed at once; the map is shared by pypdf (through :class:`Mapped`, a
+file-like view) and by :mod:`packgen.fastread`, which parses the map directly;
+neither copies the file. CPython's map keeps a descriptor of its own, though, so
+a meeting may attach only as many PDFs as the process may open files:
+:func:`files_available` raises the soft limit to the hard one and says how many.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+from collections.abc import Sequence
+from typing import BinaryIO
+
+from packgen.errors import Problem
+from packgen.model import Attachment
+
+
+class Mapped(io.RawIOBase):
+    """A read-only, seekable view of a map, optionally followed by ``suffix``.
+
+    The suffix lets a file whose end-of-file marker is missing be read with one
+    added, without copying the file to append it.
+    """
+
+    def __init__(self, data: mmap.mmap, name: str, suffix: bytes = b"") -> None:
+        super().__init__()
+        self.data = data
+        self.name = name
+        self.suffix = suffix
+        self.size = len(data) + len(suffix)
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise OSError("seek before the start of the file")  # as a real file says
+        self.position = base + offset
+        return self.position
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        start, mapped = self.position, len(self.data)
+        count = max(0, min(len(buffer), self.size - start))
+        if count:
+            end = start + count
+            head = self.data[start:min(end, mapped)] if start < mapped else b""
+            tail = self.suffix[max(start - mapped, 0):end - mapped] if end > mapped else b""
+            buffer[:count] = head + tail if tail else head
+        self.position += count
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            self.data.close()
+        super().close()
+
+    def with_suffix(self, suffix: bytes) -> io.BufferedReader:
+        """Another view of the same map, ending in ``suffix``; closing it keeps the map."""
+        view = _Borrowed(self.data, self.name, suffix)
+        return io.BufferedReader(view)
+
+
+class _Borrowed(Mapped):
+    def close(self) -> None:
+        io.RawIOBase.close(self)
+
+
+def map_file(file: BinaryIO) -> tuple[io.BufferedReader, Mapped]:
+    """The open ``file`` as a buffered stream over its map, and the map's own view.
+
+    The file may be closed at once: the map stays. Raises :class:`OSError` when the
+    file cannot be mapped (an empty one, too: check its start first).
+    """
+    try:
+        data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError as exc:  # "cannot mmap an empty file"
+        raise OSError(str(exc)) from None
+    raw = Mapped(data, str(getattr(file, "name", "")))
+    return io.BufferedReader(raw), raw
+
+
+FILES_KEPT_FREE = 64
+"""Descriptors left for everything else a build opens: fonts, pipes, the pack itself."""
+
+
+def files_available() -> int:
+    """How many files (each map holds one) this process may still open.
+
+    CPython's mmap keeps a duplicate of the file's descriptor, so every mapped
+    attachment holds one until the pack is written. The soft limit (often 1,024) is
+    raised to the hard one (often far higher) first, as any process may.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows: maps hold handles, which are not so scarce
+        return 1 << 30
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):  # macOS refuses an unlimited soft limit: keep ours
+            pass
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 30
+    try:
+        in_use = len(os.listdir("/proc/self/fd"))
+    except OSError:
+        in_use = 16
+    return max(soft - in_use - FILES_KEPT_FREE, 0)
+
+
+def over_file_budget(attachments: Sequence[Attachment]) -> list[Problem]:
+    """The problem, at the first attachment over it, if the PDFs cannot all be held open."""
+    room = files_available()
+    if len(attachments) <= room:
+        return []
+    first = attachments[room]
+    return [Problem(first.pos, f'"{first.file.name}": the meeting attaches '
+                    f"{len(attachments):,} PDF files, and this system lets packgen hold "
+                    f"only {room:,} open at once; raise the limit on open files (ulimit -Hn) "
+                    "or attach fewer files")]

@@ -1,0 +1,176 @@
+"""An attachment's pages as a viewer would see them, checked before anything uses them.
+
+Two things a hostile or broken file can do with its pages are checked here.
+
+Its page tree can reach one node many times: ``/Kids [3 0 R 3 0 R]`` nested sixteen
+deep is 65,536 pages in 2 KB, and pypdf would build every one. A tree is walked
+here first, cheaply (a few dictionary lookups a node), and refused when a node
+is reached twice or when it holds more than :data:`MAX_PAGES` pages: the walk
+stops as soon as it knows, whatever the tree's ``/Count`` claims.
+
+Its page boxes and ``/Rotate`` can be damaged. :func:`displayed_box` reads them as
+a viewer does (the CropBox, else the MediaBox, clipped to the MediaBox, corners in
+any order, turned by ``/Rotate``), and says what is wrong when it cannot; every
+page of every attachment is checked when the file is opened, so ``validate``
+reports it too, and the stamps of :mod:`packgen.number` are placed by the same
+function.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject, PdfObject
+
+MAX_PAGES = 20_000
+"""Pages one attachment may hold. The largest real documents attached to agendas
+(a local plan with its evidence, a year of planning decisions) run to a few
+thousand pages; twenty thousand leaves room and still bounds a build's time and
+memory (a 10,000-page pack takes about 4 s and 135 MiB)."""
+MAX_NODES = 2 * MAX_PAGES + 1_000
+"""Page-tree nodes, pages included, one attachment may hold: a tree with one
+intermediate node per page, the least economical a writer makes, fits."""
+
+
+class PageError(Exception):
+    """What is wrong with a page or the page tree, in the officer's words."""
+
+
+def check_page_tree(reader: PdfReader) -> int:
+    """The number of pages pypdf will find, or :class:`PageError` if the tree is hostile.
+
+    Follows pypdf's own walk (``_flatten``): a node whose /Type is /Pages, or which has
+    /Kids and no /Type, is a branch; one with /Type /Page, or with neither, a page;
+    anything else, and any kid that is not a non-empty dictionary, is skipped.
+    """
+    root = reader.root_object.get("/Pages")
+    tree = root.get_object() if root is not None else None
+    if isinstance(tree, DictionaryObject):
+        claimed = tree.get("/Count")
+        if isinstance(claimed, int) and claimed > MAX_PAGES:
+            raise PageError(_too_many(claimed))
+    seen: set[int] = set()
+    pending: list[PdfObject | None] = [root]
+    pages = nodes = 0
+    while pending:
+        entry = pending.pop()
+        if isinstance(entry, IndirectObject):
+            if entry.idnum in seen:
+                raise PageError(f"the page tree repeats a page or a branch (object "
+                                f"{entry.idnum}), so pages would be printed more than once; "
+                                "the file is malformed: export it again")
+            seen.add(entry.idnum)
+            entry = entry.get_object()
+        if not isinstance(entry, DictionaryObject) or not entry:
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise PageError(f"the page tree has more than {MAX_NODES:,} entries; "
+                            f"packgen merges attachments of up to {MAX_PAGES:,} pages")
+        kind = entry["/Type"] if "/Type" in entry else (
+            "/Pages" if "/Kids" in entry else "/Page")
+        if kind == "/Page":
+            pages += 1
+            if pages > MAX_PAGES:
+                raise PageError(_too_many(None))
+        elif kind == "/Pages":
+            kids = entry.get("/Kids")
+            kids = kids.get_object() if kids is not None else None
+            if isinstance(kids, ArrayObject):
+                pending.extend(reversed(kids))
+    return pages
+
+
+def _too_many(claimed: int | None) -> str:
+    said = f"{claimed:,}" if claimed is not None else f"more than {MAX_PAGES:,}"
+    return (f"the PDF has {said} pages; packgen merges attachments of up to {MAX_PAGES:,} "
+            "pages: split it, or link to it from the agenda")
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """The displayed part of a page in user space, corners ordered, and its turn."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    rotation: int
+    """0, 90, 180 or 270: clockwise, as /Rotate."""
+
+    @property
+    def width(self) -> float:
+        """Across the page as displayed."""
+        return self.right - self.left if self.rotation in (0, 180) else self.top - self.bottom
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom if self.rotation in (0, 180) else self.right - self.left
+
+
+def displayed_box(page: DictionaryObject) -> Box:
+    """The page as a viewer displays it; :class:`PageError` says what is damaged.
+
+    A /Rotate that is a number but not a quarter turn counts as 0, as viewers
+    (pdf.js, pdfium) show it; :func:`odd_rotation` finds such pages to report.
+    """
+    media = _box(page, "/MediaBox")
+    if media is None:
+        raise PageError("no page size (no /MediaBox on it or its parents)")
+    crop = _box(page, "/CropBox") or media
+    left, bottom = max(crop[0], media[0]), max(crop[1], media[1])
+    right, top = min(crop[2], media[2]), min(crop[3], media[3])
+    if right <= left or top <= bottom:
+        key = "/MediaBox" if crop is media else "/CropBox"
+        raise PageError(f"a page box with no area ({key} {_show(page.get(key))})")
+    turn = rotation(page)
+    return Box(left, bottom, right, top, turn if turn % 90 == 0 else 0)
+
+
+def rotation(page: DictionaryObject) -> int:
+    """/Rotate as a whole number of degrees in 0..359; :class:`PageError` if not a number."""
+    value = page.get("/Rotate")
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    if value is None or isinstance(value, NullObject):
+        return 0
+    if isinstance(value, (int, float)) and math.isfinite(value) and value == int(value):
+        return int(value) % 360
+    raise PageError(f"a damaged rotation (/Rotate {_show(value)})")
+
+
+def odd_rotation(page: DictionaryObject) -> int | None:
+    """A /Rotate that is not a quarter turn (shown as 0), else None."""
+    turn = rotation(page)
+    return turn if turn % 90 else None
+
+
+def _box(page: DictionaryObject, key: str) -> tuple[float, float, float, float] | None:
+    """The box ``key`` with its corners ordered; None if absent or null."""
+    value = page.get(key)
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    if value is None or isinstance(value, NullObject):
+        return None
+    if isinstance(value, ArrayObject) and len(value) == 4:
+        numbers = [v.get_object() if isinstance(v, IndirectObject) else v for v in value]
+        x0, y0, x1, y1 = (float(v) if isinstance(v, (int, float)) else math.nan
+                          for v in numbers)
+        if all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+            return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+    raise PageError(f"a damaged page box ({key} {_show(value)})")
+
+
+def _show(value: object, limit: int = 40) -> str:
+    """A value as PDF syntax would spell it, cut short."""
+    if isinstance(value, list):
+        text = "[" + " ".join(_show(v, limit) for v in value) + "]"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, str) and not value.startswith("/"):
+        text = f"({value})"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
