@@ -16,6 +16,7 @@ from typing import Any
 from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph
 
 from packgen.errors import Position, Problem, TemplateError
+from packgen.filecheck import MAX_PIXELS
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.render import Located
 
@@ -61,8 +62,6 @@ def in_pieces(para: Paragraph, width: float) -> list[Flowable]:
     return pieces
 
 
-MAX_PIXELS = 50_000_000
-"""Pixels in one picture: a 300 dpi A4 page is 8.7 million; decoding 50 million takes 150 MB."""
 
 
 def check_picture(path: Path, src: str, where: Position) -> None:

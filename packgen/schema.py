@@ -15,6 +15,7 @@ from packgen.agenda import number_items, with_exclusion
 from packgen.disclosure import check_exempt_files
 from packgen.documents import RENDERED_SUFFIXES, load_document
 from packgen.errors import Problem, ValidationError
+from packgen.filecheck import picture_problem, truetype_problem
 from packgen.model import (
     Attachment,
     HouseStyle,
@@ -123,11 +124,13 @@ class _Style(Record):
                                  f"{least:g} mm")
         return style
 # TrueType outlines only: ReportLab cannot embed the PostScript-flavoured ("OTTO") kind.
-_FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font")
+_FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font",
+               truetype_problem)
 
 STYLE = _Style({
     "logo": Field(FileRef((".png", ".jpg", ".jpeg"), (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
-                          "a PNG or JPEG image"), "Logo for the front sheet (PNG or JPEG)."),
+                          "a PNG or JPEG image", picture_problem),
+                  "Logo for the front sheet (PNG or JPEG)."),
     "fonts": Field(Record({
         variant: Field(_FONT, f"TrueType file for {variant.replace('_', ' ')} text.",
                        required=variant == "regular")

@@ -182,8 +182,11 @@ class FileRef(Shape):
     """A path relative to the file that names it, which must exist inside the repository."""
 
     def __init__(self, suffixes: tuple[str, ...], signatures: tuple[bytes, ...] = (),
-                 kind: str = "") -> None:
+                 kind: str = "", inspect: Callable[[Path], str | None] | None = None
+                 ) -> None:
         self.suffixes = suffixes
+        self.inspect = inspect
+        """Looks inside the file; says what is wrong with it, or None."""
         self.signatures = signatures
         """How such a file starts; checked, so a wrong file is found here, at its line."""
         self.kind = kind
@@ -220,6 +223,9 @@ class FileRef(Shape):
                 return ctx.error(node.pos, path, f'cannot read "{name}" ({exc.strerror})')
             if not head.startswith(self.signatures):
                 return ctx.error(node.pos, path, f'"{name}" is not {self.kind}')
+        wrong = self.inspect(target) if self.inspect else None
+        if wrong:
+            return ctx.error(node.pos, path, f'"{name}" {wrong}')
         return target
 
     def json_schema(self) -> dict[str, Any]:

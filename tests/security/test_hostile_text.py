@@ -123,15 +123,54 @@ def test_pictures_that_would_crash_the_typesetter(folder: MeetingFolder, name: s
 
 
 def test_a_truncated_house_font(folder: MeetingFolder) -> None:
+    """Found by ``validate`` too, at the line naming the font, from its table directory."""
     from packgen.theme import theme_dir
 
     (folder.root / "house.ttf").write_bytes((theme_dir() / "fonts" / "DejaVuSans.ttf")
                                             .read_bytes()[:30_000])
     folder.write(basic_meeting([{"title": "Apologies"}]),
                  "organisation: X\nstyle:\n  fonts: {regular: house.ttf}\n")
-    result = packgen("build", "-o", "pack.pdf", "meeting/meeting.yaml", cwd=folder.root)
-    assert result.returncode == 1, result.stderr
-    assert result.stderr.splitlines() == [
-        "house.ttf:1:1: error: this TrueType font cannot be embedded: the file is truncated "
-        "or damaged", "1 problem; nothing was written."]
+    for command in ("validate", "build"):
+        result = packgen(command, "-o", "pack.pdf", "meeting/meeting.yaml", cwd=folder.root) \
+            if command == "build" else packgen(command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 1, result.stderr
+        [line, summary] = result.stderr.splitlines()
+        assert line.startswith('packgen.yaml:3:20: error: style.fonts.regular: "house.ttf" is '
+                               "truncated or damaged: its ")
+        assert line.endswith(" table runs past the end of the file")
+        assert summary == "1 problem; nothing was written."
+    assert not (folder.root / "pack.pdf").exists()
+
+
+def _jpeg(width: int, height: int, end: bool = True) -> bytes:
+    frame = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    return (b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0" + bytes(9)
+            + b"\xff\xc0" + struct.pack(">H", 2 + len(frame)) + frame
+            + b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x00" * 64
+            + (b"\xff\xd9" if end else b""))
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("huge.png", _png(100_000, 100_000, zlib.compress(b"\0" * 1000)),
+     '"huge.png" is too large: 100,000 × 100,000 pixels, more than 50,000,000'),
+    ("huge.jpg", _jpeg(60_000, 60_000),
+     '"huge.jpg" is too large: 60,000 × 60,000 pixels, more than 50,000,000'),
+    ("cut.png", _png(200, 200, zlib.compress(b"\0" * 601 * 200))[:60],
+     '"cut.png" is cut short: its end marker is missing; export it again'),
+    ("cut.jpg", _jpeg(200, 200, end=False),
+     '"cut.jpg" is cut short: its end marker is missing; export it again'),
+    ("stub.png", b"\x89PNG\r\n\x1a\n",
+     '"stub.png" is damaged or cut short: its picture size cannot be read'),
+])
+def test_a_logo_that_would_crash_the_typesetter(folder: MeetingFolder, name: str,
+                                               content: bytes, message: str) -> None:
+    (folder.root / name).write_bytes(content)
+    folder.write(basic_meeting([{"title": "Apologies"}]),
+                 f"organisation: X\nstyle:\n  logo: {name}\n")
+    for command in ("validate", "build"):
+        result = packgen(command, "-o", "pack.pdf", "meeting/meeting.yaml", cwd=folder.root) \
+            if command == "build" else packgen(command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines() == [
+            f"packgen.yaml:3:9: error: style.logo: {message}", "1 problem; nothing was written."]
     assert not (folder.root / "pack.pdf").exists()
