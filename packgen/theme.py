@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 import jinja2.sandbox
 import yaml
 from jinja2 import nodes
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.model import HouseStyle
@@ -93,11 +96,18 @@ class _CheckedLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment: jinja2.Environment,
                    template: str) -> tuple[str, str, Callable[[], bool]]:
+        # Checked before the file is opened: a link to /dev/zero or a named pipe would
+        # never finish being read.
+        path = Path(self.searchpath[0], *split_template_path(template))
+        if path.exists():
+            if not any(inside(path.resolve(), a) for a in self.allowed):
+                raise TemplateError([Problem(Position(path), "the template is a link to a "
+                                             "file outside the repository; templates must "
+                                             "lie inside it")])
+            if not path.is_file():
+                raise TemplateError([Problem(Position(path), "the template is not a regular "
+                                             "file")])
         source, filename, uptodate = super().get_source(environment, template)
-        if not any(inside(Path(filename).resolve(), a) for a in self.allowed):
-            raise TemplateError([Problem(Position(Path(filename)), "the template is a link to "
-                                         "a file outside the repository; templates must lie "
-                                         "inside it")])
         if template.startswith(WEB_TEMPLATES):
             problems = []  # whole web pages, not laid out by us
         else:
@@ -122,6 +132,30 @@ def private_names(tree: nodes.Template, file: Path) -> list[Problem]:
                     "--trusted-templates)") for line, name in sorted(found)]
 
 
+MAX_PRODUCT = 1_000_000
+"""Longest text or list a template may make by multiplying ("x" * n)."""
+
+
+class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, which also refuses to multiply text, lists or numbers
+    into something that would take gigabytes ("x" * 10**9, 10**10**10)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and right > 64 \
+                and isinstance(left, int | float) and abs(left) > 1:
+            raise SecurityError("the power is too large")
+        if operator == "*":
+            sized, times = (left, right) if isinstance(right, int) else (right, left)
+            if isinstance(sized, str | list | tuple) and isinstance(times, int) \
+                    and len(sized) * times > MAX_PRODUCT:
+                raise SecurityError(
+                    f"the result would be longer than {MAX_PRODUCT:,}")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
                 filters: dict[str, Callable[..., Any]], *, trusted: bool = False
                 ) -> jinja2.Environment:
@@ -138,7 +172,7 @@ def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
         builtin,
         jinja2.PrefixLoader({"!theme": builtin}, delimiter="/"),
     ])
-    kind = jinja2.Environment if trusted else jinja2.sandbox.ImmutableSandboxedEnvironment
+    kind = jinja2.Environment if trusted else _Sandbox
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(filters)

@@ -261,6 +261,13 @@ ESCAPES = [
      '{{ (cycler.next|attr(n)).os.popen("touch MARKER").read() }}</p>\n', False,
      ["filler.html:2:1: error: template not allowed: access to attribute '__globals__' of "
       "'function' object is unsafe (templates run sandboxed; see --trusted-templates)"]),
+    # Not code, but a build that would take gigabytes: refused as it renders.
+    ('<p>\n{{ ("x" * 1000) * 1000000 }}</p>\n', False,
+     ["filler.html:2:1: error: template not allowed: the result would be longer than "
+      "1,000,000 (templates run sandboxed; see --trusted-templates)"]),
+    ('<p>\n{{ 7 ** 100000000 }}</p>\n', False,
+     ["filler.html:2:1: error: template not allowed: the power is too large (templates run "
+      "sandboxed; see --trusted-templates)"]),
 ]
 
 
@@ -311,3 +318,26 @@ def test_trusted_templates_leave_the_sandbox(folder: MeetingFolder, run_cli: Bui
     assert page_texts(folder.root / "pack.pdf")[1].split()[0] == "Meeting"
     assert run_cli("validate", "--trusted-templates", "meeting/meeting.yaml",
                    cwd=folder.root).returncode == 0
+
+
+@pytest.mark.parametrize("kind", ["pipe", "endless"])
+def test_a_template_that_would_never_finish_reading_is_refused(
+        folder: MeetingFolder, run_cli: BuildFn, kind: str) -> None:
+    import os
+    (folder.folder / "templates").mkdir()
+    part = folder.folder / "templates" / "part.html"
+    if kind == "pipe":
+        os.mkfifo(part)
+        message = "the template is not a regular file"
+    else:
+        part.symlink_to("/dev/zero")
+        message = ("the template is a link to a file outside the repository; templates must "
+                   "lie inside it")
+    (folder.folder / "templates" / "filler.html").write_text('{% include "part.html" %}')
+    folder.write(basic_meeting([{"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]}]))
+    for command in (["build", "-o", "pack.pdf"], ["validate"]):
+        result = run_cli(*command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"meeting/templates/part.html:1:1: error: {message}",
+            "1 problem; nothing was written."]
