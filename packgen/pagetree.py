@@ -19,10 +19,18 @@ function.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple, cast
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NullObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+)
 
 MAX_PAGES = 20_000
 """Pages one attachment may hold. The largest real documents attached to agendas
@@ -89,8 +97,7 @@ def _too_many(claimed: int | None) -> str:
             "pages: split it, or link to it from the agenda")
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
+class Box(NamedTuple):
     """The displayed part of a page in user space, corners ordered, and its turn."""
 
     left: float
@@ -110,57 +117,90 @@ class Box:
         return self.top - self.bottom if self.rotation in (0, 180) else self.right - self.left
 
 
+def check_pages(reader: PdfReader) -> dict[int, int]:
+    """Check every page's boxes; the pages whose /Rotate is not a quarter turn, with it.
+
+    Each page's contents and resources are resolved too, so that damage to them is
+    found now, while it can still be reported against the file.
+    """
+    odd = {}
+    for index, page in enumerate(reader.pages):
+        for key in ("/Contents", "/Resources"):
+            value = page.get(key)
+            if value is not None:
+                value.get_object()
+        try:
+            displayed_box(page)
+            turn = rotation(page)
+        except PageError as exc:
+            raise PageError(f"page {index + 1} has {exc}") from None
+        if turn % 90:
+            odd[index] = turn
+    return odd
+
+
 def displayed_box(page: DictionaryObject) -> Box:
     """The page as a viewer displays it; :class:`PageError` says what is damaged.
 
     A /Rotate that is a number but not a quarter turn counts as 0, as viewers
-    (pdf.js, pdfium) show it; :func:`odd_rotation` finds such pages to report.
+    (pdf.js, pdfium) show it; :func:`check_pages` finds such pages to report.
     """
     media = _box(page, "/MediaBox")
     if media is None:
         raise PageError("no page size (no /MediaBox on it or its parents)")
-    crop = _box(page, "/CropBox") or media
-    left, bottom = max(crop[0], media[0]), max(crop[1], media[1])
-    right, top = min(crop[2], media[2]), min(crop[3], media[3])
+    left, bottom, right, top = media
+    crop = _box(page, "/CropBox")
+    if crop is not None:  # clipped to the MediaBox, as viewers clip it
+        left, bottom = max(crop[0], left), max(crop[1], bottom)
+        right, top = min(crop[2], right), min(crop[3], top)
     if right <= left or top <= bottom:
-        key = "/MediaBox" if crop is media else "/CropBox"
+        key = "/MediaBox" if crop is None else "/CropBox"
         raise PageError(f"a page box with no area ({key} {_show(page.get(key))})")
     turn = rotation(page)
-    return Box(left, bottom, right, top, turn if turn % 90 == 0 else 0)
+    return Box(left, bottom, right, top, 0 if turn % 90 else turn)
 
 
 def rotation(page: DictionaryObject) -> int:
     """/Rotate as a whole number of degrees in 0..359; :class:`PageError` if not a number."""
     value = page.get("/Rotate")
-    if isinstance(value, IndirectObject):
-        value = value.get_object()
-    if value is None or isinstance(value, NullObject):
+    if value is None:
+        return 0
+    if value.__class__ is NumberObject:
+        return int(value) % 360
+    value = value.get_object()
+    if isinstance(value, NullObject):
         return 0
     if isinstance(value, (int, float)) and math.isfinite(value) and value == int(value):
         return int(value) % 360
     raise PageError(f"a damaged rotation (/Rotate {_show(value)})")
 
 
-def odd_rotation(page: DictionaryObject) -> int | None:
-    """A /Rotate that is not a quarter turn (shown as 0), else None."""
-    turn = rotation(page)
-    return turn if turn % 90 else None
-
-
 def _box(page: DictionaryObject, key: str) -> tuple[float, float, float, float] | None:
     """The box ``key`` with its corners ordered; None if absent or null."""
     value = page.get(key)
-    if isinstance(value, IndirectObject):
-        value = value.get_object()
-    if value is None or isinstance(value, NullObject):
+    if value is None:
+        return None
+    value = value.get_object()
+    if isinstance(value, NullObject):
         return None
     if isinstance(value, ArrayObject) and len(value) == 4:
-        numbers = [v.get_object() if isinstance(v, IndirectObject) else v for v in value]
-        x0, y0, x1, y1 = (float(v) if isinstance(v, (int, float)) else math.nan
-                          for v in numbers)
-        if all(math.isfinite(v) for v in (x0, y0, x1, y1)):
-            return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+        a, b, c, d = cast("list[float]", value)
+        if a.__class__ in _PLAIN and b.__class__ in _PLAIN and c.__class__ in _PLAIN \
+                and d.__class__ in _PLAIN:  # as good as every box: four plain numbers
+            x0, y0, x1, y1 = float(a), float(b), float(c), float(d)
+        else:
+            x0, y0, x1, y1 = (_number(v.get_object()) for v in value)
+        if math.isfinite(x0 + y0 + x1 + y1):
+            return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else (
+                min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     raise PageError(f"a damaged page box ({key} {_show(value)})")
+
+
+_PLAIN = frozenset({NumberObject, FloatObject})
+
+
+def _number(value: PdfObject) -> float:
+    return float(value) if isinstance(value, (int, float)) else math.nan
 
 
 def _show(value: object, limit: int = 40) -> str:

@@ -31,7 +31,7 @@ from packgen.fastread import prime
 from packgen.layout import Pack, pdf_attachments
 from packgen.mapped import Mapped, map_file, over_file_budget
 from packgen.model import Attachment, Meeting
-from packgen.pagetree import PageError, check_page_tree, displayed_box, rotation
+from packgen.pagetree import PageError, check_page_tree, check_pages
 from packgen.pdferrors import UNREADABLE, LimitReachedError
 
 MAX_REPAIR = 256 << 20
@@ -39,6 +39,7 @@ MAX_REPAIR = 256 << 20
 memory, more than once (a damaged 4 GB file took 17 GB); real attachments are a few
 MB, and a damaged file this large is better exported again than guessed at."""
 
+_PASSWORD = "the PDF is protected by a password; ask its author for an unprotected copy"
 _LIMIT = ("the PDF exceeds one of the PDF reader's safety limits ({}): it is damaged, or "
           "built to exhaust memory; export it again")
 
@@ -272,30 +273,15 @@ def _read(stream: BinaryIO, mapped: Mapped, fast: bool = False
         else:
             reader = reader_or_none
         if reader.is_encrypted and not reader.decrypt(""):
-            raise _Unreadable("the PDF is protected by a password; ask its author for an "
-                              "unprotected copy")
-        try:
-            check_page_tree(reader)
-        except PageError as exc:
-            raise _Unreadable(str(exc)) from None
+            raise _Unreadable(_PASSWORD)
+        check_page_tree(reader)
         if len(reader.pages) == 0:
             raise _Unreadable("the PDF has no pages")
-        odd = {}
-        for index, page in enumerate(reader.pages):
-            for key in ("/Contents", "/Resources"):  # resolve them, so damage shows now
-                value = page.get(key)
-                if value is not None:
-                    value.get_object()
-            try:
-                turned = displayed_box(page).rotation or "/Rotate" not in page
-                turn = 0 if turned else rotation(page)
-            except PageError as exc:
-                raise _Unreadable(f"page {index + 1} has {exc}") from None
-            if turn:
-                odd[index] = turn
+        odd = check_pages(reader)
     except FileNotDecryptedError:
-        raise _Unreadable("the PDF is protected by a password; ask its author for an "
-                          "unprotected copy") from None
+        raise _Unreadable(_PASSWORD) from None
+    except PageError as exc:
+        raise _Unreadable(str(exc)) from None
     return reader, odd
 
 
