@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from packgen import build_pack
 from packgen.errors import TemplateError
 from packgen.forking import can_fork
+from packgen.theme import theme_dir
 from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="typesetting forks only on Linux")
@@ -45,8 +47,14 @@ def test_a_template_problem_comes_back_from_the_typesetting_process(
 
 def test_a_broken_house_font_comes_back_too(folder: MeetingFolder) -> None:
     (folder.root / "fonts").mkdir()
-    # It starts like a TrueType font, so only reading it finds the damage.
-    (folder.root / "fonts" / "broken.ttf").write_bytes(b"\x00\x01\x00\x00" + b"junk" * 100)
+    # Its tables are all there and in the file, so only reading one finds the damage
+    # (validate checks the table directory, not what the tables hold).
+    font = bytearray((theme_dir() / "fonts" / "DejaVuSans.ttf").read_bytes())
+    for index in range(struct.unpack(">H", font[4:6])[0]):
+        tag, _, offset, length = struct.unpack(">4sIII", font[12 + 16 * index:28 + 16 * index])
+        if tag == b"cmap":
+            font[offset:offset + length] = b"\xff" * length
+    (folder.root / "fonts" / "broken.ttf").write_bytes(bytes(font))
     style = {"fonts": {"regular": "fonts/broken.ttf"}}
     path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]}]),
                         config={"style": style})
