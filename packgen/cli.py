@@ -245,6 +245,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     clashes = _clashing_outputs(meetings, output, private, supplement, html)
+    if len(meetings) > 1:
+        clashes += _outputs_over_inputs(meetings, private, supplement, html, templates)
     if clashes:
         _print(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)
@@ -282,6 +284,33 @@ def _clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: 
                 problems.append(Problem(Position(meeting), message))
                 break
             seen.append((path, what, meeting))
+    return problems
+
+
+def _outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: int | None,
+                         html: bool, templates: Path | None) -> list[Problem]:
+    """One meeting's pack that would land on another meeting's input (last year's pack,
+    attached from the build folder): refused before any meeting is built, since the
+    meeting that writes it would otherwise build happily. A meeting's own inputs are
+    checked by its build; one that does not validate is left to its build to report."""
+    from packgen.build import default_output, input_files, output_files, same_file
+    from packgen.errors import PackgenError as Invalid
+    from packgen.layout import Pack
+    from packgen.schema import validate as load
+
+    outputs = [(meeting, path, what) for meeting in meetings for path, what in output_files(
+        default_output(meeting, Pack(private, supplement)), html)]
+    problems = []
+    for meeting in meetings:
+        try:
+            inputs = input_files(load(meeting), templates)
+        except Invalid:
+            continue
+        problems += [Problem(position, f'the {what} of {display_path(writer)} would be '
+                                       f'written to "{display_path(path)}", which is this '
+                                       "input; build that meeting with -o, or move the input")
+                     for writer, path, what in outputs if writer != meeting
+                     for source, position in inputs if same_file(path, source)]
     return problems
 
 

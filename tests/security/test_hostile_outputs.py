@@ -184,6 +184,27 @@ def test_two_meetings_whose_packs_would_have_one_name(run_cli: BuildFn, tmp_path
     assert not (tmp_path / "build").exists()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_meetings_pack_over_anothers_input_is_refused(run_cli: BuildFn, tmp_path: Path,
+                                                          jobs: str) -> None:
+    """A repository building every meeting from its root: one meeting attaches last
+    year's published pack, which this command would overwrite while it is read."""
+    (tmp_path / "packgen.yaml").write_text("organisation: Test Borough Council\n")
+    write_meeting(tmp_path / "planning")
+    licensing = tmp_path / "licensing"
+    licensing.mkdir()
+    (tmp_path / "build").mkdir()
+    make_pdf(tmp_path / "build" / "planning.pdf", ["last-year"])
+    (licensing / "meeting.yaml").write_text(yaml.safe_dump(basic_meeting(
+        [{"title": "A", "attachments": ["../build/planning.pdf"]}])))
+    before = (tmp_path / "build" / "planning.pdf").read_bytes()
+    result = run_cli("build", "-j", jobs, "planning/meeting.yaml", "licensing/meeting.yaml")
+    assert result.returncode == 1
+    assert 'licensing/meeting.yaml:5:5: error: the pack of planning/meeting.yaml would be ' \
+           'written to "build/planning.pdf", which is this input' in result.stderr
+    assert (tmp_path / "build" / "planning.pdf").read_bytes() == before, result.stdout
+
+
 def test_when_the_html_agenda_cannot_be_written_the_message_says_what_was(
         folder: MeetingFolder) -> None:
     exempt_meeting(folder)
