@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     Destination,
@@ -40,6 +39,7 @@ from pypdf.generic import (
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Report
+from packgen.pdferrors import UNREADABLE
 from packgen.pdfwrite import PageKey
 from packgen.scrub import PAGE_KEYS, scrub_pages
 from packgen.sources import Source
@@ -125,7 +125,7 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
             if placement.attachment is not None:
                 reader = sources[placement.attachment].reader
                 scrub_pages(writer, reader, placement.start, placement.pages)
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except UNREADABLE as exc:
             assert placement.attachment is not None  # our own pages always copy
             attachment = placement.attachment
             raise AttachmentError([Problem(attachment.pos, f'"{attachment.file.name}": the PDF '
@@ -178,7 +178,7 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object
             continue
         try:
             page = reader.get_destination_page_number(entry)
-        except (PdfReadError, ValueError, KeyError, AttributeError):
+        except UNREADABLE:
             page = None
         title = str(entry.title or "").strip() or "Untitled"
         target = offset + page if page is not None and page >= 0 else offset

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from typing import BinaryIO, cast
 
 from pypdf import PdfWriter
-from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     Destination,
@@ -42,12 +41,10 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdferrors import UNREADABLE
+
 PageKey = tuple[int, int]
 """``(id(reader), object number)`` of an attachment's page."""
-
-# What pypdf raises on an object it cannot read.
-_READ_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                RecursionError)
 
 
 class DamagedObject(Exception):
@@ -127,7 +124,7 @@ class _Serializer:
         if number is None:
             try:
                 obj = ref.get_object()
-            except _READ_ERRORS as exc:
+            except UNREADABLE as exc:
                 raise DamagedObject(ref.pdf, exc) from None
             if obj is None or isinstance(obj, NullObject) or (
                     ref.pdf is not self.writer and isinstance(obj, DictionaryObject)

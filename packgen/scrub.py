@@ -24,7 +24,6 @@ that is an object of its own is still the subtype it names.
 from __future__ import annotations
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -39,6 +38,7 @@ from pypdf.generic import (
 
 from packgen.forms import HIDDEN, flatten_fields
 from packgen.optional_content import Visibility, without_hidden
+from packgen.pdferrors import UNREADABLE
 from packgen.pdfobjects import entry, integer, kind, resolved
 from packgen.resources import Cleaner
 
@@ -104,12 +104,12 @@ class _Destinations:
         named: dict[str, ArrayObject | None] = {}
         try:
             destinations = self.reader.named_destinations
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+        except UNREADABLE:
             return named
         for name, dest in destinations.items():
             try:
                 index = self.reader.get_destination_page_number(dest)
-            except (PdfReadError, ValueError, KeyError, AttributeError):
+            except UNREADABLE:
                 continue
             if index is None or index < 0 or self.start + index >= len(self.writer.pages):
                 continue
