@@ -27,7 +27,7 @@ from pathlib import Path
 import click
 
 from packgen import __version__
-from packgen.errors import PackgenError, PartlyWrittenError, Position, Problem, display_path
+from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_path
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -244,9 +244,11 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
-    clashes = _clashing_outputs(meetings, output, private, supplement, html)
+    from packgen.outputs import clashing_outputs, outputs_over_inputs
+
+    clashes = clashing_outputs(meetings, output, private, supplement, html)
     if len(meetings) > 1:
-        clashes += _outputs_over_inputs(meetings, private, supplement, html, templates)
+        clashes += outputs_over_inputs(meetings, private, supplement, html, templates)
     if clashes:
         _print(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)
@@ -254,64 +256,6 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
                            trusted_templates, fork=len(meetings) == 1)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
-
-
-def _clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: bool,
-                      supplement: int | None, html: bool) -> list[Problem]:
-    """Outputs of the command that are one file: each would destroy another's work.
-
-    (An output that is an input of its own meeting is refused by the build, which knows
-    the meeting's files.)
-    """
-    from packgen.build import default_output, output_files, same_file
-    from packgen.layout import Pack
-
-    problems: list[Problem] = []
-    seen: list[tuple[Path, str, Path]] = []
-    for meeting in meetings:
-        target = output or default_output(meeting, Pack(private, supplement))
-        for path, what in output_files(target, html):
-            for other, other_what, other_meeting in seen:
-                if not same_file(path, other):
-                    continue
-                if other_meeting == meeting:
-                    message = (f'the {other_what} and the {what} would both be written to '
-                               f'"{display_path(path)}"; name the pack with -o NAME.pdf')
-                else:
-                    message = (f'the {what} would be written to "{display_path(path)}", as is '
-                               f"the {other_what} of {display_path(other_meeting)}; build this "
-                               "meeting on its own, with -o")
-                problems.append(Problem(Position(meeting), message))
-                break
-            seen.append((path, what, meeting))
-    return problems
-
-
-def _outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: int | None,
-                         html: bool, templates: Path | None) -> list[Problem]:
-    """One meeting's pack that would land on another meeting's input (last year's pack,
-    attached from the build folder): refused before any meeting is built, since the
-    meeting that writes it would otherwise build happily. A meeting's own inputs are
-    checked by its build; one that does not validate is left to its build to report."""
-    from packgen.build import default_output, input_files, output_files, same_file
-    from packgen.errors import PackgenError as Invalid
-    from packgen.layout import Pack
-    from packgen.schema import validate as load
-
-    outputs = [(meeting, path, what) for meeting in meetings for path, what in output_files(
-        default_output(meeting, Pack(private, supplement)), html)]
-    problems = []
-    for meeting in meetings:
-        try:
-            inputs = input_files(load(meeting), templates)
-        except Invalid:
-            continue
-        problems += [Problem(position, f'the {what} of {display_path(writer)} would be '
-                                       f'written to "{display_path(path)}", which is this '
-                                       "input; build that meeting with -o, or move the input")
-                     for writer, path, what in outputs if writer != meeting
-                     for source, position in inputs if same_file(path, source)]
-    return problems
 
 
 @main.command(name="validate")

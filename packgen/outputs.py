@@ -1,0 +1,131 @@
+"""Where a command writes, and what it may never write over.
+
+An output must not land on an input (the meeting, its config, an attachment, a
+template, the logo or a font: compared as files, so a hard or symbolic link counts),
+nor on another output of the same command: each would destroy work, and a
+several-meeting build would say "wrote" twice while one pack was lost. All of it is
+checked before anything is built.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from packgen import schema
+from packgen.errors import OutputError, PackgenError, Position, Problem, display_path
+from packgen.layout import PUBLIC, Pack
+from packgen.model import Meeting, Report
+
+
+def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
+    """``build/<meeting folder>.pdf`` for a ``meeting.yaml``, else ``build/<stem>.pdf``;
+    ``-private`` and ``-supplement-N`` mark the other packs."""
+    name = meeting_file.absolute().parent.name if meeting_file.stem == "meeting" \
+        else meeting_file.stem
+    if pack.supplement is not None:
+        name += f"-supplement-{pack.supplement}"
+    if pack.private:
+        name += "-private"
+    return Path("build") / f"{name}.pdf"
+
+
+def output_files(target: Path, html: bool) -> list[tuple[Path, str]]:
+    """Each file a build writes, with what it is: the pack, and the HTML agenda beside it."""
+    return [(target, "pack"), *([(target.with_suffix(".html"), "HTML agenda")] if html else [])]
+
+
+def input_files(meeting: Meeting, templates: Path | None) -> list[tuple[Path, Position]]:
+    """Every file of the officer's that a build of ``meeting`` reads, each with where it is
+    named (the file itself, line 1, where no line names it)."""
+    def itself(path: Path) -> tuple[Path, Position]:
+        return path, Position(path)
+
+    found = [itself(meeting.source)]
+    config = schema.find_config(meeting.source)
+    found += [itself(config)] if config is not None else []
+    attachments = [a for item in meeting.items for a in item.attachments]
+    for attachment in attachments:
+        if isinstance(attachment.document, Report):
+            attachments += attachment.document.appendices
+    found += [(a.file, a.pos) for a in attachments]
+    style = meeting.style
+    found += [itself(p) for p in [*([style.logo] if style.logo else []),
+                                  *(file for _, file in style.fonts)]]
+    for folder in meeting.template_dirs(templates):
+        if folder.is_dir():
+            found += [itself(p) for p in sorted(folder.rglob("*")) if p.is_file()]
+    return found
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file: spelt alike once resolved, or the same file on disk
+    (a hard link, a symbolic link, another case on a file system that ignores case)."""
+    if one.resolve() == other.resolve():
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # one of them does not exist yet
+        return False
+
+
+def refuse_overwriting_inputs(meeting: Meeting, templates: Path | None,
+                              outputs: list[tuple[Path, str]]) -> None:
+    """Raise :class:`OutputError` if an output would be written over one of the inputs."""
+    inputs = input_files(meeting, templates)
+    problems = [Problem(position, f'the {what} would be written to "{display_path(path)}", '
+                                  "which is this input; choose another -o/--output")
+                for path, what in outputs for source, position in inputs
+                if same_file(path, source)]
+    if problems:
+        raise OutputError(problems)
+
+
+def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: bool,
+                      supplement: int | None, html: bool) -> list[Problem]:
+    """Outputs of the command that are one file: each would destroy another's work.
+
+    (An output that is an input of its own meeting is refused by the build, which knows
+    the meeting's files.)
+    """
+    problems: list[Problem] = []
+    seen: list[tuple[Path, str, Path]] = []
+    for meeting in meetings:
+        target = output or default_output(meeting, Pack(private, supplement))
+        for path, what in output_files(target, html):
+            for other, other_what, other_meeting in seen:
+                if not same_file(path, other):
+                    continue
+                if other_meeting == meeting:
+                    message = (f'the {other_what} and the {what} would both be written to '
+                               f'"{display_path(path)}"; name the pack with -o NAME.pdf')
+                else:
+                    message = (f'the {what} would be written to "{display_path(path)}", as is '
+                               f"the {other_what} of {display_path(other_meeting)}; build this "
+                               "meeting on its own, with -o")
+                problems.append(Problem(Position(meeting), message))
+                break
+            seen.append((path, what, meeting))
+    return problems
+
+
+def outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: int | None,
+                         html: bool, templates: Path | None) -> list[Problem]:
+    """One meeting's pack that would land on another meeting's input (last year's pack,
+    attached from the build folder): refused before any meeting is built, since the
+    meeting that writes it would otherwise build happily. A meeting's own inputs are
+    checked by its build; one that does not validate is left to its build to report."""
+    outputs = [(meeting, path, what) for meeting in meetings for path, what in output_files(
+        default_output(meeting, Pack(private, supplement)), html)]
+    problems = []
+    for meeting in meetings:
+        try:
+            inputs = input_files(schema.validate(meeting), templates)
+        except PackgenError:
+            continue
+        problems += [Problem(position, f'the {what} of {display_path(writer)} would be '
+                                       f'written to "{display_path(path)}", which is this '
+                                       "input; build that meeting with -o, or move the input")
+                     for writer, path, what in outputs if writer != meeting
+                     for source, position in inputs if same_file(path, source)]
+    return problems
