@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from packgen.errors import Position, Problem, ValidationError
+from packgen.filerefs import FileRef
 from packgen.markdown import Markdown, convert, parser
 from packgen.model import (
     Attachment,
@@ -29,7 +30,6 @@ from packgen.shapes import (
     Context,
     Date,
     Field,
-    FileRef,
     Integer,
     ListOf,
     Record,

@@ -16,6 +16,7 @@ from packgen.disclosure import check_exempt_files
 from packgen.documents import RENDERED_SUFFIXES, load_document
 from packgen.errors import Problem, ValidationError
 from packgen.filecheck import picture_problem, truetype_problem
+from packgen.filerefs import FileRef
 from packgen.model import (
     Attachment,
     HouseStyle,
@@ -32,7 +33,6 @@ from packgen.shapes import (
     Context,
     Date,
     Field,
-    FileRef,
     Integer,
     ListOf,
     Number,

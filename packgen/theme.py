@@ -32,8 +32,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from packgen.errors import Position, Problem, TemplateError
+from packgen.filerefs import inside
 from packgen.model import HouseStyle
-from packgen.shapes import inside
 
 BLOCK_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "colgroup",
                         "col", "thead", "tbody", "tr", "th", "td", "img", "div"})

@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 
 from packgen.errors import Position, Problem, TemplateError
+from packgen.filerefs import inside
 from packgen.fitting import (
     LayoutDocument,
     Unfit,
@@ -46,7 +47,6 @@ from packgen.htmltree import Element
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.render import Located
 from packgen.rendered import PAGE_LINK_SCHEME, Typeset
-from packgen.shapes import inside
 from packgen.tables import TableLayout, length
 from packgen.theme import INLINE_TAGS, Stylesheet
 
