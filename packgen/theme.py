@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -132,6 +132,9 @@ def private_names(tree: nodes.Template, file: Path) -> list[Problem]:
                     "--trusted-templates)") for line, name in sorted(found)]
 
 
+PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "suffixes", "parts", "parent"})
+"""What a template may ask of a path: what it says, never what the file holds."""
+
 MAX_PRODUCT = 1_000_000
 """Longest text or list a template may make by multiplying ("x" * n)."""
 
@@ -141,6 +144,14 @@ class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
     into something that would take gigabytes ("x" * 10**9, 10**10**10)."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # The model holds real paths (a meeting's source, an attachment's file): their
+        # methods read, write and delete files, exempt ones included. Only what a path
+        # says of itself is safe to use.
+        if isinstance(obj, PurePath) and attr not in PATH_ATTRIBUTES:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:

@@ -341,3 +341,30 @@ def test_a_template_that_would_never_finish_reading_is_refused(
         assert result.stderr.splitlines() == [
             f"meeting/templates/part.html:1:1: error: {message}",
             "1 problem; nothing was written."]
+
+
+@pytest.mark.parametrize("expression, attribute", [
+    ("meeting.items[2].attachments[0].file.read_bytes()", "read_bytes"),
+    ('meeting.source.joinpath("/etc/hostname").read_text()', "joinpath"),
+    ('meeting.root.joinpath("PWNED").write_text("owned")', "joinpath"),
+    ('meeting.source.parent.parent.glob("*")|list', "glob"),
+    ('(meeting.items[2].attachments[0].file|attr("read_text"))()', "read_text"),
+])
+def test_a_template_cannot_read_or_write_files_through_the_paths_it_is_given(
+        folder: MeetingFolder, run_cli: BuildFn, expression: str, attribute: str) -> None:
+    """The model holds real paths; the sandbox allows only what a path says of itself."""
+    folder.pdf("secret.pdf", ["ZQXEXEMPT"])
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "filler.html").write_text(
+        f"<p>{{{{ meeting.items[0].attachments[0].file.name }}}}</p>\n<p>{{{{ {expression} }}}}"
+        "</p>\n")
+    folder.write(basic_meeting([
+        {"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]},
+        {"title": "Land", "exempt": 3, "attachments": ["secret.pdf"]}]))
+    result = run_cli("build", "-o", "pack.pdf", "meeting/meeting.yaml", cwd=folder.root)
+    assert result.returncode == 1, result.stderr
+    [line, summary] = result.stderr.splitlines()
+    assert line.startswith("meeting/templates/filler.html:2:1: error: template not allowed: "
+                           f"access to attribute '{attribute}' of 'PosixPath' object is unsafe")
+    assert not (folder.root / "pack.pdf").exists()
+    assert not list(folder.root.rglob("PWNED"))
