@@ -10,6 +10,7 @@ it is lettered after the item before it ("5a"), or numbered on at the end.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from packgen.errors import Position, Problem
@@ -35,8 +36,15 @@ def _exempt_in(item: Raw, supplement: int | None) -> bool:
                == supplement for a in attachments)
 
 
+# The titles councils give the item: "Exclusion of the public", "… of the press and
+# public", "… of press and public". Matched whole, so that a petition about "the
+# exclusion of the public from Mill Park" cannot stand in for the resolution.
+_EXCLUSION = re.compile(r"\s*exclusion\s+of\s+(the\s+)?(press\s+and\s+)?(the\s+)?public\s*",
+                        re.IGNORECASE)
+
+
 def _is_exclusion(item: Raw) -> bool:
-    return "exclusion of the public" in str(item["title"]).lower()
+    return _EXCLUSION.fullmatch(str(item["title"])) is not None
 
 
 def with_exclusion(items: tuple[Raw, ...], wanted: bool, pos: Position) -> tuple[Raw, ...]:
@@ -45,11 +53,11 @@ def with_exclusion(items: tuple[Raw, ...], wanted: bool, pos: Position) -> tuple
     if not wanted:
         return items
     inserts: dict[int, list[Raw]] = {}
-    # Where the main agenda excludes the public: its own item, wherever the officer put
-    # it, or the one added before its first exempt item.
-    main_at = next((i for i, item in enumerate(items)
-                    if item.get("supplement") is None and _is_exclusion(item)), None)
+    # Where the main agenda excludes the public: the officer's own item when it comes
+    # before the first exempt item, else the one added just before that item.
     first = _first_exempt(items, None)
+    main_at = next((i for i, item in enumerate(items[:first] if first is not None else items)
+                    if item.get("supplement") is None and _is_exclusion(item)), None)
     if main_at is None and first is not None:
         main_at = first
         inserts[first] = [_exclusion(pos, None)]
@@ -77,6 +85,18 @@ def _exclusion(pos: Position, supplement: int | None) -> Raw:
             "supplement": supplement}
 
 
+def _lettered(previous: str, count: int) -> str:
+    """The ``count``-th late item after main item ``previous``: "5a", "5b" ... "5z", "5aa";
+    after an item already lettered ("7a"), "7a.1", "7a.2"."""
+    if not previous[-1].isdigit():
+        return f"{previous}.{count}"
+    letters = ""
+    while count:
+        count, digit = divmod(count - 1, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return previous + letters
+
+
 def _supplements(item: Raw) -> set[int]:
     found = {item["supplement"]} if item.get("supplement") is not None else set()
     return found | {a.supplement for a in item.get("attachments", ()) if a.supplement is not None}
@@ -89,12 +109,13 @@ def number_items(raw: tuple[Raw, ...], start: int, problems: list[Problem]) -> t
     count; any other explicit number ("7a", a late item after 7) leaves it alone, so the
     item after "7a" is 8. A late item leaves the count alone too: without a number of its
     own it is lettered after the main item before it ("5a", "5b"), or, after the last
-    main item, numbered on from it.
+    main item, numbered on from it; before the first main item it is lettered after the
+    number the agenda would have started from less one ("0a").
     """
     items: list[Item] = []
     seen: dict[str, Position] = {}
     counter = start - 1
-    previous: str | None = None  # the last main item's number
+    previous = str(start - 1)  # the last main item's number: "0" before the first
     letters = 0
     for index, values in enumerate(raw):
         explicit = values.pop("number", None)
@@ -110,14 +131,9 @@ def number_items(raw: tuple[Raw, ...], start: int, problems: list[Problem]) -> t
         elif not main_follows:
             counter += 1  # after the whole main agenda: nothing later to renumber
             number = str(counter)
-        elif previous is not None and previous[-1].isdigit() and letters < 26:
-            letters += 1
-            number = previous + "abcdefghijklmnopqrstuvwxyz"[letters - 1]
         else:
-            problems.append(Problem(values["pos"], f"items[{index}]: give this late item a "
-                                    'number (such as "5a"), so that the main agenda keeps '
-                                    "its own"))
-            number = f"late-{index}"
+            letters += 1
+            number = _lettered(previous, letters)
         if not late:
             previous, letters = number, 0
         item = Item(number=number, **values)

@@ -101,10 +101,41 @@ def test_an_item_exempt_only_through_an_attachment_gets_an_exclusion(
                      r"this item is not for publication", agenda), agenda
 
 
-def test_a_late_item_before_the_first_main_item_needs_a_number(folder: MeetingFolder) -> None:
-    path = folder.write(basic_meeting([{"title": "Late", "supplement": 1}, {"title": "Main"}]))
-    with pytest.raises(ValidationError) as caught:
-        build_pack(path, folder.root / "pack.pdf")
-    assert [p.message for p in caught.value.problems] == [
-        'items[0]: give this late item a number (such as "5a"), so that the main agenda '
-        "keeps its own"]
+def test_a_late_item_before_the_first_main_item_is_lettered_after_none(
+        folder: MeetingFolder) -> None:
+    """Also the exclusion item a supplement needs before the very first item."""
+    items = [{"title": "Report", "attachments": [
+                 folder.pdf("pub.pdf", 1), {"file": folder.pdf("sec.pdf", 1), "exempt": 3,
+                                            "supplement": 1}]},
+             {"title": "Late", "supplement": 1, "attachments": [folder.pdf("late.pdf", 1)]},
+             {"title": "Other"}]
+    path = folder.write(basic_meeting(items))
+    out = folder.root / "supp.pdf"
+    build_pack(path, out, supplement=1)
+    agenda = " ".join(page_texts(out)[0].split())
+    assert re.search(r"0a\. EXCLUSION OF THE PUBLIC .* 1\. REPORT .* 1a\. LATE ", agenda), agenda
+    main = folder.root / "main.pdf"
+    build_pack(path, main)
+    main_agenda = " ".join(page_texts(main)[0].split())
+    assert re.search(r"1\. REPORT .* 2\. OTHER", main_agenda) and "EXCLUSION" not in main_agenda
+
+
+@pytest.mark.parametrize(("title", "where", "added"), [
+    ("Exclusion of the public", 1, False),
+    ("EXCLUSION OF THE PRESS AND PUBLIC", 1, False),
+    ("Exclusion of press and public", 1, False),
+    # A title that merely mentions it, or the officer's own item after the exempt one.
+    ("Petition on the exclusion of the public from Mill Park", 1, True),
+    ("Exclusion of the public", 3, True),
+])
+def test_only_a_real_exclusion_item_before_the_exempt_one_counts(
+        folder: MeetingFolder, title: str, where: int, added: bool) -> None:
+    items: list[dict[str, Any]] = [{"title": "Apologies"},
+                                   {"title": "Land deal", "exempt": 3}, {"title": "Close"}]
+    items.insert(where, {"title": title})
+    path = folder.write(basic_meeting(items))
+    build_pack(path, folder.root / "pack.pdf")
+    agenda = " ".join(page_texts(folder.root / "pack.pdf")[0].split())
+    before_land = agenda[:agenda.index("LAND DEAL")]
+    assert ("EXCLUSION OF THE PUBLIC To consider excluding the public" in before_land) == added
+    assert re.search(r"EXCLUSION OF (THE )?(PRESS AND )?(THE )?PUBLIC", before_land)
