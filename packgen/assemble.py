@@ -53,7 +53,11 @@ def attachment_title(item: Item, attachment: Attachment) -> str:
     title = getattr(attachment.document, "title", "")
     if title:
         return str(title)
-    if len(item.attachments) == 1 and attachment in item.attachments:
+    # "Only" among its own kind: late and exempt documents must not change the title of
+    # a public one, or the main pack would depend on what it leaves out.
+    kind = (item.supplement_of(attachment), item.is_public(attachment))
+    alike = [a for a in item.attachments if (item.supplement_of(a), item.is_public(a)) == kind]
+    if alike == [attachment]:
         return item.title
     stem = attachment.file.stem.replace("-", " ").replace("_", " ").strip()
     return stem[:1].upper() + stem[1:]

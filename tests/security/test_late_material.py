@@ -26,7 +26,7 @@ CANARY = b"ZQXLATE"
 def main_items(folder: MeetingFolder) -> list[dict[str, Any]]:
     return [
         {"title": "Budget", "attachments": [folder.pdf("budget.pdf", 2)]},
-        {"title": "Leisure", "attachments": [folder.pdf("leisure.pdf", 1)]},
+        {"title": "Leisure", "attachments": [folder.pdf("leisure-report.pdf", 1)]},
         {"title": "Planning"},
         {"title": "Land sale", "exempt": 3, "attachments": [folder.pdf("land.pdf", 1)]},
     ]
