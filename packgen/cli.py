@@ -27,7 +27,7 @@ from pathlib import Path
 import click
 
 from packgen import __version__
-from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_path
+from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_path, one_line
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -131,7 +131,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
                             trusted_templates=options.trusted_templates,
                             progress=_progress if options.progress else None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
-        return Outcome(True, f"wrote {result.output} ({result.pages} pages){also}",
+        return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
                        result.warnings)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems),

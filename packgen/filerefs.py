@@ -51,7 +51,7 @@ class FileRef(Shape):
         if Path(name).suffix.lower() not in self.suffixes:
             return self.wrong(node, ctx, path)
         if not target.is_file():
-            kind = _not_a_file(target)
+            kind = special_kind(target)
             if kind:
                 return ctx.error(node.pos, path, f'"{name}" is {kind}, not a file')
             hint = _similar_file(target)
@@ -82,11 +82,13 @@ def inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _not_a_file(target: Path) -> str:
-    """What stands at ``target`` when it is there but is not a regular file."""
+def special_kind(target: Path) -> str:
+    """What stands at ``target`` when it is there but is not a regular file; else ""."""
     try:
         mode = target.stat().st_mode
     except (OSError, ValueError):
+        return ""
+    if stat.S_ISREG(mode):
         return ""
     # A named pipe or a device would block or never end when read: never open one.
     for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),

@@ -13,9 +13,11 @@ import os
 from pathlib import Path
 
 from packgen import schema
+from packgen.disclosure import documents
 from packgen.errors import OutputError, PackgenError, Position, Problem, display_path
+from packgen.filerefs import inside, special_kind
 from packgen.layout import PUBLIC, Pack
-from packgen.model import Meeting, Report
+from packgen.model import Meeting
 
 
 def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
@@ -35,27 +37,29 @@ def output_files(target: Path, html: bool) -> list[tuple[Path, str]]:
     return [(target, "pack"), *([(target.with_suffix(".html"), "HTML agenda")] if html else [])]
 
 
-def input_files(meeting: Meeting, templates: Path | None) -> list[tuple[Path, Position]]:
-    """Every file of the officer's that a build of ``meeting`` reads, each with where it is
-    named (the file itself, line 1, where no line names it)."""
+def input_files(meeting: Meeting) -> list[tuple[Path, Position]]:
+    """Every file of the officer's that a build of ``meeting`` reads by name, each with
+    where it is named (the file itself, line 1, where no line names it)."""
     def itself(path: Path) -> tuple[Path, Position]:
         return path, Position(path)
 
     found = [itself(meeting.source)]
     config = schema.find_config(meeting.source)
     found += [itself(config)] if config is not None else []
-    attachments = [a for item in meeting.items for a in item.attachments]
-    for attachment in attachments:
-        if isinstance(attachment.document, Report):
-            attachments += attachment.document.appendices
-    found += [(a.file, a.pos) for a in attachments]
+    found += [(attachment.file, attachment.pos) for attachment, _ in documents(meeting)]
     style = meeting.style
     found += [itself(p) for p in [*([style.logo] if style.logo else []),
                                   *(file for _, file in style.fonts)]]
-    for folder in meeting.template_dirs(templates):
-        if folder.is_dir():
-            found += [itself(p) for p in sorted(folder.rglob("*")) if p.is_file()]
     return found
+
+
+def input_folders(meeting: Meeting, templates: Path | None) -> list[Path]:
+    """Folders any file of which a build may read: the template folders, the built-in
+    theme, and packgen itself. Checked by containment, never listed: ``--templates /usr``
+    must not mean reading the names of every file below it."""
+    from packgen.theme import theme_dir
+
+    return [*meeting.template_dirs(templates), theme_dir(), Path(__file__).parent]
 
 
 def same_file(one: Path, other: Path) -> bool:
@@ -71,14 +75,46 @@ def same_file(one: Path, other: Path) -> bool:
 
 def refuse_overwriting_inputs(meeting: Meeting, templates: Path | None,
                               outputs: list[tuple[Path, str]]) -> None:
-    """Raise :class:`OutputError` if an output would be written over one of the inputs."""
-    inputs = input_files(meeting, templates)
-    problems = [Problem(position, f'the {what} would be written to "{display_path(path)}", '
-                                  "which is this input; choose another -o/--output")
-                for path, what in outputs for source, position in inputs
-                if same_file(path, source)]
+    """Raise :class:`OutputError` if an output would be written over one of the inputs,
+    or where no file can be written (a folder, a device, a named pipe, no name at all)."""
+    problems = [Problem(Position(meeting.source), f"the {what} {wrong}")
+                for path, what in outputs if (wrong := unwritable(path))]
+    inputs = input_files(meeting)
+    problems += [Problem(position, _over_input(path, what))
+                 for path, what in outputs for source, position in inputs
+                 if same_file(path, source)]
+    folders = [f.resolve() for f in input_folders(meeting, templates) if f.is_dir()]
+    problems += [Problem(Position(path), _over_input(path, what)) for path, what in outputs
+                 if path.exists() and any(inside(path.resolve(), f) for f in folders)
+                 and not any(same_file(path, source) for source, _ in inputs)]
     if problems:
         raise OutputError(problems)
+
+
+def _over_input(path: Path, what: str) -> str:
+    return (f'the {what} would be written to "{display_path(path)}", which is this input; '
+            "choose another -o/--output")
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a pack cannot be written at ``path``, or None."""
+    if not path.name or path.name in (".", ".."):
+        return "needs a file name to be written to; give one with -o NAME.pdf"
+    if str(path) == "-":
+        return ('would be written to a file named "-"; packgen writes files, not standard '
+                "output: give a file name with -o NAME.pdf")
+    if path.is_symlink() or path.exists():
+        kind = special_kind(path)
+        if kind:
+            return (f'would be written to "{display_path(path)}", which is {kind}; give a '
+                    "file name with -o NAME.pdf")
+    for parent in path.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                return (f'cannot be written inside "{display_path(parent)}": it is a file, '
+                        "not a folder")
+            break
+    return None
 
 
 def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: bool,
@@ -90,7 +126,11 @@ def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: b
     """
     problems: list[Problem] = []
     seen: list[tuple[Path, str, Path]] = []
-    for meeting in meetings:
+    for index, meeting in enumerate(meetings):
+        if any(same_file(meeting, earlier) for earlier in meetings[:index]):
+            problems.append(Problem(Position(meeting), "this meeting is named twice on the "
+                                                       "command line; name it once"))
+            continue
         target = output or default_output(meeting, Pack(private, supplement))
         for path, what in output_files(target, html):
             for other, other_what, other_meeting in seen:
@@ -120,7 +160,7 @@ def outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: i
     problems = []
     for meeting in meetings:
         try:
-            inputs = input_files(schema.validate(meeting), templates)
+            inputs = input_files(schema.validate(meeting))
         except PackgenError:
             continue
         problems += [Problem(position, f'the {what} of {display_path(writer)} would be '

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
@@ -17,6 +18,7 @@ from urllib.request import url2pathname
 import pytest
 import yaml
 
+from packgen.errors import display_path
 from tests.conftest import ROOT, BuildFn, MeetingFolder, basic_meeting, make_pdf
 from tests.test_html_agenda import Outline
 
@@ -205,18 +207,103 @@ def test_one_meetings_pack_over_anothers_input_is_refused(run_cli: BuildFn, tmp_
     assert (tmp_path / "build" / "planning.pdf").read_bytes() == before, result.stdout
 
 
-def test_when_the_html_agenda_cannot_be_written_the_message_says_what_was(
+def test_an_html_agenda_with_a_folder_in_its_way_is_refused_before_anything(
         folder: MeetingFolder) -> None:
     exempt_meeting(folder)
     (folder.root / "build" / "meeting.html").mkdir(parents=True)  # in the way
     result = packgen("build", "--html", "meeting/meeting.yaml", cwd=folder.root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "build/meeting.html:1:1: error: wrote build/meeting.pdf; the HTML agenda was not "
-        "written: Is a directory",
-        "1 problem; only build/meeting.pdf was written."]
-    assert sorted(p.name for p in (folder.root / "build").iterdir()) == [
-        "meeting.html", "meeting.pdf"]
+        'meeting/meeting.yaml:1:1: error: the HTML agenda would be written to '
+        '"build/meeting.html", which is a folder; give a file name with -o NAME.pdf',
+        "1 problem; nothing was written."]
+    assert sorted(p.name for p in (folder.root / "build").iterdir()) == ["meeting.html"]
+
+
+def test_when_the_html_agenda_cannot_be_written_the_message_says_what_was(
+        folder: MeetingFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last rename fails (a disk pulled, a folder made in the way meanwhile): the
+    pack is in place, and the problem says so rather than "nothing was written"."""
+    from packgen import build_pack
+    from packgen.errors import PartlyWrittenError
+
+    exempt_meeting(folder)
+    replace = os.replace
+
+    def failing(source: object, target: object) -> None:
+        if str(target).endswith(".html"):
+            raise IsADirectoryError(21, "Is a directory")
+        replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing)
+    out = folder.root / "build" / "meeting.pdf"
+    with pytest.raises(PartlyWrittenError) as caught:
+        build_pack(folder.file, out, html=True)
+    [problem] = caught.value.problems
+    assert problem.message == (f"wrote {display_path(out)}; the HTML agenda was not written: "
+                               "Is a directory")
+    assert caught.value.written == (out,)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["meeting.pdf"]
+
+
+def _fifo(root: Path) -> str:
+    os.mkfifo(root / "fifo.pdf")
+    return "fifo.pdf"
+
+
+def _under_a_file(root: Path) -> str:
+    (root / "out").write_text("a file where a folder is wanted")
+    return "out/pack.pdf"
+
+
+@pytest.mark.parametrize("make, said", [
+    (lambda root: "", "the pack needs a file name to be written to; give one with -o NAME.pdf"),
+    (lambda root: "-", 'the pack would be written to a file named "-"; packgen writes files, '
+                       "not standard output: give a file name with -o NAME.pdf"),
+    (_fifo, 'the pack would be written to "fifo.pdf", which is a named pipe; give a file '
+            "name with -o NAME.pdf"),
+    (_under_a_file, 'the pack cannot be written inside "out": it is a file, not a folder'),
+])
+def test_an_output_where_no_file_can_be_written_is_refused(
+        folder: MeetingFolder, make: Callable[[Path], str], said: str) -> None:
+    exempt_meeting(folder)
+    output = make(folder.root)
+    before = every_file(folder.root)
+    result = packgen("build", "-o", output, "meeting/meeting.yaml", cwd=folder.root)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [f"meeting/meeting.yaml:1:1: error: {said}",
+                                          "1 problem; nothing was written."]
+    assert every_file(folder.root) == before
+
+
+@pytest.mark.parametrize("target, extra", [
+    ("templates/report.pdf", ["--html"]),  # the HTML agenda over the theme's report.html
+    ("packgen/cli.py", []),  # the pack over packgen's own code
+])
+def test_the_built_in_theme_and_packgen_itself_are_inputs(folder: MeetingFolder, target: str,
+                                                          extra: list[str]) -> None:
+    from packgen.theme import theme_dir
+
+    exempt_meeting(folder)
+    path = (theme_dir().parent if target.startswith("templates/") else ROOT) / target
+    victim = path.with_suffix(".html") if extra else path
+    before = victim.read_bytes()
+    result = packgen("build", *extra, "-o", str(path), "meeting/meeting.yaml",
+                     cwd=folder.root)
+    assert result.returncode == 1
+    [line, summary] = result.stderr.splitlines()
+    assert line.endswith("which is this input; choose another -o/--output")
+    assert victim.read_bytes() == before and not (extra and path.exists())
+
+
+def test_a_meeting_named_twice_is_refused(folder: MeetingFolder) -> None:
+    exempt_meeting(folder)
+    result = packgen("build", "meeting/meeting.yaml", "meeting/../meeting/meeting.yaml",
+                     cwd=folder.root)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "meeting/meeting.yaml:1:1: error: this meeting is named twice on the "
+        "command line; name it once", "1 problem; nothing was written."]
 
 
 # -- the link in the HTML agenda --------------------------------------------------------------
