@@ -17,6 +17,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from packgen.errors import Position, Problem, ValidationError
+from packgen.linkschemes import is_safe_uri
 from packgen.model import Block, RichText
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
 from packgen.source import Node, Scalar, parse_yaml
@@ -24,7 +25,6 @@ from packgen.source import Node, Scalar, parse_yaml
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.tree import SyntaxTreeNode
-_SAFE_LINK = ("http:", "https:", "mailto:", "tel:")
 
 # Budgets on layout work, checked here so that validate finds them. Each is far beyond
 # real papers (a long report's longest paragraph is about 3,000 characters, its longest
@@ -37,6 +37,7 @@ MAX_TABLE_COLUMNS = 30
 """Columns in one table: on A4 beyond this a column is narrower than two characters."""
 MAX_LINKS = 2_000
 """Links in one Markdown text."""
+_PLACES = {"th": "table heading", "td": "table cell", "heading": "heading"}
 
 
 @cache
@@ -81,10 +82,6 @@ class _Converter:
         if node.map:
             self.line = node.map[0]
         if kind == "paragraph":
-            length = sum(len(child.content) for child in node.children)
-            if length > MAX_PARAGRAPH:
-                self.problem(node, f"a paragraph of {length:,} characters: at most "
-                                   f"{MAX_PARAGRAPH:,} can be laid out; break it into paragraphs")
             return Block("p", self.inline(node))
         if kind == "heading":
             level = min(4, self.heading_level + int(node.tag[1]) - 1)
@@ -192,6 +189,14 @@ class _Converter:
     def span(self, node: SyntaxTreeNode) -> str:
         kind = node.type
         if kind == "inline":
+            # Wherever it stands (a paragraph, also inside a list or a quote; a table
+            # cell; a heading), one run of text is laid out as one paragraph.
+            parent = node.parent.type if node.parent is not None else ""
+            if len(node.content) > MAX_PARAGRAPH:
+                self.problem(node, f"a {_PLACES.get(parent, 'paragraph')} of "
+                                   f"{len(node.content):,} characters: at most "
+                                   f"{MAX_PARAGRAPH:,} can be laid out; break it into "
+                                   "paragraphs")
             return self.inline(node)
         if kind == "text":
             return escape(node.content, quote=False)
@@ -210,7 +215,7 @@ class _Converter:
             if self.links == MAX_LINKS + 1:
                 self.problem(node, f"more than {MAX_LINKS:,} links in one text")
             href = str(node.attrs.get("href", ""))
-            if href.lower().startswith(_SAFE_LINK):
+            if is_safe_uri(href):
                 return f'<a href="{escape(href)}">{self.inline(node)}</a>'
             return self.inline(node)
         if kind == "image":

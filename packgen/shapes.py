@@ -70,6 +70,11 @@ class Shape:
         return ctx.error(node.pos, path, f"expected {self.expected}, found {found(node)}")
 
 
+MAX_FIELD = 10_000
+"""Characters in one plain field (a title, a recommendation, a background paper): about
+three pages; each is laid out as one paragraph, often in a table cell."""
+
+
 class Text(Shape):
     """Text; a number or date in the file is kept exactly as written."""
 
@@ -80,6 +85,10 @@ class Text(Shape):
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or node.value is None:
             return self.wrong(node, ctx, path)
+        if len(node.text) > MAX_FIELD:
+            return ctx.error(node.pos, path, f"text of {len(node.text):,} characters: at most "
+                                             f"{MAX_FIELD:,} fit in one field; long text "
+                                             "belongs in a Markdown body")
         if self.pattern:
             # A choice is compared, and kept, without the spaces around it ("A4 ").
             if not self.pattern.fullmatch(node.text.strip()):
@@ -89,7 +98,7 @@ class Text(Shape):
 
     def json_schema(self) -> dict[str, Any]:
         # A number written where text is expected is kept as written, so both are valid.
-        schema: dict[str, Any] = {"type": ["string", "number"]}
+        schema: dict[str, Any] = {"type": ["string", "number"], "maxLength": MAX_FIELD}
         if self.pattern:
             schema["pattern"] = f"^({self.pattern.pattern})$"
         return schema

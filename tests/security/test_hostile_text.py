@@ -63,6 +63,32 @@ def test_a_paragraph_too_long_to_lay_out(folder: MeetingFolder) -> None:
                     "100,000 can be laid out; break it into paragraphs")
 
 
+LONG = "word " * 24_000  # 120,000 characters
+
+
+@pytest.mark.parametrize("document, expected", [
+    ("kind: report\ntitle: R\nbackground_papers:\n  - " + LONG[:15_000] + "\n",
+     "meeting/doc.yaml:4:5: error: background_papers[0]: text of 14,999 characters: at most "
+     "10,000 fit in one field; long text belongs in a Markdown body"),
+    ("kind: report\ntitle: R\nrecommendations: [" + LONG[:15_000] + "]\n",
+     "meeting/doc.yaml:3:19: error: recommendations[0]: text of 14,999 characters: at most "
+     "10,000 fit in one field; long text belongs in a Markdown body"),
+    ("kind: report\ntitle: R\nsections:\n  - heading: H\n    body: |\n      - " + LONG + "\n",
+     "meeting/doc.yaml:6:7: error: a paragraph of 119,999 characters: at most 100,000 can be "
+     "laid out; break it into paragraphs"),
+    ("kind: report\ntitle: R\nsections:\n  - heading: H\n    body: |\n      | a |\n"
+     "      |---|\n      | " + LONG + " |\n",
+     "meeting/doc.yaml:8:7: error: a table cell of 119,999 characters: at most 100,000 can be "
+     "laid out; break it into paragraphs"),
+])
+def test_long_text_anywhere_is_found_by_validate_at_its_line(folder: MeetingFolder,
+                                                            document: str,
+                                                            expected: str) -> None:
+    """Not only paragraphs: a list item, a table cell, a plain field."""
+    with_document(folder, document)
+    refused(folder, expected)
+
+
 def test_a_table_of_too_many_rows(folder: MeetingFolder) -> None:
     rows = "".join(f"  | {i} | x |\n" for i in range(60_000))
     with_document(folder, "kind: document\ntitle: Rows\nbody: |\n  | n | x |\n  |---|---|\n"
