@@ -62,8 +62,6 @@ def in_pieces(para: Paragraph, width: float) -> list[Flowable]:
     return pieces
 
 
-
-
 def check_picture(path: Path, src: str, where: Position) -> None:
     """Refuse a picture that is not one, is damaged, or would take gigabytes to decode."""
     from PIL import Image as Picture
