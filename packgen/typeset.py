@@ -44,6 +44,7 @@ from packgen.fitting import (
 )
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
+from packgen.linkschemes import is_safe_uri
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.render import Located
 from packgen.rendered import PAGE_LINK_SCHEME, Typeset
@@ -273,7 +274,7 @@ class Typesetter(TableLayout):
         page = re.fullmatch(r"#page=(\d+)", href)
         if page:
             return PAGE_LINK_SCHEME + page[1]
-        if re.match(r"(https?|mailto|tel):", href):
+        if is_safe_uri(href):
             return href
         raise TemplateError([Problem(Position(origin, node.line, 1), f'link "{href}": '
                                      "use a web address, mailto:, tel: or #page=N")])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
+
+from packgen import build_pack, validate
 from packgen.errors import Position, Problem
 from packgen.markdown import convert
+from tests.conftest import MeetingFolder, basic_meeting
 
 
 def html(text: str) -> tuple[str, list[str]]:
@@ -44,3 +48,27 @@ def test_images_are_refused_not_dropped() -> None:
     _, problems = html("Text\n\n![chart](chart.png)\n")
     assert problems == ["3: Markdown: images are not supported in text; attach the figure as a "
                         "PDF appendix"]
+
+
+def test_a_link_scheme_in_capitals_is_a_link_from_markdown_to_the_pack(
+        folder: MeetingFolder) -> None:
+    """Markdown, the templates and the attachments' links share one list of schemes, and
+    it ignores case (RFC 3986): what validate accepts, build lays out as a working link."""
+    (folder.folder / "notes.md").write_text(
+        "# Notes\n\nSee [the council](HTTPS://example.org/Plans) or "
+        "[write](MailTo:clerk@example.org); not [this](http:javascript:alert(1)).\n")
+    items = [{"title": "Notes", "attachments": ["notes.md"]}]
+    meeting = folder.write(basic_meeting(items))
+    assert validate(meeting).warnings == ()
+    out = folder.root / "pack.pdf"
+    build_pack(meeting, out)
+    links = [a.get_object()["/A"] for page in PdfReader(out).pages[2:]
+             for a in page.get("/Annots", [])]
+    assert [(str(a["/S"]), str(a["/URI"])) for a in links] == [
+        ("/URI", "HTTPS://example.org/Plans"), ("/URI", "MailTo:clerk@example.org")]
+
+
+def test_an_address_without_a_host_is_text() -> None:
+    out, problems = html("[a](http:javascript:alert(1)) [b](https://) [c](HTTPS://example.org)")
+    assert problems == []
+    assert out.count("<a href") == 1 and '<a href="HTTPS://example.org">c</a>' in out
