@@ -6,7 +6,10 @@ appearance becomes page content, which every viewer both shows and prints, so it
 drawn only when a viewer would do both: its widget has the Print flag and neither the
 Hidden nor the NoView flag, and its layer (if any) is on. A password field is never
 drawn: its value is a secret even when the form's author typed it in, and a viewer shows
-it as bullets at most.
+it as bullets at most. A field with no place on the page (a /Rect that is not four
+numbers) prints nowhere, as in a viewer; one that prints but whose appearance has a
+damaged /BBox or /Matrix is refused when the file is opened, naming the page
+(:func:`packgen.pagetree.check_pages`), rather than printed at a guessed size.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     NameObject,
-    RectangleObject,
     StreamObject,
 )
 
-from packgen.pdfobjects import dictionary, entry, inherited, integer, kind, resolved
+from packgen.optional_content import Visibility
+from packgen.pdfobjects import dictionary, entry, inherited, integer, kind, numbers, resolved, show
 from packgen.resources import Cleaner
 
 HIDDEN, PRINT, NO_VIEW = 1 << 1, 1 << 2, 1 << 5  # annotation flags (PDF 2.0, 12.5.3)
@@ -34,16 +37,22 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
     drawn: list[str] = []
     forms: dict[str, object] = {}
     for widget in widgets:
-        appearance = _printed_appearance(widget, cleaner)
-        rect = entry(widget, "/Rect")
-        if appearance is None or not isinstance(rect, ArrayObject) or len(rect) != 4:
+        appearance = printed_appearance(widget, cleaner.visibility)
+        rect = numbers(entry(widget, "/Rect"), 4)
+        # A widget with no place on the page (its /Rect not four numbers) prints nowhere,
+        # as in a viewer; a damaged /BBox or /Matrix was refused when the file was opened
+        # (appearance_problem), and is only skipped here should one arrive another way.
+        if appearance is None or rect is None or appearance_problem(appearance):
             continue  # nothing drawn: an empty field prints empty
+        appearance[NameObject("/Type")] = NameObject("/XObject")
+        appearance[NameObject("/Subtype")] = NameObject("/Form")
         reference = cleaner.clean(appearance.indirect_reference
                                   or writer._add_object(appearance))
         form = resolved(reference)
         if not isinstance(form, StreamObject):
             continue
-        x0, y0, x1, y1 = (float(v) for v in RectangleObject([resolved(v) for v in rect]))
+        x0, y0, x1, y1 = min(rect[0], rect[2]), min(rect[1], rect[3]), \
+            max(rect[0], rect[2]), max(rect[1], rect[3])
         bx0, by0, bx1, by1 = _bbox(form)
         sx = (x1 - x0) / (bx1 - bx0) if bx1 != bx0 else 1.0
         sy = (y1 - y0) / (by1 - by0) if by1 != by0 else 1.0
@@ -59,6 +68,7 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
     xobjects.update({NameObject(k): v for k, v in forms.items()})
     resources[NameObject("/XObject")] = xobjects
     page[NameObject("/Resources")] = resources
+    cleaner.drawn_from(resources)  # an appearance without resources of its own uses these
     stream = DecodedStreamObject()
     stream.set_data("\n".join(drawn).encode("ascii"))
     contents = page.get("/Contents")
@@ -67,11 +77,10 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
     page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
 
 
-def _printed_appearance(widget: DictionaryObject, cleaner: Cleaner) -> StreamObject | None:
+def printed_appearance(widget: DictionaryObject, visibility: Visibility) -> StreamObject | None:
     """The appearance a viewer prints for this widget, or None when it prints nothing."""
     flags = integer(widget, "/F")
-    if not flags & PRINT or flags & (HIDDEN | NO_VIEW) \
-            or cleaner.visibility.hidden(widget.get("/OC")):
+    if not flags & PRINT or flags & (HIDDEN | NO_VIEW) or visibility.hidden(widget.get("/OC")):
         return None
     field_flags = inherited(widget, "/Ff")
     field_type = inherited(widget, "/FT")
@@ -82,18 +91,26 @@ def _printed_appearance(widget: DictionaryObject, cleaner: Cleaner) -> StreamObj
     normal = entry(dictionary(widget, "/AP"), "/N")
     if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):
         normal = entry(normal, kind(widget, "/AS") or "/Off")  # a checkbox's face
-    if not isinstance(normal, StreamObject):
-        return None
-    normal[NameObject("/Type")] = NameObject("/XObject")
-    normal[NameObject("/Subtype")] = NameObject("/Form")
-    return normal
+    return normal if isinstance(normal, StreamObject) else None
+
+
+def appearance_problem(form: StreamObject) -> str | None:
+    """What is damaged in an appearance's placement, in PDF terms; None if nothing.
+
+    Its /BBox must be four numbers and its /Matrix, when it has one, six: without them
+    there is no knowing where on the page, or how large, the field's value prints.
+    """
+    for key, count in (("/BBox", 4), ("/Matrix", 6)):
+        value = form.get(key)
+        if value is not None and numbers(value, count) is None:
+            return f"{key} {show(resolved(value))}"
+    return None
 
 
 def _bbox(form: StreamObject) -> tuple[float, float, float, float]:
     """The form's bounding box as its /Matrix places it (PDF 2.0, 12.5.5)."""
-    box = [float(resolved(v)) for v in entry(form, "/BBox") or [0, 0, 1, 1]]  # type: ignore[arg-type,union-attr]
-    matrix = entry(form, "/Matrix") or [1, 0, 0, 1, 0, 0]
-    a, b, c, d, e, f = (float(resolved(v)) for v in matrix)  # type: ignore[arg-type,union-attr]
+    box = numbers(form.get("/BBox"), 4) or [0.0, 0.0, 1.0, 1.0]
+    a, b, c, d, e, f = numbers(form.get("/Matrix"), 6) or [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
     corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
     xs = [a * x + c * y + e for x, y in corners]
     ys = [b * x + d * y + f for x, y in corners]

@@ -101,10 +101,13 @@ def _members(value: PdfObject | None) -> list[DictionaryObject]:
 
 
 def without_hidden(content: PdfObject, resources: PdfObject | None, visibility: Visibility,
-                   reader: PdfReader) -> StreamObject | None:
+                   reader: PdfReader, names: frozenset[str] | None = None
+                   ) -> StreamObject | None:
     """``content`` (a stream or an array of them) with its hidden sections removed, or
-    None when the resources name no hidden group, so nothing was decoded."""
-    names = visibility.hidden_names(resources)
+    None when the resources name no hidden group, so nothing was decoded. ``names``, when
+    given, are the hidden names to cut instead of those of ``resources``."""
+    if names is None:
+        names = visibility.hidden_names(resources)
     if not names:
         return None
     operations = ContentStream(content, reader).operations

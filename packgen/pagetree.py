@@ -13,7 +13,9 @@ a viewer does (the CropBox, else the MediaBox, clipped to the MediaBox, corners 
 any order, turned by ``/Rotate``), and says what is wrong when it cannot; every
 page of every attachment is checked when the file is opened, so ``validate``
 reports it too, and the stamps of :mod:`packgen.number` are placed by the same
-function.
+function. A form field that prints but whose appearance cannot be placed is found
+then too (:func:`packgen.forms.appearance_problem`). Once copied, a page's boxes and
+settings are rebuilt as plain values (:func:`settle_entries`).
 """
 
 from __future__ import annotations
@@ -27,10 +29,15 @@ from pypdf.generic import (
     DictionaryObject,
     FloatObject,
     IndirectObject,
+    NameObject,
     NullObject,
     NumberObject,
     PdfObject,
 )
+
+from packgen.forms import appearance_problem, printed_appearance
+from packgen.optional_content import Visibility
+from packgen.pdfobjects import kind, number, numbers, resolved, show
 
 MAX_PAGES = 20_000
 """Pages one attachment may hold. The largest real documents attached to agendas
@@ -124,6 +131,7 @@ def check_pages(reader: PdfReader) -> dict[int, int]:
     found now, while it can still be reported against the file.
     """
     odd = {}
+    visibility: Visibility | None = None
     for index, page in enumerate(reader.pages):
         for key in ("/Contents", "/Resources"):
             value = page.get(key)
@@ -132,11 +140,29 @@ def check_pages(reader: PdfReader) -> dict[int, int]:
         try:
             displayed_box(page)
             turn = rotation(page)
+            if "/Annots" in page:
+                visibility = visibility or Visibility(reader)
+                _check_fields(page, visibility)
         except PageError as exc:
             raise PageError(f"page {index + 1} has {exc}") from None
         if turn % 90:
             odd[index] = turn
     return odd
+
+
+def _check_fields(page: DictionaryObject, visibility: Visibility) -> None:
+    """Refuse a form field that prints (so would be flattened) but whose appearance cannot
+    be placed; found here so that ``validate`` says it as ``build`` would."""
+    annots = resolved(page.get("/Annots"))
+    for annot in annots if isinstance(annots, ArrayObject) else ():
+        widget = resolved(annot)
+        if isinstance(widget, DictionaryObject) and kind(widget, "/Subtype") == "/Widget":
+            appearance = printed_appearance(widget, visibility)
+            problem = appearance_problem(appearance) if appearance is not None else None
+            if problem:
+                raise PageError(f"a form field whose appearance is damaged ({problem}), so "
+                                "it cannot be printed where the form puts it; export the "
+                                "PDF again, or print it to PDF")
 
 
 def displayed_box(page: DictionaryObject) -> Box:
@@ -155,9 +181,55 @@ def displayed_box(page: DictionaryObject) -> Box:
         right, top = min(crop[2], right), min(crop[3], top)
     if right <= left or top <= bottom:
         key = "/MediaBox" if crop is None else "/CropBox"
-        raise PageError(f"a page box with no area ({key} {_show(page.get(key))})")
+        raise PageError(f"a page box with no area ({key} {show(page.get(key))})")
     turn = rotation(page)
     return Box(left, bottom, right, top, 0 if turn % 90 else turn)
+
+
+_TAB_ORDERS = frozenset({"/R", "/C", "/S", "/A", "/W"})  # PDF 2.0, 12.5 (A and W are 2.0's)
+_PRINTER_BOXES = ("/BleedBox", "/TrimBox", "/ArtBox")
+
+
+def settle_entries(page: DictionaryObject) -> None:
+    """Keep a copied page's boxes, turn, user unit and tab order only as plain values of
+    their types. An entry on the page allowlist can still hold anything (a /TrimBox that
+    is a dictionary of JavaScript, a fifth element of a /BleedBox that is an action), and
+    whatever it holds would be written into the pack: so each is rebuilt from the numbers
+    or name it should be, or dropped. The MediaBox and CropBox were checked when the file
+    was opened (:func:`check_pages`); a printer's box that is damaged only goes, since
+    nothing in a pack depends on one."""
+    for key in ("/MediaBox", "/CropBox", *_PRINTER_BOXES):
+        value = page.get(key)
+        if value is None:
+            continue
+        if value.__class__ is ArrayObject and len(value) == 4 and all(
+                v.__class__ in _PLAIN for v in value):
+            continue  # as good as every box: four plain numbers, nothing else
+        box = numbers(value, 4)
+        if box is None:
+            del page[key]  # a null CropBox, or a damaged printer's box
+        else:
+            page[NameObject(key)] = ArrayObject(FloatObject(v) for v in box)
+    turn = page.get("/Rotate")
+    if turn is not None and turn.__class__ is not NumberObject:
+        found = number(turn)
+        if found is None or found != int(found):
+            del page["/Rotate"]
+        else:
+            page[NameObject("/Rotate")] = NumberObject(int(found))
+    unit = page.get("/UserUnit")
+    if unit is not None:
+        found = number(unit)
+        if found is None or found <= 0:
+            del page["/UserUnit"]
+        else:
+            page[NameObject("/UserUnit")] = FloatObject(found)
+    tabs = resolved(page.get("/Tabs"))
+    if "/Tabs" in page:
+        if isinstance(tabs, NameObject) and tabs in _TAB_ORDERS:
+            page[NameObject("/Tabs")] = NameObject(tabs)
+        else:
+            del page["/Tabs"]
 
 
 def rotation(page: DictionaryObject) -> int:
@@ -172,7 +244,7 @@ def rotation(page: DictionaryObject) -> int:
         return 0
     if isinstance(value, (int, float)) and math.isfinite(value) and value == int(value):
         return int(value) % 360
-    raise PageError(f"a damaged rotation (/Rotate {_show(value)})")
+    raise PageError(f"a damaged rotation (/Rotate {show(value)})")
 
 
 def _box(page: DictionaryObject, key: str) -> tuple[float, float, float, float] | None:
@@ -193,7 +265,7 @@ def _box(page: DictionaryObject, key: str) -> tuple[float, float, float, float] 
         if math.isfinite(x0 + y0 + x1 + y1):
             return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else (
                 min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    raise PageError(f"a damaged page box ({key} {_show(value)})")
+    raise PageError(f"a damaged page box ({key} {show(value)})")
 
 
 _PLAIN = frozenset({NumberObject, FloatObject})
@@ -201,16 +273,3 @@ _PLAIN = frozenset({NumberObject, FloatObject})
 
 def _number(value: PdfObject) -> float:
     return float(value) if isinstance(value, (int, float)) else math.nan
-
-
-def _show(value: object, limit: int = 40) -> str:
-    """A value as PDF syntax would spell it, cut short."""
-    if isinstance(value, list):
-        text = "[" + " ".join(_show(v, limit) for v in value) + "]"
-    elif isinstance(value, float):
-        text = f"{value:g}"
-    elif isinstance(value, str) and not value.startswith("/"):
-        text = f"({value})"
-    else:
-        text = str(value)
-    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -9,7 +9,18 @@ in scrubbing reads its values through these functions.
 
 from __future__ import annotations
 
-from pypdf.generic import DictionaryObject, IndirectObject, NameObject, PdfObject
+import math
+
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    PdfObject,
+    StreamObject,
+)
 
 
 def resolved(obj: PdfObject | None) -> PdfObject | None:
@@ -61,3 +72,78 @@ def inherited(field: DictionaryObject, key: str, limit: int = 32) -> PdfObject |
             return value
         node = resolved(node.get("/Parent"))
     return None
+
+
+def number(value: PdfObject | None) -> float | None:
+    """A resolved value as a finite number, or None when it is anything else."""
+    value = resolved(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    result = float(value)
+    return result if math.isfinite(result) else None
+
+
+def numbers(value: PdfObject | None, count: int) -> list[float] | None:
+    """A resolved array of exactly ``count`` finite numbers, or None."""
+    value = resolved(value)
+    if not isinstance(value, ArrayObject) or len(value) != count:
+        return None
+    found = [number(v) for v in value]
+    return None if None in found else found  # type: ignore[return-value]
+
+
+ACTION_TYPES = frozenset({
+    "/GoTo", "/GoToR", "/GoToE", "/GoToDp", "/Launch", "/Thread", "/URI", "/Sound", "/Movie",
+    "/Hide", "/Named", "/SubmitForm", "/ResetForm", "/ImportData", "/JavaScript",
+    "/SetOCGState", "/Rendition", "/Trans", "/GoTo3DView", "/RichMediaExecute"})
+"""Every action type (PDF 2.0, 12.6.4): a dictionary with one of these as /S is an action,
+whatever else it claims to be or leaves out."""
+_STRUCTURE_TYPES = frozenset({"/Catalog", "/Pages", "/Page", "/Annot", "/Filespec",
+                              "/EmbeddedFile", "/Thread", "/Bead", "/Sig", "/Action",
+                              "/OCProperties", "/NavNode", "/Template"})
+_STRUCTURE_KEYS = ("/Kids", "/Pages", "/Parent", "/EF", "/RF", "/EmbeddedFiles")
+
+
+def active(obj: DictionaryObject) -> bool:
+    """Whether a dictionary is an action or a file: an embedded or related file, a file
+    specification, an /S naming an action type, a /Type /Action. Neither belongs anywhere
+    an attachment's pages are drawn; the writer's last check and the cleaner both ask this."""
+    return "/EF" in obj or "/RF" in obj or kind(obj, "/S") in ACTION_TYPES \
+        or kind(obj, "/Type") in ("/Filespec", "/EmbeddedFile", "/Action")
+
+
+def structure(obj: DictionaryObject) -> bool:
+    """Whether a dictionary belongs to a document's structure rather than to drawing a
+    page: :func:`active`, or a catalog, page, page-tree node, annotation, thread, bead,
+    signature, layer configuration or presentation step, by its /Type or by the entries
+    that make it one when its /Type is left out."""
+    return active(obj) or kind(obj, "/Type") in _STRUCTURE_TYPES \
+        or any(key in obj for key in _STRUCTURE_KEYS)
+
+
+def show(value: object, limit: int = 40) -> str:
+    """A value as PDF syntax would spell it, briefly: what a dictionary or stream holds is
+    not spelled out (it may be long, and it is never what a box or turn should be)."""
+    if isinstance(value, IndirectObject):
+        value = value.get_object()
+    if isinstance(value, StreamObject):
+        text = "a stream"
+    elif isinstance(value, DictionaryObject):
+        text = "a dictionary"
+    elif isinstance(value, list):
+        text = "[" + " ".join(show(v, limit) for v in value[:8]) + (
+            " ..." if len(value) > 8 else "") + "]"
+    elif isinstance(value, BooleanObject):
+        text = "true" if value else "false"
+    elif value is None or isinstance(value, NullObject):
+        text = "null"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, bytes):
+        text = "(" + value.decode("latin-1") + ")"
+    elif isinstance(value, str) and not value.startswith("/"):
+        text = f"({value})"
+    else:
+        text = str(value)
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

@@ -13,9 +13,11 @@ attachment's pages from dragging the rest of their document in behind them: a
 reference to a page that was copied points at the copy (``redirect``), and a
 reference to any other page, page-tree node or catalog of an attachment is written
 as null. A catalog is known by being its document's /Root, not only by its /Type (which
-a hostile file leaves out), and a file specification holding an embedded file is never
-written: :mod:`packgen.scrub` has already removed every route to one, and this is the
-last line should a new route appear.
+a hostile file leaves out). And no file or action is ever written, wherever it sits,
+direct or an object of its own (:func:`packgen.pdfobjects.active`, the cleaner's own
+test), except a link's GoTo, URI or page move in its /A: :mod:`packgen.scrub` has
+already removed every route to the rest, and this is the last line should a new route
+appear.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdferrors import UNREADABLE
+from packgen.pdfobjects import active, kind
 
 PageKey = tuple[int, int]
 """``(id(reader), object number)`` of an attachment's page."""
@@ -56,6 +59,8 @@ class DamagedObject(Exception):
 
 
 _NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog"})
+_LINK_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
+"""The actions a link of the pack may hold (in its /A): those scrubbing keeps or makes."""
 _OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
 
 
@@ -88,7 +93,11 @@ class _Serializer:
             obj = self.pending.popleft()
             number += 1
             chunks = [b"%d 0 obj\n" % number]
-            self.serialize(obj, chunks)
+            if isinstance(obj, DictionaryObject) and not isinstance(
+                    obj, StreamObject | OutlineItem | Destination):
+                self.dictionary(obj, chunks)  # judged already, as it was referred to
+            else:
+                self.serialize(obj, chunks)
             chunks.append(b"\nendobj\n")
             data = b"".join(chunks)
             offsets.append(position)
@@ -111,7 +120,7 @@ class _Serializer:
         self.pending.append(obj)
         return b"%d 0 R" % number
 
-    def reference(self, ref: IndirectObject | None) -> bytes:
+    def reference(self, ref: IndirectObject | None, action_slot: bool = False) -> bytes:
         if ref is None:
             return b"null"
         key = (id(ref.pdf), ref.idnum)
@@ -126,9 +135,9 @@ class _Serializer:
                 obj = ref.get_object()
             except UNREADABLE as exc:
                 raise DamagedObject(ref.pdf, exc) from None
-            if obj is None or isinstance(obj, NullObject) or (
-                    ref.pdf is not self.writer and isinstance(obj, DictionaryObject)
-                    and self.foreign_structure(ref.pdf, obj)):
+            if obj is None or isinstance(obj, NullObject) or isinstance(
+                    obj, DictionaryObject) and (_forbidden(obj, action_slot) or (
+                    ref.pdf is not self.writer and self.foreign_structure(ref.pdf, obj))):
                 return b"null"
             number = len(self.numbers) + 1
             self.numbers[key] = number
@@ -137,7 +146,7 @@ class _Serializer:
 
     def foreign_structure(self, document: object, obj: DictionaryObject) -> bool:
         """Whether an attachment's object is part of its document, not of a page's drawing."""
-        if obj.get("/Type") in _NOT_COPIED or "/EF" in obj:
+        if kind(obj, "/Type") in _NOT_COPIED:
             return True
         root = self.roots.get(id(document))
         if root is None:
@@ -163,7 +172,7 @@ class _Serializer:
         elif kind is NumberObject:
             out.append(b"%d" % cast(NumberObject, obj))
         elif kind is DictionaryObject:
-            self.dictionary(cast(DictionaryObject, obj), out)
+            self.direct(cast(DictionaryObject, obj), out)
         elif isinstance(obj, NameObject):
             out.append(self.name(obj))
         elif isinstance(obj, NumberObject):
@@ -185,11 +194,18 @@ class _Serializer:
         elif isinstance(obj, StreamObject):
             self.stream(obj, out)
         elif isinstance(obj, DictionaryObject):
-            self.dictionary(obj, out)
+            self.direct(obj, out)
         else:  # a string, boolean or null: nothing in it refers to another object
             buffer = io.BytesIO()
             obj.write_to_stream(buffer)
             out.append(buffer.getvalue())
+
+    def direct(self, obj: DictionaryObject, out: list[bytes], action_slot: bool = False) -> None:
+        """A dictionary inside another object: null if it is a file or an action."""
+        if _forbidden(obj, action_slot):
+            out.append(b"null")
+        else:
+            self.dictionary(obj, out)
 
     def dictionary(self, obj: DictionaryObject, out: list[bytes], length: int = -1) -> None:
         names, append = self.names, out.append
@@ -204,9 +220,11 @@ class _Serializer:
             if kind is NameObject:
                 append(names.get(value) or self.name(value))
             elif kind is IndirectObject:
-                append(self.reference(value))
+                append(self.reference(value, key == "/A"))
             elif kind is NumberObject:
                 append(b"%d" % value)
+            elif key == "/A" and isinstance(value, DictionaryObject):
+                self.direct(value, out, action_slot=True)
             else:
                 self.serialize(value, out)
             append(b"\n")
@@ -235,3 +253,10 @@ class _Serializer:
         out.append(b"/Dest ")
         self.serialize(obj.dest_array, out)
         out.append(b"\n>>")
+
+
+def _forbidden(obj: DictionaryObject, action_slot: bool) -> bool:
+    """Whether a dictionary is a file or an action the pack may not hold."""
+    return active(obj) and not (
+        action_slot and kind(obj, "/S") in _LINK_ACTIONS and kind(obj, "/Type") in ("", "/Action")
+        and not any(key in obj for key in ("/Next", "/EF", "/RF")))

@@ -5,6 +5,10 @@ open action, embedded files, form definitions, layers and document metadata, sta
 behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
 :mod:`packgen.assemble` copies by. Here the copied pages are cleaned:
 
+- every other entry the allowlist keeps is kept only as the value it should be: boxes
+  of four numbers, a whole-number turn, a positive user unit, a tab order PDF names
+  (:func:`packgen.pagetree.settle_entries`), a transparency group; anything else in
+  their place is dropped, since whatever a kept entry holds is written into the pack;
 - what draws them (content, resources, group) by :class:`packgen.resources.Cleaner`,
   and content in layers that are off is removed (:mod:`packgen.optional_content`);
 - form fields are flattened (:mod:`packgen.forms`);
@@ -12,10 +16,12 @@ behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
   draws or links with (:data:`ANNOTATION_KEYS`); a subtype not listed (files, media,
   sound, 3D, pop-ups, redactions, anything unknown) is dropped, as is an annotation
   that is hidden or in a layer that is off;
-- a link keeps its action only when it moves within the document (a GoTo, or one of
-  the four page moves every viewer defines) or opens an ``http(s):``, ``mailto:`` or
-  ``tel:`` address; links to *named* destinations are rewritten to point at the pack's
-  own page, because the attachment's name tree stays behind with its catalog.
+- a link's target is rebuilt (:mod:`packgen.links`): it keeps an action only when it
+  moves within the document (a GoTo, or one of the four page moves every viewer
+  defines) or opens a whole web, mail or phone address (:mod:`packgen.linkschemes`);
+  a destination only when it names one of the attachment's pages; links to *named*
+  destinations are rewritten to point at the pack's own page, because the
+  attachment's name tree stays behind with its catalog.
 
 Every value is resolved before it is compared (:mod:`packgen.pdfobjects`): a /Subtype
 that is an object of its own is still the subtype it names.
@@ -27,18 +33,15 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
-    FloatObject,
     NameObject,
-    NullObject,
-    NumberObject,
     PdfObject,
     StreamObject,
-    TextStringObject,
 )
 
 from packgen.forms import HIDDEN, flatten_fields
+from packgen.links import Destinations, link_target
 from packgen.optional_content import Visibility, without_hidden
-from packgen.pdferrors import UNREADABLE
+from packgen.pagetree import settle_entries
 from packgen.pdfobjects import entry, integer, kind, resolved
 from packgen.resources import Cleaner
 
@@ -47,9 +50,6 @@ PAGE_KEYS = frozenset({"/Type", "/Contents", "/Resources", "/MediaBox", "/CropBo
                        "/Annots", "/Tabs"})
 """What a copied page keeps: what draws it, its boxes and its annotations."""
 
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
-PAGE_MOVES = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
-"""The named actions PDF defines; others (Print, SaveAs, Close...) are a viewer's own."""
 
 _COMMON = ("/Type", "/Subtype", "/Rect", "/Contents", "/NM", "/M", "/F", "/AP", "/AS",
            "/Border", "/C", "/CA", "/ca", "/BM", "/Lang")
@@ -77,58 +77,17 @@ ANNOTATION_KEYS: dict[str, frozenset[str]] = {
 """What each kept annotation subtype keeps: how it is drawn, where it is, where it links."""
 
 
-class _Destinations:
-    """An attachment's named destinations, as pages of the pack; read only when a link needs one."""
-
-    def __init__(self, writer: PdfWriter, reader: PdfReader, start: int) -> None:
-        self.writer, self.reader, self.start = writer, reader, start
-        self._named: dict[str, ArrayObject | None] | None = None
-
-    def resolve(self, dest: PdfObject | None) -> ArrayObject | None:
-        target = resolved(dest)
-        if isinstance(target, DictionaryObject):
-            target = entry(target, "/D")  # a destination in a dictionary (PDF 2.0, 12.3.2.4)
-        if isinstance(target, ArrayObject) and target:
-            # A fresh array: the page (pdfwrite maps it to its copy, or writes null) and
-            # the view's numbers, nothing else the array might have been made to hold.
-            view = [resolved(v) for v in target[1:]]
-            return ArrayObject([target[0], *(v for v in view if isinstance(
-                v, NameObject | NumberObject | FloatObject | NullObject))])
-        if target is None:
-            return None
-        if self._named is None:
-            self._named = self._read_names()
-        return self._named.get(str(target))
-
-    def _read_names(self) -> dict[str, ArrayObject | None]:
-        named: dict[str, ArrayObject | None] = {}
-        try:
-            destinations = self.reader.named_destinations
-        except UNREADABLE:
-            return named
-        for name, dest in destinations.items():
-            try:
-                index = self.reader.get_destination_page_number(dest)
-            except UNREADABLE:
-                continue
-            if index is None or index < 0 or self.start + index >= len(self.writer.pages):
-                continue
-            page = self.writer.pages[self.start + index].indirect_reference
-            if dest.typ == "/XYZ":
-                coords = [FloatObject(v) if isinstance(v, int | float) else NullObject()
-                          for v in (dest.left, dest.top, dest.zoom)]
-                named[str(name)] = ArrayObject([page, NameObject("/XYZ"), *coords])
-            else:
-                named[str(name)] = ArrayObject([page, NameObject("/Fit")])
-        return named
-
-
 def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) -> None:
     """Clean pages ``start`` to ``start + count - 1`` of the writer, copied from ``reader``."""
-    destinations = _Destinations(writer, reader, start)
+    destinations = Destinations(writer, reader, start, count)
     visibility = Visibility(reader)
     cleaner = Cleaner(writer, reader, visibility)
     for page in writer.pages[start:start + count]:
+        settle_entries(page)
+        group = resolved(page.get("/Group"))
+        if "/Group" in page and not (isinstance(group, DictionaryObject)
+                                     and kind(group, "/S") == "/Transparency"):
+            del page["/Group"]  # a page's group is a transparency group, or nothing
         contents = page.get("/Contents")
         if contents is not None and visibility.off:
             shown = without_hidden(contents, page.get("/Resources"), visibility, reader)
@@ -161,7 +120,7 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
 
 
 def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cleaner: Cleaner,
-                     destinations: _Destinations) -> DictionaryObject | None:
+                     destinations: Destinations) -> DictionaryObject | None:
     """A new annotation holding only what its subtype keeps, cleaned; None if it is dead."""
     copy = DictionaryObject()
     for key in ANNOTATION_KEYS[subtype]:
@@ -177,7 +136,7 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
             {NameObject("/N"): cleaner.clean(appearance)})
         copy.pop("/AS", None)
     if subtype == "/Link":
-        target = _link_target(annot, destinations)
+        target = link_target(annot, destinations)
         if target is not None:
             copy[NameObject("/A" if isinstance(target, DictionaryObject) else "/Dest")] = target
     return copy
@@ -192,39 +151,3 @@ def _normal_appearance(annot: DictionaryObject) -> PdfObject | None:
     if isinstance(faces, DictionaryObject) and not isinstance(faces, StreamObject):
         normal = faces.get(kind(annot, "/AS") or "/Off")  # one face of several states
     return normal
-
-
-def _link_target(annot: DictionaryObject, destinations: _Destinations) -> PdfObject | None:
-    """A link's destination in the pack, or a fresh copy of its safe action; None if neither."""
-    action = entry(annot, "/A")
-    if action is None:
-        return destinations.resolve(annot.get("/Dest"))
-    if not isinstance(action, DictionaryObject) or not _safe(action, 0):
-        return None
-    if kind(action, "/S") == "/GoTo":
-        return destinations.resolve(action.get("/D"))
-    if kind(action, "/S") == "/URI":
-        return DictionaryObject({NameObject("/S"): NameObject("/URI"),
-                                 NameObject("/URI"): TextStringObject(_uri(action))})
-    return DictionaryObject({NameObject("/S"): NameObject("/Named"),
-                             NameObject("/N"): NameObject(kind(action, "/N"))})
-
-
-def _uri(action: DictionaryObject) -> str:
-    uri = entry(action, "/URI")
-    return uri.decode("latin-1") if isinstance(uri, bytes) else str(uri or "")
-
-
-def _safe(action: DictionaryObject, depth: int) -> bool:
-    """Whether an action, and every action chained after it, is harmless."""
-    action_kind = kind(action, "/S")
-    if depth > 8 or action_kind not in ("/GoTo", "/URI", "/Named") \
-            or action_kind == "/URI" and not _uri(action).lower().startswith(SAFE_SCHEMES) \
-            or action_kind == "/Named" and kind(action, "/N") not in PAGE_MOVES:
-        return False
-    following = entry(action, "/Next")
-    if following is None:
-        return True
-    chain = following if isinstance(following, ArrayObject) else [following]
-    return all(isinstance(resolved(a), DictionaryObject)
-               and _safe(resolved(a), depth + 1) for a in chain)  # type: ignore[arg-type]

@@ -19,17 +19,22 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
     PdfObject,
     TextStringObject,
 )
 
-from packgen import build_pack
+from packgen import build_pack, validate
+from packgen.assemble import Assembled
+from packgen.errors import PackgenError
+from packgen.pdfwrite import write_pdf
 from tests.conftest import MeetingFolder, basic_meeting, page_texts
 from tests.security.readback import active_names, canaries, decompressed
 
@@ -378,3 +383,273 @@ def test_a_page_without_hidden_layers_keeps_its_content_as_stored(
     source = PdfReader(folder.folder / "hostile.pdf").pages[1]["/Contents"].get_object()
     assert source._data in pack.read_bytes()
     assert "hostile-p2" in page_texts(pack)[3]
+
+
+def assert_clean(pack: Path, tmp_path: Path) -> None:
+    """No embedded file, no canary and no active-content name anywhere in the pack."""
+    assert "0 embedded files" in detached(pack)
+    assert canaries(pack, tmp_path, b"canary") == []
+    assert active_names(pack, tmp_path) == []
+
+
+# Review 2, finding 1: a value on the page allowlist is kept only as the type it should be.
+
+def page_entries(writer: PdfWriter) -> None:
+    first, second = writer.pages
+    first[NameObject("/TrimBox")] = writer._add_object(dictionary(
+        OpenAction=javascript("canary-trimbox-open"),
+        Names=dictionary(JavaScript=dictionary(Names=ArrayObject(
+            [text("x"), javascript("canary-trimbox-names")]))),
+        FS=dictionary(Type=name("Filespec"), F=text("canary-trimbox.exe"),
+                      EF=dictionary(F=stream(writer, b"canary-trimbox-file",
+                                             Type=name("EmbeddedFile"))))))
+    first[NameObject("/BleedBox")] = ArrayObject(
+        [*numbers(0, 0, 10, 10), javascript("canary-bleed-fifth")])
+    first[NameObject("/ArtBox")] = ArrayObject(
+        [*numbers(0, 0), writer._add_object(FloatObject(300)), FloatObject(400)])
+    first[NameObject("/Tabs")] = javascript("canary-tabs")
+    first[NameObject("/UserUnit")] = dictionary(S=name("Launch"), F=text("canary-unit.exe"))
+    first[NameObject("/Group")] = dictionary(S=name("JavaScript"), JS=text("canary-group"))
+    first[NameObject("/Rotate")] = writer._add_object(NumberObject(0))
+    second[NameObject("/Tabs")] = writer._add_object(name("S"))
+    second[NameObject("/UserUnit")] = NumberObject(2)
+    second[NameObject("/Group")] = dictionary(Type=name("Group"), S=name("Transparency"),
+                                              CS=name("DeviceRGB"))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_page_boxes_and_settings_are_kept_only_as_what_they_should_be(
+        folder: MeetingFolder, tmp_path: Path, variant: Variant) -> None:
+    pack = build(folder, page_entries, variant, pages=2)
+    assert_clean(pack, tmp_path)
+    first, second = PdfReader(pack).pages[2:4]
+    assert not {"/TrimBox", "/BleedBox", "/Tabs", "/UserUnit", "/Group"} & set(first)
+    assert [float(v) for v in first["/ArtBox"]] == [0, 0, 300, 400]
+    assert first["/Rotate"] == 0
+    assert (second["/Tabs"], second["/UserUnit"]) == ("/S", 2)
+    assert second["/Group"]["/S"] == "/Transparency"
+    assert "hostile-p1" in page_texts(pack)[2]
+
+
+# Review 2, finding 2: a destination is rebuilt, never copied: its page must be one of the
+# attachment's, its view one PDF defines with the right numbers.
+
+def destinations(writer: PdfWriter) -> None:
+    second = writer.pages[1].indirect_reference
+    payload = writer._add_object(dictionary(
+        OpenAction=javascript("canary-dest-open"), AA=dictionary(O=javascript("canary-dest-aa")),
+        L=dictionary(S=name("Launch"), F=text("canary-dest-launch.exe")),
+        FS=embedded(writer, "canary-dest-file")))
+
+    def go(y: float, dest: ArrayObject, action: bool = False) -> DictionaryObject:
+        if action:
+            return annotation(name("Link"), y, A=dictionary(S=name("GoTo"), D=dest))
+        return annotation(name("Link"), y, Dest=dest)
+
+    add_annotations(writer, 0, [
+        go(100, ArrayObject([payload, name("Fit")])),
+        go(130, ArrayObject([dictionary(AA=dictionary(O=javascript("canary-goto-aa")),
+                                        S=name("Launch")), name("Fit")]), action=True),
+        go(160, ArrayObject([second, name("XYZ"), FloatObject(10), FloatObject(20), NullObject(),
+                             javascript("canary-dest-extra")])),
+        go(190, ArrayObject([second, name("FitR"), *numbers(1, 2, 3)])),
+        go(220, ArrayObject([NumberObject(5), name("Fit")])),
+        go(250, ArrayObject([second, javascript("canary-dest-view")])),
+        go(280, ArrayObject([second, name("FitH"), writer._add_object(FloatObject(700))])),
+        go(310, ArrayObject([NumberObject(1), name("XYZ"), FloatObject(5)]), action=True),
+    ])
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_link_destinations_are_rebuilt_from_pages_and_numbers(
+        folder: MeetingFolder, tmp_path: Path, variant: Variant) -> None:
+    pack = build(folder, destinations, variant, pages=2)
+    assert_clean(pack, tmp_path)
+    target = PdfReader(pack).pages[3].indirect_reference
+    kept = []
+    for annot in pack_annotations(pack):
+        dest = annot.get("/Dest", annot.get("/A", {}).get("/D"))
+        if dest is not None:
+            assert dest[0].idnum == target.idnum  # type: ignore[union-attr]
+            kept.append([str(v) if isinstance(v, NameObject) else
+                         None if isinstance(v, NullObject) else v for v in dest[1:]])
+    assert kept == [["/FitH", 700], ["/XYZ", 5, None, None]]
+
+
+# Review 2, finding 3: a form without resources of its own draws with those of whatever
+# draws it, layers included.
+
+def inherited_layers(writer: PdfWriter) -> None:
+    first, second = writer.pages
+    off = writer._add_object(dictionary(Type=name("OCG"), Name=text("Redacted")))
+    on = writer._add_object(dictionary(Type=name("OCG"), Name=text("Shown")))
+    writer._root_object[NameObject("/OCProperties")] = dictionary(
+        OCGs=ArrayObject([off, on]), D=dictionary(OFF=ArrayObject([off])))
+    helvetica = dictionary(PkHv=font(writer))
+
+    def bare(words: bytes) -> IndirectObject:
+        """A form with no /Resources: its names are those of whatever draws it."""
+        return stream(writer, b"BT /PkHv 10 Tf 2 4 Td (" + words + b"-shown) Tj ET "
+                      b"/OC /PkL BDC BT /PkHv 10 Tf 2 14 Td (canary-" + words + b") Tj ET EMC",
+                      Type=name("XObject"), Subtype=name("Form"), BBox=numbers(0, 0, 300, 30))
+
+    from_page, shared = bare(b"from-page"), bare(b"shared")
+    parent = form(writer, "parent-shown", Resources=dictionary(
+        Font=helvetica, Properties=dictionary(PkL=off),
+        XObject=dictionary(PkChild=bare(b"from-parent"))))
+    parent.get_object().set_data(b"q /PkChild Do Q")  # type: ignore[union-attr]
+    # The same bare form on two pages, where /PkL is the shown layer on the first and the
+    # redacted one on the second (its pages' resources are their own): hidden in either,
+    # it is cut from both.
+    second[NameObject("/Resources")] = DictionaryObject(second["/Resources"].get_object())
+    draw(writer, 0, b"q 1 0 0 1 72 500 cm /PkShared Do Q",
+         Font=helvetica, Properties=dictionary(PkL=on), XObject=dictionary(PkShared=shared))
+    draw(writer, 1, b"q 1 0 0 1 72 600 cm /PkPage Do Q q 1 0 0 1 72 550 cm /PkParent Do Q "
+                    b"q 1 0 0 1 72 500 cm /PkShared Do Q",
+         Font=helvetica, Properties=dictionary(PkL=off),
+         XObject=dictionary(PkPage=from_page, PkParent=parent, PkShared=shared))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_hidden_layer_in_a_form_without_resources_is_removed(
+        folder: MeetingFolder, tmp_path: Path, variant: Variant) -> None:
+    pack = build(folder, inherited_layers, variant, pages=2)
+    assert canaries(pack, tmp_path, b"canary") == []
+    first, second = page_texts(pack)[2:4]
+    assert "shared-shown" in first and "hostile-p1" in first
+    for shown in ("from-page-shown", "from-parent-shown", "shared-shown", "hostile-p2"):
+        assert shown in second
+
+
+# Review 2, finding 4: an action or a catalog's entries are nothing wherever they are
+# reached, even where nothing would run them.
+
+def inert(writer: PdfWriter) -> None:
+    catalog_like = dictionary(
+        OpenAction=javascript("canary-props-open"), Names=dictionary(JavaScript=dictionary()),
+        AcroForm=dictionary(XFA=text("canary-xfa"), Fields=ArrayObject()),
+        StructTreeRoot=dictionary(K=javascript("canary-structure")),
+        Outlines=dictionary(First=dictionary(Title=text("canary-outline"))),
+        Dests=dictionary(X=text("canary-dests")), Threads=ArrayObject([text("canary-threads")]))
+    state = dictionary(
+        Type=name("ExtGState"), CA=FloatObject(1),
+        Foo=dictionary(S=name("Launch"), F=text("canary-cmd.exe"),
+                       Win=dictionary(F=text("canary-win.exe"))),
+        Bar=dictionary(S=writer._add_object(name("SubmitForm")),
+                       F=dictionary(FS=name("URL"), F=text("http://canary-submit"))),
+        Baz=dictionary(Type=name("Action"), JS=text("canary-typed-action")))
+    draw(writer, 0, b"/PkGs gs", ExtGState=dictionary(PkGs=state),
+         Properties=dictionary(PkCat=catalog_like))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_actions_and_catalog_entries_are_dropped_wherever_they_are_reached(
+        folder: MeetingFolder, tmp_path: Path, variant: Variant) -> None:
+    pack = build(folder, inert, variant)
+    assert canaries(pack, tmp_path, b"canary") == []
+    assert active_names(pack, tmp_path) == []
+    assert "hostile-p1" in page_texts(pack)[2]
+
+
+# Review 2, finding 5: a link's address must be a whole web, mail or phone address.
+
+URIS = ["JavaScript:app.alert(1)", " javascript:alert(1)", "\tjavascript:alert(1)",
+        "http:javascript:alert(1)", "file:///etc/passwd", "https://ok.example\x00javascript:x",
+        "https://", "mailto:", "HTTP://Kept.example/a", "MailTo:clerk@example.org"]
+
+
+def uris(writer: PdfWriter) -> None:
+    add_annotations(writer, 0, [
+        annotation(name("Link"), 100 + 20 * i, A=dictionary(S=name("URI"), URI=text(uri)))
+        for i, uri in enumerate(URIS)])
+
+
+def test_a_link_keeps_only_a_whole_web_mail_or_phone_address(
+        folder: MeetingFolder, tmp_path: Path) -> None:
+    pack = build(folder, uris, plain)
+    kept = [str(a["/A"]["/URI"]) for a in pack_annotations(pack) if "/A" in a]
+    assert kept == ["HTTP://Kept.example/a", "MailTo:clerk@example.org"]
+
+
+# Review 2, finding 6: a form field whose appearance cannot be placed is refused when the
+# file is opened, by validate as by build, naming the page.
+
+def damaged_field(entries: Obj) -> Callable[[PdfWriter], None]:
+    def craft(writer: PdfWriter) -> None:
+        appearance = stream(writer, b"BT /PkHv 8 Tf (canary-field) Tj ET", Type=name("XObject"),
+                            Subtype=name("Form"), **entries)
+        add_annotations(writer, 1, [annotation(
+            name("Widget"), 300, FT=name("Tx"), T=text("f"), F=NumberObject(PRINT),
+            AP=dictionary(N=appearance))])
+    return craft
+
+
+@pytest.mark.parametrize(("entries", "said"), [
+    ({"BBox": ArrayObject([*numbers(0, 0), name("x"), FloatObject(10)])}, "/BBox [0 0 /x 10]"),
+    ({"BBox": numbers(0, 0, 10)}, "/BBox [0 0 10]"),
+    ({"BBox": dictionary(a=NumberObject(1))}, "/BBox a dictionary"),
+    ({"BBox": numbers(0, 0, 10, 10), "Matrix": numbers(1, 0, 0, 1, 0)},
+     "/Matrix [1 0 0 1 0]"),
+    ({"BBox": numbers(0, 0, 10, 10), "Matrix": ArrayObject([text("a")] * 6)},
+     "/Matrix [(a) (a) (a) (a) (a) (a)]"),
+], ids=["bbox-name", "bbox-3", "bbox-dict", "matrix-5", "matrix-strings"])
+def test_a_field_whose_appearance_cannot_be_placed_is_refused_naming_the_page(
+        folder: MeetingFolder, entries: Obj, said: str) -> None:
+    with pytest.raises(PackgenError) as built:
+        build(folder, damaged_field(entries), plain, pages=2)
+    meeting = folder.folder / "meeting.yaml"
+    with pytest.raises(PackgenError) as checked:
+        validate(meeting)
+    assert checked.value.problems == built.value.problems
+    [problem] = built.value.problems
+    assert (problem.position.line, problem.severity) == (9, "error")
+    assert problem.message == (
+        f'"hostile.pdf": page 2 has a form field whose appearance is damaged ({said}), so it '
+        "cannot be printed where the form puts it; export the PDF again, or print it to PDF")
+    assert not (folder.root / "pack.pdf").exists()
+
+
+def test_a_field_with_no_place_or_not_printed_is_left_out_quietly(
+        folder: MeetingFolder, tmp_path: Path) -> None:
+    """A /Rect that is not four numbers places the field nowhere, as in a viewer; a damaged
+    appearance of a field that does not print is never read."""
+    def craft(writer: PdfWriter) -> None:
+        damaged_field({"BBox": numbers(0, 0, 10)})(writer)
+        widget = writer.pages[1]["/Annots"][0].get_object()
+        widget[NameObject("/F")] = NumberObject(PRINT | HIDDEN)
+        nowhere = annotation(name("Widget"), 0, F=NumberObject(PRINT),
+                             AP=dictionary(N=form(writer, "canary-nowhere")))
+        nowhere[NameObject("/Rect")] = ArrayObject([text("a")] * 4)
+        add_annotations(writer, 0, [nowhere])
+    pack = build(folder, craft, plain, pages=2)
+    assert canaries(pack, tmp_path, b"canary") == []
+
+
+# Review 2, finding 8: the writer's last line catches a file or an action wherever it sits,
+# direct inside another object or an object of its own, by the cleaner's own test.
+
+def test_the_writer_never_writes_a_file_or_an_action(tmp_path: Path) -> None:
+    """Written straight from an attachment's page, with no cleaning: only the writer's
+    guard stands between the page's objects and the pack."""
+    source = PdfWriter()
+    source.add_blank_page(200, 200)
+    data = stream(source, b"canary-direct-file", Type=name("EmbeddedFile"))
+    holder = source._add_object(dictionary(
+        Kept=text("kept-words"),
+        Spec=dictionary(Type=name("Filespec"), F=text("canary-spec.txt"), EF=dictionary(F=data)),
+        Files=ArrayObject([dictionary(EF=dictionary(F=data), F=text("canary-bare-ef"))]),
+        Run=dictionary(S=name("Launch"), F=text("canary-launch.exe")),
+        Typed=source._add_object(dictionary(Type=name("Action"), JS=text("canary-typed"))),
+        A=dictionary(S=name("JavaScript"), JS=text("canary-in-a-slot"))))
+    source.pages[0][NameObject("/Resources")] = dictionary(PkHolder=holder)
+    attachment = tmp_path / "source.pdf"
+    with attachment.open("wb") as out:
+        source.write(out)
+    pack = Assembled(PdfWriter())
+    pack.add(PdfReader(attachment).pages[0])
+    written = tmp_path / "pack.pdf"
+    with written.open("wb") as out:
+        write_pdf(pack.writer, out, ArrayObject([ByteStringObject(b"0" * 16)] * 2), pack.copies)
+    assert canaries(written, tmp_path, b"canary") == []
+    assert active_names(written, tmp_path) == []
+    assert b"kept-words" in decompressed(written, tmp_path)
