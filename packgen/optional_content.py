@@ -91,7 +91,19 @@ class Visibility:
         properties = dictionary(resources, "/Properties")
         if properties is None:
             return frozenset()
-        return frozenset(str(k) for k, v in properties.items() if self.hidden(v))
+        # A key may be spelled with #xx escapes (/o#631 is /oc1, PDF 2.0, 7.3.5) which a
+        # content stream's name, read by pypdf, has already lost; both spellings count.
+        return frozenset(name for key, value in properties.items() if self.hidden(value)
+                         for name in (str(key), _unescaped(str(key))))
+
+
+def _unescaped(name: str) -> str:
+    if "#" not in name:
+        return name
+    try:
+        return NameObject.unnumber(name.encode("utf-8")).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return name
 
 
 def _members(value: PdfObject | None) -> list[DictionaryObject]:

@@ -521,6 +521,24 @@ def test_a_hidden_layer_in_a_form_without_resources_is_removed(
         assert shown in second
 
 
+def escaped_layer_name(writer: PdfWriter) -> None:
+    """A layer's name in /Properties spelled with a #xx escape: /Pk#4Cx is /PkLx."""
+    off = writer._add_object(dictionary(Type=name("OCG"), Name=text("Redacted")))
+    writer._root_object[NameObject("/OCProperties")] = dictionary(
+        OCGs=ArrayObject([off]), D=dictionary(OFF=ArrayObject([off])))
+    draw(writer, 0, b"/OC /PkLx BDC BT /PkHv 12 Tf 72 700 Td (canary-escaped) Tj ET EMC",
+         Font=dictionary(PkHv=font(writer)),
+         Properties=DictionaryObject({NameObject("/Pk#4Cx"): off}))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_hidden_layer_named_with_an_escape_is_removed(
+        folder: MeetingFolder, tmp_path: Path, variant: Variant) -> None:
+    pack = build(folder, escaped_layer_name, variant)
+    assert canaries(pack, tmp_path, b"canary") == []
+    assert "hostile-p1" in page_texts(pack)[2]
+
+
 # Review 2, finding 4: an action or a catalog's entries are nothing wherever they are
 # reached, even where nothing would run them.
 
