@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from packgen import build_pack
-from packgen.errors import ValidationError
 from tests.conftest import MeetingFolder, basic_meeting, page_texts
 from tests.security.readback import canaries
 
