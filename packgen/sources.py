@@ -228,7 +228,10 @@ def _with_field_appearances(reader: PdfReader) -> PdfReader:
 
 
 def _flags(field: object) -> int:
+    # Resolved, as forms.py reads it when it flattens (which also refuses to draw a
+    # password field): here only so that a password's value is not even redrawn.
     flags = field.get("/Ff", 0) if isinstance(field, dict) else 0
+    flags = flags.get_object() if hasattr(flags, "get_object") else flags
     return int(flags) if isinstance(flags, int) else 0
 
 
