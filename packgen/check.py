@@ -122,8 +122,8 @@ def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) ->
         return
     from jinja2 import meta
 
+    from packgen.builtin import theme_dir
     from packgen.render import environment_for
-    from packgen.theme import theme_dir
 
     env = environment_for(meeting, templates, trusted)  # the sandbox a build renders in
     theme = {path.relative_to(theme_dir()).as_posix() for path in theme_dir().rglob("*.html")}

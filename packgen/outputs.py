@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from packgen import schema
+from packgen.builtin import theme_dir
 from packgen.disclosure import documents
 from packgen.errors import OutputError, PackgenError, Position, Problem, display_path
 from packgen.filerefs import inside, special_kind
@@ -57,8 +58,6 @@ def input_folders(meeting: Meeting, templates: Path | None) -> list[Path]:
     """Folders any file of which a build may read: the template folders, the built-in
     theme, and packgen itself. Checked by containment, never listed: ``--templates /usr``
     must not mean reading the names of every file below it."""
-    from packgen.theme import theme_dir
-
     return [*meeting.template_dirs(templates), theme_dir(), Path(__file__).parent]
 
 

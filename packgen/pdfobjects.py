@@ -108,8 +108,10 @@ def active(obj: DictionaryObject) -> bool:
     """Whether a dictionary is an action or a file: an embedded or related file, a file
     specification, an /S naming an action type, a /Type /Action. Neither belongs anywhere
     an attachment's pages are drawn; the writer's last check and the cleaner both ask this."""
-    return "/EF" in obj or "/RF" in obj or kind(obj, "/S") in ACTION_TYPES \
-        or kind(obj, "/Type") in ("/Filespec", "/EmbeddedFile", "/Action")
+    # Membership first: the writer asks this of every dictionary in the pack.
+    return "/EF" in obj or "/RF" in obj \
+        or "/S" in obj and kind(obj, "/S") in ACTION_TYPES \
+        or "/Type" in obj and kind(obj, "/Type") in ("/Filespec", "/EmbeddedFile", "/Action")
 
 
 def structure(obj: DictionaryObject) -> bool:

@@ -65,6 +65,7 @@ SIDE_KEYS = frozenset({"/AF", "/Metadata", "/PieceInfo", "/OPI", "/Alternates", 
 the last six belong in a catalog, and go from a dictionary dressed as one."""
 
 _EXTERNAL_STREAM_KEYS = ("/F", "/FFilter", "/FDecodeParms", "/DL")
+_CONTAINERS = (IndirectObject, DictionaryObject, ArrayObject)
 
 
 @dataclass
@@ -106,8 +107,10 @@ class Cleaner:
                 if self.visibility.off and ("/XObject" in obj or "/Pattern" in obj):
                     self.drawn_from(obj)  # before its forms are visited: they may be cut
                 slots: list[tuple[object, PdfObject]] = list(dict.items(obj))
-            else:
+            elif any(isinstance(x, _CONTAINERS) for x in obj):
                 slots = list(enumerate(obj))
+            else:
+                continue  # numbers and names only (a font's widths): nothing to clean
             for slot, child in slots:
                 replacement = self._replacement(child)
                 if replacement is not None:

@@ -31,6 +31,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
+from packgen.builtin import theme_dir
 from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.model import HouseStyle
@@ -45,15 +46,6 @@ ATTRIBUTES = frozenset({"class", "href", "src", "width", "height", "alt", "colsp
 
 WEB_TEMPLATES = "web/"
 """Templates under web/ are web pages (the HTML agenda), outside the typeset subset."""
-
-
-def theme_dir() -> Path:
-    """The built-in theme: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "style.yaml").is_file():
-            return candidate
-    raise RuntimeError("packgen's built-in templates are missing; reinstall packgen")
 
 
 _JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from packgen import build_pack
+from packgen.builtin import theme_dir
 from packgen.errors import ValidationError
-from packgen.theme import theme_dir
 from tests.conftest import MeetingFolder, basic_meeting, page_words
 
 HOUSE_CONFIG = """\

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from packgen import build_pack
+from packgen.builtin import theme_dir
 from packgen.errors import TemplateError
 from packgen.forking import can_fork
-from packgen.theme import theme_dir
 from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="typesetting forks only on Linux")

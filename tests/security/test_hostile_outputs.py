@@ -282,7 +282,7 @@ def test_an_output_where_no_file_can_be_written_is_refused(
 ])
 def test_the_built_in_theme_and_packgen_itself_are_inputs(folder: MeetingFolder, target: str,
                                                           extra: list[str]) -> None:
-    from packgen.theme import theme_dir
+    from packgen.builtin import theme_dir
 
     exempt_meeting(folder)
     path = (theme_dir().parent if target.startswith("templates/") else ROOT) / target

@@ -150,7 +150,7 @@ def test_pictures_that_would_crash_the_typesetter(folder: MeetingFolder, name: s
 
 def test_a_truncated_house_font(folder: MeetingFolder) -> None:
     """Found by ``validate`` too, at the line naming the font, from its table directory."""
-    from packgen.theme import theme_dir
+    from packgen.builtin import theme_dir
 
     (folder.root / "house.ttf").write_bytes((theme_dir() / "fonts" / "DejaVuSans.ttf")
                                             .read_bytes()[:30_000])
