@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from packgen.errors import Problem
+from packgen.errors import Position, Problem
 from packgen.model import Attachment, Meeting, Report
 
 _HINT = "give the public and the exempt version their own files"
@@ -112,3 +113,24 @@ def _name(root: Path, path: Path) -> str:
         return path.absolute().relative_to(root.absolute()).as_posix()
     except ValueError:
         return path.name
+
+
+def public_view(meeting: Meeting) -> Meeting:
+    """The meeting as a public pack's templates may see it: exempt documents reduced to
+    the fact that they exist (their paragraph, their supplement), and no reasons.
+
+    Templates can be an officer's own, or a pull request's: whatever they print, an
+    exempt document's name, title, text, appendices or the reason it is exempt are not
+    there to print. Items keep their places, so ``view.items[i]`` is ``meeting.items[i]``.
+    """
+    items = []
+    for item in meeting.items:
+        attachments = tuple(a if item.is_public(a) else _withheld(a, item.pos)
+                            for a in item.attachments)
+        items.append(replace(item, reason="", attachments=attachments))
+    return replace(meeting, items=tuple(items))
+
+
+def _withheld(attachment: Attachment, pos: Position) -> Attachment:
+    return Attachment(pos=pos, file=Path("withheld"), exempt=attachment.exempt,
+                      supplement=attachment.supplement)

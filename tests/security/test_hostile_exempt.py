@@ -140,3 +140,43 @@ def test_without_the_second_name_nothing_exempt_is_published(folder: MeetingFold
     build_pack(path, private, private=True)
     assert canaries(public, tmp_path, CANARY) == []
     assert len(canaries(private, tmp_path, CANARY)) >= 4
+
+
+def test_a_template_cannot_print_what_the_public_pack_withholds(folder: MeetingFolder,
+                                                                tmp_path: Path) -> None:
+    """An override (an officer's, or a pull request's) that walks the meeting for exempt
+    documents finds only that they exist: no name, title, text, appendix or reason."""
+    secret(folder)
+    (folder.folder / "land.yaml").write_text(
+        f"kind: report\ntitle: {CANARY.decode()}-TITLE\nsummary: {CANARY.decode()}-SUMMARY\n"
+        "appendices: [sec.pdf]\n")
+    folder.pdf("terms-ZQXSECRET-NAME.pdf", 1)
+    templates = folder.folder / "templates"
+    templates.mkdir()
+    walk = ('{% for item in meeting.items %}<p>{{ item.title }} {{ item.reason }}</p>'
+            '{% for a in item.attachments %}<p>{{ a.file.name }} {{ a.title }} {{ a.reason }} '
+            '{{ a.document.title if a.document else "" }}</p>'
+            '{{ a.document.summary if a.document and a.document.kind == "report" else "" }}'
+            '{% endfor %}{% endfor %}')
+    (templates / "frontsheet.html").write_text(
+        '{% extends "!theme/frontsheet.html" %}{% block notices %}' + walk + "{% endblock %}")
+    for name in ("document.html", "filler.html"):
+        (templates / name).write_text(
+            ('{% extends "!theme/document.html" %}{% block body %}' if name == "document.html"
+             else "") + walk + ("{% endblock %}" if name == "document.html" else ""))
+    (folder.folder / "notes.md").write_text("# Notes\n\nPublic notes.\n")
+    path = folder.write(basic_meeting([
+        {"title": "Budget", "attachments": [folder.pdf("budget.pdf", 1), "notes.md"]},
+        {"title": "Land sale", "exempt": 3, "reason": f"{CANARY.decode()}-REASON",
+         "attachments": ["land.yaml"]},
+        {"title": "Leisure", "attachments": [
+            {"file": "terms-ZQXSECRET-NAME.pdf", "exempt": 1,
+             "title": f"{CANARY.decode()}-ATTACHMENT-TITLE"}]}]))
+    public, private = folder.root / "public.pdf", folder.root / "private.pdf"
+    build_pack(path, public, html=True)
+    build_pack(path, private, private=True)
+    assert canaries(public, tmp_path, CANARY) == []
+    assert CANARY.decode() not in (folder.root / "public.html").read_text()
+    found = {c.decode() for c in canaries(private, tmp_path, CANARY)}
+    assert {"ZQXSECRET-TITLE", "ZQXSECRET-SUMMARY", "ZQXSECRET-REASON",
+            "ZQXSECRET-ATTACHMENT-TITLE", "ZQXSECRET-NAME"} <= found
