@@ -17,7 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from packgen.errors import Position, Problem
-from packgen.model import Attachment, Meeting, Report
+from packgen.layout import Pack, agenda_items
+from packgen.model import Attachment, Item, Meeting, Report
 
 _HINT = "give the public and the exempt version their own files"
 
@@ -115,20 +116,27 @@ def _name(root: Path, path: Path) -> str:
         return path.name
 
 
-def public_view(meeting: Meeting) -> Meeting:
-    """The meeting as a public pack's templates may see it: exempt documents reduced to
-    the fact that they exist (their paragraph, their supplement), and no reasons.
+def pack_view(meeting: Meeting, pack: Pack) -> Meeting:
+    """The meeting as one pack's templates may see it: only what the pack holds.
 
-    Templates can be an officer's own, or a pull request's: whatever they print, an
-    exempt document's name, title, text, appendices or the reason it is exempt are not
-    there to print. Items keep their places, so ``view.items[i]`` is ``meeting.items[i]``.
+    Templates can be an officer's own, or a pull request's: whatever they print, in a
+    public pack an exempt document is there only as the fact that it exists (its
+    paragraph, its supplement), without its name, title, text, appendices or the reason
+    it is exempt; and no pack sees another's late material, so the main pack cannot
+    depend on its supplements. Items keep their numbers (see :func:`view_item`).
     """
     items = []
-    for item in meeting.items:
-        attachments = tuple(a if item.is_public(a) else _withheld(a, item.pos)
-                            for a in item.attachments)
-        items.append(replace(item, reason="", attachments=attachments))
+    for item in agenda_items(meeting, pack):
+        attachments = tuple(a if pack.private or item.is_public(a) else _withheld(a, item.pos)
+                            for a in item.in_pack(pack.supplement))
+        items.append(replace(item, attachments=attachments,
+                             reason=item.reason if pack.private else ""))
     return replace(meeting, items=tuple(items))
+
+
+def view_item(view: Meeting, item: Item) -> Item:
+    """``item`` as ``view`` holds it (item numbers are unique)."""
+    return next(mine for mine in view.items if mine.number == item.number)
 
 
 def _withheld(attachment: Attachment, pos: Position) -> Attachment:

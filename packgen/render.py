@@ -98,7 +98,9 @@ def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> tu
                                      "(templates run sandboxed; see --trusted-templates)")]
                             ) from None
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's
-        raise TemplateError([Problem(_template_frame(exc, name), f"template failed: {exc}")]
+        said = "it ran out of memory" if isinstance(exc, MemoryError) else str(exc) or \
+            type(exc).__name__
+        raise TemplateError([Problem(_template_frame(exc, name), f"template failed: {said}")]
                             ) from None
 
 

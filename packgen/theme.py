@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -28,13 +28,13 @@ import jinja2.runtime
 import jinja2.sandbox
 import yaml
 from jinja2 import nodes
-from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 
 from packgen.builtin import theme_dir
 from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.model import HouseStyle
+from packgen.sandbox import Sandbox, bound_filters
 
 BLOCK_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "colgroup",
                         "col", "thead", "tbody", "tr", "th", "td", "img", "div"})
@@ -99,6 +99,12 @@ class _CheckedLoader(jinja2.FileSystemLoader):
             if not path.is_file():
                 raise TemplateError([Problem(Position(path), "the template is not a regular "
                                              "file")])
+            # Only .html files are templates, whatever they are called or linked as: an
+            # include must never print a meeting's own files (an exempt report's YAML).
+            if path.resolve().suffix.lower() != ".html":
+                raise TemplateError([Problem(Position(path), "the template is not an .html "
+                                             "file (or is a link to one that is not); only "
+                                             ".html files are templates")])
         source, filename, uptodate = super().get_source(environment, template)
         if template.startswith(WEB_TEMPLATES):
             problems = []  # whole web pages, not laid out by us
@@ -124,41 +130,6 @@ def private_names(tree: nodes.Template, file: Path) -> list[Problem]:
                     "--trusted-templates)") for line, name in sorted(found)]
 
 
-PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "suffixes", "parts", "parent"})
-"""What a template may ask of a path: what it says, never what the file holds."""
-
-MAX_PRODUCT = 1_000_000
-"""Longest text or list a template may make by multiplying ("x" * n)."""
-
-
-class _Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, which also refuses to multiply text, lists or numbers
-    into something that would take gigabytes ("x" * 10**9, 10**10**10)."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # The model holds real paths (a meeting's source, an attachment's file): their
-        # methods read, write and delete files, exempt ones included. Only what a path
-        # says of itself is safe to use.
-        if isinstance(obj, PurePath) and attr not in PATH_ATTRIBUTES:
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
-
-    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
-                   right: Any) -> Any:
-        if operator == "**" and isinstance(right, int | float) and right > 64 \
-                and isinstance(left, int | float) and abs(left) > 1:
-            raise SecurityError("the power is too large")
-        if operator == "*":
-            sized, times = (left, right) if isinstance(right, int) else (right, left)
-            if isinstance(sized, str | list | tuple) and isinstance(times, int) \
-                    and len(sized) * times > MAX_PRODUCT:
-                raise SecurityError(
-                    f"the result would be longer than {MAX_PRODUCT:,}")
-        return super().call_binop(context, operator, left, right)
-
-
 def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
                 filters: dict[str, Callable[..., Any]], *, trusted: bool = False
                 ) -> jinja2.Environment:
@@ -175,10 +146,12 @@ def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
         builtin,
         jinja2.PrefixLoader({"!theme": builtin}, delimiter="/"),
     ])
-    kind = jinja2.Environment if trusted else _Sandbox
+    kind = jinja2.Environment if trusted else Sandbox
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(filters)
+    if not trusted:
+        bound_filters(env)
     return env
 
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from packgen import errors
-from packgen.disclosure import public_view
+from packgen.disclosure import pack_view, view_item
 from packgen.forking import fork, stop
-from packgen.layout import Pack, agenda_items, pack_documents
+from packgen.layout import Pack, pack_documents
 from packgen.model import Meeting
 from packgen.rendered import StampFonts, Typeset
 
@@ -44,8 +44,6 @@ class Typesetting:
         from packgen.typeset import Typesetter
 
         self.meeting = meeting
-        self.public = public_view(meeting)
-        """What templates see in public: an exempt document only as the fact of it."""
         self.env = environment_for(meeting, templates, trusted)
         self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
         self._filler: Typeset | None = None
@@ -63,11 +61,10 @@ class Typesetting:
 
         item, attachment, _ = list(pack_documents(self.meeting, pack))[index]
         assert attachment.document is not None
-        # A public document sees the public meeting in either pack, so its pages are the
+        # A public document sees its public pack in either pack, so its pages are the
         # same in both; only an exempt one (private pack) sees the rest.
-        meeting = self.meeting if not item.is_public(attachment) else self.public
-        item = meeting.items[next(i for i, x in enumerate(self.meeting.items) if x is item)]
-        context = document_context(attachment.document, meeting, item)
+        view = pack_view(self.meeting, Pack(not item.is_public(attachment), pack.supplement))
+        context = document_context(attachment.document, view, view_item(view, item))
         return self.typeset(f"{attachment.document.kind}.html", context)
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
@@ -75,7 +72,9 @@ class Typesetting:
 
     def filler(self) -> Typeset:
         if self._filler is None:
-            self._filler = self.typeset("filler.html", {"meeting": self.public})
+            # One filler serves every pack: it sees the main public pack's meeting.
+            self._filler = self.typeset("filler.html", {"meeting": pack_view(self.meeting,
+                                                                             Pack())})
         return self._filler
 
     def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
@@ -95,11 +94,10 @@ class Typesetting:
     def _context(self, pack: Pack, rows: list[RowData]) -> dict[str, Any]:
         from packgen.render import AgendaRow, front_sheet_context
 
-        meeting = self.meeting if pack.private else self.public
-        items = agenda_items(meeting, pack)
+        view = pack_view(self.meeting, pack)
         agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement)
-                  for item, (ranges, link) in zip(items, rows, strict=True)]
-        return front_sheet_context(meeting, agenda, pack)
+                  for item, (ranges, link) in zip(view.items, rows, strict=True)]
+        return front_sheet_context(view, agenda, pack)
 
 
 def pdf_href(name: str) -> str:

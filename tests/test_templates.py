@@ -268,6 +268,23 @@ ESCAPES = [
     ('<p>\n{{ 7 ** 100000000 }}</p>\n', False,
      ["filler.html:2:1: error: template not allowed: the power is too large (templates run "
       "sandboxed; see --trusted-templates)"]),
+    *[(f"<p>\n{expression} </p>\n", False,
+       [f"filler.html:2:1: error: template not allowed: {said} (templates run sandboxed; "
+        "see --trusted-templates)"]) for expression, said in [
+        ('{{ "x"|center(2000000000) }}', "a width over 10,000"),
+        ('{{ "x"|indent(2000000000) }}', "a width over 10,000"),
+        ('{{ "%1000000000d"|format(1) }}', "a format width or precision over 10,000"),
+        ('{{ "%1000000000d" % 1 }}', "a format width or precision over 10,000"),
+        ('{{ "%.*f" % (1000000000, 1) }}', "a format width or precision over 10,000"),
+        ('{{ ("x" * 100000)|replace("x", "y" * 10000) }}',
+         "the result would be longer than 1,000,000"),
+        ('{{ "x".center(2000000000) }}',
+         "access to attribute 'center' of 'str' object is unsafe"),
+        ('{{ "{0:>3000000000}".format(1) }}',
+         "str.format is not allowed in templates; use the format filter"),
+        ('{{ ("{0.__globals__}"|attr("format"))(lipsum) }}',
+         "str.format is not allowed in templates; use the format filter"),
+    ]],
 ]
 
 
@@ -368,3 +385,32 @@ def test_a_template_cannot_read_or_write_files_through_the_paths_it_is_given(
                            f"access to attribute '{attribute}' of 'PosixPath' object is unsafe")
     assert not (folder.root / "pack.pdf").exists()
     assert not list(folder.root.rglob("PWNED"))
+
+
+@pytest.mark.parametrize("how", ["link", "folder"])
+def test_a_template_cannot_include_a_meetings_own_files(folder: MeetingFolder,
+                                                        run_cli: BuildFn, how: str) -> None:
+    """An exempt report is inside the repository: linked as a template, or reached through
+    a templates folder that is the meeting's own, it must not print in the public pack."""
+    (folder.folder / "sec.yaml").write_text("kind: document\ntitle: ZQXEXEMPT-TITLE\n"
+                                            "body: ZQXEXEMPT-BODY\n")
+    if how == "link":
+        (folder.folder / "templates").mkdir()
+        (folder.folder / "templates" / "leak.html").symlink_to("../sec.yaml")
+        include, named = "leak.html", "meeting/templates/leak.html"
+    else:
+        (folder.folder / "templates").symlink_to(".")
+        include, named = "sec.yaml", "meeting/templates/sec.yaml"
+    (folder.folder / "filler.html").write_text(f'{{% include "{include}" %}}')
+    if how == "link":
+        (folder.folder / "templates" / "filler.html").write_text(f'{{% include "{include}" %}}')
+    folder.write(basic_meeting([
+        {"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]},
+        {"title": "Land", "exempt": 3, "attachments": ["sec.yaml"]}]))
+    for command in (["build", "-o", "pack.pdf"], ["validate"]):
+        result = run_cli(*command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines() == [
+            f"{named}:1:1: error: the template is not an .html file (or is a link to one that "
+            "is not); only .html files are templates", "1 problem; nothing was written."]
+    assert not (folder.root / "pack.pdf").exists()

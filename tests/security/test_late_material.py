@@ -55,6 +55,13 @@ def build_all(folder: MeetingFolder, items: list[dict[str, Any]], out: Path) -> 
 
 def test_late_material_leaves_the_main_pack_byte_identical(folder: MeetingFolder,
                                                             tmp_path: Path) -> None:
+    """Even through an override that prints everything the meeting holds."""
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "frontsheet.html").write_text(
+        '{% extends "!theme/frontsheet.html" %}{% block notices %}'
+        "{% for item in meeting.items %}<p>{{ item.number }} {{ item.title }} {{ item.reason }}"
+        "{% for a in item.attachments %} {{ a.file.name }} {{ a.title }}{% endfor %}</p>"
+        "{% endfor %}{% endblock %}")
     items = main_items(folder)
     without = build_all(folder, items, tmp_path / "without")
     with_supplement = build_all(folder, with_late(folder, items), tmp_path / "with")
