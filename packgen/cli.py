@@ -248,7 +248,7 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 
     clashes = clashing_outputs(meetings, output, private, supplement, html)
     if len(meetings) > 1:
-        clashes += outputs_over_inputs(meetings, private, supplement, html, templates)
+        clashes += outputs_over_inputs(meetings, private, supplement, html)
     if clashes:
         _print(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)

@@ -77,16 +77,20 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
     page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
 
 
+def is_password(field: DictionaryObject) -> bool:
+    """Whether a text field (or a widget of one) holds a password: its flags and type are
+    looked up its /Parent chain, as fields inherit them."""
+    flags, field_type = inherited(field, "/Ff"), inherited(field, "/FT")
+    return isinstance(field_type, NameObject) and field_type == "/Tx" \
+        and isinstance(flags, int) and bool(int(flags) & PASSWORD)
+
+
 def printed_appearance(widget: DictionaryObject, visibility: Visibility) -> StreamObject | None:
     """The appearance a viewer prints for this widget, or None when it prints nothing."""
     flags = integer(widget, "/F")
     if not flags & PRINT or flags & (HIDDEN | NO_VIEW) or visibility.hidden(widget.get("/OC")):
         return None
-    field_flags = inherited(widget, "/Ff")
-    field_type = inherited(widget, "/FT")
-    if isinstance(field_type, NameObject) and field_type == "/Tx" \
-            and isinstance(field_flags, int) \
-            and int(field_flags) & PASSWORD:
+    if is_password(widget):
         return None
     normal = entry(dictionary(widget, "/AP"), "/N")
     if isinstance(normal, DictionaryObject) and not isinstance(normal, StreamObject):

@@ -149,13 +149,17 @@ def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: b
 
 
 def outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: int | None,
-                         html: bool, templates: Path | None) -> list[Problem]:
+                         html: bool) -> list[Problem]:
     """One meeting's pack that would land on another meeting's input (last year's pack,
     attached from the build folder): refused before any meeting is built, since the
     meeting that writes it would otherwise build happily. A meeting's own inputs are
     checked by its build; one that does not validate is left to its build to report."""
+    # Only a file that is there can be an input: a first build of a repository (the usual
+    # case in CI) reads no meeting twice.
     outputs = [(meeting, path, what) for meeting in meetings for path, what in output_files(
-        default_output(meeting, Pack(private, supplement)), html)]
+        default_output(meeting, Pack(private, supplement)), html) if path.is_file()]
+    if not outputs:
+        return []
     problems = []
     for meeting in meetings:
         try:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from packgen.agenda import number_items, with_exclusion
+from packgen.builtin import theme_dir
 from packgen.disclosure import check_exempt_files
 from packgen.documents import RENDERED_SUFFIXES, load_document
 from packgen.errors import Problem, ValidationError
@@ -92,15 +96,20 @@ PAGE_NUMBERS = Record({
 
 _COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
 
-# Paper sizes in millimetres, and the theme's own size and margins (templates/style.yaml),
-# so that margins can be checked against the page here rather than fail in layout.
+# Paper sizes in millimetres (ReportLab's, which validate does not import), so that margins
+# can be checked against the page here rather than fail in layout.
 PAPER_MM = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0),
             "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
-THEME_PAGE = "A4"
-THEME_MARGINS_MM = {"top": 18.0, "bottom": 22.0, "left": 20.0, "right": 20.0}
 # The narrowest and shortest text area the theme's pages lay out in: the front sheet's
 # agenda table needs about this much room for its number, title and page columns.
 MIN_TEXT_MM = (90.0, 120.0)
+
+
+@cache
+def _theme_page() -> dict[str, Any]:
+    """The built-in theme's page size and margins, as its stylesheet gives them."""
+    data = yaml.safe_load((theme_dir() / "style.yaml").read_text(encoding="utf-8"))
+    return dict(data["page"])
 
 
 class _Style(Record):
@@ -110,9 +119,10 @@ class _Style(Record):
         style = super().check(node, ctx, path)
         if not isinstance(style, HouseStyle) or not isinstance(node, Map):
             return style
-        size = style.page_size or THEME_PAGE
+        theme = _theme_page()
+        size = style.page_size or theme["size"]
         width, height = PAPER_MM[size]
-        margins = {**THEME_MARGINS_MM, **dict(style.margins_mm)}
+        margins = {**theme["margin_mm"], **dict(style.margins_mm)}
         room = (width - margins["left"] - margins["right"],
                 height - margins["top"] - margins["bottom"])
         where = node.items.get("margins_mm", node.items.get("page_size", node))
@@ -142,7 +152,7 @@ STYLE = _Style({
             ("accent", "Links and the pack kind."), ("rule", "Table rules."),
             ("shade", "Table heading backgrounds."), ("muted", "Secondary text."))
     }, build=lambda pos, **colours: tuple(colours.items())), "The theme's colours."),
-    "page_size": Field(Text(r"A3|A4|A5|Letter|Legal", "A4, A3, A5, Letter or Legal"),
+    "page_size": Field(Text("|".join(PAPER_MM), "A4, A3, A5, Letter or Legal"),
                        "Paper size of the pages packgen renders."),
     "margins_mm": Field(Record({
         side: Field(Number(0, 100), f"The {side} margin in millimetres.")

@@ -28,7 +28,7 @@ from pypdf.generic import NameObject, NumberObject
 
 from packgen.errors import AttachmentError, Problem
 from packgen.fastread import prime
-from packgen.forms import PASSWORD
+from packgen.forms import is_password
 from packgen.layout import Pack, pdf_attachments
 from packgen.mapped import Mapped, map_file, over_file_budget
 from packgen.model import Attachment, Meeting
@@ -217,7 +217,7 @@ def _with_field_appearances(reader: PdfReader) -> PdfReader:
         return reader
     values = {name: str(field["/V"]) for name, field in (reader.get_fields() or {}).items()
               if field.get("/FT") == "/Tx" and isinstance(field.get("/V"), str)
-              and field.get("/V") and not _flags(field) & PASSWORD}  # never draw a password
+              and field.get("/V") and not is_password(field)}  # never even redraw a password
     if not values:
         return reader
     writer = PdfWriter(clone_from=reader)
@@ -225,14 +225,6 @@ def _with_field_appearances(reader: PdfReader) -> PdfReader:
     buffer = io.BytesIO()
     writer.write(buffer)
     return PdfReader(buffer)
-
-
-def _flags(field: object) -> int:
-    # Resolved, as forms.py reads it when it flattens (which also refuses to draw a
-    # password field): here only so that a password's value is not even redrawn.
-    flags = field.get("/Ff", 0) if isinstance(field, dict) else 0
-    flags = flags.get_object() if hasattr(flags, "get_object") else flags
-    return int(flags) if isinstance(flags, int) else 0
 
 
 def _digest(stream: BinaryIO) -> str:
