@@ -18,8 +18,8 @@ from packgen import schema
 from packgen.errors import AttachmentError, Position, Problem, TemplateError
 from packgen.forking import can_fork, fork, stop
 from packgen.layout import Pack, pdf_attachments
-from packgen.mapped import over_file_budget
 from packgen.model import Attachment, Meeting
+from packgen.pdf.mapped import over_file_budget
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -72,7 +72,7 @@ class _PdfCheckers:
     def check(self, attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
         """Problems and warnings, in the order of ``attachments``."""
         if not self.children:
-            from packgen.sources import check_pdfs
+            from packgen.pdf.sources import check_pdfs
 
             return check_pdfs(attachments)
         size = -(-len(attachments) // len(self.children))
@@ -85,7 +85,7 @@ class _PdfCheckers:
             try:
                 found, said = connection.recv()
             except (EOFError, OSError):  # it failed: check its share here, where that shows
-                from packgen.sources import check_pdfs
+                from packgen.pdf.sources import check_pdfs
 
                 found, said = check_pdfs(share)
             problems += found
@@ -99,7 +99,7 @@ class _PdfCheckers:
 
 
 def _check_when_asked(connection: Connection) -> None:
-    from packgen.sources import check_pdfs  # now, while the other process reads the YAML
+    from packgen.pdf.sources import check_pdfs  # now, while the other process reads the YAML
 
     try:
         share = connection.recv()

@@ -275,7 +275,7 @@ def validate_command(meetings: tuple[Path, ...], templates: Path | None,
     published = publish_date.date() if publish_date else None
     work = partial(_validate_one, templates, debug, published, len(meetings) == 1,
                    trusted_templates)
-    _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.sources"))
+    _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.pdf.sources"))
 
 
 @main.command()

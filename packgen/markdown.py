@@ -17,8 +17,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from packgen.errors import Position, Problem, ValidationError
-from packgen.linkschemes import is_safe_uri
 from packgen.model import Block, RichText
+from packgen.pdf.linkschemes import is_safe_uri
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
 from packgen.source import Node, Scalar, parse_yaml
 

@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from packgen import assemble as asm
 from packgen.atomic import Contents, PartlyWritten, write_atomic
 from packgen.errors import (
     AttachmentError,
@@ -32,12 +31,13 @@ from packgen.layout import (
     plan_private,
     plan_public,
 )
-from packgen.metadata import set_metadata
 from packgen.model import Attachment, Meeting
-from packgen.number import number_pages
-from packgen.pdfwrite import DamagedObject, write_pdf
+from packgen.pdf import assemble as asm
+from packgen.pdf.metadata import set_metadata
+from packgen.pdf.number import number_pages
+from packgen.pdf.sources import Source, close_all, open_attachments, rendered_source
+from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.rendered import Typeset
-from packgen.sources import Source, close_all, open_attachments, rendered_source
 from packgen.typesetting import ForkedTypesetting, RowData, Typesetting
 
 AnyTypesetting = Typesetting | ForkedTypesetting

@@ -44,14 +44,14 @@ from packgen.fitting import (
 )
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
-from packgen.linkschemes import is_safe_uri
 from packgen.markdown import MAX_PARAGRAPH
+from packgen.pdf.linkschemes import is_safe_uri
 from packgen.render import Located
 from packgen.rendered import PAGE_LINK_SCHEME, Typeset
 from packgen.tables import TableLayout, length
 from packgen.theme import INLINE_TAGS, Stylesheet
 
-"""URI scheme for links to pack pages; :mod:`packgen.number` turns them into GoTo links."""
+"""URI scheme for links to pack pages; :mod:`packgen.pdf.number` turns them into GoTo links."""
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 KEEP_WITH_NEXT = 54.0

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 
-from packgen.fastread import prime
-from packgen.pdferrors import UNREADABLE
+from packgen.pdf.fastread import prime
+from packgen.pdf.unreadable import UNREADABLE
 from tests.conftest import make_pdf
 from tests.security.test_hostile_pdfs import raw_pdf
 

@@ -32,9 +32,9 @@ from pypdf.generic import (
 )
 
 from packgen import build_pack, validate
-from packgen.assemble import Assembled
 from packgen.errors import PackgenError
-from packgen.pdfwrite import write_pdf
+from packgen.pdf.assemble import Assembled
+from packgen.pdf.write import write_pdf
 from tests.conftest import MeetingFolder, basic_meeting, page_texts
 from tests.security.readback import active_names, canaries, decompressed
 

@@ -22,8 +22,8 @@ import pytest
 
 from packgen import build_pack, validate
 from packgen.errors import PackgenError
-from packgen.pagetree import MAX_PAGES
-from packgen.sources import MAX_REPAIR
+from packgen.pdf.pagetree import MAX_PAGES
+from packgen.pdf.sources import MAX_REPAIR
 from tests.conftest import MeetingFolder, basic_meeting, footer_number, page_words
 
 CONTENT = b"<< /Length 0 >>\nstream\n\nendstream"

@@ -8,10 +8,10 @@ bookmarks are built from the plan.
 
 A page is copied shallowly: a new page dictionary whose entries are the
 attachment's own (only those that draw the page, its boxes and its annotations:
-:data:`packgen.scrub.PAGE_KEYS`; a page's actions, presentation steps, beads,
+:data:`packgen.pdf.scrub.PAGE_KEYS`; a page's actions, presentation steps, beads,
 associated files, metadata and any entry nobody knows stay behind), so its
 contents, fonts and images stay the objects its reader parsed, and
-:mod:`packgen.pdfwrite` writes them straight from there (pypdf's ``add_page``
+:mod:`packgen.pdf.write` writes them straight from there (pypdf's ``add_page``
 deep-copies every object, which was a third of a large build). The
 copy remembers which page it copies, so links to that page land on the copy.
 Whatever later stages change (stamps, cleaned annotations) they change in the
@@ -39,10 +39,10 @@ from pypdf.generic import (
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Report
-from packgen.pdferrors import UNREADABLE
-from packgen.pdfwrite import PageKey
-from packgen.scrub import PAGE_KEYS, scrub_pages
-from packgen.sources import Source
+from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
+from packgen.pdf.sources import Source
+from packgen.pdf.unreadable import UNREADABLE
+from packgen.pdf.write import PageKey
 
 
 def attachment_title(item: Item, attachment: Attachment) -> str:

@@ -9,7 +9,7 @@ drawn: its value is a secret even when the form's author typed it in, and a view
 it as bullets at most. A field with no place on the page (a /Rect that is not four
 numbers) prints nowhere, as in a viewer; one that prints but whose appearance has a
 damaged /BBox or /Matrix is refused when the file is opened, naming the page
-(:func:`packgen.pagetree.check_pages`), rather than printed at a guessed size.
+(:func:`packgen.pdf.pagetree.check_pages`), rather than printed at a guessed size.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.optional_content import Visibility
-from packgen.pdfobjects import dictionary, entry, inherited, integer, kind, numbers, resolved, show
-from packgen.resources import Cleaner
+from packgen.pdf.layers import Visibility
+from packgen.pdf.objects import dictionary, entry, inherited, integer, kind, numbers, resolved, show
+from packgen.pdf.resources import Cleaner
 
 HIDDEN, PRINT, NO_VIEW = 1 << 1, 1 << 2, 1 << 5  # annotation flags (PDF 2.0, 12.5.3)
 PASSWORD = 1 << 13  # text field flag (PDF 2.0, 12.7.5.4)

@@ -24,9 +24,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from packgen.linkschemes import is_safe_uri
-from packgen.pdferrors import UNREADABLE
-from packgen.pdfobjects import entry, kind, number, resolved
+from packgen.pdf.linkschemes import is_safe_uri
+from packgen.pdf.objects import entry, kind, number, resolved
+from packgen.pdf.unreadable import UNREADABLE
 
 PAGE_MOVES = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
 """The named actions PDF defines; others (Print, SaveAs, Close...) are a viewer's own."""

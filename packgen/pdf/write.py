@@ -14,8 +14,8 @@ reference to a page that was copied points at the copy (``redirect``), and a
 reference to any other page, page-tree node or catalog of an attachment is written
 as null. A catalog is known by being its document's /Root, not only by its /Type (which
 a hostile file leaves out). And no file or action is ever written, wherever it sits,
-direct or an object of its own (:func:`packgen.pdfobjects.active`, the cleaner's own
-test), except a link's GoTo, URI or page move in its /A: :mod:`packgen.scrub` has
+direct or an object of its own (:func:`packgen.pdf.objects.active`, the cleaner's own
+test), except a link's GoTo, URI or page move in its /A: :mod:`packgen.pdf.scrub` has
 already removed every route to the rest, and this is the last line should a new route
 appear.
 """
@@ -43,8 +43,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.pdferrors import UNREADABLE
-from packgen.pdfobjects import active, kind
+from packgen.pdf.objects import active, kind
+from packgen.pdf.unreadable import UNREADABLE
 
 PageKey = tuple[int, int]
 """``(id(reader), object number)`` of an attachment's page."""

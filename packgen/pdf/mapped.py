@@ -2,7 +2,7 @@
 
 A build reads each attachment until the pack is written. The file is opened,
 mapped and closed at once; the map is shared by pypdf (through :class:`Mapped`, a
-file-like view) and by :mod:`packgen.fastread`, which parses the map directly;
+file-like view) and by :mod:`packgen.pdf.fastread`, which parses the map directly;
 neither copies the file. CPython's map keeps a descriptor of its own, though, so
 a meeting may attach only as many PDFs as the process may open files:
 :func:`files_available` raises the soft limit to the hard one and says how many.

@@ -15,11 +15,11 @@ here every object reached is visited once and loses what is not drawing:
 - an object that belongs to a document's structure rather than to drawing (a catalog,
   with or without its /Type, a page or page tree node, an annotation, a file
   specification, an embedded file, a thread, and any action: whatever has an action
-  type as its /S, :func:`packgen.pdfobjects.structure`) becomes null where it was named,
+  type as its /S, :func:`packgen.pdf.objects.structure`) becomes null where it was named,
   even where nothing would run it;
 - an XObject in a layer that is off becomes an empty form, and a form or pattern whose
   content marks sections of such a layer is replaced by a copy without them
-  (:mod:`packgen.optional_content`); a form without resources of its own is judged by
+  (:mod:`packgen.pdf.layers`); a form without resources of its own is judged by
   the resources of what draws it (:meth:`Cleaner.drawn_from`).
 
 Changes are made in the attachment reader's own objects, but each is the same for every
@@ -43,8 +43,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.optional_content import Visibility, empty_form, without_hidden
-from packgen.pdfobjects import dictionary, kind, resolved, structure
+from packgen.pdf.layers import Visibility, empty_form, without_hidden
+from packgen.pdf.objects import dictionary, kind, resolved, structure
 
 _STREAM = ("/Length", "/Filter", "/DecodeParms")
 XOBJECT_KEYS = {

@@ -30,7 +30,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.pdfobjects import dictionary, entry, kind, resolved
+from packgen.pdf.objects import dictionary, entry, kind, resolved
 
 _ON_OPS = frozenset(op.encode() for op in (
     "q Q cm w J j M d ri i gs CS cs SC SCN sc scn G g RG rg K k m l c v y h re W W* n "

@@ -1,9 +1,9 @@
 """Open the PDFs a pack merges: read them, repair what can be repaired, refuse the rest.
 
-A PDF is read from a memory map of its file (see :mod:`packgen.mapped`), so memory
+A PDF is read from a memory map of its file (see :mod:`packgen.pdf.mapped`), so memory
 follows what is used of it rather than holding a copy, and no file stays open.
 Every page's objects are resolved here, and its page tree and page boxes checked
-(:mod:`packgen.pagetree`), so damage is found, and reported against the YAML line
+(:mod:`packgen.pdf.pagetree`), so damage is found, and reported against the YAML line
 that attached the file, before anything is built. What pypdf had to repair
 becomes a warning that says what was wrong. A file cut short is refused rather
 than "recovered": the pages it lost would silently be missing from a legal
@@ -27,13 +27,13 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from pypdf.generic import NameObject, NumberObject
 
 from packgen.errors import AttachmentError, Problem
-from packgen.fastread import prime
-from packgen.forms import is_password
 from packgen.layout import Pack, pdf_attachments
-from packgen.mapped import Mapped, map_file, over_file_budget
 from packgen.model import Attachment, Meeting
-from packgen.pagetree import PageError, check_page_tree, check_pages
-from packgen.pdferrors import UNREADABLE, LimitReachedError
+from packgen.pdf.fastread import prime
+from packgen.pdf.forms import is_password
+from packgen.pdf.mapped import Mapped, map_file, over_file_budget
+from packgen.pdf.pagetree import PageError, check_page_tree, check_pages
+from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 
 MAX_REPAIR = 256 << 20
 """The largest damaged file packgen repairs. pypdf's repairs read the whole file into

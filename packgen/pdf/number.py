@@ -5,7 +5,7 @@ prepended and a ``Q`` appended to its own content so nothing the page leaves
 in the graphics state moves it, drawn with one shared embedded font. The page's
 own content is never decoded, which keeps stamping cheap. Positions are
 measured on the page *as displayed*: against the CropBox, turned by /Rotate, as
-:func:`packgen.pagetree.displayed_box` reads them.
+:func:`packgen.pdf.pagetree.displayed_box` reads them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pypdf.generic import (
 
 from packgen.layout import Plan
 from packgen.model import Item
-from packgen.pagetree import displayed_box
+from packgen.pdf.pagetree import displayed_box
 from packgen.rendered import PAGE_LINK_SCHEME, StampFonts
 
 mm = 72 / 25.4

@@ -12,9 +12,9 @@ Its page boxes and ``/Rotate`` can be damaged. :func:`displayed_box` reads them 
 a viewer does (the CropBox, else the MediaBox, clipped to the MediaBox, corners in
 any order, turned by ``/Rotate``), and says what is wrong when it cannot; every
 page of every attachment is checked when the file is opened, so ``validate``
-reports it too, and the stamps of :mod:`packgen.number` are placed by the same
+reports it too, and the stamps of :mod:`packgen.pdf.number` are placed by the same
 function. A form field that prints but whose appearance cannot be placed is found
-then too (:func:`packgen.forms.appearance_problem`). Once copied, a page's boxes and
+then too (:func:`packgen.pdf.forms.appearance_problem`). Once copied, a page's boxes and
 settings are rebuilt as plain values (:func:`settle_entries`).
 """
 
@@ -35,9 +35,9 @@ from pypdf.generic import (
     PdfObject,
 )
 
-from packgen.forms import appearance_problem, printed_appearance
-from packgen.optional_content import Visibility
-from packgen.pdfobjects import kind, number, numbers, resolved, show
+from packgen.pdf.forms import appearance_problem, printed_appearance
+from packgen.pdf.layers import Visibility
+from packgen.pdf.objects import kind, number, numbers, resolved, show
 
 MAX_PAGES = 20_000
 """Pages one attachment may hold. The largest real documents attached to agendas

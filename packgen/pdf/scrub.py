@@ -3,27 +3,27 @@
 Only the pages of an attachment enter the pack (its catalog, with any JavaScript,
 open action, embedded files, form definitions, layers and document metadata, stays
 behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
-:mod:`packgen.assemble` copies by. Here the copied pages are cleaned:
+:mod:`packgen.pdf.assemble` copies by. Here the copied pages are cleaned:
 
 - every other entry the allowlist keeps is kept only as the value it should be: boxes
   of four numbers, a whole-number turn, a positive user unit, a tab order PDF names
-  (:func:`packgen.pagetree.settle_entries`), a transparency group; anything else in
+  (:func:`packgen.pdf.pagetree.settle_entries`), a transparency group; anything else in
   their place is dropped, since whatever a kept entry holds is written into the pack;
-- what draws them (content, resources, group) by :class:`packgen.resources.Cleaner`,
-  and content in layers that are off is removed (:mod:`packgen.optional_content`);
-- form fields are flattened (:mod:`packgen.forms`);
+- what draws them (content, resources, group) by :class:`packgen.pdf.resources.Cleaner`,
+  and content in layers that are off is removed (:mod:`packgen.pdf.layers`);
+- form fields are flattened (:mod:`packgen.pdf.forms`);
 - every other annotation is rebuilt from an allowlist of the entries its subtype
   draws or links with (:data:`ANNOTATION_KEYS`); a subtype not listed (files, media,
   sound, 3D, pop-ups, redactions, anything unknown) is dropped, as is an annotation
   that is hidden or in a layer that is off;
-- a link's target is rebuilt (:mod:`packgen.links`): it keeps an action only when it
+- a link's target is rebuilt (:mod:`packgen.pdf.links`): it keeps an action only when it
   moves within the document (a GoTo, or one of the four page moves every viewer
-  defines) or opens a whole web, mail or phone address (:mod:`packgen.linkschemes`);
+  defines) or opens a whole web, mail or phone address (:mod:`packgen.pdf.linkschemes`);
   a destination only when it names one of the attachment's pages; links to *named*
   destinations are rewritten to point at the pack's own page, because the
   attachment's name tree stays behind with its catalog.
 
-Every value is resolved before it is compared (:mod:`packgen.pdfobjects`): a /Subtype
+Every value is resolved before it is compared (:mod:`packgen.pdf.objects`): a /Subtype
 that is an object of its own is still the subtype it names.
 """
 
@@ -38,12 +38,12 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.forms import HIDDEN, flatten_fields
-from packgen.links import Destinations, link_target
-from packgen.optional_content import Visibility, without_hidden
-from packgen.pagetree import settle_entries
-from packgen.pdfobjects import entry, integer, kind, resolved
-from packgen.resources import Cleaner
+from packgen.pdf.forms import HIDDEN, flatten_fields
+from packgen.pdf.layers import Visibility, without_hidden
+from packgen.pdf.links import Destinations, link_target
+from packgen.pdf.objects import entry, integer, kind, resolved
+from packgen.pdf.pagetree import settle_entries
+from packgen.pdf.resources import Cleaner
 
 PAGE_KEYS = frozenset({"/Type", "/Contents", "/Resources", "/MediaBox", "/CropBox",
                        "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate", "/UserUnit", "/Group",
