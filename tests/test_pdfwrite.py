@@ -15,6 +15,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from packgen import build_pack
 from packgen.errors import PackgenError
+from packgen.pdf.bridge import add_object
 from tests.conftest import MeetingFolder, basic_meeting
 
 
@@ -27,7 +28,7 @@ def linked(path: Path) -> None:
         NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (50, 50, 200, 70)]),
         NameObject("/P"): first.indirect_reference,
         NameObject("/Dest"): ArrayObject([third.indirect_reference, NameObject("/Fit")])})
-    first[NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+    first[NameObject("/Annots")] = ArrayObject([add_object(writer, annot)])
     writer.add_metadata({"/Title": "CANARY-ATTACHMENT-INFO"})
     with path.open("wb") as stream:
         writer.write(stream)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 from packgen import build_pack
 from packgen.errors import PackgenError
+from packgen.pdf.bridge import stored_data
 from tests.conftest import (
     CORPUS,
     MeetingFolder,
@@ -115,7 +117,8 @@ def undecodable_streams(pdf: Path, judged: bool = True) -> dict[int, bytes]:
         decoding = re.search(r"error decoding stream data for object (\d+) 0", line)
         if decoding:
             stream = reader.get_object(int(decoding[1]))
-            found[int(decoding[1])] = stream._data  # type: ignore[union-attr]
+            assert isinstance(stream, StreamObject)
+            found[int(decoding[1])] = stored_data(stream)
         elif judged and line.startswith("WARNING"):
             assert "stream will be re-processed without filtering" in line, line
     assert check.returncode in (0, 3) or not judged, check.stdout

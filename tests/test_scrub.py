@@ -16,6 +16,7 @@ from pypdf.generic import (
 )
 
 from packgen import build_pack
+from packgen.pdf.bridge import add_object
 from tests.conftest import MeetingFolder, basic_meeting
 
 FORBIDDEN = [re.compile(rb"/" + name + rb"(?![A-Za-z0-9+#])") for name in (
@@ -66,7 +67,7 @@ def hostile(path: Path) -> None:
         link(action("/GoTo", D=TextStringObject("later")), 250),
         link(action("/URI", URI=TextStringObject("https://x.example/")), 280, "/FileAttachment"),
     ]
-    first[NameObject("/Annots")] = ArrayObject(writer._add_object(a) for a in annots)
+    first[NameObject("/Annots")] = ArrayObject(add_object(writer, a) for a in annots)
     writer.add_named_destination("later", 1)
     writer._root_object[NameObject("/OpenAction")] = js
     del second  # only the first page carries content

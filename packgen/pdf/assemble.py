@@ -23,22 +23,19 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
-    ArrayObject,
     Destination,
-    DictionaryObject,
     IndirectObject,
     NameObject,
-    NumberObject,
     OutlineItem,
 )
 
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Report
+from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
 from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
 from packgen.pdf.sources import Source
 from packgen.pdf.unreadable import UNREADABLE
@@ -72,34 +69,25 @@ class Assembled:
     _last: object = None
 
     def add(self, page: PageObject) -> None:
-        # Appended to the writer's one flat page tree directly: its add_page machinery
-        # (a clone, link bookkeeping, a walk up the tree) cost more than the copy itself.
         writer = self.writer
-        tree = cast(DictionaryObject, writer.root_object["/Pages"])
-        kids = cast(ArrayObject, tree["/Kids"])
         copy = PageObject(writer)
         copy[NameObject("/Type")] = NameObject("/Page")
         for key, value in dict.items(page):
             if key in PAGE_KEYS:
                 copy[key] = value
-        copy[NameObject("/Parent")] = tree.indirect_reference
-        reference = writer._add_object(copy)
-        kids.append(reference)
-        tree[NameObject("/Count")] = NumberObject(len(kids))
-        assert writer.flattened_pages is not None
-        writer.flattened_pages.append(copy)
+        reference = append_page(writer, copy)
         source = page.indirect_reference
         if source is not None:
             self.copies[(id(source.pdf), source.idnum)] = reference
             if source.pdf is not self._last:  # once per document, not once per page
                 self._last = source.pdf
-                header = getattr(source.pdf, "pdf_header", "")
-                if _version(header) > _version(self.writer.pdf_header):
-                    self.writer.pdf_header = header
+                version = pdf_version(source.pdf)
+                if _version(version) > _version(pdf_version(writer)):
+                    set_pdf_version(writer, version)
 
 
-def _version(header: str) -> tuple[int, ...]:
-    digits = header.removeprefix("%PDF-").split(".")
+def _version(version: str) -> tuple[int, ...]:
+    digits = version.split(".")
     return tuple(int(d) for d in digits) if all(d.isdigit() for d in digits) else (0,)
 
 

@@ -4,7 +4,7 @@ pypdf parses objects a byte at a time through its stream, which is most of the t
 a build spends on a large attachment. Here each object the cross-reference table
 points at is parsed with a few regular expressions over the mapped file, into the
 same pypdf objects pypdf would have made, and placed in the reader's object cache
-(``PdfReader.cache_indirect_object``), so pypdf never parses it again.
+(:func:`packgen.pdf.bridge.cache`), so pypdf never parses it again.
 
 Only the plain, common syntax is handled: numbers, names without ``#`` escapes,
 booleans, null, references, arrays, dictionaries and streams whose ``endstream``
@@ -19,7 +19,7 @@ from __future__ import annotations
 import mmap
 import re
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -32,8 +32,9 @@ from pypdf.generic import (
     NullObject,
     NumberObject,
     PdfObject,
-    StreamObject,
 )
+
+from packgen.pdf.bridge import cache, cached, offset_of, stream_object, unparsed_objects
 
 # One token per match; anything not covered (a string, a comment, a "#" in a name, a
 # byte outside printable ASCII) becomes a one-byte token of its own and is refused.
@@ -93,23 +94,15 @@ class _Parser:
         self.misplaced = 0
 
     def prime(self) -> int:
-        reader = self.reader
         done = 0
-        for generation, table in reader.xref.items():
-            free = reader.xref_free_entry.get(generation, {})
-            for idnum, offset in table.items():
-                key = (generation, idnum)
-                if free.get(idnum) or key in reader.resolved_objects or (
-                        generation == 0 and idnum in reader.xref_objStm):
-                    continue
-                start = self.after_header(offset, idnum, generation)
-                if start < 0:
-                    self.misplaced += 1
-                    continue
-                obj = self.body(start)
-                if obj is not None and key not in reader.resolved_objects:
-                    reader.cache_indirect_object(generation, idnum, obj)
-                    done += 1
+        for generation, idnum, offset in unparsed_objects(self.reader):
+            start = self.after_header(offset, idnum, generation)
+            if start < 0:
+                self.misplaced += 1
+                continue
+            obj = self.body(start)
+            if obj is not None and cache(self.reader, generation, idnum, obj):
+                done += 1
         return done
 
     def after_header(self, offset: object, idnum: int, generation: int) -> int:
@@ -225,17 +218,15 @@ class _Parser:
         start = eol.end()
         if start + length > len(data) or _ENDSTREAM.match(data, start + length) is None:
             raise _LeaveToPypdf
-        fields: dict[str, Any] = dict(entries)
-        fields["__streamdata__"] = data[start:start + length]
-        return StreamObject.initialize_from_dictionary(fields)
+        return stream_object(entries, data[start:start + length])
 
     def length(self, value: PdfObject | None) -> int:
         if isinstance(value, IndirectObject):
-            cached = self.reader.resolved_objects.get((value.generation, value.idnum))
-            if cached is None:
-                offset = self.reader.xref.get(value.generation, {}).get(value.idnum)
-                cached = self.object_at(offset, value.idnum, value.generation)
-            value = cached
+            found = cached(self.reader, value)
+            if found is None:
+                found = self.object_at(offset_of(self.reader, value), value.idnum,
+                                       value.generation)
+            value = found
         if type(value) is not NumberObject or value < 0:
             raise _LeaveToPypdf
         return int(value)

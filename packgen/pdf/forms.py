@@ -23,6 +23,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.bridge import add_object
 from packgen.pdf.layers import Visibility
 from packgen.pdf.objects import dictionary, entry, inherited, integer, kind, numbers, resolved, show
 from packgen.pdf.resources import Cleaner
@@ -47,7 +48,7 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
         appearance[NameObject("/Type")] = NameObject("/XObject")
         appearance[NameObject("/Subtype")] = NameObject("/Form")
         reference = cleaner.clean(appearance.indirect_reference
-                                  or writer._add_object(appearance))
+                                  or add_object(writer, appearance))
         form = resolved(reference)
         if not isinstance(form, StreamObject):
             continue
@@ -74,7 +75,7 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
     contents = page.get("/Contents")
     existing = resolved(contents)
     parts = list(existing) if isinstance(existing, ArrayObject) else [contents] if contents else []
-    page[NameObject("/Contents")] = ArrayObject([*parts, writer._add_object(stream)])
+    page[NameObject("/Contents")] = ArrayObject([*parts, add_object(writer, stream)])
 
 
 def is_password(field: DictionaryObject) -> bool:

@@ -26,6 +26,7 @@ from pypdf.generic import (
 
 from packgen.layout import Plan
 from packgen.model import Item
+from packgen.pdf.bridge import add_object
 from packgen.pdf.pagetree import displayed_box
 from packgen.rendered import PAGE_LINK_SCHEME, StampFonts
 
@@ -69,12 +70,12 @@ class Stamper:
         for variant, face in fonts.faces.items():
             font = by_face[face]
             if id(font) not in clones:
-                clones[id(font)] = writer._add_object(font.clone(writer))
+                clones[id(font)] = add_object(writer, font.clone(writer))
             self.font_refs[variant] = clones[id(font)]
         save = DecodedStreamObject()
         save.set_data(b"q\n")
-        self.save = writer._add_object(save)
-        self.draft_state = writer._add_object(DictionaryObject({
+        self.save = add_object(writer, save)
+        self.draft_state = add_object(writer, DictionaryObject({
             NameObject("/Type"): NameObject("/ExtGState"),
             NameObject("/ca"): FloatObject(0.18)}))
 
@@ -114,7 +115,7 @@ class Stamper:
         else:
             parts = []
         page[NameObject("/Contents")] = ArrayObject([self.save, *parts,
-                                                     self.writer._add_object(stream)])
+                                                     add_object(self.writer, stream)])
         resources = page.get("/Resources")
         resources = resources.get_object() if resources is not None else DictionaryObject()
         page[NameObject("/Resources")] = resources

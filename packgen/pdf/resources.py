@@ -43,6 +43,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.bridge import add_object
 from packgen.pdf.layers import Visibility, empty_form, without_hidden
 from packgen.pdf.objects import dictionary, kind, resolved, structure
 
@@ -161,7 +162,7 @@ class Cleaner:
             if key not in _STREAM:
                 shown[key] = item
         self._original[id(shown)] = form
-        return self.writer._add_object(shown)
+        return add_object(self.writer, shown)
 
     def drawn_from(self, resources: DictionaryObject) -> None:
         """Cut hidden sections from the forms ``resources`` names that have no resources of
@@ -205,5 +206,5 @@ class Cleaner:
     def empty(self) -> IndirectObject:
         """One empty form per attachment, for every XObject that draws nothing."""
         if self._empty is None:
-            self._empty = self.writer._add_object(empty_form())
+            self._empty = add_object(self.writer, empty_form())
         return self._empty

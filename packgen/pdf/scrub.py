@@ -38,6 +38,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.bridge import add_object
 from packgen.pdf.forms import HIDDEN, flatten_fields
 from packgen.pdf.layers import Visibility, without_hidden
 from packgen.pdf.links import Destinations, link_target
@@ -92,7 +93,7 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
         if contents is not None and visibility.off:
             shown = without_hidden(contents, page.get("/Resources"), visibility, reader)
             if shown is not None:
-                page[NameObject("/Contents")] = writer._add_object(shown)
+                page[NameObject("/Contents")] = add_object(writer, shown)
         for key in ("/Contents", "/Resources", "/Group"):
             if key in page:
                 page[NameObject(key)] = cleaner.clean(page.raw_get(key))
@@ -113,7 +114,7 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
             elif subtype in ANNOTATION_KEYS and not visibility.hidden(annot.get("/OC")):
                 copy = _copy_annotation(annot, subtype, page, cleaner, destinations)
                 if copy is not None:
-                    kept.append(writer._add_object(copy))
+                    kept.append(add_object(writer, copy))
         flatten_fields(writer, page, widgets, cleaner)
         if kept:
             page[NameObject("/Annots")] = kept

@@ -29,6 +29,7 @@ from pypdf.generic import NameObject, NumberObject
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
+from packgen.pdf.bridge import tolerate
 from packgen.pdf.fastread import prime
 from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
@@ -251,7 +252,7 @@ def _read_sound(stream: BinaryIO, data: mmap) -> PdfReader | None:
             reader = PdfReader(stream, strict=True)
         if said:
             return None
-        reader.strict = False  # from here on pypdf tolerates what it can, and says so
+        tolerate(reader)  # from here on pypdf repairs what it can, and says so
         if not reader.is_encrypted and prime(reader, data).misplaced:
             return None
     except UNREADABLE:

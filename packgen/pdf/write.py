@@ -32,7 +32,6 @@ from pypdf.generic import (
     ArrayObject,
     Destination,
     DictionaryObject,
-    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -43,6 +42,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.bridge import pdf_version, stored_data
 from packgen.pdf.objects import active, kind
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -84,7 +84,7 @@ class _Serializer:
         root = self.reference(writer.root_object.indirect_reference)
         info = writer.metadata
         info_ref = self.add(DictionaryObject(info)) if info is not None else None
-        header = writer.pdf_header.encode("ascii") + b"\n%\xe2\xe3\xcf\xd3\n"
+        header = b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % pdf_version(writer).encode("ascii")
         stream.write(header)
         offsets = []
         position = len(header)
@@ -233,10 +233,7 @@ class _Serializer:
         append(b">>")
 
     def stream(self, obj: StreamObject, out: list[bytes]) -> None:
-        # An encoded stream is written as stored, which pypdf keeps in ``_data``
-        # (get_data() would decode it); a decoded one may be a content stream that pypdf
-        # rebuilds from its operations in get_data().
-        data = obj._data if isinstance(obj, EncodedStreamObject) else obj.get_data()
+        data = stored_data(obj)
         self.dictionary(obj, out, len(data))
         out.append(b"\nstream\n")
         out.append(data)

@@ -1,0 +1,124 @@
+"""Every use packgen makes of pypdf beyond its documented API, in one place.
+
+pypdf's public API reads and writes whole documents; packgen needs a few things it
+keeps to itself: adding an object to a writer without copying it, appending a page
+to the writer's flat page tree without a deep clone, priming a reader's object
+cache from our own fast parser, a stream's stored (still encoded) bytes, and
+switching a reader from strict to tolerant once its cross-reference table is known
+to be sound. Each is a function here, so an upgrade of pypdf means checking one
+file, and ``tests/test_pypdf_contract.py`` fails when an installed pypdf no longer
+behaves as these functions assume. Nothing else in packgen imports a pypdf name that
+begins with an underscore or touches a pypdf attribute that does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+)
+
+TESTED_PYPDF = ">=7.1,<8"
+"""The pypdf versions ``tests/test_pypdf_contract.py`` has passed on; pyproject.toml pins
+the same range."""
+
+
+def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
+    """Give ``obj`` an object number in ``writer``, as it is (pypdf's ``add_object``
+    would clone it, and our objects are already the writer's own)."""
+    return writer._add_object(obj)
+
+
+def append_page(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """Add ``page`` (a page dictionary built for ``writer``) at the end of the writer's one
+    flat page tree and return its reference.
+
+    pypdf's ``add_page`` clones the page, rewrites its links and walks up the tree for
+    every page; a pack's pages are copied by :mod:`packgen.pdf.assemble` already, so
+    this does only the bookkeeping: the kid, the count, and the writer's page list that
+    ``writer.pages`` reads.
+    """
+    tree = cast(DictionaryObject, writer.root_object["/Pages"])
+    kids = cast(ArrayObject, tree["/Kids"])
+    page[NameObject("/Parent")] = tree.indirect_reference
+    reference = writer._add_object(page)
+    kids.append(reference)
+    tree[NameObject("/Count")] = NumberObject(len(kids))
+    pages = writer.flattened_pages
+    assert pages is not None  # a new writer's page list starts empty, not None
+    pages.append(page)
+    return reference
+
+
+def pdf_version(pdf: PdfReader | PdfWriter) -> str:
+    """The header's version ("1.7", "2.0"), or "" when it has none we can read."""
+    return str(getattr(pdf, "pdf_header", "")).removeprefix("%PDF-")
+
+
+def set_pdf_version(writer: PdfWriter, version: str) -> None:
+    writer.pdf_header = f"%PDF-{version}"
+
+
+def tolerate(reader: PdfReader) -> None:
+    """From now on, let ``reader`` repair what it can (and warn) rather than raise."""
+    reader.strict = False
+
+
+def unparsed_objects(reader: PdfReader) -> Iterator[tuple[int, int, int]]:
+    """(generation, object number, file offset) of each object the cross-reference
+    table places in the file itself that the reader has not parsed yet: not free,
+    not in an object stream, not cached."""
+    resolved = reader.resolved_objects
+    for generation, table in reader.xref.items():
+        free = reader.xref_free_entry.get(generation, {})
+        for idnum, offset in table.items():
+            if free.get(idnum) or (generation, idnum) in resolved or (
+                    generation == 0 and idnum in reader.xref_objStm):
+                continue
+            yield generation, idnum, offset
+
+
+def cached(reader: PdfReader, ref: IndirectObject) -> PdfObject | None:
+    """The object ``ref`` names if the reader has parsed it already, else None."""
+    return reader.resolved_objects.get((ref.generation, ref.idnum))
+
+
+def offset_of(reader: PdfReader, ref: IndirectObject) -> int | None:
+    """Where the cross-reference table places ``ref`` in the file, if it does."""
+    offset = reader.xref.get(ref.generation, {}).get(ref.idnum)
+    return offset if isinstance(offset, int) else None
+
+
+def cache(reader: PdfReader, generation: int, idnum: int, obj: PdfObject) -> bool:
+    """Put an object parsed elsewhere into the reader's cache, unless one is there; so
+    pypdf never parses it again. Whether it was put there."""
+    if (generation, idnum) in reader.resolved_objects:
+        return False
+    reader.cache_indirect_object(generation, idnum, obj)
+    return True
+
+
+def stream_object(entries: DictionaryObject, data: bytes) -> StreamObject:
+    """The stream pypdf would make of a dictionary and its stored bytes (an
+    :class:`EncodedStreamObject` when it has a /Filter)."""
+    fields: dict[Any, Any] = dict(entries)
+    fields["__streamdata__"] = data
+    return StreamObject.initialize_from_dictionary(fields)
+
+
+def stored_data(stream: StreamObject) -> bytes:
+    """A stream's bytes as they are to be written: an encoded stream's still encoded
+    (``get_data`` would decode it), a decoded one's as pypdf rebuilds it."""
+    if isinstance(stream, EncodedStreamObject):
+        return stream._data
+    return stream.get_data()

@@ -1,0 +1,264 @@
+"""The contract between packgen and the installed pypdf: what :mod:`packgen.pdf.bridge`
+relies on beyond pypdf's documented API, and the pypdf behaviour the PDF half assumes.
+
+Each test fails when an upgrade of pypdf moves something the bridge uses, so a new
+pypdf is judged by running this file (``pytest tests/test_pypdf_contract.py``) before
+the pin in pyproject.toml is raised; the README says which versions pass.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from importlib.metadata import version
+from pathlib import Path
+from typing import cast
+
+import pytest
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+)
+
+from packgen.pdf import bridge
+from packgen.pdf.pagetree import check_page_tree
+from tests.conftest import make_pdf
+from tests.security.test_hostile_pdfs import raw_pdf
+
+
+def _pin() -> str:
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.search(r'"pypdf\[crypto\]([^"]*)"', text)
+    assert found, "pyproject.toml names pypdf[crypto] with a version range"
+    return found[1]
+
+
+def test_the_pin_is_the_tested_range() -> None:
+    assert _pin() == bridge.TESTED_PYPDF
+
+
+def test_installed_pypdf_is_in_the_tested_range() -> None:
+    installed = tuple(int(part) for part in version("pypdf").split(".")[:2])
+    low, high = re.fullmatch(r">=(\d+\.\d+),<(\d+)", bridge.TESTED_PYPDF).groups()  # type: ignore[union-attr]
+    assert tuple(int(p) for p in low.split(".")) <= installed < (int(high), 0)
+
+
+def _reader(tmp_path: Path, pages: int = 2) -> PdfReader:
+    path = tmp_path / "in.pdf"
+    make_pdf(path, [f"page {n}" for n in range(1, pages + 1)])
+    return PdfReader(path)
+
+
+def test_add_object_keeps_the_object_itself() -> None:
+    writer = PdfWriter()
+    obj = DictionaryObject({NameObject("/Kind"): NameObject("/Mine")})
+    ref = bridge.add_object(writer, obj)
+    assert isinstance(ref, IndirectObject) and ref.pdf is writer
+    assert ref.get_object() is obj  # not a clone
+    assert bridge.add_object(writer, DictionaryObject()).idnum != ref.idnum
+
+
+def test_appended_pages_are_the_writers_pages(tmp_path: Path) -> None:
+    reader = _reader(tmp_path, 3)
+    writer = PdfWriter()
+    refs = []
+    for page in reader.pages:
+        copy = PageObject(writer)
+        copy[NameObject("/Type")] = NameObject("/Page")
+        copy[NameObject("/MediaBox")] = page["/MediaBox"]
+        refs.append(bridge.append_page(writer, copy))
+    assert len(writer.pages) == 3
+    for index, ref in enumerate(refs):
+        assert writer.pages[index].indirect_reference == ref
+        assert writer.get_page_number(writer.pages[index]) == index
+        assert cast(DictionaryObject, ref.get_object())["/Parent"].indirect_reference == \
+            writer.root_object.raw_get("/Pages")
+    writer.add_outline_item(title="Third", page_number=2)  # pypdf's own API sees the pages too
+    written = io.BytesIO()
+    writer.write(written)
+    back = PdfReader(written)
+    assert len(back.pages) == 3
+    assert back.get_destination_page_number(back.outline[0]) == 2  # type: ignore[arg-type]
+
+
+def test_pdf_version_is_read_and_written(tmp_path: Path) -> None:
+    path = tmp_path / "v20.pdf"
+    make_pdf(path, ["x"])
+    path.write_bytes(path.read_bytes().replace(b"%PDF-1.", b"%PDF-2.", 1)[:8]
+                     + path.read_bytes()[8:])
+    assert bridge.pdf_version(PdfReader(path)) == "2." + path.read_bytes()[7:8].decode()
+    writer = PdfWriter()
+    bridge.set_pdf_version(writer, "2.0")
+    assert bridge.pdf_version(writer) == "2.0"
+    written = io.BytesIO()
+    writer.add_blank_page(100, 100)
+    writer.write(written)
+    assert written.getvalue().startswith(b"%PDF-2.0")
+
+
+def _page_file(page: bytes) -> bytes:
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                    b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page])
+
+
+_TWICE = _page_file(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Rotate 90 "
+                    b"/Rotate 90 >>")
+"""A sound file whose page names a key twice: a strict reader refuses that page."""
+
+
+def test_a_strict_reader_refuses_what_a_tolerated_one_repairs() -> None:
+    strict = PdfReader(io.BytesIO(_TWICE), strict=True)  # the table is sound
+    with pytest.raises(PdfReadError):
+        len(strict.pages)
+    tolerated = PdfReader(io.BytesIO(_TWICE), strict=True)
+    bridge.tolerate(tolerated)
+    assert len(tolerated.pages) == 1 and tolerated.pages[0].rotation == 90
+
+
+def test_unparsed_objects_are_where_the_table_says(tmp_path: Path) -> None:
+    reader = _reader(tmp_path)
+    data = (tmp_path / "in.pdf").read_bytes()
+    listed = list(bridge.unparsed_objects(reader))
+    assert listed
+    for generation, idnum, offset in listed:
+        assert re.match(rb"\s*%d %d obj" % (idnum, generation), data[offset:])
+        ref = IndirectObject(idnum, generation, reader)
+        assert bridge.offset_of(reader, ref) == offset
+        assert bridge.cached(reader, ref) is None
+    first = IndirectObject(listed[0][1], listed[0][0], reader)
+    obj = first.get_object()
+    assert bridge.cached(reader, first) is obj
+    assert (listed[0][0], listed[0][1]) not in {(g, i) for g, i, _ in
+                                                bridge.unparsed_objects(reader)}
+
+
+def test_objects_in_object_streams_are_not_listed(tmp_path: Path) -> None:
+    qpdf = pytest.importorskip("shutil").which("qpdf")
+    if qpdf is None:
+        pytest.skip("qpdf is not installed")
+    import subprocess
+
+    make_pdf(tmp_path / "plain.pdf", ["a", "b"])
+    subprocess.run([qpdf, "--object-streams=generate", str(tmp_path / "plain.pdf"),
+                    str(tmp_path / "packed.pdf")], check=True)
+    reader = PdfReader(tmp_path / "packed.pdf")
+    data = (tmp_path / "packed.pdf").read_bytes()
+    listed = list(bridge.unparsed_objects(reader))
+    for generation, idnum, offset in listed:
+        assert re.match(rb"\s*%d %d obj" % (idnum, generation), data[offset:])
+    page = reader.pages[0].indirect_reference
+    assert page is not None
+    assert page.idnum not in {idnum for _, idnum, _ in listed}  # it lives in a stream
+
+
+def test_a_cached_object_is_what_the_reader_returns(tmp_path: Path) -> None:
+    reader = _reader(tmp_path)
+    generation, idnum, _ = next(iter(bridge.unparsed_objects(reader)))
+    mine = DictionaryObject({NameObject("/Mine"): NumberObject(1)})
+    assert bridge.cache(reader, generation, idnum, mine)
+    assert reader.get_object(IndirectObject(idnum, generation, reader)) is mine
+    assert not bridge.cache(reader, generation, idnum, DictionaryObject())
+    assert reader.get_object(IndirectObject(idnum, generation, reader)) is mine
+
+
+def test_streams_keep_their_stored_bytes() -> None:
+    text = b"BT /F1 12 Tf (hello) Tj ET"
+    packed = zlib.compress(text)
+    encoded = bridge.stream_object(
+        DictionaryObject({NameObject("/Filter"): NameObject("/FlateDecode"),
+                          NameObject("/Length"): NumberObject(len(packed))}), packed)
+    assert isinstance(encoded, EncodedStreamObject)
+    assert encoded.get_data() == text
+    assert bridge.stored_data(encoded) == packed  # written as stored, never re-encoded
+    plain = bridge.stream_object(DictionaryObject(), text)
+    assert not isinstance(plain, EncodedStreamObject)
+    assert bridge.stored_data(plain) == text
+    decoded = DecodedStreamObject()
+    decoded.set_data(b"q Q")
+    assert bridge.stored_data(decoded) == b"q Q"
+
+
+@pytest.mark.parametrize("nodes", [
+    # a branch without /Type (it has /Kids), a page without /Type (no /Kids either)
+    ["<< /Kids [4 0 R 5 0 R] >>", "<< /MediaBox [0 0 10 10] >>",
+     "<< /Type /Page /MediaBox [0 0 10 10] >>"],
+    # a branch of pages and of nothing at all, beside a plain page
+    ["<< /Type /Pages /Kids [] >>", "<< /Type /Page /MediaBox [0 0 10 10] >>"],
+    # a kid that is not a dictionary, an empty one, and one of an unknown type
+    ["[1 2 3]", "<< >>", "<< /Type /Annot >>"],
+])
+def test_pypdf_walks_the_page_tree_as_pagetree_assumes(nodes: list[str]) -> None:
+    data = _pages_file(nodes)
+    reader = PdfReader(io.BytesIO(data))
+    assert check_page_tree(reader) == len(reader.pages)
+
+
+def _pages_file(nodes: list[str]) -> bytes:
+    """Catalog 1, page tree root 2 whose kids are the nodes (objects 3 on) that no other
+    node names."""
+    named = {int(n) for node in nodes for n in re.findall(r"(\d+) 0 R", node)}
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(len(nodes)) if 3 + i not in named)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [%s] /Count 9 >>" % kids]
+    return raw_pdf([*objects, *(n.encode() for n in nodes)])
+
+
+def test_pages_inherit_boxes_rotation_and_resources() -> None:
+    """pypdf copies what a page inherits onto the page (PDF 2.0, 7.7.3.4), which
+    :func:`packgen.pdf.pagetree.displayed_box` and the copying rely on."""
+    data = _pages_file(["<< /Type /Pages /Kids [4 0 R] /MediaBox [0 0 300 400] "
+                        "/CropBox [10 10 290 390] /Rotate 90 /Resources << /Mine 1 >> >>",
+                        "<< /Type /Page >>"])
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    assert [float(v) for v in cast(ArrayObject, page["/MediaBox"])] == [0, 0, 300, 400]
+    assert [float(v) for v in cast(ArrayObject, page["/CropBox"])] == [10, 10, 290, 390]
+    assert cast(int, page["/Rotate"]) == 90
+    assert "/Mine" in cast(DictionaryObject, page["/Resources"])
+
+
+@pytest.fixture
+def pypdf_log() -> Iterator[list[str]]:
+    said: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            said.append(record.getMessage())
+
+    handler = Collect()
+    logger = logging.getLogger("pypdf")
+    logger.addHandler(handler)
+    try:
+        yield said
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_pypdf_says_what_it_repairs_on_its_logger(pypdf_log: list[str]) -> None:
+    """:mod:`packgen.pdf.sources` tells the officer what was repaired from what pypdf logs
+    to the "pypdf" logger; the words it looks for must still be there."""
+    data = _page_file(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>")
+    broken = data[:data.rindex(b"startxref")] + b"startxref\n9999\n%%EOF\n"
+    with pytest.raises(PdfReadError):
+        PdfReader(io.BytesIO(broken), strict=True)
+    reader = PdfReader(io.BytesIO(broken), strict=False)
+    assert len(reader.pages) == 1
+    assert any("startxref" in message for message in pypdf_log), pypdf_log
+    pypdf_log.clear()
+    assert len(PdfReader(io.BytesIO(b"junk\n" + data), strict=False).pages) == 1
+    assert any("invalid pdf header" in message.lower() for message in pypdf_log), pypdf_log
+
+
+def test_null_is_its_own_object() -> None:
+    """Boxes and entries are judged by class (``NullObject``, ``ArrayObject``)."""
+    assert isinstance(ArrayObject([NullObject()])[0], NullObject)
