@@ -15,11 +15,12 @@ from typing import Any
 
 from packgen.errors import Position, Problem
 from packgen.model import Attachment, Item
+from packgen.statute import EXCLUSION_SECTION
 
 EXCLUSION_TITLE = "Exclusion of the public"
 EXCLUSION_TEXT = (
     "To consider excluding the public from the meeting during consideration of the "
-    "following item(s) in accordance with section 100A(4) of the Local Government Act 1972, "
+    f"following item(s) in accordance with {EXCLUSION_SECTION}, "
     "on the basis that, having regard to all the circumstances, the public interest in "
     "maintaining the exemption outweighs the public interest in disclosing the information")
 

@@ -21,8 +21,7 @@ from markupsafe import Markup
 from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.layout import PUBLIC, Pack
 from packgen.model import Block, Document, Item, Meeting, Minutes, Report
-
-STATUTE = "Part 1 of Schedule 12A to the Local Government Act 1972"
+from packgen.statute import EXEMPT_SCHEDULE
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class AgendaRow:
         which = " and ".join(str(p) for p in paragraphs)
         noun = "paragraphs" if len(paragraphs) > 1 else "paragraph"
         subject = "This item is" if self.item.exempt is not None else "Part of this item is"
-        wording = f"{subject} not for publication by virtue of {noun} {which} of {STATUTE}."
+        wording = f"{subject} not for publication by virtue of {noun} {which} of {EXEMPT_SCHEDULE}."
         if self.private:
             # Why it is exempt can itself be confidential: the private pack alone says.
             reasons = [self.item.reason] + [a.reason for a in self.item.in_pack(self.supplement)]

@@ -29,6 +29,7 @@ from packgen.model import Item
 from packgen.pdf.bridge import add_object
 from packgen.pdf.pagetree import displayed_box
 from packgen.rendered import PAGE_LINK_SCHEME, StampFonts
+from packgen.statute import exempt_under
 
 mm = 72 / 25.4
 FOOTER_BASELINE = 7 * mm
@@ -171,8 +172,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
                                 "right", -ITEM_INSET))
         if index in exempt:
             stamps += [Stamp("NOT FOR PUBLICATION", "bold", ITEM_SIZE, "centre", -ITEM_INSET),
-                       Stamp(f"Exempt under paragraph {exempt[index]} of Part 1 of Schedule 12A "
-                             "to the Local Government Act 1972", "regular", 7.5, "centre",
+                       Stamp(exempt_under(exempt[index]), "regular", 7.5, "centre",
                              -ITEM_INSET - 10)]
         if stamps or draft:
             stamper.stamp(writer.pages[index], stamps, draft)
