@@ -145,6 +145,9 @@ class Attachment:
     supplement: int | None = None
     document: Report | Minutes | Document | None = None
     """What a ``.yaml`` or ``.md`` attachment says; None for a PDF."""
+    make_room: bool = False
+    """Shrink a PDF's pages to keep the stamps clear of its content: the meeting's
+    ``page_numbers.make_room``, given to each PDF it attaches when it is read."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ class Item:
 @dataclass(frozen=True)
 class PageNumbering:
     count_front_sheet: bool = True
+    make_room: bool = False
+    """Scale attachments' pages so "Page N" and "Agenda Item N" never sit on their content."""
 
 
 @dataclass(frozen=True)
