@@ -124,9 +124,9 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
                      destinations: Destinations) -> DictionaryObject | None:
     """A new annotation holding only what its subtype keeps, cleaned; None if it is dead."""
     copy = DictionaryObject()
-    for key in ANNOTATION_KEYS[subtype]:
-        value = annot.get(key)
-        if value is None or key in ("/A", "/Dest", "/AP"):
+    kept = ANNOTATION_KEYS[subtype]
+    for key, value in dict.items(annot):  # in the annotation's order: the same in every run
+        if key not in kept or key in ("/A", "/Dest", "/AP"):
             continue
         copy[NameObject(key)] = cleaner.clean(value)
     copy[NameObject("/Subtype")] = NameObject(subtype)
