@@ -28,7 +28,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-TESTED_PYPDF = ">=7.1,<8"
+TESTED_PYPDF = ">=6.20,<8"
 """The pypdf versions ``tests/test_pypdf_contract.py`` has passed on; pyproject.toml pins
 the same range."""
 
