@@ -145,6 +145,9 @@ class Attachment:
     supplement: int | None = None
     document: Report | Minutes | Document | None = None
     """What a ``.yaml`` or ``.md`` attachment says; None for a PDF."""
+    merge_damaged: bool = False
+    """Merge a PDF whose pages draw with data no viewer can decode as it is, with a
+    warning, rather than refuse it (:mod:`packgen.pdf.filters`)."""
     make_room: bool = False
     """Shrink a PDF's pages to keep the stamps clear of its content: the meeting's
     ``page_numbers.make_room``, given to each PDF it attaches when it is read."""
