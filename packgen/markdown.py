@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Block, RichText
-from packgen.pdf.linkschemes import is_safe_uri
+from packgen.pdf.links import is_safe_uri
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
 from packgen.source import Node, Scalar, parse_yaml
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAGE_LINK_SCHEME = "packgen-page:"
-"""How the typesetter writes a link to a page of the pack, for numbering to resolve."""
+# Until number.py resolves page links with packgen.pdf.links.resolve_page_links; then drop.
+from packgen.pdf.links import PAGE_LINK_SCHEME as PAGE_LINK_SCHEME
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,11 @@ from packgen.fitting import (
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
 from packgen.markdown import MAX_PARAGRAPH
-from packgen.pdf.linkschemes import is_safe_uri
+from packgen.pdf.links import href_problem, href_target
 from packgen.render import Located
-from packgen.rendered import PAGE_LINK_SCHEME, Typeset
+from packgen.rendered import Typeset
 from packgen.tables import TableLayout, length
 from packgen.theme import INLINE_TAGS, Stylesheet
-
-"""URI scheme for links to pack pages; :mod:`packgen.pdf.number` turns them into GoTo links."""
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 KEEP_WITH_NEXT = 54.0
@@ -270,14 +268,13 @@ class Typesetter(TableLayout):
 
     @staticmethod
     def link_target(node: Element, origin: Path) -> str:
+        """What the link's paragraph markup points at (:func:`packgen.pdf.links.href_target`)."""
         href = node.attrs.get("href", "")
-        page = re.fullmatch(r"#page=(\d+)", href)
-        if page:
-            return PAGE_LINK_SCHEME + page[1]
-        if is_safe_uri(href):
-            return href
-        raise TemplateError([Problem(Position(origin, node.line, 1), f'link "{href}": '
-                                     "use a web address, mailto:, tel: or #page=N")])
+        target = href_target(href)
+        if target is None:
+            raise TemplateError([Problem(Position(origin, node.line, 1),
+                                         str(href_problem(href)))])
+        return target
 
     def anchored(self, anchor: str) -> type[Paragraph]:
         """A Paragraph class that notes the page it is drawn on under ``anchor``.

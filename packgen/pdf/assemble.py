@@ -12,8 +12,9 @@ attachment's own (only those that draw the page, its boxes and its annotations:
 associated files, metadata and any entry nobody knows stay behind), so its
 contents, fonts and images stay the objects its reader parsed, and
 :mod:`packgen.pdf.write` writes them straight from there (pypdf's ``add_page``
-deep-copies every object, which was a third of a large build). The
-copy remembers which page it copies, so links to that page land on the copy.
+deep-copies every object, which was a third of a large build). Which page each
+copy copies is noted (:class:`packgen.pdf.links.Copies`), so that references to that
+page land on the copy.
 Whatever later stages change (stamps, cleaned annotations) they change in the
 objects of this build's own readers, which nothing else shares.
 """
@@ -36,10 +37,10 @@ from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.model import Attachment, Item, Report
 from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
+from packgen.pdf.links import Copies
 from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
 from packgen.pdf.sources import Source
 from packgen.pdf.unreadable import UNREADABLE
-from packgen.pdf.write import PageKey
 
 
 def attachment_title(item: Item, attachment: Attachment) -> str:
@@ -65,7 +66,7 @@ class Assembled:
     """The pack's pages and outline, and which attachment page each page copies."""
 
     writer: PdfWriter
-    copies: dict[PageKey, IndirectObject] = field(default_factory=dict)
+    copies: Copies = field(default_factory=Copies)
     _last: object = None
 
     def add(self, page: PageObject) -> None:
@@ -78,7 +79,7 @@ class Assembled:
         reference = append_page(writer, copy)
         source = page.indirect_reference
         if source is not None:
-            self.copies[(id(source.pdf), source.idnum)] = reference
+            self.copies.note(source, reference)
             if source.pdf is not self._last:  # once per document, not once per page
                 self._last = source.pdf
                 version = pdf_version(source.pdf)

@@ -10,21 +10,20 @@ on the way out.
 Only what the catalog and the document information reach is written, in the order
 it is reached, so the same inputs give the same bytes. Two guards keep an
 attachment's pages from dragging the rest of their document in behind them: a
-reference to a page that was copied points at the copy (``redirect``), and a
-reference to any other page, page-tree node or catalog of an attachment is written
-as null. A catalog is known by being its document's /Root, not only by its /Type (which
-a hostile file leaves out). And no file or action is ever written, wherever it sits,
-direct or an object of its own (:func:`packgen.pdf.objects.active`, the cleaner's own
-test), except a link's GoTo, URI or page move in its /A: :mod:`packgen.pdf.scrub` has
-already removed every route to the rest, and this is the last line should a new route
-appear.
+reference to a page that was copied points at the copy (``redirect``, the
+:class:`packgen.pdf.links.Copies` assembling noted), and a reference to any other page,
+page-tree node or catalog of an attachment is written as null. A catalog is known by
+being its document's /Root, not only by its /Type (which a hostile file leaves out).
+And no file or action is ever written, wherever it sits, direct or an object of its own
+(:func:`packgen.pdf.objects.active`, the cleaner's own test), except a link's GoTo, URI
+or page move in its /A: :mod:`packgen.pdf.scrub` has already removed every route to the
+rest, and this is the last line should a new route appear.
 """
 
 from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Mapping
 from typing import BinaryIO, cast
 
 from pypdf import PdfWriter
@@ -43,11 +42,9 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import pdf_version, stored_data
+from packgen.pdf.links import Copies, ObjectKey
 from packgen.pdf.objects import active, kind
 from packgen.pdf.unreadable import UNREADABLE
-
-PageKey = tuple[int, int]
-"""``(id(reader), object number)`` of an attachment's page."""
 
 
 class DamagedObject(Exception):
@@ -65,16 +62,16 @@ _OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
 
 
 def write_pdf(writer: PdfWriter, stream: BinaryIO, file_id: ArrayObject,
-              redirect: Mapping[PageKey, IndirectObject]) -> None:
+              redirect: Copies) -> None:
     """Write ``writer``'s document to ``stream``; ``redirect`` maps copied pages to copies."""
     _Serializer(writer, redirect).write(stream, file_id)
 
 
 class _Serializer:
-    def __init__(self, writer: PdfWriter, redirect: Mapping[PageKey, IndirectObject]) -> None:
+    def __init__(self, writer: PdfWriter, redirect: Copies) -> None:
         self.writer = writer
         self.redirect = redirect
-        self.numbers: dict[PageKey, int] = {}
+        self.numbers: dict[ObjectKey, int] = {}
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
@@ -123,7 +120,7 @@ class _Serializer:
     def reference(self, ref: IndirectObject | None, action_slot: bool = False) -> bytes:
         if ref is None:
             return b"null"
-        key = (id(ref.pdf), ref.idnum)
+        key = (id(ref.pdf), ref.idnum)  # object_key(ref), without the call: hot
         if ref.pdf is not self.writer:
             target = self.redirect.get(key)
             if target is not None:
