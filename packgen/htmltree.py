@@ -1,19 +1,17 @@
-"""Parse rendered HTML (the documented subset) into a small element tree with line numbers."""
+"""Parse rendered HTML (the documented subset) into a small element tree with line numbers.
+
+What the subset holds is :mod:`packgen.subset`'s to say, for templates as they load
+and for the HTML they render alike.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from packgen.errors import Position, Problem, TemplateError
-from packgen.theme import ATTRIBUTES, SUBSET
-
-VOID = frozenset({"br", "img", "col"})
-_LENGTH = (re.compile(r"\d+(\.\d+)?(%|mm|pt)?"), 'a length such as "30%", "40mm" or "120pt"')
-_COUNT = (re.compile(r"[1-9]\d{0,2}"), "a whole number of cells")
-_VALUE_FORMS = {"width": _LENGTH, "height": _LENGTH, "colspan": _COUNT, "rowspan": _COUNT}
+from packgen.subset import TAGS, VOID_TAGS, attribute_problem, tag_problem
 
 
 @dataclass
@@ -41,26 +39,26 @@ class _Builder(HTMLParser):
         self.problems.append(Problem(Position(self.origin, line, column + 1), message))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in SUBSET:
-            self._problem(f"<{tag}> is not in the HTML subset packgen lays out (see the README)")
+        refused = tag_problem(tag)
+        if refused:
+            self._problem(refused)
             return
         for name, value in attrs:
-            if name not in ATTRIBUTES:
-                self._problem(f'<{tag}> attribute "{name}" is not supported (see the README)')
-            elif name in _VALUE_FORMS and not _VALUE_FORMS[name][0].fullmatch(value or ""):
-                self._problem(f'<{tag}> {name}="{value}": expected {_VALUE_FORMS[name][1]}')
+            refused = attribute_problem(tag, name, value or "")
+            if refused:
+                self._problem(refused)
         element = Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0])
         self.stack[-1].children.append(element)
-        if tag not in VOID:
+        if tag not in VOID_TAGS:
             self.stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag in SUBSET and tag not in VOID:
+        if tag in TAGS and tag not in VOID_TAGS:
             self.stack.pop()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag not in SUBSET or tag in VOID:
+        if tag not in TAGS or tag in VOID_TAGS:
             return
         # Close up to the matching open element; HTML lets <li> and <p> be left open.
         for depth in range(len(self.stack) - 1, 0, -1):

@@ -17,6 +17,7 @@ followed) lies inside the repository root, the ``--templates`` folder or the the
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,14 +36,8 @@ from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.model import HouseStyle
 from packgen.sandbox import Sandbox, bound_filters
-
-BLOCK_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "colgroup",
-                        "col", "thead", "tbody", "tr", "th", "td", "img", "div"})
-INLINE_TAGS = frozenset({"b", "strong", "i", "em", "u", "a", "br", "span"})
-SUBSET = BLOCK_TAGS | INLINE_TAGS
-ATTRIBUTES = frozenset({"class", "href", "src", "width", "height", "alt", "colspan",
-                        "rowspan", "id", "start"})
-
+from packgen.subset import INLINE_TAGS as INLINE_TAGS  # still imported from here by typeset
+from packgen.subset import attribute_problem, tag_problem
 
 WEB_TEMPLATES = "web/"
 """Templates under web/ are web pages (the HTML agenda), outside the typeset subset."""
@@ -54,7 +49,11 @@ _ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*
 
 
 def check_markup(source: str, file: Path) -> list[Problem]:
-    """Problems with the literal HTML of a template: tags or attributes outside the subset."""
+    """Problems with the literal HTML of a template: tags or attributes outside the subset.
+
+    A value Jinja fills in is checked once rendered (:mod:`packgen.htmltree`); a literal
+    one is checked here already, by the same rule.
+    """
     # Blank out Jinja syntax, keeping offsets, so positions stay true to the file.
     plain = _JINJA_SYNTAX.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), source)
     problems = []
@@ -64,15 +63,23 @@ def check_markup(source: str, file: Path) -> list[Problem]:
         if match[1]:
             continue  # a closing tag: its opening tag was checked
         tag = match[2].lower()
-        if tag not in SUBSET:
-            problems.append(Problem(Position(file, line, column), f"<{tag}> is not in the HTML "
-                                    "subset packgen lays out (see the README)"))
-            continue
-        for attr in _ATTRIBUTE.finditer(match[3].rstrip("/")):
-            if attr[1].lower() not in ATTRIBUTES:
-                problems.append(Problem(Position(file, line, column), f'<{tag}> attribute '
-                                        f'"{attr[1]}" is not supported (see the README)'))
+        refused = tag_problem(tag)
+        if refused is None:
+            messages = [attribute_problem(tag, attr[1].lower(),
+                                          _literal(attr, match.start(3), source))
+                        for attr in _ATTRIBUTE.finditer(match[3].rstrip("/"))]
+        else:
+            messages = [refused]  # its attributes mean nothing then
+        problems += [Problem(Position(file, line, column), m) for m in messages if m]
     return problems
+
+
+def _literal(attr: re.Match[str], offset: int, source: str) -> str | None:
+    """An attribute's value as an HTML parser reads it; None where Jinja writes any of it."""
+    if source[offset + attr.start():offset + attr.end()] != attr[0]:
+        return None  # blanked Jinja: the value is only known once rendered
+    value = attr[3] or ""  # a bare attribute has the empty value
+    return html.unescape(value[1:-1] if value[:1] in ("'", '"') else value)
 
 
 class _CheckedLoader(jinja2.FileSystemLoader):

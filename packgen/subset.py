@@ -1,0 +1,89 @@
+"""The HTML subset packgen lays out: its tags, the attributes each tag takes, their values.
+
+Defined once, here, for the two places that hold HTML to it: a template's own markup
+as the template loads (:mod:`packgen.theme`, so that ``validate`` finds it and the
+problem names the template's line), and the HTML a template renders
+(:mod:`packgen.htmltree`, where every value is known). Both ask the same two
+questions below, so what one accepts the other accepts. Links' addresses are the
+typesetter's to check (``href`` takes any text here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Value:
+    """What an attribute's value must look like, and how a problem says so."""
+
+    pattern: re.Pattern[str]
+    expected: str
+
+
+LENGTH = Value(re.compile(r"\d+(\.\d+)?(%|mm|pt)?"), 'a length such as "30%", "40mm" or "120pt"')
+CELLS = Value(re.compile(r"[1-9]\d{0,2}"), "a whole number of cells")
+
+Attributes = Mapping[str, "Value | None"]
+"""Attribute name -> the form its value must take (None: any text)."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    inline: bool = False
+    """Laid out inside a paragraph's text rather than as a block of its own."""
+    void: bool = False
+    """Has no content and no closing tag (``<br>``)."""
+    attributes: Attributes = field(default_factory=dict)
+    """What this tag takes beyond :data:`EVERY_TAG`."""
+
+
+EVERY_TAG: Attributes = MappingProxyType({"class": None, "id": None})
+"""Styles are chosen by class on any tag; an ``id`` is where a link or bookmark lands."""
+
+_CELL = MappingProxyType({"colspan": CELLS, "rowspan": CELLS})
+_INLINE = Tag(inline=True)
+
+TAGS: Mapping[str, Tag] = MappingProxyType({
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "p", "ul", "li", "div"), Tag()),
+    "ol": Tag(attributes={"start": None}),
+    **dict.fromkeys(("table", "colgroup", "thead", "tbody", "tr"), Tag()),
+    "col": Tag(void=True, attributes={"width": LENGTH}),
+    "th": Tag(attributes=_CELL),
+    "td": Tag(attributes=_CELL),
+    "img": Tag(void=True, attributes={"src": None, "width": LENGTH, "height": LENGTH,
+                                      "alt": None}),
+    **dict.fromkeys(("b", "strong", "i", "em", "u", "span"), _INLINE),
+    "a": Tag(inline=True, attributes={"href": None}),
+    "br": Tag(inline=True, void=True),
+})
+
+INLINE_TAGS = frozenset(name for name, tag in TAGS.items() if tag.inline)
+VOID_TAGS = frozenset(name for name, tag in TAGS.items() if tag.void)
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why an opening ``tag`` (lower case) is refused, or None if it is in the subset."""
+    if tag in TAGS:
+        return None
+    return f"<{tag}> is not in the HTML subset packgen lays out (see the README)"
+
+
+def attribute_problem(tag: str, name: str, value: str | None) -> str | None:
+    """Why ``name="value"`` is refused on ``tag`` (one in the subset), or None.
+
+    ``value`` None: not known yet (a template's markup, where Jinja fills it in), so
+    only the name is checked.
+    """
+    if name in EVERY_TAG:
+        form = EVERY_TAG[name]
+    elif name in TAGS[tag].attributes:
+        form = TAGS[tag].attributes[name]
+    else:
+        return f'<{tag}> attribute "{name}" is not supported (see the README)'
+    if form is None or value is None or form.pattern.fullmatch(value):
+        return None
+    return f'<{tag}> {name}="{value}": expected {form.expected}'
