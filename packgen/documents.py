@@ -41,11 +41,18 @@ from packgen.source import MAX_FILE_BYTES, Map, Scalar, load_yaml
 
 PERSON = Record({
     "name": Field(Text(), "Their name.", required=True),
-    "role": Field(Text(), "Job title or role."),
+    "role": Field(Text(), "Job title or role, such as Governance Officer."),
     "email": Field(Text(), "E-mail address."),
-    "phone": Field(Text(), "Telephone number."),
-    "present": Field(Boolean(), "In minutes' attendance: whether they were present."),
+    "phone": Field(Text(), "Telephone number, as it should be printed."),
 }, build=Person)
+"""Someone a document or meeting names: the meeting's contact, a report's officers."""
+
+ATTENDEE = Record({
+    **PERSON.fields,
+    "present": Field(Boolean(), "Whether they were present; members who were not are listed "
+                                "as apologies."),
+}, build=Person)
+"""Someone in minutes' attendance lists: a person who was there, or sent apologies."""
 
 PRIORITY = Record({
     "text": Field(Text(), "The plan priority.", required=True),
@@ -103,8 +110,8 @@ MINUTES = Record({
     "place": Field(Text(), "Where it was held."),
     "from": Field(Time(), 'When it began: "16:05".'),
     "to": Field(Time(), 'When it ended: "18:04".'),
-    "attendance": Field(ListOf(PERSON), "Members, each with present: true or false."),
-    "in_attendance": Field(ListOf(PERSON), "Officers and guests in attendance."),
+    "attendance": Field(ListOf(ATTENDEE), "Members, each with present: true or false."),
+    "in_attendance": Field(ListOf(ATTENDEE), "Officers and guests in attendance."),
     "first_minute": Field(Integer(1), "Number of the first minute (numbering runs through "
                                       "the municipal year)."),
     "minutes": Field(ListOf(MINUTE, 1, "there are no minutes"), "The minutes, in order.",
@@ -125,13 +132,8 @@ def load_document(path: Path, root: Path, problems: list[Problem]) -> Any:
     """The document a ``.yaml`` or ``.md`` file holds, or INVALID with problems recorded."""
     if path.suffix.lower() == ".md":
         return _markdown_document(path, problems)
-    try:
-        node = load_yaml(path)
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return INVALID
-    if not isinstance(node, Map):
-        problems.append(Problem(node.pos, "expected a mapping of keys at the top of the file"))
+    node = read_mapping(path, problems)
+    if node is None:
         return INVALID
     kind_node = node.items.get("kind")
     if kind_node is None:
@@ -148,6 +150,18 @@ def load_document(path: Path, root: Path, problems: list[Problem]) -> Any:
     problems.extend(ctx.problems)
     return value
 
+
+def read_mapping(path: Path, problems: list[Problem]) -> Map | None:
+    """The mapping at the top of a YAML file, or None with its problems recorded."""
+    try:
+        node = load_yaml(path)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(node, Map):
+        problems.append(Problem(node.pos, "expected a mapping of keys at the top of the file"))
+        return None
+    return node
 
 
 def _markdown_document(path: Path, problems: list[Problem]) -> Any:

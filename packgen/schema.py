@@ -17,7 +17,7 @@ import yaml
 from packgen.agenda import number_items, with_exclusion
 from packgen.builtin import theme_dir
 from packgen.disclosure import check_exempt_files
-from packgen.documents import RENDERED_SUFFIXES, load_document
+from packgen.documents import PERSON, RENDERED_SUFFIXES, load_document, read_mapping
 from packgen.errors import Problem, ValidationError
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
@@ -28,7 +28,6 @@ from packgen.model import (
     Minutes,
     Notice,
     PageNumbering,
-    Person,
     Report,
 )
 from packgen.shapes import (
@@ -44,20 +43,13 @@ from packgen.shapes import (
     Text,
     Time,
 )
-from packgen.source import Map, Node, load_yaml
+from packgen.source import Map, Node
 
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
 
 _EXEMPT = Integer(1, 7, "a paragraph of Schedule 12A, 1 to 7")
 _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
-
-CONTACT = Record({
-    "name": Field(Text(), "Name of the officer to contact about the meeting.", required=True),
-    "role": Field(Text(), "Their job title, such as Governance Officer."),
-    "phone": Field(Text(), "Telephone number, as it should be printed."),
-    "email": Field(Text(), "E-mail address."),
-}, build=Person)
 
 NOTICE = Record({
     "heading": Field(Text(), "Optional heading printed above the wording."),
@@ -186,7 +178,7 @@ MEETING = Record({
     "venue": Field(Text(), "Where the meeting is held.", required=True),
     "summons": Field(Text(), "The summons wording under the meeting details."),
     "issued_by": Field(Text(), "Who issues the summons."),
-    "contact": Field(CONTACT, "Officer to contact about the meeting."),
+    "contact": Field(PERSON, "Officer to contact about the meeting."),
     "start_number": Field(Integer(0), "Number of the first item (default 1)."),
     "items": Field(ListOf(ITEM, 1, "the agenda has no items"), "The agenda, in order.",
                    required=True),
@@ -262,13 +254,8 @@ def _defaults(document: Any, meeting: Meeting) -> Any:
 
 
 def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]) -> Any:
-    try:
-        node = load_yaml(path)
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return INVALID
-    if not isinstance(node, Map):
-        problems.append(Problem(node.pos, "expected a mapping of keys at the top of the file"))
+    node = read_mapping(path, problems)
+    if node is None:
         return INVALID
     value = shape.check(node, ctx, "")
     problems.extend(ctx.problems)
