@@ -19,7 +19,7 @@ from packgen.forking import can_fork
 from packgen.layout import Pack, agenda_items
 from packgen.model import Meeting
 from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
-from packgen.typesetting import ForkedTypesetting, Typesetting
+from packgen.typesetting import ForkedTypesetting, InProcessTypesetting, Typesetting
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                                                            f"supplement: {supplement}")])
     target = output or default_output(meeting_file, pack)
     refuse_overwriting_inputs(meeting, templates, output_files(target, html))
-    typesetting = ForkedTypesetting(meeting, templates, trusted_templates) \
-        if fork and can_fork() else Typesetting(meeting, templates, trusted_templates)
+    typesetting: Typesetting = ForkedTypesetting(meeting, templates, trusted_templates) \
+        if fork and can_fork() else InProcessTypesetting(meeting, templates, trusted_templates)
     try:
         from packgen.produce import produce  # now: see that module's docstring
 

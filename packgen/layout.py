@@ -114,6 +114,31 @@ def pack_documents(meeting: Meeting, pack: Pack
                     yield item, appendix, attachment
 
 
+@dataclass(frozen=True)
+class DocumentKey:
+    """Names a document packgen renders (report, minutes, Markdown) by where the meeting
+    attaches it, not by its place in some pack: the same in every pack, and in both
+    typesetting processes."""
+
+    item: str
+    """The item's printed number; a valid meeting's numbers are unique."""
+    place: int
+    """The attachment's place in the item's list."""
+
+
+def document_key(item: Item, attachment: Attachment) -> DocumentKey:
+    """The key of one of ``item``'s own attachments."""
+    place = next(n for n, a in enumerate(item.attachments) if a is attachment)
+    return DocumentKey(item.number, place)
+
+
+def rendered_documents(meeting: Meeting) -> dict[DocumentKey, tuple[Item, Attachment]]:
+    """Every document of the meeting that packgen renders itself, by its key."""
+    return {DocumentKey(item.number, place): (item, attachment)
+            for item in meeting.items for place, attachment in enumerate(item.attachments)
+            if attachment.document is not None}
+
+
 def agenda_items(meeting: Meeting, pack: Pack) -> list[Item]:
     """The items a pack's agenda lists: the main agenda leaves out late items, a
     supplementary agenda lists only the items with material in that supplement."""

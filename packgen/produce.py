@@ -25,6 +25,7 @@ from packgen.layout import (
     Pack,
     Plan,
     agenda_items,
+    document_key,
     last_exempt,
     last_number,
     pack_documents,
@@ -38,13 +39,12 @@ from packgen.pdf.number import number_pages
 from packgen.pdf.sources import Source, close_all, open_attachments, rendered_source
 from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.rendered import Typeset
-from packgen.typesetting import ForkedTypesetting, RowData, Typesetting
+from packgen.typesetting import RowData, Typesetting
 
-AnyTypesetting = Typesetting | ForkedTypesetting
 MAX_LAYOUT_PASSES = 6
 
 
-def produce(meeting: Meeting, meeting_file: Path, typesetting: AnyTypesetting, pack: Pack,
+def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
             target: Path, draft: bool, html: bool, say: Callable[[str], None]
             ) -> tuple[int, tuple[Problem, ...]]:
     """Write ``pack`` to ``target``; return its page count and the attachments' warnings."""
@@ -66,7 +66,7 @@ def _packs_needed(pack: Pack) -> list[Pack]:
 class _Builder:
     """Renders and lays out packs for one meeting, sharing what they have in common."""
 
-    def __init__(self, meeting: Meeting, typesetting: AnyTypesetting, packs: list[Pack]
+    def __init__(self, meeting: Meeting, typesetting: Typesetting, packs: list[Pack]
                  ) -> None:
         self.meeting = meeting
         self.typesetting = typesetting
@@ -80,9 +80,10 @@ class _Builder:
         self.counts = {a: s.pages for a, s in self.sources.items()}
 
     def _render_documents(self, pack: Pack) -> None:
-        for index, (_, attachment, _) in enumerate(pack_documents(self.meeting, pack)):
+        for item, attachment, parent in pack_documents(self.meeting, pack):
             if attachment.document is not None and attachment not in self.sources:
-                pdf = self.typesetting.document(pack, index).pdf
+                assert parent is None  # an appendix is a PDF
+                pdf = self.typesetting.document(document_key(item, attachment)).pdf
                 self.sources[attachment] = rendered_source(attachment, pdf)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:

@@ -7,23 +7,25 @@ the command line, :class:`ForkedTypesetting` forks a process for the second half
 as soon as the meeting is validated, so that the two run side by side on two
 cores; the pack is byte-for-byte the same either way. Everything else (the
 library, tests, several meetings in one process, ``--jobs`` workers) uses
-:class:`Typesetting` in-process, where fonts and imports are paid once.
+:class:`InProcessTypesetting`, where fonts and imports are paid once. Both are a
+:class:`Typesetting`, which is all the rest of a build knows of them.
 
-Requests name documents and agenda items by their place in the meeting, which
-both processes hold alike (the fork copied it), and results are plain data.
+Requests name documents by their :class:`~packgen.layout.DocumentKey` and agenda
+items by their place in the pack's agenda, which both processes hold alike (the
+fork copied the meeting), and results are plain data.
 """
 
 from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
 
 from packgen import errors
 from packgen.disclosure import pack_view, view_item
 from packgen.forking import fork, stop
-from packgen.layout import Pack, pack_documents
+from packgen.layout import DocumentKey, Pack, rendered_documents
 from packgen.model import Meeting
 from packgen.rendered import StampFonts, Typeset
 
@@ -34,7 +36,29 @@ RowData = tuple[tuple[tuple[str, str], ...], int | None]
 """For each agenda item of a pack, in order: its printed page ranges and link target."""
 
 
-class Typesetting:
+class Typesetting(Protocol):
+    """The typesetting half of one meeting's build: the pack's own pages, and its web page."""
+
+    def document(self, key: DocumentKey) -> Typeset:
+        """A document packgen renders itself (report, minutes, Markdown)."""
+
+    def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
+        """The front sheet of ``pack``, its agenda showing ``rows``."""
+
+    def filler(self) -> Typeset:
+        """The page that keeps the next document on a right-hand page."""
+
+    def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
+        """The HTML agenda of ``pack``, linking to pages of ``pdf_name``."""
+
+    def stamp_fonts(self) -> StampFonts:
+        """The font the page numbers and item marks are stamped in."""
+
+    def close(self, *, failed: bool = False) -> None:
+        """Let go of what typesetting holds; at once when the build ``failed``."""
+
+
+class InProcessTypesetting:
     """Typesets the pack's own pages for one meeting, in this process."""
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False
@@ -44,36 +68,38 @@ class Typesetting:
         from packgen.typeset import Typesetter
 
         self.meeting = meeting
+        self.documents = rendered_documents(meeting)
         self.env = environment_for(meeting, templates, trusted)
         self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
         self._filler: Typeset | None = None
 
-    def typeset(self, name: str, context: dict[str, Any]) -> Typeset:
+    def _typeset(self, name: str, context: dict[str, Any]) -> Typeset:
         from packgen.htmltree import parse_html
         from packgen.render import located, render
 
         html, origin = render(self.env, name, context)
         return self.typesetter.typeset(parse_html(html, origin), origin, located(context))
 
-    def document(self, pack: Pack, index: int) -> Typeset:
-        """The ``index``-th document of ``pack``, which packgen renders itself."""
+    def document(self, key: DocumentKey) -> Typeset:
         from packgen.render import document_context
 
-        item, attachment, _ = list(pack_documents(self.meeting, pack))[index]
+        item, attachment = self.documents[key]
         assert attachment.document is not None
         # A public document sees its public pack in either pack, so its pages are the
-        # same in both; only an exempt one (private pack) sees the rest.
-        view = pack_view(self.meeting, Pack(not item.is_public(attachment), pack.supplement))
+        # same in both; only an exempt one (private pack) sees the rest. Either is the
+        # pack of the document's own supplement, the only one it is in.
+        view = pack_view(self.meeting, Pack(not item.is_public(attachment),
+                                            item.supplement_of(attachment)))
         context = document_context(attachment.document, view, view_item(view, item))
-        return self.typeset(f"{attachment.document.kind}.html", context)
+        return self._typeset(f"{attachment.document.kind}.html", context)
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
-        return self.typeset("frontsheet.html", self._context(pack, rows))
+        return self._typeset("frontsheet.html", self._context(pack, rows))
 
     def filler(self) -> Typeset:
         if self._filler is None:
             # One filler serves every pack: it sees the main public pack's meeting.
-            self._filler = self.typeset("filler.html", {"meeting": pack_view(self.meeting,
+            self._filler = self._typeset("filler.html", {"meeting": pack_view(self.meeting,
                                                                              Pack())})
         return self._filler
 
@@ -111,7 +137,7 @@ def pdf_href(name: str) -> str:
 
 
 class ForkedTypesetting:
-    """:class:`Typesetting` in a forked process; the same methods, called across a pipe."""
+    """:class:`InProcessTypesetting` in a forked process, called across a pipe."""
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False
                  ) -> None:
@@ -131,8 +157,8 @@ class ForkedTypesetting:
             raise getattr(errors, name)(problems)
         raise RuntimeError(f"the typesetting process failed:\n{value}")
 
-    def document(self, pack: Pack, index: int) -> Typeset:
-        return cast(Typeset, self._call("document", pack, index))
+    def document(self, key: DocumentKey) -> Typeset:
+        return cast(Typeset, self._call("document", key))
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return cast(Typeset, self._call("front_sheet", pack, rows))
@@ -154,10 +180,10 @@ class ForkedTypesetting:
 def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
            trusted: bool) -> None:
     """Answer requests until told to stop; problems go back to be raised over there."""
-    local: Typesetting | None = None
+    local: InProcessTypesetting | None = None
     failed: tuple[str, object] | None = None
     try:
-        local = Typesetting(meeting, templates, trusted)
+        local = InProcessTypesetting(meeting, templates, trusted)
     except errors.PackgenError as exc:
         failed = ("problems", (type(exc).__name__, exc.problems))
     except Exception:  # noqa: BLE001 - sent back, to be raised in the building process
