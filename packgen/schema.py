@@ -64,6 +64,10 @@ ATTACHMENT = Record({
                              "pack."),
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
+    "merge_damaged": Field(Boolean(), "A PDF only: merge it as it is even though some of its "
+                                      "pages draw with data no PDF viewer can decode (they "
+                                      "show blank or in part), with a warning; by default "
+                                      "such a PDF is refused."),
 }, build=Attachment, shorthand="file")
 
 ITEM = Record({
