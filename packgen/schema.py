@@ -88,6 +88,9 @@ ITEM = Record({
 PAGE_NUMBERS = Record({
     "count_front_sheet": Field(Boolean(), "Whether the front sheet counts as pages 1, 2, ... "
                                           "(default true)."),
+    "make_room": Field(Boolean(), "Shrink attached PDFs' pages just enough that the page "
+                                  "numbers and item stamps never sit on their content "
+                                  "(default false)."),
 }, build=lambda pos, **v: PageNumbering(**v))
 
 _COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
@@ -234,7 +237,8 @@ def validate(meeting_file: Path) -> Meeting:
 
 
 def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
-    """Read every rendered attachment, filling its defaults from the meeting."""
+    """Read every rendered attachment, filling its defaults from the meeting; tell every
+    PDF whether to make room for the stamps."""
     items = []
     for item in meeting.items:
         attachments = []
@@ -243,6 +247,8 @@ def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
                 document = load_document(attachment.file, meeting.root, problems)
                 if document is not INVALID:
                     attachment = replace(attachment, document=_defaults(document, meeting))
+            else:
+                attachment = replace(attachment, make_room=meeting.page_numbers.make_room)
             attachments.append(attachment)
         items.append(replace(item, attachments=tuple(attachments)))
     return replace(meeting, items=tuple(items))
@@ -250,8 +256,11 @@ def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
 
 def _defaults(document: Any, meeting: Meeting) -> Any:
     if isinstance(document, Report):
+        make_room = meeting.page_numbers.make_room
         return replace(document, report_to=document.report_to or meeting.body,
-                       date=document.date or meeting.date)
+                       date=document.date or meeting.date,
+                       appendices=tuple(replace(a, make_room=make_room)
+                                        for a in document.appendices))
     if isinstance(document, Minutes):
         return replace(document, body=document.body or meeting.body)
     return document
