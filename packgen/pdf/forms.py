@@ -14,29 +14,26 @@ damaged /BBox or /Matrix is refused when the file is opened, naming the page
 
 from __future__ import annotations
 
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    StreamObject,
-)
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from packgen.pdf.bridge import add_object
 from packgen.pdf.layers import Visibility
 from packgen.pdf.objects import dictionary, entry, inherited, integer, kind, numbers, resolved, show
+from packgen.pdf.pages import PageEditor
 from packgen.pdf.resources import Cleaner
 
 HIDDEN, PRINT, NO_VIEW = 1 << 1, 1 << 2, 1 << 5  # annotation flags (PDF 2.0, 12.5.3)
 PASSWORD = 1 << 13  # text field flag (PDF 2.0, 12.7.5.4)
 
 
-def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[DictionaryObject],
-                   cleaner: Cleaner) -> None:
-    """Draw each printable widget's appearance into ``page`` (a copy), where it sits."""
+def flatten_fields(page: PageEditor, widgets: list[DictionaryObject], cleaner: Cleaner
+                   ) -> None:
+    """Draw each printable widget's appearance into the page (a copy), where it sits.
+
+    The appearances are named in the page's own resources under names its content does not
+    use, and drawn after its content, which is closed first (``q ... Q``) so that what the
+    page leaves in the graphics state does not move them."""
     drawn: list[str] = []
-    forms: dict[str, object] = {}
     for widget in widgets:
         appearance = printed_appearance(widget, cleaner.visibility)
         rect = numbers(entry(widget, "/Rect"), 4)
@@ -48,7 +45,7 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
         appearance[NameObject("/Type")] = NameObject("/XObject")
         appearance[NameObject("/Subtype")] = NameObject("/Form")
         reference = cleaner.clean(appearance.indirect_reference
-                                  or add_object(writer, appearance))
+                                  or add_object(cleaner.writer, appearance))
         form = resolved(reference)
         if not isinstance(form, StreamObject):
             continue
@@ -57,25 +54,12 @@ def flatten_fields(writer: PdfWriter, page: PageObject, widgets: list[Dictionary
         bx0, by0, bx1, by1 = _bbox(form)
         sx = (x1 - x0) / (bx1 - bx0) if bx1 != bx0 else 1.0
         sy = (y1 - y0) / (by1 - by0) if by1 != by0 else 1.0
-        name = f"/PackgenField{len(drawn)}"
-        forms[name] = reference
+        name = page.add_resource("/XObject", f"/PackgenField{len(drawn)}", reference)
         drawn.append(f"q {sx:g} 0 0 {sy:g} {x0 - bx0 * sx:g} {y0 - by0 * sy:g} cm {name} Do Q")
     if not drawn:
         return
-    # The page's resources may be shared with other pages of the attachment: the fields'
-    # names go into copies that belong to this page alone.
-    resources = DictionaryObject(dictionary(page, "/Resources") or {})
-    xobjects = DictionaryObject(dictionary(resources, "/XObject") or {})
-    xobjects.update({NameObject(k): v for k, v in forms.items()})
-    resources[NameObject("/XObject")] = xobjects
-    page[NameObject("/Resources")] = resources
-    cleaner.drawn_from(resources)  # an appearance without resources of its own uses these
-    stream = DecodedStreamObject()
-    stream.set_data("\n".join(drawn).encode("ascii"))
-    contents = page.get("/Contents")
-    existing = resolved(contents)
-    parts = list(existing) if isinstance(existing, ArrayObject) else [contents] if contents else []
-    page[NameObject("/Contents")] = ArrayObject([*parts, add_object(writer, stream)])
+    cleaner.drawn_from(page.resources)  # an appearance without resources of its own uses these
+    page.append("\n".join(["Q", *drawn]).encode("ascii"), isolated=True)
 
 
 def is_password(field: DictionaryObject) -> bool:

@@ -11,7 +11,8 @@ behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
   their place is dropped, since whatever a kept entry holds is written into the pack;
 - what draws them (content, resources, group) by :class:`packgen.pdf.resources.Cleaner`,
   and content in layers that are off is removed (:mod:`packgen.pdf.layers`);
-- form fields are flattened (:mod:`packgen.pdf.forms`);
+- form fields are flattened (:mod:`packgen.pdf.forms`), into resources and content of
+  the page's own (:mod:`packgen.pdf.pages`): pages often share their resources;
 - every other annotation is rebuilt from an allowlist of the entries its subtype
   draws or links with (:data:`ANNOTATION_KEYS`); a subtype not listed (files, media,
   sound, 3D, pop-ups, redactions, anything unknown) is dropped, as is an annotation
@@ -43,6 +44,7 @@ from packgen.pdf.forms import HIDDEN, flatten_fields
 from packgen.pdf.layers import Visibility, without_hidden
 from packgen.pdf.links import Destinations, link_target
 from packgen.pdf.objects import entry, integer, kind, resolved
+from packgen.pdf.pages import Pages
 from packgen.pdf.pagetree import settle_entries
 from packgen.pdf.resources import Cleaner
 
@@ -83,6 +85,7 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
     destinations = Destinations(writer, reader, start, count)
     visibility = Visibility(reader)
     cleaner = Cleaner(writer, reader, visibility)
+    pages = Pages(writer)
     for page in writer.pages[start:start + count]:
         settle_entries(page)
         group = resolved(page.get("/Group"))
@@ -115,7 +118,7 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
                 copy = _copy_annotation(annot, subtype, page, cleaner, destinations)
                 if copy is not None:
                     kept.append(add_object(writer, copy))
-        flatten_fields(writer, page, widgets, cleaner)
+        flatten_fields(pages.edit(page), widgets, cleaner)
         if kept:
             page[NameObject("/Annots")] = kept
 

@@ -1,0 +1,254 @@
+"""Change a copied page without changing what it shares: pages are copied on write.
+
+Pages of one attachment often share one /Resources dictionary (and its /Font, /XObject
+and /ExtGState dictionaries), sometimes one /Annots array, and the pack writes each object
+once however many pages name it (:mod:`packgen.pdf.write`). So nothing packgen adds to a
+page is written into what the page shares: a :class:`PageEditor` gives its page a
+/Resources of its own, and its own copy of each category it adds to, before it writes.
+What it does not change stays shared (fonts, images, the categories it leaves alone).
+
+Every stage that draws on a page goes through the editor's two ways to change one:
+flattened form fields (:mod:`packgen.pdf.forms`), stamps, the DRAFT watermark and NOT FOR
+PUBLICATION (:mod:`packgen.pdf.number`):
+
+- :meth:`PageEditor.add_resource` names an object in the page's resources under a name
+  that cannot clash with the page's own (``/PackgenStamp``, else ``/PackgenStamp1`` ...),
+  and returns the name to draw it by;
+- :meth:`PageEditor.append` appends a content stream; ``isolated``, the page's own content
+  is opened by a ``q`` (or by :meth:`Pages.prefix`'s ``q``, transformation and clip) and
+  the appended stream starts with its ``Q``, so nothing the page leaves in the graphics
+  state moves what is drawn after it.
+
+A page's annotations are its own already: scrubbing rebuilds each page's /Annots from
+copies (:mod:`packgen.pdf.scrub`), however many pages shared the array. Making room for
+the stamps (``page_numbers: {make_room: true}``) scales a page's own content and its
+annotations by one matrix (:func:`room_matrix`, :meth:`PageEditor.move_annotations`), and
+gives the page a new /Annots again, of new copies, rather than change what it holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+)
+
+from packgen.pdf.bridge import add_object
+from packgen.pdf.objects import dictionary, numbers, resolved
+
+if TYPE_CHECKING:  # pagetree imports forms, which imports this module
+    from packgen.pdf.pagetree import Box
+
+Matrix = tuple[float, float, float, float, float, float]
+"""A PDF transformation ``[a b c d e f]``: a point (x, y) goes to (ax + cy + e, bx + dy + f)."""
+
+MIN_SCALE = 0.5
+"""The least a page's content is scaled to make room: a page too small for the stamp bands
+keeps half its size rather than vanish."""
+
+# What of an annotation is a place on the page: its rectangle, and lists of points
+# (flat, or a list of such lists) that viewers draw it by when it has no appearance.
+_POINTS = ("/QuadPoints", "/L", "/Vertices", "/CL")
+_POINT_LISTS = ("/InkList", "/Path")
+
+
+def _stream(data: bytes) -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
+
+
+def show_matrix(matrix: Matrix) -> str:
+    """A matrix as content-stream operands."""
+    return " ".join(_number(v) for v in matrix)
+
+
+def multiply(first: Matrix, then: Matrix) -> Matrix:
+    """The matrix doing ``first``, then ``then`` (PDF's row-vector order, ``first x then``)."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def invert(matrix: Matrix) -> Matrix:
+    a, b, c, d, e, f = matrix
+    det = a * d - b * c
+    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+
+
+def apply(matrix: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def displayed_matrix(box: Box) -> Matrix:
+    """Maps the page as displayed (origin at its displayed lower left, upright) to its user
+    space, whatever its /Rotate."""
+    x0, y0, x1, y1 = box.left, box.bottom, box.right, box.top
+    return {
+        0: (1.0, 0.0, 0.0, 1.0, x0, y0),
+        90: (0.0, 1.0, -1.0, 0.0, x1, y0),
+        180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+        270: (0.0, -1.0, 1.0, 0.0, x0, y1),
+    }[box.rotation]
+
+
+def room_scale(box: Box, bottom: float, top: float) -> float:
+    """How much a page's content shrinks so bands of ``bottom`` and ``top`` points at the
+    foot and head of the page as displayed stay clear: s = (H - bottom - top) / H."""
+    return max(MIN_SCALE, min(1.0, (box.height - bottom - top) / box.height))
+
+
+def room_matrix(box: Box, bottom: float, top: float) -> Matrix:
+    """The transformation of the page's user space that scales its content by
+    :func:`room_scale` about the displayed page's horizontal centre, its foot lifted to
+    ``bottom`` (with the least scale, centred in the room between the bands)."""
+    scale = room_scale(box, bottom, top)
+    # Exactly ``bottom`` unless the scale is held at its least: then centred between bands.
+    lift = bottom + (box.height - bottom - top - scale * box.height) / 2
+    shown = (scale, 0.0, 0.0, scale, (1 - scale) * box.width / 2, lift)
+    to_user = displayed_matrix(box)
+    return multiply(multiply(invert(to_user), shown), to_user)
+
+
+class Pages:
+    """What the editors of one writer's pages share: the one-byte ``q`` stream, and one
+    stream for each transformation that makes room."""
+
+    def __init__(self, writer: PdfWriter) -> None:
+        self.writer = writer
+        self._prefixes: dict[str, IndirectObject] = {}
+
+    def prefix(self, matrix: Matrix | None = None, clip: Box | None = None) -> IndirectObject:
+        """The stream opening a page's own content: ``q``, then the transformation and a
+        clip to the box (in the untransformed space) when they are given."""
+        ops = ["q"]
+        if matrix is not None:
+            ops.append(f"{show_matrix(matrix)} cm")
+        if clip is not None:
+            ops.append(f"{_number(clip.left)} {_number(clip.bottom)} "
+                       f"{_number(clip.right - clip.left)} {_number(clip.top - clip.bottom)} "
+                       "re W n")
+        data = "\n".join(ops) + "\n"
+        known = self._prefixes.get(data)
+        if known is None:
+            known = self._prefixes[data] = add_object(self.writer, _stream(data.encode("ascii")))
+        return known
+
+    def edit(self, page: PageObject) -> PageEditor:
+        return PageEditor(self, page)
+
+
+class PageEditor:
+    """Changes one page: its own resources and annotations, content appended."""
+
+    def __init__(self, pages: Pages, page: PageObject) -> None:
+        self.pages, self.page = pages, page
+        self._resources: DictionaryObject | None = None
+        self._own: dict[str, DictionaryObject] = {}
+
+    @property
+    def resources(self) -> DictionaryObject:
+        """The page's /Resources, a dictionary of its own from the first time it is asked."""
+        if self._resources is None:
+            self._resources = DictionaryObject(dictionary(self.page, "/Resources") or {})
+            self.page[NameObject("/Resources")] = self._resources
+        return self._resources
+
+    def add_resource(self, category: str, name: str, value: PdfObject) -> str:
+        """Name ``value`` in the page's own ``category`` (/Font, /XObject, /ExtGState ...):
+        as ``name`` unless the page names something else so, else ``name`` followed by the
+        first number free. The name to draw it by."""
+        named = self._own.get(category)
+        if named is None:
+            named = DictionaryObject(dictionary(self.resources, category) or {})
+            self.resources[NameObject(category)] = named
+            self._own[category] = named
+        chosen, count = name, 0
+        while chosen in named and dict.get(named, chosen) != value:
+            count += 1
+            chosen = f"{name}{count}"
+        named[NameObject(chosen)] = value
+        return chosen
+
+    def append(self, data: bytes, isolated: bool = False, prefix: IndirectObject | None = None
+               ) -> None:
+        """Add ``data`` as a content stream after the page's own. ``isolated``: the page's
+        own content is opened by ``prefix`` (default: a ``q``), and ``data`` must start by
+        closing it with ``Q``."""
+        contents = self.page.get("/Contents")
+        existing = resolved(contents)
+        parts = list(existing) if isinstance(existing, ArrayObject) \
+            else [contents] if contents is not None else []
+        if isolated:
+            parts.insert(0, prefix or self.pages.prefix())
+        stream = add_object(self.pages.writer, _stream(data))
+        self.page[NameObject("/Contents")] = ArrayObject([*parts, stream])
+
+    def move_annotations(self, matrix: Matrix) -> None:
+        """Move the page's annotations by ``matrix`` (as its content moved): the page gets
+        its own /Annots of its own copies, each place in them transformed."""
+        annots = resolved(self.page.get("/Annots"))
+        if not isinstance(annots, ArrayObject):
+            return
+        scale = abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]) ** 0.5
+        moved = ArrayObject()
+        for ref in annots:
+            annot = resolved(ref)
+            if not isinstance(annot, DictionaryObject):
+                continue
+            copy = DictionaryObject(annot)
+            _move(copy, matrix, scale)
+            moved.append(add_object(self.pages.writer, copy))
+        self.page[NameObject("/Annots")] = moved
+
+
+def _move(annot: DictionaryObject, matrix: Matrix, scale: float) -> None:
+    rect = _floats(annot.get("/Rect"))
+    if rect is not None and len(rect) == 4:
+        (ax, ay), (bx, by) = apply(matrix, rect[0], rect[1]), apply(matrix, rect[2], rect[3])
+        annot[NameObject("/Rect")] = _array([min(ax, bx), min(ay, by), max(ax, bx),
+                                             max(ay, by)])
+    for key in _POINTS:
+        points = _floats(annot.get(key))
+        if points is not None:
+            annot[NameObject(key)] = _array(_moved(points, matrix))
+    for key in _POINT_LISTS:
+        lists = resolved(annot.get(key))
+        if isinstance(lists, ArrayObject):
+            annot[NameObject(key)] = ArrayObject(
+                _array(_moved(points, matrix)) for points in map(_floats, lists)
+                if points is not None)
+    differences = _floats(annot.get("/RD"))
+    if differences is not None:
+        annot[NameObject("/RD")] = _array([v * scale for v in differences])
+
+
+def _floats(value: PdfObject | None) -> list[float] | None:
+    """A resolved array of finite numbers, or None."""
+    value = resolved(value)
+    return numbers(value, len(value)) if isinstance(value, ArrayObject) else None
+
+
+def _moved(points: list[float], matrix: Matrix) -> list[float]:
+    out: list[float] = []
+    for i in range(0, len(points) - 1, 2):
+        out += apply(matrix, points[i], points[i + 1])
+    return out
+
+
+def _array(values: list[float]) -> ArrayObject:
+    return ArrayObject(FloatObject(round(v, 4)) for v in values)
