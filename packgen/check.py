@@ -71,6 +71,8 @@ class _PdfCheckers:
 
     def check(self, attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
         """Problems and warnings, in the order of ``attachments``."""
+        if not attachments:
+            return [], []  # and pypdf need not load
         if not self.children:
             from packgen.pdf.sources import check_pdfs
 

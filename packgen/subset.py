@@ -4,8 +4,8 @@ Defined once, here, for the two places that hold HTML to it: a template's own ma
 as the template loads (:mod:`packgen.theme`, so that ``validate`` finds it and the
 problem names the template's line), and the HTML a template renders
 (:mod:`packgen.htmltree`, where every value is known). Both ask the same two
-questions below, so what one accepts the other accepts. Links' addresses are the
-typesetter's to check (``href`` takes any text here).
+questions below, so what one accepts the other accepts. A link's address is judged by
+:func:`packgen.pdf.links.href_problem`, the rule the typesetter lays links out by.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+
+from packgen.pdf.links import href_problem
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ def attribute_problem(tag: str, name: str, value: str | None) -> str | None:
         form = TAGS[tag].attributes[name]
     else:
         return f'<{tag}> attribute "{name}" is not supported (see the README)'
-    if form is None or value is None or form.pattern.fullmatch(value):
+    if value is None:
+        return None
+    if tag == "a" and name == "href":
+        return href_problem(value)
+    if form is None or form.pattern.fullmatch(value):
         return None
     return f'<{tag}> {name}="{value}": expected {form.expected}'

@@ -36,7 +36,6 @@ from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.model import HouseStyle
 from packgen.sandbox import Sandbox, bound_filters
-from packgen.subset import INLINE_TAGS as INLINE_TAGS  # still imported from here by typeset
 from packgen.subset import attribute_problem, tag_problem
 
 WEB_TEMPLATES = "web/"

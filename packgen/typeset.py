@@ -48,8 +48,9 @@ from packgen.markdown import MAX_PARAGRAPH
 from packgen.pdf.links import href_problem, href_target
 from packgen.render import Located
 from packgen.rendered import Typeset
+from packgen.subset import INLINE_TAGS
 from packgen.tables import TableLayout, length
-from packgen.theme import INLINE_TAGS, Stylesheet
+from packgen.theme import Stylesheet
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 KEEP_WITH_NEXT = 54.0

@@ -183,8 +183,6 @@ def test_build_refuses_a_template_link_at_its_line(folder: MeetingFolder, href: 
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="validate checks a template's literal attribute values "
-                   "through packgen/subset.py, whose href does not yet ask links.href_problem")
 @pytest.mark.parametrize("href", REFUSED_HREFS)
 def test_validate_refuses_a_literal_template_link_as_build_does(folder: MeetingFolder,
                                                                 href: str) -> None:
