@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Until number.py resolves page links with packgen.pdf.links.resolve_page_links; then drop.
-from packgen.pdf.links import PAGE_LINK_SCHEME as PAGE_LINK_SCHEME
-
 
 @dataclass(frozen=True)
 class Typeset:

@@ -219,8 +219,6 @@ def test_a_front_sheet_page_link_lands_on_that_page(folder: MeetingFolder) -> No
     assert "budget-p2" in texts[3]
 
 
-@pytest.mark.xfail(strict=True, reason="until pdf/number.py calls links.resolve_page_links "
-                   "(its own _resolve_links fails with an IndexError)", raises=IndexError)
 def test_a_page_link_beyond_the_pack_is_the_front_sheets_problem(folder: MeetingFolder) -> None:
     override(folder, "frontsheet.html", '{% extends "!theme/frontsheet.html" %}'
              '{% block notices %}<p><a href="#page=99">nowhere</a></p>{% endblock %}')

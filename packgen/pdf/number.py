@@ -34,7 +34,6 @@ import yaml
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
-    ArrayObject,
     DictionaryObject,
     FloatObject,
     IndirectObject,
@@ -45,9 +44,10 @@ from packgen.builtin import theme_dir
 from packgen.layout import Plan
 from packgen.model import Attachment, Item
 from packgen.pdf.bridge import add_object
+from packgen.pdf.links import resolve_page_links
 from packgen.pdf.pages import Pages, displayed_matrix, room_matrix
 from packgen.pdf.pagetree import displayed_box
-from packgen.rendered import PAGE_LINK_SCHEME, StampFonts
+from packgen.rendered import StampFonts
 from packgen.statute import exempt_under
 
 mm = 72 / 25.4
@@ -289,7 +289,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
             stamper.stamp(writer.pages[index], stamps, draft, plate=attachment is not None,
                           room=room)
     _labels(writer, layout)
-    _resolve_links(writer, layout)
+    resolve_page_links(writer, layout)
 
 
 def _labels(writer: PdfWriter, layout: Plan) -> None:
@@ -306,18 +306,3 @@ def _labels(writer: PdfWriter, layout: Plan) -> None:
         writer.set_page_label(start, index - 1, style=style, prefix=first.prefix or None,
                               start=first.number)
         start = index
-
-
-def _resolve_links(writer: PdfWriter, layout: Plan) -> None:
-    """Turn the front sheet's ``#page=N`` links into GoTo links to those pages."""
-    for index in range(layout.front_pages):
-        for ref in writer.pages[index].get("/Annots", []) or []:
-            annot = ref.get_object()
-            action = annot.get("/A")
-            uri = str(action.get_object().get("/URI", "")) if action is not None else ""
-            if not uri.startswith(PAGE_LINK_SCHEME):
-                continue
-            target = int(uri[len(PAGE_LINK_SCHEME):]) - 1
-            del annot["/A"]
-            annot[NameObject("/Dest")] = ArrayObject(
-                [writer.pages[target].indirect_reference, NameObject("/Fit")])
