@@ -1,18 +1,29 @@
-"""PDFs nobody here wrote: the shared corpus, damaged files, forms."""
+"""PDFs nobody here wrote: the shared corpus, damaged files, forms.
+
+Every PDF in the shared corpus, now or added later, is built on its own with the command
+line and must end in a sound pack with its footers, or in one line refusing it; what is
+known of each file is in ``tests/corpus.yaml``.
+"""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from pypdf import PdfReader
-from pypdf.generic import StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from packgen import build_pack
 from packgen.errors import PackgenError
 from packgen.pdf.bridge import stored_data
+from packgen.pdf.number import FOOTER_BASELINE
 from tests.conftest import (
     CORPUS,
     MeetingFolder,
@@ -22,7 +33,14 @@ from tests.conftest import (
     page_words,
 )
 
-# Every way packgen refuses a PDF, as the message after the file's name begins.
+MANIFEST = Path(__file__).with_name("corpus.yaml")
+EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(MANIFEST.read_text())["files"]
+KEYS = {"merged", "refused", "merge_damaged", "warning", "note"}
+CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+BUILD_TIMEOUT = 120
+"""Seconds one corpus file may take to build (the largest, 117 pages, takes 3)."""
+
+# Every way packgen refuses a PDF, as the reason after the file's name begins.
 REFUSALS = re.compile("|".join([
     r"the PDF is protected by a password; ask its author for an unprotected copy",
     r"the PDF is damaged or cut short and cannot be read \(.*\); export or download it again",
@@ -35,94 +53,205 @@ REFUSALS = re.compile("|".join([
     r"the page tree (repeats a page or a branch|has more than [\d,]+ entries)",
     r"page \d+ has (no page size|a damaged page box|a page box with no area"
     r"|a damaged rotation) \(.*\)",
+    r"page \d+ has (content|an image|a font|data) (encoded with a filter PDF viewers do not "
+    r"know|that cannot be decoded) \(.*\), so .*; export the PDF again, or add "
+    r'"merge_damaged: true" to the attachment to merge it as it is$',
 ]))
-# Files whose fate is known; checked when the corpus holds them.
-KNOWN = {
-    "samplefiles-libreoffice-writer-password.pdf":
-        "the PDF is protected by a password; ask its author for an unprotected copy",
-    "pikepdf-graph-encrypted.pdf":
-        "the PDF is protected by a password; ask its author for an unprotected copy",
-    "samplefiles-unreadablemetadata.pdf": "the PDF is damaged or cut short and cannot be read",
-    "qpdf-empty.pdf": "the PDF has no pages",
-    "qpdf-bad1.pdf": "not a PDF file",
-    "samplefiles-habibi-rotated.pdf": None,  # merged: None
-    "samplefiles-libreoffice-form.pdf": None,
-}
-CORPUS_FILES = sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+_WHERE = r"meeting/meeting\.yaml:\d+:\d+"
 
 
-def one_attachment(folder: MeetingFolder, name: str, data: bytes) -> tuple[Path, Path]:
+@dataclass(frozen=True)
+class Built:
+    """How ``packgen build`` ended for one attachment."""
+
+    returncode: int
+    stderr: str
+    pack: Path
+
+
+def build_one(folder: MeetingFolder, name: str, data: bytes, merge_damaged: bool = False
+              ) -> Built:
+    """Attach ``data`` as ``name`` to a meeting of one item and build it, as a user would."""
     (folder.folder / name).write_bytes(data)
-    path = folder.write(basic_meeting([{"title": "Document", "attachments": [name]}]))
-    return path, folder.root / "pack.pdf"
+    attachment: str | dict[str, Any] = (
+        {"file": name, "merge_damaged": True} if merge_damaged else name)
+    folder.write(basic_meeting([{"title": "Document", "attachments": [attachment]}]))
+    pack = folder.root / "pack.pdf"
+    pack.unlink(missing_ok=True)
+    result = subprocess.run([sys.executable, "-m", "packgen", "build", "meeting/meeting.yaml",
+                             "-o", pack.name], cwd=folder.root, capture_output=True, text=True,
+                            timeout=BUILD_TIMEOUT)
+    return Built(result.returncode, result.stderr, pack)
+
+
+def check_outcome(folder: MeetingFolder, name: str, data: bytes,
+                  expected: dict[str, Any] | None = None) -> None:
+    """The file builds into a sound pack, or is refused in one line; and as ``expected``
+    says, when the manifest names it."""
+    expected = expected or {}
+    opt_in = bool(expected.get("merge_damaged"))
+    built = build_one(folder, name, data)
+    assert "Traceback" not in built.stderr, built.stderr
+    if opt_in:  # refused alone, merged as it is when asked
+        reason = refusal(built, name)
+        assert "merge_damaged: true" in reason, reason
+        built = build_one(folder, name, data, merge_damaged=True)
+        assert "Traceback" not in built.stderr, built.stderr
+    if built.returncode == 1:
+        reason = refusal(built, name)
+        assert "refused" in expected or not expected, f"{name} should merge: {reason}"
+        assert reason.startswith(expected.get("refused", "")), reason
+        return
+    assert built.returncode == 0, built.stderr
+    assert "refused" not in expected, f"{name} should be refused: {expected['refused']}"
+    said = built.stderr.splitlines()
+    assert all(re.match(_WHERE + f': warning: "{re.escape(name)}": ', line) for line in said), said
+    if "warning" in expected:
+        assert any(expected["warning"] in line for line in said), said
+    assert_footers(built.pack)
+    assert_sound(built.pack, folder.folder / name, carried=opt_in)
+    assert_pages_and_outline(built.pack, folder.folder / name)
+
+
+def refusal(built: Built, name: str) -> str:
+    """The reason of the one line refusing the file; nothing written, a known reason."""
+    lines = built.stderr.splitlines()
+    assert built.returncode == 1, built.stderr
+    errors = [line for line in lines if ": error: " in line]
+    assert len(errors) == 1 and lines[-1] == "1 problem; nothing was written.", lines
+    assert all(": warning: " in line for line in lines[:-1] if line not in errors), lines
+    match = re.fullmatch(_WHERE + f': error: "{re.escape(name)}": (.*)', errors[0])
+    assert match, errors[0]
+    assert REFUSALS.match(match[1]), f"not a known refusal: {match[1]}"
+    assert not built.pack.exists()
+    return match[1]
+
+
+def assert_footers(pack: Path) -> None:
+    """"Page N" on every page after the front sheet and filler: at the foot of the page as
+    displayed, upright and centred, where the page has room for it (a 4 x 4 pt page has
+    not: its footer is drawn all the same); the page's boxes written plainly."""
+    reader = PdfReader(pack)
+    for index, (width, height, words) in enumerate(page_words(pack)):
+        if index < 2:
+            continue
+        # Boxes every reader reads alike: corners in order, a CropBox inside the MediaBox.
+        page = reader.pages[index]
+        media = [float(v) for v in page["/MediaBox"]]
+        crop = [float(v) for v in page["/CropBox"]] if "/CropBox" in page else media
+        assert media[0] <= crop[0] < crop[2] <= media[2], (index + 1, media, crop)
+        assert media[1] <= crop[1] < crop[3] <= media[3], (index + 1, media, crop)
+        if width < 100 or height < 100:
+            assert f"Page {index + 1}" in reader.pages[index].extract_text(), index + 1
+            continue
+        assert footer_number(width, height, words) == index + 1, f"page {index + 1}"
+        [footer] = [w for w in words if w.text == "Page" and any(
+            n.text == str(index + 1) and abs(n.y0 - w.y0) < 0.5 and 0 < n.x0 - w.x1 < 5
+            for n in words)]
+        assert 0 < footer.x0 and footer.y0 > 0 and footer.x1 < width and footer.y1 < height
+        assert abs(height - footer.y1 - FOOTER_BASELINE) < 3, f"page {index + 1}"
+
+
+def assert_sound(pack: Path, source: Path, carried: bool) -> None:
+    """``qpdf --check`` accepts the pack; with ``carried``, the file was merged damaged as
+    it is, and qpdf may find in the pack only streams the file itself holds."""
+    check = subprocess.run(["qpdf", "--check", str(pack)], capture_output=True, text=True)
+    said = (check.stdout + check.stderr).splitlines()
+    if not carried:
+        assert check.returncode == 0, "\n".join(said)
+        return
+    own = {stored_data(s) for s in streams(PdfReader(source))}
+    reader = PdfReader(pack)
+    for line in said:
+        if line.startswith(("WARNING", "ERROR")) and not line.endswith(
+                "stream will be re-processed without filtering to avoid data loss"):
+            found = re.search(r"(?:object|stream) (\d+) 0", line)
+            assert found, line
+            damaged = reader.get_object(int(found[1]))
+            assert isinstance(damaged, StreamObject) and stored_data(damaged) in own, line
+
+
+def assert_pages_and_outline(pack: Path, source: Path) -> None:
+    """The front sheet, a filler, then every page of the file; its own bookmarks beneath
+    its entry (Agenda, the item, the document, then its own). Checked where pypdf reads the
+    file without packgen's repairs."""
+    try:
+        reader = PdfReader(source)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        pages, outline = len(reader.pages), outline_size(reader.outline)
+    except Exception:  # a file only packgen's repairs read
+        return
+    merged = PdfReader(pack)
+    assert len(merged.pages) == 2 + pages
+    assert outline_size(merged.outline) == 3 + outline
 
 
 def outline_size(entries: list[object]) -> int:
     return sum(outline_size(e) if isinstance(e, list) else 1 for e in entries)
 
 
-@pytest.mark.qpdf_judged_by_test
+def streams(reader: PdfReader) -> Iterator[StreamObject]:
+    """Every stream the pages of ``reader`` reach."""
+    seen: set[int] = set()
+    pending: list[object] = list(reader.pages)
+    while pending:
+        value = pending.pop()
+        if isinstance(value, IndirectObject):
+            value = value.get_object()
+        if id(value) in seen or not isinstance(value, (DictionaryObject, ArrayObject)):
+            continue
+        seen.add(id(value))
+        if isinstance(value, StreamObject):
+            yield value
+        pending.extend(value.values() if isinstance(value, DictionaryObject) else value)
+
+
 @pytest.mark.parametrize("name", CORPUS_FILES)
 def test_corpus_file_is_merged_or_refused_in_one_line(folder: MeetingFolder, name: str) -> None:
-    """Any PDF in the corpus, now or later: merged and sound, or refused in one known line."""
-    path, out = one_attachment(folder, name, (CORPUS / name).read_bytes())
-    try:
-        build_pack(path, out)
-    except PackgenError as caught:
-        [problem] = caught.problems
-        assert (problem.position.line, problem.position.column) == (9, 5)
-        assert problem.message.startswith(f'"{name}": ')
-        reason = problem.message[len(name) + 4:]
-        assert REFUSALS.match(reason), f"not a known refusal: {reason}"
-        assert KNOWN.get(name) is None or reason.startswith(str(KNOWN[name]))
-        assert name not in KNOWN or KNOWN[name] is not None, f"{name} should merge: {reason}"
-        assert not out.exists()
-        return
-    assert KNOWN.get(name) is None, f"{name} should be refused: {KNOWN.get(name)}"
-    source = PdfReader(CORPUS / name)
-    pack = PdfReader(out)
-    assert len(pack.pages) == 2 + len(source.pages)  # front sheet, filler, the document
-    words = page_words(out)
-    for index in range(2, len(pack.pages)):
-        width, height, _ = words[index]
-        if width >= 100 and height >= 100:  # room for a footer
-            assert footer_number(*words[index]) == index + 1, f"page {index + 1}"
-    # Its own bookmarks are kept beneath its entry: Agenda, item, document, then its own.
-    assert outline_size(pack.outline) == 3 + outline_size(source.outline)
-    assert_no_worse_than_source(out, CORPUS / name)
+    """Any PDF in the corpus, now or later: merged and sound, or refused in one line."""
+    check_outcome(folder, name, (CORPUS / name).read_bytes(), EXPECTED.get(name))
 
 
-def assert_no_worse_than_source(pack: Path, source: Path) -> None:
-    """qpdf finds nothing in the pack, except streams the source itself cannot decode.
+def test_a_file_added_later_needs_no_manifest_entry(folder: MeetingFolder, corpus: Path
+                                                    ) -> None:
+    """Copies of known files under names the manifest does not know: one that merges, one
+    refused, one merged only when asked; each is held to the two outcomes alone."""
+    for kind in ("merged", "refused", "merge_damaged"):
+        known = [n for n in CORPUS_FILES if kind in EXPECTED.get(n, {})]
+        if known:
+            data = (corpus / known[0]).read_bytes()
+            for stale in folder.folder.glob("*.pdf"):
+                stale.unlink()
+            check_outcome(folder, f"added-later-{kind}.pdf", data)
 
-    A damaged stream (an image whose compressed data does not inflate) is carried into
-    the pack as it is, and packgen warns that the file was repaired; what the pack must
-    never do is damage a stream of its own making, or one the source held sound.
-    """
-    in_source = set(undecodable_streams(source, judged=False).values())
-    for obj, data in undecodable_streams(pack).items():
-        assert data in in_source, (f"qpdf --check {pack}: object {obj} cannot be decoded, "
-                                   "and no stream of the source is so damaged")
+
+def test_the_manifest_names_corpus_files_in_its_own_words(corpus: Path) -> None:
+    for name, expected in EXPECTED.items():
+        assert (corpus / name).is_file(), f"tests/corpus.yaml names no corpus file: {name}"
+        assert set(expected) <= KEYS, f"{name}: unknown keys {set(expected) - KEYS}"
+        assert len({"merged", "refused", "merge_damaged"} & set(expected)) <= 1, name
 
 
-def undecodable_streams(pdf: Path, judged: bool = True) -> dict[int, bytes]:
-    """The raw data (as pypdf reads it) of each stream qpdf cannot decode.
+def test_the_corpus_checks_fail_a_damaged_pack(folder: MeetingFolder) -> None:
+    """What the corpus test asks of a pack fails a pack cut short, and pages without
+    footers."""
+    sound = CORPUS / "samplefiles-pdflatex-4-pages.pdf"
+    if not sound.is_file():
+        pytest.skip("the corpus file this test uses is not there")
+    built = build_one(folder, "sound.pdf", sound.read_bytes())
+    cut = folder.root / "cut.pdf"
+    cut.write_bytes(built.pack.read_bytes()[:-300])
+    with pytest.raises(AssertionError):
+        assert_sound(cut, sound, carried=False)
+    with pytest.raises(AssertionError):
+        assert_footers(sound)
 
-    ``judged``: anything else qpdf finds fails the test.
-    """
-    check = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
-    found: dict[int, bytes] = {}
-    reader = PdfReader(pdf)
-    for line in (check.stderr + check.stdout).splitlines():
-        decoding = re.search(r"error decoding stream data for object (\d+) 0", line)
-        if decoding:
-            stream = reader.get_object(int(decoding[1]))
-            assert isinstance(stream, StreamObject)
-            found[int(decoding[1])] = stored_data(stream)
-        elif judged and line.startswith("WARNING"):
-            assert "stream will be re-processed without filtering" in line, line
-    assert check.returncode in (0, 3) or not judged, check.stdout
-    return found
+
+def one_attachment(folder: MeetingFolder, name: str, data: bytes) -> tuple[Path, Path]:
+    (folder.folder / name).write_bytes(data)
+    path = folder.write(basic_meeting([{"title": "Document", "attachments": [name]}]))
+    return path, folder.root / "pack.pdf"
 
 
 def _sound(folder: MeetingFolder) -> bytes:

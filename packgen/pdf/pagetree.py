@@ -9,18 +9,25 @@ is reached twice or when it holds more than :data:`MAX_PAGES` pages: the walk
 stops as soon as it knows, whatever the tree's ``/Count`` claims.
 
 Its page boxes and ``/Rotate`` can be damaged. :func:`displayed_box` reads them as
-a viewer does (the CropBox, else the MediaBox, clipped to the MediaBox, corners in
-any order, turned by ``/Rotate``), and says what is wrong when it cannot; every
-page of every attachment is checked when the file is opened, so ``validate``
-reports it too, and the stamps of :mod:`packgen.pdf.number` are placed by the same
-function. A form field that prints but whose appearance cannot be placed is found
-then too (:func:`packgen.pdf.forms.appearance_problem`). Once copied, a page's boxes and
-settings are rebuilt as plain values (:func:`settle_entries`).
+a viewer does (pdf.js, pdfium and poppler agree on this much): a box's corners in any
+order; the MediaBox and CropBox inherited from the page tree (pypdf copies them onto
+each page); the CropBox clipped to the MediaBox, and ignored, so the whole MediaBox
+shows, when it is missing, null, not four finite numbers or outside the MediaBox; the
+result turned by ``/Rotate``. A page with no visible area at all (its MediaBox
+missing, damaged or without area) is refused, saying what is wrong. Every page of
+every attachment is checked when the file is opened, so ``validate`` reports it too,
+and the stamps of :mod:`packgen.pdf.number` are placed by the same function. A form
+field that prints but whose appearance cannot be placed is found then too
+(:func:`packgen.pdf.forms.appearance_problem`). Once copied, a page's boxes and
+settings are rebuilt as plain values (:func:`settle_entries`): its MediaBox and
+CropBox as the ordered corners read here, an ignored CropBox dropped, so that every
+viewer shows the copy as the footer was placed on it, whichever reading it has.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import NamedTuple, cast
 
 from pypdf import PdfReader
@@ -124,13 +131,23 @@ class Box(NamedTuple):
         return self.top - self.bottom if self.rotation in (0, 180) else self.right - self.left
 
 
-def check_pages(reader: PdfReader) -> dict[int, int]:
-    """Check every page's boxes; the pages whose /Rotate is not a quarter turn, with it.
+@dataclass
+class PageNotes:
+    """What :func:`check_pages` found that a viewer shows anyway, to be said as warnings."""
+
+    turns: dict[int, int] = field(default_factory=dict)
+    """Pages whose /Rotate is not a quarter turn, with it: shown upright."""
+    crops: dict[int, str] = field(default_factory=dict)
+    """Pages whose CropBox is ignored, with it as PDF syntax: shown whole."""
+
+
+def check_pages(reader: PdfReader) -> PageNotes:
+    """Check every page's boxes and turn; what is odd but viewable, in :class:`PageNotes`.
 
     Each page's contents and resources are resolved too, so that damage to them is
     found now, while it can still be reported against the file.
     """
-    odd = {}
+    notes = PageNotes()
     visibility: Visibility | None = None
     for index, page in enumerate(reader.pages):
         for key in ("/Contents", "/Resources"):
@@ -138,7 +155,7 @@ def check_pages(reader: PdfReader) -> dict[int, int]:
             if value is not None:
                 value.get_object()
         try:
-            displayed_box(page)
+            ignored = visible_area(page).ignored
             turn = rotation(page)
             if "/Annots" in page:
                 visibility = visibility or Visibility(reader)
@@ -146,8 +163,10 @@ def check_pages(reader: PdfReader) -> dict[int, int]:
         except PageError as exc:
             raise PageError(f"page {index + 1} has {exc}") from None
         if turn % 90:
-            odd[index] = turn
-    return odd
+            notes.turns[index] = turn
+        if ignored:
+            notes.crops[index] = ignored
+    return notes
 
 
 def _check_fields(page: DictionaryObject, visibility: Visibility) -> None:
@@ -165,23 +184,53 @@ def _check_fields(page: DictionaryObject, visibility: Visibility) -> None:
                                 "PDF again, or print it to PDF")
 
 
+Rect = tuple[float, float, float, float]
+"""A rectangle's left, bottom, right and top."""
+
+
+class Area(NamedTuple):
+    """A page's boxes as a viewer reads them."""
+
+    media: Rect
+    crop: Rect | None
+    """The part of the MediaBox the CropBox shows; None: all of it."""
+    ignored: str
+    """A CropBox the page has but a viewer cannot use, in PDF syntax; else ""."""
+
+
+def visible_area(page: DictionaryObject) -> Area:
+    """The page's MediaBox and the part its CropBox shows; :class:`PageError` when the
+    page has no visible area at all."""
+    value = resolved(page.get("/MediaBox"))
+    if value is None or isinstance(value, NullObject):
+        raise PageError("no page size (no /MediaBox on it or its parents)")
+    media = _rectangle(value)
+    if media is None:
+        raise PageError(f"a damaged page box (/MediaBox {show(value)})")
+    if not _has_area(media):
+        raise PageError(f"a page box with no area (/MediaBox {show(value)})")
+    value = resolved(page.get("/CropBox"))
+    if value is None or isinstance(value, NullObject):
+        return Area(media, None, "")
+    crop = _rectangle(value)
+    if crop is not None:  # clipped to the MediaBox, as viewers clip it
+        crop = (max(crop[0], media[0]), max(crop[1], media[1]),
+                min(crop[2], media[2]), min(crop[3], media[3]))
+        if _has_area(crop):
+            return Area(media, crop, "")
+    # Not four numbers, or none of the page: pdf.js shows the MediaBox, pdfium and poppler
+    # show it for the first and nothing (or no page) for the second.
+    return Area(media, None, f"/CropBox {show(value)}")
+
+
 def displayed_box(page: DictionaryObject) -> Box:
     """The page as a viewer displays it; :class:`PageError` says what is damaged.
 
     A /Rotate that is a number but not a quarter turn counts as 0, as viewers
     (pdf.js, pdfium) show it; :func:`check_pages` finds such pages to report.
     """
-    media = _box(page, "/MediaBox")
-    if media is None:
-        raise PageError("no page size (no /MediaBox on it or its parents)")
-    left, bottom, right, top = media
-    crop = _box(page, "/CropBox")
-    if crop is not None:  # clipped to the MediaBox, as viewers clip it
-        left, bottom = max(crop[0], left), max(crop[1], bottom)
-        right, top = min(crop[2], right), min(crop[3], top)
-    if right <= left or top <= bottom:
-        key = "/MediaBox" if crop is None else "/CropBox"
-        raise PageError(f"a page box with no area ({key} {show(page.get(key))})")
+    area = visible_area(page)
+    left, bottom, right, top = area.crop or area.media
     turn = rotation(page)
     return Box(left, bottom, right, top, 0 if turn % 90 else turn)
 
@@ -195,10 +244,18 @@ def settle_entries(page: DictionaryObject) -> None:
     their types. An entry on the page allowlist can still hold anything (a /TrimBox that
     is a dictionary of JavaScript, a fifth element of a /BleedBox that is an action), and
     whatever it holds would be written into the pack: so each is rebuilt from the numbers
-    or name it should be, or dropped. The MediaBox and CropBox were checked when the file
-    was opened (:func:`check_pages`); a printer's box that is damaged only goes, since
-    nothing in a pack depends on one."""
-    for key in ("/MediaBox", "/CropBox", *_PRINTER_BOXES):
+    or name it should be, or dropped. The MediaBox and CropBox, checked when the file was
+    opened (:func:`check_pages`), are written as :func:`visible_area` reads them (corners
+    ordered, the CropBox within the MediaBox) and a CropBox it ignores is dropped, so that
+    viewers that would read them differently have nothing left to differ on; a printer's
+    box that is damaged only goes, since nothing in a pack depends on one."""
+    area = visible_area(page)  # checked when the file was opened
+    _settle_box(page, "/MediaBox", area.media)
+    if area.crop is None:
+        page.pop("/CropBox", None)
+    else:
+        _settle_box(page, "/CropBox", area.crop)
+    for key in _PRINTER_BOXES:
         value = page.get(key)
         if value is None:
             continue
@@ -207,7 +264,7 @@ def settle_entries(page: DictionaryObject) -> None:
             continue  # as good as every box: four plain numbers, nothing else
         box = numbers(value, 4)
         if box is None:
-            del page[key]  # a null CropBox, or a damaged printer's box
+            del page[key]  # a damaged printer's box
         else:
             page[NameObject(key)] = ArrayObject(FloatObject(v) for v in box)
     turn = page.get("/Rotate")
@@ -247,29 +304,42 @@ def rotation(page: DictionaryObject) -> int:
     raise PageError(f"a damaged rotation (/Rotate {show(value)})")
 
 
-def _box(page: DictionaryObject, key: str) -> tuple[float, float, float, float] | None:
-    """The box ``key`` with its corners ordered; None if absent or null."""
+def _settle_box(page: DictionaryObject, key: str, box: Rect) -> None:
+    """Set ``key`` to ``box`` unless it already holds exactly that as four plain numbers."""
     value = page.get(key)
-    if value is None:
+    if value.__class__ is ArrayObject and all(v.__class__ in _PLAIN for v in value) \
+            and tuple(float(v) for v in value) == box:
+        return  # as good as every box: kept as it is
+    page[NameObject(key)] = ArrayObject(FloatObject(v) for v in box)
+
+
+def _rectangle(value: PdfObject | None) -> Rect | None:
+    """A resolved array of four finite numbers as a rectangle with its corners ordered;
+    None when it is anything else."""
+    if not isinstance(value, ArrayObject) or len(value) != 4:
         return None
-    value = value.get_object()
-    if isinstance(value, NullObject):
-        return None
-    if isinstance(value, ArrayObject) and len(value) == 4:
-        a, b, c, d = cast("list[float]", value)
+    a, b, c, d = cast("list[PdfObject]", value)
+    try:
         if a.__class__ in _PLAIN and b.__class__ in _PLAIN and c.__class__ in _PLAIN \
                 and d.__class__ in _PLAIN:  # as good as every box: four plain numbers
-            x0, y0, x1, y1 = float(a), float(b), float(c), float(d)
+            x0, y0, x1, y1 = (float(cast(float, v)) for v in (a, b, c, d))
         else:
-            x0, y0, x1, y1 = (_number(v.get_object()) for v in value)
-        if math.isfinite(x0 + y0 + x1 + y1):
-            return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else (
-                min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    raise PageError(f"a damaged page box ({key} {show(value)})")
+            x0, y0, x1, y1 = (_number(resolved(v)) for v in (a, b, c, d))
+    except OverflowError:  # a whole number too large for a float
+        return None
+    if not math.isfinite(x0 + y0 + x1 + y1):  # nor infinite: -inf + inf is NaN
+        return None
+    return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else (
+        min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _has_area(box: Rect) -> bool:
+    return box[2] > box[0] and box[3] > box[1]
 
 
 _PLAIN = frozenset({NumberObject, FloatObject})
 
 
-def _number(value: PdfObject) -> float:
+def _number(value: PdfObject | None) -> float:
+    """A number as a float (which may be infinite); NaN for anything else."""
     return float(value) if isinstance(value, (int, float)) else math.nan

@@ -2,9 +2,11 @@
 
 A PDF is read from a memory map of its file (see :mod:`packgen.pdf.mapped`), so memory
 follows what is used of it rather than holding a copy, and no file stays open.
-Every page's objects are resolved here, and its page tree and page boxes checked
-(:mod:`packgen.pdf.pagetree`), so damage is found, and reported against the YAML line
-that attached the file, before anything is built. What pypdf had to repair
+Every page's objects are resolved here, its page tree and page boxes checked
+(:mod:`packgen.pdf.pagetree`) and what it draws with looked for data no viewer can decode
+(:mod:`packgen.pdf.filters`: refused, or merged as it is with a warning when the
+attachment says ``merge_damaged: true``), so damage is found, and reported against the
+YAML line that attached the file, before anything is built. What pypdf had to repair
 becomes a warning that says what was wrong. A file cut short is refused rather
 than "recovered": the pages it lost would silently be missing from a legal
 publication; a damaged file over :data:`MAX_REPAIR` is refused rather than
@@ -31,9 +33,10 @@ from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
 from packgen.pdf.bridge import tolerate
 from packgen.pdf.fastread import prime
+from packgen.pdf.filters import Damage, find_damage
 from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
-from packgen.pdf.pagetree import PageError, check_page_tree, check_pages
+from packgen.pdf.pagetree import PageError, PageNotes, check_page_tree, check_pages
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 
 MAX_REPAIR = 256 << 20
@@ -168,15 +171,17 @@ def open_pdf(attachment: Attachment) -> Source:
                 # file (40 s for 300 MB): when it is not near the end, say so at once.
                 if mapped.data.rfind(b"%%EOF", max(0, mapped.size - (1 << 20))) < 0:
                     raise PdfReadError("the %%EOF marker is missing")
-                reader, odd = _read(stream, mapped, fast=True)
+                reader, notes, damage = _read(stream, mapped, fast=True)
             except _Unreadable:
                 raise
             except LimitReachedError as exc:
                 raise _Unreadable(_LIMIT.format(exc)) from None
             except UNREADABLE as first:
-                reader, odd = _read_with_eof_marker(mapped, first)
+                reader, notes, damage = _read_with_eof_marker(mapped, first)
                 repairs.append("EOF marker added")
         warnings = []
+        if damage:
+            warnings.append(_refuse_or_warn(attachment, damage))
         try:
             reader = _with_field_appearances(reader)
         except UNREADABLE as exc:
@@ -192,20 +197,45 @@ def open_pdf(attachment: Attachment) -> Source:
         warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": the PDF was '
                                 f"damaged and has been repaired ({summary}); check its pages",
                                 severity="warning"))
-    if odd:
-        warnings.append(_upright(attachment, reader, odd))
+    if notes.turns:
+        warnings.append(_upright(attachment, reader, notes.turns))
+    if notes.crops:
+        warnings.append(_whole(attachment, notes.crops))
     return Source(attachment, reader, digest, warnings, stream)
+
+
+def _refuse_or_warn(attachment: Attachment, damage: list[Damage]) -> Problem:
+    """Refuse pages no viewer can decode (:class:`_Unreadable`), or, when the attachment
+    says ``merge_damaged: true``, the warning that they are merged as they are."""
+    others = len(damage) - 1
+    more = f"; {others} more page{'s are' if others > 1 else ' is'} damaged too" if others else ""
+    if not attachment.merge_damaged:
+        raise _Unreadable(f"{damage[0]}{more}; export the PDF again, or add "
+                          '"merge_damaged: true" to the attachment to merge it as it is')
+    return Problem(attachment.pos, f'"{attachment.file.name}": {damage[0]}{more}; merged as '
+                   'it is, as "merge_damaged: true" asks', severity="warning")
 
 
 def _upright(attachment: Attachment, reader: PdfReader, odd: dict[int, int]) -> Problem:
     """Set each page's /Rotate that is not a quarter turn to 0, as viewers show it."""
     for index in odd:
         reader.pages[index][NameObject("/Rotate")] = NumberObject(0)
-    listed = ", ".join(f"page {i + 1} (/Rotate {turn})" for i, turn in list(odd.items())[:3])
-    more = f" and {len(odd) - 3} more pages" if len(odd) > 3 else ""
-    return Problem(attachment.pos, f'"{attachment.file.name}": {listed}{more}: turned by a '
+    return Problem(attachment.pos, f'"{attachment.file.name}": '
+                   f"{_listed({i: f'/Rotate {turn}' for i, turn in odd.items()})}: turned by a "
                    "/Rotate that is not a multiple of 90 degrees; printed upright, as PDF "
                    "viewers show it", severity="warning")
+
+
+def _whole(attachment: Attachment, crops: dict[int, str]) -> Problem:
+    return Problem(attachment.pos, f'"{attachment.file.name}": {_listed(crops)}: a CropBox '
+                   "that is not four numbers or shows none of the page is ignored; the whole "
+                   "page (its MediaBox) is printed, as PDF viewers show it", severity="warning")
+
+
+def _listed(pages: dict[int, str]) -> str:
+    """"page 2 (/Rotate 45), page 5 (/Rotate 30) and 4 more pages": three named at most."""
+    listed = ", ".join(f"page {i + 1} ({said})" for i, said in list(pages.items())[:3])
+    return listed + (f" and {len(pages) - 3} more pages" if len(pages) > 3 else "")
 
 
 def _with_field_appearances(reader: PdfReader) -> PdfReader:
@@ -261,8 +291,8 @@ def _read_sound(stream: BinaryIO, data: mmap) -> PdfReader | None:
 
 
 def _read(stream: BinaryIO, mapped: Mapped, fast: bool = False
-          ) -> tuple[PdfReader, dict[int, int]]:
-    """The checked reader, and the pages whose /Rotate is not a quarter turn."""
+          ) -> tuple[PdfReader, PageNotes, list[Damage]]:
+    """The checked reader, what its pages show oddly, and what no viewer can decode."""
     try:
         reader_or_none = _read_sound(stream, mapped.data) if fast else None
         if reader_or_none is None:
@@ -279,12 +309,13 @@ def _read(stream: BinaryIO, mapped: Mapped, fast: bool = False
         check_page_tree(reader)
         if len(reader.pages) == 0:
             raise _Unreadable("the PDF has no pages")
-        odd = check_pages(reader)
+        notes = check_pages(reader)
+        damage = find_damage(reader)
     except FileNotDecryptedError:
         raise _Unreadable(_PASSWORD) from None
     except PageError as exc:
         raise _Unreadable(str(exc)) from None
-    return reader, odd
+    return reader, notes, damage
 
 
 def _refuse_repair_if_large(mapped: Mapped, first: BaseException | None) -> None:
@@ -297,7 +328,7 @@ def _refuse_repair_if_large(mapped: Mapped, first: BaseException | None) -> None
 
 
 def _read_with_eof_marker(mapped: Mapped, first: BaseException
-                          ) -> tuple[PdfReader, dict[int, int]]:
+                          ) -> tuple[PdfReader, PageNotes, list[Damage]]:
     """pypdf cannot read a file whose %%EOF marker is missing; add one and try again."""
     _refuse_repair_if_large(mapped, first)
     if b"%%EOF" not in mapped.data[-1024:]:
