@@ -65,10 +65,15 @@ SECTION = Record({
     "body": Field(Markdown(3), "The section's text; its paragraphs are numbered 1.1, 1.2, ..."),
 }, build=Section)
 
+MERGE_DAMAGED = Field(Boolean(), "A PDF only: merge it as it is even though some of its pages "
+                                "draw with data no PDF viewer can decode (they show blank or in "
+                                "part), with a warning; by default such a PDF is refused.")
+
 APPENDIX = Record({
     "file": Field(FileRef((".pdf",)), "The appendix PDF, relative to the report.",
                   required=True),
     "title": Field(Text(), "Its bookmark title."),
+    "merge_damaged": MERGE_DAMAGED,
 }, build=Attachment, shorthand="file")
 
 _KIND = Field(Text(r"report|minutes|document", "report, minutes or document"),

@@ -17,7 +17,13 @@ import yaml
 from packgen.agenda import number_items, with_exclusion
 from packgen.builtin import theme_dir
 from packgen.disclosure import check_exempt_files
-from packgen.documents import PERSON, RENDERED_SUFFIXES, load_document, read_mapping
+from packgen.documents import (
+    MERGE_DAMAGED,
+    PERSON,
+    RENDERED_SUFFIXES,
+    load_document,
+    read_mapping,
+)
 from packgen.errors import Problem, ValidationError
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
@@ -64,10 +70,7 @@ ATTACHMENT = Record({
                              "pack."),
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
-    "merge_damaged": Field(Boolean(), "A PDF only: merge it as it is even though some of its "
-                                      "pages draw with data no PDF viewer can decode (they "
-                                      "show blank or in part), with a warning; by default "
-                                      "such a PDF is refused."),
+    "merge_damaged": MERGE_DAMAGED,
 }, build=Attachment, shorthand="file")
 
 ITEM = Record({

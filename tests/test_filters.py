@@ -14,6 +14,7 @@ import io
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -230,3 +231,29 @@ def test_decoding_stops_at_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [d.page for d in filters.find_damage(reader)] == [1, 2]
     monkeypatch.setattr(filters, "INFLATE_BUDGET", 50_000)
     assert [d.page for d in filters.find_damage(reader)] == [2]
+
+
+def test_a_reports_appendix_opts_in_as_an_attachment_does(folder: MeetingFolder,
+                                                          run_cli: BuildFn) -> None:
+    (folder.folder / "damaged.pdf").write_bytes(
+        filtered_pdf(page(1, b"/Filter /XXXDecode", TEXT % 1)))
+    report = "kind: report\ntitle: Budget\nappendices:\n  - file: damaged.pdf\n"
+    (folder.folder / "budget.yaml").write_text(report, encoding="utf-8")
+    folder.write(basic_meeting([{"title": "Budget", "attachments": ["budget.yaml"]}]))
+    refused = run_cli("validate", "meeting/meeting.yaml", cwd=folder.root)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[0].startswith(
+        'meeting/budget.yaml:4:5: error: "damaged.pdf": page 1 has content encoded')
+    (folder.folder / "budget.yaml").write_text(report + "    merge_damaged: true\n",
+                                               encoding="utf-8")
+    for command in (["validate"], ["build", "-o", "pack.pdf"]):
+        result = run_cli(*command, "meeting/meeting.yaml", cwd=folder.root)
+        assert result.returncode == 0, result.stderr
+        assert 'as "merge_damaged: true" asks' in result.stderr
+    def parts(contents: Any) -> list[Any]:
+        found = contents.get_object()
+        return list(found) if isinstance(found, list) else [found]
+
+    merged = [p for p in PdfReader(folder.root / "pack.pdf").pages
+              if any(c.get_object().get("/Filter") == "/XXXDecode" for c in parts(p["/Contents"]))]
+    assert len(merged) == 1  # the appendix's page, as it is
