@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from packgen import build_pack, validate
+from packgen.pdf.boxes import visible_area
 from packgen.pdf.number import FOOTER_BASELINE
-from packgen.pdf.pagetree import visible_area
 from tests.conftest import BuildFn, MeetingFolder, footer_number, page_words
 from tests.security.test_hostile_pdfs import attach, raw_pdf, refused
 

@@ -216,7 +216,7 @@ def _pages_file(nodes: list[str]) -> bytes:
 
 def test_pages_inherit_boxes_rotation_and_resources() -> None:
     """pypdf copies what a page inherits onto the page (PDF 2.0, 7.7.3.4), which
-    :func:`packgen.pdf.pagetree.displayed_box` and the copying rely on."""
+    :func:`packgen.pdf.boxes.displayed_box` and the copying rely on."""
     data = _pages_file(["<< /Type /Pages /Kids [4 0 R] /MediaBox [0 0 300 400] "
                         "/CropBox [10 10 290 390] /Rotate 90 /Resources << /Mine 1 >> >>",
                         "<< /Type /Page >>"])

@@ -5,7 +5,7 @@ A stamp is a few bytes of content appended to the page, between a ``q`` prepende
 it, drawn with one shared embedded font, named in the page's own resources under names
 its content does not use (:mod:`packgen.pdf.pages`). The page's own content is never
 decoded, which keeps stamping cheap. Positions are measured on the page *as displayed*:
-against the CropBox, turned by /Rotate, as :func:`packgen.pdf.pagetree.displayed_box`
+against the CropBox, turned by /Rotate, as :func:`packgen.pdf.boxes.displayed_box`
 reads them.
 
 On an attachment's pages each stamp sits on a plate (by default white, with rounded
@@ -43,10 +43,10 @@ from pypdf.generic import (
 from packgen.builtin import theme_dir
 from packgen.layout import Plan
 from packgen.model import Attachment, Item
+from packgen.pdf.boxes import displayed_box
 from packgen.pdf.bridge import add_object
 from packgen.pdf.links import resolve_page_links
 from packgen.pdf.pages import Pages, displayed_matrix, room_matrix
-from packgen.pdf.pagetree import displayed_box
 from packgen.rendered import StampFonts
 from packgen.statute import exempt_under
 

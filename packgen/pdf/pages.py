@@ -45,7 +45,7 @@ from packgen.pdf.bridge import add_object
 from packgen.pdf.objects import dictionary, numbers, resolved
 
 if TYPE_CHECKING:  # pagetree imports forms, which imports this module
-    from packgen.pdf.pagetree import Box
+    from packgen.pdf.boxes import Box
 
 Matrix = tuple[float, float, float, float, float, float]
 """A PDF transformation ``[a b c d e f]``: a point (x, y) goes to (ax + cy + e, bx + dy + f)."""

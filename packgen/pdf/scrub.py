@@ -7,7 +7,7 @@ behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
 
 - every other entry the allowlist keeps is kept only as the value it should be: boxes
   of four numbers, a whole-number turn, a positive user unit, a tab order PDF names
-  (:func:`packgen.pdf.pagetree.settle_entries`), a transparency group; anything else in
+  (:func:`packgen.pdf.boxes.settle_entries`), a transparency group; anything else in
   their place is dropped, since whatever a kept entry holds is written into the pack;
 - what draws them (content, resources, group) by :class:`packgen.pdf.resources.Cleaner`,
   and content in layers that are off is removed (:mod:`packgen.pdf.layers`);
@@ -39,13 +39,13 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.boxes import settle_entries
 from packgen.pdf.bridge import add_object
 from packgen.pdf.forms import HIDDEN, flatten_fields
 from packgen.pdf.layers import Visibility, without_hidden
 from packgen.pdf.links import Destinations, link_target
 from packgen.pdf.objects import entry, integer, kind, resolved
 from packgen.pdf.pages import Pages
-from packgen.pdf.pagetree import settle_entries
 from packgen.pdf.resources import Cleaner
 
 PAGE_KEYS = frozenset({"/Type", "/Contents", "/Resources", "/MediaBox", "/CropBox",

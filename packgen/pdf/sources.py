@@ -31,12 +31,13 @@ from pypdf.generic import NameObject, NumberObject
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
+from packgen.pdf.boxes import PageError
 from packgen.pdf.bridge import tolerate
 from packgen.pdf.fastread import prime
 from packgen.pdf.filters import Damage, find_damage
 from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
-from packgen.pdf.pagetree import PageError, PageNotes, check_page_tree, check_pages
+from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 
 MAX_REPAIR = 256 << 20
