@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from mmap import mmap
 from typing import BinaryIO
@@ -38,6 +36,7 @@ from packgen.pdf.filters import Damage, find_damage
 from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
 from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
+from packgen.pdf.repairs import pypdf_says, repair_summary
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 
 MAX_REPAIR = 256 << 20
@@ -48,17 +47,6 @@ MB, and a damaged file this large is better exported again than guessed at."""
 _PASSWORD = "the PDF is protected by a password; ask its author for an unprotected copy"
 _LIMIT = ("the PDF exceeds one of the PDF reader's safety limits ({}): it is damaged, or "
           "built to exhaust memory; export it again")
-
-# What pypdf says when it repairs, and what we tell the officer.
-_REPAIRS = (
-    ("startxref", "its cross-reference table was out of place and was rebuilt"),
-    ("rebuild xref", "its cross-reference table was damaged and was rebuilt"),
-    ("xref table not zero-indexed", "its cross-reference table was misnumbered"),
-    ("invalid pdf header", "there was junk before the PDF header, which was skipped"),
-    ("EOF marker", "its end-of-file marker was missing and was added"),
-    ("Object", "some of its objects were damaged and were read as well as they could be"),
-)
-
 
 @dataclass
 class Source:
@@ -124,36 +112,6 @@ class _Unreadable(Exception):
     pass
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _pypdf_warnings(private: bool = False) -> Iterator[list[str]]:
-    """What pypdf logs while a file is read: the repairs it made.
-
-    ``private`` hides what is said from any outer collector: a strict first attempt at
-    reading a file (see :func:`_read_sound`) may complain of what nobody repaired.
-    """
-    handler = _Collect()
-    logger = logging.getLogger("pypdf")
-    outer = [h for h in logger.handlers if isinstance(h, _Collect)] if private else []
-    for other in outer:
-        logger.removeHandler(other)
-    logger.addHandler(handler)
-    try:
-        yield handler.messages
-    finally:
-        logger.removeHandler(handler)
-        for other in outer:
-            logger.addHandler(other)
-
-
 def open_pdf(attachment: Attachment) -> Source:
     """Open one PDF attachment, or raise _Unreadable saying why it cannot be merged."""
     try:
@@ -166,7 +124,7 @@ def open_pdf(attachment: Attachment) -> Source:
     except OSError as exc:
         raise _Unreadable(f"cannot read the file ({exc.strerror or exc})") from None
     try:
-        with _pypdf_warnings() as repairs:
+        with pypdf_says() as repairs:
             try:
                 # pypdf looks for a missing marker a byte at a time back through the whole
                 # file (40 s for 300 MB): when it is not near the end, say so at once.
@@ -193,8 +151,7 @@ def open_pdf(attachment: Attachment) -> Source:
         stream.close()
         raise
     if repairs:
-        said = [why for key, why in _REPAIRS if any(key.lower() in m.lower() for m in repairs)]
-        summary = "; ".join(dict.fromkeys(said)) or repairs[0]
+        summary = repair_summary(repairs)
         warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": the PDF was '
                                 f"damaged and has been repaired ({summary}); check its pages",
                                 severity="warning"))
@@ -279,7 +236,7 @@ def _read_sound(stream: BinaryIO, data: mmap) -> PdfReader | None:
     again would repair nothing.
     """
     try:
-        with _pypdf_warnings(private=True) as said:
+        with pypdf_says(private=True) as said:
             reader = PdfReader(stream, strict=True)
         if said:
             return None
@@ -299,7 +256,7 @@ def _read(stream: BinaryIO, mapped: Mapped, fast: bool = False
         if reader_or_none is None:
             _refuse_repair_if_large(mapped, None)
             stream.seek(0)
-            with _pypdf_warnings() as repairs:
+            with pypdf_says() as repairs:
                 reader = PdfReader(stream, strict=False)
             if fast and not repairs:  # a file pypdf had to repair is left wholly to pypdf
                 prime(reader, mapped.data)
