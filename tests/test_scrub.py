@@ -69,7 +69,7 @@ def hostile(path: Path) -> None:
     ]
     first[NameObject("/Annots")] = ArrayObject(add_object(writer, a) for a in annots)
     writer.add_named_destination("later", 1)
-    writer._root_object[NameObject("/OpenAction")] = js
+    writer.root_object[NameObject("/OpenAction")] = js
     del second  # only the first page carries content
     with open(path, "wb") as stream:
         writer.write(stream)

@@ -34,6 +34,7 @@ from pypdf.generic import (
 from packgen import build_pack, validate
 from packgen.errors import PackgenError
 from packgen.pdf.assemble import Assembled
+from packgen.pdf.bridge import add_object, stored_data
 from packgen.pdf.write import write_pdf
 from tests.conftest import MeetingFolder, basic_meeting, page_texts
 from tests.security.readback import active_names, canaries, decompressed
@@ -65,19 +66,19 @@ def stream(writer: PdfWriter, data: bytes, **entries: PdfObject) -> IndirectObje
     obj = DecodedStreamObject()
     obj.set_data(data)
     obj.update({NameObject(f"/{k}"): v for k, v in entries.items()})
-    return writer._add_object(obj)
+    return add_object(writer, obj)
 
 
 def embedded(writer: PdfWriter, canary: str) -> IndirectObject:
     """A file specification with an embedded file holding the canary."""
     data = stream(writer, canary.encode(), Type=name("EmbeddedFile"))
-    return writer._add_object(dictionary(
+    return add_object(writer, dictionary(
         Type=name("Filespec"), F=text(f"{canary}.txt"), UF=text(f"{canary}.txt"),
         EF=dictionary(F=data)))
 
 
 def font(writer: PdfWriter) -> IndirectObject:
-    return writer._add_object(dictionary(Type=name("Font"), Subtype=name("Type1"),
+    return add_object(writer, dictionary(Type=name("Font"), Subtype=name("Type1"),
                                          BaseFont=name("Helvetica")))
 
 
@@ -111,7 +112,7 @@ def draw(writer: PdfWriter, page_index: int, content: bytes, **resources: PdfObj
 def add_annotations(writer: PdfWriter, page_index: int,
                     annots: list[DictionaryObject | IndirectObject]) -> None:
     page = writer.pages[page_index]
-    refs = [a if isinstance(a, IndirectObject) else writer._add_object(a) for a in annots]
+    refs = [a if isinstance(a, IndirectObject) else add_object(writer, a) for a in annots]
     for ref in refs:
         ref.get_object()[NameObject("/P")] = page.indirect_reference  # type: ignore[index]
     page[NameObject("/Annots")] = ArrayObject(refs)
@@ -172,15 +173,15 @@ def pack_annotations(pack: Path) -> list[DictionaryObject]:
 
 def indirect_subtypes(writer: PdfWriter) -> None:
     def subtype(value: str) -> IndirectObject:
-        return writer._add_object(name(value))
+        return add_object(writer, name(value))
 
-    field = writer._add_object(dictionary(
+    field = add_object(writer, dictionary(
         FT=name("Tx"), T=text("applicant"), V=text("Ada Lovelace"),
         AA=dictionary(K=javascript("canary-field-aa"))))
     widget = annotation(subtype("Widget"), 300, Parent=field, F=NumberObject(4),
                         AP=dictionary(N=form(writer, "Ada Lovelace")),
                         AA=dictionary(E=javascript("canary-widget-aa")))
-    widget_ref = writer._add_object(widget)
+    widget_ref = add_object(writer, widget)
     field.get_object()[NameObject("/Kids")] = ArrayObject([widget_ref])  # type: ignore[index]
     rich = annotation(subtype("RichMedia"), 200, RichMediaContent=dictionary(
         Assets=dictionary(Names=ArrayObject([text("movie.swf"),
@@ -214,14 +215,14 @@ def everything_else(writer: PdfWriter) -> None:
         PA=dictionary(S=name("Launch"), F=text("canary-launch.exe")))
     page[NameObject("/AF")] = ArrayObject([embedded(writer, "canary-page-af")])
     # A key nobody knows, pointing at the document's own catalog, stripped of its /Type.
-    root = writer._root_object
+    root = writer.root_object
     del root["/Type"]
     root[NameObject("/OpenAction")] = javascript("canary-open-action")
     writer.add_attachment("canary-catalog-file.txt", b"canary-catalog-file")
     page[NameObject("/Elsewhere")] = root.indirect_reference  # type: ignore[assignment]
-    thread = writer._add_object(dictionary(Type=name("Thread"),
+    thread = add_object(writer, dictionary(Type=name("Thread"),
                                            I=dictionary(Title=text("canary-thread-info"))))
-    bead = writer._add_object(dictionary(Type=name("Bead"), T=thread, P=page.indirect_reference,
+    bead = add_object(writer, dictionary(Type=name("Bead"), T=thread, P=page.indirect_reference,
                                          R=numbers(0, 0, 100, 100)))
     bead.get_object().update({NameObject("/N"): bead, NameObject("/V"): bead})  # type: ignore[union-attr]
     thread.get_object()[NameObject("/F")] = bead  # type: ignore[index]
@@ -245,7 +246,7 @@ def everything_else(writer: PdfWriter) -> None:
                    BS=dictionary(W=NumberObject(1), AF=embedded(writer, "canary-border-af"))),
         annotation(name("Square"), 190, AA=dictionary(PO=javascript("canary-square-aa")),
                    AP=dictionary(N=form(writer, "square-words")), F=NumberObject(4),
-                   Popup=writer._add_object(dictionary(
+                   Popup=add_object(writer, dictionary(
                        Type=name("Annot"), Subtype=name("Popup"), Rect=numbers(0, 0, 9, 9),
                        AA=dictionary(PO=javascript("canary-popup-aa"))))),
     ])
@@ -287,12 +288,12 @@ def form_fields(writer: PdfWriter) -> None:
         widget: Obj = {"F": NumberObject(annot_flags),
                        "AP": dictionary(N=form(writer, value))}
         if kid:
-            parent = writer._add_object(dictionary(**entries))
-            ref = writer._add_object(annotation(name("Widget"), y, Parent=parent, **widget))
+            parent = add_object(writer, dictionary(**entries))
+            ref = add_object(writer, annotation(name("Widget"), y, Parent=parent, **widget))
             parent.get_object()[NameObject("/Kids")] = ArrayObject([ref])  # type: ignore[index]
             fields.append(parent)
         else:
-            ref = writer._add_object(annotation(name("Widget"), y, **entries, **widget))
+            ref = add_object(writer, annotation(name("Widget"), y, **entries, **widget))
             fields.append(ref)
         page = writer.pages[0]
         annots = page.get("/Annots", ArrayObject())
@@ -305,7 +306,7 @@ def form_fields(writer: PdfWriter) -> None:
     field("canary-not-printed", 220, annot_flags=0)
     field("printed-value", 250)
     field("printed-kid-value", 280, kid=True)
-    writer._root_object[NameObject("/AcroForm")] = dictionary(
+    writer.root_object[NameObject("/AcroForm")] = dictionary(
         Fields=ArrayObject(fields), DA=text("/PkHv 10 Tf 0 g"),
         DR=dictionary(Font=dictionary(PkHv=helvetica)))
 
@@ -325,12 +326,12 @@ def test_flattened_fields_print_as_a_viewer_prints_them(
 def layers(base_state_off: bool) -> Callable[[PdfWriter], None]:
     def craft(writer: PdfWriter) -> None:
         def group(label: str) -> IndirectObject:
-            return writer._add_object(dictionary(Type=name("OCG"), Name=text(label)))
+            return add_object(writer, dictionary(Type=name("OCG"), Name=text(label)))
 
         off, on = group("Draft redactions"), group("Published")
-        all_on = writer._add_object(dictionary(Type=name("OCMD"), OCGs=ArrayObject([off, on]),
+        all_on = add_object(writer, dictionary(Type=name("OCMD"), OCGs=ArrayObject([off, on]),
                                                P=name("AllOn")))
-        not_off = writer._add_object(dictionary(Type=name("OCMD"), VE=ArrayObject(
+        not_off = add_object(writer, dictionary(Type=name("OCMD"), VE=ArrayObject(
             [name("Not"), off])))
         properties = dictionary(PkOff=off, PkOn=on, PkAll=all_on, PkNot=not_off)
         helvetica = dictionary(PkHv=font(writer))
@@ -356,7 +357,7 @@ def layers(base_state_off: bool) -> Callable[[PdfWriter], None]:
                        AP=dictionary(N=form(writer, "annotation-on-words")))])
         config = (dictionary(BaseState=name("OFF"), ON=ArrayObject([on])) if base_state_off
                   else dictionary(OFF=ArrayObject([off])))
-        writer._root_object[NameObject("/OCProperties")] = dictionary(
+        writer.root_object[NameObject("/OCProperties")] = dictionary(
             OCGs=ArrayObject([off, on]), D=config)
     return craft
 
@@ -381,7 +382,7 @@ def test_a_page_without_hidden_layers_keeps_its_content_as_stored(
     """Layers off elsewhere in the document do not make other pages' content be rewritten."""
     pack = build(folder, layers(False), plain, pages=2)
     source = PdfReader(folder.folder / "hostile.pdf").pages[1]["/Contents"].get_object()
-    assert source._data in pack.read_bytes()
+    assert stored_data(source) in pack.read_bytes()
     assert "hostile-p2" in page_texts(pack)[3]
 
 
@@ -396,7 +397,7 @@ def assert_clean(pack: Path, tmp_path: Path) -> None:
 
 def page_entries(writer: PdfWriter) -> None:
     first, second = writer.pages
-    first[NameObject("/TrimBox")] = writer._add_object(dictionary(
+    first[NameObject("/TrimBox")] = add_object(writer, dictionary(
         OpenAction=javascript("canary-trimbox-open"),
         Names=dictionary(JavaScript=dictionary(Names=ArrayObject(
             [text("x"), javascript("canary-trimbox-names")]))),
@@ -406,12 +407,12 @@ def page_entries(writer: PdfWriter) -> None:
     first[NameObject("/BleedBox")] = ArrayObject(
         [*numbers(0, 0, 10, 10), javascript("canary-bleed-fifth")])
     first[NameObject("/ArtBox")] = ArrayObject(
-        [*numbers(0, 0), writer._add_object(FloatObject(300)), FloatObject(400)])
+        [*numbers(0, 0), add_object(writer, FloatObject(300)), FloatObject(400)])
     first[NameObject("/Tabs")] = javascript("canary-tabs")
     first[NameObject("/UserUnit")] = dictionary(S=name("Launch"), F=text("canary-unit.exe"))
     first[NameObject("/Group")] = dictionary(S=name("JavaScript"), JS=text("canary-group"))
-    first[NameObject("/Rotate")] = writer._add_object(NumberObject(0))
-    second[NameObject("/Tabs")] = writer._add_object(name("S"))
+    first[NameObject("/Rotate")] = add_object(writer, NumberObject(0))
+    second[NameObject("/Tabs")] = add_object(writer, name("S"))
     second[NameObject("/UserUnit")] = NumberObject(2)
     second[NameObject("/Group")] = dictionary(Type=name("Group"), S=name("Transparency"),
                                               CS=name("DeviceRGB"))
@@ -436,7 +437,7 @@ def test_page_boxes_and_settings_are_kept_only_as_what_they_should_be(
 
 def destinations(writer: PdfWriter) -> None:
     second = writer.pages[1].indirect_reference
-    payload = writer._add_object(dictionary(
+    payload = add_object(writer, dictionary(
         OpenAction=javascript("canary-dest-open"), AA=dictionary(O=javascript("canary-dest-aa")),
         L=dictionary(S=name("Launch"), F=text("canary-dest-launch.exe")),
         FS=embedded(writer, "canary-dest-file")))
@@ -455,7 +456,7 @@ def destinations(writer: PdfWriter) -> None:
         go(190, ArrayObject([second, name("FitR"), *numbers(1, 2, 3)])),
         go(220, ArrayObject([NumberObject(5), name("Fit")])),
         go(250, ArrayObject([second, javascript("canary-dest-view")])),
-        go(280, ArrayObject([second, name("FitH"), writer._add_object(FloatObject(700))])),
+        go(280, ArrayObject([second, name("FitH"), add_object(writer, FloatObject(700))])),
         go(310, ArrayObject([NumberObject(1), name("XYZ"), FloatObject(5)]), action=True),
     ])
 
@@ -481,9 +482,9 @@ def test_link_destinations_are_rebuilt_from_pages_and_numbers(
 
 def inherited_layers(writer: PdfWriter) -> None:
     first, second = writer.pages
-    off = writer._add_object(dictionary(Type=name("OCG"), Name=text("Redacted")))
-    on = writer._add_object(dictionary(Type=name("OCG"), Name=text("Shown")))
-    writer._root_object[NameObject("/OCProperties")] = dictionary(
+    off = add_object(writer, dictionary(Type=name("OCG"), Name=text("Redacted")))
+    on = add_object(writer, dictionary(Type=name("OCG"), Name=text("Shown")))
+    writer.root_object[NameObject("/OCProperties")] = dictionary(
         OCGs=ArrayObject([off, on]), D=dictionary(OFF=ArrayObject([off])))
     helvetica = dictionary(PkHv=font(writer))
 
@@ -523,8 +524,8 @@ def test_a_hidden_layer_in_a_form_without_resources_is_removed(
 
 def escaped_layer_name(writer: PdfWriter) -> None:
     """A layer's name in /Properties spelled with a #xx escape: /Pk#4Cx is /PkLx."""
-    off = writer._add_object(dictionary(Type=name("OCG"), Name=text("Redacted")))
-    writer._root_object[NameObject("/OCProperties")] = dictionary(
+    off = add_object(writer, dictionary(Type=name("OCG"), Name=text("Redacted")))
+    writer.root_object[NameObject("/OCProperties")] = dictionary(
         OCGs=ArrayObject([off]), D=dictionary(OFF=ArrayObject([off])))
     draw(writer, 0, b"/OC /PkLx BDC BT /PkHv 12 Tf 72 700 Td (canary-escaped) Tj ET EMC",
          Font=dictionary(PkHv=font(writer)),
@@ -553,7 +554,7 @@ def inert(writer: PdfWriter) -> None:
         Type=name("ExtGState"), CA=FloatObject(1),
         Foo=dictionary(S=name("Launch"), F=text("canary-cmd.exe"),
                        Win=dictionary(F=text("canary-win.exe"))),
-        Bar=dictionary(S=writer._add_object(name("SubmitForm")),
+        Bar=dictionary(S=add_object(writer, name("SubmitForm")),
                        F=dictionary(FS=name("URL"), F=text("http://canary-submit"))),
         Baz=dictionary(Type=name("Action"), JS=text("canary-typed-action")))
     draw(writer, 0, b"/PkGs gs", ExtGState=dictionary(PkGs=state),
@@ -652,12 +653,12 @@ def test_the_writer_never_writes_a_file_or_an_action(tmp_path: Path) -> None:
     source = PdfWriter()
     source.add_blank_page(200, 200)
     data = stream(source, b"canary-direct-file", Type=name("EmbeddedFile"))
-    holder = source._add_object(dictionary(
+    holder = add_object(source, dictionary(
         Kept=text("kept-words"),
         Spec=dictionary(Type=name("Filespec"), F=text("canary-spec.txt"), EF=dictionary(F=data)),
         Files=ArrayObject([dictionary(EF=dictionary(F=data), F=text("canary-bare-ef"))]),
         Run=dictionary(S=name("Launch"), F=text("canary-launch.exe")),
-        Typed=source._add_object(dictionary(Type=name("Action"), JS=text("canary-typed"))),
+        Typed=add_object(source, dictionary(Type=name("Action"), JS=text("canary-typed"))),
         A=dictionary(S=name("JavaScript"), JS=text("canary-in-a-slot"))))
     source.pages[0][NameObject("/Resources")] = dictionary(PkHolder=holder)
     attachment = tmp_path / "source.pdf"
