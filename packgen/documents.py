@@ -39,10 +39,14 @@ from packgen.shapes import (
 )
 from packgen.source import MAX_FILE_BYTES, Map, Scalar, load_yaml
 
+EMAIL = r'[^\s\x00-\x1f\x7f-\x9f<>"@]+@[^\s\x00-\x1f\x7f-\x9f<>"@]+'
+"""One address, no name or brackets around it: templates link it as ``mailto:``, and a link
+with a space or control character in it is no link (:func:`packgen.pdf.links.is_safe_uri`)."""
+
 PERSON = Record({
     "name": Field(Text(), "Their name.", required=True),
     "role": Field(Text(), "Job title or role, such as Governance Officer."),
-    "email": Field(Text(), "E-mail address."),
+    "email": Field(Text(EMAIL, "an e-mail address, name@example.org"), "E-mail address."),
     "phone": Field(Text(), "Telephone number, as it should be printed."),
 }, build=Person)
 """Someone a document or meeting names: the meeting's contact, a report's officers."""

@@ -94,7 +94,10 @@ PAGE_NUMBERS = Record({
     "make_room": Field(Boolean(), "Shrink attached PDFs' pages just enough that the page "
                                   "numbers and item stamps never sit on their content "
                                   "(default false)."),
-}, build=lambda pos, **v: PageNumbering(**v))
+}, build=lambda pos, **v: v)
+"""Kept as the keys given, so that a meeting's ``page_numbers`` overrides ``packgen.yaml``'s
+key by key (a meeting that sets ``count_front_sheet`` keeps the organisation's
+``make_room``)."""
 
 _COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
 
@@ -223,6 +226,8 @@ def validate(meeting_file: Path) -> Meeting:
     if problems or meeting is INVALID or config is INVALID:
         raise ValidationError(problems)
     merged = {**config, **meeting}
+    merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
+                                              **meeting.get("page_numbers", {})})
     pos = merged.pop("pos")
     if "organisation" not in merged:
         problems.append(Problem(pos, f'missing required key "organisation" (set it here or '

@@ -51,7 +51,7 @@ _INLINE = Tag(inline=True)
 
 TAGS: Mapping[str, Tag] = MappingProxyType({
     **dict.fromkeys(("h1", "h2", "h3", "h4", "p", "ul", "li", "div"), Tag()),
-    "ol": Tag(attributes={"start": None}),
+    "ol": Tag(attributes={"start": Value(re.compile(r"\d{1,6}"), "a whole number")}),
     **dict.fromkeys(("table", "colgroup", "thead", "tbody", "tr"), Tag()),
     "col": Tag(void=True, attributes={"width": LENGTH}),
     "th": Tag(attributes=_CELL),

@@ -21,6 +21,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ WEB_TEMPLATES = "web/"
 
 
 _JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)([^<>]*)>")
+_NAME = re.compile(r"<[A-Za-z][A-Za-z0-9]*")
 _ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 
 
@@ -55,22 +56,43 @@ def check_markup(source: str, file: Path) -> list[Problem]:
     """
     # Blank out Jinja syntax, keeping offsets, so positions stay true to the file.
     plain = _JINJA_SYNTAX.sub(lambda m: re.sub(r"[^\n]", " ", m[0]), source)
+    starts = [0] + [i + 1 for i, ch in enumerate(plain) if ch == "\n"]
     problems = []
-    for match in _TAG.finditer(plain):
-        line = plain.count("\n", 0, match.start()) + 1
-        column = match.start() - plain.rfind("\n", 0, match.start())
-        if match[1]:
-            continue  # a closing tag: its opening tag was checked
-        tag = match[2].lower()
+    for line, column, tag, text in _start_tags(plain):
         refused = tag_problem(tag)
         if refused is None:
-            messages = [attribute_problem(tag, attr[1].lower(),
-                                          _literal(attr, match.start(3), source))
-                        for attr in _ATTRIBUTE.finditer(match[3].rstrip("/"))]
+            name = _NAME.match(text)
+            assert name is not None  # the parser found a start tag here
+            offset = starts[line - 1] + column + name.end()
+            messages = [attribute_problem(tag, attr[1].lower(), _literal(attr, offset, source))
+                        for attr in _ATTRIBUTE.finditer(text[name.end():-1].rstrip("/"))]
         else:
             messages = [refused]  # its attributes mean nothing then
-        problems += [Problem(Position(file, line, column), m) for m in messages if m]
+        problems += [Problem(Position(file, line, column + 1), m) for m in messages if m]
     return problems
+
+
+class _StartTags(HTMLParser):
+    """Where each start tag is, read as the rendered HTML will be read (a ``>`` inside a
+    quoted value does not end the tag)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.found: list[tuple[int, int, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line, column = self.getpos()
+        self.found.append((line, column, tag, self.get_starttag_text() or ""))
+
+    handle_startendtag = handle_starttag
+
+
+def _start_tags(plain: str) -> list[tuple[int, int, str, str]]:
+    """(line, column from 0, tag, its text) of each start tag of a template's markup."""
+    parser = _StartTags()
+    parser.feed(plain)
+    parser.close()
+    return parser.found
 
 
 def _literal(attr: re.Match[str], offset: int, source: str) -> str | None:

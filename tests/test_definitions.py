@@ -43,7 +43,7 @@ def both(html: str) -> tuple[list[str], list[str]]:
 def sample(tag: str, name: str) -> str:
     """A value the attribute takes."""
     return {"colspan": "2", "rowspan": "2", "width": "30%", "height": "4mm",
-            "href": "https://example.org"}.get(name, "x")
+            "href": "https://example.org", "start": "3"}.get(name, "x")
 
 
 @pytest.mark.parametrize("tag", sorted(TAGS))
@@ -64,6 +64,12 @@ def test_every_tag_and_attribute_of_the_subset_passes_both_checks(tag: str) -> N
     ("<td colspan>x</td>", '<td> colspan="": expected a whole number of cells'),
     ('<img src="a.png" height="2 cm">', '<img> height="2 cm": expected a length such as "30%", '
                                         '"40mm" or "120pt"'),
+    # a ">" inside a quoted value does not end the tag, for either check
+    ('<img src="x" alt="Hall > Annexe" width="wide">', '<img> width="wide": expected a length '
+                                                      'such as "30%", "40mm" or "120pt"'),
+    ("<p class='a > b' onclick=\"x\">y</p>", '<p> attribute "onclick" is not supported (see the '
+                                             'README)'),
+    ('<ol start="abc"><li>x</li></ol>', '<ol> start="abc": expected a whole number'),
 ])
 def test_what_one_check_refuses_the_other_refuses_alike(html: str, message: str) -> None:
     assert both(html) == ([message], [message])

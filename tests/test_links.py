@@ -5,12 +5,14 @@ every link lands where it should."""
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -332,3 +334,32 @@ print(sorted(m for m in sys.modules if m.split(".")[0] == "pypdf"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+# -- e-mail addresses the templates link ----------------------------------------------------
+
+@pytest.mark.parametrize("email", ["clerk@example.org", "o'neil+agenda@council.gov.uk",
+                                   "  spaced@example.org  ", "É.lu@exemple.fr"])
+def test_an_email_validate_accepts_is_built_as_a_mailto_link(folder: MeetingFolder,
+                                                             email: str) -> None:
+    (folder.folder / "report.yaml").write_text(yaml.safe_dump(
+        {"kind": "report", "title": "Budget", "contacts": [{"name": "A", "email": email}]}))
+    meeting = folder.write(basic_meeting(
+        [{"title": "Budget", "attachments": ["report.yaml"]}],
+        contact={"name": "Clerk", "email": email}))
+    out = folder.root / "pack.pdf"
+    assert both(meeting, out) == ([], [])
+    found = uris(PdfReader(out), range(len(PdfReader(out).pages)))
+    assert found.count(f"mailto:{email.strip()}") == 2  # the front sheet's and the report's
+
+
+@pytest.mark.parametrize("email", ["sophie reed@example.org", "Sam Okafor <sam@example.org>",
+                                   "clerk", "a@b@c", "tab\t@example.org"])
+def test_an_email_no_link_can_hold_is_refused_at_its_yaml_line(folder: MeetingFolder,
+                                                               email: str) -> None:
+    meeting = folder.write(basic_meeting([{"title": "Apologies"}],
+                                         contact={"name": "Clerk", "email": email}))
+    validated, built = both(meeting, folder.root / "pack.pdf")
+    assert validated == built and len(built) == 1
+    assert built[0].endswith(":8:10: error: contact.email: expected an e-mail address, "
+                             f"name@example.org, found {json.dumps(email)}")

@@ -193,3 +193,19 @@ def test_a_meeting_that_fails_to_load_stops_the_forked_checkers(folder: MeetingF
         validate(path, fork=True)
     with pytest.raises(ChildProcessError):  # every process it started has ended, and is reaped
         os.waitpid(-1, os.WNOHANG)
+
+
+@pytest.mark.parametrize(("config", "meeting", "expected"), [
+    ({"make_room": True}, {"count_front_sheet": False}, (False, True)),
+    ({"make_room": True, "count_front_sheet": False}, {"make_room": False}, (False, False)),
+    ({}, {"make_room": True}, (True, True)),
+    ({"count_front_sheet": False}, None, (False, False)),
+])
+def test_a_meetings_page_numbers_override_the_organisations_key_by_key(
+        folder: MeetingFolder, config: dict[str, bool], meeting: dict[str, bool] | None,
+        expected: tuple[bool, bool]) -> None:
+    extra = {} if meeting is None else {"page_numbers": meeting}
+    path = folder.write(basic_meeting([{"title": "Apologies"}], **extra),
+                        {"organisation": "Test Borough Council", "page_numbers": config})
+    numbering = schema.validate(path).page_numbers
+    assert (numbering.count_front_sheet, numbering.make_room) == expected
