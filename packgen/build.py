@@ -9,17 +9,36 @@ Nothing is written until every stage has succeeded, and then atomically.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from packgen import schema
-from packgen.errors import Problem, ValidationError
+from packgen.errors import Position, Problem, ValidationError
 from packgen.forking import can_fork
 from packgen.layout import Pack, agenda_items
 from packgen.model import Meeting
 from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
 from packgen.typesetting import ForkedTypesetting, InProcessTypesetting, Typesetting
+
+LATEST_EPOCH = 253_402_300_799
+"""The last second of the year 9999, the latest date a PDF date can say."""
+
+
+def _check_source_date_epoch() -> None:
+    """Refuse a ``SOURCE_DATE_EPOCH`` the pack's dates cannot be made from, in one line:
+    ReportLab and the metadata both read it, and would fail with a traceback."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value.strip() == "":
+        return
+    if not (value.strip().isascii() and value.strip().isdigit()
+            and int(value) <= LATEST_EPOCH):
+        raise ValidationError([Problem(Position(Path("SOURCE_DATE_EPOCH")),
+                                       "expected a whole number of seconds since 1 January "
+                                       f"1970 (UTC), at most {LATEST_EPOCH}, found "
+                                       f"{json.dumps(value)}")])
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     say = progress or (lambda step: None)
     pack = Pack(private, supplement)
     say(f"{meeting_file}: checking")
+    _check_source_date_epoch()
     meeting = schema.validate(meeting_file)
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "

@@ -252,6 +252,11 @@ def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
         attachments = []
         for attachment in item.attachments:
             if attachment.file.suffix.lower() in RENDERED_SUFFIXES:
+                if attachment.merge_damaged:
+                    # Said rather than ignored: the officer meant it of some PDF.
+                    problems.append(Problem(attachment.pos, f'"{attachment.file.name}": '
+                                            "merge_damaged is for a PDF; packgen writes this "
+                                            "document's pages itself"))
                 document = load_document(attachment.file, meeting.root, problems)
                 if document is not INVALID:
                     attachment = replace(attachment, document=_defaults(document, meeting))

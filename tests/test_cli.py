@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -164,3 +165,17 @@ def test_progress_shows_on_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "laying out the agenda" in result.stdout and "\x1b[K" in result.stdout
     assert result.stdout.rstrip().endswith("(27 pages)")
+
+
+@pytest.mark.parametrize("epoch", ["abc", "99999999999999", "-5", "1.5", "١٢٣"])
+def test_a_source_date_epoch_no_date_can_be_made_from_is_one_line(run_cli: BuildFn,
+                                                                 tmp_path: Path,
+                                                                 epoch: str) -> None:
+    result = run_cli("build", str(EXAMPLE), "-o", str(tmp_path / "pack.pdf"),
+                     env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "SOURCE_DATE_EPOCH:1:1: error: expected a whole number of seconds since 1 January 1970 "
+        f"(UTC), at most 253402300799, found {json.dumps(epoch)}",
+        "1 problem; nothing was written."]
+    assert not (tmp_path / "pack.pdf").exists()

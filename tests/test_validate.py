@@ -209,3 +209,15 @@ def test_a_meetings_page_numbers_override_the_organisations_key_by_key(
                         {"organisation": "Test Borough Council", "page_numbers": config})
     numbering = schema.validate(path).page_numbers
     assert (numbering.count_front_sheet, numbering.make_room) == expected
+
+
+def test_merge_damaged_on_a_document_packgen_writes_is_refused(folder: MeetingFolder) -> None:
+    (folder.folder / "notes.md").write_text("# Notes\n\nText.\n")
+    path = folder.write(basic_meeting([{"title": "Notes", "attachments": [
+        {"file": "notes.md", "merge_damaged": True}]}]))
+    with pytest.raises(ValidationError) as caught:
+        schema.validate(path)
+    [problem] = caught.value.problems
+    assert (problem.position.file.resolve(), problem.position.line) == (path.resolve(), 9)
+    assert problem.message == ('"notes.md": merge_damaged is for a PDF; packgen writes this '
+                               "document's pages itself")
