@@ -19,7 +19,7 @@ behind), and of a page only what draws it: :data:`PAGE_KEYS` is the allowlist
   that is hidden or in a layer that is off;
 - a link's target is rebuilt (:mod:`packgen.pdf.links`): it keeps an action only when it
   moves within the document (a GoTo, or one of the four page moves every viewer
-  defines) or opens a whole web, mail or phone address (:mod:`packgen.pdf.linkschemes`);
+  defines) or opens a whole web, mail or phone address (:func:`packgen.pdf.links.is_safe_uri`);
   a destination only when it names one of the attachment's pages; links to *named*
   destinations are rewritten to point at the pack's own page, because the
   attachment's name tree stays behind with its catalog.
