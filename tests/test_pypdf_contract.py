@@ -173,6 +173,85 @@ def test_a_cached_object_is_what_the_reader_returns(tmp_path: Path) -> None:
     assert reader.get_object(IndirectObject(idnum, generation, reader)) is mine
 
 
+def _updated(base: bytes, objects: dict[tuple[int, int], bytes | None],
+             prev: int | None = None) -> bytes:
+    """``base`` with an incremental update appended: each (object, generation) given a new
+    body, or freed (None); the update's table names base's as its /Prev unless ``prev``
+    says otherwise."""
+    out = bytearray(base)
+    entries = {0: b"0000000000 65535 f \n"}
+    for (idnum, generation), body in objects.items():
+        if body is None:
+            entries[idnum] = b"0000000000 %05d f \n" % generation
+        else:
+            entries[idnum] = b"%010d %05d n \n" % (len(out), generation)
+            out += b"%d %d obj\n%s\nendobj\n" % (idnum, generation, body)
+    table = len(out)
+    out += b"xref\n" + b"".join(b"%d 1\n%s" % item for item in sorted(entries.items()))
+    size = int(re.findall(rb"/Size (\d+)", base)[-1])
+    before = int(re.findall(rb"startxref\s+(\d+)", base)[-1])
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        max(size, *(i + 1 for i in entries)), before if prev is None else prev, table)
+    return bytes(out)
+
+
+_BASE = raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                 b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+                 b"<< /Deleted (by the update) >>"])
+_REGENERATED = _updated(_BASE, {
+    (2, 0): b"<< /Type /Pages /Kids [3 1 R] /Count 1 >>",
+    (3, 1): b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Rotate 90 >>"})
+"""An update that replaces the page, object 3, by object 3 of generation 1; the table still
+places generation 0 in the file too."""
+
+
+def test_each_generation_of_an_object_is_its_own() -> None:
+    reader = PdfReader(io.BytesIO(_REGENERATED), strict=True)
+    new, old = IndirectObject(3, 1, reader), IndirectObject(3, 0, reader)
+    listed = {(g, i): offset for g, i, offset in bridge.unparsed_objects(reader)}
+    assert _REGENERATED[listed[1, 3]:].startswith(b"3 1 obj")
+    assert _REGENERATED[listed[0, 3]:].startswith(b"3 0 obj")
+    assert (bridge.offset_of(reader, new), bridge.offset_of(reader, old)) == (
+        listed[1, 3], listed[0, 3])
+    assert reader.pages[0].rotation == 90  # pypdf reads the page as generation 1
+    assert bridge.cached(reader, new) is reader.get_object(new)
+    assert bridge.cached(reader, old) is None
+    still = {(g, i) for g, i, _ in bridge.unparsed_objects(reader)}
+    assert (0, 3) in still and (1, 3) not in still
+
+
+def test_an_object_is_cached_under_its_own_generation() -> None:
+    reader = PdfReader(io.BytesIO(_REGENERATED), strict=True)
+    new, old = IndirectObject(3, 1, reader), IndirectObject(3, 0, reader)
+    first = reader.get_object(old)  # generation 0 is parsed and cached by pypdf
+    mine = DictionaryObject({NameObject("/Mine"): NumberObject(1)})
+    assert bridge.cache(reader, 1, 3, mine)
+    assert reader.get_object(new) is mine and bridge.cached(reader, new) is mine
+    assert reader.get_object(old) is first and bridge.cached(reader, old) is first
+    assert not bridge.cache(reader, 1, 3, DictionaryObject())
+
+
+@pytest.mark.parametrize(("prev", "listed"), [
+    # pypdf keeps the in-use entry of the table before: the object is read as it was
+    (None, True),
+    # the update's /Prev points past the end, so pypdf rebuilds its table from the
+    # bodies in the file: the object is there, but the entry that freed it stands
+    (10**6, False),
+], ids=["older-entry-stands", "table-rebuilt"])
+def test_an_object_an_update_frees_is_listed_only_if_pypdf_reads_it(
+        prev: int | None, listed: bool) -> None:
+    """What the fast reader primes is what pypdf would read where the table says; an
+    object whose entry is free pypdf reads as null, whatever is in the file."""
+    data = _updated(_BASE, {(4, 0): None}, prev=prev)
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    freed = IndirectObject(4, 0, reader)
+    assert data[bridge.offset_of(reader, freed) or 0:].startswith(b"4 0 obj")
+    assert ((0, 4) in {(g, i) for g, i, _ in bridge.unparsed_objects(reader)}) is listed
+    assert isinstance(reader.get_object(freed), NullObject) is not listed
+    assert {(0, 1), (0, 2), (0, 3)} <= {(g, i) for g, i, _ in bridge.unparsed_objects(reader)}
+
+
 def test_streams_keep_their_stored_bytes() -> None:
     text = b"BT /F1 12 Tf (hello) Tj ET"
     packed = zlib.compress(text)
