@@ -28,7 +28,7 @@ from reportlab.lib.pagesizes import A4
 
 from packgen import build_pack
 from packgen.pdf.bridge import add_object
-from packgen.pdf.number import bands, theme_stamp_style
+from packgen.pdf.stamps import bands, theme_stamp_style
 from tests.conftest import BuildFn, MeetingFolder, basic_meeting, page_texts
 
 PRINT = 1 << 2

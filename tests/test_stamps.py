@@ -18,7 +18,7 @@ from pypdf.generic import NameObject, NumberObject
 from reportlab.pdfgen import canvas
 
 from packgen import build_pack
-from packgen.pdf.number import StampStyle, bands, stamp_style, theme_stamp_style
+from packgen.pdf.stamps import StampStyle, bands, stamp_style, theme_stamp_style
 from tests.conftest import MeetingFolder, Word, basic_meeting, footer_number, page_words
 
 mm = 72 / 25.4

@@ -19,7 +19,7 @@ from pypdf.generic import DictionaryObject, NameObject, StreamObject
 from packgen.pdf.bridge import add_object
 from packgen.pdf.layers import Visibility
 from packgen.pdf.objects import dictionary, entry, inherited, integer, kind, numbers, resolved, show
-from packgen.pdf.pages import PageEditor
+from packgen.pdf.pages import PageEditor, appearance_matrix, show_matrix
 from packgen.pdf.resources import Cleaner
 
 HIDDEN, PRINT, NO_VIEW = 1 << 1, 1 << 2, 1 << 5  # annotation flags (PDF 2.0, 12.5.3)
@@ -49,13 +49,10 @@ def flatten_fields(page: PageEditor, widgets: list[DictionaryObject], cleaner: C
         form = resolved(reference)
         if not isinstance(form, StreamObject):
             continue
-        x0, y0, x1, y1 = min(rect[0], rect[2]), min(rect[1], rect[3]), \
-            max(rect[0], rect[2]), max(rect[1], rect[3])
-        bx0, by0, bx1, by1 = _bbox(form)
-        sx = (x1 - x0) / (bx1 - bx0) if bx1 != bx0 else 1.0
-        sy = (y1 - y0) / (by1 - by0) if by1 != by0 else 1.0
+        placed = appearance_matrix(form, (min(rect[0], rect[2]), min(rect[1], rect[3]),
+                                          max(rect[0], rect[2]), max(rect[1], rect[3])))
         name = page.add_resource("/XObject", f"/PackgenField{len(drawn)}", reference)
-        drawn.append(f"q {sx:g} 0 0 {sy:g} {x0 - bx0 * sx:g} {y0 - by0 * sy:g} cm {name} Do Q")
+        drawn.append(f"q {show_matrix(placed)} cm {name} Do Q")
     if not drawn:
         return
     cleaner.drawn_from(page.resources)  # an appearance without resources of its own uses these
@@ -95,12 +92,3 @@ def appearance_problem(form: StreamObject) -> str | None:
             return f"{key} {show(resolved(value))}"
     return None
 
-
-def _bbox(form: StreamObject) -> tuple[float, float, float, float]:
-    """The form's bounding box as its /Matrix places it (PDF 2.0, 12.5.5)."""
-    box = numbers(form.get("/BBox"), 4) or [0.0, 0.0, 1.0, 1.0]
-    a, b, c, d, e, f = numbers(form.get("/Matrix"), 6) or [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
-    corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
-    xs = [a * x + c * y + e for x, y in corners]
-    ys = [b * x + d * y + f for x, y in corners]
-    return min(xs), min(ys), max(xs), max(ys)

@@ -22,12 +22,16 @@ PUBLICATION (:mod:`packgen.pdf.number`):
 A page's annotations are its own already: scrubbing rebuilds each page's /Annots from
 copies (:mod:`packgen.pdf.scrub`), however many pages shared the array. Making room for
 the stamps (``page_numbers: {make_room: true}``) scales a page's own content and its
-annotations by one matrix (:func:`room_matrix`, :meth:`PageEditor.move_annotations`), and
-gives the page a new /Annots again, of new copies, rather than change what it holds.
+annotations by one matrix (:func:`packgen.pdf.number.room_matrix`,
+:meth:`PageEditor.move_annotations`), and gives the page a new /Annots again, of new
+copies, rather than change what it holds; an annotation the moved content no longer
+shows goes, one it partly shows is cut to it. Every number drawn into a content stream
+is written by :func:`operand`.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from pypdf import PageObject, PdfWriter
@@ -39,20 +43,17 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     PdfObject,
+    StreamObject,
 )
 
 from packgen.pdf.bridge import add_object
 from packgen.pdf.objects import dictionary, numbers, resolved
 
 if TYPE_CHECKING:  # pagetree imports forms, which imports this module
-    from packgen.pdf.boxes import Box
+    from packgen.pdf.boxes import Box, Rect
 
 Matrix = tuple[float, float, float, float, float, float]
 """A PDF transformation ``[a b c d e f]``: a point (x, y) goes to (ax + cy + e, bx + dy + f)."""
-
-MIN_SCALE = 0.5
-"""The least a page's content is scaled to make room: a page too small for the stamp bands
-keeps half its size rather than vanish."""
 
 # What of an annotation is a place on the page: its rectangle, and lists of points
 # (flat, or a list of such lists) that viewers draw it by when it has no appearance.
@@ -66,13 +67,22 @@ def _stream(data: bytes) -> DecodedStreamObject:
     return stream
 
 
-def _number(value: float) -> str:
-    return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
+def operand(value: float, places: int = 4) -> str:
+    """A number as content-stream syntax, the one way every number packgen draws is
+    written: in plain decimals, since PDF has no exponent form (``2e+06`` is read as an
+    unknown operator and the stamp vanishes), to ``places`` decimals, or to four
+    significant digits where those are finer (a scale of 1/75,000); trailing zeros
+    dropped, and never ``-0``."""
+    size = abs(value)
+    if 0 < size < 1:
+        places = min(12, max(places, 3 - math.floor(math.log10(size))))
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def show_matrix(matrix: Matrix) -> str:
     """A matrix as content-stream operands."""
-    return " ".join(_number(v) for v in matrix)
+    return " ".join(operand(v) for v in matrix)
 
 
 def multiply(first: Matrix, then: Matrix) -> Matrix:
@@ -106,24 +116,6 @@ def displayed_matrix(box: Box) -> Matrix:
     }[box.rotation]
 
 
-def room_scale(box: Box, bottom: float, top: float) -> float:
-    """How much a page's content shrinks so bands of ``bottom`` and ``top`` points at the
-    foot and head of the page as displayed stay clear: s = (H - bottom - top) / H."""
-    return max(MIN_SCALE, min(1.0, (box.height - bottom - top) / box.height))
-
-
-def room_matrix(box: Box, bottom: float, top: float) -> Matrix:
-    """The transformation of the page's user space that scales its content by
-    :func:`room_scale` about the displayed page's horizontal centre, its foot lifted to
-    ``bottom`` (with the least scale, centred in the room between the bands)."""
-    scale = room_scale(box, bottom, top)
-    # Exactly ``bottom`` unless the scale is held at its least: then centred between bands.
-    lift = bottom + (box.height - bottom - top - scale * box.height) / 2
-    shown = (scale, 0.0, 0.0, scale, (1 - scale) * box.width / 2, lift)
-    to_user = displayed_matrix(box)
-    return multiply(multiply(invert(to_user), shown), to_user)
-
-
 class Pages:
     """What the editors of one writer's pages share: the one-byte ``q`` stream, and one
     stream for each transformation that makes room."""
@@ -139,8 +131,8 @@ class Pages:
         if matrix is not None:
             ops.append(f"{show_matrix(matrix)} cm")
         if clip is not None:
-            ops.append(f"{_number(clip.left)} {_number(clip.bottom)} "
-                       f"{_number(clip.right - clip.left)} {_number(clip.top - clip.bottom)} "
+            ops.append(f"{operand(clip.left)} {operand(clip.bottom)} "
+                       f"{operand(clip.right - clip.left)} {operand(clip.top - clip.bottom)} "
                        "re W n")
         data = "\n".join(ops) + "\n"
         known = self._prefixes.get(data)
@@ -198,9 +190,11 @@ class PageEditor:
         stream = add_object(self.pages.writer, _stream(data))
         self.page[NameObject("/Contents")] = ArrayObject([*parts, stream])
 
-    def move_annotations(self, matrix: Matrix) -> None:
-        """Move the page's annotations by ``matrix`` (as its content moved): the page gets
-        its own /Annots of its own copies, each place in them transformed."""
+    def move_annotations(self, matrix: Matrix, shown: Rect) -> None:
+        """Move the page's annotations by ``matrix`` (as its content moved) and keep them
+        to ``shown``, the part of the page its moved content shows: one wholly outside it
+        goes (it was outside the visible page before, and would now sit over a stamp), one
+        partly outside is cut to it. The page gets its own /Annots of its own copies."""
         annots = resolved(self.page.get("/Annots"))
         if not isinstance(annots, ArrayObject):
             return
@@ -211,17 +205,52 @@ class PageEditor:
             if not isinstance(annot, DictionaryObject):
                 continue
             copy = DictionaryObject(annot)
-            _move(copy, matrix, scale)
-            moved.append(add_object(self.pages.writer, copy))
+            if _move(copy, matrix, scale, shown, self.pages.writer):
+                moved.append(add_object(self.pages.writer, copy))
         self.page[NameObject("/Annots")] = moved
 
 
-def _move(annot: DictionaryObject, matrix: Matrix, scale: float) -> None:
+def moved_rect(matrix: Matrix, rect: Rect) -> Rect:
+    """Where a rectangle lies once moved by ``matrix`` (corners ordered)."""
+    (ax, ay), (bx, by) = apply(matrix, rect[0], rect[1]), apply(matrix, rect[2], rect[3])
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def appearance_matrix(form: StreamObject, rect: Rect) -> Matrix:
+    """What maps an appearance into an annotation's rectangle: its /BBox, as its /Matrix
+    places it, is fitted to ``rect`` (PDF 2.0, 12.5.5; the /Matrix is applied by ``Do``)."""
+    bx0, by0, bx1, by1 = _bbox(form)
+    x0, y0, x1, y1 = rect
+    sx = (x1 - x0) / (bx1 - bx0) if bx1 != bx0 else 1.0
+    sy = (y1 - y0) / (by1 - by0) if by1 != by0 else 1.0
+    return (sx, 0.0, 0.0, sy, x0 - bx0 * sx, y0 - by0 * sy)
+
+
+def _bbox(form: StreamObject) -> Rect:
+    """The form's bounding box as its /Matrix places it (PDF 2.0, 12.5.5)."""
+    box = numbers(form.get("/BBox"), 4) or [0.0, 0.0, 1.0, 1.0]
+    a, b, c, d, e, f = numbers(form.get("/Matrix"), 6) or [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    corners = [(box[0], box[1]), (box[2], box[1]), (box[0], box[3]), (box[2], box[3])]
+    xs = [a * x + c * y + e for x, y in corners]
+    ys = [b * x + d * y + f for x, y in corners]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _move(annot: DictionaryObject, matrix: Matrix, scale: float, shown: Rect,
+          writer: PdfWriter) -> bool:
+    """Move an annotation (a copy) and keep it to ``shown``; False when none of it shows."""
     rect = _floats(annot.get("/Rect"))
     if rect is not None and len(rect) == 4:
-        (ax, ay), (bx, by) = apply(matrix, rect[0], rect[1]), apply(matrix, rect[2], rect[3])
-        annot[NameObject("/Rect")] = _array([min(ax, bx), min(ay, by), max(ax, bx),
-                                             max(ay, by)])
+        moved = moved_rect(matrix, (min(rect[0], rect[2]), min(rect[1], rect[3]),
+                                    max(rect[0], rect[2]), max(rect[1], rect[3])))
+        kept = (max(moved[0], shown[0]), max(moved[1], shown[1]),
+                min(moved[2], shown[2]), min(moved[3], shown[3]))
+        if kept[0] > kept[2] or kept[1] > kept[3] or kept != moved and (
+                kept[0] == kept[2] or kept[1] == kept[3]):
+            return False  # wholly outside, or touching the edge from outside
+        if kept != moved:
+            _cut_appearance(annot, moved, kept, writer)
+        annot[NameObject("/Rect")] = _array(list(kept))
     for key in _POINTS:
         points = _floats(annot.get(key))
         if points is not None:
@@ -235,6 +264,29 @@ def _move(annot: DictionaryObject, matrix: Matrix, scale: float) -> None:
     differences = _floats(annot.get("/RD"))
     if differences is not None:
         annot[NameObject("/RD")] = _array([v * scale for v in differences])
+    return True
+
+
+def _cut_appearance(annot: DictionaryObject, moved: Rect, kept: Rect, writer: PdfWriter
+                    ) -> None:
+    """Give an annotation cut from ``moved`` to ``kept`` an appearance that draws its own
+    where it was, clipped to ``kept``, rather than squeezed into the smaller rectangle: a
+    form whose /BBox is ``kept`` drawing the old appearance at ``moved``."""
+    appearance = dictionary(annot, "/AP")
+    normal = appearance.get("/N") if appearance is not None else None
+    form = resolved(normal)
+    if not isinstance(form, StreamObject):
+        return
+    if not isinstance(normal, IndirectObject):
+        normal = add_object(writer, form)
+    wrapper = _stream(f"q {show_matrix(appearance_matrix(form, moved))} cm "
+                      "/PackgenAppearance Do Q".encode("ascii"))
+    wrapper.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): _array(list(kept)),
+        NameObject("/Resources"): DictionaryObject({NameObject("/XObject"): DictionaryObject(
+            {NameObject("/PackgenAppearance"): normal})})})
+    annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): add_object(writer, wrapper)})
 
 
 def _floats(value: PdfObject | None) -> list[float] | None:
