@@ -21,7 +21,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from packgen import build_pack, validate
 from packgen.pdf.boxes import visible_area
-from packgen.pdf.number import FOOTER_BASELINE
+from packgen.pdf.stamps import FOOTER_BASELINE
 from tests.conftest import BuildFn, MeetingFolder, footer_number, page_words
 from tests.security.test_hostile_pdfs import attach, raw_pdf, refused
 

@@ -23,7 +23,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamO
 from packgen import build_pack
 from packgen.errors import PackgenError
 from packgen.pdf.bridge import stored_data
-from packgen.pdf.number import FOOTER_BASELINE
+from packgen.pdf.stamps import FOOTER_BASELINE
 from tests.conftest import (
     CORPUS,
     MeetingFolder,

@@ -52,7 +52,6 @@ from packgen.pdf.pages import (
     multiply,
     show_matrix,
 )
-from packgen.pdf.stamps import FOOTER_BASELINE as FOOTER_BASELINE
 from packgen.pdf.stamps import (
     MIN_SCALE,
     Stamp,
