@@ -75,6 +75,10 @@ CASES: dict[str, tuple[bytes, bytes, tuple[float, float], bool]] = {
     "outside-cropbox-on-parent": (b"", A4 + b" /CropBox [600 600 700 700]", (595, 842), True),
     "own-cropbox-over-parents": (b"/CropBox [0 0 300 300]", A4 + b" /CropBox [50 50 400 600]",
                                  (300, 300), False),
+    "cropbox-beyond-any-paper": (A4 + b" /CropBox [0 0 %d 842]" % 10 ** 42, b"", (595, 842),
+                                 True),
+    "user-unit-past-pdfs-limit": (A4 + b" /UserUnit 100000000000000000000000000000000", b"",
+                                  (595, 842), False),
 }
 
 
@@ -138,8 +142,10 @@ def test_the_footer_lands_at_the_foot_of_the_page_as_displayed(
     (b"/MediaBox " + JAVASCRIPT, b"", "page 1 has a damaged page box (/MediaBox a dictionary)"),
     (b"/MediaBox [0 842 595 842]", b"",
      "page 1 has a page box with no area (/MediaBox [0 842 595 842])"),
+    (b"/MediaBox [0 0 %d %d]" % (10 ** 10, 10 ** 10), b"",
+     "page 1 has a damaged page box (/MediaBox [0 0 %d %d])" % (10 ** 10, 10 ** 10)),
 ], ids=["missing-everywhere", "only-a-cropbox", "null-over-parents", "names-on-parent",
-        "3-numbers", "dictionary", "no-area"])
+        "3-numbers", "dictionary", "no-area", "beyond-any-paper"])
 @pytest.mark.parametrize("turn", [0, 90])
 def test_a_page_with_no_visible_area_is_refused_in_one_line(
         folder: MeetingFolder, page: bytes, node: bytes, message: str, turn: int) -> None:

@@ -257,3 +257,97 @@ def test_a_reports_appendix_opts_in_as_an_attachment_does(folder: MeetingFolder,
     merged = [p for p in PdfReader(folder.root / "pack.pdf").pages
               if any(c.get_object().get("/Filter") == "/XXXDecode" for c in parts(p["/Contents"]))]
     assert len(merged) == 1  # the appendix's page, as it is
+
+
+def lzw(data: bytes, early_change: int) -> bytes:
+    """``data`` LZW-encoded as PDF defines it (7.4.4), codes widening one code early
+    (/EarlyChange 1, the default) or exactly when they must (0); for data short enough
+    that the table never fills (no clear code is written)."""
+    table = {bytes([n]): n for n in range(256)}
+    width, codes, word = 9, [(256, 9)], b""
+    for byte in data:
+        if word + bytes([byte]) in table:
+            word += bytes([byte])
+            continue
+        codes.append((table[word], width))
+        table[word + bytes([byte])] = len(table) + 2  # 256 and 257 are clear and end
+        # The reader adds each entry a code later than the writer, so it widens then.
+        if len(table) + 2 + early_change > 1 << width and width < 12:
+            width += 1
+        word = bytes([byte])
+    assert len(table) < 4094
+    codes += [(table[word], width), (257, width)]
+    bits = "".join(format(code, f"0{size}b") for code, size in codes)
+    bits += "0" * (-len(bits) % 8)
+    return bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8))
+
+
+def test_lzw_that_changes_code_width_late_merges(folder: MeetingFolder) -> None:
+    drawing = TEXT % 1 + b"".join(b" %d %d m %d %d l S" % (n, n * 3 % 700, n * 7 % 500, n)
+                                  for n in range(150))
+    data = lzw(drawing, early_change=0)
+    assert data != lzw(drawing, early_change=1)  # long enough for the variants to differ
+    attach(folder, filtered_pdf(page(1, b"/Filter /LZWDecode /DecodeParms "
+                                        b"<< /EarlyChange 0 >>", data)))
+    out = folder.root / "pack.pdf"
+    build_pack(folder.folder / "meeting.yaml", out)
+    assert "marker-1" in page_texts(out)[2]
+
+
+def annotated_pdf(annotation: bytes) -> bytes:
+    """One sound page with one Square annotation whose faces are objects 4 (cut short) and
+    5 (sound); ``annotation`` names them."""
+    cut = zlib.compress(b"0 0 1 rg 0 0 10 10 re f")[:-6]
+    sound = zlib.compress(b"1 0 0 rg 0 0 10 10 re f")
+    form = FORM.replace(b"[0 0 1 1]", b"[0 0 10 10]")
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>",
+              b"<< /Type /Pages /Kids [7 0 R] /Count 1 >>",
+              b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+              stream(cut, form + FLATE), stream(sound, form + FLATE),
+              stream(zlib.compress(TEXT % 1), FLATE),
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R "
+              b"/Resources << /Font << /F1 3 0 R >> >> /Annots [8 0 R] >>",
+              b"<< /Type /Annot /Subtype /Square /Rect [100 100 110 110] " + annotation + b">>"]
+    return raw_pdf(bodies)
+
+
+@pytest.mark.parametrize("annotation", [
+    b"/F 6 /AP << /N 4 0 R >>",  # hidden: the pack leaves it out
+    b"/F 4 /AP << /N 5 0 R /D 4 0 R >>",  # its pressed-down face: the pack keeps only /N
+    b"/F 4 /AP << /N << /On 5 0 R /Off 4 0 R >> >> /AS /On",  # the state it is not in
+], ids=["hidden", "down-face", "other-state"])
+def test_damage_the_pack_does_not_copy_does_not_refuse_the_file(folder: MeetingFolder,
+                                                                annotation: bytes) -> None:
+    attach(folder, annotated_pdf(annotation))
+    build_pack(folder.folder / "meeting.yaml", folder.root / "pack.pdf")
+
+
+def test_damage_in_the_face_the_pack_draws_still_refuses_it(folder: MeetingFolder) -> None:
+    assert refused(folder, annotated_pdf(b"/F 4 /AP << /N 4 0 R >>")) == (
+        "page 1 has content that cannot be decoded (/FlateDecode: the data is cut short), so "
+        "the page may show blank or in part" + ADVICE)
+
+
+def test_annotations_pages_share_are_looked_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    real = filters.drawn_appearances
+
+    def counting(annots: Any, visibility: Any) -> Any:
+        calls.append(id(annots))
+        return real(annots, visibility)
+
+    monkeypatch.setattr(filters, "drawn_appearances", counting)
+    data = annotated_pdf(b"/F 4 /AP << /N 5 0 R >>").replace(
+        b"/Kids [7 0 R] /Count 1", b"/Kids [%s] /Count 50" % b" ".join([b"7 0 R"] * 50))
+    reader = PdfReader(io.BytesIO(data))
+    assert filters.find_damage(reader) == [] and len(calls) == 1
+
+
+def test_data_held_to_check_what_flate_wraps_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(filters, "KEEP_BUDGET", 1 << 16)
+    wrapped = zlib.compress(b"0" * (1 << 20) + b"not hex at all>")
+    data = filtered_pdf(page(1, b"/Filter [/FlateDecode /ASCIIHexDecode]", wrapped))
+    assert filters.find_damage(PdfReader(io.BytesIO(data))) == []  # past the bound: unread
+    monkeypatch.setattr(filters, "KEEP_BUDGET", 1 << 24)
+    [damage] = filters.find_damage(PdfReader(io.BytesIO(data)))
+    assert damage.filter == "/ASCIIHexDecode"

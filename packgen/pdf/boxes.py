@@ -148,7 +148,7 @@ def settle_entries(page: DictionaryObject) -> None:
     unit = page.get("/UserUnit")
     if unit is not None:
         found = number(unit)
-        if found is None or found <= 0:
+        if found is None or not 0 < found <= MAX_USER_UNIT:
             del page["/UserUnit"]
         else:
             page[NameObject("/UserUnit")] = FloatObject(found)
@@ -200,6 +200,8 @@ def _rectangle(value: PdfObject | None) -> Rect | None:
         return None
     if not math.isfinite(x0 + y0 + x1 + y1):  # nor infinite: -inf + inf is NaN
         return None
+    if max(abs(x0), abs(y0), abs(x1), abs(y1)) > MAX_COORDINATE:
+        return None
     return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else (
         min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
@@ -209,6 +211,12 @@ def _has_area(box: Rect) -> bool:
 
 
 _PLAIN = frozenset({NumberObject, FloatObject})
+MAX_COORDINATE = 2 ** 31 - 1
+"""The largest coordinate a box may have: PDF readers hold them in 32-bit integers or
+floats (qpdf refuses a pack with larger ones), and no paper is wider than this many
+points."""
+MAX_USER_UNIT = 75_000
+"""The largest /UserUnit PDF allows (ISO 32000-2, Annex C)."""
 
 
 def _number(value: PdfObject | None) -> float:

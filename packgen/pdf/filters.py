@@ -49,8 +49,10 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import stored_data
-from packgen.pdf.objects import entry, integer, kind, resolved, show, structure
+from packgen.pdf.layers import Visibility
+from packgen.pdf.objects import integer, kind, resolved, show, structure
 from packgen.pdf.resources import SIDE_KEYS
+from packgen.pdf.scrub import drawn_appearances
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 
 INFLATE_BUDGET = 256 << 20
@@ -59,6 +61,10 @@ several times the content of the largest real attachments."""
 LZW_BUDGET = 4 << 20
 """Bytes of LZW data decoded to check one file; pypdf decodes it in Python, at about
 1.5 MB/s, and it is rare outside old scans."""
+
+KEEP_BUDGET = 16 << 20
+"""Bytes of inflated data held at once to check the filter after Flate (ASCII85 or
+ASCIIHex inside it, say): more than any real page's content, and a bound on memory."""
 
 _SHORT = {"/Fl": "/FlateDecode", "/LZW": "/LZWDecode", "/A85": "/ASCII85Decode",
           "/AHx": "/ASCIIHexDecode", "/RL": "/RunLengthDecode", "/CCF": "/CCITTFaxDecode",
@@ -110,7 +116,7 @@ class Damage:
 
 def find_damage(reader: PdfReader) -> list[Damage]:
     """What no viewer can decode, at most one damage a page, in page order."""
-    walk = _Walk()
+    walk = _Walk(reader)
     found = []
     for index, page in enumerate(reader.pages):
         damage = walk.page(index, page)
@@ -126,10 +132,19 @@ class _Undecodable(Exception):
 class _Walk:
     """Every stream the pages reach, each looked at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: PdfReader) -> None:
+        self.reader = reader
         self.seen: set[int] = set()
         self.inflate = INFLATE_BUDGET
         self.lzw = LZW_BUDGET
+        self._visibility: Visibility | None = None
+
+    @property
+    def visibility(self) -> Visibility:
+        """Which layers are off: read only for a file whose pages have annotations."""
+        if self._visibility is None:
+            self._visibility = Visibility(self.reader)
+        return self._visibility
 
     def page(self, index: int, page: PageObject) -> Damage | None:
         """The first damage among what the page reaches that no page before it did."""
@@ -158,8 +173,10 @@ class _Walk:
             if id(value) in seen:
                 continue
             if isinstance(value, ArrayObject):
-                if hint == "annotations":  # a page's /Annots: only their appearances
-                    pending.extend((entry(annot, "/AP"), "content") for annot in value)
+                if hint == "annotations":  # a page's /Annots: the faces the pack draws
+                    seen.add(id(value))
+                    pending.extend((face, "content")
+                                   for face in drawn_appearances(value, self.visibility))
                     continue
                 seen.add(id(value))
                 pending.extend((v, hint) for v in value if isinstance(v, _CONTAINERS))
@@ -203,6 +220,8 @@ class _Walk:
         elif not set(names) <= _GENERAL or value.__class__ is NameObject \
                 and names == ["/FlateDecode"]:
             return None  # as qpdf leaves it: a picture's codec, or Flate named alone
+        if "/LZWDecode" in names and _early_change(stream) == 0:
+            names = names[:names.index("/LZWDecode")]  # a variant pypdf does not decode
         try:
             self.decode(stored_data(stream), names)
         except _Undecodable as exc:
@@ -247,6 +266,7 @@ class _Walk:
         inflater = zlib.decompressobj(-15)
         view = memoryview(data)
         kept: list[bytes] = []
+        held = 0
         end = len(data)
         for start in range(2, len(data), _SLICE):
             try:
@@ -258,6 +278,9 @@ class _Walk:
                 return None
             if keep:
                 kept.append(piece)
+                held += len(piece)
+                if held > KEEP_BUDGET:
+                    return None  # what it spells is left unchecked, as past any budget
             if inflater.eof:
                 end = min(start + _SLICE, len(data)) - len(inflater.unused_data)
                 break
@@ -266,6 +289,14 @@ class _Walk:
         if len(data) - end < 4:
             raise _Undecodable("the data is cut short before its checksum")
         return b"".join(kept)
+
+
+def _early_change(stream: StreamObject) -> int:
+    """The LZW filter's /EarlyChange (1 unless its parameters say 0)."""
+    params = resolved(stream.get("/DecodeParms"))
+    found = [resolved(p) for p in params] if isinstance(params, ArrayObject) else [params]
+    return 0 if any(isinstance(p, DictionaryObject) and integer(p, "/EarlyChange") == 0
+                    and "/EarlyChange" in p for p in found) else 1
 
 
 def _role(stream: StreamObject, hint: str) -> str:

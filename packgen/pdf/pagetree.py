@@ -111,6 +111,7 @@ def check_pages(reader: PdfReader) -> PageNotes:
     """
     notes = PageNotes()
     visibility: Visibility | None = None
+    checked: set[int] = set()  # /Annots arrays, which pages may share
     for index, page in enumerate(reader.pages):
         for key in ("/Contents", "/Resources"):
             value = page.get(key)
@@ -121,7 +122,7 @@ def check_pages(reader: PdfReader) -> PageNotes:
             turn = rotation(page)
             if "/Annots" in page:
                 visibility = visibility or Visibility(reader)
-                _check_fields(page, visibility)
+                _check_fields(page, visibility, checked)
         except PageError as exc:
             raise PageError(f"page {index + 1} has {exc}") from None
         if turn % 90:
@@ -131,11 +132,15 @@ def check_pages(reader: PdfReader) -> PageNotes:
     return notes
 
 
-def _check_fields(page: DictionaryObject, visibility: Visibility) -> None:
+def _check_fields(page: DictionaryObject, visibility: Visibility, checked: set[int]) -> None:
     """Refuse a form field that prints (so would be flattened) but whose appearance cannot
-    be placed; found here so that ``validate`` says it as ``build`` would."""
+    be placed; found here so that ``validate`` says it as ``build`` would. An /Annots
+    array already in ``checked`` (shared with an earlier page) is not looked at again."""
     annots = resolved(page.get("/Annots"))
-    for annot in annots if isinstance(annots, ArrayObject) else ():
+    if not isinstance(annots, ArrayObject) or id(annots) in checked:
+        return
+    checked.add(id(annots))
+    for annot in annots:
         widget = resolved(annot)
         if isinstance(widget, DictionaryObject) and kind(widget, "/Subtype") == "/Widget":
             appearance = printed_appearance(widget, visibility)

@@ -30,6 +30,8 @@ that is an object of its own is still the subtype it names.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -41,7 +43,7 @@ from pypdf.generic import (
 
 from packgen.pdf.boxes import settle_entries
 from packgen.pdf.bridge import add_object
-from packgen.pdf.forms import HIDDEN, flatten_fields
+from packgen.pdf.forms import HIDDEN, flatten_fields, printed_appearance
 from packgen.pdf.layers import Visibility, without_hidden
 from packgen.pdf.links import Destinations, link_target
 from packgen.pdf.objects import entry, integer, kind, resolved
@@ -107,20 +109,42 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
             continue
         kept = ArrayObject()
         widgets: list[DictionaryObject] = []
-        for ref in annots:
-            annot = resolved(ref)
-            if not isinstance(annot, DictionaryObject) or integer(annot, "/F") & HIDDEN:
-                continue
-            subtype = kind(annot, "/Subtype")
+        for subtype, annot in kept_annotations(annots, visibility):
             if subtype == "/Widget":
                 widgets.append(annot)
-            elif subtype in ANNOTATION_KEYS and not visibility.hidden(annot.get("/OC")):
+            else:
                 copy = _copy_annotation(annot, subtype, page, cleaner, destinations)
                 if copy is not None:
                     kept.append(add_object(writer, copy))
         flatten_fields(pages.edit(page), widgets, cleaner)
         if kept:
             page[NameObject("/Annots")] = kept
+
+
+def kept_annotations(annots: ArrayObject, visibility: Visibility
+                     ) -> Iterator[tuple[str, DictionaryObject]]:
+    """(subtype, annotation) of each annotation that reaches the pack: a form field's widget
+    (flattened, if it prints) or a kind :data:`ANNOTATION_KEYS` keeps; not one that is
+    hidden, or in a layer that is off."""
+    for ref in annots:
+        annot = resolved(ref)
+        if not isinstance(annot, DictionaryObject) or integer(annot, "/F") & HIDDEN:
+            continue
+        subtype = kind(annot, "/Subtype")
+        if subtype == "/Widget" or (subtype in ANNOTATION_KEYS
+                                    and not visibility.hidden(annot.get("/OC"))):
+            yield subtype, annot
+
+
+def drawn_appearances(annots: ArrayObject, visibility: Visibility
+                      ) -> Iterator[PdfObject]:
+    """The one face of each annotation that the pack will hold: what a printing viewer
+    draws of a field, the normal appearance of any other kept annotation."""
+    for subtype, annot in kept_annotations(annots, visibility):
+        face = printed_appearance(annot, visibility) if subtype == "/Widget" \
+            else normal_appearance(annot)
+        if face is not None:
+            yield face
 
 
 def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cleaner: Cleaner,
@@ -134,7 +158,7 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
         copy[NameObject(key)] = cleaner.clean(value)
     copy[NameObject("/Subtype")] = NameObject(subtype)
     copy[NameObject("/P")] = page.indirect_reference
-    appearance = _normal_appearance(annot)
+    appearance = normal_appearance(annot)
     if appearance is not None:
         copy[NameObject("/AP")] = DictionaryObject(
             {NameObject("/N"): cleaner.clean(appearance)})
@@ -146,7 +170,7 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
     return copy
 
 
-def _normal_appearance(annot: DictionaryObject) -> PdfObject | None:
+def normal_appearance(annot: DictionaryObject) -> PdfObject | None:
     """The face a viewer shows and prints (only that: a rollover or pressed face is
     content nobody sees on paper)."""
     appearance = entry(annot, "/AP")
