@@ -143,7 +143,7 @@ def test_the_footer_lands_at_the_foot_of_the_page_as_displayed(
     (b"/MediaBox [0 842 595 842]", b"",
      "page 1 has a page box with no area (/MediaBox [0 842 595 842])"),
     (b"/MediaBox [0 0 %d %d]" % (10 ** 10, 10 ** 10), b"",
-     "page 1 has a damaged page box (/MediaBox [0 0 %d %d])" % (10 ** 10, 10 ** 10)),
+     f"page 1 has a damaged page box (/MediaBox [0 0 {10 ** 10} {10 ** 10}])"),
 ], ids=["missing-everywhere", "only-a-cropbox", "null-over-parents", "names-on-parent",
         "3-numbers", "dictionary", "no-area", "beyond-any-paper"])
 @pytest.mark.parametrize("turn", [0, 90])

@@ -204,3 +204,25 @@ def test_the_same_pack_whatever_the_process(folder: MeetingFolder, run_cli: Buil
         assert result.returncode == 0, result.stderr
         packs.append(pack.read_bytes())
     assert packs[0] == packs[1] == packs[2]
+
+
+def test_pages_sharing_resources_share_one_stamped_copy(folder: MeetingFolder) -> None:
+    """Stamping adds the same to every page: pages that share /Resources share one copy
+    with the stamp's font, written once; a page with a field of its own gets its own."""
+    def craft(writer: PdfWriter) -> None:
+        share_resources(writer)
+        third = writer.add_blank_page(595, 842)  # sharing them too
+        third[NameObject("/Resources")] = writer.pages[0].raw_get("/Resources")
+        writer.pages[2][NameObject("/Annots")] = ArrayObject([field(writer, 2, "CCC")])
+
+    pack = build(folder, craft)
+    pages = PdfReader(pack).pages[2:5]
+    resources = [page.raw_get("/Resources") for page in pages]
+    assert isinstance(resources[0], IndirectObject)
+    assert resources[0] == resources[1] != resources[2]
+    for page in pages:
+        fonts = page["/Resources"]["/Font"]
+        assert {"/F1", "/PackgenStamp", "/PackgenStampBold"} <= set(fonts)
+    texts = page_texts(pack)
+    assert "CCC" in texts[4] and "CCC" not in texts[2] + texts[3]
+    assert all(f"Page {n}" in texts[n - 1] for n in (3, 4, 5))

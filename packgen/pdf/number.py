@@ -54,6 +54,7 @@ from packgen.pdf.pages import (
 )
 from packgen.pdf.stamps import (
     MIN_SCALE,
+    Paper,
     Stamp,
     StampStyle,
     bands,
@@ -107,6 +108,7 @@ class Stamper:
         self.style = style
         self.pages = Pages(writer)
         self.moved: dict[int, Matrix] = {}
+        self._shapes: dict[tuple[Paper, bool, bool], tuple[float, str]] = {}
         """How each page whose content made room moved, by its object number."""
         page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
         # Find each variant's subset by its face's PostScript name (ABCDEF+Name); a house
@@ -137,11 +139,17 @@ class Stamper:
         a plate when ``plate``; with ``make_room``, the page's own content shrunk to leave
         the stamp bands (an exempt page's when ``exempt``) clear."""
         sheet = paper(page)
-        scale = stamp_scale(sheet, self.style, exempt, make_room)
+        shape = self._shapes.get((sheet, exempt, make_room))
+        if shape is None:  # pages of one document are as good as always alike
+            scale = stamp_scale(sheet, self.style, exempt, make_room)
+            shape = self._shapes[(sheet, exempt, make_room)] = (
+                scale, f"{show_matrix(sheet.to_user)} cm")
+        scale, placing = shape
         editor = self.pages.edit(page)
-        fonts = {variant: editor.add_resource("/Font", name, self.font_refs[variant])
-                 for variant, name in _FONTS.items()}
-        state = editor.add_resource("/ExtGState", _DRAFT, self.draft_state)
+        *names, state = editor.add_resources(
+            [*(("/Font", name, self.font_refs[variant]) for variant, name in _FONTS.items()),
+             ("/ExtGState", _DRAFT, self.draft_state)])
+        fonts = dict(zip(_FONTS, names, strict=True))
         prefix = None
         if make_room:
             box = sheet.box
@@ -151,7 +159,7 @@ class Stamper:
             editor.move_annotations(moved, moved_rect(moved, box[:4]))
             if page.indirect_reference is not None:
                 self.moved[page.indirect_reference.idnum] = moved
-        ops = ["Q", "q", f"{show_matrix(sheet.to_user)} cm"]
+        ops = ["Q", "q", placing]
         if draft:
             ops += watermark(sheet.width, sheet.height, fonts["bold"], state, self.fonts.width)
         placed = place(stamps, sheet, self.style, scale, self.fonts.width)

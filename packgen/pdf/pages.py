@@ -32,6 +32,7 @@ is written by :func:`operand`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pypdf import PageObject, PdfWriter
@@ -123,6 +124,11 @@ class Pages:
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
         self._prefixes: dict[str, IndirectObject] = {}
+        self.shared: dict[tuple[int, tuple[tuple[str, str, int], ...]],
+                          tuple[DictionaryObject, IndirectObject, list[str]]] = {}
+        """Resources pages share, with the same additions made: the dictionary they shared
+        (held, so its identity stays its own), the one copy with the additions, the names
+        chosen."""
 
     def prefix(self, matrix: Matrix | None = None, clip: Box | None = None) -> IndirectObject:
         """The stream opening a page's own content: ``q``, then the transformation and a
@@ -175,6 +181,30 @@ class PageEditor:
             chosen = f"{name}{count}"
         named[NameObject(chosen)] = value
         return chosen
+
+    def add_resources(self, wanted: Sequence[tuple[str, str, PdfObject]]) -> list[str]:
+        """Name each (category, name, value) as :meth:`add_resource` does; the names chosen.
+
+        Pages often share one /Resources dictionary, and stamping adds the same to every
+        page: pages that share one then share one copy with the additions, written once,
+        rather than each page holding a copy of its own. Still copy-on-write: the shared
+        dictionary is never changed, and a later change to one page copies again."""
+        if self._resources is not None:
+            return [self.add_resource(*entry) for entry in wanted]
+        current = dictionary(self.page, "/Resources")
+        if current is None:
+            return [self.add_resource(*entry) for entry in wanted]
+        key = (id(current), tuple((c, n, id(v)) for c, n, v in wanted))
+        known = self.pages.shared.get(key)
+        if known is None:
+            names = [self.add_resource(*entry) for entry in wanted]
+            own = self.resources
+            known = (current, add_object(self.pages.writer, own), names)
+            self.pages.shared[key] = known
+            self._resources = None  # the copy is shared now: a further change copies again
+            self._own = {}
+        self.page[NameObject("/Resources")] = known[1]
+        return known[2]
 
     def append(self, data: bytes, isolated: bool = False, prefix: IndirectObject | None = None
                ) -> None:
