@@ -15,7 +15,6 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     IndirectObject,
@@ -30,19 +29,9 @@ from packgen import build_pack
 from packgen.pdf.bridge import add_object
 from packgen.pdf.stamps import bands, theme_stamp_style
 from tests.conftest import BuildFn, MeetingFolder, basic_meeting, page_texts
+from tests.security.test_hostile_pages import dictionary, stream
 
 PRINT = 1 << 2
-
-
-def dictionary(**entries: PdfObject) -> DictionaryObject:
-    return DictionaryObject({NameObject(f"/{k}"): v for k, v in entries.items()})
-
-
-def stream(writer: PdfWriter, data: bytes, **entries: PdfObject) -> IndirectObject:
-    obj = DecodedStreamObject()
-    obj.set_data(data)
-    obj.update({NameObject(f"/{k}"): v for k, v in entries.items()})
-    return add_object(writer, obj)
 
 
 def font(writer: PdfWriter, base: str) -> IndirectObject:
