@@ -28,8 +28,9 @@ from reportlab.lib.pagesizes import A4
 from packgen import build_pack
 from packgen.pdf.bridge import add_object
 from packgen.pdf.stamps import bands, theme_stamp_style
-from tests.conftest import BuildFn, MeetingFolder, basic_meeting, page_texts
+from tests.conftest import BuildFn, MeetingFolder, basic_meeting, page_texts, page_words
 from tests.security.test_hostile_pages import dictionary, stream
+from tests.test_stamps import grey
 
 PRINT = 1 << 2
 
@@ -215,3 +216,28 @@ def test_pages_sharing_resources_share_one_stamped_copy(folder: MeetingFolder) -
     texts = page_texts(pack)
     assert "CCC" in texts[4] and "CCC" not in texts[2] + texts[3]
     assert all(f"Page {n}" in texts[n - 1] for n in (3, 4, 5))
+
+
+def test_stamps_show_whatever_clip_a_field_leaves_pending(folder: MeetingFolder,
+                                                         tmp_path: Path) -> None:
+    """A field appearance that sets a clip and paints nothing after it ("re W" then text, as
+    pypdf redraws LibreOffice's fields) leaves the clip pending in poppler past its form's
+    end: it must not clip the stamps drawn after it (it once hid "Agenda Item N")."""
+    def craft(writer: PdfWriter) -> None:
+        for index, value in enumerate(("AAA", "BBB")):
+            face = stream(writer, f"q 2 0 150 16 re W BT /Hv 10 Tf 2 4 Td ({value}) Tj ET Q"
+                          .encode(), Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
+                          BBox=rect(0, 0, 200, 20),
+                          Resources=dictionary(Font=dictionary(Hv=font(writer, "Helvetica"))))
+            widget = add_object(writer, dictionary(
+                Type=NameObject("/Annot"), Subtype=NameObject("/Widget"), FT=NameObject("/Tx"),
+                T=TextStringObject(f"field-{index}"), V=TextStringObject(value),
+                F=NumberObject(PRINT), Rect=rect(50, 300, 200, 20), AP=dictionary(N=face)))
+            writer.pages[index][NameObject("/Annots")] = ArrayObject([widget])
+
+    pack = build(folder, craft)
+    for number, text in ((3, "Agenda"), (3, "Page"), (4, "Page")):
+        found = next(w for w in page_words(pack)[number - 1][2] if w.text == text)
+        ink = grey(pack, number, found.x0, found.y0, found.x1 - found.x0,
+                   found.y1 - found.y0, tmp_path)
+        assert min(ink) < 100, f'page {number}: "{text}" is not drawn where it is read'

@@ -71,6 +71,10 @@ from packgen.pdf.stamps import (
 from packgen.rendered import StampFonts
 
 _FONTS = {"regular": "/PackgenStamp", "bold": "/PackgenStampBold"}
+_SPENT_CLIP = "q 0 0 m n Q"
+"""Ends a clip a page's content left pending ("re W" with nothing painted after it, as in
+pypdf's redrawn field appearances): poppler keeps it past the form's end and would clip the
+first plate's path with it, hiding every other stamp. Inside q/Q, the clip ends here."""
 _DRAFT = "/PackgenDraft"
 _AXES = {"/XYZ": "xy", "/FitH": "y", "/FitBH": "y", "/FitV": "x", "/FitBV": "x",
          "/FitR": "xyxy"}
@@ -159,7 +163,7 @@ class Stamper:
             editor.move_annotations(moved, moved_rect(moved, box[:4]))
             if page.indirect_reference is not None:
                 self.moved[page.indirect_reference.idnum] = moved
-        ops = ["Q", "q", placing]
+        ops = ["Q", _SPENT_CLIP, "q", placing]
         if draft:
             ops += watermark(sheet.width, sheet.height, fonts["bold"], state, self.fonts.width)
         placed = place(stamps, sheet, self.style, scale, self.fonts.width)
