@@ -65,7 +65,14 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     pack = Pack(private, supplement)
     say(f"{meeting_file}: checking")
     _check_source_date_epoch()
-    meeting = schema.validate(meeting_file)
+    try:
+        meeting = schema.validate(meeting_file)
+    except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
+        from packgen.check import every_pdf
+        from packgen.pdf.sources import check_pdfs
+
+        raise ValidationError([*exc.problems, *check_pdfs(every_pdf(exc.partial))[0]]
+                              ) from None
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import schema
-from packgen.errors import AttachmentError, Position, Problem, TemplateError
+from packgen.errors import (
+    AttachmentError,
+    Position,
+    Problem,
+    TemplateError,
+    ValidationError,
+)
 from packgen.forking import can_fork, fork, stop
 from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
@@ -47,10 +53,12 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     """
     checkers = _PdfCheckers(2 if fork and can_fork() else 0)
     try:
-        meeting = schema.validate(meeting_file)
-        supplements = {item.supplement_of(a) for item in meeting.items
-                       for a in item.attachments}
-        attachments = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
+        try:
+            meeting = schema.validate(meeting_file)
+        except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
+            found, _ = checkers.check(every_pdf(exc.partial))
+            raise ValidationError([*exc.problems, *found]) from None
+        attachments = every_pdf(meeting)
         problems, warnings = checkers.check(attachments)
         problems += over_file_budget(attachments)  # as a build would find
     finally:
@@ -109,6 +117,14 @@ def _check_when_asked(connection: Connection) -> None:
         return
     if share is not None:
         connection.send(check_pdfs(share))
+
+
+def every_pdf(meeting: Meeting) -> list[Attachment]:
+    """Every PDF the meeting's packs could hold, exempt and late ones included, each once."""
+    supplements = {item.supplement_of(a) for item in meeting.items for a in item.attachments}
+    found = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
+    # A document that could not be read (its problems said) is still no PDF.
+    return [a for a in found if a.file.suffix.lower() == ".pdf"]
 
 
 def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) -> None:

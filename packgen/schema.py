@@ -6,6 +6,7 @@ the meeting wins over the same value in the organisation config.
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import replace
 from functools import cache
@@ -24,12 +25,13 @@ from packgen.documents import (
     load_document,
     read_mapping,
 )
-from packgen.errors import Problem, ValidationError
+from packgen.errors import Position, Problem, ValidationError
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
 from packgen.model import (
     Attachment,
     HouseStyle,
+    Item,
     Meeting,
     Minutes,
     Notice,
@@ -49,7 +51,7 @@ from packgen.shapes import (
     Text,
     Time,
 )
-from packgen.source import Map, Node
+from packgen.source import Map, Node, Seq
 
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
@@ -207,8 +209,23 @@ def find_config(meeting_file: Path) -> Path | None:
     return None
 
 
+class IncompleteMeeting(ValidationError):
+    """The meeting's problems, found with the documents it names read all the same.
+
+    ``partial`` holds the items' attachments that could be read, so that a caller can
+    check the PDFs among them too: one run reports everything (SPEC section 5)."""
+
+    def __init__(self, problems: list[Problem], partial: Meeting) -> None:
+        super().__init__(problems)
+        self.partial = partial
+
+
 def validate(meeting_file: Path) -> Meeting:
-    """Load, check and merge one meeting; raise :class:`ValidationError` with every problem."""
+    """Load, check and merge one meeting; raise :class:`ValidationError` with every problem.
+
+    Problems in ``meeting.yaml`` or ``packgen.yaml`` do not stop the documents it names
+    being read: their problems are reported with the meeting's (:class:`IncompleteMeeting`).
+    """
     config_file = find_config(meeting_file)
     if config_file is None:
         root = meeting_file.parent
@@ -220,11 +237,11 @@ def validate(meeting_file: Path) -> Meeting:
     problems: list[Problem] = []
     config: dict[str, Any] = {}
     if config_file is not None:
-        config = _check_file(config_file, CONFIG, Context(config_file.parent, root), problems)
+        config = _check_file(config_file, CONFIG, Context(config_file.parent, root), problems)[1]
     ctx = Context(meeting_file.parent, root)
-    meeting = _check_file(meeting_file, MEETING, ctx, problems)
+    node, meeting = _check_file(meeting_file, MEETING, ctx, problems)
     if problems or meeting is INVALID or config is INVALID:
-        raise ValidationError(problems)
+        raise _incomplete(problems, node, meeting_file, root)
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
@@ -235,13 +252,45 @@ def validate(meeting_file: Path) -> Meeting:
     raw_items = with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
     items = number_items(raw_items, merged.pop("start_number", 1), problems)
     if problems:
-        raise ValidationError(problems)
+        raise _incomplete(problems, node, meeting_file, root)
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
     meeting = _with_documents(meeting, problems)
     problems += check_exempt_files(meeting)
     if problems:
-        raise ValidationError(problems)
+        raise IncompleteMeeting(problems, meeting)
     return meeting
+
+
+def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path
+                ) -> IncompleteMeeting:
+    """The problems so far, and those of every document the meeting's items name.
+
+    Each attachment is read from the YAML on its own, so that one wrong key elsewhere
+    (which leaves the meeting as a whole unreadable) does not hide the documents'
+    problems; an attachment that is itself wrong was reported already and is skipped.
+    """
+    items = []
+    entries = node.items.get("items") if node is not None else None
+    for number, entry in enumerate(entries.items if isinstance(entries, Seq) else (), 1):
+        listed = entry.items.get("attachments") if isinstance(entry, Map) else None
+        attachments = []
+        for child in listed.items if isinstance(listed, Seq) else ():
+            quiet = Context(meeting_file.parent, root)  # its problems are reported already
+            attachment = ATTACHMENT.check(child, quiet, "")
+            if attachment is INVALID and isinstance(child, Map) and "file" in child.items:
+                # A wrong title or key beside it does not make the file unreadable.
+                file = ATTACHMENT.fields["file"].shape.check(child.items["file"], quiet, "")
+                attachment = INVALID if file is INVALID else Attachment(child.pos, file)
+            if attachment is not INVALID:
+                attachments.append(attachment)
+        if attachments:
+            items.append(Item(entry.pos, "", str(number), attachments=tuple(attachments)))
+    origin = node.pos if node is not None else Position(meeting_file, 1, 1)
+    partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
+                      date=datetime.date.min, time=datetime.time(), venue="",
+                      items=tuple(items))
+    partial = _with_documents(partial, problems)
+    return IncompleteMeeting(problems, partial)
 
 
 def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
@@ -279,10 +328,12 @@ def _defaults(document: Any, meeting: Meeting) -> Any:
     return document
 
 
-def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]) -> Any:
+def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]
+                ) -> tuple[Map | None, Any]:
+    """The file's top mapping (None when it cannot be read) and its checked value."""
     node = read_mapping(path, problems)
     if node is None:
-        return INVALID
+        return None, INVALID
     value = shape.check(node, ctx, "")
     problems.extend(ctx.problems)
-    return value
+    return node, value

@@ -9,7 +9,6 @@ the JSON Schema (``packgen schema``), so there is one description of the input.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 from packgen.errors import Position, Problem
 from packgen.source import Map, Node, Scalar, Seq
+from packgen.suggest import suggestion
 
 
 class _Invalid:
@@ -237,19 +237,24 @@ class Record(Shape):
         if not isinstance(node, Map):
             return self.wrong(node, ctx, path)
         values: dict[str, Any] = {}
+        meant: set[str] = set()
         for key, child in node.items.items():
             spec = self.fields.get(key)
             # "- report.pdf" is reported as the list entry, as the user wrote it.
             child_path = path if short else f"{path}.{key}" if path else key
             if spec is None:
-                close = difflib.get_close_matches(key, list(self.fields), n=1, cutoff=0.6)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                close = suggestion(key, self.fields)
+                hint = f' (did you mean "{close}"?)' if close else ""
+                meant.add(close or "")
                 ctx.error(node.keys[key], path, f'unknown key "{key}"{hint}')
                 values[key] = INVALID
                 continue
             values[key] = spec.shape.check(child, ctx, child_path)
         for key, spec in self.fields.items():
             if spec.required and key not in node.items:
+                if key in meant:  # the unknown key's hint says it, at the right line
+                    values[key] = INVALID
+                    continue
                 values[key] = ctx.error(node.pos, path, f'missing required key "{key}"')
         if any(v is INVALID for v in values.values()):
             return INVALID

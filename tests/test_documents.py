@@ -173,8 +173,8 @@ def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
 
 @pytest.mark.parametrize("name, text, expected", [
     ("r.yaml", "kind: report\ntitel: X\n",
-     ['r.yaml:1:1: missing required key "title"',
-      'r.yaml:2:1: unknown key "titel" (did you mean "title"?)']),
+     # The hint says what is missing, at the line to mend; no second line for it.
+     ['r.yaml:2:1: unknown key "titel" (did you mean "title"?)']),
     ("r.yaml", "kind: reprot\ntitle: X\n",
      ['r.yaml:1:7: kind: expected report, minutes or document, found "reprot"']),
     ("r.yaml", "title: X\n", ['r.yaml:1:1: missing required key "kind" (report, minutes or '

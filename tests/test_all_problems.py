@@ -1,0 +1,132 @@
+"""One run reports every problem: meeting.yaml's, packgen.yaml's, and those of every document
+and PDF the meeting names, together (SPEC section 5); an unknown key names the key meant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from packgen.suggest import suggestion
+from tests.conftest import BuildFn, MeetingFolder
+
+MEETING = """\
+organisation: Test Borough Council
+body: Test Committee
+date: 2026-07-08
+time: "16:00"
+venu: Town Hall
+items:
+  - title: Budget
+    presented_by: Report of the Director of Finance
+    attachments: [budget.yaml, broken.pdf, notes.md]
+  - title: Minutes
+    attachments: [{file: minutes.yaml, titel: Minutes of 1 May}]
+"""
+
+REPORT = """\
+kind: report
+title: Budget
+Recomendations: [Note the report]
+sections:
+  - heading: Background
+    text: The budget.
+"""
+
+MINUTES = """\
+kind: minutes
+date: 2026-05-01
+minutes:
+  - title: Apologies
+    body: None.
+    resolution: [note]
+"""
+
+EVERY_PROBLEM = [
+    'packgen.yaml:1:1: unknown key "colours" (did you mean "style"?)',
+    'meeting.yaml:5:1: unknown key "venu" (did you mean "venue"?)',
+    'meeting.yaml:8:5: items[0]: unknown key "presented_by" (did you mean "presenter"?)',
+    'meeting.yaml:9:32: "broken.pdf": not a PDF file',
+    'meeting.yaml:11:40: items[1].attachments[0]: unknown key "titel" (did you mean "title"?)',
+    'budget.yaml:3:1: unknown key "Recomendations" (did you mean "recommendations"?)',
+    'budget.yaml:6:5: sections[0]: unknown key "text" (did you mean "body"?)',
+    'notes.md:3:1: Markdown: horizontal rules (---) are not supported; use a heading to '
+    "divide the text",
+    'minutes.yaml:6:5: minutes[0]: unknown key "resolution" (did you mean "resolved"?)',
+]
+
+
+def _write(folder: MeetingFolder, meeting: str = MEETING) -> None:
+    folder.write(meeting, "colours: {text: '#000000'}\n")
+    (folder.folder / "budget.yaml").write_text(REPORT)
+    (folder.folder / "minutes.yaml").write_text(MINUTES)
+    (folder.folder / "notes.md").write_text("# Notes\n\n---\n")
+    (folder.folder / "broken.pdf").write_text("this was never a PDF\n")
+
+
+def _lines(stderr: str) -> list[str]:
+    """Problem lines without the folder, in the order printed."""
+    return [line.split("/")[-1].replace(": error: ", ": ", 1)
+            for line in stderr.splitlines() if ": error: " in line]
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_one_run_lists_the_meeting_config_documents_and_pdfs_together(
+        folder: MeetingFolder, run_cli: BuildFn, command: str) -> None:
+    _write(folder)
+    done = run_cli(command, str(folder.file))
+    assert done.returncode == 1, done.stderr
+    assert sorted(_lines(done.stderr)) == sorted(EVERY_PROBLEM)
+    assert "Traceback" not in done.stderr
+    assert f"{len(EVERY_PROBLEM)} problems; nothing was written." in done.stderr
+    assert not (folder.root / "build").exists()
+
+
+def test_documents_and_pdfs_are_reported_together_when_the_meeting_is_right(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    _write(folder, MEETING.replace("venu:", "venue:").replace("presented_by", "presenter")
+           .replace("titel", "title"))
+    (folder.root / "packgen.yaml").write_text("duplex: true\n")
+    done = run_cli("validate", str(folder.file))
+    assert done.returncode == 1
+    assert sorted(_lines(done.stderr)) == sorted(
+        p for p in EVERY_PROBLEM if not p.startswith(("meeting.yaml:5", "meeting.yaml:8",
+                                                       "meeting.yaml:11", "packgen")))
+
+
+def test_a_hint_replaces_the_missing_key_it_names(folder: MeetingFolder,
+                                                  run_cli: BuildFn) -> None:
+    """"unknown key venu (did you mean venue?)" says all there is; "missing required key
+    venue" at the top of the file would be a second line for one slip."""
+    folder.write(MEETING.split("items:")[0] + "items: [{title: A}]\n")
+    done = run_cli("validate", str(folder.file))
+    assert _lines(done.stderr) == ['meeting.yaml:5:1: unknown key "venu" (did you mean '
+                                   '"venue"?)']
+
+
+@pytest.mark.parametrize("written, known, meant", [
+    ("presented_by", ("title", "presenter", "attachments"), "presenter"),
+    ("report_of", ("title", "presenter", "attachments"), "presenter"),
+    ("author", ("title", "presenter", "attachments"), "presenter"),
+    ("author", ("title", "contacts", "director"), "contacts"),
+    ("files", ("title", "presenter", "attachments"), "attachments"),
+    ("Report To", ("title", "report_to", "date"), "report_to"),
+    ("report-to", ("title", "report_to", "date"), "report_to"),
+    ("relevant_director", ("title", "report_to", "director"), "director"),
+    ("wards_affected", ("wards", "director"), "wards"),
+    ("presenter_name", ("title", "presenter"), "presenter"),
+    ("descripton", ("title", "description"), "description"),
+    ("resolution", ("title", "body", "resolved"), "resolved"),
+    ("colors", ("logo", "colours", "fonts"), "colours"),
+    ("zebra", ("title", "presenter", "attachments"), None),
+])
+def test_unknown_keys_name_the_key_meant(written: str, known: tuple[str, ...],
+                                         meant: str | None) -> None:
+    assert suggestion(written, known) == meant
+
+
+def test_a_synonym_is_offered_only_where_its_key_belongs(tmp_path: Path) -> None:
+    """"papers" means attachments on an item and background papers in a report: the hint
+    names the key of the mapping being checked."""
+    assert suggestion("papers", ("title", "attachments")) == "attachments"
+    assert suggestion("papers", ("title", "background_papers")) == "background_papers"
