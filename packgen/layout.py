@@ -123,20 +123,42 @@ class DocumentKey:
     item: str
     """The item's printed number; a valid meeting's numbers are unique."""
     place: int
-    """The attachment's place in the item's list."""
+    """The attachment's place in the item's list (for an appendix, its report's)."""
+    appendix: int | None = None
+    """For a report's appendix, its place in the report's ``appendices``."""
 
 
-def document_key(item: Item, attachment: Attachment) -> DocumentKey:
-    """The key of one of ``item``'s own attachments."""
-    place = next(n for n, a in enumerate(item.attachments) if a is attachment)
-    return DocumentKey(item.number, place)
+def document_key(item: Item, attachment: Attachment, parent: Attachment | None = None
+                 ) -> DocumentKey:
+    """The key of one of ``item``'s own attachments, or of an appendix of ``parent``."""
+    owner = attachment if parent is None else parent
+    place = next(n for n, a in enumerate(item.attachments) if a is owner)
+    if parent is None:
+        return DocumentKey(item.number, place)
+    assert isinstance(parent.document, Report)
+    appendix = next(n for n, a in enumerate(parent.document.appendices) if a is attachment)
+    return DocumentKey(item.number, place, appendix)
 
 
 def rendered_documents(meeting: Meeting) -> dict[DocumentKey, tuple[Item, Attachment]]:
-    """Every document of the meeting that packgen renders itself, by its key."""
-    return {DocumentKey(item.number, place): (item, attachment)
-            for item in meeting.items for place, attachment in enumerate(item.attachments)
-            if attachment.document is not None}
+    """Every document of the meeting that packgen renders itself, by its key: attachments,
+    and reports' appendices written as YAML or Markdown."""
+    found: dict[DocumentKey, tuple[Item, Attachment]] = {}
+    for item in meeting.items:
+        for place, attachment in enumerate(item.attachments):
+            if attachment.document is not None:
+                found[DocumentKey(item.number, place)] = (item, attachment)
+            if isinstance(attachment.document, Report):
+                for n, appendix in enumerate(attachment.document.appendices):
+                    if appendix.document is not None:
+                        found[DocumentKey(item.number, place, n)] = (item, appendix)
+    return found
+
+
+def owner(item: Item, key: DocumentKey) -> Attachment:
+    """The attachment whose exemption and supplement a keyed document shares: itself, or
+    the report an appendix belongs to."""
+    return item.attachments[key.place]
 
 
 def agenda_items(meeting: Meeting, pack: Pack) -> list[Item]:

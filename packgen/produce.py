@@ -82,8 +82,8 @@ class _Builder:
     def _render_documents(self, pack: Pack) -> None:
         for item, attachment, parent in pack_documents(self.meeting, pack):
             if attachment.document is not None and attachment not in self.sources:
-                assert parent is None  # an appendix is a PDF
-                pdf = self.typesetting.document(document_key(item, attachment)).pdf
+                key = document_key(item, attachment, parent)
+                pdf = self.typesetting.document(key).pdf
                 self.sources[attachment] = rendered_source(attachment, pdf)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:

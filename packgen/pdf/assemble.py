@@ -151,7 +151,8 @@ def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
 
 def _title(item: Item, placement: Placement) -> str:
     assert placement.attachment is not None
-    if placement.parent is not None and not placement.attachment.title:
+    if placement.parent is not None and not placement.attachment.title \
+            and placement.attachment.document is None:  # a rendered one has its own title
         report = placement.parent.document
         assert isinstance(report, Report)
         return f"Appendix {report.appendices.index(placement.attachment) + 1}"
