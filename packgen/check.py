@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import schema
+from packgen.alone import document_meeting, is_document
 from packgen.errors import AttachmentError, Position, Problem, TemplateError
 from packgen.forking import can_fork, fork, stop
 from packgen.layout import Pack, pdf_attachments
@@ -38,7 +39,8 @@ class Checked:
 
 def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False,
              trusted_templates: bool = False) -> Checked:
-    """Check everything :func:`~packgen.build.build_pack` would for any pack.
+    """Check everything :func:`~packgen.build.build_pack` would for any pack (or for a
+    document built alone).
 
     With ``fork`` (on Linux), two processes check the PDFs: they start before the
     meeting is read, so that their import of pypdf, the largest part of validating
@@ -47,7 +49,8 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     """
     checkers = _PdfCheckers(2 if fork and can_fork() else 0)
     try:
-        meeting = schema.validate(meeting_file)
+        meeting, notes = document_meeting(meeting_file) if is_document(meeting_file) else \
+            (schema.validate(meeting_file), ())
         supplements = {item.supplement_of(a) for item in meeting.items
                        for a in item.attachments}
         attachments = pdf_attachments(meeting, [Pack(True, s) for s in supplements | {None}])
@@ -58,7 +61,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     if problems:
         raise AttachmentError(problems)
     _check_templates(meeting, templates, trusted_templates)
-    return Checked(meeting, tuple(warnings))
+    return Checked(meeting, notes + tuple(warnings))
 
 
 class _PdfCheckers:

@@ -244,6 +244,10 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     """Validate, render and write the document pack of each meeting (public by default)."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
+    from packgen.alone import usage_problem
+
+    if wrong := usage_problem(meetings, private, supplement, html):
+        raise click.UsageError(wrong)
     from packgen.outputs import clashing_outputs, outputs_over_inputs
 
     clashes = clashing_outputs(meetings, output, private, supplement, html)

@@ -25,6 +25,9 @@ class Pack:
 
     private: bool = False
     supplement: int | None = None
+    alone: bool = False
+    """A document built alone (``packgen build report.yaml``): no front sheet and no
+    agenda, only the document and its appendices (see :mod:`packgen.alone`)."""
 
 
 PUBLIC = Pack()
@@ -80,6 +83,12 @@ class Plan:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "total", len(self.labels))
+
+    @property
+    def has_agenda(self) -> bool:
+        """Whether the pack opens with a front sheet: only then do "Agenda Item" stamps and
+        agenda bookmarks point anywhere."""
+        return self.front_pages > 0
 
     def item_spans(self, item: Item) -> list[tuple[int, int]]:
         """First and last page of an item's documents, one span for its public pages and
@@ -217,6 +226,17 @@ def plan_public(meeting: Meeting, pack: Pack, front_pages: int, counts: dict[Att
                              parent), [Label(0)] * counts[attachment])
     labels = tuple(label(i, body_start) for i in range(cursor.at))
     return Plan(tuple(cursor.placements), front_pages, body_start, labels)
+
+
+def plan_alone(meeting: Meeting, pack: Pack, counts: dict[Attachment, int]) -> Plan:
+    """A document built alone: no front sheet, each document (the document, then its
+    appendices) on a right-hand page when duplex, pages numbered from 1."""
+    cursor = _Cursor(meeting.duplex)
+    for item, attachment, parent in pack_documents(meeting, pack):
+        cursor.pad(_placeholder)
+        cursor.put(Placement(cursor.at, counts[attachment], "attachment", item, attachment,
+                             parent), [Label(0)] * counts[attachment])
+    return Plan(tuple(cursor.placements), 0, 0, tuple(Label(i + 1) for i in range(cursor.at)))
 
 
 def plan_private(meeting: Meeting, public: Plan, front_pages: int,
