@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packgen import schema
+from packgen.alone import document_meeting, is_document, usage_problem
 from packgen.errors import Position, Problem, ValidationError
 from packgen.forking import can_fork
 from packgen.layout import Pack, agenda_items
@@ -54,7 +55,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                *, private: bool = False, supplement: int | None = None, draft: bool = False,
                html: bool = False, progress: Callable[[str], None] | None = None,
                fork: bool = False, trusted_templates: bool = False) -> BuildResult:
-    """Build one pack of one meeting (public by default) and write it atomically.
+    """Build one pack of one meeting (public by default) and write it atomically; given a
+    document rather than a meeting, build that document alone (:mod:`packgen.alone`).
 
     ``progress`` hears each stage as it starts, for a display on a terminal. With
     ``fork`` (on Linux), our own pages are typeset in a second process while this one
@@ -62,11 +64,15 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     ``trusted_templates`` renders the officer's templates outside Jinja's sandbox.
     """
     say = progress or (lambda step: None)
-    pack = Pack(private, supplement)
+    alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
+    if alone and (private or supplement is not None or html):
+        raise ValueError(usage_problem([meeting_file], private, supplement, html))
+    pack = Pack(private, supplement, alone)
     say(f"{meeting_file}: checking")
     _check_source_date_epoch()
     try:
-        meeting = schema.validate(meeting_file)
+        meeting, notes = document_meeting(meeting_file) if alone else \
+            (schema.validate(meeting_file), ())
     except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
         from packgen.check import every_pdf
         from packgen.pdf.sources import check_pdfs
@@ -89,4 +95,4 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
         typesetting.close(failed=True)
         raise
     typesetting.close()
-    return BuildResult(meeting, target, pages, warnings)
+    return BuildResult(meeting, target, pages, notes + warnings)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import schema
+from packgen.alone import document_meeting, is_document
 from packgen.errors import (
     AttachmentError,
     Position,
@@ -44,7 +45,8 @@ class Checked:
 
 def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False,
              trusted_templates: bool = False) -> Checked:
-    """Check everything :func:`~packgen.build.build_pack` would for any pack.
+    """Check everything :func:`~packgen.build.build_pack` would for any pack (or for a
+    document built alone).
 
     With ``fork`` (on Linux), two processes check the PDFs: they start before the
     meeting is read, so that their import of pypdf, the largest part of validating
@@ -54,7 +56,8 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     checkers = _PdfCheckers(2 if fork and can_fork() else 0)
     try:
         try:
-            meeting = schema.validate(meeting_file)
+            meeting, notes = document_meeting(meeting_file) if is_document(meeting_file) \
+                else (schema.validate(meeting_file), ())
         except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
             found, _ = checkers.check(every_pdf(exc.partial))
             raise ValidationError([*exc.problems, *found]) from None
@@ -66,7 +69,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     if problems:
         raise AttachmentError(problems)
     _check_templates(meeting, templates, trusted_templates)
-    return Checked(meeting, tuple(warnings))
+    return Checked(meeting, notes + tuple(warnings))
 
 
 class _PdfCheckers:

@@ -241,9 +241,16 @@ def github_annotation(problem: Problem) -> str:
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
           supplement: int | None, draft: bool, html: bool, templates: Path | None,
           trusted_templates: bool, jobs: int, quiet: bool, debug: bool) -> None:
-    """Validate, render and write the document pack of each meeting (public by default)."""
+    """Validate, render and write the document pack of each meeting (public by default).
+
+    A report, minutes or Markdown file given instead of a meeting is built alone, in the
+    house style, for checking before it goes on an agenda."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
+    from packgen.alone import usage_problem
+
+    if wrong := usage_problem(meetings, private, supplement, html):
+        raise click.UsageError(wrong)
     from packgen.outputs import clashing_outputs, outputs_over_inputs
 
     clashes = clashing_outputs(meetings, output, private, supplement, html)

@@ -73,10 +73,14 @@ MERGE_DAMAGED = Field(Boolean(), "A PDF only: merge it as it is even though some
                                 "draw with data no PDF viewer can decode (they show blank or in "
                                 "part), with a warning; by default such a PDF is refused.")
 
+RENDERED_SUFFIXES = (".yaml", ".yml", ".md")
+
 APPENDIX = Record({
-    "file": Field(FileRef((".pdf",)), "The appendix PDF, relative to the report.",
-                  required=True),
-    "title": Field(Text(), "Its bookmark title."),
+    "file": Field(FileRef((".pdf", *RENDERED_SUFFIXES)),
+                  "The appendix, relative to the report: a PDF, merged as it is, or a YAML "
+                  "document (any kind but a report with appendices of its own) or Markdown "
+                  "file, rendered in the pack's style.", required=True),
+    "title": Field(Text(), "Its bookmark title (default: a rendered appendix's own title)."),
     "merge_damaged": MERGE_DAMAGED,
 }, build=Attachment, shorthand="file")
 
@@ -97,7 +101,8 @@ REPORT = Record({
     "recommendations": Field(ListOf(Text()), "Recommendations, numbered."),
     "sections": Field(ListOf(SECTION), "Numbered sections."),
     "background_papers": Field(ListOf(Text()), "Background papers, as listed by law."),
-    "appendices": Field(ListOf(APPENDIX), "Appendix PDFs, merged straight after the report."),
+    "appendices": Field(ListOf(APPENDIX), "Appendices (PDF, YAML or Markdown), each straight "
+                                          "after the report on a right-hand page."),
 }, build=lambda kind, **values: Report(**values))
 
 MINUTE = Record({
@@ -134,7 +139,6 @@ DOCUMENT = Record({
 }, build=lambda kind, **values: Document(**values))
 
 KINDS: dict[str, Record] = {"report": REPORT, "minutes": MINUTES, "document": DOCUMENT}
-RENDERED_SUFFIXES = (".yaml", ".yml", ".md")
 
 
 def load_document(path: Path, root: Path, problems: list[Problem]) -> Any:

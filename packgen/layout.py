@@ -25,6 +25,9 @@ class Pack:
 
     private: bool = False
     supplement: int | None = None
+    alone: bool = False
+    """A document built alone (``packgen build report.yaml``): no front sheet and no
+    agenda, only the document and its appendices (see :mod:`packgen.alone`)."""
 
 
 PUBLIC = Pack()
@@ -81,6 +84,12 @@ class Plan:
     def __post_init__(self) -> None:
         object.__setattr__(self, "total", len(self.labels))
 
+    @property
+    def has_agenda(self) -> bool:
+        """Whether the pack opens with a front sheet: only then do "Agenda Item" stamps and
+        agenda bookmarks point anywhere."""
+        return self.front_pages > 0
+
     def item_spans(self, item: Item) -> list[tuple[int, int]]:
         """First and last page of an item's documents, one span for its public pages and
         one for its exempt pages; a trailing filler is not counted."""
@@ -123,20 +132,42 @@ class DocumentKey:
     item: str
     """The item's printed number; a valid meeting's numbers are unique."""
     place: int
-    """The attachment's place in the item's list."""
+    """The attachment's place in the item's list (for an appendix, its report's)."""
+    appendix: int | None = None
+    """For a report's appendix, its place in the report's ``appendices``."""
 
 
-def document_key(item: Item, attachment: Attachment) -> DocumentKey:
-    """The key of one of ``item``'s own attachments."""
-    place = next(n for n, a in enumerate(item.attachments) if a is attachment)
-    return DocumentKey(item.number, place)
+def document_key(item: Item, attachment: Attachment, parent: Attachment | None = None
+                 ) -> DocumentKey:
+    """The key of one of ``item``'s own attachments, or of an appendix of ``parent``."""
+    owner = attachment if parent is None else parent
+    place = next(n for n, a in enumerate(item.attachments) if a is owner)
+    if parent is None:
+        return DocumentKey(item.number, place)
+    assert isinstance(parent.document, Report)
+    appendix = next(n for n, a in enumerate(parent.document.appendices) if a is attachment)
+    return DocumentKey(item.number, place, appendix)
 
 
 def rendered_documents(meeting: Meeting) -> dict[DocumentKey, tuple[Item, Attachment]]:
-    """Every document of the meeting that packgen renders itself, by its key."""
-    return {DocumentKey(item.number, place): (item, attachment)
-            for item in meeting.items for place, attachment in enumerate(item.attachments)
-            if attachment.document is not None}
+    """Every document of the meeting that packgen renders itself, by its key: attachments,
+    and reports' appendices written as YAML or Markdown."""
+    found: dict[DocumentKey, tuple[Item, Attachment]] = {}
+    for item in meeting.items:
+        for place, attachment in enumerate(item.attachments):
+            if attachment.document is not None:
+                found[DocumentKey(item.number, place)] = (item, attachment)
+            if isinstance(attachment.document, Report):
+                for n, appendix in enumerate(attachment.document.appendices):
+                    if appendix.document is not None:
+                        found[DocumentKey(item.number, place, n)] = (item, appendix)
+    return found
+
+
+def owner(item: Item, key: DocumentKey) -> Attachment:
+    """The attachment whose exemption and supplement a keyed document shares: itself, or
+    the report an appendix belongs to."""
+    return item.attachments[key.place]
 
 
 def agenda_items(meeting: Meeting, pack: Pack) -> list[Item]:
@@ -195,6 +226,17 @@ def plan_public(meeting: Meeting, pack: Pack, front_pages: int, counts: dict[Att
                              parent), [Label(0)] * counts[attachment])
     labels = tuple(label(i, body_start) for i in range(cursor.at))
     return Plan(tuple(cursor.placements), front_pages, body_start, labels)
+
+
+def plan_alone(meeting: Meeting, pack: Pack, counts: dict[Attachment, int]) -> Plan:
+    """A document built alone: no front sheet, each document (the document, then its
+    appendices) on a right-hand page when duplex, pages numbered from 1."""
+    cursor = _Cursor(meeting.duplex)
+    for item, attachment, parent in pack_documents(meeting, pack):
+        cursor.pad(_placeholder)
+        cursor.put(Placement(cursor.at, counts[attachment], "attachment", item, attachment,
+                             parent), [Label(0)] * counts[attachment])
+    return Plan(tuple(cursor.placements), 0, 0, tuple(Label(i + 1) for i in range(cursor.at)))
 
 
 def plan_private(meeting: Meeting, public: Plan, front_pages: int,

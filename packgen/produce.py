@@ -29,6 +29,7 @@ from packgen.layout import (
     last_exempt,
     last_number,
     pack_documents,
+    plan_alone,
     plan_private,
     plan_public,
 )
@@ -58,6 +59,8 @@ def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack
 
 def _packs_needed(pack: Pack) -> list[Pack]:
     """The packs whose layout the requested one depends on (see :meth:`_Builder.lay_out`)."""
+    if pack.alone:
+        return [pack]
     chain = [None, *range(1, (pack.supplement or 0) + 1)]
     return [Pack(False, s) for s in chain] + ([Pack(True, s) for s in chain] if pack.private
                                               else [])
@@ -82,8 +85,8 @@ class _Builder:
     def _render_documents(self, pack: Pack) -> None:
         for item, attachment, parent in pack_documents(self.meeting, pack):
             if attachment.document is not None and attachment not in self.sources:
-                assert parent is None  # an appendix is a PDF
-                pdf = self.typesetting.document(document_key(item, attachment)).pdf
+                key = document_key(item, attachment, parent)
+                pdf = self.typesetting.document(key).pdf
                 self.sources[attachment] = rendered_source(attachment, pdf)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
@@ -105,6 +108,8 @@ class _Builder:
         after the one before. A private pack takes its public twin's numbers, and its
         exempt numbers carry on after the private pack before it.
         """
+        if pack.alone:
+            return plan_alone(self.meeting, pack, self.counts), Typeset(b"", 0, {})
         chain = [None, *range(1, (pack.supplement or 0) + 1)]
         public: dict[int | None, tuple[Plan, Typeset]] = {}
         first = 1
@@ -142,7 +147,8 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         raise TemplateError([Problem(Position(Path("filler.html")),
                                      f"the filler page template made {filler.pages} pages, not 1")])
     sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
-    pack_pages = asm.assemble(agenda_items(meeting, pack), layout, front.pdf, filler.pdf, sources,
+    agenda = [] if pack.alone else agenda_items(meeting, pack)
+    pack_pages = asm.assemble(agenda, layout, front.pdf, filler.pdf, sources,
                           front.anchors)
     writer = pack_pages.writer
     number_pages(writer, layout, builder.typesetting.stamp_fonts(), draft=draft)

@@ -294,34 +294,43 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
 
 
 def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
-    """Read every rendered attachment, filling its defaults from the meeting; tell every
-    PDF whether to make room for the stamps."""
+    """Read every rendered attachment and appendix, filling its defaults from the meeting;
+    tell every PDF whether to make room for the stamps."""
     items = []
     for item in meeting.items:
-        attachments = []
-        for attachment in item.attachments:
-            if attachment.file.suffix.lower() in RENDERED_SUFFIXES:
-                if attachment.merge_damaged:
-                    # Said rather than ignored: the officer meant it of some PDF.
-                    problems.append(Problem(attachment.pos, f'"{attachment.file.name}": '
-                                            "merge_damaged is for a PDF; packgen writes this "
-                                            "document's pages itself"))
-                document = load_document(attachment.file, meeting.root, problems)
-                if document is not INVALID:
-                    attachment = replace(attachment, document=_defaults(document, meeting))
-            else:
-                attachment = replace(attachment, make_room=meeting.page_numbers.make_room)
-            attachments.append(attachment)
-        items.append(replace(item, attachments=tuple(attachments)))
+        attachments = tuple(_with_document(a, meeting, problems) for a in item.attachments)
+        items.append(replace(item, attachments=attachments))
     return replace(meeting, items=tuple(items))
 
 
-def _defaults(document: Any, meeting: Meeting) -> Any:
+def _with_document(attachment: Attachment, meeting: Meeting, problems: list[Problem],
+                   appendix: bool = False) -> Attachment:
+    """An attachment (or a report's appendix) with what its file holds read in."""
+    if attachment.file.suffix.lower() not in RENDERED_SUFFIXES:
+        return replace(attachment, make_room=meeting.page_numbers.make_room)
+    if attachment.merge_damaged:
+        # Said rather than ignored: the officer meant it of some PDF.
+        problems.append(Problem(attachment.pos, f'"{attachment.file.name}": '
+                                "merge_damaged is for a PDF; packgen writes this "
+                                "document's pages itself"))
+    document = load_document(attachment.file, meeting.root, problems)
+    if document is INVALID:
+        return attachment
+    if appendix and isinstance(document, Report) and document.appendices:
+        # One level only: a pack's bookmarks and page ranges have a report and its
+        # appendices, and an appendix's appendix would have no place in either.
+        problems.append(Problem(document.appendices[0].pos, "appendices: an appendix cannot "
+                                "have appendices of its own; list them among the appendices "
+                                "of the report that attaches this one"))
+        return attachment
+    return replace(attachment, document=_defaults(document, meeting, problems))
+
+
+def _defaults(document: Any, meeting: Meeting, problems: list[Problem]) -> Any:
     if isinstance(document, Report):
-        make_room = meeting.page_numbers.make_room
         return replace(document, report_to=document.report_to or meeting.body,
                        date=document.date or meeting.date,
-                       appendices=tuple(replace(a, make_room=make_room)
+                       appendices=tuple(_with_document(a, meeting, problems, appendix=True)
                                         for a in document.appendices))
     if isinstance(document, Minutes):
         return replace(document, body=document.body or meeting.body)

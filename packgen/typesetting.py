@@ -25,7 +25,7 @@ from urllib.parse import quote
 from packgen import errors
 from packgen.disclosure import pack_view, view_item
 from packgen.forking import fork, stop
-from packgen.layout import DocumentKey, Pack, rendered_documents
+from packgen.layout import DocumentKey, Pack, owner, rendered_documents
 from packgen.model import Meeting
 from packgen.rendered import StampFonts, Typeset
 
@@ -87,9 +87,10 @@ class InProcessTypesetting:
         assert attachment.document is not None
         # A public document sees its public pack in either pack, so its pages are the
         # same in both; only an exempt one (private pack) sees the rest. Either is the
-        # pack of the document's own supplement, the only one it is in.
-        view = pack_view(self.meeting, Pack(not item.is_public(attachment),
-                                            item.supplement_of(attachment)))
+        # pack of the document's own supplement, the only one it is in. An appendix is
+        # where its report is.
+        mine = owner(item, key)
+        view = pack_view(self.meeting, Pack(not item.is_public(mine), item.supplement_of(mine)))
         context = document_context(attachment.document, view, view_item(view, item))
         return self._typeset(f"{attachment.document.kind}.html", context)
 

@@ -102,11 +102,13 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
     """
     pack = Assembled(PdfWriter())
     writer = pack.writer
-    front_reader = PdfReader(io.BytesIO(front))
+    # A document built alone has no front sheet, and no placement for one.
+    front_pages: Sequence[object] = PdfReader(io.BytesIO(front)).pages if layout.has_agenda \
+        else ()
     filler_reader = PdfReader(io.BytesIO(filler))
     for placement in layout.placements:
         if placement.kind == "front":
-            pages: Sequence[object] = front_reader.pages
+            pages: Sequence[object] = front_pages
         elif placement.kind == "filler":
             pages = filler_reader.pages
         else:
@@ -129,6 +131,9 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
 
 def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
              sources: dict[Attachment, Source], anchors: dict[str, int]) -> None:
+    if not layout.has_agenda:  # a document built alone: it and its appendices, at the top
+        _documents_outline(writer, layout.placements, sources, None)
+        return
     writer.add_outline_item(title="Agenda", page_number=0)
     listed = {id(p.item) for p in layout.placements if p.item is not None}
     for item in items:
@@ -138,20 +143,29 @@ def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
         target = spans[0][0] if spans else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
         parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
                                          page_number=target)
-        marks: dict[Attachment, IndirectObject] = {}
-        for placement in layout.placements:
-            if placement.item is item and placement.attachment is not None:
-                above = marks.get(placement.parent, parent) if placement.parent else parent
-                child = writer.add_outline_item(
-                    title=_title(item, placement), page_number=placement.start, parent=above)
-                marks[placement.attachment] = child
-                reader = sources[placement.attachment].reader
-                _copy_outline(writer, reader, reader.outline, placement.start, child)
+        _documents_outline(writer, [p for p in layout.placements if p.item is item], sources,
+                           parent)
+
+
+def _documents_outline(writer: PdfWriter, placements: Sequence[Placement],
+                       sources: dict[Attachment, Source], parent: IndirectObject | None
+                       ) -> None:
+    """A bookmark for each document beneath ``parent``, appendices beneath their report."""
+    marks: dict[Attachment, IndirectObject] = {}
+    for placement in placements:
+        if placement.item is not None and placement.attachment is not None:
+            above = marks.get(placement.parent, parent) if placement.parent else parent
+            child = writer.add_outline_item(title=_title(placement.item, placement),
+                                            page_number=placement.start, parent=above)
+            marks[placement.attachment] = child
+            reader = sources[placement.attachment].reader
+            _copy_outline(writer, reader, reader.outline, placement.start, child)
 
 
 def _title(item: Item, placement: Placement) -> str:
     assert placement.attachment is not None
-    if placement.parent is not None and not placement.attachment.title:
+    if placement.parent is not None and not placement.attachment.title \
+            and placement.attachment.document is None:  # a rendered one has its own title
         report = placement.parent.document
         assert isinstance(report, Report)
         return f"Appendix {report.appendices.index(placement.attachment) + 1}"

@@ -34,12 +34,21 @@ def build_time(meeting: Meeting) -> datetime.datetime:
 
 
 def pack_title(meeting: Meeting, pack: Pack = PUBLIC, draft: bool = False) -> str:
-    """"Children's Partnership Board, 8 July 2026 — public document pack"."""
+    """"Children's Partnership Board, 8 July 2026 — public document pack"; for a document
+    built alone, "Library opening hours (draft for checking)"."""
+    if pack.alone:
+        return f"{_sole_title(meeting)} (draft for checking)" + (" (DRAFT)" if draft else "")
     kind = "private document pack" if pack.private else "public document pack"
     if pack.supplement is not None:
         kind = f"supplementary {kind} {pack.supplement}"
     return f"{meeting.body}, {meeting.date.day} {meeting.date:%B %Y} — {kind}" + \
         (" (DRAFT)" if draft else "")
+
+
+def _sole_title(meeting: Meeting) -> str:
+    """The title of the one document a meeting made for a document built alone holds."""
+    document = meeting.items[0].attachments[0].document
+    return str(getattr(document, "title", "")) or meeting.items[0].title
 
 
 def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pack = PUBLIC,
@@ -51,7 +60,8 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pac
     pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
     title = pack_title(meeting, pack, draft)
     when_held = f"{meeting.date.day} {meeting.date:%B %Y}"
-    subject = f"Agenda and reports for the meeting of {meeting.body} on {when_held}"
+    subject = f"Agenda and reports for the meeting of {meeting.body} on {when_held}" \
+        if not pack.alone else "Built alone, to be checked before it goes on an agenda"
     creator = f"packgen {__version__}"
     writer.metadata = {
         "/Title": title, "/Author": meeting.organisation, "/Subject": subject,

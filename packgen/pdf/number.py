@@ -183,7 +183,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
     item_starts: dict[int, Item] = {}
     attached: dict[int, Attachment] = {}  # pages of PDFs attached, not typeset by packgen
     for placement in layout.placements:
-        if placement.kind == "attachment" and placement.item is not None \
+        if layout.has_agenda and placement.kind == "attachment" and placement.item is not None \
                 and all(item is not placement.item for item in item_starts.values()):
             item_starts[placement.start] = placement.item
         if placement.attachment is not None and placement.attachment.document is None:
