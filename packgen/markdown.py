@@ -296,11 +296,20 @@ def _in_link(node: SyntaxTreeNode) -> bool:
     return parent is not None
 
 
+@cache
+def _inline_parser() -> MarkdownIt:
+    """Bodies' Markdown without entities: a short field was plain text before it was
+    Markdown, and "&amp;" in one still prints as written."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).disable("entity")
+
+
 def inline(text: str, origin: Position, problems: list[Problem], breaks: bool = False,
            autolink: bool = False) -> Markup:
     """Inline Markdown (bold, italics, code, links) to the subset's inline HTML."""
     converter = _InlineConverter(origin, problems, breaks, autolink)
-    tree = _tree(parser().parseInline(text.strip()))
+    tree = _tree(_inline_parser().parseInline(text.strip()))
     return Markup("".join(converter.inline(child) for child in tree.children))
 
 
