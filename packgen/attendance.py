@@ -70,6 +70,9 @@ class _Settling:
         self.serving: dict[int, str] = {}  # substitute -> the member they attended for
         self.groups = [p.group for p in self.people]
         self.index: dict[str, int] = {}
+        self.refused: set[int] = set()
+        """Entries already with a problem: their links are not judged again, so that one
+        mistake is one line."""
 
     def where(self, i: int, key: str) -> Position:
         seq = self.node.items["attendance"]
@@ -79,6 +82,7 @@ class _Settling:
         return entry.pos
 
     def error(self, i: int, key: str, message: str) -> None:
+        self.refused.add(i)
         self.ctx.error(self.where(i, key), f"attendance[{i}].{key}", message)
 
     def settle(self) -> Minutes:
@@ -89,10 +93,10 @@ class _Settling:
                                       f"(attendance[{self.index[_key(person.name)]}])")
         self.apologies_list()
         for i, person in enumerate(self.people):
-            if person.substitute_for:
+            if person.substitute_for and i not in self.refused:
                 self.serves(i, person.substitute_for)
         for i, person in enumerate(self.people):
-            if person.substitute:
+            if person.substitute and i not in self.refused:
                 self.substituted(i, person.substitute)
         people = tuple(replace(
             p, status=s, present=(s in ATTENDED) if s else None,
