@@ -278,6 +278,8 @@ class _InlineConverter(_Converter):
         self.breaks, self.autolink = breaks, autolink
 
     def span(self, node: SyntaxTreeNode) -> str:
+        if node.type in ("softbreak", "hardbreak"):
+            self.line += 1  # inline nodes have no line of their own: problems need one
         if node.type == "softbreak" and self.breaks:
             return "<br>"
         if node.type == "text" and self.autolink and not _in_link(node):
