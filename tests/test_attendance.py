@@ -23,8 +23,7 @@ def build_minutes(folder: MeetingFolder, text: str) -> list[str]:
     out = folder.root / "pack.pdf"
     build_pack(path, out)
     pages = page_texts(out)[2:len(PdfReader(out).pages)]
-    return [" | ".join(part for part in line.strip().split("  ") if part.strip())
-            .replace("|  ", "| ").replace(" | ", " | ")
+    return [" | ".join(part.strip() for part in line.strip().split("  ") if part.strip())
             for page in pages for line in page.splitlines() if line.strip()]
 
 
