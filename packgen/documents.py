@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from packgen.attendance import MinutesRecord, attendee_fields
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filerefs import FileRef
-from packgen.markdown import Markdown, convert, parser
+from packgen.markdown import InlineMarkdown, Markdown, convert, parser
 from packgen.model import (
     Attachment,
     Document,
@@ -51,15 +52,18 @@ PERSON = Record({
 }, build=Person)
 """Someone a document or meeting names: the meeting's contact, a report's officers."""
 
-ATTENDEE = Record({
+ATTENDEE = attendee_fields(PERSON)
+"""A member in minutes' attendance: how they attended (:mod:`packgen.attendance`)."""
+
+GUEST = Record({
     **PERSON.fields,
-    "present": Field(Boolean(), "Whether they were present; members who were not are listed "
-                                "as apologies."),
+    "present": Field(Boolean(), "Accepted and not printed: everyone listed in attendance was "
+                                "there."),
 }, build=Person)
-"""Someone in minutes' attendance lists: a person who was there, or sent apologies."""
+"""An officer or guest in attendance."""
 
 PRIORITY = Record({
-    "text": Field(Text(), "The plan priority.", required=True),
+    "text": Field(InlineMarkdown(), "The plan priority (inline Markdown).", required=True),
     "relevant": Field(Boolean(), "Whether this report serves it (marked on the cover)."),
 }, build=Priority, shorthand="text")
 
@@ -93,14 +97,16 @@ REPORT = Record({
     "report_to": Field(Text(), "The body it goes to (default: the meeting's body)."),
     "date": Field(Date(), "Date of the meeting it goes to (default: the meeting's date)."),
     "director": Field(PERSON, "The relevant director."),
-    "wards": Field(Text(), "Wards affected, such as All."),
+    "wards": Field(InlineMarkdown(), "Wards affected, such as All (inline Markdown)."),
     "contacts": Field(ListOf(PERSON), "Contact officers."),
     "other_officers": Field(ListOf(PERSON), "Other officers who provided input."),
     "priorities": Field(ListOf(PRIORITY), "The plan priorities, marked where relevant."),
     "summary": Field(Markdown(3), "Summary of the report."),
-    "recommendations": Field(ListOf(Text()), "Recommendations, numbered."),
+    "recommendations": Field(ListOf(InlineMarkdown()), "Recommendations, numbered (inline "
+                             "Markdown)."),
     "sections": Field(ListOf(SECTION), "Numbered sections."),
-    "background_papers": Field(ListOf(Text()), "Background papers, as listed by law."),
+    "background_papers": Field(ListOf(InlineMarkdown()), "Background papers, as listed by law "
+                               "(inline Markdown)."),
     "appendices": Field(ListOf(APPENDIX), "Appendices (PDF, YAML or Markdown), each straight "
                                           "after the report on a right-hand page."),
 }, build=lambda kind, **values: Report(**values))
@@ -108,7 +114,9 @@ REPORT = Record({
 MINUTE = Record({
     "title": Field(Text(), "The minute's heading.", required=True),
     "body": Field(Markdown(3), "What was discussed."),
-    "resolved": Field(ListOf(Text()), "Resolutions: RESOLVED to (1) ...; (2) ..."),
+    "resolved": Field(ListOf(Markdown(3)), 'Resolutions, as written after "RESOLVED" ("that" '
+                      'is added unless one starts with "that" or "to"); Markdown, so one may '
+                      "hold a list."),
 }, build=Minute)
 
 
@@ -117,15 +125,18 @@ def _minutes(kind: str, **values: Any) -> Minutes:
     return Minutes(**values, **{k: v for k, v in times.items() if v is not None})
 
 
-MINUTES = Record({
+MINUTES = MinutesRecord({
     "kind": _KIND,
     "body": Field(Text(), "Whose meeting (default: the meeting's body)."),
     "date": Field(Date(), "Date of the meeting minuted.", required=True),
     "place": Field(Text(), "Where it was held."),
     "from": Field(Time(), 'When it began: "16:05".'),
     "to": Field(Time(), 'When it ended: "18:04".'),
-    "attendance": Field(ListOf(ATTENDEE), "Members, each with present: true or false."),
-    "in_attendance": Field(ListOf(ATTENDEE), "Officers and guests in attendance."),
+    "attendance": Field(ListOf(ATTENDEE), "Members, each with a status: present, apologies, "
+                                          "absent or substitute."),
+    "apologies": Field(ListOf(Text()), "Names of those who sent apologies, besides members "
+                                       "whose status is apologies."),
+    "in_attendance": Field(ListOf(GUEST), "Officers and guests in attendance."),
     "first_minute": Field(Integer(1), "Number of the first minute (numbering runs through "
                                       "the municipal year)."),
     "minutes": Field(ListOf(MINUTE, 1, "there are no minutes"), "The minutes, in order.",

@@ -16,6 +16,8 @@ from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Block, RichText
 from packgen.pdf.links import is_safe_uri
@@ -264,3 +266,74 @@ class Markdown(Shape):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "contentMediaType": "text/markdown"}
+
+
+class _InlineConverter(_Converter):
+    """A short field's inline Markdown: a description's lines kept as line breaks, bare
+    addresses in a notice linked."""
+
+    def __init__(self, origin: Position, problems: list[Problem], breaks: bool,
+                 autolink: bool) -> None:
+        super().__init__(origin, 3, problems)
+        self.breaks, self.autolink = breaks, autolink
+
+    def span(self, node: SyntaxTreeNode) -> str:
+        if node.type in ("softbreak", "hardbreak"):
+            self.line += 1  # inline nodes have no line of their own: problems need one
+        if node.type == "softbreak" and self.breaks:
+            return "<br>"
+        if node.type == "text" and self.autolink and not _in_link(node):
+            from packgen.autolink import addresses
+
+            return "".join(f'<a href="{escape(href)}">{escape(text, quote=False)}</a>' if href
+                           else escape(text, quote=False)
+                           for text, href in addresses(node.content))
+        return super().span(node)
+
+
+def _in_link(node: SyntaxTreeNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.type != "link":
+        parent = parent.parent
+    return parent is not None
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    """Bodies' Markdown without entities: a short field was plain text before it was
+    Markdown, and "&amp;" in one still prints as written."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).disable("entity")
+
+
+def inline(text: str, origin: Position, problems: list[Problem], breaks: bool = False,
+           autolink: bool = False) -> Markup:
+    """Inline Markdown (bold, italics, code, links) to the subset's inline HTML."""
+    converter = _InlineConverter(origin, problems, breaks, autolink)
+    tree = _tree(_inline_parser().parseInline(text.strip()))
+    return Markup("".join(converter.inline(child) for child in tree.children))
+
+
+class InlineMarkdown(Shape):
+    """A short field (a description, a recommendation, a notice) in inline Markdown,
+    converted as it is checked to Markup: templates print it with ``{{ x }}``, and text
+    stays data (``<``, ``&`` and ``{{`` print as themselves)."""
+
+    expected = "text"
+
+    def __init__(self, breaks: bool = False, autolink: bool = False) -> None:
+        self.breaks, self.autolink = breaks, autolink
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        text = Text().check(node, ctx, path)
+        if text is INVALID or not isinstance(node, Scalar):
+            return INVALID
+        start = (Position(node.pos.file, node.pos.line + 1, node.indent + 1) if node.block
+                 else node.pos)
+        before = len(ctx.problems)
+        html = inline(text, start, ctx.problems, self.breaks, self.autolink)
+        return INVALID if len(ctx.problems) > before else html
+
+    def json_schema(self) -> dict[str, Any]:
+        return {**Text().json_schema(), "contentMediaType": "text/markdown"}

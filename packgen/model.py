@@ -50,6 +50,16 @@ class Person:
     email: str = ""
     phone: str = ""
     present: bool | None = None
+    """Whether they attended: True when ``status`` is present or substitute, False when it
+    is apologies or absent, None when the minutes do not say."""
+    status: str = ""
+    """Minutes' attendance: "present", "apologies", "absent", "substitute" or "" (not said)."""
+    substitute: str = ""
+    """Who attended in this member's place (their entry's status is apologies or absent)."""
+    substitute_for: str = ""
+    """The member a substitute attended for (``for:``; status "substitute")."""
+    group: str = ""
+    """The organisation or party the minutes' attendance table groups them under."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class Report:
     date: datetime.date | None = None
     director: Person | None = None
     wards: str = ""
+    """Short fields here are inline Markdown, held as Markup (a ``str``) of the HTML subset."""
     contacts: tuple[Person, ...] = ()
     other_officers: tuple[Person, ...] = ()
     priorities: tuple[Priority, ...] = ()
@@ -92,7 +103,7 @@ class Minute:
     pos: Position
     title: str
     body: RichText = RichText()
-    resolved: tuple[str, ...] = ()
+    resolved: tuple[RichText, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,8 @@ class Minutes:
     end: datetime.time | None = None
     attendance: tuple[Person, ...] = ()
     in_attendance: tuple[Person, ...] = ()
+    apologies: tuple[str, ...] = ()
+    """Names given in the top-level ``apologies:`` list, besides members whose status says so."""
     first_minute: int = 1
     kind: str = "minutes"
 
@@ -132,6 +145,7 @@ class Notice:
 
     pos: Position
     text: str
+    """Inline Markdown as Markup, web and e-mail addresses linked."""
     heading: str = ""
 
 
@@ -159,6 +173,8 @@ class Item:
     title: str
     number: str = ""
     description: str = ""
+    """Inline Markdown as Markup (its lines kept as line breaks); packgen's own exclusion
+    item gives plain text."""
     presenter: str = ""
     exempt: int | None = None
     reason: str = ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
+from packgen.attendance import apologies, grouped
 from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.layout import PUBLIC, Pack
-from packgen.model import Block, Document, Item, Meeting, Minutes, Report
+from packgen.model import Block, Document, Item, Meeting, Minutes, Report, RichText
 from packgen.statute import EXEMPT_SCHEDULE
 
 
@@ -125,7 +127,10 @@ def located(context: Mapping[str, Any]) -> list[Located]:
     for row in context.get("rows", ()):
         item = row.item
         for key in ("title", "description", "presenter"):
-            found.append((getattr(item, key), item.pos, f"item {item.number}'s {key}"))
+            # Laid-out text is matched, so Markup's tags are left out of what is compared.
+            text = getattr(item, key)
+            text = text.striptags() if isinstance(text, Markup) else text
+            found.append((text, item.pos, f"item {item.number}'s {key}"))
     document = context.get("document")
     if isinstance(document, Report | Minutes | Document):
         name = getattr(document, "title", "") or document.pos.file.name
@@ -185,18 +190,55 @@ def number_sections(report: Report, scheme: str) -> list[NumberedSection]:
 
 @dataclass(frozen=True)
 class Resolution:
-    """"RESOLVED that ..." for one resolution; "RESOLVED to (1) ...; (2) ..." for more."""
+    """What follows "RESOLVED": ``lead`` on its line ("that ...", "to ...", "to" before
+    several, or empty), then ``blocks`` (a list the one resolution holds), or ``numbered``:
+    for each of several, its "(1) ..." line and the blocks under it."""
 
-    lead: str  # "that ..." or "to"
-    numbered: tuple[str, ...] = ()
+    lead: Markup
+    blocks: tuple[Block, ...] = ()
+    numbered: tuple[tuple[Markup, tuple[Block, ...]], ...] = ()
 
 
-def resolution(resolved: Sequence[str]) -> Resolution | None:
+_LEAD_WORD = re.compile(r"(to|that)\b", re.IGNORECASE)
+_LEAD_HTML = re.compile(r"(to|that)\s+", re.IGNORECASE)
+
+
+def _parts(text: RichText) -> tuple[Markup, tuple[Block, ...]]:
+    """A resolution's first paragraph (its words after RESOLVED) and the blocks after it."""
+    blocks = text.blocks
+    if blocks and blocks[0].kind == "p":
+        return Markup(blocks[0].html), blocks[1:]
+    return Markup(""), blocks
+
+
+def _lead_word(head: Markup) -> str:
+    found = _LEAD_WORD.match(head.striptags())
+    return found[1].lower() if found else ""
+
+
+def resolution(resolved: Sequence[RichText]) -> Resolution | None:
+    """"that" is added only where the officer did not start with "that" or "to"; several
+    share the lead word when they all start alike ("to (1) note ...", never "to (1) to
+    note"), and otherwise each keeps its own, "to" where it has none."""
     if not resolved:
         return None
-    if len(resolved) == 1:
-        return Resolution(f"that {resolved[0]}")
-    return Resolution("to", tuple(f"({n}) {text}" for n, text in enumerate(resolved, start=1)))
+    parts = [_parts(text) for text in resolved]
+    words = [_lead_word(head) for head, _ in parts]
+    if len(parts) == 1:
+        (head, blocks), word = parts[0], words[0]
+        return Resolution(head if word else Markup(" ").join(x for x in ("that", head) if x),
+                          blocks)
+    if len(set(words)) == 1 and (not words[0] or all(_LEAD_HTML.match(h) for h, _ in parts)):
+        common = words[0] or "to"
+        if words[0]:
+            parts = [(Markup(_LEAD_HTML.sub("", head, count=1)), blocks)
+                     for head, blocks in parts]
+    else:
+        common = ""
+        parts = [(head if word else Markup("to ") + head, blocks)
+                 for (head, blocks), word in zip(parts, words, strict=True)]
+    return Resolution(Markup(common), numbered=tuple(
+        (Markup(f"({n}) ") + head, blocks) for n, (head, blocks) in enumerate(parts, start=1)))
 
 
 def document_context(document: Report | Minutes | Document, meeting: Meeting,
@@ -209,7 +251,7 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
     elif isinstance(document, Minutes):
         context.update(
             minutes=document,
-            apologies=[p for p in document.attendance if p.present is False],
+            apologies=apologies(document), attendance_groups=grouped(document.attendance),
             numbered=[(document.first_minute + i, m, resolution(m.resolved))
                       for i, m in enumerate(document.minutes)])
     return context

@@ -28,6 +28,7 @@ from packgen.documents import (
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
+from packgen.markdown import InlineMarkdown
 from packgen.model import (
     Attachment,
     HouseStyle,
@@ -61,7 +62,8 @@ _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
 
 NOTICE = Record({
     "heading": Field(Text(), "Optional heading printed above the wording."),
-    "text": Field(Text(), "The wording.", required=True),
+    "text": Field(InlineMarkdown(autolink=True), "The wording, in inline Markdown; web and "
+                  "e-mail addresses become links.", required=True),
 }, build=Notice, shorthand="text")
 
 ATTACHMENT = Record({
@@ -80,9 +82,10 @@ ITEM = Record({
     "number": Field(Text(r"[0-9A-Za-z][0-9A-Za-z.()-]{0,7}",
                          'a short item number such as "7" or "7a"'),
                     'Printed item number, such as "7a"; by default items count 1, 2, ...'),
-    "description": Field(Text(), "A line under the title, such as what the board is asked to "
-                                 "do."),
-    "presenter": Field(Text(), 'Whose report it is: "Report of the Director of ...".'),
+    "description": Field(InlineMarkdown(breaks=True), "Lines under the title, such as what the "
+                         "board is asked to do (inline Markdown; each line printed as written)."),
+    "presenter": Field(InlineMarkdown(), 'Whose report it is: "Report of the Director of ..." '
+                       "(inline Markdown)."),
     "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping the item's documents out of the "
                              "public pack."),
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),

@@ -83,14 +83,17 @@ def test_a_value_jinja_writes_is_checked_once_rendered() -> None:
 
 
 def test_a_person_is_declared_once() -> None:
-    assert list(ATTENDEE.fields) == [*PERSON.fields, "present"]
+    assert list(ATTENDEE.fields) == [*PERSON.fields, "present", "status", "substitute", "for",
+                                     "group"]
     assert all(ATTENDEE.fields[key] is field for key, field in PERSON.fields.items())
     assert schema.MEETING.fields["contact"].shape is PERSON
     assert REPORT.fields["director"].shape is PERSON
     meeting = json_schema("meeting")["properties"]["contact"]
     minutes = json_schema("minutes")["properties"]["attendance"]["items"]
-    assert set(minutes["properties"]) - set(meeting["properties"]) == {"present"}
-    assert MINUTES.fields["in_attendance"].shape.json_schema()["items"] == minutes
+    assert set(minutes["properties"]) - set(meeting["properties"]) == {
+        "present", "status", "substitute", "for", "group"}
+    guests = MINUTES.fields["in_attendance"].shape.json_schema()["items"]
+    assert set(guests["properties"]) - set(meeting["properties"]) == {"present"}
 
 
 def test_present_belongs_to_attendance_only(folder: MeetingFolder) -> None:

@@ -55,7 +55,7 @@ from: "16:05"
 to: "18:04"
 attendance:
   - {name: Cllr A. Mellor, role: Chair, present: true}
-  - {name: Kay Bell, role: Member, present: false}
+  - {name: Kay Bell, role: Member, status: apologies}
 in_attendance:
   - {name: Phil Wade, role: Governance Officer}
 first_minute: 34

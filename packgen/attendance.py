@@ -1,0 +1,196 @@
+"""Minutes' attendance: who was present, who sent apologies, who was absent, who substituted.
+
+One model, written on the entries of ``attendance``: each member has a ``status``
+(``present: true/false`` is shorthand for present/absent); a member who sent apologies or
+was absent may name who attended in their place (``substitute: NAME``), and the substitute
+may have an entry of their own (``status: substitute``, ``for: NAME``). Both sides name
+one link, so they must agree; every disagreement is one problem at its line. Apologies
+come only from ``status: apologies`` and the minutes' own ``apologies:`` list of names,
+never from absence: a member who did not come did not necessarily send apologies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from packgen.errors import Position
+from packgen.model import Minutes, Person
+from packgen.shapes import INVALID, Boolean, Context, Field, Record, Text
+from packgen.source import Map, Node, Seq
+
+STATUSES = ("present", "apologies", "absent", "substitute")
+ATTENDED = ("present", "substitute")
+AWAY = ("apologies", "absent")
+
+
+def _attendee(**values: Any) -> Person:
+    values["substitute_for"] = values.pop("for", "")
+    return Person(**values)
+
+
+def attendee_fields(person: Record) -> Record:
+    """The entry of a member in ``attendance``: a person, with how they attended."""
+    return Record({
+        **person.fields,
+        "present": Field(Boolean(), "Shorthand: true for status present, false for absent."),
+        "status": Field(Text("|".join(STATUSES), "present, apologies, absent or substitute"),
+                        "present, apologies (they sent apologies), absent (no apologies) or "
+                        "substitute (attended in a member's place: give for)."),
+        "substitute": Field(Text(), "Who attended in this member's place (status apologies "
+                                    "or absent)."),
+        "for": Field(Text(), "The member a substitute attended for."),
+        "group": Field(Text(), "Their organisation or party: the attendance table groups "
+                               "its rows by it."),
+    }, build=_attendee)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class MinutesRecord(Record):
+    """The minutes' shape, with attendance settled across entries once each is checked."""
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        minutes = super().check(node, ctx, path)
+        if not isinstance(minutes, Minutes) or not isinstance(node, Map):
+            return minutes
+        before = len(ctx.problems)
+        settled = _Settling(node, ctx, minutes).settle()
+        return INVALID if len(ctx.problems) > before else settled
+
+
+class _Settling:
+    def __init__(self, node: Map, ctx: Context, minutes: Minutes) -> None:
+        self.node, self.ctx, self.minutes = node, ctx, minutes
+        self.people = list(minutes.attendance)
+        self.statuses = [""] * len(self.people)
+        self.subs: dict[int, str] = {}
+        self.serving: dict[int, str] = {}  # substitute -> the member they attended for
+        self.groups = [p.group for p in self.people]
+        self.index: dict[str, int] = {}
+        self.refused: set[int] = set()
+        """Entries already with a problem: their links are not judged again, so that one
+        mistake is one line."""
+
+    def where(self, i: int, key: str) -> Position:
+        seq = self.node.items["attendance"]
+        entry = seq.items[i] if isinstance(seq, Seq) else seq
+        if isinstance(entry, Map):
+            return entry.items[key].pos if key in entry.items else entry.pos
+        return entry.pos
+
+    def error(self, i: int, key: str, message: str) -> None:
+        self.refused.add(i)
+        self.ctx.error(self.where(i, key), f"attendance[{i}].{key}", message)
+
+    def settle(self) -> Minutes:
+        for i, person in enumerate(self.people):
+            self.statuses[i] = self.own_status(i, person)
+            if self.index.setdefault(_key(person.name), i) != i:
+                self.error(i, "name", f"{person.name} is listed twice "
+                                      f"(attendance[{self.index[_key(person.name)]}])")
+        self.apologies_list()
+        for i, person in enumerate(self.people):
+            if person.substitute_for and i not in self.refused:
+                self.serves(i, person.substitute_for)
+        for i, person in enumerate(self.people):
+            if person.substitute and i not in self.refused:
+                self.substituted(i, person.substitute)
+        people = tuple(replace(
+            p, status=s, present=(s in ATTENDED) if s else None,
+            substitute=self.subs.get(i, ""), substitute_for=self.serving.get(i, ""),
+            group=g) for i, (p, s, g) in enumerate(zip(self.people, self.statuses, self.groups,
+                                                        strict=True)))
+        return replace(self.minutes, attendance=people)
+
+    def own_status(self, i: int, person: Person) -> str:
+        status = person.status or ("substitute" if person.substitute_for else "")
+        if person.substitute_for and status != "substitute":
+            self.error(i, "for", f"only a substitute attends for a member, and the status "
+                                 f"here is {status}")
+        elif status and person.present is not None and (status in ATTENDED) != person.present:
+            key = "status" if person.status else "present"
+            self.error(i, key, f"{status} disagrees with present: "
+                               f"{str(person.present).lower()}; give one of them")
+        if not status and person.present is not None:
+            status = "present" if person.present else "absent"
+        if status == "substitute" and not person.substitute_for:
+            self.error(i, "status", 'a substitute needs "for: NAME", the member they '
+                                    "attended for")
+        if person.substitute and status not in AWAY:
+            self.error(i, "substitute", "only a member who sent apologies or was absent has "
+                                        f"a substitute; the status here is "
+                                        f"{status or 'not given'}")
+        return status
+
+    def apologies_list(self) -> None:
+        seq = self.node.items.get("apologies")
+        for n, name in enumerate(self.minutes.apologies):
+            i = self.index.get(_key(name))
+            if i is None or self.statuses[i] == "apologies":
+                continue
+            if self.statuses[i]:
+                where = seq.items[n].pos if isinstance(seq, Seq) else self.node.pos
+                self.ctx.error(where, f"apologies[{n}]", f"{name} is marked "
+                               f"{self.statuses[i]} in attendance[{i}]")
+            else:
+                self.statuses[i] = "apologies"
+
+    def serves(self, i: int, member: str) -> None:
+        j = self.index.get(_key(member))
+        if j is None:
+            self.error(i, "for", f"{member} is not in attendance")
+        elif self.statuses[j] not in AWAY:
+            self.error(i, "for", f"{member} is marked {self.statuses[j] or 'with no status'} "
+                                 f"(attendance[{j}]); a substitute attends for a member who "
+                                 "sent apologies or was absent")
+        elif j in self.subs:
+            self.error(i, "for", f"{member} already has a substitute, {self.subs[j]}")
+        else:
+            self.subs[j], self.serving[i] = self.people[i].name, self.people[j].name
+            self.groups[i] = self.groups[i] or self.groups[j]
+
+    def substituted(self, j: int, name: str) -> None:
+        named = self.subs.get(j)
+        k = self.index.get(_key(name))
+        if named is not None:
+            if _key(named) != _key(name):
+                self.error(j, "substitute", f"{named} is given as the substitute for "
+                                            f"{self.people[j].name} "
+                                            f"(attendance[{self.index[_key(named)]}].for)")
+            return
+        if k is None:
+            self.subs[j] = name  # not a member: named on the member's row only
+            return
+        if k in self.serving:
+            self.error(j, "substitute", f"{name} is the substitute for {self.serving[k]}")
+        elif self.statuses[k] not in ("", "present", "substitute"):
+            self.error(j, "substitute", f"{name} is marked {self.statuses[k]} "
+                                        f"(attendance[{k}])")
+        else:
+            self.statuses[k] = "substitute"
+            self.subs[j], self.serving[k] = self.people[k].name, self.people[j].name
+            self.groups[k] = self.groups[k] or self.groups[j]
+
+
+def grouped(people: tuple[Person, ...]) -> list[tuple[str, list[Person]]]:
+    """The attendance table's rows under their groups, in first-seen order; members with no
+    group first, under no heading."""
+    groups: dict[str, list[Person]] = {"": []}
+    for person in people:
+        groups.setdefault(person.group, []).append(person)
+    return [(name, rows) for name, rows in groups.items() if rows]
+
+
+def apologies(minutes: Minutes) -> list[Person]:
+    """Who sent apologies: members whose status says so, then the names the minutes' own
+    ``apologies:`` list adds."""
+    found = [p for p in minutes.attendance if p.status == "apologies"]
+    known = {_key(p.name) for p in minutes.attendance}
+    for name in minutes.apologies:
+        if _key(name) not in known:
+            known.add(_key(name))
+            found.append(Person(minutes.pos, name, status="apologies"))
+    return found

@@ -1,0 +1,195 @@
+"""Minutes' attendance as the officer marked it: statuses in words, substitutes, groups,
+apologies only where the minutes say so, and contradictions refused at their line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from packgen import build_pack
+from packgen.errors import ValidationError
+from tests.conftest import MeetingFolder, basic_meeting, page_texts
+
+HEAD = "kind: minutes\ndate: 2026-03-22\n"
+TAIL = "minutes:\n  - title: Apologies for absence\n    body: As listed.\n"
+
+
+def build_minutes(folder: MeetingFolder, text: str) -> list[str]:
+    """The minutes' lines as laid out, spaces between columns squeezed to " | "."""
+    (folder.folder / "minutes.yaml").write_text(text)
+    path = folder.write(basic_meeting([{"title": "Minutes", "attachments": ["minutes.yaml"]}]))
+    out = folder.root / "pack.pdf"
+    build_pack(path, out)
+    pages = page_texts(out)[2:len(PdfReader(out).pages)]
+    return [" | ".join(part.strip() for part in line.strip().split("  ") if part.strip())
+            for page in pages for line in page.splitlines() if line.strip()]
+
+
+def cells(lines: list[str]) -> list[list[str]]:
+    return [[c.strip() for c in line.split(" | ")] for line in lines]
+
+
+def problems(folder: MeetingFolder, text: str) -> list[str]:
+    (folder.folder / "minutes.yaml").write_text(text)
+    path = folder.write(basic_meeting([{"title": "Minutes", "attachments": ["minutes.yaml"]}]))
+    with pytest.raises(ValidationError) as caught:
+        build_pack(path, folder.root / "pack.pdf")
+    assert not (folder.root / "pack.pdf").exists()
+    return [f"{p.position.line}:{p.position.column}: {p.message}"
+            for p in caught.value.problems]
+
+
+def test_statuses_print_in_words_and_apologies_come_only_from_them(folder: MeetingFolder
+                                                                     ) -> None:
+    rows = cells(build_minutes(folder, HEAD + """\
+attendance:
+  - {name: Ann Able, role: Chair, present: true}
+  - {name: Ben Bell, role: Member, status: apologies, substitute: Cal Cole}
+  - {name: Cal Cole, role: Member, status: substitute, for: Ben Bell}
+  - {name: Dee Dunn, role: Member, present: false}
+  - {name: Eve East, role: Member, status: absent}
+  - {name: Fay Ford, role: Member}
+  - {name: Gus Gray, role: Member, status: apologies}
+apologies: [Hal Hunt, Gus Gray]
+""" + TAIL))
+    table = {row[0]: row[1:] for row in rows if row[0] in {
+        "Ann Able", "Ben Bell", "Cal Cole", "Dee Dunn", "Eve East", "Fay Ford", "Gus Gray"}}
+    assert table == {
+        "Ann Able": ["Chair", "Present"],
+        "Ben Bell": ["Member", "Apologies (substitute: Cal Cole)"],
+        "Cal Cole": ["Member", "Substitute for Ben Bell"],
+        "Dee Dunn": ["Member", "Absent"],  # present: false is absent, not apologies
+        "Eve East": ["Member", "Absent"],
+        "Fay Ford": ["Member"],  # not marked: nothing is said of them
+        "Gus Gray": ["Member", "Apologies"],
+    }
+    assert ["Member", "Role", "Attendance"] in rows
+    [apologies] = [" ".join(row) for row in rows if row[0].startswith("Apologies:")]
+    assert apologies == "Apologies: Ben Bell (substitute: Cal Cole), Gus Gray, Hal Hunt"
+
+
+def test_a_member_named_in_the_apologies_list_reads_apologies(folder: MeetingFolder) -> None:
+    rows = cells(build_minutes(folder, HEAD + """\
+attendance:
+  - {name: Ann Able, role: Chair}
+  - {name: Ben Bell, role: Member, present: false}
+apologies: [Ann Able]
+""" + TAIL))
+    assert ["Ann Able", "Chair", "Apologies"] in rows
+    assert ["Ben Bell", "Member", "Absent"] in rows
+    assert ["Apologies: Ann Able"] in rows
+
+
+def test_a_substitute_named_on_the_member_alone_is_marked_on_both_rows(
+        folder: MeetingFolder) -> None:
+    rows = cells(build_minutes(folder, HEAD + """\
+attendance:
+  - {name: Ben Bell, role: Member, present: false, substitute: Cal Cole}
+  - {name: Cal Cole, role: Member, present: true}
+  - {name: Dee Dunn, role: Member, status: apologies, substitute: Sam Side}
+""" + TAIL))
+    assert ["Ben Bell", "Member", "Absent (substitute: Cal Cole)"] in rows
+    assert ["Cal Cole", "Member", "Substitute for Ben Bell"] in rows
+    assert ["Dee Dunn", "Member", "Apologies (substitute: Sam Side)"] in rows
+    assert not any("Apologies:" in row[0] and "Ben Bell" in " ".join(row) for row in rows)
+
+
+def test_groups_head_their_rows_in_first_seen_order(folder: MeetingFolder) -> None:
+    lines = build_minutes(folder, HEAD + """\
+attendance:
+  - {name: Ann Able, role: Member, group: Labour, present: true}
+  - {name: Ben Bell, role: Member, group: Conservative, status: apologies}
+  - {name: Cal Cole, role: Member, group: Labour, present: true}
+  - {name: Dee Dunn, role: Independent co-optee, present: true}
+  - {name: Eve East, role: Member, status: substitute, for: Ben Bell}
+""" + TAIL)
+    start = lines.index("Member | Role | Attendance")
+    assert lines[start + 1:start + 8] == [
+        "Dee Dunn | Independent co-optee | Present",  # no group: first, under no heading
+        "Labour",
+        "Ann Able | Member | Present",
+        "Cal Cole | Member | Present",
+        "Conservative",
+        "Ben Bell | Member | Apologies (substitute: Eve East)",
+        # a substitute with no group of their own sits with the member they stood in for
+        "Eve East | Member | Substitute for Ben Bell",
+    ]
+
+
+def test_without_groups_there_are_no_heading_rows(folder: MeetingFolder) -> None:
+    lines = build_minutes(folder, HEAD + """\
+attendance:
+  - {name: Ann Able, role: Member, present: true}
+  - {name: Ben Bell, role: Member, present: true}
+""" + TAIL)
+    start = lines.index("Member | Role | Attendance")
+    assert lines[start + 1:start + 3] == ["Ann Able | Member | Present",
+                                          "Ben Bell | Member | Present"]
+
+
+def test_officers_in_attendance_keep_working(folder: MeetingFolder) -> None:
+    rows = cells(build_minutes(folder, HEAD + """\
+attendance: [{name: Ann Able, present: true}]
+in_attendance:
+  - {name: Phil Wade, role: Governance Officer, present: true}
+  - {name: Jo Patel, role: Head of Strategy}
+""" + TAIL))
+    assert ["Phil Wade", "Governance Officer"] in rows and ["Jo Patel", "Head of Strategy"] in rows
+
+
+ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
+
+
+@pytest.mark.parametrize("attendance, expected", [
+    ("  - {name: Ben Bell, present: true, status: apologies}\n",
+     ["5:45: attendance[1].status: apologies disagrees with present: true; give one of them"]),
+    ("  - {name: Ben Bell, present: false, for: Ann Able}\n",
+     ["5:31: attendance[1].present: substitute disagrees with present: false; give one of "
+      "them"]),
+    ("  - {name: Ben Bell, status: substitute}\n",
+     ['5:30: attendance[1].status: a substitute needs "for: NAME", the member they attended '
+      "for"]),
+    ("  - {name: Ben Bell, status: absent, for: Ann Able}\n",
+     ["5:43: attendance[1].for: only a substitute attends for a member, and the status here "
+      "is absent"]),
+    ("  - {name: Ben Bell, status: substitute, for: Zed Zane}\n",
+     ["5:47: attendance[1].for: Zed Zane is not in attendance"]),
+    ("  - {name: Ben Bell, status: substitute, for: Ann Able}\n",
+     ["5:47: attendance[1].for: Ann Able is marked present (attendance[0]); a substitute "
+      "attends for a member who sent apologies or was absent"]),
+    ("  - {name: Ben Bell, present: true, substitute: Cal Cole}\n",
+     ["5:49: attendance[1].substitute: only a member who sent apologies or was absent has a "
+      "substitute; the status here is present"]),
+    ("  - {name: Ben Bell, status: apologies, substitute: Ann Able}\n", []),
+    ("  - {name: Ben Bell, status: apologies, substitute: Cal Cole}\n"
+     "  - {name: Cal Cole, status: substitute, for: Ben Bell}\n"
+     "  - {name: Dee Dunn, status: substitute, for: Ben Bell}\n",
+     ["7:47: attendance[3].for: Ben Bell already has a substitute, Cal Cole"]),
+    ("  - {name: Ben Bell, status: apologies, substitute: Dee Dunn}\n"
+     "  - {name: Cal Cole, status: substitute, for: Ben Bell}\n",
+     ["5:53: attendance[1].substitute: Cal Cole is given as the substitute for Ben Bell "
+      "(attendance[2].for)"]),
+    ("  - {name: Ben Bell, status: absent}\n"
+     "  - {name: Cal Cole, status: apologies, substitute: Ben Bell}\n",
+     ["6:53: attendance[2].substitute: Ben Bell is marked absent (attendance[1])"]),
+    ("  - {name: Ann  able, present: false}\n",
+     ["5:12: attendance[1].name: Ann  able is listed twice (attendance[0])"]),
+    ("  - {name: Ben Bell, present: false}\napologies: [Zed Zane, Ben Bell]\n",
+     ["6:23: apologies[1]: Ben Bell is marked absent in attendance[1]"]),
+])
+def test_contradictions_are_one_line_each_where_written(folder: MeetingFolder,
+                                                        attendance: str,
+                                                        expected: list[str]) -> None:
+    text = HEAD + ONE + attendance + TAIL
+    if not expected:  # a member present in their own seat may stand in: not a contradiction
+        build_minutes(folder, text)
+        return
+    assert problems(folder, text) == expected
+
+
+def test_the_example_minutes_say_apologies_as_their_minute_does() -> None:
+    example = Path(__file__).parent.parent / "examples" / "childrens-partnership-board"
+    text = (example / "minutes-2026-03-22.yaml").read_text()
+    assert "Kay Bell, role" in text and "status: apologies" in text
