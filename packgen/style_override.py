@@ -143,20 +143,21 @@ def _without_positions(value: Any) -> Any:
 
 
 def _check_fonts(data: Any, theme: dict[str, Any], node: Map, ctx: Context) -> None:
-    """A style's ``font`` names a family the theme or the override has."""
-    if data is INVALID:
-        return
-    families = set(theme["fonts"]) | set(data.get("fonts", {}))
+    """A style's ``font`` names a family the theme or the override has (found whatever
+    else is wrong, so every problem is told at once)."""
+    families = set(theme["fonts"])
+    fonts = node.items.get("fonts")
+    if isinstance(fonts, Map):
+        families |= set(fonts.items)
     styles = node.items.get("styles")
-    for selector, props in data.get("styles", {}).items():
-        family = props.get("font")
-        if family is not None and family not in families:
-            assert isinstance(styles, Map)
-            where = styles.items[selector]
-            pos = where.items["font"].pos if isinstance(where, Map) else where.pos
-            close = difflib.get_close_matches(family, sorted(families), n=1)
+    for selector, props in (styles.items.items() if isinstance(styles, Map) else ()):
+        family = props.items.get("font") if isinstance(props, Map) else None
+        if isinstance(family, Scalar) and isinstance(family.value, str) \
+                and family.value not in families:
+            close = difflib.get_close_matches(family.value, sorted(families), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            ctx.error(pos, f"styles.{selector}.font", f'no font family "{family}"{hint}')
+            ctx.error(family.pos, f"styles.{selector}.font",
+                      f'no font family "{family.value}"{hint}')
 
 
 def merge(theme: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
