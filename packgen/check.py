@@ -134,8 +134,14 @@ def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) ->
     """Compile every template of the officer's that a build could load.
 
     The theme's templates only name each other, so an officer's template is reached
-    when it has a theme template's name, or when another of theirs names it.
+    when it has a theme template's name, or when another of theirs names it. A
+    ``style.yaml`` of theirs is read as a build reads it.
     """
+    folders = meeting.template_dirs(templates)
+    if any((folder / "style.yaml").is_file() for folder in folders):
+        from packgen.theme import load_stylesheet  # Jinja with it: only when there is one
+
+        load_stylesheet(meeting.style, folders, meeting.root)
     own = {path.relative_to(folder).as_posix()
            for folder in meeting.template_dirs(templates) if folder.is_dir()
            for path in folder.rglob("*.html")}

@@ -19,6 +19,7 @@ from packgen.model import (
     Document,
     Minute,
     Minutes,
+    Numbering,
     Person,
     Priority,
     Report,
@@ -67,10 +68,29 @@ PRIORITY = Record({
     "relevant": Field(Boolean(), "Whether this report serves it (marked on the cover)."),
 }, build=Priority, shorthand="text")
 
+PARAGRAPH_NUMBERS = Text(r"section|continuous|none", "section, continuous or none")
+NUMBERING_DEPTH = Integer(2, 3, "2 or 3")
+ORIENTATION = Field(Text(r"portrait|landscape", "portrait or landscape"),
+                    "landscape: laid out on landscape pages (default portrait).")
+
+NUMBERING = Record({
+    "paragraphs": Field(PARAGRAPH_NUMBERS, 'Paragraph numbers: "section" (1.1, 1.2), '
+                                           '"continuous" (1, 2, ... 26) or "none" (default: '
+                                           "the house style's)."),
+    "depth": Field(NUMBERING_DEPTH, "3: headings inside a section's text become numbered "
+                                    "sub-sections, 1.2, with paragraphs 1.2.1 (default: the "
+                                    "house style's, 2)."),
+}, build=lambda pos, **values: Numbering(**values))
+"""A document's own numbering, over the house style's (``style.paragraph_numbers``)."""
+
 SECTION = Record({
     "heading": Field(Text(), "The section heading; sections are numbered 1, 2, ...",
                      required=True),
     "body": Field(Markdown(3), "The section's text; its paragraphs are numbered 1.1, 1.2, ..."),
+    "numbered": Field(Boolean(), "false: the heading and its paragraphs take no number and "
+                                 "the section does not count, as for contact details "
+                                 "(default true)."),
+    "orientation": ORIENTATION,
 }, build=Section)
 
 MERGE_DAMAGED = Field(Boolean(), "A PDF only: merge it as it is even though some of its pages "
@@ -109,6 +129,8 @@ REPORT = Record({
                                "(inline Markdown)."),
     "appendices": Field(ListOf(APPENDIX), "Appendices (PDF, YAML or Markdown), each straight "
                                           "after the report on a right-hand page."),
+    "numbering": Field(NUMBERING, "This report's numbering, over the house style's."),
+    "orientation": ORIENTATION,
 }, build=lambda kind, **values: Report(**values))
 
 MINUTE = Record({
@@ -147,6 +169,9 @@ DOCUMENT = Record({
     "kind": _KIND,
     "title": Field(Text(), "The document's title.", required=True),
     "body": Field(Markdown(2), "The text, in Markdown."),
+    "numbering": Field(NUMBERING, "Number its paragraphs (its headings start sections); "
+                                  "default: style.document_numbers, none."),
+    "orientation": ORIENTATION,
 }, build=lambda kind, **values: Document(**values))
 
 KINDS: dict[str, Record] = {"report": REPORT, "minutes": MINUTES, "document": DOCUMENT}

@@ -40,6 +40,8 @@ MAX_TABLE_COLUMNS = 30
 MAX_LINKS = 2_000
 """Links in one Markdown text."""
 _PLACES = {"th": "table heading", "td": "table cell", "heading": "heading"}
+UNNUMBERED = "{-}"
+"""Opens a paragraph, or ends a heading, that takes no number."""
 
 
 @cache
@@ -84,10 +86,19 @@ class _Converter:
         if node.map:
             self.line = node.map[0]
         if kind == "paragraph":
-            return Block("p", self.inline(node))
+            text = self.inline(node)
+            # "{-} " opens a paragraph that takes no number (Pandoc marks unnumbered
+            # headings with {-}); nobody starts a sentence so by accident.
+            if text.startswith(UNNUMBERED + " ") or text == UNNUMBERED:
+                return Block("p", text[len(UNNUMBERED):].lstrip(" "), numbered=False)
+            return Block("p", text)
         if kind == "heading":
             level = min(4, self.heading_level + int(node.tag[1]) - 1)
-            return Block("heading", f"<h{level}>{self.inline(node)}</h{level}>")
+            text = self.inline(node)
+            numbered = not (text.endswith(" " + UNNUMBERED) or text == UNNUMBERED)
+            if not numbered:
+                text = text[:-len(UNNUMBERED)].rstrip(" ")
+            return Block("heading", f"<h{level}>{text}</h{level}>", numbered=numbered)
         if kind in ("bullet_list", "ordered_list"):
             return Block("list", self.listing(node))
         if kind == "table":
@@ -183,7 +194,9 @@ class _Converter:
                       for row in spec["rows"])
         self.check_table(node, len(rows), columns)
         head = "<thead>" + "".join(rows[:header]) + "</thead>" if header else ""
-        return '<table class="data">' + widths + head + "".join(rows[header:]) + "</table>"
+        # The typesetter lays a landscape table on a landscape page of its own.
+        kind = "data landscape" if spec.get("orientation") == "landscape" else "data"
+        return f'<table class="{kind}">' + widths + head + "".join(rows[header:]) + "</table>"
 
     def inline(self, node: SyntaxTreeNode) -> str:
         return "".join(self.span(child) for child in node.children)
@@ -238,6 +251,8 @@ TABLE = Record({
                     "Column widths; columns without one share the rest."),
     "header": Field(Integer(0, 20), "How many rows at the top are headings (default 1)."),
     "rows": Field(ListOf(ListOf(CELL), 1), "The rows: lists of cells.", required=True),
+    "orientation": Field(Text(r"portrait|landscape", "portrait or landscape"),
+                         "landscape: the table is laid out on a landscape page."),
 })
 
 

@@ -22,6 +22,8 @@ class Block:
 
     kind: str  # "p", "heading", "list", "table", "quote" or "code"
     html: str
+    numbered: bool = True
+    """False where the officer opted it out with ``{-}``: it takes no number."""
 
     def __html__(self) -> str:
         return f"<p>{self.html}</p>" if self.kind == "p" else self.html
@@ -70,10 +72,27 @@ class Priority:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """How a document's paragraphs are numbered; empty or 0 means "as the house style"."""
+
+    paragraphs: str = ""
+    """"section" (1.1, 1.2), "continuous" (1, 2, ... 26) or "none"."""
+    depth: int = 0
+    """2: sections and their paragraphs; 3: also sub-sections (1.2) and theirs (1.2.1)."""
+
+    def over(self, house: Numbering) -> Numbering:
+        """This numbering, with what it leaves unset taken from ``house``."""
+        return Numbering(self.paragraphs or house.paragraphs, self.depth or house.depth)
+
+
+@dataclass(frozen=True)
 class Section:
     pos: Position
     heading: str
     body: RichText = RichText()
+    numbered: bool = True
+    """False: the heading and its paragraphs take no number, nor does it count."""
+    orientation: str = "portrait"
 
 
 @dataclass(frozen=True)
@@ -95,7 +114,18 @@ class Report:
     sections: tuple[Section, ...] = ()
     background_papers: tuple[str, ...] = ()
     appendices: tuple[Attachment, ...] = ()
+    numbering: Numbering = Numbering()
+    orientation: str = "portrait"
     kind: str = "report"
+
+
+def find_section(report: Report, heading: str) -> int | None:
+    """The index of the report's section of ``heading`` (case and spaces aside), if any."""
+    wanted = " ".join(heading.split()).casefold()
+    for index, section in enumerate(report.sections):
+        if " ".join(section.heading.split()).casefold() == wanted:
+            return index
+    return None
 
 
 @dataclass(frozen=True)
@@ -136,6 +166,9 @@ class Document:
     pos: Position
     title: str
     body: RichText = RichText()
+    numbering: Numbering = Numbering()
+    """Plain documents are not numbered unless they, or the house style, ask."""
+    orientation: str = "portrait"
     kind: str = "document"
 
 
@@ -226,7 +259,58 @@ class HouseStyle:
     page_size: str = ""
     margins_mm: tuple[tuple[str, float], ...] = ()
     paragraph_numbers: str = "section"
-    """"section" (1.1, 1.2, 2.1 ...) or "continuous" (1, 2, ... across sections)."""
+    """"section" (1.1, 1.2, 2.1 ...), "continuous" (1, 2, ... across sections) or "none"."""
+    numbering_depth: int = 2
+    """3: headings inside a section's text become numbered sub-sections (1.2, 1.2.1)."""
+    document_numbers: str = "none"
+    """Paragraph numbers of plain documents (``kind: document`` and Markdown files)."""
+
+    def numbering(self, kind: str) -> Numbering:
+        """The house numbering for a document of ``kind``."""
+        paragraphs = self.paragraph_numbers if kind == "report" else self.document_numbers
+        return Numbering(paragraphs, self.numbering_depth)
+
+
+COVER_ROWS = ("report_to", "date", "director", "wards", "contacts", "other_officers",
+              "priorities", "summary", "recommendations")
+"""The rows a report's cover can show, in the theme's order."""
+
+COVER_LABELS = {
+    "report_to": "Report to", "date": "Date", "director": "Relevant director",
+    "wards": "Wards affected", "contacts": "Contact officer", "other_officers":
+    "Other officers who provided input", "priorities": "Relevant plan priorities",
+    "summary": "Summary", "recommendations": "Recommendation",
+}
+"""The theme's cover labels; "contacts" and "recommendations" add an "s" for more than one."""
+
+BACKGROUND_PAPERS_STATEMENT = (
+    "The following documents disclose facts or matters on which this report is based and "
+    "have been relied upon to a material extent in preparing it (section 100D of the Local "
+    "Government Act 1972):")
+
+DATE_FORMAT = "{weekday}, {day} {month} {year}"
+"""How ``long_date`` writes a date: "Wednesday, 8 July 2026"."""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What ``report:`` in ``packgen.yaml`` (or a meeting) sets of every report."""
+
+    cover: tuple[str, ...] = COVER_ROWS
+    """The cover's rows, in order; a row with nothing to show is left out."""
+    labels: tuple[tuple[str, str], ...] = ()
+    """(row, label) pairs replacing the theme's labels."""
+    recommendations_after: str = ""
+    """The heading of the section the recommendations follow; empty: on the cover."""
+    background_papers_statement: str = BACKGROUND_PAPERS_STATEMENT
+    """Printed above the background papers; empty for none."""
+
+    def label(self, row: str, count: int = 1) -> str:
+        chosen = dict(self.labels).get(row)
+        if chosen is not None:
+            return chosen
+        plural = row in ("contacts", "recommendations") and count > 1
+        return COVER_LABELS[row] + ("s" if plural else "")
 
 
 @dataclass(frozen=True)
@@ -254,6 +338,10 @@ class Meeting:
     style: HouseStyle = HouseStyle()
     exclusion_item: bool = True
     """Add the "exclusion of the public" item before the first exempt item when missing."""
+    report: ReportSettings = ReportSettings()
+    date_format: str = DATE_FORMAT
+    phone_label: str = "Tel:"
+    """Printed before a telephone number: the front sheet's contact, a report's contacts."""
 
     def template_dirs(self, templates: Path | None) -> list[Path]:
         """``--templates``, then the meeting's ``templates/``: searched before the theme."""

@@ -12,6 +12,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,20 @@ from markupsafe import Markup
 from packgen.attendance import apologies, grouped
 from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.layout import PUBLIC, Pack
-from packgen.model import Block, Document, Item, Meeting, Minutes, Report, RichText
+from packgen.model import (
+    COVER_ROWS,
+    DATE_FORMAT,
+    Block,
+    Document,
+    Item,
+    Meeting,
+    Minutes,
+    Report,
+    RichText,
+    find_section,
+)
+from packgen.numbering import number_body, number_sections
+from packgen.settings import format_date
 from packgen.statute import EXEMPT_SCHEDULE
 
 
@@ -66,9 +80,9 @@ class AgendaRow:
         return wording
 
 
-def long_date(value: datetime.date) -> str:
-    """"Wednesday, 8 July 2026"."""
-    return f"{value:%A}, {value.day} {value:%B %Y}"
+def long_date(value: datetime.date, fmt: str = DATE_FORMAT) -> str:
+    """"Wednesday, 8 July 2026", or as the meeting's ``date_format`` says."""
+    return format_date(value, fmt)
 
 
 def clock(value: datetime.time) -> str:
@@ -157,38 +171,6 @@ def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],
 
 
 @dataclass(frozen=True)
-class NumberedSection:
-    """A report section as its template sees it: numbered, with numbered paragraphs."""
-
-    number: int
-    heading: str
-    entries: tuple[tuple[str, Markup | Block], ...]
-    """(paragraph number, its inline HTML) for paragraphs; ("", block) for anything else."""
-
-
-def number_sections(report: Report, scheme: str) -> list[NumberedSection]:
-    """Number every paragraph, so a report can never skip or repeat a number.
-
-    "section": 1.1, 1.2, 2.1 ...; "continuous": 1, 2, ... across the whole report.
-    """
-    sections = []
-    running = 0
-    for index, section in enumerate(report.sections, start=1):
-        entries: list[tuple[str, Markup | Block]] = []
-        within = 0
-        for block in section.body.blocks:
-            if block.kind != "p":
-                entries.append(("", block))
-                continue
-            within += 1
-            running += 1
-            number = f"{index}.{within}" if scheme == "section" else str(running)
-            entries.append((number, Markup(block.html)))
-        sections.append(NumberedSection(index, section.heading, tuple(entries)))
-    return sections
-
-
-@dataclass(frozen=True)
 class Resolution:
     """What follows "RESOLVED": ``lead`` on its line ("that ...", "to ...", "to" before
     several, or empty), then ``blocks`` (a list the one resolution holds), or ``numbered``:
@@ -245,9 +227,24 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
                      item: Item) -> dict[str, Any]:
     """What the report, minutes and document templates see."""
     context: dict[str, Any] = {"meeting": meeting, "item": item, "document": document}
+    if isinstance(document, Report | Document):
+        numbering = document.numbering.over(meeting.style.numbering(document.kind))
+        context.update(numbering=numbering, landscape=document.orientation == "landscape")
     if isinstance(document, Report):
-        context.update(report=document,
-                       sections=number_sections(document, meeting.style.paragraph_numbers))
+        settings = meeting.report
+        after = settings.recommendations_after
+        follows = find_section(document, after) if after and document.recommendations else None
+        counts = {"contacts": len(document.contacts),
+                  "recommendations": len(document.recommendations)}
+        context.update(
+            report=document,
+            sections=number_sections(document.sections, numbering, follows),
+            cover=[row for row in settings.cover
+                   if not (row == "recommendations" and follows is not None)],
+            labels={row: settings.label(row, counts.get(row, 1)) for row in COVER_ROWS},
+            background_papers_statement=settings.background_papers_statement)
+    elif isinstance(document, Document):
+        context.update(sections=number_body(document.body.blocks, numbering))
     elif isinstance(document, Minutes):
         context.update(
             minutes=document,
@@ -269,4 +266,8 @@ def environment_for(meeting: Meeting, templates: Path | None, trusted: bool = Fa
 
     folders = [(d, [meeting.root, d] if d == templates else [meeting.root])
                for d in meeting.template_dirs(templates)]
-    return environment(folders, FILTERS, trusted=trusted)
+    # The meeting's date format reaches every template through the filter itself, so a
+    # theme or an officer's template writes dates the same way without being told.
+    filters: dict[str, Callable[..., Any]] = {
+        **FILTERS, "long_date": partial(long_date, fmt=meeting.date_format)}
+    return environment(folders, filters, trusted=trusted)

@@ -20,6 +20,8 @@ from packgen.builtin import theme_dir
 from packgen.disclosure import check_exempt_files
 from packgen.documents import (
     MERGE_DAMAGED,
+    NUMBERING_DEPTH,
+    PARAGRAPH_NUMBERS,
     PERSON,
     RENDERED_SUFFIXES,
     load_document,
@@ -38,7 +40,9 @@ from packgen.model import (
     Notice,
     PageNumbering,
     Report,
+    find_section,
 )
+from packgen.settings import REPORT_SETTINGS, DateFormat, report_settings
 from packgen.shapes import (
     INVALID,
     Boolean,
@@ -168,9 +172,14 @@ STYLE = _Style({
         side: Field(Number(0, 100), f"The {side} margin in millimetres.")
         for side in ("top", "bottom", "left", "right")
     }, build=lambda pos, **sides: tuple(sides.items())), "Page margins."),
-    "paragraph_numbers": Field(Text(r"section|continuous", "section or continuous"),
-                               'Report paragraphs: "section" (1.1, 1.2, 2.1) or "continuous" '
-                               "(1, 2, ... 26)."),
+    "paragraph_numbers": Field(PARAGRAPH_NUMBERS,
+                               'Report paragraphs: "section" (1.1, 1.2, 2.1), "continuous" '
+                               '(1, 2, ... 26) or "none" (default section).'),
+    "numbering_depth": Field(NUMBERING_DEPTH, "3: headings inside a report section's text "
+                                              "become numbered sub-sections, 1.2 with "
+                                              "paragraphs 1.2.1 (default 2)."),
+    "document_numbers": Field(PARAGRAPH_NUMBERS, "Paragraphs of plain documents (kind: "
+                                                 "document, Markdown files): default none."),
 }, build=lambda pos, **values: HouseStyle(**values))
 
 SHARED = {
@@ -183,6 +192,15 @@ SHARED = {
     "exclusion_item": Field(Boolean(), 'Add the "exclusion of the public" item before the '
                                        "first exempt item when the agenda has none (default "
                                        "true)."),
+    "report": Field(REPORT_SETTINGS, "What every report shows: the cover's rows and labels, "
+                                     "where the recommendations go, the background papers' "
+                                     "statement."),
+    "date_format": Field(DateFormat(), 'How dates are written out: placeholders {weekday}, '
+                                       "{weekday_short}, {day}, {day_ordinal}, {day2}, "
+                                       "{month}, {month_short}, {month2}, {year} (default "
+                                       '"{weekday}, {day} {month} {year}").'),
+    "phone_label": Field(Text(), 'Printed before a telephone number (default "Tel:"); "" for '
+                                 "none."),
 }
 """Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
 
@@ -248,6 +266,7 @@ def validate(meeting_file: Path) -> Meeting:
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
+    merged["report"] = report_settings(config.get("report", {}), meeting.get("report", {}))
     pos = merged.pop("pos")
     if "organisation" not in merged:
         problems.append(Problem(pos, f'missing required key "organisation" (set it here or '
@@ -331,6 +350,13 @@ def _with_document(attachment: Attachment, meeting: Meeting, problems: list[Prob
 
 def _defaults(document: Any, meeting: Meeting, problems: list[Problem]) -> Any:
     if isinstance(document, Report):
+        after = meeting.report.recommendations_after
+        if after and document.recommendations and find_section(document, after) is None:
+            headings = ", ".join(f'"{s.heading}"' for s in document.sections) or "none"
+            problems.append(Problem(document.pos, f'recommendations: report.recommendations.'
+                                    f'after puts them after the section "{after}", but this '
+                                    f"report has no section of that heading (its sections: "
+                                    f"{headings})"))
         return replace(document, report_to=document.report_to or meeting.body,
                        date=document.date or meeting.date,
                        appendices=tuple(_with_document(a, meeting, problems, appendix=True)

@@ -33,7 +33,7 @@ from jinja2 import nodes
 from jinja2.loaders import split_template_path
 
 from packgen.builtin import theme_dir
-from packgen.errors import Position, Problem, TemplateError
+from packgen.errors import Position, Problem, TemplateError, ValidationError
 from packgen.filerefs import inside
 from packgen.model import HouseStyle
 from packgen.sandbox import Sandbox, bound_filters
@@ -197,22 +197,48 @@ class Stylesheet:
         return self.fonts[family][variant]
 
 
-def load_stylesheet(house: HouseStyle | None = None) -> Stylesheet:
-    """The theme's stylesheet with the organisation's house style laid over it."""
-    house = house or HouseStyle()
+def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (),
+                    root: Path | None = None) -> Stylesheet:
+    """The theme's stylesheet; over it the house style (``style:`` in packgen.yaml or the
+    meeting); over that each ``style.yaml`` in ``folders``, the officer's template folders,
+    the first winning (``--templates``, then the meeting's ``templates/``): the folder
+    nearest the meeting says last. Their files must lie inside ``root``.
+
+    Raises :class:`~packgen.errors.ValidationError` for a ``style.yaml`` that is wrong,
+    every problem at its line.
+    """
+    from packgen.style_override import merge, read_override
+
     folder = theme_dir()
     data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
-    fonts = {family: {variant: folder / file for variant, file in files.items()}
-             for family, files in data["fonts"].items()}
-    if house.fonts:
-        chosen = dict(house.fonts)
-        # Variants the house does not give fall back to its regular face.
-        fonts["body"] = {variant: chosen.get(variant, chosen["regular"])
-                         for variant in ("regular", "bold", "italic", "bold_italic")}
-    page = dict(data["page"])
+    data["fonts"] = {family: {variant: folder / file for variant, file in files.items()}
+                     for family, files in data["fonts"].items()}
+    data = merge(data, _house(house or HouseStyle()))
+    problems = []
+    for path in [d / "style.yaml" for d in reversed(folders) if (d / "style.yaml").is_file()]:
+        try:
+            # --templates may lie outside the repository: its fonts then lie in it.
+            within = root if root is not None and inside(path.absolute(), root.absolute()) \
+                else path.parent
+            data = merge(data, read_override(path, data, within))
+        except ValidationError as exc:
+            problems += exc.problems
+    if problems:
+        raise ValidationError(problems)
+    return Stylesheet(folder, data["page"], data["fonts"], data["colours"], data["styles"])
+
+
+def _house(house: HouseStyle) -> dict[str, Any]:
+    """What the house style sets, in the stylesheet's own shape."""
+    page: dict[str, Any] = {}
     if house.page_size:
         page["size"] = house.page_size
     if house.margins_mm:
-        page["margin_mm"] = {**page.get("margin_mm", {}), **dict(house.margins_mm)}
-    colours = {**data["colours"], **dict(house.colours)}
-    return Stylesheet(folder, page, fonts, colours, data["styles"])
+        page["margin_mm"] = dict(house.margins_mm)
+    over: dict[str, Any] = {"page": page, "colours": dict(house.colours)}
+    if house.fonts:
+        chosen = dict(house.fonts)
+        # Variants the house does not give fall back to its regular face.
+        over["fonts"] = {"body": {variant: chosen.get(variant, chosen["regular"])
+                                  for variant in ("regular", "bold", "italic", "bold_italic")}}
+    return over

@@ -70,7 +70,8 @@ class InProcessTypesetting:
         self.meeting = meeting
         self.documents = rendered_documents(meeting)
         self.env = environment_for(meeting, templates, trusted)
-        self.typesetter = Typesetter(load_stylesheet(meeting.style), meeting.root)
+        self.typesetter = Typesetter(load_stylesheet(
+            meeting.style, meeting.template_dirs(templates), meeting.root), meeting.root)
         self._filler: Typeset | None = None
 
     def _typeset(self, name: str, context: dict[str, Any]) -> Typeset:

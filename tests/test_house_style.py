@@ -70,7 +70,7 @@ def test_house_style_applies_to_our_pages(folder: MeetingFolder) -> None:
     ("organisation: X\nstyle:\n  colors: {}\n",
      ['packgen.yaml:3:3: style: unknown key "colors" (did you mean "colours"?)']),
     ("organisation: X\nstyle:\n  paragraph_numbers: roman\n",
-     ['packgen.yaml:3:22: style.paragraph_numbers: expected section or continuous, '
+     ['packgen.yaml:3:22: style.paragraph_numbers: expected section, continuous or none, '
       'found "roman"']),
     ("organisation: X\nstyle:\n  page_size: B5\n",
      ['packgen.yaml:3:14: style.page_size: expected A4, A3, A5, Letter or Legal, found "B5"']),

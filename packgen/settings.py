@@ -1,0 +1,154 @@
+"""Settings that spare an officer a template override: the report cover, dates, phone label.
+
+``packgen.yaml`` sets them for every meeting and a meeting may override them, key by
+key (``report.labels`` label by label). Dates are written from placeholders, in English
+whatever the machine's locale, so the same inputs give the same pack everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+from typing import Any
+
+from packgen.model import COVER_LABELS, COVER_ROWS, DATE_FORMAT, ReportSettings
+from packgen.shapes import Context, Field, ListOf, Record, Shape, Text
+from packgen.source import Map, Node, Scalar
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 < day % 100 < 14 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+PLACEHOLDERS = {
+    "weekday": lambda d: WEEKDAYS[d.weekday()],
+    "weekday_short": lambda d: WEEKDAYS[d.weekday()][:3],
+    "day": lambda d: str(d.day),
+    "day_ordinal": lambda d: _ordinal(d.day),
+    "day2": lambda d: f"{d.day:02d}",
+    "month": lambda d: MONTHS[d.month - 1],
+    "month_short": lambda d: MONTHS[d.month - 1][:3],
+    "month2": lambda d: f"{d.month:02d}",
+    "year": lambda d: str(d.year),
+}
+"""What a ``date_format`` may say, and what each writes for 8 July 2026: Wednesday, Wed, 8,
+8th, 08, July, Jul, 07, 2026."""
+
+
+def format_date(value: datetime.date, fmt: str = DATE_FORMAT) -> str:
+    """``value`` written by ``fmt``, whose placeholders :func:`format_problem` has checked."""
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(fmt):
+        out.append(literal)
+        if name is not None:
+            out.append(PLACEHOLDERS[name](value))
+    return "".join(out)
+
+
+def format_problem(fmt: str) -> str | None:
+    """Why ``fmt`` cannot write a date, or None."""
+    try:
+        fields = list(string.Formatter().parse(fmt))
+    except ValueError:
+        return ('a brace that opens no placeholder: write "{{" or "}}" for a brace itself; '
+                "placeholders are " + _names())
+    for _literal, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + \
+                (f":{spec}" if spec else "") + "}"
+            return f'unknown placeholder "{shown}"; placeholders are {_names()}'
+    return None
+
+
+def _names() -> str:
+    return ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+
+
+class DateFormat(Text):
+    """A ``date_format``: text whose placeholders are all known."""
+
+    def __init__(self) -> None:
+        super().__init__(expected='a date format like "{weekday}, {day} {month} {year}"')
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        value = super().check(node, ctx, path)
+        if isinstance(value, str):
+            problem = format_problem(value)
+            if problem:
+                return ctx.error(node.pos, path, problem)
+        return value
+
+
+class _Choice(Text):
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        super().__init__("|".join(choices), ", ".join(choices[:-1]) + " or " + choices[-1])
+
+
+_ROW = _Choice(COVER_ROWS)
+
+
+class _Rows(ListOf):
+    """The cover's rows: each at most once."""
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        rows = super().check(node, ctx, path)
+        if isinstance(rows, tuple) and len(set(rows)) < len(rows):
+            twice = next(r for i, r in enumerate(rows) if r in rows[:i])
+            return ctx.error(node.pos, path, f'"{twice}" is listed twice')
+        return rows
+
+
+class _Placement(Shape):
+    """``recommendations: cover`` or ``recommendations: {after: HEADING}``."""
+
+    expected = 'cover, or a mapping like {after: "Background"}'
+    AFTER = Record({"after": Field(Text(), "The heading of the section they follow.",
+                                   required=True)})
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if isinstance(node, Map):
+            value = self.AFTER.check(node, ctx, path)
+            return value if not isinstance(value, dict) else value["after"].strip()
+        if isinstance(node, Scalar) and node.value is not None and node.text.strip() == "cover":
+            return ""
+        return self.wrong(node, ctx, path)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"const": "cover"}, self.AFTER.json_schema()]}
+
+
+REPORT_SETTINGS = Record({
+    "cover": Field(_Rows(_ROW), "The cover's rows, in order (a row with nothing to show is "
+                                "left out): " + ", ".join(COVER_ROWS) + "."),
+    "labels": Field(Record({
+        row: Field(Text(), f'Label of the {row.replace("_", " ")} row (default "{label}").')
+        for row, label in COVER_LABELS.items()
+    }, build=lambda pos, **labels: labels), "The cover's labels, by row."),
+    "recommendations": Field(_Placement(), 'Where the recommendations go: "cover" (default) '
+                                           'or {after: "Background"}, after the section of '
+                                           "that heading."),
+    "background_papers_statement": Field(Text(), "Printed above the list of background "
+                                                 'papers (default: the section 100D wording); '
+                                                 '"" for none.'),
+}, build=lambda pos, **values: values)
+"""Kept as the keys given, so that a meeting's ``report`` overrides ``packgen.yaml``'s key
+by key."""
+
+
+def report_settings(config: dict[str, Any], meeting: dict[str, Any]) -> ReportSettings:
+    """The organisation's ``report:`` with the meeting's laid over it, key by key."""
+    merged = {**config, **meeting}
+    labels = {**config.get("labels", {}), **meeting.get("labels", {})}
+    settings = ReportSettings(labels=tuple(labels.items()))
+    if "cover" in merged:
+        settings = ReportSettings(merged["cover"], settings.labels)
+    return ReportSettings(
+        settings.cover, settings.labels, merged.get("recommendations", ""),
+        merged.get("background_papers_statement", settings.background_papers_statement))

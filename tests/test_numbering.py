@@ -1,0 +1,197 @@
+"""Paragraph numbering under the officer's control, read back from the pack."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from packgen import build_pack
+from tests.conftest import MeetingFolder, basic_meeting, page_texts
+
+BODY = """\
+First paragraph.
+
+### Funding
+
+Funded well.
+
+{-} A paragraph opted out.
+
+Second funded.
+
+### Notes {-}
+
+After the notes heading.
+
+| Ward | Visits |
+|---|---|
+| Abbey | 12 |
+
+Source: library counts, 2026.
+
+Last paragraph.
+"""
+
+
+def report(**extra: Any) -> dict[str, Any]:
+    return {"kind": "report", "title": "Numbering", "sections": [
+        {"heading": "Background", "body": BODY},
+        {"heading": "Contact details", "numbered": False, "body": "Call the library."},
+        {"heading": "Risks", "body": "Low."},
+    ], "background_papers": ["Consultation report"], **extra}
+
+
+def build(folder: MeetingFolder, document: dict[str, Any], name: str = "r.yaml",
+          **meeting: Any) -> list[str]:
+    """The pack's document pages as lines, spaces squeezed."""
+    folder.pdf("appendix.pdf", 1)
+    (folder.folder / name).write_text(yaml.safe_dump(document, sort_keys=False))
+    path = folder.write(basic_meeting([{"title": "R", "attachments": [name]}], **meeting))
+    out = folder.root / "pack.pdf"
+    build_pack(path, out)
+    return [" ".join(line.split()) for page in page_texts(out)[2:]
+            for line in page.splitlines() if line.strip()]
+
+
+def numbered(lines: list[str]) -> dict[str, str]:
+    """The text each number stands before."""
+    found = {}
+    for line in lines:
+        first, _, rest = line.partition(" ")
+        if re.fullmatch(r"\d+(\.\d+)*", first) and rest and "Page" not in line:
+            found[rest] = first
+    return found
+
+
+def test_section_numbers_with_depth_three(folder: MeetingFolder) -> None:
+    lines = build(folder, report(numbering={"depth": 3}))
+    got = numbered(lines)
+    assert got["Background"] == "1" and got["First paragraph."] == "1.1"
+    # A heading in the section's text is a sub-section, numbered on from the paragraphs.
+    assert got["Funding"] == "1.2" and got["Funded well."] == "1.2.1"
+    assert got["Second funded."] == "1.2.2"
+    # "{-}" opts a paragraph, and a heading, out; the marker is not printed.
+    assert "A paragraph opted out." in lines and "Notes" in lines
+    assert "{-}" not in " ".join(lines)
+    assert got["After the notes heading."] == "1.3" and got["Last paragraph."] == "1.4"
+    # A table's note takes no number.
+    assert "Source: library counts, 2026." in lines
+    # An unnumbered section does not count: the next one is 2.
+    assert "Contact details" in lines and "Call the library." in lines
+    assert got["Risks"] == "2" and got["Low."] == "2.1"
+    # Background papers and appendices are lists: no number.
+    assert "Background papers" in lines
+    assert not any(v in ("3", "4") for v in got.values())
+
+
+def test_depth_two_leaves_headings_in_the_text_unnumbered(folder: MeetingFolder) -> None:
+    got = numbered(build(folder, report()))
+    assert "Funding" not in got
+    assert [got[t] for t in ("First paragraph.", "Funded well.", "Second funded.",
+                             "After the notes heading.", "Last paragraph.")] == \
+        ["1.1", "1.2", "1.3", "1.4", "1.5"]
+
+
+def test_continuous_numbers_paragraphs_only(folder: MeetingFolder) -> None:
+    lines = build(folder, report(numbering={"paragraphs": "continuous", "depth": 3}))
+    got = numbered(lines)
+    assert [got[t] for t in ("First paragraph.", "Funded well.", "Second funded.",
+                             "After the notes heading.", "Last paragraph.", "Low.")] == \
+        [str(n) for n in range(1, 7)]
+    for heading in ("Background", "Funding", "Risks", "Background papers"):
+        assert heading in lines and heading not in got
+
+
+def test_none_numbers_nothing(folder: MeetingFolder) -> None:
+    lines = build(folder, report(appendices=["appendix.pdf"]),
+                  style={"paragraph_numbers": "none"})
+    assert numbered(lines) == {}
+    assert "First paragraph." in lines and "Appendices" in lines
+
+
+def test_plain_documents_number_when_asked(folder: MeetingFolder) -> None:
+    document = {"kind": "document", "title": "Plan", "body": "Opening.\n\n# Aims\n\nOne aim."}
+    assert numbered(build(folder, document)) == {}
+    got = numbered(build(MeetingFolder(folder.root / "again"),
+                         {**document, "numbering": {"paragraphs": "section"}}))
+    assert got == {"Aims": "1", "One aim.": "1.1"}
+
+
+def test_a_table_note_is_set_small(folder: MeetingFolder) -> None:
+    from tests.conftest import page_words
+
+    build(folder, report())
+    words = page_words(folder.root / "pack.pdf")[2][2]
+    height = {w.text: w.y1 - w.y0 for w in words}
+    assert height["Source:"] < height["Last"] - 1
+
+
+def test_numbering_problems_point_at_the_key(folder: MeetingFolder) -> None:
+    from packgen.errors import ValidationError
+
+    (folder.folder / "r.yaml").write_text("kind: report\ntitle: X\nnumbering:\n"
+                                          "  paragraphs: roman\n  depth: 4\n")
+    path = folder.write(basic_meeting([{"title": "R", "attachments": ["r.yaml"]}]))
+    with pytest.raises(ValidationError) as caught:
+        build_pack(path, folder.root / "pack.pdf")
+    assert [str(p).split("error: ")[-1] for p in caught.value.problems] == [
+        'numbering.paragraphs: expected section, continuous or none, found "roman"',
+        'numbering.depth: expected 2 or 3, found "4"']
+
+
+def test_landscape_sections_and_tables_carry_the_class() -> None:
+    from packgen.errors import Position
+    from packgen.markdown import convert
+    from packgen.model import Numbering, Section
+    from packgen.numbering import number_sections
+
+    problems: list[Any] = []
+    body = convert("```table\norientation: landscape\nrows:\n  - [a, b]\n```\n",
+                   Position(Path("r.yaml"), 1, 1), problems)
+    assert problems == [] and '<table class="data landscape">' in body.__html__()
+    sections = number_sections([Section(Position(Path("r.yaml")), "Wide", body,
+                                        orientation="landscape")], Numbering("section", 2))
+    assert sections[0].landscape
+
+
+def test_number_sections_skips_opted_out_blocks() -> None:
+    from packgen.errors import Position
+    from packgen.model import Block, Numbering, RichText, Section
+    from packgen.numbering import number_sections
+
+    blocks = RichText((Block("p", "a"), Block("p", "b", numbered=False), Block("p", "c")))
+    (section,) = number_sections([Section(Position(Path("r.yaml")), "S", blocks)],
+                                 Numbering("section", 2))
+    assert [e.number for e in section.entries] == ["1.1", "", "1.2"]
+
+
+def test_landscape_reports_sections_and_documents_render_in_a_landscape_div(
+        folder: MeetingFolder) -> None:
+    from packgen import schema
+    from packgen.render import document_context, environment_for, render
+
+    (folder.folder / "r.yaml").write_text(yaml.safe_dump(
+        {"kind": "report", "title": "R", "sections": [
+            {"heading": "Narrow", "body": "Text."},
+            {"heading": "Wide", "orientation": "landscape", "body": "Wide text."}]}))
+    (folder.folder / "d.yaml").write_text(yaml.safe_dump(
+        {"kind": "document", "title": "D", "orientation": "landscape", "body": "All wide."}))
+    meeting = schema.validate(folder.write(basic_meeting(
+        [{"title": "R", "attachments": ["r.yaml", "d.yaml"]}])))
+    env = environment_for(meeting, None)
+    item = meeting.items[0]
+    html = {}
+    for attachment in item.attachments:
+        assert attachment.document is not None
+        html[attachment.file.name] = render(env, f"{attachment.document.kind}.html",
+                                            document_context(attachment.document, meeting,
+                                                             item))[0]
+    wide = html["r.yaml"]
+    assert wide.count('<div class="landscape">') == 1
+    assert wide.index("Narrow") < wide.index('<div class="landscape">') < wide.index("Wide")
+    assert html["d.yaml"].count('<div class="landscape">') == 1
+    assert html["d.yaml"].index('<div class="landscape">') < html["d.yaml"].index("All wide")

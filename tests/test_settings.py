@@ -1,0 +1,153 @@
+"""Settings instead of template overrides: the report cover, dates, the phone label and an
+officer's style.yaml, read back from the pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from packgen import build_pack
+from packgen.check import validate
+from packgen.errors import ValidationError
+from tests.conftest import MeetingFolder, basic_meeting, page_texts, page_words
+
+REPORT = {
+    "kind": "report", "title": "Opening hours",
+    "director": {"name": "Jan Nowak", "role": "Director of Communities"},
+    "wards": "All",
+    "contacts": [{"name": "Ana Souza", "phone": "0115 000 1111"}],
+    "summary": "A summary.",
+    "recommendations": ["Approve the hours."],
+    "sections": [{"heading": "Background", "body": "Some background."},
+                 {"heading": "Risks", "body": "Few risks."}],
+    "background_papers": ["Consultation report"],
+}
+
+
+def build(folder: MeetingFolder, config: dict[str, Any] | None = None,
+          document: dict[str, Any] | None = None, **meeting: Any) -> list[list[str]]:
+    """Each page's lines, spaces squeezed."""
+    (folder.folder / "r.yaml").write_text(yaml.safe_dump(document or REPORT, sort_keys=False))
+    path = folder.write(basic_meeting([{"title": "R", "attachments": ["r.yaml"]}],
+                                      contact={"name": "Sam Okafor", "phone": "0115 876 0000"},
+                                      **meeting), config)
+    out = folder.root / "pack.pdf"
+    build_pack(path, out)
+    return [[" ".join(line.split()) for line in page.splitlines() if line.strip()]
+            for page in page_texts(out)]
+
+
+def test_theme_defaults(folder: MeetingFolder) -> None:
+    front, _, report = build(folder, {"organisation": "Test Borough Council"})[:3]
+    assert "Date Wednesday, 8 July 2026" in front and "Tel: 0115 876 0000" in front
+    assert "Date Wednesday, 8 July 2026" in report and "Tel: 0115 000 1111" in report
+    assert "Relevant director Jan Nowak, Director of Communities" in report
+    text = " ".join(report)
+    assert "The following documents disclose facts or matters on which this report is based" \
+        in text and "(section 100D of the Local Government Act 1972):" in text
+    assert report.index("Recommendation") < report.index("1 Background")
+
+
+def test_labels_rows_date_format_and_phone_label(folder: MeetingFolder) -> None:
+    config = {"organisation": "Test Borough Council", "date_format": "{day} {month} {year}",
+              "phone_label": "Telephone:",
+              "report": {"cover": ["date", "report_to", "contacts"],
+                         "labels": {"report_to": "Meeting", "contacts": "Officer"}}}
+    front, _, report = build(folder, config,
+                             report={"labels": {"date": "Meeting date"}})[:3]
+    assert "Date 8 July 2026" in front and "Telephone: 0115 876 0000" in front
+    # The meeting's labels are laid over the organisation's, label by label.
+    assert report.index("Meeting date 8 July 2026") < report.index("Meeting Test Committee")
+    assert "Officer Ana Souza" in report and "Telephone: 0115 000 1111" in report
+    text = " ".join(report)
+    for gone in ("Relevant director", "Wards affected", "Summary", "Wednesday"):
+        assert gone not in text
+
+
+def test_recommendations_after_a_named_section(folder: MeetingFolder) -> None:
+    report = build(folder, {"organisation": "X",
+                            "report": {"recommendations": {"after": "background"}}})[2]
+    at = report.index("Recommendation")
+    assert report.index("Summary") < report.index("1 Background") < at < report.index("2 Risks")
+    assert report[at + 1] == "1 Approve the hours."
+
+
+def test_recommendations_after_a_missing_section_is_a_problem(folder: MeetingFolder) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build(folder, {"organisation": "X", "report": {"recommendations": {"after": "Money"}}})
+    (problem,) = caught.value.problems
+    assert str(problem).endswith(
+        'r.yaml:1:1: error: recommendations: report.recommendations.after puts them after the '
+        'section "Money", but this report has no section of that heading (its sections: '
+        '"Background", "Risks")')
+
+
+def test_background_papers_statement_changed_or_none(folder: MeetingFolder) -> None:
+    report = build(folder, {"organisation": "X", "report": {
+        "background_papers_statement": "Papers relied on:"}})[2]
+    assert report[report.index("Background papers") + 1] == "Papers relied on:"
+    again = MeetingFolder(folder.root / "again")
+    report = build(again, {"organisation": "X"}, report={"background_papers_statement": ""})[2]
+    assert report[report.index("Background papers") + 1] == "• Consultation report"
+
+
+@pytest.mark.parametrize("config, message", [
+    ({"date_format": "{weekday} {dya}"},
+     'packgen.yaml:2:14: error: date_format: unknown placeholder "{dya}"'),
+    ({"date_format": "{day:>5}"},
+     'packgen.yaml:2:14: error: date_format: unknown placeholder "{day:>5}"'),
+    ({"date_format": "{day"}, "packgen.yaml:2:14: error: date_format: a brace that opens"),
+    ({"report": {"cover": ["date", "wardz"]}},
+     'packgen.yaml:5:5: error: report.cover[1]: expected report_to, date, director'),
+    ({"report": {"labels": {"dates": "When"}}},
+     'packgen.yaml:4:5: error: report.labels: unknown key "dates" (did you mean "date"?)'),
+    ({"report": {"recommendations": "end"}},
+     'packgen.yaml:3:20: error: report.recommendations: expected cover, or a mapping'),
+])
+def test_bad_settings(folder: MeetingFolder, config: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build(folder, {"organisation": "X", **config})
+    assert [str(p) for p in caught.value.problems if message in str(p)], \
+        [str(p) for p in caught.value.problems]
+
+
+def heading_height(pdf: Path, word: str) -> float:
+    (found,) = [w for w in page_words(pdf)[2][2] if w.text == word]
+    return found.y1 - found.y0
+
+
+def test_a_style_yaml_override_merges_over_the_theme(folder: MeetingFolder) -> None:
+    build(folder, {"organisation": "X"})
+    plain = heading_height(folder.root / "pack.pdf", "Risks")
+    again = MeetingFolder(folder.root / "again")
+    (again.folder / "templates").mkdir()
+    (again.folder / "templates" / "style.yaml").write_text(
+        "colours:\n  brand: '#cc0000'\nstyles:\n  h2: {size: 26, color: brand}\n")
+    build(again, {"organisation": "X"})
+    pdf = again.root / "pack.pdf"
+    assert heading_height(pdf, "Risks") > plain * 1.6
+    # Only the size and colour changed: body text is as before.
+    assert abs(heading_height(pdf, "Few") - heading_height(folder.root / "pack.pdf", "Few")) < .1
+    from pypdf import PdfReader
+    content = PdfReader(pdf).pages[2].get_contents()
+    assert content is not None and b".8 0 0 rg" in content.get_data()
+
+
+def test_style_yaml_problems_at_their_lines(folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "style.yaml").write_text(
+        "styles:\n  h2: {size: big, colr: heading}\n  p: {font: serif}\nstamps: {}\n")
+    (folder.folder / "r.yaml").write_text(yaml.safe_dump(REPORT))
+    path = folder.write(basic_meeting([{"title": "R", "attachments": ["r.yaml"]}]))
+    with pytest.raises(ValidationError) as caught:
+        validate(path)
+    got = sorted(str(p).split("templates/")[-1] for p in caught.value.problems)
+    assert got == [
+        'style.yaml:2:14: error: styles.h2.size: expected a number from 1 to 200, found "big"',
+        'style.yaml:2:19: error: styles.h2: unknown key "colr" (did you mean "color"?)',
+        'style.yaml:3:13: error: styles.p.font: no font family "serif"',
+        "style.yaml:4:1: error: stamps: the stamps are the theme's and cannot be overridden "
+        "here"]
