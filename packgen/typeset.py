@@ -19,12 +19,10 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     Frame,
     Image,
     Indenter,
-    KeepTogether,
     LayoutError,
     ListFlowable,
     ListItem,
@@ -36,10 +34,13 @@ from reportlab.platypus import (
 from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.fitting import (
+    HeadingRoom,
+    KeepIfFits,
     LayoutDocument,
     Unfit,
     check_picture,
     in_pieces,
+    link_headings,
     unfit_problem,
 )
 from packgen.fonts import VARIANTS, register_family, register_italics
@@ -53,8 +54,6 @@ from packgen.tables import TableLayout, length
 from packgen.theme import Stylesheet
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-KEEP_WITH_NEXT = 54.0
-"""Points of following content a heading insists on having below it on its page."""
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -167,10 +166,10 @@ class Typesetter(TableLayout):
                 style.bulletIndent = 0
             para = kind(markup, style, bulletText=number)
             if props.get("keep_with_next"):
-                # Keep a heading with a few lines of what follows. Platypus's keepWithNext
-                # would move a whole following table to the next page instead.
-                room = float(props.get("leading", props["size"] * 1.3)) * 2 + KEEP_WITH_NEXT
-                return [CondPageBreak(room), para]
+                # Keep a heading with the first lines of what follows (HeadingRoom).
+                # Platypus's keepWithNext would move a whole following table instead.
+                para.keeps_with_next = True
+                return [HeadingRoom(), para]
             return in_pieces(para, width)
         if el.tag in ("ul", "ol"):
             return [self.listing(el, origin, width)]
@@ -185,7 +184,7 @@ class Typesetter(TableLayout):
             inner = self.blocks(el, origin, width - indent)
             if indent:
                 inner = [Indenter(left=indent), *inner, Indenter(left=-indent)]
-            return [KeepTogether(inner)] if "keep-together" in el.classes else inner
+            return [KeepIfFits(inner)] if "keep-together" in el.classes else inner
         raise self.misplaced(el, origin)
 
     def misplaced(self, el: Element, origin: Path) -> TemplateError:
@@ -307,6 +306,7 @@ class Typesetter(TableLayout):
             raise unfit_problem(exc.flowable, located, origin,
                                  f"is too long ({exc.length:,} characters in one paragraph; "
                                  f"at most {MAX_PARAGRAPH:,})") from None
+        link_headings(flowables)
         buf = io.BytesIO()
         m = self.margins
         frame = Frame(m["left"], m["bottom"], self.frame_width,
