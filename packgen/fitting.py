@@ -253,7 +253,7 @@ def _first_part(flowable: Flowable, canv: Any, width: float, page: float) -> flo
         return _first_part(inner[0], canv, width, page) if inner else 0.0
     height = float(flowable.wrapOn(canv, width, 1e9)[1])
     if isinstance(flowable, Table):
-        rows = list(flowable._rowHeights)
+        rows = [float(h) for h in flowable._rowHeights]
         return min(height, sum(rows[:flowable.repeatRows + 1]))
     if isinstance(flowable, Paragraph):
         return min(height, 2 * float(flowable.style.leading))

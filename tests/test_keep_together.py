@@ -61,7 +61,8 @@ def test_a_heading_is_never_alone_at_the_foot_of_a_page(folder: MeetingFolder) -
     fill = "\n\n".join(f"Paragraph {i} of the background text, long enough to wrap over "
                        "the line once at least in this column." for i in range(30))
     rows = "\n".join(f"| Ward {i} | {i * 7} |" for i in range(40))
-    body = f"# Ward figures\n\n{fill}\n\n## Figures by ward\n\n| Ward | Visits |\n|---|---|\n{rows}\n"
+    body = (f"# Ward figures\n\n{fill}\n\n## Figures by ward\n\n"
+            f"| Ward | Visits |\n|---|---|\n{rows}\n")
     out = build_documents(folder, {"figures.md": body})
     texts = page_texts(out)
     at = next(i for i, t in enumerate(texts) if "Figures by ward" in t)
