@@ -114,10 +114,11 @@ class LayoutDocument(BaseDocTemplate):  # type: ignore[misc]
 
 
 def unfit_problem(flowable: Flowable | None, located: Sequence[Located], origin: Path,
-                   trouble: str) -> TemplateError:
+                   trouble: str, where: Position | None = None) -> TemplateError:
     """The problem at the YAML text the flowable holds, in an officer's words.
 
     The flowable may be what is left of a split one, holding the end of a text only.
+    ``where``: the place to name when no YAML text matches (a template's own table).
     """
     pieces = [_words(p) for p in _texts(flowable)] if flowable is not None else []
     whole = " ".join(pieces)
@@ -126,6 +127,8 @@ def unfit_problem(flowable: Flowable | None, located: Sequence[Located], origin:
     if matches:
         _, pos, what = max(matches, key=lambda m: m[0])
         return TemplateError([Problem(pos, f"{what} {trouble}")])
+    if where is not None:
+        return TemplateError([Problem(where, f"a table {trouble}")])
     everything = [(pos, what) for t, pos, what in located if not t]
     if everything:
         pos, what = everything[0]
@@ -258,3 +261,19 @@ def _first_part(flowable: Flowable, canv: Any, width: float, page: float) -> flo
     if isinstance(flowable, Paragraph):
         return min(height, 2 * float(flowable.style.leading))
     return min(height, KEEP_WITH_NEXT)
+
+
+def page_is_empty(doc: Any) -> bool:
+    """Nothing with height is on the page being laid out yet."""
+    return bool(doc.frame._atTop)
+
+
+def turn_this_page(doc: Any, template: Any) -> None:
+    """Lay the page being laid out, still empty, on ``template`` (another page size)
+    rather than leave it blank: Platypus would only turn the next one."""
+    doc.pageTemplate = template
+    template.checkPageSize(doc.canv, doc)  # the canvas's size for this page
+    for frame in template.frames:
+        frame._reset()
+    doc.frame = template.frames[0]
+    doc.handle_frameBegin()

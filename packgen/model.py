@@ -22,6 +22,7 @@ class Block:
 
     kind: str  # "p", "heading", "list", "table", "quote" or "code"
     html: str
+    pos: Position | None = None  # where a table starts, to name a table too wide to print
 
     def __html__(self) -> str:
         return f"<p>{self.html}</p>" if self.kind == "p" else self.html
