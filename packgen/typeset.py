@@ -29,6 +29,7 @@ from reportlab.platypus import (
     Paragraph,
 )
 
+from packgen.bullets import own_bullet
 from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.fitting import (
@@ -219,7 +220,11 @@ class Typesetter(TableLayout):
                 continue
             if li.tag != "li":
                 raise self.misplaced(li, origin)
-            entries.append(ListItem(self.blocks(li, origin, width - indent)))
+            symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
+            item = self.blocks(li, origin, width - indent)
+            # A bullet given to one item would carry on to the next: each names its own.
+            entries.append(ListItem(item, value=symbol or "•") if el.tag == "ul"
+                           else ListItem(item))
         numbered = el.tag == "ol"
         first = el.attrs.get("start", "1")
         return ListFlowable(
