@@ -3,6 +3,10 @@ set smaller, then on landscape pages, and only then a problem at the table's lin
 
 from __future__ import annotations
 
+import io
+import re
+from pathlib import Path
+
 from pypdf import PdfReader
 
 from tests.conftest import BuildFn, MeetingFolder, basic_meeting, footer_number, page_words
@@ -90,3 +94,53 @@ def test_widths_a_fenced_table_gives_are_kept_unless_a_word_needs_more(
     # The first column widened to hold its word; the second kept its 20% (34 mm).
     assert x["Short"] - x["Extraordinarily"] > 60
     assert abs((x["Rest"] - x["Short"]) - 0.2 * 170 * 72 / 25.4) < 1
+
+
+def _rules(html: str, tmp_path: Path) -> int:
+    """The straight lines a page of ``html`` draws (the typesetter's own PDF)."""
+    from packgen.htmltree import parse_html
+    from packgen.theme import load_stylesheet
+    from packgen.typeset import Typesetter
+
+    origin = tmp_path / "t.html"
+    pdf = Typesetter(load_stylesheet(), tmp_path).typeset(parse_html(html, origin), origin).pdf
+    stream = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
+    assert stream is not None
+    return len(re.findall(rb"[\d.]+ [\d.]+ l\b", stream.get_data()))
+
+
+def test_the_priorities_table_rules_between_its_rows_only(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>Priority {n}</td><td>✓</td></tr>" for n in range(3))
+    assert _rules(f'<table class="priorities">{rows}</table>', tmp_path) == 2
+    # Nested in a cover cell, the cell's border is the only rule under its last row.
+    grid = _rules('<table class="cover"><tr><td>x</td></tr></table>', tmp_path)
+    nested = _rules(f'<table class="cover"><tr><td><table class="priorities">{rows}'
+                    '</table></td></tr></table>', tmp_path)
+    assert nested - grid == 2
+
+
+def test_landscape_classes_turn_pages(folder: MeetingFolder) -> None:
+    """``<table class="landscape">`` turns the pages its table is on;
+    ``<div class="landscape">`` round a whole document turns every page of it."""
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "document.html").write_text(
+        '{% extends "!theme/document.html" %}\n'
+        '{% block body %}<p>Portrait before.</p>\n'
+        '<table class="data landscape"><tr><td>Turned</td></tr></table>\n'
+        '<p>Portrait after.</p>{% endblock %}\n')
+    out = build_documents(folder, {"a.md": "# One\n\nText.\n"})
+    pages = page_words(out)
+    turned = [i for i, (w, h, _) in enumerate(pages) if w > h]
+    assert turned == [_page_of(pages, "Turned")]
+    assert turned[0] - 1 == _page_of(pages, "before.")
+    assert turned[0] + 1 == _page_of(pages, "after.")
+
+    (folder.folder / "templates" / "document.html").write_text(
+        '<div class="landscape">{% include "!theme/document.html" %}'
+        + "".join(f"<p>Line {n} of the long document.</p>" for n in range(80)) + "</div>\n")
+    out = build_documents(folder, {"a.md": "# One\n\nText.\n"})
+    pages = page_words(out)
+    document = range(_page_of(pages, "One"), _page_of(pages, "79"))
+    assert len(document) >= 1
+    assert all(pages[i][0] > pages[i][1] for i in [*document, document[-1] + 1])
+    assert footer_number(*pages[document[0]]) == document[0] + 1
