@@ -8,7 +8,6 @@ Each page is a real landscape page (its MediaBox wider than tall, no /Rotate), s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from reportlab.platypus import ActionFlowable, Flowable, Frame, Indenter, PageTemplate
@@ -61,6 +60,3 @@ def without_closing_turn(flowables: list[Flowable]) -> list[Flowable]:
         return flowables[:end - 1] + flowables[end:]
     return flowables
 
-
-def starts_landscape(flowables: Sequence[Flowable]) -> bool:
-    return bool(flowables) and isinstance(flowables[0], Turn)
