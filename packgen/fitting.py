@@ -2,8 +2,13 @@
 comes from: long paragraphs laid out in pieces, pictures checked before decoding, and a
 layout failure traced back to the text it holds.
 
-Part of the typesetter (:mod:`packgen.typeset`); leans on Platypus's paragraph internals
-(``blPara``, ``_get_split_blParaFunc``, ``frags``, ``_cellvalues``) here and nowhere else.
+Also what keeps blocks together on a page, and headings with what follows them.
+
+Part of the typesetter (:mod:`packgen.typeset`); leans on Platypus's internals
+(``blPara``, ``_get_split_blParaFunc``, ``frags``, ``_cellvalues``; a frame's ``_atTop`` and
+``_aH``, a flowable's ``_frame``, KeepTogether's ``_content`` and ``_H``, a table's
+``_rowHeights``) here and nowhere else; tests/test_platypus_contract.py fails when an
+upgrade moves them.
 """
 
 from __future__ import annotations
@@ -13,13 +18,26 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reportlab.platypus import BaseDocTemplate, Flowable, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    FrameBreak,
+    Indenter,
+    KeepTogether,
+    Paragraph,
+    Table,
+)
+from reportlab.platypus.doctemplate import NullActionFlowable
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.filecheck import MAX_PIXELS
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.render import Located
 
+KEEP_WITH_NEXT = 54.0
+"""Points of following content a heading insists on having below it on its page, when
+what follows is neither a paragraph, a table nor a block kept together."""
 LONG_PARAGRAPH = 4000
 """Characters of markup beyond which a paragraph is laid out in pieces (see _in_pieces)."""
 PIECE_LINES = 30
@@ -96,10 +114,11 @@ class LayoutDocument(BaseDocTemplate):  # type: ignore[misc]
 
 
 def unfit_problem(flowable: Flowable | None, located: Sequence[Located], origin: Path,
-                   trouble: str) -> TemplateError:
+                   trouble: str, where: Position | None = None) -> TemplateError:
     """The problem at the YAML text the flowable holds, in an officer's words.
 
     The flowable may be what is left of a split one, holding the end of a text only.
+    ``where``: the place to name when no YAML text matches (a template's own table).
     """
     pieces = [_words(p) for p in _texts(flowable)] if flowable is not None else []
     whole = " ".join(pieces)
@@ -108,6 +127,8 @@ def unfit_problem(flowable: Flowable | None, located: Sequence[Located], origin:
     if matches:
         _, pos, what = max(matches, key=lambda m: m[0])
         return TemplateError([Problem(pos, f"{what} {trouble}")])
+    if where is not None:
+        return TemplateError([Problem(where, f"a table {trouble}")])
     everything = [(pos, what) for t, pos, what in located if not t]
     if everything:
         pos, what = everything[0]
@@ -134,3 +155,125 @@ def _texts(flowable: Any) -> list[str]:
 
 def _words(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+class KeepIfFits(KeepTogether):  # type: ignore[misc]
+    """A block kept on one page when it can be: placed where it is if it fits in the space
+    left; else moved whole to the next page if it fits on an empty one; else (taller than
+    a page) started here and split (a table at row boundaries, its heading rows repeated).
+
+    Platypus's KeepTogether moves a block taller than a page to the next page and splits
+    it there anyway, leaving the rest of this page empty.
+    """
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        content: list[Flowable] = self._content[:]
+        if self._H <= aH:
+            return content
+        frame = getattr(self, "_frame", None)
+        moves = frame is not None and not frame._atTop and self._H <= frame._aH
+        # Platypus places a split's first part as it is: an action first hands the parts
+        # back to be laid out one by one.
+        return [FrameBreak() if moves else NullActionFlowable(), *content]
+
+    def full_height(self, canv: Any, width: float) -> float:
+        self.wrapOn(canv, width, 1e9)
+        return float(self._H)
+
+    @property
+    def content(self) -> list[Flowable]:
+        return list(self._content)
+
+
+class HeadingRoom(CondPageBreak):  # type: ignore[misc]
+    """Stands before a heading and moves it to the next page unless the heading, any
+    headings straight after it, and the first part of what follows fit below: two lines
+    of a paragraph, a table's heading rows and first row, a kept-together block whole
+    (or, taller than a page, its own first part). A report's title is never alone.
+
+    What follows is found once the whole page's flowables are known (:func:`link_headings`).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.followers: list[Flowable] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        frame = self._doctemplateAttr("frame")
+        if frame is None or frame._atTop:  # a fresh page is as good as it gets
+            return 0, 0
+        self.height = min(_room(self.followers, self.canv, availWidth, frame._aH), frame._aH)
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+def link_headings(flowables: Sequence[Flowable]) -> None:
+    """Tell each :class:`HeadingRoom` what follows its heading, in reading order."""
+    for i, flowable in enumerate(flowables):
+        if isinstance(flowable, HeadingRoom):
+            flowable.followers = _followers(flowables[i + 1:])
+        elif isinstance(flowable, KeepIfFits):
+            link_headings(flowable.content)
+
+
+def _followers(rest: Sequence[Flowable]) -> list[Flowable]:
+    """The heading, further headings, then the first flowable of substance."""
+    out: list[Flowable] = []
+    for flowable in rest:
+        if isinstance(flowable, HeadingRoom | Indenter):
+            continue
+        out.append(flowable)
+        if len(out) > 1 and not _is_heading(flowable):
+            break
+    return out
+
+
+def _is_heading(flowable: Flowable) -> bool:
+    return bool(getattr(flowable, "keeps_with_next", False))
+
+
+def _room(followers: list[Flowable], canv: Any, width: float, page: float) -> float:
+    """Points the headings and the first part of what follows them need."""
+    room = 0.0
+    for n, flowable in enumerate(followers):
+        last = n == len(followers) - 1 and n > 0
+        room += flowable.getSpaceBefore() if n else 0
+        room += (_first_part(flowable, canv, width, page) if last
+                 else flowable.wrapOn(canv, width, 1e9)[1])
+        if not last:
+            room += flowable.getSpaceAfter()
+    return room
+
+
+def _first_part(flowable: Flowable, canv: Any, width: float, page: float) -> float:
+    """The least of ``flowable`` that may stand under a heading."""
+    if isinstance(flowable, KeepIfFits):
+        whole = flowable.full_height(canv, width)
+        if whole <= page:
+            return whole
+        inner = [f for f in flowable.content if not isinstance(f, Indenter | HeadingRoom)]
+        return _first_part(inner[0], canv, width, page) if inner else 0.0
+    height = float(flowable.wrapOn(canv, width, 1e9)[1])
+    if isinstance(flowable, Table):
+        rows = [float(h) for h in flowable._rowHeights]
+        return min(height, sum(rows[:flowable.repeatRows + 1]))
+    if isinstance(flowable, Paragraph):
+        return min(height, 2 * float(flowable.style.leading))
+    return min(height, KEEP_WITH_NEXT)
+
+
+def page_is_empty(doc: Any) -> bool:
+    """Nothing with height is on the page being laid out yet."""
+    return bool(doc.frame._atTop)
+
+
+def turn_this_page(doc: Any, template: Any) -> None:
+    """Lay the page being laid out, still empty, on ``template`` (another page size)
+    rather than leave it blank: Platypus would only turn the next one."""
+    doc.pageTemplate = template
+    template.checkPageSize(doc.canv, doc)  # the canvas's size for this page
+    for frame in template.frames:
+        frame._reset()
+    doc.frame = template.frames[0]
+    doc.handle_frameBegin()

@@ -24,6 +24,7 @@ class Block:
     html: str
     numbered: bool = True
     """False where the officer opted it out with ``{-}``: it takes no number."""
+    pos: Position | None = None  # where a table starts, to name a table too wide to print
 
     def __html__(self) -> str:
         return f"<p>{self.html}</p>" if self.kind == "p" else self.html

@@ -6,7 +6,9 @@ problems naming the template file and line.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import html
 import os
 import re
 import traceback
@@ -149,11 +151,24 @@ def located(context: Mapping[str, Any]) -> list[Located]:
     if isinstance(document, Report | Minutes | Document):
         name = getattr(document, "title", "") or document.pos.file.name
         found += [(getattr(document, "title", ""), document.pos, f'the title of "{name}"'),
-                  ("", document.pos, f'"{name}"')]
+                  *_tables(document), ("", document.pos, f'"{name}"')]
     elif isinstance(meeting, Meeting):
         found += [(meeting.venue, meeting.pos, "the venue"),
                   (meeting.summons, meeting.pos, "the summons"), ("", meeting.pos, "the agenda")]
     return [entry for entry in found if entry[0] or entry is found[-1]]
+
+
+def _tables(value: Any) -> list[Located]:
+    """Each Markdown table a document holds, by its text, to name one too wide to print."""
+    if isinstance(value, Block):
+        plain = html.unescape(re.sub(r"<[^>]*>", " ", value.html))
+        return [(plain, value.pos, "the table")] if value.kind == "table" and value.pos else []
+    if isinstance(value, tuple):
+        return [found for inner in value for found in _tables(inner)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [found for f in dataclasses.fields(value)
+                for found in _tables(getattr(value, f.name))]
+    return []
 
 
 def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],

@@ -15,10 +15,25 @@ from reportlab.platypus import Flowable, Table, TableStyle
 from packgen.errors import Position, Problem, TemplateError
 from packgen.htmltree import Element
 from packgen.markdown import MAX_TABLE_ROWS
+from packgen.orientation import turned
+from packgen.widths import Extent, extent, fit, needed
 
 MM: float = mm
-MIN_COLUMN = 12.0
-"""Points of text a column needs besides its padding: about two characters."""
+SIZE_STEP = 0.5
+"""Points a table too wide for its page is set smaller by, step by step, to the floor."""
+
+
+class TooWide(Exception):  # noqa: N818 - not an error of ours: a table too wide to print
+    def __init__(self, el: Element, trouble: str) -> None:
+        self.element, self.trouble = el, trouble
+
+    def text(self) -> str:
+        """The table's plain text, to find where in the YAML it is written."""
+        return " ".join(_strings(self.element))
+
+
+def _strings(el: Element) -> list[str]:
+    return [s for c in el.children for s in ([c] if isinstance(c, str) else _strings(c))]
 
 
 class TableLayout:
@@ -36,7 +51,18 @@ class TableLayout:
     def misplaced(self, el: Element, origin: Path) -> TemplateError:
         raise NotImplementedError
 
-    def table(self, el: Element, origin: Path, width: float) -> Flowable:
+    scale: float = 1.0
+    """What the table being laid out is set at, against the theme's sizes (1: as is)."""
+    in_table: int = 0
+    frame_width: float = 0.0
+    landscape_width: float = 0.0
+    landscape: bool = False
+    """Laying out content that is on landscape pages already."""
+
+    def font_name(self, props: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def table(self, el: Element, origin: Path, width: float) -> list[Flowable]:
         rows: list[tuple[Element, bool]] = []  # (tr, is header row)
         widths: list[str] = []
         for child in el.children:
@@ -55,21 +81,40 @@ class TableLayout:
             else:
                 raise self.misplaced(child, origin)
         grid, spans, header_rows = self._grid(rows, origin)
+        if len(grid) > MAX_TABLE_ROWS:
+            raise TemplateError([Problem(Position(origin, el.line, 1),
+                                         f"a table of {len(grid):,} rows: at most "
+                                         f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
         ncols = max((len(r) for r in grid), default=1)
-        col_widths = column_widths(widths, ncols, width)
-        shared = [w for i, w in enumerate(col_widths) if i >= len(widths) or not widths[i]]
-        self._check_size(el, origin, len(grid), len(col_widths), shared, width)
+        extents = [extent(cell, c, spans[(r, c)][1], self._font_of)
+                   for r, row in enumerate(grid) for c, cell in enumerate(row)
+                   if cell is not None and (r, c) in spans]
+        scale, col_widths, turn = self._layout(el, extents, widths, ncols, width)
+        outer = self.scale
+        self.scale, self.in_table = outer * scale, self.in_table + 1
+        try:
+            table = self._build(el, origin, grid, spans, header_rows, col_widths)
+        finally:
+            self.scale, self.in_table = outer, self.in_table - 1
+        if turn:
+            return turned([table])
+        return [table]
+
+    def _build(self, el: Element, origin: Path, grid: list[list[Element | None]],
+               spans: dict[tuple[int, int], tuple[int, int]], header_rows: int,
+               col_widths: list[float]) -> Flowable:
         data: list[list[Any]] = []
         commands: list[tuple[Any, ...]] = []
+        pad = self._padding(el) * self.scale
         for r, row in enumerate(grid):
             cells: list[Any] = []
-            for c in range(ncols):
+            for c in range(len(col_widths)):
                 cell = row[c] if c < len(row) else None
                 if cell is None:
                     cells.append("")
                     continue
                 span = spans.get((r, c), (1, 1))
-                cell_width = sum(col_widths[c:c + span[1]]) - 2 * self._padding(el)
+                cell_width = sum(col_widths[c:c + span[1]]) - 2 * pad
                 cells.append(self.blocks(cell, origin, cell_width))
                 background = self.props(cell.tag, cell.classes).get("background")
                 if background:
@@ -79,25 +124,51 @@ class TableLayout:
         for (r, c), (rs, cs) in spans.items():
             if rs > 1 or cs > 1:
                 commands.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
-        commands += self._table_look(el, header_rows)
+        commands += self._table_look(el, header_rows, len(grid), pad)
         table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT",
                       style=TableStyle(commands))
         table.spaceAfter = float(self.props("table", el.classes).get("space_after", 0))
         return table
 
-    def _check_size(self, el: Element, origin: Path, rows: int, columns: int,
-                    shared: list[float], width: float) -> None:
-        """Refuse what Platypus cannot lay out in reasonable time, or at all: columns
-        too narrow for a character (widths the template gave are its business)."""
-        where = Position(origin, el.line, 1)
-        if rows > MAX_TABLE_ROWS:
-            raise TemplateError([Problem(where, f"a table of {rows:,} rows: at most "
-                                         f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
-        need = MIN_COLUMN + 2 * self._padding(el)
-        if min(shared, default=need) < need:
-            fit = max(int(width // need), 1)
-            raise TemplateError([Problem(where, f"the table has {columns} columns: at "
-                                         f"most {fit} fit across the page")])
+    def _font_of(self, tag: str, classes: tuple[str, ...], bold: bool) -> tuple[str, float]:
+        props = self.props(tag, classes)
+        if bold and not props.get("bold"):
+            props = {**props, "bold": True}
+        return self.font_name(props), float(props["size"]) * self.scale
+
+    def _layout(self, el: Element, extents: list[Extent], given: list[str], columns: int,
+                width: float) -> tuple[float, list[float], bool]:
+        """(scale, column widths, whether on landscape pages): the table at its own size
+        if its words fit across; else smaller, down to the theme's ``min_size``; else on
+        landscape pages, as large as fits there; else a problem."""
+        props = self.props("table", el.classes)
+        size = float(self.props("td")["size"])
+        floor = min(float(props.get("min_size", size)), size)
+        steps = int((size - floor) / SIZE_STEP + 1e-6)
+        scales = [(size - n * SIZE_STEP) / size for n in range(steps + 1)]
+        if floor < size - steps * SIZE_STEP:
+            scales.append(floor / size)
+        pad = self._padding(el) * self.scale
+        nested = self.in_table > 0
+        can_turn = not nested and not self.landscape
+        turned_width = width + self.landscape_width - self.frame_width
+        tries = [] if "landscape" in el.classes and can_turn else [(width, False)]
+        if can_turn:
+            tries.append((turned_width, True))
+        for available, turn in tries:
+            for scale in scales:
+                sizes = [length(w, available) for w in given]
+                fitted = fit(extents, sizes, columns, available, pad * scale, scale)
+                if fitted is not None:
+                    return scale, fitted, turn
+        if nested:  # a table in a cell: as small as it goes, in the width it has
+            return scales[-1], [width / columns] * columns, False
+        need = needed(extents, columns, pad * scales[-1], scales[-1])
+        widest = max(available for available, _ in tries)
+        page = "a landscape page" if can_turn or self.landscape else "the space"
+        raise TooWide(el, f"is too wide to print: {columns} columns need {need / MM:,.0f} mm "
+                          f"at {floor:g} pt, and {page} holds {widest / MM:,.0f} mm; split "
+                          "it, shorten its longest words, or attach it as a PDF appendix")
 
     def _padding(self, el: Element) -> float:
         return float(self.props("table", el.classes).get("padding", 4))
@@ -135,9 +206,9 @@ class TableLayout:
                 c += cs
         return grid, spans, header_rows
 
-    def _table_look(self, el: Element, header_rows: int) -> list[tuple[Any, ...]]:
+    def _table_look(self, el: Element, header_rows: int, rows: int, pad: float
+                    ) -> list[tuple[Any, ...]]:
         props = self.props("table", el.classes)
-        pad = float(props.get("padding", 4))
         look: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
@@ -147,6 +218,10 @@ class TableLayout:
             look.append(("GRID", (0, 0), (-1, -1), 0.5, self.colour(props["grid"])))
         if props.get("rule_below"):
             look.append(("LINEBELOW", (0, 0), (-1, -1), 0.5, self.colour(props["rule_below"])))
+        if props.get("rule_between") and rows > 1:  # none under the last row: a nested
+            # table's last rule would double the border of the cell holding it
+            look.append(("LINEBELOW", (0, 0), (-1, rows - 2), 0.5,
+                         self.colour(props["rule_between"])))
         if props.get("header_background") and header_rows:
             look.append(("BACKGROUND", (0, 0), (-1, header_rows - 1),
                          self.colour(props["header_background"])))
@@ -167,12 +242,3 @@ def length(text: str, available: float) -> float | None:
     if text.endswith("mm"):
         return float(text[:-2]) * MM
     return float(text.removesuffix("pt"))
-
-
-def column_widths(given: list[str], ncols: int, available: float) -> list[float]:
-    """Column widths: those given, the rest of the width shared equally among the others."""
-    widths = [length(w, available) for w in given[:ncols]] + [None] * (ncols - len(given))
-    fixed = sum(w for w in widths if w is not None)
-    free = [i for i, w in enumerate(widths) if w is None]
-    share = max(available - fixed, 0) / len(free) if free else 0
-    return [w if w is not None else share for w in widths]

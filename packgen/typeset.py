@@ -19,42 +19,41 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
-    Frame,
     Image,
     Indenter,
-    KeepTogether,
     LayoutError,
     ListFlowable,
     ListItem,
     PageBreak,
-    PageTemplate,
     Paragraph,
 )
 
+from packgen.bullets import own_bullet
 from packgen.errors import Position, Problem, TemplateError
 from packgen.filerefs import inside
 from packgen.fitting import (
+    HeadingRoom,
+    KeepIfFits,
     LayoutDocument,
     Unfit,
     check_picture,
     in_pieces,
+    link_headings,
     unfit_problem,
 )
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
 from packgen.markdown import MAX_PARAGRAPH
+from packgen.orientation import page_templates, turned, without_closing_turn
 from packgen.pdf.links import href_problem, href_target
 from packgen.render import Located
 from packgen.rendered import Typeset
 from packgen.subset import INLINE_TAGS
-from packgen.tables import TableLayout, length
+from packgen.tables import TableLayout, TooWide, length
 from packgen.theme import Stylesheet
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-KEEP_WITH_NEXT = 54.0
-"""Points of following content a heading insists on having below it on its page."""
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -80,6 +79,7 @@ class Typesetter(TableLayout):
         self.margins = {side: margins.get(side, 20) * mm
                         for side in ("top", "bottom", "left", "right")}
         self.frame_width = self.size[0] - self.margins["left"] - self.margins["right"]
+        self.landscape_width = self.size[1] - self.margins["left"] - self.margins["right"]
         self._styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         self._anchors: dict[str, int] = {}
 
@@ -117,16 +117,19 @@ class Typesetter(TableLayout):
         register_italics(self.families[family], self._files[family])
 
     def paragraph_style(self, props: dict[str, Any]) -> ParagraphStyle:
+        scale = self.scale  # a table set smaller to fit across its page
         size = float(props["size"])
         return ParagraphStyle(
-            name="s", fontName=self.font_name(props), fontSize=size,
-            leading=float(props.get("leading", size * 1.3)),
+            name="s", fontName=self.font_name(props), fontSize=size * scale,
+            leading=float(props.get("leading", size * 1.3)) * scale,
             textColor=self.colour(props.get("color", "text")),
             alignment=_ALIGN[props.get("align", "left")],
-            spaceBefore=float(props.get("space_before", 0)),
-            spaceAfter=float(props.get("space_after", 0)),
-            leftIndent=float(props.get("indent", 0)),
+            spaceBefore=float(props.get("space_before", 0)) * scale,
+            spaceAfter=float(props.get("space_after", 0)) * scale,
+            leftIndent=float(props.get("indent", 0)) * scale,
             bulletFontName=self.font_name(props), wordWrap=None,
+            # Columns hold their longest word (packgen.widths): a word is never cut.
+            splitLongWords=0 if self.in_table else 1,
         )
 
     # -- blocks ----------------------------------------------------------------------------
@@ -163,30 +166,44 @@ class Typesetter(TableLayout):
             style = self.paragraph_style(props)
             if number is not None:
                 # The number hangs in the margin; the text, and its wrapped lines, align.
-                style.leftIndent = float(props.get("hanging", 36))
+                style.leftIndent = float(props.get("hanging", 36)) * self.scale
                 style.bulletIndent = 0
             para = kind(markup, style, bulletText=number)
             if props.get("keep_with_next"):
-                # Keep a heading with a few lines of what follows. Platypus's keepWithNext
-                # would move a whole following table to the next page instead.
-                room = float(props.get("leading", props["size"] * 1.3)) * 2 + KEEP_WITH_NEXT
-                return [CondPageBreak(room), para]
+                # Keep a heading with the first lines of what follows (HeadingRoom).
+                # Platypus's keepWithNext would move a whole following table instead.
+                para.keeps_with_next = True
+                return [HeadingRoom(), para]
             return in_pieces(para, width)
         if el.tag in ("ul", "ol"):
             return [self.listing(el, origin, width)]
         if el.tag == "table":
-            return [self.table(el, origin, width)]
+            return self.table(el, origin, width)
         if el.tag == "img":
             return [self.image(el, origin, width)]
         if el.tag == "div":
             if "page-break" in el.classes:
                 return [PageBreak()]
-            indent = float(self.props("div", el.classes).get("indent", 0))
+            if "landscape" in el.classes and not self.landscape:
+                return self.on_landscape(el, origin, width)
+            indent = float(self.props("div", el.classes).get("indent", 0)) * self.scale
             inner = self.blocks(el, origin, width - indent)
             if indent:
                 inner = [Indenter(left=indent), *inner, Indenter(left=-indent)]
-            return [KeepTogether(inner)] if "keep-together" in el.classes else inner
+            return [KeepIfFits(inner)] if "keep-together" in el.classes else inner
         raise self.misplaced(el, origin)
+
+    def on_landscape(self, el: Element, origin: Path, width: float) -> list[Flowable]:
+        """A ``<div class="landscape">``'s content on landscape pages of its own."""
+        self.landscape = True
+        try:
+            turned_width = width + self.landscape_width - self.frame_width
+            inner = self.block(Element("div", {**el.attrs, "class": " ".join(
+                c for c in el.classes if c != "landscape")}, el.line, el.children),
+                origin, turned_width)
+        finally:
+            self.landscape = False
+        return turned(inner)
 
     def misplaced(self, el: Element, origin: Path) -> TemplateError:
         return TemplateError([Problem(Position(origin, el.line, 1),
@@ -194,7 +211,7 @@ class Typesetter(TableLayout):
 
     def listing(self, el: Element, origin: Path, width: float) -> Flowable:
         props = self.props(el.tag, el.classes)
-        indent = float(props.get("list_indent", 16))
+        indent = float(props.get("list_indent", 16)) * self.scale
         entries = []
         for li in el.children:
             if isinstance(li, str):
@@ -203,14 +220,19 @@ class Typesetter(TableLayout):
                 continue
             if li.tag != "li":
                 raise self.misplaced(li, origin)
-            entries.append(ListItem(self.blocks(li, origin, width - indent)))
+            symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
+            item = self.blocks(li, origin, width - indent)
+            # A bullet given to one item would carry on to the next: each names its own.
+            entries.append(ListItem(item, value=symbol or "•") if el.tag == "ul"
+                           else ListItem(item))
         numbered = el.tag == "ol"
         first = el.attrs.get("start", "1")
         return ListFlowable(
             entries, bulletType="1" if numbered else "bullet",
             start=int(first) if numbered and first.isdigit() else None if numbered else "•",
             leftIndent=indent, bulletFontName=self.font_name(props),
-            bulletFontSize=float(props["size"]), bulletFormat="%s." if numbered else None,
+            bulletFontSize=float(props["size"]) * self.scale,
+            bulletFormat="%s." if numbered else None,
             spaceAfter=float(props.get("space_after", 6)),
         )
 
@@ -262,7 +284,8 @@ class Typesetter(TableLayout):
 
     def span(self, node: Element, inner: str) -> str:
         props = self.props("span", node.classes)
-        attrs = f" name={quoteattr(self.font_name(props))} size=\"{float(props['size'])}\""
+        size = float(props["size"]) * self.scale
+        attrs = f" name={quoteattr(self.font_name(props))} size=\"{size:g}\""
         if "color" in props:
             attrs += f" color={quoteattr(self.hex(props['color']))}"
         return f"<font{attrs}>{inner}</font>"
@@ -307,15 +330,17 @@ class Typesetter(TableLayout):
             raise unfit_problem(exc.flowable, located, origin,
                                  f"is too long ({exc.length:,} characters in one paragraph; "
                                  f"at most {MAX_PARAGRAPH:,})") from None
+        except TooWide as exc:
+            raise unfit_problem(exc.text(), located, origin, exc.trouble,
+                                Position(origin, exc.element.line, 1)) from None
+        flowables = without_closing_turn(flowables)
+        link_headings(flowables)
         buf = io.BytesIO()
-        m = self.margins
-        frame = Frame(m["left"], m["bottom"], self.frame_width,
-                      self.size[1] - m["top"] - m["bottom"],
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         # The initial font is declared on every page; make it ours, not unembedded Helvetica.
         doc = LayoutDocument(buf, pagesize=self.size, invariant=1, pageCompression=1,
                         initialFontName=self.font_name(self.props("p")),
-                        pageTemplates=[PageTemplate("page", [frame])], creator="packgen")
+                        pageTemplates=page_templates(self.size, self.margins),
+                        creator="packgen")
         try:
             doc.build(flowables or [Paragraph("", self.paragraph_style(self.props("p")))])
         except LayoutError:

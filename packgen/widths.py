@@ -1,0 +1,130 @@
+"""Column widths for a table, as a browser's automatic table layout sets them: each column
+at least as wide as its longest word, the width left over shared by how much text each
+column holds; widths a template gives kept where they leave every column its longest word.
+
+Words are measured here once, at the table's own size; a table set smaller (see
+:mod:`packgen.tables`) needs the same measures times its scale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from packgen.htmltree import Element
+
+Font = tuple[str, float]
+"""A ReportLab font name and a size in points."""
+FontOf = Callable[[str, tuple[str, ...], bool], Font]
+"""The font text is set in: by the tag and classes of the element holding it, and
+whether it is in bold (``<b>``, ``<strong>``)."""
+
+_BLOCKS = frozenset(("td", "th", "p", "li", "h1", "h2", "h3", "h4", "span"))
+"""Elements whose own style sets the size of the text inside them."""
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What one cell's text needs across, in points at the table's own size, padding not
+    counted: its longest word (the least it can be), and all its text on one line (what
+    it would take to never wrap)."""
+
+    column: int
+    span: int
+    longest: float
+    whole: float
+
+
+def extent(cell: Element, column: int, span: int, font_of: FontOf) -> Extent:
+    """Measure a cell's words in the fonts they are set in."""
+    longest = 0.0
+    lines: list[float] = [0.0]
+
+    def walk(el: Element, tag: str, classes: tuple[str, ...], bold: bool) -> None:
+        nonlocal longest
+        for child in el.children:
+            if isinstance(child, str):
+                name, size = font_of(tag, classes, bold)
+                space = stringWidth(" ", name, size)
+                for word in child.split():
+                    width = stringWidth(word, name, size)
+                    longest = max(longest, width)
+                    lines[-1] += width + space
+                continue
+            if child.tag in _BLOCKS and child.tag != "span" or child.tag in ("tr", "br"):
+                lines.append(0.0)  # a new line: its text does not add to this one's
+            inner_bold = bold or child.tag in ("b", "strong")
+            if child.tag in _BLOCKS:
+                walk(child, child.tag, child.classes, inner_bold)
+            else:
+                walk(child, tag, classes, inner_bold)
+
+    walk(cell, cell.tag, cell.classes, False)
+    return Extent(column, span, longest, max(lines))
+
+
+def fit(extents: Sequence[Extent], given: Sequence[float | None], columns: int,
+        available: float, padding: float, scale: float) -> list[float] | None:
+    """Column widths at ``scale`` (1 for the table's own size) filling ``available``
+    points, or None when the columns' longest words alone need more.
+
+    ``given`` is a width a template or a fenced table gives a column (None: none given),
+    and ``padding`` the points each cell's content keeps from its left and right edges.
+    """
+    pad = 2 * padding
+    least = [pad] * columns
+    most = [pad] * columns
+    for e in sorted(extents, key=lambda e: e.span):
+        cols = range(e.column, min(e.column + e.span, columns))
+        for bound, need in ((least, e.longest * scale + pad), (most, e.whole * scale + pad)):
+            short = need - sum(bound[c] for c in cols) - pad * (len(cols) - 1)
+            if short > 0:  # a spanning cell widens the columns it spans alike
+                for c in cols:
+                    bound[c] += short / len(cols)
+    most = [max(m, n) for m, n in zip(most, least, strict=True)]
+    widths: list[float | None] = [None] * columns
+    for c, width in enumerate(given[:columns]):
+        if width is not None:
+            widths[c] = max(width, least[c])  # the longest word wins over a given width
+    free = [c for c in range(columns) if widths[c] is None]
+    rest = available - sum(w for w in widths if w is not None)
+    low = sum(least[c] for c in free)
+    if rest < low - 1e-6 and not _narrow_given(widths, least, low - rest):
+        return None
+    rest = available - sum(w for w in widths if w is not None)
+    high = sum(most[c] for c in free)
+    for c in free:
+        if high >= rest:  # between each column's least and most, by how much it holds
+            share = (rest - low) / (high - low) if high > low else 0.0
+            widths[c] = least[c] + (most[c] - least[c]) * share
+        else:  # room beyond every column's whole text: shared by what each holds
+            widths[c] = most[c] + (rest - high) * most[c] / high
+    # Whole hundredths of a point, rounded down: the same bytes every time, never wider.
+    return [math.floor((w or 0.0) * 100) / 100 for w in widths]
+
+
+def _narrow_given(widths: list[float | None], least: list[float], short: float) -> bool:
+    """Take ``short`` points from given widths beyond their columns' least, in proportion
+    to what each can give; False when they cannot give so much."""
+    slack = {c: w - least[c] for c, w in enumerate(widths) if w is not None and w > least[c]}
+    total = sum(slack.values())
+    if total < short:
+        return False
+    for c, spare in slack.items():
+        width = widths[c]
+        assert width is not None
+        widths[c] = width - short * spare / total
+    return True
+
+
+def needed(extents: Sequence[Extent], columns: int, padding: float, scale: float) -> float:
+    """The least width, in points, that holds every column's longest word at ``scale``."""
+    pad = 2 * padding
+    least = [pad] * columns
+    for e in extents:
+        if e.span == 1 and e.column < columns:
+            least[e.column] = max(least[e.column], e.longest * scale + pad)
+    return sum(least)
