@@ -102,13 +102,13 @@ class _Converter:
         if kind in ("bullet_list", "ordered_list"):
             return Block("list", self.listing(node))
         if kind == "table":
-            return Block("table", self.table(node), self.where(node))
+            return Block("table", self.table(node), pos=self.where(node))
         if kind == "blockquote":
             inner = "".join(f'<p class="quote">{b.html}</p>' if b.kind == "p" else b.__html__()
                             for b in self.blocks(node))
             return Block("quote", inner)
         if kind == "fence" and node.info.split()[:1] == ["table"]:
-            return Block("table", self.fenced_table(node), self.where(node))
+            return Block("table", self.fenced_table(node), pos=self.where(node))
         if kind in ("fence", "code_block"):
             lines = node.content.rstrip("\n").split("\n")
             return Block("code", '<p class="code">' + "<br>".join(escape(x) for x in lines)
