@@ -24,9 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from packgen import schema
-from packgen.documents import load_document, read_mapping
+from packgen.documents import (
+    RENDERED_SUFFIXES,
+    appendices_named,
+    load_document,
+    read_mapping,
+)
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Attachment, Item, Meeting, Minutes, PageNumbering, Report
+from packgen.settings import report_settings
 from packgen.shapes import INVALID, Context
 from packgen.source import Map, load_yaml
 
@@ -34,7 +40,8 @@ NO_DATE = datetime.date(1980, 1, 1)
 """The date of a document built alone that has none of its own: the earliest date a ZIP
 archive can hold, as reproducible builds use, and obviously not a meeting's."""
 
-_CONFIG_KEYS = ("organisation", "notices", "duplex", "language", "style")
+_CONFIG_KEYS = ("organisation", "notices", "duplex", "language", "style", "date_format",
+                "phone_label")
 """What ``packgen.yaml`` gives a document built alone; the rest is about agendas."""
 
 
@@ -85,6 +92,10 @@ def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
             config = schema.CONFIG.check(node, ctx, "")
             problems += ctx.problems
     document = load_document(path, root, problems)
+    if document is INVALID:  # its appendices' problems are said in this run too
+        for appendix in appendices_named(path, root):
+            if appendix.file.suffix.lower() in RENDERED_SUFFIXES:
+                load_document(appendix.file, root, problems)
     if problems or document is INVALID or config is INVALID:
         raise ValidationError(problems)
     pos = Position(path, 1, 1)
@@ -92,6 +103,7 @@ def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
         pos=pos, source=path, root=root, organisation=config.get("organisation", ""),
         body="", date=_own_date(document) or _no_date(), time=datetime.time(0, 0), venue="",
         items=(), page_numbers=PageNumbering(**config.get("page_numbers", {})),
+        report=report_settings(config.get("report", {}), {}),
         **{key: config[key] for key in _CONFIG_KEYS[1:] if key in config})
     notes = tuple(_unset(document))
     # Appendices are read and given their defaults as a meeting's would be; the document's

@@ -11,13 +11,14 @@ never from absence: a member who did not come did not necessarily send apologies
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import replace
 from typing import Any
 
 from packgen.errors import Position
 from packgen.model import Minutes, Person
 from packgen.shapes import INVALID, Boolean, Context, Field, Record, Text
-from packgen.source import Map, Node, Seq
+from packgen.source import Map, Node, Scalar, Seq
 
 STATUSES = ("present", "apologies", "absent", "substitute")
 ATTENDED = ("present", "substitute")
@@ -54,15 +55,43 @@ class MinutesRecord(Record):
 
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         minutes = super().check(node, ctx, path)
-        if not isinstance(minutes, Minutes) or not isinstance(node, Map):
+        if not isinstance(node, Map):
+            return minutes
+        if not isinstance(minutes, Minutes):
+            # Something is wrong elsewhere (a date, one entry's status): the links between
+            # the entries that are right are judged all the same, so that their problems
+            # come in this run, not the next.
+            partial, refused = self._readable(node, ctx)
+            _Settling(node, ctx, partial, refused).settle()
             return minutes
         before = len(ctx.problems)
         settled = _Settling(node, ctx, minutes).settle()
         return INVALID if len(ctx.problems) > before else settled
 
+    def _readable(self, node: Map, ctx: Context) -> tuple[Minutes, set[int]]:
+        """What of the attendance can be read, and which entries could not (each already
+        reported: only its name stands in for it, so others may name it)."""
+        quiet = Context(ctx.base, ctx.root)  # every problem here is reported already
+        entry_shape = self.fields["attendance"].shape.item  # type: ignore[attr-defined]
+        seq = node.items.get("attendance")
+        people: list[Person] = []
+        refused: set[int] = set()
+        for i, entry in enumerate(seq.items if isinstance(seq, Seq) else ()):
+            person = entry_shape.check(entry, quiet, "")
+            if not isinstance(person, Person):
+                name = entry.items.get("name") if isinstance(entry, Map) else None
+                person = Person(entry.pos, name.text if isinstance(name, Scalar) else "")
+                refused.add(i)
+            people.append(person)
+        listed = node.items.get("apologies")
+        names = self.fields["apologies"].shape.check(listed, quiet, "") if listed else ()
+        return Minutes(node.pos, datetime.date.min, (), attendance=tuple(people),
+                       apologies=() if names is INVALID else names), refused
+
 
 class _Settling:
-    def __init__(self, node: Map, ctx: Context, minutes: Minutes) -> None:
+    def __init__(self, node: Map, ctx: Context, minutes: Minutes,
+                 refused: set[int] | None = None) -> None:
         self.node, self.ctx, self.minutes = node, ctx, minutes
         self.people = list(minutes.attendance)
         self.statuses = [""] * len(self.people)
@@ -70,7 +99,7 @@ class _Settling:
         self.serving: dict[int, str] = {}  # substitute -> the member they attended for
         self.groups = [p.group for p in self.people]
         self.index: dict[str, int] = {}
-        self.refused: set[int] = set()
+        self.refused: set[int] = set(refused or ())
         """Entries already with a problem: their links are not judged again, so that one
         mistake is one line."""
 
@@ -87,6 +116,10 @@ class _Settling:
 
     def settle(self) -> Minutes:
         for i, person in enumerate(self.people):
+            if i in self.refused:  # unreadable: its name alone, so others may name it
+                if person.name:
+                    self.index.setdefault(_key(person.name), i)
+                continue
             self.statuses[i] = self.own_status(i, person)
             if self.index.setdefault(_key(person.name), i) != i:
                 self.error(i, "name", f"{person.name} is listed twice "
@@ -129,7 +162,7 @@ class _Settling:
         seq = self.node.items.get("apologies")
         for n, name in enumerate(self.minutes.apologies):
             i = self.index.get(_key(name))
-            if i is None or self.statuses[i] == "apologies":
+            if i is None or i in self.refused or self.statuses[i] == "apologies":
                 continue
             if self.statuses[i]:
                 where = seq.items[n].pos if isinstance(seq, Seq) else self.node.pos
@@ -140,6 +173,8 @@ class _Settling:
 
     def serves(self, i: int, member: str) -> None:
         j = self.index.get(_key(member))
+        if j in self.refused:
+            return  # its own problem is said; what it would have said of this is unknown
         if j is None:
             self.error(i, "for", f"{member} is not in attendance")
         elif self.statuses[j] not in AWAY:
@@ -160,6 +195,8 @@ class _Settling:
                 self.error(j, "substitute", f"{named} is given as the substitute for "
                                             f"{self.people[j].name} "
                                             f"(attendance[{self.index[_key(named)]}].for)")
+            return
+        if k in self.refused:
             return
         if k is None:
             self.subs[j] = name  # not a member: named on the member's row only

@@ -39,7 +39,7 @@ from packgen.shapes import (
     Text,
     Time,
 )
-from packgen.source import MAX_FILE_BYTES, Map, Scalar, load_yaml
+from packgen.source import MAX_FILE_BYTES, Map, Scalar, Seq, load_yaml
 
 EMAIL = r'[^\s\x00-\x1f\x7f-\x9f<>"@]+@[^\s\x00-\x1f\x7f-\x9f<>"@]+'
 """One address, no name or brackets around it: templates link it as ``mailto:``, and a link
@@ -198,6 +198,27 @@ def load_document(path: Path, root: Path, problems: list[Problem]) -> Any:
     value = shape.check(node, ctx, "")
     problems.extend(ctx.problems)
     return value
+
+
+def appendices_named(path: Path, root: Path) -> tuple[Attachment, ...]:
+    """The appendices a report file names that can be read, whatever else is wrong in it
+    (its problems are said by :func:`load_document`)."""
+    quiet: list[Problem] = []
+    node = read_mapping(path, quiet) if path.suffix.lower() != ".md" else None
+    kind = node.items.get("kind") if node is not None else None
+    listed = node.items.get("appendices") if node is not None else None
+    if not (isinstance(kind, Scalar) and kind.text == "report" and isinstance(listed, Seq)):
+        return ()
+    ctx = Context(path.parent, root)
+    found = []
+    for entry in listed.items:
+        appendix = APPENDIX.check(entry, ctx, "")
+        if appendix is INVALID and isinstance(entry, Map) and "file" in entry.items:
+            file = APPENDIX.fields["file"].shape.check(entry.items["file"], ctx, "")
+            appendix = INVALID if file is INVALID else Attachment(entry.pos, file)
+        if appendix is not INVALID:
+            found.append(appendix)
+    return tuple(found)
 
 
 def read_mapping(path: Path, problems: list[Problem]) -> Map | None:

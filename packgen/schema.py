@@ -24,6 +24,7 @@ from packgen.documents import (
     PARAGRAPH_NUMBERS,
     PERSON,
     RENDERED_SUFFIXES,
+    appendices_named,
     load_document,
     read_mapping,
 )
@@ -337,7 +338,15 @@ def _with_document(attachment: Attachment, meeting: Meeting, problems: list[Prob
                                 "document's pages itself"))
     document = load_document(attachment.file, meeting.root, problems)
     if document is INVALID:
-        return attachment
+        # The report's own problems are said; its appendices are read all the same, so
+        # that theirs are said in this run too. The stand-in is never built: the report's
+        # problems stop the build.
+        named = () if appendix else appendices_named(attachment.file, meeting.root)
+        if not named:
+            return attachment
+        return replace(attachment, document=_defaults(Report(attachment.pos, "",
+                                                             appendices=named),
+                                                      meeting, problems))
     if appendix and isinstance(document, Report) and document.appendices:
         # One level only: a pack's bookmarks and page ranges have a report and its
         # appendices, and an appendix's appendix would have no place in either.

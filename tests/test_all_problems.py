@@ -3,6 +3,7 @@ and PDF the meeting names, together (SPEC section 5); an unknown key names the k
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def _write(folder: MeetingFolder, meeting: str = MEETING) -> None:
 
 def _lines(stderr: str) -> list[str]:
     """Problem lines without the folder, in the order printed."""
-    return [line.split("/")[-1].replace(": error: ", ": ", 1)
+    return [re.sub(r"^[^:]*/", "", line).replace(": error: ", ": ", 1)
             for line in stderr.splitlines() if ": error: " in line]
 
 
@@ -130,3 +131,56 @@ def test_a_synonym_is_offered_only_where_its_key_belongs(tmp_path: Path) -> None
     names the key of the mapping being checked."""
     assert suggestion("papers", ("title", "attachments")) == "attachments"
     assert suggestion("papers", ("title", "background_papers")) == "background_papers"
+
+
+REPORT_WITH_APPENDICES = """\
+kind: report
+title: Pavement licences
+recommendation: [Approve the fees]
+appendices: [draft-policy.md, {file: fees.yaml, title: Fees}]
+"""
+
+
+@pytest.mark.parametrize("alone", [False, True])
+def test_a_wrong_report_does_not_hide_its_appendices_problems(
+        folder: MeetingFolder, run_cli: BuildFn, alone: bool) -> None:
+    folder.write(MEETING.replace("venu:", "venue:").replace("presented_by", "presenter")
+                 .replace("[budget.yaml, broken.pdf, notes.md]", "[report.yaml]")
+                 .replace("  - title: Minutes\n    attachments: [{file: minutes.yaml, titel: "
+                          "Minutes of 1 May}]\n", ""))
+    (folder.folder / "report.yaml").write_text(REPORT_WITH_APPENDICES)
+    (folder.folder / "draft-policy.md").write_text("# Draft policy\n\n![map](map.png)\n")
+    (folder.folder / "fees.yaml").write_text("kind: document\ntitel: Fees\n")
+    done = run_cli("validate", str(folder.folder / "report.yaml" if alone else folder.file))
+    assert done.returncode == 1
+    assert sorted(_lines(done.stderr)) == [
+        "draft-policy.md:3:1: Markdown: images are not supported in text; attach the figure "
+        "as a PDF appendix",
+        'fees.yaml:2:1: unknown key "titel" (did you mean "title"?)',
+        'report.yaml:3:1: unknown key "recommendation" (did you mean "recommendations"?)']
+
+
+def test_minutes_attendance_is_judged_when_something_else_is_wrong(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    """A wrong date, and an entry whose status is misspelt, do not put off what the rest
+    of the attendance says: a contradiction and a substitute for nobody listed."""
+    (folder.folder / "minutes.yaml").write_text("""\
+kind: minutes
+date: 16/01/2023
+attendance:
+  - {name: Cllr Carpenter, status: present}
+  - {name: Cllr Borg, status: apologies, present: true}
+  - {name: Cllr Galer, status: apologise}
+  - {name: Cllr Mogford, status: substitute, for: Cllr Gaeler}
+  - {name: Cllr Smith, status: substitute, for: Cllr Galer}
+minutes:
+  - title: Minutes
+""")
+    done = run_cli("validate", str(folder.folder / "minutes.yaml"))
+    assert sorted(_lines(done.stderr)) == [
+        'minutes.yaml:2:7: date: expected a date like 2026-07-08, found "16/01/2023"',
+        "minutes.yaml:5:31: attendance[1].status: apologies disagrees with present: true; "
+        "give one of them",
+        'minutes.yaml:6:32: attendance[2].status: expected present, apologies, absent or '
+        'substitute, found "apologise"',
+        "minutes.yaml:7:51: attendance[3].for: Cllr Gaeler is not in attendance"]
