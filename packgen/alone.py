@@ -25,7 +25,6 @@ from typing import Any
 
 from packgen import schema
 from packgen.documents import (
-    RENDERED_SUFFIXES,
     appendices_named,
     load_document,
     read_mapping,
@@ -92,29 +91,30 @@ def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
             config = schema.CONFIG.check(node, ctx, "")
             problems += ctx.problems
     document = load_document(path, root, problems)
-    if document is INVALID:  # its appendices' problems are said in this run too
-        for appendix in appendices_named(path, root):
-            if appendix.file.suffix.lower() in RENDERED_SUFFIXES:
-                load_document(appendix.file, root, problems)
-    if problems or document is INVALID or config is INVALID:
-        raise ValidationError(problems)
+    readable = document is not INVALID
+    if not readable:
+        # Its appendices are read all the same, so that their problems, and their PDFs'
+        # (see packgen.check), are said in this run too. The stand-in is never built.
+        document = Report(Position(path, 1, 1), "", appendices=appendices_named(path, root))
+    settings = config if config is not INVALID else {}
     pos = Position(path, 1, 1)
     meeting = Meeting(
-        pos=pos, source=path, root=root, organisation=config.get("organisation", ""),
+        pos=pos, source=path, root=root, organisation=settings.get("organisation", ""),
         body="", date=_own_date(document) or _no_date(), time=datetime.time(0, 0), venue="",
-        items=(), page_numbers=PageNumbering(**config.get("page_numbers", {})),
-        report=report_settings(config.get("report", {}), {}),
-        **{key: config[key] for key in _CONFIG_KEYS[1:] if key in config})
-    notes = tuple(_unset(document))
+        items=(), page_numbers=PageNumbering(**settings.get("page_numbers", {})),
+        report=report_settings(settings.get("report", {}), {}),
+        **{key: settings[key] for key in _CONFIG_KEYS[1:] if key in settings})
+    notes = tuple(_unset(document)) if readable else ()
     # Appendices are read and given their defaults as a meeting's would be; the document's
     # own defaults come from no meeting (see the module's docstring).
     document = schema._defaults(document, meeting, problems)
-    if problems:
-        raise ValidationError(problems)
     attachment = Attachment(pos=pos, file=path, document=document)
     item = Item(pos=pos, title=getattr(document, "title", "") or path.stem, number="1",
                 attachments=(attachment,))
-    return replace(meeting, items=(item,)), notes
+    meeting = replace(meeting, items=(item,))
+    if problems or not readable or config is INVALID:
+        raise schema.IncompleteMeeting(problems, meeting)
+    return meeting, notes
 
 
 def _root(path: Path) -> tuple[Path, Path | None]:

@@ -9,6 +9,7 @@ the JSON Schema (``packgen schema``), so there is one description of the input.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -81,6 +82,11 @@ class Text(Shape):
     def __init__(self, pattern: str | None = None, expected: str = "text") -> None:
         self.pattern = re.compile(pattern) if pattern else None
         self.expected = expected
+        words = pattern.split("|") if pattern and re.fullmatch(r"[\w-]+(\|[\w-]+)+",
+                                                                  pattern) else []
+        self.choices = {word.casefold(): word for word in words}
+        """A choice of words ("present|apologies|..."): taken in any case, as officers
+        write them ("Present", "a4"), and kept as declared."""
 
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or node.value is None:
@@ -89,6 +95,14 @@ class Text(Shape):
             return ctx.error(node.pos, path, f"text of {len(node.text):,} characters: at most "
                                              f"{MAX_FIELD:,} fit in one field; long text "
                                              "belongs in a Markdown body")
+        if self.choices:
+            given = node.text.strip().casefold()
+            if given in self.choices:
+                return self.choices[given]
+            close = difflib.get_close_matches(given, list(self.choices), n=1, cutoff=0.6)
+            hint = f' (did you mean "{self.choices[close[0]]}"?)' if close else ""
+            return ctx.error(node.pos, path, f"expected {self.expected}, found "
+                                             f"{found(node)}{hint}")
         if self.pattern:
             # A choice is compared, and kept, without the spaces around it ("A4 ").
             if not self.pattern.fullmatch(node.text.strip()):
@@ -243,7 +257,7 @@ class Record(Shape):
             # "- report.pdf" is reported as the list entry, as the user wrote it.
             child_path = path if short else f"{path}.{key}" if path else key
             if spec is None:
-                close = suggestion(key, self.fields)
+                close = suggestion(key, self.fields, node.items)
                 hint = f' (did you mean "{close}"?)' if close else ""
                 meant.add(close or "")
                 ctx.error(node.keys[key], path, f'unknown key "{key}"{hint}')

@@ -16,8 +16,8 @@ from collections.abc import Collection
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "presenter": ("presented_by", "report_of", "report_by", "author", "lead_officer",
                   "speaker", "officer", "introduced_by", "by"),
-    "attachments": ("files", "documents", "papers", "reports", "attachment", "pdfs",
-                    "enclosures"),
+    "attachments": ("files", "file", "documents", "document", "papers", "reports", "report",
+                    "attachment", "pdfs", "pdf", "enclosures"),
     "description": ("desc", "details", "summary_line", "subtitle", "note", "purpose"),
     "exempt": ("exempt_paragraph", "paragraph", "exemption", "private", "part_b",
                "not_for_publication"),
@@ -50,6 +50,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "style": ("house_style", "theme", "colours", "colors", "fonts", "font", "logo",
               "margins", "margins_mm", "page_size", "paper", "paragraph_numbers"),
     "file": ("path", "pdf", "filename", "src"),
+    "status": ("absent", "apologies", "attended", "attendance", "state", "attending"),
+    "for": ("substitute_for", "substituting_for", "on_behalf_of", "in_place_of",
+            "replacing", "instead_of"),
+    "substitute": ("substituted_by", "substitute_name", "replaced_by", "deputy"),
+    "group": ("representing", "organisation", "organization", "party", "political_group",
+              "org", "body"),
     "title": ("name", "heading"),
     "heading": ("title", "name"),
     "text": ("wording", "body", "content"),
@@ -64,17 +70,24 @@ def _plain(key: str) -> str:
     return re.sub(r"[\s\-]+", "_", key.strip()).casefold()
 
 
-def suggestion(key: str, known: Collection[str]) -> str | None:
-    """The known key ``key`` most likely stands for, or None."""
+OPPOSITES = {("absent", "present"), ("present", "absent"), ("from", "to"), ("to", "from")}
+"""Spellings close to a key that mean its opposite: no hint at all is better than these."""
+
+
+def suggestion(key: str, known: Collection[str], given: Collection[str] = ()) -> str | None:
+    """The known key ``key`` most likely stands for, or None.
+
+    A key the mapping already has (``given``) is never offered: its value is there, so
+    the unknown key means something else, and following such a hint would lose it.
+    """
+    free = [k for k in known if k not in given]
     plain = _plain(key)
-    if plain in known:
+    if plain in free:
         return plain
-    for candidate in known:
+    for candidate in free:
         if plain in SYNONYMS.get(candidate, ()):
             return candidate
-    close = difflib.get_close_matches(plain, list(known), n=1, cutoff=0.6)
-    if close:
+    close = difflib.get_close_matches(plain, free, n=1, cutoff=0.6)
+    if close and (plain, close[0]) not in OPPOSITES:
         return close[0]
-    # "presenter_name", "report_to_committee": a known key with words added to it.
-    longest = max((k for k in known if len(k) > 3 and k in plain), key=len, default=None)
-    return longest
+    return None

@@ -182,5 +182,51 @@ minutes:
         "minutes.yaml:5:31: attendance[1].status: apologies disagrees with present: true; "
         "give one of them",
         'minutes.yaml:6:32: attendance[2].status: expected present, apologies, absent or '
-        'substitute, found "apologise"',
+        'substitute, found "apologise" (did you mean "apologies"?)',
         "minutes.yaml:7:51: attendance[3].for: Cllr Gaeler is not in attendance"]
+
+
+@pytest.mark.parametrize("written, known, given, meant", [
+    # An item's file: its attachments, never the title it already has.
+    ("file", ("title", "presenter", "attachments"), ("title",), "attachments"),
+    ("titel", ("title", "description"), ("title",), None),
+    # Opposites and reversed relations are not hints.
+    ("absent", ("name", "present", "status", "for", "substitute"), (), "status"),
+    ("substitute_for", ("name", "present", "status", "for", "substitute"), (), "for"),
+    ("representing", ("name", "present", "status", "for", "group"), (), "group"),
+    ("absent", ("name", "present"), (), None),
+])
+def test_a_hint_never_names_a_key_given_or_its_opposite(
+        written: str, known: tuple[str, ...], given: tuple[str, ...], meant: str | None) -> None:
+    assert suggestion(written, known, given) == meant
+
+
+def test_a_choice_is_taken_in_any_case_and_a_near_miss_is_named(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    (folder.folder / "minutes.yaml").write_text("""\
+kind: minutes
+date: 2023-01-16
+attendance:
+  - {name: Cllr Carpenter, status: Present}
+  - {name: Cllr Borg, status: apologys}
+minutes:
+  - title: Minutes
+""")
+    done = run_cli("validate", str(folder.folder / "minutes.yaml"))
+    assert _lines(done.stderr) == [
+        'minutes.yaml:5:31: attendance[1].status: expected present, apologies, absent or '
+        'substitute, found "apologys" (did you mean "apologies"?)']
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_document_built_alone_reports_its_appendices_and_pdfs_together(
+        folder: MeetingFolder, run_cli: BuildFn, command: str) -> None:
+    (folder.folder / "report.yaml").write_text(
+        "kind: report\ntitle: Fees\nappendices: [bad.yaml, broken.pdf]\n")
+    (folder.folder / "bad.yaml").write_text("kind: document\ntitle: Bad\nbdy: text\n")
+    (folder.folder / "broken.pdf").write_text("this was never a PDF\n")
+    done = run_cli(command, str(folder.folder / "report.yaml"))
+    assert sorted(_lines(done.stderr)) == [
+        'bad.yaml:3:1: unknown key "bdy" (did you mean "body"?)',
+        'report.yaml:3:24: "broken.pdf": not a PDF file']
+    assert not (folder.root / "build").exists()

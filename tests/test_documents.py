@@ -180,7 +180,8 @@ def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
      # The hint says what is missing, at the line to mend; no second line for it.
      ['r.yaml:2:1: unknown key "titel" (did you mean "title"?)']),
     ("r.yaml", "kind: reprot\ntitle: X\n",
-     ['r.yaml:1:7: kind: expected report, minutes or document, found "reprot"']),
+     ['r.yaml:1:7: kind: expected report, minutes or document, found "reprot" '
+      '(did you mean "report"?)']),
     ("r.yaml", "title: X\n", ['r.yaml:1:1: missing required key "kind" (report, minutes or '
                               'document)']),
     ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: |\n"

@@ -37,8 +37,10 @@ CASES = {
                         ['3:7: date: expected a date like 2026-07-08, found "2026-02-30"']),
     "bad time": (HEAD.replace('"16:00"', '"4pm"') + "items: [{title: A}]\n",
                  ['4:7: time: expected a 24-hour time like "16:00", found "4pm"']),
-    "unknown key": (HEAD + "venu: x\nitems: [{title: A}]\n",
-                    ['6:1: unknown key "venu" (did you mean "venue"?)']),
+    # "venue" is given already, so "venu" means something else: no hint that would lose it.
+    "unknown key": (HEAD + "venu: x\nitems: [{title: A}]\n", ['6:1: unknown key "venu"']),
+    "misspelt key": (HEAD.replace("venue:", "venu:") + "items: [{title: A}]\n",
+                     ['5:1: unknown key "venu" (did you mean "venue"?)']),
     "unknown item key": (HEAD + "items:\n  - title: A\n    descripton: x\n",
                          ['8:5: items[0]: unknown key "descripton" (did you mean '
                           '"description"?)']),
