@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -135,19 +136,29 @@ class _Style(Record):
         if not isinstance(style, HouseStyle) or not isinstance(node, Map):
             return style
         theme = _theme_page()
-        size = style.page_size or theme["size"]
-        width, height = PAPER_MM[size]
-        margins = {**theme["margin_mm"], **dict(style.margins_mm)}
-        room = (width - margins["left"] - margins["right"],
-                height - margins["top"] - margins["bottom"])
-        where = node.items.get("margins_mm", node.items.get("page_size", node))
-        for across, left, least in zip(("width", "height"), room, MIN_TEXT_MM, strict=True):
-            if left < least:
-                key = f"{path}.margins_mm" if path else "margins_mm"
-                return ctx.error(where.pos, key, f"the margins leave {left:g} mm of the "
-                                 f"{size} page's {across} for text; leave at least "
-                                 f"{least:g} mm")
+        problem = margin_problem(style.page_size or theme["size"],
+                                 {**theme["margin_mm"], **dict(style.margins_mm)})
+        if problem is not None:
+            where = node.items.get("margins_mm", node.items.get("page_size", node))
+            key = f"{path}.margins_mm" if path else "margins_mm"
+            return ctx.error(where.pos, key, problem)
         return style
+
+
+def margin_problem(size: str, margins: Mapping[str, float]) -> str | None:
+    """Why ``margins`` (mm by side) leave too little of a ``size`` page for text, or None.
+
+    The house style and an officer's ``style.yaml`` are both held to it."""
+    if size not in PAPER_MM:
+        return None  # not a paper name: its own check says so
+    width, height = PAPER_MM[size]
+    room = (width - margins.get("left", 0) - margins.get("right", 0),
+            height - margins.get("top", 0) - margins.get("bottom", 0))
+    for across, left, least in zip(("width", "height"), room, MIN_TEXT_MM, strict=True):
+        if left < least:
+            return (f"the margins leave {left:g} mm of the {size} page's {across} for text; "
+                    f"leave at least {least:g} mm")
+    return None
 # TrueType outlines only: ReportLab cannot embed the PostScript-flavoured ("OTTO") kind.
 _FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font",
                truetype_problem)

@@ -80,7 +80,8 @@ class DateFormat(Text):
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         value = super().check(node, ctx, path)
         if isinstance(value, str):
-            problem = format_problem(value)
+            problem = "an empty date format would print every date blank" \
+                if not value.strip() else format_problem(value)
             if problem:
                 return ctx.error(node.pos, path, problem)
         return value

@@ -207,7 +207,7 @@ def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (
     Raises :class:`~packgen.errors.ValidationError` for a ``style.yaml`` that is wrong,
     every problem at its line.
     """
-    from packgen.style_override import merge, read_override
+    from packgen.style_override import fill_variants, merge, read_override
 
     folder = theme_dir()
     data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
@@ -216,16 +216,23 @@ def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (
     data = merge(data, _house(house or HouseStyle()))
     problems = []
     for path in [d / "style.yaml" for d in reversed(folders) if (d / "style.yaml").is_file()]:
+        # --templates may lie outside the repository: its fonts then lie in it, and its
+        # style.yaml may be a link within it, as its templates may (theme.environment).
+        outside = root is None or not inside(path.absolute(), root.absolute())
+        within = path.parent if outside or root is None else root
+        allowed = [within, *([root] if root is not None else [])]
+        if not any(inside(path.resolve(), a.resolve()) for a in allowed):
+            problems.append(Problem(Position(path), "style.yaml is a link to a file outside "
+                                    "the repository; like templates, it must lie inside it"))
+            continue
         try:
-            # --templates may lie outside the repository: its fonts then lie in it.
-            within = root if root is not None and inside(path.absolute(), root.absolute()) \
-                else path.parent
             data = merge(data, read_override(path, data, within))
         except ValidationError as exc:
             problems += exc.problems
     if problems:
         raise ValidationError(problems)
-    return Stylesheet(folder, data["page"], data["fonts"], data["colours"], data["styles"])
+    return Stylesheet(folder, data["page"], fill_variants(data["fonts"]), data["colours"],
+                      data["styles"])
 
 
 def _house(house: HouseStyle) -> dict[str, Any]:
