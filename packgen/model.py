@@ -284,6 +284,11 @@ COVER_LABELS = {
 }
 """The theme's cover labels; "contacts" and "recommendations" add an "s" for more than one."""
 
+REPORT_LABELS = {**COVER_LABELS, "background_papers": "Background papers",
+                 "appendices": "Appendices"}
+"""Every label ``report.labels`` may set: the cover's, then the headings of the report's
+lists."""
+
 BACKGROUND_PAPERS_STATEMENT = (
     "The following documents disclose facts or matters on which this report is based and "
     "have been relied upon to a material extent in preparing it (section 100D of the Local "
@@ -311,7 +316,7 @@ class ReportSettings:
         if chosen is not None:
             return chosen
         plural = row in ("contacts", "recommendations") and count > 1
-        return COVER_LABELS[row] + ("s" if plural else "")
+        return REPORT_LABELS[row] + ("s" if plural else "")
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from packgen.model import (
     Report,
     find_section,
 )
-from packgen.settings import REPORT_SETTINGS, DateFormat, report_settings
+from packgen.settings import REPORT_SETTINGS, DateFormat, dropped_content, report_settings
 from packgen.shapes import (
     INVALID,
     Boolean,
@@ -377,6 +377,10 @@ def _defaults(document: Any, meeting: Meeting, problems: list[Problem]) -> Any:
                                     f'after puts them after the section "{after}", but this '
                                     f"report has no section of that heading (its sections: "
                                     f"{headings})"))
+        for row in dropped_content(meeting.report, document):
+            problems.append(Problem(document.pos, f'{row}: report.cover leaves out "{row}", '
+                                    f"so this report's {row} would not be printed; add "
+                                    f'"{row}" to report.cover or take it out of the report'))
         return replace(document, report_to=document.report_to or meeting.body,
                        date=document.date or meeting.date,
                        appendices=tuple(_with_document(a, meeting, problems, appendix=True)

@@ -11,7 +11,7 @@ import datetime
 import string
 from typing import Any
 
-from packgen.model import COVER_LABELS, COVER_ROWS, DATE_FORMAT, ReportSettings
+from packgen.model import COVER_ROWS, DATE_FORMAT, REPORT_LABELS, Report, ReportSettings
 from packgen.shapes import Context, Field, ListOf, Record, Shape, Text
 from packgen.source import Map, Node, Scalar
 
@@ -129,9 +129,11 @@ REPORT_SETTINGS = Record({
     "cover": Field(_Rows(_ROW), "The cover's rows, in order (a row with nothing to show is "
                                 "left out): " + ", ".join(COVER_ROWS) + "."),
     "labels": Field(Record({
-        row: Field(Text(), f'Label of the {row.replace("_", " ")} row (default "{label}").')
-        for row, label in COVER_LABELS.items()
-    }, build=lambda pos, **labels: labels), "The cover's labels, by row."),
+        row: Field(Text(), f'Label of the {row.replace("_", " ")} '
+                           f'{"row" if row in COVER_ROWS else "heading"} (default "{label}").')
+        for row, label in REPORT_LABELS.items()
+    }, build=lambda pos, **labels: labels), "The cover's labels, by row, and the headings "
+                                            "of the background papers and appendices."),
     "recommendations": Field(_Placement(), 'Where the recommendations go: "cover" (default) '
                                            'or {after: "Background"}, after the section of '
                                            "that heading."),
@@ -153,3 +155,24 @@ def report_settings(config: dict[str, Any], meeting: dict[str, Any]) -> ReportSe
     return ReportSettings(
         settings.cover, settings.labels, merged.get("recommendations", ""),
         merged.get("background_papers_statement", settings.background_papers_statement))
+
+
+ALWAYS_SHOWN = ("report_to", "date")
+"""Cover rows printed even when empty: a report built alone shows that it has no meeting."""
+
+
+def cover_rows(settings: ReportSettings, report: Report, moved: bool) -> list[str]:
+    """The cover rows that will print, in order: those with something to show, the
+    recommendations unless ``moved`` after a section. None: the report has no cover table
+    (an empty table is no table at all to the typesetter)."""
+    return [row for row in settings.cover
+            if (row in ALWAYS_SHOWN or getattr(report, row))
+            and not (row == "recommendations" and moved)]
+
+
+def dropped_content(settings: ReportSettings, report: Report) -> list[str]:
+    """The report's summary or recommendations that ``settings.cover`` would leave out of
+    the pack: a legal publication must not silently lose what its author wrote."""
+    return [row for row in ("summary", "recommendations")
+            if getattr(report, row) and row not in settings.cover
+            and not (row == "recommendations" and settings.recommendations_after)]

@@ -56,7 +56,9 @@ def test_labels_rows_date_format_and_phone_label(folder: MeetingFolder) -> None:
               "phone_label": "Telephone:",
               "report": {"cover": ["date", "report_to", "contacts"],
                          "labels": {"report_to": "Meeting", "contacts": "Officer"}}}
-    front, _, report = build(folder, config,
+    # A report whose every part the cover shows: it has no summary or recommendations.
+    short = {k: v for k, v in REPORT.items() if k not in ("summary", "recommendations")}
+    front, _, report = build(folder, config, short,
                              report={"labels": {"date": "Meeting date"}})[:3]
     assert "Date 8 July 2026" in front and "Telephone: 0115 876 0000" in front
     # The meeting's labels are laid over the organisation's, label by label.
@@ -83,6 +85,34 @@ def test_recommendations_after_a_missing_section_is_a_problem(folder: MeetingFol
         'r.yaml:1:1: error: recommendations: report.recommendations.after puts them after the '
         'section "Money", but this report has no section of that heading (its sections: '
         '"Background", "Risks")')
+
+
+@pytest.mark.parametrize("settings, document", [
+    ({"cover": ["director", "wards", "summary"]},
+     {"kind": "report", "title": "Bare", "sections": [{"heading": "Intro", "body": "Text."}]}),
+    ({"cover": []}, {"kind": "report", "title": "Bare", "sections": [
+        {"heading": "Intro", "body": "Text."}]}),
+    ({"cover": ["recommendations"], "recommendations": {"after": "Intro"}},
+     {"kind": "report", "title": "Bare", "recommendations": ["Agree."],
+      "sections": [{"heading": "Intro", "body": "Text."}]}),
+])
+def test_a_cover_with_no_row_to_print_is_no_table(folder: MeetingFolder, settings: Any,
+                                                  document: dict[str, Any]) -> None:
+    report = build(folder, {"organisation": "X", "report": settings}, document)[2]
+    assert report[:4] == ["Agenda Item 1", "Test Borough Council", "Bare", "1 Intro"]
+    assert ("Recommendation" in report) == ("recommendations" in document)
+
+
+def test_a_cover_that_would_drop_the_summary_or_recommendations(folder: MeetingFolder) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build(folder, {"organisation": "X", "report": {"cover": ["date", "report_to"]}})
+    assert [str(p).split("meeting/")[-1] for p in caught.value.problems] == [
+        'r.yaml:1:1: error: recommendations: report.cover leaves out "recommendations", so '
+        "this report's recommendations would not be printed; add \"recommendations\" to "
+        "report.cover or take it out of the report",
+        'r.yaml:1:1: error: summary: report.cover leaves out "summary", so this report\'s '
+        'summary would not be printed; add "summary" to report.cover or take it out of the '
+        "report"]
 
 
 def test_background_papers_statement_changed_or_none(folder: MeetingFolder) -> None:
