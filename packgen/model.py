@@ -319,6 +319,29 @@ class ReportSettings:
         return REPORT_LABELS[row] + ("s" if plural else "")
 
 
+MINUTES_LABELS = {
+    "membership": "Membership", "member": "Member", "role": "Role",
+    "attendance": "Attendance", "present": "Present", "apologies": "Apologies",
+    "absent": "Absent", "substitute": "(substitute: {name})",
+    "substitute_for": "Substitute for {name}", "apologies_list": "Apologies:",
+    "in_attendance": "Also in attendance", "resolved": "RESOLVED",
+}
+"""The fixed words of the minutes template: the attendance table's heading and column
+headings, the status words, the apologies line's lead, the guests' heading and the word
+before a resolution. ``{name}`` stands for the other person of a substitution."""
+
+
+@dataclass(frozen=True)
+class MinutesSettings:
+    """What ``minutes:`` in ``packgen.yaml`` (or a meeting) sets of every set of minutes."""
+
+    labels: tuple[tuple[str, str], ...] = ()
+    """(key, words) pairs replacing the theme's (:data:`MINUTES_LABELS`)."""
+
+    def label(self, key: str) -> str:
+        return dict(self.labels).get(key, MINUTES_LABELS[key])
+
+
 @dataclass(frozen=True)
 class Meeting:
     """One meeting: ``meeting.yaml`` merged over the organisation's ``packgen.yaml``."""
@@ -348,6 +371,8 @@ class Meeting:
     date_format: str = DATE_FORMAT
     phone_label: str = "Tel:"
     """Printed before a telephone number: the front sheet's contact, a report's contacts."""
+    minutes: MinutesSettings = MinutesSettings()
+    """The words minutes print (``minutes.labels``)."""
 
     def template_dirs(self, templates: Path | None) -> list[Path]:
         """``--templates``, then the meeting's ``templates/``: searched before the theme."""

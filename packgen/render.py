@@ -27,6 +27,7 @@ from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.layout import PUBLIC, Pack
 from packgen.model import (
     DATE_FORMAT,
+    MINUTES_LABELS,
     REPORT_LABELS,
     Block,
     Document,
@@ -262,6 +263,7 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
     elif isinstance(document, Minutes):
         context.update(
             minutes=document,
+            labels={key: meeting.minutes.label(key) for key in MINUTES_LABELS},
             apologies=apologies(document), attendance_groups=grouped(document.attendance),
             numbered=[(document.first_minute + i, m, resolution(m.resolved))
                       for i, m in enumerate(document.minutes)])

@@ -44,7 +44,14 @@ from packgen.model import (
     Report,
     find_section,
 )
-from packgen.settings import REPORT_SETTINGS, DateFormat, dropped_content, report_settings
+from packgen.settings import (
+    MINUTES_SETTINGS,
+    REPORT_SETTINGS,
+    DateFormat,
+    dropped_content,
+    minutes_settings,
+    report_settings,
+)
 from packgen.shapes import (
     INVALID,
     Boolean,
@@ -213,6 +220,8 @@ SHARED = {
                                        '"{weekday}, {day} {month} {year}").'),
     "phone_label": Field(Text(), 'Printed before a telephone number (default "Tel:"); "" for '
                                  "none."),
+    "minutes": Field(MINUTES_SETTINGS, 'What minutes print as fixed words: "Membership", '
+                                       'the attendance words, "RESOLVED" ...'),
 }
 """Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
 
@@ -279,6 +288,7 @@ def validate(meeting_file: Path) -> Meeting:
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
     merged["report"] = report_settings(config.get("report", {}), meeting.get("report", {}))
+    merged["minutes"] = minutes_settings(config.get("minutes", {}), meeting.get("minutes", {}))
     pos = merged.pop("pos")
     if "organisation" not in merged:
         problems.append(Problem(pos, f'missing required key "organisation" (set it here or '

@@ -1,8 +1,10 @@
-"""Settings that spare an officer a template override: the report cover, dates, phone label.
+"""Settings that spare an officer a template override: the report cover, dates, phone
+label, the minutes' fixed words.
 
 ``packgen.yaml`` sets them for every meeting and a meeting may override them, key by
-key (``report.labels`` label by label). Dates are written from placeholders, in English
-whatever the machine's locale, so the same inputs give the same pack everywhere.
+key (``report.labels`` and ``minutes.labels`` label by label). Dates are written from
+placeholders, in English whatever the machine's locale, so the same inputs give the same
+pack everywhere.
 """
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ import datetime
 import string
 from typing import Any
 
-from packgen.model import COVER_ROWS, DATE_FORMAT, REPORT_LABELS, Report, ReportSettings
+from packgen.model import (
+    COVER_ROWS,
+    DATE_FORMAT,
+    MINUTES_LABELS,
+    REPORT_LABELS,
+    MinutesSettings,
+    Report,
+    ReportSettings,
+)
 from packgen.shapes import Context, Field, ListOf, Record, Shape, Text
 from packgen.source import Map, Node, Scalar
 
@@ -155,6 +165,38 @@ def report_settings(config: dict[str, Any], meeting: dict[str, Any]) -> ReportSe
     return ReportSettings(
         settings.cover, settings.labels, merged.get("recommendations", ""),
         merged.get("background_papers_statement", settings.background_papers_statement))
+
+
+class _Naming(Text):
+    """Words with ``{name}`` where the other person of a substitution goes."""
+
+    def __init__(self) -> None:
+        super().__init__(expected='text with "{name}" where the name goes, like '
+                                  '"Substitute for {name}"')
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        value = super().check(node, ctx, path)
+        if isinstance(value, str) and "{name}" not in value:
+            return self.wrong(node, ctx, path)
+        return value
+
+
+MINUTES_SETTINGS = Record({
+    "labels": Field(Record({
+        key: Field(_Naming() if "{name}" in words else Text(),
+                   f'Printed for {key.replace("_", " ")} (default "{words}").')
+        for key, words in MINUTES_LABELS.items()
+    }, build=lambda pos, **labels: labels), "The minutes' fixed words: headings, column "
+                                            'headings, attendance words, "RESOLVED".'),
+}, build=lambda pos, **values: values)
+"""Kept as the keys given, so that a meeting's ``minutes`` overrides ``packgen.yaml``'s
+label by label."""
+
+
+def minutes_settings(config: dict[str, Any], meeting: dict[str, Any]) -> MinutesSettings:
+    """The organisation's ``minutes:`` with the meeting's laid over it, label by label."""
+    labels = {**config.get("labels", {}), **meeting.get("labels", {})}
+    return MinutesSettings(tuple(labels.items()))
 
 
 ALWAYS_SHOWN = ("report_to", "date")
