@@ -42,6 +42,7 @@ from packgen.model import (
     Notice,
     PageNumbering,
     Report,
+    ReportSettings,
     find_section,
 )
 from packgen.settings import (
@@ -278,12 +279,16 @@ def validate(meeting_file: Path) -> Meeting:
         config_file = root / CONFIG_NAME
     problems: list[Problem] = []
     config: dict[str, Any] = {}
+    config_node: Map | None = None
     if config_file is not None:
-        config = _check_file(config_file, CONFIG, Context(config_file.parent, root), problems)[1]
+        config_node, config = _check_file(config_file, CONFIG,
+                                          Context(config_file.parent, root), problems)
     ctx = Context(meeting_file.parent, root)
     node, meeting = _check_file(meeting_file, MEETING, ctx, problems)
     if problems or meeting is INVALID or config is INVALID:
-        raise _incomplete(problems, node, meeting_file, root)
+        raise _incomplete(problems, node, meeting_file, root,
+                          report_settings(_readable_report(config_node, root),
+                                          _readable_report(node, root)))
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
@@ -296,7 +301,7 @@ def validate(meeting_file: Path) -> Meeting:
     raw_items = with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
     items = number_items(raw_items, merged.pop("start_number", 1), problems)
     if problems:
-        raise _incomplete(problems, node, meeting_file, root)
+        raise _incomplete(problems, node, meeting_file, root, merged["report"])
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
     meeting = _with_documents(meeting, problems)
     problems += check_exempt_files(meeting)
@@ -305,13 +310,26 @@ def validate(meeting_file: Path) -> Meeting:
     return meeting
 
 
-def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path
-                ) -> IncompleteMeeting:
+def _readable_report(node: Map | None, root: Path) -> dict[str, Any]:
+    """The ``report:`` settings of a file that is wrong elsewhere, if they are right
+    themselves (their own problems are reported already); else none."""
+    child = node.items.get("report") if node is not None else None
+    if child is None:
+        return {}
+    value = REPORT_SETTINGS.check(child, Context(child.pos.file.parent, root), "report")
+    return value if isinstance(value, dict) else {}
+
+
+def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path,
+                report: ReportSettings) -> IncompleteMeeting:
     """The problems so far, and those of every document the meeting's items name.
 
     Each attachment is read from the YAML on its own, so that one wrong key elsewhere
     (which leaves the meeting as a whole unreadable) does not hide the documents'
     problems; an attachment that is itself wrong was reported already and is skipped.
+    The documents are read with the ``report`` settings the files give (those of the
+    organisation with the meeting's over them), so that a report's problems with them
+    are said in this run too.
     """
     items = []
     entries = node.items.get("items") if node is not None else None
@@ -332,7 +350,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     origin = node.pos if node is not None else Position(meeting_file, 1, 1)
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                       date=datetime.date.min, time=datetime.time(), venue="",
-                      items=tuple(items))
+                      items=tuple(items), report=report)
     partial = _with_documents(partial, problems)
     return IncompleteMeeting(problems, partial)
 

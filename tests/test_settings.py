@@ -278,3 +278,29 @@ def test_a_style_yaml_linked_from_outside_is_refused(folder: MeetingFolder) -> N
 def test_font_family_hint_is_the_shared_suggestion(folder: MeetingFolder) -> None:
     assert style_problems(style_yaml(folder, "styles:\n  p: {font: BODY}\n")) == [
         'style.yaml:2:13: error: styles.p.font: no font family "BODY" (did you mean "body"?)']
+
+
+def test_one_validate_run_says_everything(folder: MeetingFolder) -> None:
+    """Settings, the reports they judge, style.yaml and every template, in one run."""
+    templates = folder.folder / "templates"
+    templates.mkdir()
+    (templates / "style.yaml").write_text("styles:\n  h2: {sise: 12}\n")
+    (templates / "report.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ oops( }}{% endblock %}\n')
+    (templates / "minutes.html").write_text("{% if %}\n")
+    (folder.folder / "r.yaml").write_text(yaml.safe_dump(REPORT))
+    meeting = basic_meeting([{"title": "R", "presentor": "Me", "attachments": ["r.yaml"]}])
+    path = folder.write(meeting, {"organisation": "X", "date_format": "{dya}",
+                                  "report": {"recommendations": {"after": "Money"}}})
+    with pytest.raises(ValidationError) as caught:
+        validate(path)
+    got = [(p.position.file.resolve().relative_to(folder.root.resolve()).as_posix(),
+            p.message) for p in caught.value.problems]
+    assert [(where, message.split(":")[0]) for where, message in got] == [
+        ("meeting/meeting.yaml", "items[0]"),
+        ("meeting/r.yaml", "recommendations"),
+        ("meeting/templates/minutes.html", "template syntax"),
+        ("meeting/templates/report.html", "template syntax"),
+        ("meeting/templates/style.yaml", "styles.h2"),
+        ("packgen.yaml", "date_format")]
+    assert 'after the section "Money"' in got[1][1]
