@@ -70,9 +70,10 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         checkers.close()
     # The officer's style.yaml and templates are checked whatever else is wrong, so that
     # one run says everything (the partial meeting knows where they are).
+    style = _style_problems(meeting, templates)
     template_problems = _template_problems(meeting, templates, trusted_templates)
-    if wrong:
-        raise ValidationError([*wrong, *problems, *template_problems])
+    if wrong or style:
+        raise ValidationError([*wrong, *problems, *style, *template_problems])
     if problems:
         raise AttachmentError([*problems, *template_problems])
     if template_problems:
@@ -138,24 +139,28 @@ def every_pdf(meeting: Meeting) -> list[Attachment]:
     return [a for a in found if a.file.suffix.lower() == ".pdf"]
 
 
+def _style_problems(meeting: Meeting, templates: Path | None) -> list[Problem]:
+    """Every problem with the officer's ``style.yaml``, read as a build reads it."""
+    folders = meeting.template_dirs(templates)
+    if not any((folder / "style.yaml").is_file() for folder in folders):
+        return []
+    from packgen.theme import load_stylesheet  # Jinja with it: only when there is one
+
+    try:
+        load_stylesheet(meeting.style, folders, meeting.root)
+    except ValidationError as exc:
+        return list(exc.problems)
+    return []
+
+
 def _template_problems(meeting: Meeting, templates: Path | None, trusted: bool
                        ) -> list[Problem]:
-    """Every problem with the officer's ``style.yaml`` and templates, as a build would
-    find them."""
-    problems: list[Problem] = []
-    folders = meeting.template_dirs(templates)
-    if any((folder / "style.yaml").is_file() for folder in folders):
-        from packgen.theme import load_stylesheet  # Jinja with it: only when there is one
-
-        try:
-            load_stylesheet(meeting.style, folders, meeting.root)
-        except ValidationError as exc:
-            problems += exc.problems
+    """Every problem with the officer's templates, as a build would find them."""
     try:
         _check_templates(meeting, templates, trusted)
     except TemplateError as exc:
-        problems += exc.problems
-    return problems
+        return list(exc.problems)
+    return []
 
 
 def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) -> None:

@@ -10,8 +10,9 @@ Templates come from pull requests as much as from officers, so they run in Jinja
 immutable sandbox: no Python internals (``__class__``, ``__globals__``), no
 changing the data they are given. An officer's template using a name that starts
 with ``_`` is refused as it loads (so ``validate`` finds it too); the sandbox stops
-the rest as it renders. A template file is loaded only if its real path (links
-followed) lies inside the repository root, the ``--templates`` folder or the theme.
+the rest as it renders. A template file (or an officer's ``style.yaml``) is loaded only
+if its real path (links followed) lies inside the repository root, the ``--templates``
+folder or the theme.
 ``--trusted-templates`` turns the sandbox off; the path rule stays.
 """
 
