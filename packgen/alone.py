@@ -31,7 +31,7 @@ from packgen.documents import (
 )
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Attachment, Item, Meeting, Minutes, PageNumbering, Report
-from packgen.settings import report_settings
+from packgen.settings import minutes_settings, report_settings
 from packgen.shapes import INVALID, Context
 from packgen.source import Map, load_yaml
 
@@ -103,6 +103,7 @@ def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
         body="", date=_own_date(document) or _no_date(), time=datetime.time(0, 0), venue="",
         items=(), page_numbers=PageNumbering(**settings.get("page_numbers", {})),
         report=report_settings(settings.get("report", {}), {}),
+        minutes=minutes_settings(settings.get("minutes", {}), {}),
         **{key: settings[key] for key in _CONFIG_KEYS[1:] if key in settings})
     notes = tuple(_unset(document)) if readable else ()
     # Appendices are read and given their defaults as a meeting's would be; the document's

@@ -54,21 +54,30 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     The command line does so when it validates a single meeting.
     """
     checkers = _PdfCheckers(2 if fork and can_fork() else 0)
+    wrong: list[Problem] = []  # the meeting's and its documents' own problems
     try:
         try:
             meeting, notes = document_meeting(meeting_file) if is_document(meeting_file) \
                 else (schema.validate(meeting_file), ())
+            attachments = every_pdf(meeting)
         except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
-            found, _ = checkers.check(every_pdf(exc.partial))
-            raise ValidationError([*exc.problems, *found]) from None
-        attachments = every_pdf(meeting)
+            meeting, notes, wrong = exc.partial, (), exc.problems
+            attachments = every_pdf(meeting)
         problems, warnings = checkers.check(attachments)
-        problems += over_file_budget(attachments)  # as a build would find
+        if not wrong:
+            problems += over_file_budget(attachments)  # as a build would find
     finally:
         checkers.close()
+    # The officer's style.yaml and templates are checked whatever else is wrong, so that
+    # one run says everything (the partial meeting knows where they are).
+    style = _style_problems(meeting, templates)
+    template_problems = _template_problems(meeting, templates, trusted_templates)
+    if wrong or style:
+        raise ValidationError([*wrong, *problems, *style, *template_problems])
     if problems:
-        raise AttachmentError(problems)
-    _check_templates(meeting, templates, trusted_templates)
+        raise AttachmentError([*problems, *template_problems])
+    if template_problems:
+        raise TemplateError(template_problems)
     return Checked(meeting, notes + tuple(warnings))
 
 
@@ -130,18 +139,37 @@ def every_pdf(meeting: Meeting) -> list[Attachment]:
     return [a for a in found if a.file.suffix.lower() == ".pdf"]
 
 
+def _style_problems(meeting: Meeting, templates: Path | None) -> list[Problem]:
+    """Every problem with the officer's ``style.yaml``, read as a build reads it."""
+    folders = meeting.template_dirs(templates)
+    if not any((folder / "style.yaml").is_file() for folder in folders):
+        return []
+    from packgen.theme import load_stylesheet  # Jinja with it: only when there is one
+
+    try:
+        load_stylesheet(meeting.style, folders, meeting.root)
+    except ValidationError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _template_problems(meeting: Meeting, templates: Path | None, trusted: bool
+                       ) -> list[Problem]:
+    """Every problem with the officer's templates, as a build would find them."""
+    try:
+        _check_templates(meeting, templates, trusted)
+    except TemplateError as exc:
+        return list(exc.problems)
+    return []
+
+
 def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) -> None:
-    """Compile every template of the officer's that a build could load.
+    """Compile every template of the officer's that a build could load; raise
+    :class:`TemplateError` with the problems of all of them.
 
     The theme's templates only name each other, so an officer's template is reached
-    when it has a theme template's name, or when another of theirs names it. A
-    ``style.yaml`` of theirs is read as a build reads it.
+    when it has a theme template's name, or when another of theirs names it.
     """
-    folders = meeting.template_dirs(templates)
-    if any((folder / "style.yaml").is_file() for folder in folders):
-        from packgen.theme import load_stylesheet  # Jinja with it: only when there is one
-
-        load_stylesheet(meeting.style, folders, meeting.root)
     own = {path.relative_to(folder).as_posix()
            for folder in meeting.template_dirs(templates) if folder.is_dir()
            for path in folder.rglob("*.html")}
@@ -156,10 +184,12 @@ def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) ->
     theme = {path.relative_to(theme_dir()).as_posix() for path in theme_dir().rglob("*.html")}
     queue = deque(sorted(own & (theme | set(TEMPLATES))))
     seen = set(queue)
+    problems: list[Problem] = []
     while queue:
         name = queue.popleft()
-        _compile(env, name)
-        if name not in own:
+        found = _compile(env, name)
+        problems += found
+        if name not in own or found:  # a template that does not load names nothing more
             continue
         source = env.loader.get_source(env, name)[0] if env.loader else ""
         for referenced in meta.find_referenced_templates(env.parse(source)):
@@ -167,16 +197,21 @@ def _check_templates(meeting: Meeting, templates: Path | None, trusted: bool) ->
                     and not referenced.startswith("!theme/"):
                 seen.add(referenced)
                 queue.append(referenced)
+    if problems:
+        raise TemplateError(problems)
 
 
-def _compile(env: jinja2.Environment, name: str) -> None:
+def _compile(env: jinja2.Environment, name: str) -> list[Problem]:
+    """The problems of loading one template: none, or those that stop it loading."""
     import jinja2
 
     try:
         env.get_template(name)
+    except TemplateError as exc:  # outside the subset, or a link out of the repository
+        return list(exc.problems)
     except jinja2.TemplateSyntaxError as exc:
         where = Position(Path(exc.filename or name), exc.lineno or 1, 1)
-        raise TemplateError([Problem(where, f"template syntax: {exc.message}")]) from None
+        return [Problem(where, f"template syntax: {exc.message}")]
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError([Problem(Position(Path(name)), f'no template named "{exc.name}"')]
-                            ) from None
+        return [Problem(Position(Path(name)), f'no template named "{exc.name}"')]
+    return []

@@ -238,7 +238,8 @@ def _room(followers: list[Flowable], canv: Any, width: float, page: float) -> fl
     room = 0.0
     for n, flowable in enumerate(followers):
         last = n == len(followers) - 1 and n > 0
-        room += flowable.getSpaceBefore() if n else 0
+        # The heading's own space before counts too: it is added after this stand-in.
+        room += flowable.getSpaceBefore()
         room += (_first_part(flowable, canv, width, page) if last
                  else flowable.wrapOn(canv, width, 1e9)[1])
         if not last:

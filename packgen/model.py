@@ -284,6 +284,11 @@ COVER_LABELS = {
 }
 """The theme's cover labels; "contacts" and "recommendations" add an "s" for more than one."""
 
+REPORT_LABELS = {**COVER_LABELS, "background_papers": "Background papers",
+                 "appendices": "Appendices"}
+"""Every label ``report.labels`` may set: the cover's, then the headings of the report's
+lists."""
+
 BACKGROUND_PAPERS_STATEMENT = (
     "The following documents disclose facts or matters on which this report is based and "
     "have been relied upon to a material extent in preparing it (section 100D of the Local "
@@ -311,7 +316,30 @@ class ReportSettings:
         if chosen is not None:
             return chosen
         plural = row in ("contacts", "recommendations") and count > 1
-        return COVER_LABELS[row] + ("s" if plural else "")
+        return REPORT_LABELS[row] + ("s" if plural else "")
+
+
+MINUTES_LABELS = {
+    "membership": "Membership", "member": "Member", "role": "Role",
+    "attendance": "Attendance", "present": "Present", "apologies": "Apologies",
+    "absent": "Absent", "substitute": "(substitute: {name})",
+    "substitute_for": "Substitute for {name}", "apologies_list": "Apologies:",
+    "in_attendance": "Also in attendance", "resolved": "RESOLVED",
+}
+"""The fixed words of the minutes template: the attendance table's heading and column
+headings, the status words, the apologies line's lead, the guests' heading and the word
+before a resolution. ``{name}`` stands for the other person of a substitution."""
+
+
+@dataclass(frozen=True)
+class MinutesSettings:
+    """What ``minutes:`` in ``packgen.yaml`` (or a meeting) sets of every set of minutes."""
+
+    labels: tuple[tuple[str, str], ...] = ()
+    """(key, words) pairs replacing the theme's (:data:`MINUTES_LABELS`)."""
+
+    def label(self, key: str) -> str:
+        return dict(self.labels).get(key, MINUTES_LABELS[key])
 
 
 @dataclass(frozen=True)
@@ -343,6 +371,8 @@ class Meeting:
     date_format: str = DATE_FORMAT
     phone_label: str = "Tel:"
     """Printed before a telephone number: the front sheet's contact, a report's contacts."""
+    minutes: MinutesSettings = MinutesSettings()
+    """The words minutes print (``minutes.labels``)."""
 
     def template_dirs(self, templates: Path | None) -> list[Path]:
         """``--templates``, then the meeting's ``templates/``: searched before the theme."""

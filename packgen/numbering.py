@@ -5,7 +5,9 @@ Three schemes (:class:`packgen.model.Numbering`):
 
 - ``section``: sections 1, 2, ...; their paragraphs 1.1, 1.2; with depth 3 a heading
   inside a section's text is a sub-section, numbered on from the paragraphs before it
-  (1.3), and its paragraphs 1.3.1, 1.3.2;
+  (1.3), and its paragraphs 1.3.1, 1.3.2. Only the section text's top heading level makes
+  sub-sections: a heading under a sub-section's heading takes no number (there is no
+  fourth level), and its paragraphs go on at the sub-section's (1.3.3);
 - ``continuous``: paragraphs 1, 2, ... 26 across the document; no heading is numbered
   (depth means nothing here);
 - ``none``: nothing is numbered.
@@ -13,8 +15,10 @@ Three schemes (:class:`packgen.model.Numbering`):
 What never takes a number: a section marked ``numbered: false`` (it does not count
 either, so a "Contact details" section at the end takes none and leaves no gap), a
 paragraph opened with ``{-}`` or a heading closed with it (Markdown), and a table note:
-a paragraph straight after a table that begins "Note", "Notes", "Source", "Sources",
-"*", "†", "‡" or a superscript figure, printed small (class ``table-note``).
+a paragraph straight after a table, or after another table note, that begins "Note:",
+"Notes:", "Source:" or "Sources:" (or the word then a dash), "*", "†", "‡" or a superscript
+figure, printed small (class ``table-note``). "Note that ..." or "Sources of funding ..."
+opens a paragraph of the argument, and is numbered.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from packgen.model import Block, Numbering, Section
 
 _HEADING = re.compile(r"<h([1-6])>(.*)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
-_NOTE = re.compile(r"(Notes?|Sources?)\b|[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]")
+_NOTE = re.compile(r"(Notes?|Sources?)\s*(:|[-–—](\s|$))|[*†‡¹²³⁴⁵⁶⁷⁸⁹⁰]")
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,23 @@ class NumberedSection:
     """The report's recommendations are printed after this section."""
 
 
-def is_table_note(block: Block, previous: Block | None) -> bool:
-    """A footnote under a table: it qualifies the table; it is not a paragraph of the
-    argument, so it takes no number."""
-    if block.kind != "p" or previous is None or previous.kind != "table":
+def is_table_note(block: Block, under_table: bool) -> bool:
+    """A footnote under a table (``under_table``: straight after it or after its notes):
+    it qualifies the table; it is not a paragraph of the argument, so it takes no number."""
+    if block.kind != "p" or not under_table:
         return False
     return _NOTE.match(_TAG.sub("", block.html).lstrip()) is not None
+
+
+def _level(block: Block) -> int:
+    """A heading block's level (2 to 4); 0 for anything else."""
+    match = _HEADING.fullmatch(block.html) if block.kind == "heading" else None
+    return int(match[1]) if match else 0
+
+
+def _top_level(blocks: Sequence[Block]) -> int:
+    """The highest (smallest) heading level among ``blocks``; 0 when there is none."""
+    return min((level for level in map(_level, blocks) if level), default=0)
 
 
 class _Counter:
@@ -81,21 +96,25 @@ class _Counter:
         within = 0  # the last number under the section: paragraphs and sub-sections
         sub = ""  # the current sub-section's number, "1.3"
         inner = 0
-        previous: Block | None = None
+        top = _top_level(blocks)  # the level of the text's sub-section headings
+        under_table = False
         for block in blocks:
             counts = numbered and block.numbered
             if block.kind == "heading":
                 match = _HEADING.fullmatch(block.html)
                 level, text = (int(match[1]), match[2]) if match else (0, block.html)
                 number = ""
-                sub = ""
-                if counts and self.scheme == "section" and self.depth >= 3 and prefix:
-                    within += 1
-                    sub, inner = f"{prefix}.{within}", 0
-                    number = sub
+                if level <= top:  # a deeper heading stays inside the sub-section
+                    sub = ""
+                    if counts and self.scheme == "section" and self.depth >= 3 and prefix:
+                        within += 1
+                        sub, inner = f"{prefix}.{within}", 0
+                        number = sub
                 out.append(Entry(number, Markup(text), "heading", level))
-            elif is_table_note(block, previous):
+            elif is_table_note(block, under_table):
                 out.append(Entry("", Markup(block.html), "note"))
+                under_table = True  # a second note under the same table is one too
+                continue
             elif block.kind == "p":
                 number = ""
                 if counts and self.scheme == "continuous":
@@ -111,7 +130,7 @@ class _Counter:
                 out.append(Entry(number, Markup(block.html), "p"))
             else:
                 out.append(Entry("", Markup(block.__html__()), block.kind))
-            previous = block
+            under_table = block.kind == "table"
         return out
 
 
@@ -137,16 +156,17 @@ def number_sections(sections: Sequence[Section], numbering: Numbering,
 
 
 def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedSection]:
-    """A plain document's text in sections: one per heading (level 2) that starts one,
-    and first the text before any heading, with no heading and no number of its own.
+    """A plain document's text in sections: one per heading of the level just below the
+    title (the body's highest: ``#`` in a YAML body, ``##`` in a Markdown file whose
+    title is ``#``), and first the text before any, with no heading and no number.
 
     In the "section" scheme the sections are numbered 1, 2 and their paragraphs 1.1;
     text before the first heading takes no numbers.
     """
+    top = _top_level(blocks)
     parts: list[tuple[Block | None, list[Block]]] = [(None, [])]
     for block in blocks:
-        match = _HEADING.fullmatch(block.html) if block.kind == "heading" else None
-        if match and match[1] == "2":
+        if top and _level(block) == top:
             parts.append((block, []))
         else:
             parts[-1][1].append(block)

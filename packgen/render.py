@@ -26,8 +26,9 @@ from packgen.attendance import apologies, grouped
 from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.layout import PUBLIC, Pack
 from packgen.model import (
-    COVER_ROWS,
     DATE_FORMAT,
+    MINUTES_LABELS,
+    REPORT_LABELS,
     Block,
     Document,
     Item,
@@ -38,7 +39,7 @@ from packgen.model import (
     find_section,
 )
 from packgen.numbering import number_body, number_sections
-from packgen.settings import format_date
+from packgen.settings import cover_rows, format_date
 from packgen.statute import EXEMPT_SCHEDULE
 
 
@@ -254,15 +255,15 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
         context.update(
             report=document,
             sections=number_sections(document.sections, numbering, follows),
-            cover=[row for row in settings.cover
-                   if not (row == "recommendations" and follows is not None)],
-            labels={row: settings.label(row, counts.get(row, 1)) for row in COVER_ROWS},
+            cover=cover_rows(settings, document, follows is not None),
+            labels={row: settings.label(row, counts.get(row, 1)) for row in REPORT_LABELS},
             background_papers_statement=settings.background_papers_statement)
     elif isinstance(document, Document):
         context.update(sections=number_body(document.body.blocks, numbering))
     elif isinstance(document, Minutes):
         context.update(
             minutes=document,
+            labels={key: meeting.minutes.label(key) for key in MINUTES_LABELS},
             apologies=apologies(document), attendance_groups=grouped(document.attendance),
             numbered=[(document.first_minute + i, m, resolution(m.resolved))
                       for i, m in enumerate(document.minutes)])

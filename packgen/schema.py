@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -41,9 +42,17 @@ from packgen.model import (
     Notice,
     PageNumbering,
     Report,
+    ReportSettings,
     find_section,
 )
-from packgen.settings import REPORT_SETTINGS, DateFormat, report_settings
+from packgen.settings import (
+    MINUTES_SETTINGS,
+    REPORT_SETTINGS,
+    DateFormat,
+    dropped_content,
+    minutes_settings,
+    report_settings,
+)
 from packgen.shapes import (
     INVALID,
     Boolean,
@@ -135,19 +144,29 @@ class _Style(Record):
         if not isinstance(style, HouseStyle) or not isinstance(node, Map):
             return style
         theme = _theme_page()
-        size = style.page_size or theme["size"]
-        width, height = PAPER_MM[size]
-        margins = {**theme["margin_mm"], **dict(style.margins_mm)}
-        room = (width - margins["left"] - margins["right"],
-                height - margins["top"] - margins["bottom"])
-        where = node.items.get("margins_mm", node.items.get("page_size", node))
-        for across, left, least in zip(("width", "height"), room, MIN_TEXT_MM, strict=True):
-            if left < least:
-                key = f"{path}.margins_mm" if path else "margins_mm"
-                return ctx.error(where.pos, key, f"the margins leave {left:g} mm of the "
-                                 f"{size} page's {across} for text; leave at least "
-                                 f"{least:g} mm")
+        problem = margin_problem(style.page_size or theme["size"],
+                                 {**theme["margin_mm"], **dict(style.margins_mm)})
+        if problem is not None:
+            where = node.items.get("margins_mm", node.items.get("page_size", node))
+            key = f"{path}.margins_mm" if path else "margins_mm"
+            return ctx.error(where.pos, key, problem)
         return style
+
+
+def margin_problem(size: str, margins: Mapping[str, float]) -> str | None:
+    """Why ``margins`` (mm by side) leave too little of a ``size`` page for text, or None.
+
+    The house style and an officer's ``style.yaml`` are both held to it."""
+    if size not in PAPER_MM:
+        return None  # not a paper name: its own check says so
+    width, height = PAPER_MM[size]
+    room = (width - margins.get("left", 0) - margins.get("right", 0),
+            height - margins.get("top", 0) - margins.get("bottom", 0))
+    for across, left, least in zip(("width", "height"), room, MIN_TEXT_MM, strict=True):
+        if left < least:
+            return (f"the margins leave {left:g} mm of the {size} page's {across} for text; "
+                    f"leave at least {least:g} mm")
+    return None
 # TrueType outlines only: ReportLab cannot embed the PostScript-flavoured ("OTTO") kind.
 _FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font",
                truetype_problem)
@@ -202,6 +221,8 @@ SHARED = {
                                        '"{weekday}, {day} {month} {year}").'),
     "phone_label": Field(Text(), 'Printed before a telephone number (default "Tel:"); "" for '
                                  "none."),
+    "minutes": Field(MINUTES_SETTINGS, 'What minutes print as fixed words: "Membership", '
+                                       'the attendance words, "RESOLVED" ...'),
 }
 """Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
 
@@ -258,16 +279,21 @@ def validate(meeting_file: Path) -> Meeting:
         config_file = root / CONFIG_NAME
     problems: list[Problem] = []
     config: dict[str, Any] = {}
+    config_node: Map | None = None
     if config_file is not None:
-        config = _check_file(config_file, CONFIG, Context(config_file.parent, root), problems)[1]
+        config_node, config = _check_file(config_file, CONFIG,
+                                          Context(config_file.parent, root), problems)
     ctx = Context(meeting_file.parent, root)
     node, meeting = _check_file(meeting_file, MEETING, ctx, problems)
     if problems or meeting is INVALID or config is INVALID:
-        raise _incomplete(problems, node, meeting_file, root)
+        raise _incomplete(problems, node, meeting_file, root,
+                          report_settings(_readable_report(config_node, root),
+                                          _readable_report(node, root)))
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
     merged["report"] = report_settings(config.get("report", {}), meeting.get("report", {}))
+    merged["minutes"] = minutes_settings(config.get("minutes", {}), meeting.get("minutes", {}))
     pos = merged.pop("pos")
     if "organisation" not in merged:
         problems.append(Problem(pos, f'missing required key "organisation" (set it here or '
@@ -275,7 +301,7 @@ def validate(meeting_file: Path) -> Meeting:
     raw_items = with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
     items = number_items(raw_items, merged.pop("start_number", 1), problems)
     if problems:
-        raise _incomplete(problems, node, meeting_file, root)
+        raise _incomplete(problems, node, meeting_file, root, merged["report"])
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
     meeting = _with_documents(meeting, problems)
     problems += check_exempt_files(meeting)
@@ -284,13 +310,26 @@ def validate(meeting_file: Path) -> Meeting:
     return meeting
 
 
-def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path
-                ) -> IncompleteMeeting:
+def _readable_report(node: Map | None, root: Path) -> dict[str, Any]:
+    """The ``report:`` settings of a file that is wrong elsewhere, if they are right
+    themselves (their own problems are reported already); else none."""
+    child = node.items.get("report") if node is not None else None
+    if child is None:
+        return {}
+    value = REPORT_SETTINGS.check(child, Context(child.pos.file.parent, root), "report")
+    return value if isinstance(value, dict) else {}
+
+
+def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path,
+                report: ReportSettings) -> IncompleteMeeting:
     """The problems so far, and those of every document the meeting's items name.
 
     Each attachment is read from the YAML on its own, so that one wrong key elsewhere
     (which leaves the meeting as a whole unreadable) does not hide the documents'
     problems; an attachment that is itself wrong was reported already and is skipped.
+    The documents are read with the ``report`` settings the files give (those of the
+    organisation with the meeting's over them), so that a report's problems with them
+    are said in this run too.
     """
     items = []
     entries = node.items.get("items") if node is not None else None
@@ -311,7 +350,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     origin = node.pos if node is not None else Position(meeting_file, 1, 1)
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                       date=datetime.date.min, time=datetime.time(), venue="",
-                      items=tuple(items))
+                      items=tuple(items), report=report)
     partial = _with_documents(partial, problems)
     return IncompleteMeeting(problems, partial)
 
@@ -366,6 +405,10 @@ def _defaults(document: Any, meeting: Meeting, problems: list[Problem]) -> Any:
                                     f'after puts them after the section "{after}", but this '
                                     f"report has no section of that heading (its sections: "
                                     f"{headings})"))
+        for row in dropped_content(meeting.report, document):
+            problems.append(Problem(document.pos, f'{row}: report.cover leaves out "{row}", '
+                                    f"so this report's {row} would not be printed; add "
+                                    f'"{row}" to report.cover or take it out of the report'))
         return replace(document, report_to=document.report_to or meeting.body,
                        date=document.date or meeting.date,
                        appendices=tuple(_with_document(a, meeting, problems, appendix=True)

@@ -1,8 +1,10 @@
-"""Settings that spare an officer a template override: the report cover, dates, phone label.
+"""Settings that spare an officer a template override: the report cover, dates, phone
+label, the minutes' fixed words.
 
 ``packgen.yaml`` sets them for every meeting and a meeting may override them, key by
-key (``report.labels`` label by label). Dates are written from placeholders, in English
-whatever the machine's locale, so the same inputs give the same pack everywhere.
+key (``report.labels`` and ``minutes.labels`` label by label). Dates are written from
+placeholders, in English whatever the machine's locale, so the same inputs give the same
+pack everywhere.
 """
 
 from __future__ import annotations
@@ -11,7 +13,15 @@ import datetime
 import string
 from typing import Any
 
-from packgen.model import COVER_LABELS, COVER_ROWS, DATE_FORMAT, ReportSettings
+from packgen.model import (
+    COVER_ROWS,
+    DATE_FORMAT,
+    MINUTES_LABELS,
+    REPORT_LABELS,
+    MinutesSettings,
+    Report,
+    ReportSettings,
+)
 from packgen.shapes import Context, Field, ListOf, Record, Shape, Text
 from packgen.source import Map, Node, Scalar
 
@@ -80,7 +90,8 @@ class DateFormat(Text):
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         value = super().check(node, ctx, path)
         if isinstance(value, str):
-            problem = format_problem(value)
+            problem = "an empty date format would print every date blank" \
+                if not value.strip() else format_problem(value)
             if problem:
                 return ctx.error(node.pos, path, problem)
         return value
@@ -128,9 +139,11 @@ REPORT_SETTINGS = Record({
     "cover": Field(_Rows(_ROW), "The cover's rows, in order (a row with nothing to show is "
                                 "left out): " + ", ".join(COVER_ROWS) + "."),
     "labels": Field(Record({
-        row: Field(Text(), f'Label of the {row.replace("_", " ")} row (default "{label}").')
-        for row, label in COVER_LABELS.items()
-    }, build=lambda pos, **labels: labels), "The cover's labels, by row."),
+        row: Field(Text(), f'Label of the {row.replace("_", " ")} '
+                           f'{"row" if row in COVER_ROWS else "heading"} (default "{label}").')
+        for row, label in REPORT_LABELS.items()
+    }, build=lambda pos, **labels: labels), "The cover's labels, by row, and the headings "
+                                            "of the background papers and appendices."),
     "recommendations": Field(_Placement(), 'Where the recommendations go: "cover" (default) '
                                            'or {after: "Background"}, after the section of '
                                            "that heading."),
@@ -152,3 +165,56 @@ def report_settings(config: dict[str, Any], meeting: dict[str, Any]) -> ReportSe
     return ReportSettings(
         settings.cover, settings.labels, merged.get("recommendations", ""),
         merged.get("background_papers_statement", settings.background_papers_statement))
+
+
+class _Naming(Text):
+    """Words with ``{name}`` where the other person of a substitution goes."""
+
+    def __init__(self) -> None:
+        super().__init__(expected='text with "{name}" where the name goes, like '
+                                  '"Substitute for {name}"')
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        value = super().check(node, ctx, path)
+        if isinstance(value, str) and "{name}" not in value:
+            return self.wrong(node, ctx, path)
+        return value
+
+
+MINUTES_SETTINGS = Record({
+    "labels": Field(Record({
+        key: Field(_Naming() if "{name}" in words else Text(),
+                   f'Printed for {key.replace("_", " ")} (default "{words}").')
+        for key, words in MINUTES_LABELS.items()
+    }, build=lambda pos, **labels: labels), "The minutes' fixed words: headings, column "
+                                            'headings, attendance words, "RESOLVED".'),
+}, build=lambda pos, **values: values)
+"""Kept as the keys given, so that a meeting's ``minutes`` overrides ``packgen.yaml``'s
+label by label."""
+
+
+def minutes_settings(config: dict[str, Any], meeting: dict[str, Any]) -> MinutesSettings:
+    """The organisation's ``minutes:`` with the meeting's laid over it, label by label."""
+    labels = {**config.get("labels", {}), **meeting.get("labels", {})}
+    return MinutesSettings(tuple(labels.items()))
+
+
+ALWAYS_SHOWN = ("report_to", "date")
+"""Cover rows printed even when empty: a report built alone shows that it has no meeting."""
+
+
+def cover_rows(settings: ReportSettings, report: Report, moved: bool) -> list[str]:
+    """The cover rows that will print, in order: those with something to show, the
+    recommendations unless ``moved`` after a section. None: the report has no cover table
+    (an empty table is no table at all to the typesetter)."""
+    return [row for row in settings.cover
+            if (row in ALWAYS_SHOWN or getattr(report, row))
+            and not (row == "recommendations" and moved)]
+
+
+def dropped_content(settings: ReportSettings, report: Report) -> list[str]:
+    """The report's summary or recommendations that ``settings.cover`` would leave out of
+    the pack: a legal publication must not silently lose what its author wrote."""
+    return [row for row in ("summary", "recommendations")
+            if getattr(report, row) and row not in settings.cover
+            and not (row == "recommendations" and settings.recommendations_after)]

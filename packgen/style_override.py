@@ -12,8 +12,7 @@ refused rather than ignored.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from packgen.shapes import (
     Text,
 )
 from packgen.source import Map, Node, Scalar, load_yaml
+from packgen.suggest import suggestion
 
 PAPER = ("A4", "A3", "A5", "Letter", "Legal")
 PROPERTIES = {
@@ -40,9 +40,14 @@ PROPERTIES = {
     "space_before": Number(0, 1000), "space_after": Number(0, 1000),
     "indent": Number(0, 500), "hanging": Number(0, 500), "list_indent": Number(0, 500),
     "keep_with_next": Boolean(), "padding": Number(0, 100), "grid": "colour",
-    "rule_below": "colour", "header_background": "colour", "background": "colour",
+    "rule_below": "colour", "rule_between": "colour", "header_background": "colour",
+    "background": "colour", "min_size": Number(1, 200),
 }
-"""The style properties the typesetter reads; "colour" ones name a colour or give one."""
+"""The style properties the typesetter reads; "colour" ones name a colour or give one.
+Every property the theme's own ``style.yaml`` uses must be here (a test says so): one
+missing would be an unknown key to an officer who copies it from the theme."""
+
+VARIANTS = ("regular", "bold", "italic", "bold_italic")
 
 _HEX = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
 _FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font", truetype_problem)
@@ -78,12 +83,10 @@ class _Colour(Shape):
         return _HEX.check(node, ctx, path)
 
 
-def _styles(colours: Iterable[str], used: Iterable[str]) -> Shape:
+def _styles(colours: Iterable[str]) -> Shape:
     colour = _Colour(colours)
     fields = {name: Field(colour if shape == "colour" else shape, name)  # type: ignore[arg-type]
               for name, shape in PROPERTIES.items()}
-    # A property the theme itself uses is one the typesetter reads, even if added since.
-    fields.update({name: Field(Shape(), name) for name in used if name not in fields})
     return _Named(Record(fields))
 
 
@@ -107,7 +110,6 @@ def read_override(path: Path, theme: dict[str, Any], root: Path) -> dict[str, An
     colours = _Named(_HEX).check(node.items["colours"], ctx, "colours") \
         if "colours" in node.items else {}
     names = set(theme["colours"]) | set(colours if isinstance(colours, dict) else ())
-    used = {prop for props in theme["styles"].values() for prop in props}
     shape = Record({
         "page": Field(Record({
             "size": Field(Text("|".join(PAPER), ", ".join(PAPER[:-1]) + " or Legal"),
@@ -117,9 +119,9 @@ def read_override(path: Path, theme: dict[str, Any], root: Path) -> dict[str, An
         }), "Page size and margins."),
         "colours": Field(_Any(), "Colours by name."),
         "fonts": Field(_Named(Record({v: Field(_FONT, v) for v in
-                                      ("regular", "bold", "italic", "bold_italic")})),
+                                      VARIANTS})),
                        "Font families."),
-        "styles": Field(_styles(names, used), "Styles by tag and class."),
+        "styles": Field(_styles(names), "Styles by tag and class."),
     })
     for key in node.items:
         if key == "stamps":
@@ -129,6 +131,8 @@ def read_override(path: Path, theme: dict[str, Any], root: Path) -> dict[str, An
                {k: v for k, v in node.keys.items() if k != "stamps"}, node.pos)
     data = shape.check(node, ctx, "")
     _check_fonts(data, theme, node, ctx)
+    if isinstance(data, dict):
+        _check_page(data, theme, node, ctx)
     if problems or data is INVALID:
         raise ValidationError(problems)
     plain: dict[str, Any] = _without_positions(data)
@@ -149,15 +153,50 @@ def _check_fonts(data: Any, theme: dict[str, Any], node: Map, ctx: Context) -> N
     fonts = node.items.get("fonts")
     if isinstance(fonts, Map):
         families |= set(fonts.items)
+        for name, files in fonts.items.items():
+            # The other variants fall back to the regular face, so a new family needs one.
+            if name not in theme["fonts"] and isinstance(files, Map) \
+                    and "regular" not in files.items:
+                ctx.error(files.pos, f"fonts.{name}", 'missing required key "regular" (a '
+                          "new font family needs its regular face; its bold and italic "
+                          "faces default to it)")
     styles = node.items.get("styles")
     for selector, props in (styles.items.items() if isinstance(styles, Map) else ()):
         family = props.items.get("font") if isinstance(props, Map) else None
         if isinstance(family, Scalar) and isinstance(family.value, str) \
                 and family.value not in families:
-            close = difflib.get_close_matches(family.value, sorted(families), n=1)
-            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            close = suggestion(family.value, families)
+            hint = f' (did you mean "{close}"?)' if close else ""
             ctx.error(family.pos, f"styles.{selector}.font",
                       f'no font family "{family.value}"{hint}')
+
+
+def _check_page(data: dict[str, Any], theme: dict[str, Any], node: Map, ctx: Context
+                ) -> None:
+    """The page the override leaves, its margins laid over the theme's, still has room
+    for text, by the rule ``packgen.yaml``'s style is held to."""
+    from packgen.schema import margin_problem
+
+    page = data.get("page", {})
+    if "page" not in node.items:
+        return  # the theme's and the house style's page were checked already
+    size = page.get("size", theme["page"].get("size", "A4"))
+    margins: Mapping[str, float] = {**theme["page"].get("margin_mm", {}),
+                                    **page.get("margin_mm", {})}
+    problem = margin_problem(size, margins)
+    if problem is None:
+        return
+    page_node = node.items["page"]
+    assert isinstance(page_node, Map)  # the override has a valid page, or none
+    where = page_node.items.get("margin_mm", page_node.items.get("size", page_node))
+    ctx.error(where.pos, "page.margin_mm", problem)
+
+
+def fill_variants(fonts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each family with the variants it lacks taken from its regular face, as the house
+    style's fonts are."""
+    return {family: {variant: files.get(variant, files.get("regular")) for variant in VARIANTS}
+            for family, files in fonts.items()}
 
 
 def merge(theme: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

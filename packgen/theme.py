@@ -10,8 +10,9 @@ Templates come from pull requests as much as from officers, so they run in Jinja
 immutable sandbox: no Python internals (``__class__``, ``__globals__``), no
 changing the data they are given. An officer's template using a name that starts
 with ``_`` is refused as it loads (so ``validate`` finds it too); the sandbox stops
-the rest as it renders. A template file is loaded only if its real path (links
-followed) lies inside the repository root, the ``--templates`` folder or the theme.
+the rest as it renders. A template file (or an officer's ``style.yaml``) is loaded only
+if its real path (links followed) lies inside the repository root, the ``--templates``
+folder or the theme.
 ``--trusted-templates`` turns the sandbox off; the path rule stays.
 """
 
@@ -207,7 +208,7 @@ def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (
     Raises :class:`~packgen.errors.ValidationError` for a ``style.yaml`` that is wrong,
     every problem at its line.
     """
-    from packgen.style_override import merge, read_override
+    from packgen.style_override import fill_variants, merge, read_override
 
     folder = theme_dir()
     data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
@@ -216,16 +217,23 @@ def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (
     data = merge(data, _house(house or HouseStyle()))
     problems = []
     for path in [d / "style.yaml" for d in reversed(folders) if (d / "style.yaml").is_file()]:
+        # --templates may lie outside the repository: its fonts then lie in it, and its
+        # style.yaml may be a link within it, as its templates may (theme.environment).
+        outside = root is None or not inside(path.absolute(), root.absolute())
+        within = path.parent if outside or root is None else root
+        allowed = [within, *([root] if root is not None else [])]
+        if not any(inside(path.resolve(), a.resolve()) for a in allowed):
+            problems.append(Problem(Position(path), "style.yaml is a link to a file outside "
+                                    "the repository; like templates, it must lie inside it"))
+            continue
         try:
-            # --templates may lie outside the repository: its fonts then lie in it.
-            within = root if root is not None and inside(path.absolute(), root.absolute()) \
-                else path.parent
             data = merge(data, read_override(path, data, within))
         except ValidationError as exc:
             problems += exc.problems
     if problems:
         raise ValidationError(problems)
-    return Stylesheet(folder, data["page"], data["fonts"], data["colours"], data["styles"])
+    return Stylesheet(folder, data["page"], fill_variants(data["fonts"]), data["colours"],
+                      data["styles"])
 
 
 def _house(house: HouseStyle) -> dict[str, Any]:

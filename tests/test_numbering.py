@@ -195,3 +195,93 @@ def test_landscape_reports_sections_and_documents_render_in_a_landscape_div(
     assert wide.index("Narrow") < wide.index('<div class="landscape">') < wide.index("Wide")
     assert html["d.yaml"].count('<div class="landscape">') == 1
     assert html["d.yaml"].index('<div class="landscape">') < html["d.yaml"].index("All wide")
+
+
+NESTED = """\
+Para one.
+
+Para two.
+
+# Sub A
+
+Sub para one.
+
+## Deeper
+
+Deeper para.
+
+# Sub B {-}
+
+After unnumbered sub.
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+Note that this paragraph is the real argument after the table.
+
+{-} Not numbered.
+
+Last para.
+"""
+
+
+def test_depth_three_numbers_one_sub_level_and_keeps_papers_with_their_statement(
+        folder: MeetingFolder) -> None:
+    """As a tester's paper printed it: a heading under a sub-section's heading is not its
+    sibling; "Note that" opens an argument; the background papers' statement ended the
+    page with the list on the next."""
+    document = {"kind": "report", "title": "Numbering test",
+                "numbering": {"paragraphs": "section", "depth": 3},
+                "recommendations": ["approve"],
+                "sections": [
+                    {"heading": "Intro", "body": NESTED},
+                    {"heading": "Contact details", "numbered": False, "body": "Jo Bloggs."},
+                    {"heading": "Finance", "body": "Money.\n\n- list item\n- list item two\n\n"
+                                                   "Sources of funding are a matter for "
+                                                   "members to decide.\n"}],
+                "background_papers": ["Paper one"]}
+    lines = build(folder, document)
+    got = numbered(lines)
+    assert got["Sub A"] == "1.3" and got["Sub para one."] == "1.3.1"
+    assert "Deeper" in lines and "Deeper" not in got and got["Deeper para."] == "1.3.2"
+    assert got["After unnumbered sub."] == "1.4"
+    assert got["Note that this paragraph is the real argument after the table."] == "1.5"
+    assert got["Last para."] == "1.6"
+    assert got["Sources of funding are a matter for members to decide."] == "2.2"
+    pages = [page for page in page_texts(folder.root / "pack.pdf") if "Paper one" in page]
+    assert len(pages) == 1 and "Government Act 1972):" in pages[0]
+    assert "Background papers" in pages[0]  # and the heading goes with them
+
+
+def test_every_note_under_a_table_is_a_note(folder: MeetingFolder) -> None:
+    body = ("Para one.\n\n| Ward | Visits |\n|---|---|\n| Abbey | 12 |\n\n"
+            "Note: figures are provisional.\n\nSource: library counts, 2026.\n\n"
+            "Notes - two wards merged.\n\nPara after.\n")
+    lines = build(folder, {"kind": "report", "title": "Notes",
+                           "sections": [{"heading": "Figures", "body": body}]})
+    got = numbered(lines)
+    assert got == {"Figures": "1", "Para one.": "1.1", "Para after.": "1.2"}
+    for note in ("Note: figures are provisional.", "Source: library counts, 2026.",
+                 "Notes - two wards merged."):
+        assert note in lines
+
+
+def test_a_markdown_document_s_sections_are_its_second_level(folder: MeetingFolder) -> None:
+    (folder.folder / "plan.md").write_text(
+        "# Forward plan\n\nIntro text.\n\n## Background\n\nFirst para.\n\nSecond para.\n\n"
+        "## Proposals\n\nThird para.\n")
+    (folder.folder / "doc.yaml").write_text(yaml.safe_dump(
+        {"kind": "document", "title": "Yaml doc",
+         "body": "Intro.\n\n# Aims\n\nOne aim.\n\n## Detail\n\nDetailed.\n"}))
+    path = folder.write(basic_meeting([{"title": "P", "attachments": ["plan.md", "doc.yaml"]}],
+                                      style={"document_numbers": "section"}))
+    build_pack(path, folder.root / "pack.pdf")
+    lines = [" ".join(line.split()) for page in page_texts(folder.root / "pack.pdf")[2:]
+             for line in page.splitlines() if line.strip()]
+    got = numbered(lines)
+    assert [got[t] for t in ("Background", "First para.", "Second para.", "Proposals",
+                             "Third para.")] == ["1", "1.1", "1.2", "2", "2.1"]
+    # A YAML body's "#" is the level below its title; deeper headings are its text.
+    assert [got[t] for t in ("Aims", "One aim.", "Detailed.")] == ["1", "1.1", "1.2"]
+    assert "Intro text." in lines and "Intro text." not in got and "Detail" not in got
