@@ -58,8 +58,9 @@ ATTENDEE = attendee_fields(PERSON)
 
 GUEST = Record({
     **PERSON.fields,
-    "present": Field(Boolean(), "Accepted and not printed: everyone listed in attendance was "
-                                "there."),
+    "present": Field(Boolean(), "true, or leave it out: everyone listed in in_attendance was "
+                                "there (false is refused: give who did not come under "
+                                "apologies)."),
 }, build=Person)
 """An officer or guest in attendance."""
 

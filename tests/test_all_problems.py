@@ -183,4 +183,5 @@ minutes:
         "give one of them",
         'minutes.yaml:6:32: attendance[2].status: expected present, apologies, absent or '
         'substitute, found "apologise"',
-        "minutes.yaml:7:51: attendance[3].for: Cllr Gaeler is not in attendance"]
+        'minutes.yaml:7:51: attendance[3].for: Cllr Gaeler is not in attendance (did you mean '
+        '"Cllr Galer"?)']
