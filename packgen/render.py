@@ -264,7 +264,7 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
         context.update(
             minutes=document,
             apologies=apologies(document), attendance_groups=grouped(document.attendance),
-            numbered=[(document.first_minute + i, m, resolution(m.resolved))
+            numbered=[(document.minute_number(i), m, resolution(m.resolved))
                       for i, m in enumerate(document.minutes)])
     return context
 
