@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from packgen import build_pack
 from packgen.errors import ValidationError
 from packgen.subset import VOID_TAGS
-from tests.conftest import MeetingFolder, basic_meeting, page_texts
+from tests.conftest import MeetingFolder, basic_meeting, page_texts, page_words
 
 REPORT = """\
 kind: report
@@ -134,6 +134,26 @@ def test_resolutions_read_as_the_officer_wrote_them(folder: MeetingFolder) -> No
     at = text.index("RESOLVED that the Board:")
     assert text[at + 1:at + 3] == ["• notes the plan;", "• agrees the budget."]
     assert not any("that to" in line or "that that" in line for line in text)
+
+
+def test_numbered_resolutions_hang_their_wrapped_lines_under_the_text(
+        folder: MeetingFolder) -> None:
+    long = "the Submission of Apologies for Council Meetings Policy be amended in relation " \
+           "to long term sickness and that it be commended to Council for approval"
+    out = build(folder, {"m.yaml": "kind: minutes\ndate: 2026-03-22\nminutes:\n"
+                                   f"  - title: Apologies\n    resolved: [{long};, {long}.]\n"})
+    [(_, _, words)] = [page for page in page_words(out)[2:3]]
+    rows: dict[float, list[float]] = {}
+    for word in words:
+        rows.setdefault(round(word.y0), []).append(word.x0)
+    numbers = [w for w in words if w.text in ("(1)", "(2)")]
+    texts = [next(w for w in words if w.x0 > n.x1 and abs(w.y0 - n.y0) < 1) for n in numbers]
+    assert [t.text for t in texts] == ["the", "the"]
+    # Each resolution wraps: its next line starts where its text does, not under "(1)".
+    for number, text in zip(numbers, texts, strict=True):
+        below = min(y for y in rows if y > number.y0 + 1)
+        assert abs(min(rows[below]) - text.x0) < 0.5
+        assert text.x0 - number.x0 > 15
 
 
 class Balance(HTMLParser):
