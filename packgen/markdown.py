@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,9 @@ class _Converter:
     def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
         self.origin, self.heading_level, self.problems = origin, heading_level, problems
         self.links = 0
+        self.source: list[str] = []
+        """The text's lines, for what markdown-it drops without a token (a row's extra
+        cells)."""
         self.line = 0
         """The line of the block being converted, for problems in inline content."""
 
@@ -146,10 +150,23 @@ class _Converter:
                     cls = f' class="align-{align}"' if align in ("right", "center") else ""
                     cells.append(f"<{cell.tag}{cls}>{self.inline(cell)}</{cell.tag}>")
                 rows.append("<tr>" + "".join(cells) + "</tr>")
+                self.check_row(tr, len(node.children[0].children[0].children))
             if section.type == "thead":
                 rows = ["<thead>" + "".join(rows) + "</thead>"]
         self.check_table(node, len(rows), len(node.children[0].children[0].children))
         return '<table class="data">' + "".join(rows) + "</table>"
+
+    def check_row(self, tr: SyntaxTreeNode, columns: int) -> None:
+        """markdown-it keeps a row's cells up to the heading row's count and drops the rest
+        without a word: those are text that would silently not print. (A row with fewer
+        is filled with empty cells, as Markdown says.)"""
+        line = tr.map[0] if tr.map else -1
+        if not 0 <= line < len(self.source):
+            return
+        written = _cells_written(self.source[line])
+        if written > columns:
+            self.problem(tr, f"Markdown: the table row has {written} cells; the heading row "
+                             f"has {columns}, so the rest would not print")
 
     def check_table(self, node: SyntaxTreeNode, rows: int, columns: int) -> None:
         if rows > MAX_TABLE_ROWS:
@@ -260,6 +277,7 @@ def convert(text: str, origin: Position, problems: list[Problem],
             heading_level: int = 3) -> RichText:
     """Markdown to blocks; ``origin`` is where the text's first line is in its file."""
     converter = _Converter(origin, heading_level, problems)
+    converter.source = re.split(r"\r\n?|\n", text)
     return RichText(tuple(converter.blocks(_tree(parser().parse(text)))))
 
 
@@ -304,6 +322,20 @@ class _InlineConverter(_Converter):
                            else escape(text, quote=False)
                            for text, href in addresses(node.content))
         return super().span(node)
+
+
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")
+
+
+def _cells_written(line: str) -> int:
+    """The cells of a pipe-table row as markdown-it splits them: at each pipe not after a
+    backslash, with a pipe opening or closing the row not counted."""
+    cells = re.split(r"(?<!\\)\|", _QUOTE_MARKS.sub("", line).strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return len(cells)
 
 
 def _in_link(node: SyntaxTreeNode) -> bool:

@@ -215,6 +215,15 @@ def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
       '"Cabinet"']),
     ("d.md", "No heading here.\n", ["d.md:1:1: expected a heading (# Title) to be the "
                                     "document's title"]),
+    # markdown-it drops a row's cells beyond the heading row's: they would not print.
+    ("d.md", "# Fees\n\n| Licence | Fee |\n|---|---|\n| Pavement | £500 | £350 renewal |\n"
+             "| Street | £90 |\n| Tables \\| chairs | £40 |\n| Stall |\n",
+     ["d.md:5:1: Markdown: the table row has 3 cells; the heading row has 2, so the rest "
+      "would not print"]),
+    ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: |\n"
+               "      > | a | b |\n      > |---|---|\n      > | 1 | 2 | 3 | 4 |\n",
+     ["r.yaml:8:7: Markdown: the table row has 4 cells; the heading row has 2, so the rest "
+      "would not print"]),
     ("r.yaml", "kind: report\ntitle: X\nappendices: [missing.pdf]\n",
      ['r.yaml:3:14: appendices[0]: no such file "missing.pdf"']),
 ])
