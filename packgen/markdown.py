@@ -346,19 +346,25 @@ def _in_link(node: SyntaxTreeNode) -> bool:
 
 
 @cache
-def _inline_parser() -> MarkdownIt:
+def _inline_parser(autolink: bool = False) -> MarkdownIt:
     """Bodies' Markdown without entities: a short field was plain text before it was
-    Markdown, and "&amp;" in one still prints as written."""
+    Markdown, and "&amp;" in one still prints as written. With ``autolink``, bare web
+    addresses are read as links before emphasis (:mod:`packgen.autolink`)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).disable("entity")
+    md = MarkdownIt("commonmark", {"html": False}).disable("entity")
+    if autolink:
+        from packgen.autolink import web_addresses
+
+        md.inline.ruler.before("text", "web_addresses", web_addresses)
+    return md
 
 
 def inline(text: str, origin: Position, problems: list[Problem], breaks: bool = False,
            autolink: bool = False) -> Markup:
     """Inline Markdown (bold, italics, code, links) to the subset's inline HTML."""
     converter = _InlineConverter(origin, problems, breaks, autolink)
-    tree = _tree(_inline_parser().parseInline(text.strip()))
+    tree = _tree(_inline_parser(autolink).parseInline(text.strip()))
     return Markup("".join(converter.inline(child) for child in tree.children))
 
 

@@ -118,6 +118,27 @@ def test_addresses_in_notices_and_links_in_cells_are_links(folder: MeetingFolder
     assert uris(2) == ["https://example.org/consultation"]
 
 
+def test_an_address_with_stars_or_underscores_is_one_link_as_written(
+        folder: MeetingFolder) -> None:
+    notices = [{"heading": "Links", "text": "Plans at https://example.org/*x*y, maps at "
+                                            "www.example.org/a_b_c_d and *the forms at "
+                                            "https://example.org/forms*."}]
+    path = folder.write(basic_meeting([{"title": "Plan"}], notices=notices))
+    out = folder.root / "pack.pdf"
+    build_pack(path, out)
+    front = PdfReader(out).pages[0]
+    uris = [str(a.get_object()["/A"]["/URI"]) for a in front.get("/Annots", ())
+            if "/URI" in a.get_object().get("/A", {})]
+    assert uris == ["https://example.org/*x*y", "https://www.example.org/a_b_c_d",
+                    "https://example.org/forms"]
+    text = " ".join(page_texts(out)[0].split())
+    assert "Plans at https://example.org/*x*y, maps at www.example.org/a_b_c_d and the forms " \
+           "at https://example.org/forms." in text
+    # Emphasis around an address still closes after it.
+    assert "https://example.org/forms" in [t for t, font in fonts_of(out, 0)
+                                           if "Oblique" in font or "Italic" in font]
+
+
 def test_resolutions_read_as_the_officer_wrote_them(folder: MeetingFolder) -> None:
     out = build(folder, {"m.yaml": MINUTES})
     text = lines("".join(page_texts(out)[2:]))
