@@ -22,6 +22,7 @@ from markupsafe import Markup
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Block, RichText
 from packgen.pdf.links import is_safe_uri
+from packgen.scalar_lines import LineOf, line_of
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
 from packgen.source import Node, Scalar, parse_yaml
 
@@ -63,15 +64,23 @@ class _Converter:
     def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
         self.origin, self.heading_level, self.problems = origin, heading_level, problems
         self.links = 0
+        self.text = ""
         self.source: list[str] = []
         """The text's lines, for what markdown-it drops without a token (a row's extra
         cells)."""
         self.line = 0
         """The line of the block being converted, for problems in inline content."""
+        self.line_of: LineOf = lambda offset: origin.line + self.text.count("\n", 0, offset)
+        """The file's line of an offset in the text (a folded scalar's lines are joined)."""
+
+    def read(self, text: str, lines: LineOf | None) -> None:
+        self.text, self.source = text, re.split(r"\r\n?|\n", text)
+        self.line_of = lines or self.line_of
 
     def where(self, node: SyntaxTreeNode) -> Position:
         line = node.map[0] if node.map else self.line
-        return Position(self.origin.file, self.origin.line + line, self.origin.column)
+        offset = sum(len(text) + 1 for text in self.source[:line])
+        return Position(self.origin.file, self.line_of(offset), self.origin.column)
 
     def problem(self, node: SyntaxTreeNode, message: str) -> str:
         self.problems.append(Problem(self.where(node), message))
@@ -274,10 +283,11 @@ TABLE = Record({
 
 
 def convert(text: str, origin: Position, problems: list[Problem],
-            heading_level: int = 3) -> RichText:
-    """Markdown to blocks; ``origin`` is where the text's first line is in its file."""
+            heading_level: int = 3, lines: LineOf | None = None) -> RichText:
+    """Markdown to blocks; ``origin`` is where the text's first line is in its file, and
+    ``lines`` where each offset of the text is, when its lines are not the file's."""
     converter = _Converter(origin, heading_level, problems)
-    converter.source = re.split(r"\r\n?|\n", text)
+    converter.read(text, lines)
     return RichText(tuple(converter.blocks(_tree(parser().parse(text)))))
 
 
@@ -294,7 +304,8 @@ class Markdown(Shape):
             return self.wrong(node, ctx, path)
         start = Position(node.pos.file, node.pos.line + (1 if node.block else 0), node.indent + 1)
         before = len(ctx.problems)
-        converted = convert(node.text, start, ctx.problems, self.heading_level)
+        converted = convert(node.text, start, ctx.problems, self.heading_level,
+                            line_of(node))
         return INVALID if len(ctx.problems) > before else converted
 
     def json_schema(self) -> dict[str, Any]:
@@ -309,10 +320,25 @@ class _InlineConverter(_Converter):
                  autolink: bool) -> None:
         super().__init__(origin, 3, problems)
         self.breaks, self.autolink = breaks, autolink
+        self.offset = 0
+        """How far into the text conversion has come: inline nodes have no line of their
+        own, and problems need one."""
+
+    def where(self, node: SyntaxTreeNode) -> Position:
+        return Position(self.origin.file, self.line_of(self.offset), self.origin.column)
+
+    def passed(self, written: str, over: bool = True) -> None:
+        found = self.text.find(written, self.offset) if written else -1
+        if found >= 0:
+            self.offset = found + (len(written) if over else 0)
 
     def span(self, node: SyntaxTreeNode) -> str:
-        if node.type in ("softbreak", "hardbreak"):
-            self.line += 1  # inline nodes have no line of their own: problems need one
+        if node.type in ("text", "code_inline"):
+            self.passed(node.content)
+        elif node.type in ("softbreak", "hardbreak"):
+            self.passed("\n")
+        elif node.type == "image":
+            self.passed("![", over=False)
         if node.type == "softbreak" and self.breaks:
             return "<br>"
         if node.type == "text" and self.autolink and not _in_link(node):
@@ -361,9 +387,13 @@ def _inline_parser(autolink: bool = False) -> MarkdownIt:
 
 
 def inline(text: str, origin: Position, problems: list[Problem], breaks: bool = False,
-           autolink: bool = False) -> Markup:
-    """Inline Markdown (bold, italics, code, links) to the subset's inline HTML."""
+           autolink: bool = False, lines: LineOf | None = None) -> Markup:
+    """Inline Markdown (bold, italics, code, links) to the subset's inline HTML;
+    ``lines`` places an offset of ``text`` in its file (by default ``origin`` is its first
+    line and each line break one more)."""
     converter = _InlineConverter(origin, problems, breaks, autolink)
+    lead = len(text) - len(text.lstrip())
+    converter.read(text.strip(), (lambda offset: lines(offset + lead)) if lines else None)
     tree = _tree(_inline_parser(autolink).parseInline(text.strip()))
     return Markup("".join(converter.inline(child) for child in tree.children))
 
@@ -385,7 +415,7 @@ class InlineMarkdown(Shape):
         start = (Position(node.pos.file, node.pos.line + 1, node.indent + 1) if node.block
                  else node.pos)
         before = len(ctx.problems)
-        html = inline(text, start, ctx.problems, self.breaks, self.autolink)
+        html = inline(text, start, ctx.problems, self.breaks, self.autolink, line_of(node))
         return INVALID if len(ctx.problems) > before else html
 
     def json_schema(self) -> dict[str, Any]:

@@ -208,6 +208,10 @@ def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
     ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: |\n"
                "      ```table\n      rows:\n        - [a, {text: b, colspan: x}]\n      ```\n",
      ['r.yaml:8:34: table.rows[0][1].colspan: expected a whole number, found "x"']),
+    ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: >\n"
+               "      Text that\n      folds.\n\n\n      ---\n",
+     ["r.yaml:10:7: Markdown: horizontal rules (---) are not supported; use a heading to "
+      "divide the text"]),
     ("m.yaml", "kind: minutes\ndate: 2026-01-01\nminutes: []\n",
      ["m.yaml:3:10: minutes: there are no minutes"]),
     ("m.yaml", "kind: minutes\ndate: 2026-01-01\nfirst_minute: Cabinet\nminutes: [{title: A}]\n",

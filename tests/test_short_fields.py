@@ -213,6 +213,14 @@ HEAD = 'organisation: O\nbody: B\ndate: 2026-07-08\ntime: "16:00"\nvenue: V\nite
     ("  - title: A\n    description: |\n      first line\n      second ![map](map.png)\n",
      "10:7"),
     ("  - title: A\n    presenter: |\n      Report of\n      the ![map](map.png)\n", "10:7"),
+    # Folded: YAML joins the lines and makes the blank line one break; the file's line counts.
+    ("  - title: A\n    description: >-\n      line one\n      line two\n\n"
+     "      line four ![map](map.png)\n", "12:7"),
+    ("  - title: A\n    presenter: >\n      Report of\n      the ![map](map.png)\n", "10:7"),
+    ("  - title: A\n    presenter: >\n      Report of the\n      ![map](map.png) Director\n",
+     "10:7"),
+    # Literal, opening with a blank line that the field does not print.
+    ("  - title: A\n    description: |\n\n      first\n      ![map](map.png)\n", "11:7"),
 ])
 def test_problems_in_short_fields_point_into_the_yaml(folder: MeetingFolder, items: str,
                                                       expected: str) -> None:
