@@ -160,7 +160,7 @@ MINUTES = MinutesRecord({
     "apologies": Field(ListOf(Text()), "Names of those who sent apologies, besides members "
                                        "whose status is apologies."),
     "in_attendance": Field(ListOf(GUEST), "Officers and guests in attendance."),
-    "first_minute": Field(Text(r"(?s).*\d", 'a number, or text ending in one ("C1850")'),
+    "first_minute": Field(Text(r"[\s\S]*\d", 'a number, or text ending in one ("C1850")'),
                           'Number of the first minute (numbering runs through the municipal '
                           'year): 34, or with the council\'s prefix, "C1850" or "C 08/042"; '
                           "the rest count on from it, keeping the prefix and zero padding."),
