@@ -12,6 +12,7 @@ never from absence: a member who did not come did not necessarily send apologies
 from __future__ import annotations
 
 import datetime
+import difflib
 from dataclasses import replace
 from typing import Any
 
@@ -61,19 +62,30 @@ class MinutesRecord(Record):
             # Something is wrong elsewhere (a date, one entry's status): the links between
             # the entries that are right are judged all the same, so that their problems
             # come in this run, not the next.
-            partial, refused = self._readable(node, ctx)
-            _Settling(node, ctx, partial, refused).settle()
+            partial, refused, guests_refused = self._readable(node, ctx)
+            _Settling(node, ctx, partial, refused, guests_refused).settle()
             return minutes
         before = len(ctx.problems)
         settled = _Settling(node, ctx, minutes).settle()
         return INVALID if len(ctx.problems) > before else settled
 
-    def _readable(self, node: Map, ctx: Context) -> tuple[Minutes, set[int]]:
-        """What of the attendance can be read, and which entries could not (each already
-        reported: only its name stands in for it, so others may name it)."""
+    def _readable(self, node: Map, ctx: Context) -> tuple[Minutes, set[int], set[int]]:
+        """What of the attendance can be read, and which entries of ``attendance`` and of
+        ``in_attendance`` could not (each already reported: only its name stands in for it,
+        so others may name it)."""
         quiet = Context(ctx.base, ctx.root)  # every problem here is reported already
-        entry_shape = self.fields["attendance"].shape.item  # type: ignore[attr-defined]
-        seq = node.items.get("attendance")
+        members, refused = self._people(node, "attendance", quiet)
+        guests, guests_refused = self._people(node, "in_attendance", quiet)
+        listed = node.items.get("apologies")
+        names = self.fields["apologies"].shape.check(listed, quiet, "") if listed else ()
+        return Minutes(node.pos, datetime.date.min, (), attendance=members,
+                       in_attendance=guests, apologies=() if names is INVALID else names
+                       ), refused, guests_refused
+
+    def _people(self, node: Map, key: str, quiet: Context) -> tuple[tuple[Person, ...],
+                                                                        set[int]]:
+        entry_shape = self.fields[key].shape.item  # type: ignore[attr-defined]
+        seq = node.items.get(key)
         people: list[Person] = []
         refused: set[int] = set()
         for i, entry in enumerate(seq.items if isinstance(seq, Seq) else ()):
@@ -83,15 +95,13 @@ class MinutesRecord(Record):
                 person = Person(entry.pos, name.text if isinstance(name, Scalar) else "")
                 refused.add(i)
             people.append(person)
-        listed = node.items.get("apologies")
-        names = self.fields["apologies"].shape.check(listed, quiet, "") if listed else ()
-        return Minutes(node.pos, datetime.date.min, (), attendance=tuple(people),
-                       apologies=() if names is INVALID else names), refused
+        return tuple(people), refused
 
 
 class _Settling:
     def __init__(self, node: Map, ctx: Context, minutes: Minutes,
-                 refused: set[int] | None = None) -> None:
+                 refused: set[int] | None = None,
+                 guests_refused: set[int] | None = None) -> None:
         self.node, self.ctx, self.minutes = node, ctx, minutes
         self.people = list(minutes.attendance)
         self.statuses = [""] * len(self.people)
@@ -102,9 +112,13 @@ class _Settling:
         self.refused: set[int] = set(refused or ())
         """Entries already with a problem: their links are not judged again, so that one
         mistake is one line."""
+        self.guests_refused: set[int] = set(guests_refused or ())
+        self.guests: dict[str, int] = {}  # in_attendance, by name
+        self.outside: dict[str, int] = {}
+        """Substitutes named on a member's row only (no entry of their own): whose row."""
 
-    def where(self, i: int, key: str) -> Position:
-        seq = self.node.items["attendance"]
+    def where(self, i: int, key: str, listing: str = "attendance") -> Position:
+        seq = self.node.items[listing]
         entry = seq.items[i] if isinstance(seq, Seq) else seq
         if isinstance(entry, Map):
             return entry.items[key].pos if key in entry.items else entry.pos
@@ -113,6 +127,17 @@ class _Settling:
     def error(self, i: int, key: str, message: str) -> None:
         self.refused.add(i)
         self.ctx.error(self.where(i, key), f"attendance[{i}].{key}", message)
+
+    def guest_error(self, g: int, key: str, message: str) -> None:
+        self.guests_refused.add(g)
+        self.ctx.error(self.where(g, key, "in_attendance"), f"in_attendance[{g}].{key}",
+                       message)
+
+    def listed_error(self, n: int, message: str) -> None:
+        """A problem with the n-th name of the minutes' ``apologies:`` list."""
+        seq = self.node.items.get("apologies")
+        where = seq.items[n].pos if isinstance(seq, Seq) else self.node.pos
+        self.ctx.error(where, f"apologies[{n}]", message)
 
     def settle(self) -> Minutes:
         for i, person in enumerate(self.people):
@@ -131,6 +156,8 @@ class _Settling:
         for i, person in enumerate(self.people):
             if person.substitute and i not in self.refused:
                 self.substituted(i, person.substitute)
+        self.in_attendance()
+        self.apologies_outside()
         people = tuple(replace(
             p, status=s, present=(s in ATTENDED) if s else None,
             substitute=self.subs.get(i, ""), substitute_for=self.serving.get(i, ""),
@@ -159,24 +186,65 @@ class _Settling:
         return status
 
     def apologies_list(self) -> None:
-        seq = self.node.items.get("apologies")
         for n, name in enumerate(self.minutes.apologies):
             i = self.index.get(_key(name))
             if i is None or i in self.refused or self.statuses[i] == "apologies":
                 continue
             if self.statuses[i]:
-                where = seq.items[n].pos if isinstance(seq, Seq) else self.node.pos
-                self.ctx.error(where, f"apologies[{n}]", f"{name} is marked "
-                               f"{self.statuses[i]} in attendance[{i}]")
+                self.listed_error(n, f"{name} is marked {self.statuses[i]} in attendance[{i}]")
             else:
                 self.statuses[i] = "apologies"
+
+    def in_attendance(self) -> None:
+        """Officers and guests attended, and are listed once: not again as members, nor as
+        a member's substitute (who prints on the member's row)."""
+        for g, guest in enumerate(self.minutes.in_attendance):
+            key = _key(guest.name)
+            if g in self.guests_refused:
+                self.guests.setdefault(key, g)
+                continue
+            if guest.present is False:
+                self.guest_error(g, "present", "everyone in in_attendance attended; list who "
+                                               "did not come under apologies, or leave them out")
+                continue
+            j = self.index.get(key)
+            if self.guests.setdefault(key, g) != g:
+                self.guest_error(g, "name", f"{guest.name} is listed twice "
+                                            f"(in_attendance[{self.guests[key]}])")
+            elif j is not None and j not in self.refused and self.statuses[j] in AWAY:
+                self.guest_error(g, "name", f"{guest.name} is marked {self.statuses[j]} in "
+                                            f"attendance[{j}]")
+            elif j is not None and j not in self.refused:
+                self.guest_error(g, "name", f"{guest.name} is listed twice (attendance[{j}])")
+            elif key in self.outside:
+                j = self.outside[key]
+                self.guest_error(g, "name", f"{guest.name} is listed twice (the substitute "
+                                            f"for {self.people[j].name}, "
+                                            f"attendance[{j}].substitute)")
+
+    def apologies_outside(self) -> None:
+        """Names in ``apologies:`` that are not members: none attended."""
+        for n, name in enumerate(self.minutes.apologies):
+            key = _key(name)
+            g, j = self.guests.get(key), self.outside.get(key)
+            if key in self.index or (g is None and j is None) or g in self.guests_refused:
+                continue
+            if g is not None:
+                self.listed_error(n, f"{name} is listed as attending in in_attendance[{g}]")
+            elif j is not None:
+                self.listed_error(n, f"{name} is the substitute for {self.people[j].name} "
+                                     f"(attendance[{j}].substitute)")
 
     def serves(self, i: int, member: str) -> None:
         j = self.index.get(_key(member))
         if j in self.refused:
             return  # its own problem is said; what it would have said of this is unknown
         if j is None:
-            self.error(i, "for", f"{member} is not in attendance")
+            # A close cut-off: councillors' names share "Cllr ", so "Cllr C" is not taken
+            # for a typo of "Cllr B", while "Cllr Gaeler" is of "Cllr Galer".
+            close = difflib.get_close_matches(_key(member), list(self.index), n=1, cutoff=0.85)
+            hint = f' (did you mean "{self.people[self.index[close[0]]].name}"?)' if close else ""
+            self.error(i, "for", f"{member} is not in attendance{hint}")
         elif self.statuses[j] not in AWAY:
             self.error(i, "for", f"{member} is marked {self.statuses[j] or 'with no status'} "
                                  f"(attendance[{j}]); a substitute attends for a member who "
@@ -198,8 +266,12 @@ class _Settling:
             return
         if k in self.refused:
             return
-        if k is None:
-            self.subs[j] = name  # not a member: named on the member's row only
+        if k is None:  # not a member: named on the member's row only
+            if self.outside.setdefault(_key(name), j) != j:
+                self.error(j, "substitute", f"{name} is the substitute for "
+                                            f"{self.people[self.outside[_key(name)]].name}")
+                return
+            self.subs[j] = name
             return
         if k in self.serving:
             self.error(j, "substitute", f"{name} is the substitute for {self.serving[k]}")

@@ -58,8 +58,9 @@ ATTENDEE = attendee_fields(PERSON)
 
 GUEST = Record({
     **PERSON.fields,
-    "present": Field(Boolean(), "Accepted and not printed: everyone listed in attendance was "
-                                "there."),
+    "present": Field(Boolean(), "true, or leave it out: everyone listed in in_attendance was "
+                                "there (false is refused: give who did not come under "
+                                "apologies)."),
 }, build=Person)
 """An officer or guest in attendance."""
 
@@ -159,8 +160,10 @@ MINUTES = MinutesRecord({
     "apologies": Field(ListOf(Text()), "Names of those who sent apologies, besides members "
                                        "whose status is apologies."),
     "in_attendance": Field(ListOf(GUEST), "Officers and guests in attendance."),
-    "first_minute": Field(Integer(1), "Number of the first minute (numbering runs through "
-                                      "the municipal year)."),
+    "first_minute": Field(Text(r"[\s\S]*\d", 'a number, or text ending in one ("C1850")'),
+                          'Number of the first minute (numbering runs through the municipal '
+                          'year): 34, or with the council\'s prefix, "C1850" or "C 08/042"; '
+                          "the rest count on from it, keeping the prefix and zero padding."),
     "minutes": Field(ListOf(MINUTE, 1, "there are no minutes"), "The minutes, in order.",
                      required=True),
 }, build=_minutes)

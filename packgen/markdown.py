@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Block, RichText
 from packgen.pdf.links import is_safe_uri
+from packgen.scalar_lines import LineOf, line_of
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
 from packgen.source import Node, Scalar, parse_yaml
 
@@ -62,12 +64,23 @@ class _Converter:
     def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
         self.origin, self.heading_level, self.problems = origin, heading_level, problems
         self.links = 0
+        self.text = ""
+        self.source: list[str] = []
+        """The text's lines, for what markdown-it drops without a token (a row's extra
+        cells)."""
         self.line = 0
         """The line of the block being converted, for problems in inline content."""
+        self.line_of: LineOf = lambda offset: origin.line + self.text.count("\n", 0, offset)
+        """The file's line of an offset in the text (a folded scalar's lines are joined)."""
+
+    def read(self, text: str, lines: LineOf | None) -> None:
+        self.text, self.source = text, re.split(r"\r\n?|\n", text)
+        self.line_of = lines or self.line_of
 
     def where(self, node: SyntaxTreeNode) -> Position:
         line = node.map[0] if node.map else self.line
-        return Position(self.origin.file, self.origin.line + line, self.origin.column)
+        offset = sum(len(text) + 1 for text in self.source[:line])
+        return Position(self.origin.file, self.line_of(offset), self.origin.column)
 
     def problem(self, node: SyntaxTreeNode, message: str) -> str:
         self.problems.append(Problem(self.where(node), message))
@@ -146,10 +159,23 @@ class _Converter:
                     cls = f' class="align-{align}"' if align in ("right", "center") else ""
                     cells.append(f"<{cell.tag}{cls}>{self.inline(cell)}</{cell.tag}>")
                 rows.append("<tr>" + "".join(cells) + "</tr>")
+                self.check_row(tr, len(node.children[0].children[0].children))
             if section.type == "thead":
                 rows = ["<thead>" + "".join(rows) + "</thead>"]
         self.check_table(node, len(rows), len(node.children[0].children[0].children))
         return '<table class="data">' + "".join(rows) + "</table>"
+
+    def check_row(self, tr: SyntaxTreeNode, columns: int) -> None:
+        """markdown-it keeps a row's cells up to the heading row's count and drops the rest
+        without a word: those are text that would silently not print. (A row with fewer
+        is filled with empty cells, as Markdown says.)"""
+        line = tr.map[0] if tr.map else -1
+        if not 0 <= line < len(self.source):
+            return
+        written = _cells_written(self.source[line])
+        if written > columns:
+            self.problem(tr, f"Markdown: the table row has {written} cells; the heading row "
+                             f"has {columns}, so the rest would not print")
 
     def check_table(self, node: SyntaxTreeNode, rows: int, columns: int) -> None:
         if rows > MAX_TABLE_ROWS:
@@ -257,9 +283,11 @@ TABLE = Record({
 
 
 def convert(text: str, origin: Position, problems: list[Problem],
-            heading_level: int = 3) -> RichText:
-    """Markdown to blocks; ``origin`` is where the text's first line is in its file."""
+            heading_level: int = 3, lines: LineOf | None = None) -> RichText:
+    """Markdown to blocks; ``origin`` is where the text's first line is in its file, and
+    ``lines`` where each offset of the text is, when its lines are not the file's."""
     converter = _Converter(origin, heading_level, problems)
+    converter.read(text, lines)
     return RichText(tuple(converter.blocks(_tree(parser().parse(text)))))
 
 
@@ -276,7 +304,8 @@ class Markdown(Shape):
             return self.wrong(node, ctx, path)
         start = Position(node.pos.file, node.pos.line + (1 if node.block else 0), node.indent + 1)
         before = len(ctx.problems)
-        converted = convert(node.text, start, ctx.problems, self.heading_level)
+        converted = convert(node.text, start, ctx.problems, self.heading_level,
+                            line_of(node))
         return INVALID if len(ctx.problems) > before else converted
 
     def json_schema(self) -> dict[str, Any]:
@@ -291,10 +320,25 @@ class _InlineConverter(_Converter):
                  autolink: bool) -> None:
         super().__init__(origin, 3, problems)
         self.breaks, self.autolink = breaks, autolink
+        self.offset = 0
+        """How far into the text conversion has come: inline nodes have no line of their
+        own, and problems need one."""
+
+    def where(self, node: SyntaxTreeNode) -> Position:
+        return Position(self.origin.file, self.line_of(self.offset), self.origin.column)
+
+    def passed(self, written: str, over: bool = True) -> None:
+        found = self.text.find(written, self.offset) if written else -1
+        if found >= 0:
+            self.offset = found + (len(written) if over else 0)
 
     def span(self, node: SyntaxTreeNode) -> str:
-        if node.type in ("softbreak", "hardbreak"):
-            self.line += 1  # inline nodes have no line of their own: problems need one
+        if node.type in ("text", "code_inline"):
+            self.passed(node.content)
+        elif node.type in ("softbreak", "hardbreak"):
+            self.passed("\n")
+        elif node.type == "image":
+            self.passed("![", over=False)
         if node.type == "softbreak" and self.breaks:
             return "<br>"
         if node.type == "text" and self.autolink and not _in_link(node):
@@ -306,6 +350,20 @@ class _InlineConverter(_Converter):
         return super().span(node)
 
 
+_QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)*")
+
+
+def _cells_written(line: str) -> int:
+    """The cells of a pipe-table row as markdown-it splits them: at each pipe not after a
+    backslash, with a pipe opening or closing the row not counted."""
+    cells = re.split(r"(?<!\\)\|", _QUOTE_MARKS.sub("", line).strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return len(cells)
+
+
 def _in_link(node: SyntaxTreeNode) -> bool:
     parent = node.parent
     while parent is not None and parent.type != "link":
@@ -314,19 +372,29 @@ def _in_link(node: SyntaxTreeNode) -> bool:
 
 
 @cache
-def _inline_parser() -> MarkdownIt:
+def _inline_parser(autolink: bool = False) -> MarkdownIt:
     """Bodies' Markdown without entities: a short field was plain text before it was
-    Markdown, and "&amp;" in one still prints as written."""
+    Markdown, and "&amp;" in one still prints as written. With ``autolink``, bare web
+    addresses are read as links before emphasis (:mod:`packgen.autolink`)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).disable("entity")
+    md = MarkdownIt("commonmark", {"html": False}).disable("entity")
+    if autolink:
+        from packgen.autolink import web_addresses
+
+        md.inline.ruler.before("text", "web_addresses", web_addresses)
+    return md
 
 
 def inline(text: str, origin: Position, problems: list[Problem], breaks: bool = False,
-           autolink: bool = False) -> Markup:
-    """Inline Markdown (bold, italics, code, links) to the subset's inline HTML."""
+           autolink: bool = False, lines: LineOf | None = None) -> Markup:
+    """Inline Markdown (bold, italics, code, links) to the subset's inline HTML;
+    ``lines`` places an offset of ``text`` in its file (by default ``origin`` is its first
+    line and each line break one more)."""
     converter = _InlineConverter(origin, problems, breaks, autolink)
-    tree = _tree(_inline_parser().parseInline(text.strip()))
+    lead = len(text) - len(text.lstrip())
+    converter.read(text.strip(), (lambda offset: lines(offset + lead)) if lines else None)
+    tree = _tree(_inline_parser(autolink).parseInline(text.strip()))
     return Markup("".join(converter.inline(child) for child in tree.children))
 
 
@@ -347,7 +415,7 @@ class InlineMarkdown(Shape):
         start = (Position(node.pos.file, node.pos.line + 1, node.indent + 1) if node.block
                  else node.pos)
         before = len(ctx.problems)
-        html = inline(text, start, ctx.problems, self.breaks, self.autolink)
+        html = inline(text, start, ctx.problems, self.breaks, self.autolink, line_of(node))
         return INVALID if len(ctx.problems) > before else html
 
     def json_schema(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ objects and every later stage only reads them.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,9 @@ class Minute:
     resolved: tuple[RichText, ...] = ()
 
 
+_LAST_NUMBER = re.compile(r"(.*?)(\d+)", re.DOTALL)
+
+
 @dataclass(frozen=True)
 class Minutes:
     """Minutes of an earlier meeting, for confirmation."""
@@ -152,8 +156,18 @@ class Minutes:
     in_attendance: tuple[Person, ...] = ()
     apologies: tuple[str, ...] = ()
     """Names given in the top-level ``apologies:`` list, besides members whose status says so."""
-    first_minute: int = 1
+    first_minute: str = "1"
+    """The first minute's number as written: "34", "C1850", "C 08/042"."""
     kind: str = "minutes"
+
+    def minute_number(self, index: int) -> str:
+        """The number of the minute ``index`` places after the first: its prefix kept, its
+        number counted on with the same zero padding ("C 08/042", "C 08/043")."""
+        found = _LAST_NUMBER.fullmatch(self.first_minute)
+        if found is None:  # the schema admits only text ending in digits
+            raise ValueError(f"not a minute number: {self.first_minute!r}")
+        prefix, digits = found.groups()
+        return prefix + str(int(digits) + index).zfill(len(digits))
 
     @property
     def title(self) -> str:

@@ -190,11 +190,11 @@ def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],
 class Resolution:
     """What follows "RESOLVED": ``lead`` on its line ("that ...", "to ...", "to" before
     several, or empty), then ``blocks`` (a list the one resolution holds), or ``numbered``:
-    for each of several, its "(1) ..." line and the blocks under it."""
+    for each of several, its number ("(1)"), its line and the blocks under it."""
 
     lead: Markup
     blocks: tuple[Block, ...] = ()
-    numbered: tuple[tuple[Markup, tuple[Block, ...]], ...] = ()
+    numbered: tuple[tuple[str, Markup, tuple[Block, ...]], ...] = ()
 
 
 _LEAD_WORD = re.compile(r"(to|that)\b", re.IGNORECASE)
@@ -236,7 +236,7 @@ def resolution(resolved: Sequence[RichText]) -> Resolution | None:
         parts = [(head if word else Markup("to ") + head, blocks)
                  for (head, blocks), word in zip(parts, words, strict=True)]
     return Resolution(Markup(common), numbered=tuple(
-        (Markup(f"({n}) ") + head, blocks) for n, (head, blocks) in enumerate(parts, start=1)))
+        (f"({n})", head, blocks) for n, (head, blocks) in enumerate(parts, start=1)))
 
 
 def document_context(document: Report | Minutes | Document, meeting: Meeting,
@@ -265,7 +265,7 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
             minutes=document,
             labels={key: meeting.minutes.label(key) for key in MINUTES_LABELS},
             apologies=apologies(document), attendance_groups=grouped(document.attendance),
-            numbered=[(document.first_minute + i, m, resolution(m.resolved))
+            numbered=[(document.minute_number(i), m, resolution(m.resolved))
                       for i, m in enumerate(document.minutes)])
     return context
 

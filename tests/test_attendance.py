@@ -162,7 +162,6 @@ ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
     ("  - {name: Ben Bell, present: true, substitute: Cal Cole}\n",
      ["5:49: attendance[1].substitute: only a member who sent apologies or was absent has a "
       "substitute; the status here is present"]),
-    ("  - {name: Ben Bell, status: apologies, substitute: Ann Able}\n", []),
     ("  - {name: Ben Bell, status: apologies, substitute: Cal Cole}\n"
      "  - {name: Cal Cole, status: substitute, for: Ben Bell}\n"
      "  - {name: Dee Dunn, status: substitute, for: Ben Bell}\n",
@@ -178,15 +177,76 @@ ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
      ["5:12: attendance[1].name: Ann  able is listed twice (attendance[0])"]),
     ("  - {name: Ben Bell, present: false}\napologies: [Zed Zane, Ben Bell]\n",
      ["6:23: apologies[1]: Ben Bell is marked absent in attendance[1]"]),
+    ("  - {name: Ben Bell, status: apologies}\n  - {name: Cal Cole, status: substitute, "
+     "for: Ben Bel}\n",
+     ['6:47: attendance[2].for: Ben Bel is not in attendance (did you mean "Ben Bell"?)']),
+    ("  - {name: Ben Bell, status: apologies}\n  - {name: Cal Cole, status: substitute, "
+     "for: Dee Dunn}\n",
+     ["6:47: attendance[2].for: Dee Dunn is not in attendance"]),  # nobody close: no guess
+    # Officers and guests attended, once: not also sending apologies, nor members too.
+    ("in_attendance:\n  - {name: Phil Wade, role: Clerk, present: false}\n",
+     ["6:45: in_attendance[0].present: everyone in in_attendance attended; list who did not "
+      "come under apologies, or leave them out"]),
+    ("in_attendance:\n  - {name: Phil Wade}\napologies: [Phil Wade]\n",
+     ["7:13: apologies[0]: Phil Wade is listed as attending in in_attendance[0]"]),
+    ("  - {name: Ben Bell, status: apologies}\n  - {name: Cal Cole, present: false}\n"
+     "in_attendance:\n  - {name: Ben Bell}\n  - {name: Cal Cole}\n",
+     ["8:12: in_attendance[0].name: Ben Bell is marked apologies in attendance[1]",
+      "9:12: in_attendance[1].name: Cal Cole is marked absent in attendance[2]"]),
+    ("in_attendance:\n  - {name: Ann Able}\n  - {name: Phil Wade}\n  - {name: phil wade}\n",
+     ["6:12: in_attendance[0].name: Ann Able is listed twice (attendance[0])",
+      "8:12: in_attendance[2].name: phil wade is listed twice (in_attendance[1])"]),
+    # A substitute named on the member's row alone attended: not also with apologies, in
+    # in_attendance, or in a second member's seat.
+    ("  - {name: Ben Bell, status: apologies, substitute: Sam Side}\napologies: [Sam Side]\n",
+     ["6:13: apologies[0]: Sam Side is the substitute for Ben Bell (attendance[1].substitute)"]),
+    ("  - {name: Ben Bell, status: apologies, substitute: Sam Side}\n"
+     "in_attendance:\n  - {name: Sam Side, role: Clerk}\n",
+     ["7:12: in_attendance[0].name: Sam Side is listed twice (the substitute for Ben Bell, "
+      "attendance[1].substitute)"]),
+    ("  - {name: Ben Bell, status: apologies, substitute: Sam Side}\n"
+     "  - {name: Cal Cole, status: absent, substitute: Sam Side}\n",
+     ["6:50: attendance[2].substitute: Sam Side is the substitute for Ben Bell"]),
 ])
 def test_contradictions_are_one_line_each_where_written(folder: MeetingFolder,
                                                         attendance: str,
                                                         expected: list[str]) -> None:
-    text = HEAD + ONE + attendance + TAIL
-    if not expected:  # a member present in their own seat may stand in: not a contradiction
-        build_minutes(folder, text)
-        return
-    assert problems(folder, text) == expected
+    assert problems(folder, HEAD + ONE + attendance + TAIL) == expected
+
+
+def test_a_member_present_may_be_named_as_another_members_substitute(
+        folder: MeetingFolder) -> None:
+    rows = cells(build_minutes(folder, HEAD + ONE + """\
+  - {name: Ben Bell, role: Member, status: apologies, substitute: Ann Able}
+""" + TAIL))
+    assert ["Ann Able", "Substitute for Ben Bell"] in rows
+    assert ["Ben Bell", "Member", "Apologies (substitute: Ann Able)"] in rows
+    assert ["Apologies: Ben Bell (substitute: Ann Able)"] in rows
+
+
+def test_guests_are_judged_when_something_else_in_the_minutes_is_wrong(
+        folder: MeetingFolder) -> None:
+    assert problems(folder, """\
+kind: minutes
+date: 22/03/2026
+attendance:
+  - {name: Ann Able, status: apologise}
+  - {name: Ben Bell, status: absent}
+in_attendance:
+  - {name: Ann Able, role: Clerk}
+  - {name: Ben Bell, role: Chair}
+  - {name: Phil Wade, present: false}
+  - {name: Jo Patel, role: Head, room: 4}
+apologies: [Jo Patel, Sam Side]
+""" + TAIL) == [
+        '2:7: date: expected a date like 2026-07-08, found "22/03/2026"',
+        '4:30: attendance[0].status: expected present, apologies, absent or substitute, found '
+        '"apologise" (did you mean "apologies"?)',
+        "8:12: in_attendance[1].name: Ben Bell is marked absent in attendance[1]",
+        "9:32: in_attendance[2].present: everyone in in_attendance attended; list who did not "
+        "come under apologies, or leave them out",
+        '10:34: in_attendance[3]: unknown key "room"',
+    ]
 
 
 def test_the_example_minutes_say_apologies_as_their_minute_does() -> None:

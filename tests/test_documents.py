@@ -164,6 +164,24 @@ def test_a_three_page_table_repeats_its_heading(folder: MeetingFolder) -> None:
     assert "Ward 129 903 1419" in " ".join(texts[-1].split())
 
 
+@pytest.mark.parametrize("first, numbers", [
+    ("34", ["34", "35", "36"]),
+    ("C1850", ["C1850", "C1851", "C1852"]),  # Vale of Glamorgan's Cabinet
+    ('"C 08/042"', ["C 08/042", "C 08/043", "C 08/044"]),  # Tonbridge and Malling's
+    ('"C 08/099"', ["C 08/099", "C 08/100", "C 08/101"]),  # padding holds what it can
+])
+def test_minutes_count_on_from_the_first_number_with_its_prefix(
+        folder: MeetingFolder, first: str, numbers: list[str]) -> None:
+    minutes = (f"kind: minutes\ndate: 2026-01-01\nfirst_minute: {first}\nminutes:\n"
+               "  - title: Apologies\n  - title: Minutes\n  - title: Budget\n")
+    out = build_documents(folder, {"m.yaml": minutes})
+    lines = [" ".join(line.split()) for page in page_texts(out)[2:] for line in
+             page.splitlines()]
+    assert [line for line in lines if line.endswith(("APOLOGIES", "MINUTES", "BUDGET"))] == [
+        f"{number} {title}" for number, title in zip(numbers, ["APOLOGIES", "MINUTES",
+                                                               "BUDGET"], strict=True)]
+
+
 def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
     folder.pdf("appendix.pdf", 1)
     report = "kind: report\ntitle: Budget\nappendices:\n  - appendix.pdf\n"
@@ -191,10 +209,26 @@ def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
     ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: |\n"
                "      ```table\n      rows:\n        - [a, {text: b, colspan: x}]\n      ```\n",
      ['r.yaml:8:34: table.rows[0][1].colspan: expected a whole number, found "x"']),
+    ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: >\n"
+               "      Text that\n      folds.\n\n\n      ---\n",
+     ["r.yaml:10:7: Markdown: horizontal rules (---) are not supported; use a heading to "
+      "divide the text"]),
     ("m.yaml", "kind: minutes\ndate: 2026-01-01\nminutes: []\n",
      ["m.yaml:3:10: minutes: there are no minutes"]),
+    ("m.yaml", "kind: minutes\ndate: 2026-01-01\nfirst_minute: Cabinet\nminutes: [{title: A}]\n",
+     ['m.yaml:3:15: first_minute: expected a number, or text ending in one ("C1850"), found '
+      '"Cabinet"']),
     ("d.md", "No heading here.\n", ["d.md:1:1: expected a heading (# Title) to be the "
                                     "document's title"]),
+    # markdown-it drops a row's cells beyond the heading row's: they would not print.
+    ("d.md", "# Fees\n\n| Licence | Fee |\n|---|---|\n| Pavement | £500 | £350 renewal |\n"
+             "| Street | £90 |\n| Tables \\| chairs | £40 |\n| Stall |\n",
+     ["d.md:5:1: Markdown: the table row has 3 cells; the heading row has 2, so the rest "
+      "would not print"]),
+    ("r.yaml", "kind: report\ntitle: X\nsections:\n  - heading: A\n    body: |\n"
+               "      > | a | b |\n      > |---|---|\n      > | 1 | 2 | 3 | 4 |\n",
+     ["r.yaml:8:7: Markdown: the table row has 4 cells; the heading row has 2, so the rest "
+      "would not print"]),
     ("r.yaml", "kind: report\ntitle: X\nappendices: [missing.pdf]\n",
      ['r.yaml:3:14: appendices[0]: no such file "missing.pdf"']),
 ])

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from packgen import build_pack
 from packgen.errors import ValidationError
 from packgen.subset import VOID_TAGS
-from tests.conftest import MeetingFolder, basic_meeting, page_texts
+from tests.conftest import MeetingFolder, basic_meeting, page_texts, page_words
 
 REPORT = """\
 kind: report
@@ -118,6 +118,27 @@ def test_addresses_in_notices_and_links_in_cells_are_links(folder: MeetingFolder
     assert uris(2) == ["https://example.org/consultation"]
 
 
+def test_an_address_with_stars_or_underscores_is_one_link_as_written(
+        folder: MeetingFolder) -> None:
+    notices = [{"heading": "Links", "text": "Plans at https://example.org/*x*y, maps at "
+                                            "www.example.org/a_b_c_d and *the forms at "
+                                            "https://example.org/forms*."}]
+    path = folder.write(basic_meeting([{"title": "Plan"}], notices=notices))
+    out = folder.root / "pack.pdf"
+    build_pack(path, out)
+    front = PdfReader(out).pages[0]
+    uris = [str(a.get_object()["/A"]["/URI"]) for a in front.get("/Annots", ())
+            if "/URI" in a.get_object().get("/A", {})]
+    assert uris == ["https://example.org/*x*y", "https://www.example.org/a_b_c_d",
+                    "https://example.org/forms"]
+    text = " ".join(page_texts(out)[0].split())
+    assert "Plans at https://example.org/*x*y, maps at www.example.org/a_b_c_d and the forms " \
+           "at https://example.org/forms." in text
+    # Emphasis around an address still closes after it.
+    assert "https://example.org/forms" in [t for t, font in fonts_of(out, 0)
+                                           if "Oblique" in font or "Italic" in font]
+
+
 def test_resolutions_read_as_the_officer_wrote_them(folder: MeetingFolder) -> None:
     out = build(folder, {"m.yaml": MINUTES})
     text = lines("".join(page_texts(out)[2:]))
@@ -134,6 +155,26 @@ def test_resolutions_read_as_the_officer_wrote_them(folder: MeetingFolder) -> No
     at = text.index("RESOLVED that the Board:")
     assert text[at + 1:at + 3] == ["• notes the plan;", "• agrees the budget."]
     assert not any("that to" in line or "that that" in line for line in text)
+
+
+def test_numbered_resolutions_hang_their_wrapped_lines_under_the_text(
+        folder: MeetingFolder) -> None:
+    long = "the Submission of Apologies for Council Meetings Policy be amended in relation " \
+           "to long term sickness and that it be commended to Council for approval"
+    out = build(folder, {"m.yaml": "kind: minutes\ndate: 2026-03-22\nminutes:\n"
+                                   f"  - title: Apologies\n    resolved: [{long};, {long}.]\n"})
+    [(_, _, words)] = [page for page in page_words(out)[2:3]]
+    rows: dict[float, list[float]] = {}
+    for word in words:
+        rows.setdefault(round(word.y0), []).append(word.x0)
+    numbers = [w for w in words if w.text in ("(1)", "(2)")]
+    texts = [next(w for w in words if w.x0 > n.x1 and abs(w.y0 - n.y0) < 1) for n in numbers]
+    assert [t.text for t in texts] == ["the", "the"]
+    # Each resolution wraps: its next line starts where its text does, not under "(1)".
+    for number, text in zip(numbers, texts, strict=True):
+        below = min(y for y in rows if y > number.y0 + 1)
+        assert abs(min(rows[below]) - text.x0) < 0.5
+        assert text.x0 - number.x0 > 15
 
 
 class Balance(HTMLParser):
@@ -172,6 +213,14 @@ HEAD = 'organisation: O\nbody: B\ndate: 2026-07-08\ntime: "16:00"\nvenue: V\nite
     ("  - title: A\n    description: |\n      first line\n      second ![map](map.png)\n",
      "10:7"),
     ("  - title: A\n    presenter: |\n      Report of\n      the ![map](map.png)\n", "10:7"),
+    # Folded: YAML joins the lines and makes the blank line one break; the file's line counts.
+    ("  - title: A\n    description: >-\n      line one\n      line two\n\n"
+     "      line four ![map](map.png)\n", "12:7"),
+    ("  - title: A\n    presenter: >\n      Report of\n      the ![map](map.png)\n", "10:7"),
+    ("  - title: A\n    presenter: >\n      Report of the\n      ![map](map.png) Director\n",
+     "10:7"),
+    # Literal, opening with a blank line that the field does not print.
+    ("  - title: A\n    description: |\n\n      first\n      ![map](map.png)\n", "11:7"),
 ])
 def test_problems_in_short_fields_point_into_the_yaml(folder: MeetingFolder, items: str,
                                                       expected: str) -> None:
