@@ -293,6 +293,9 @@ def turn_this_page(doc: Any, template: Any) -> None:
     rather than leave it blank: Platypus would only turn the next one."""
     doc.pageTemplate = template
     template.checkPageSize(doc.canv, doc)  # the canvas's size for this page
+    # Indents (a quote, text under a number) carry on to the new frame, as over a page break.
+    doc._leftExtraIndent = doc.frame._leftExtraIndent
+    doc._rightExtraIndent = doc.frame._rightExtraIndent
     for frame in template.frames:
         frame._reset()
     doc.frame = template.frames[0]

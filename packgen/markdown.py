@@ -69,6 +69,12 @@ class _Converter:
         line = node.map[0] if node.map else self.line
         return Position(self.origin.file, self.origin.line + line, self.origin.column)
 
+    def table_within(self, node: SyntaxTreeNode) -> Position | None:
+        """Where the first table in a list or quote starts, to name one too wide."""
+        tables = [n for n in node.walk() if n.type == "table" or n.type == "fence"
+                  and n.info.split()[:1] == ["table"]]
+        return self.where(tables[0]) if tables else None
+
     def problem(self, node: SyntaxTreeNode, message: str) -> str:
         self.problems.append(Problem(self.where(node), message))
         return ""
@@ -100,13 +106,15 @@ class _Converter:
                 text = text[:-len(UNNUMBERED)].rstrip(" ")
             return Block("heading", f"<h{level}>{text}</h{level}>", numbered=numbered)
         if kind in ("bullet_list", "ordered_list"):
-            return Block("list", self.listing(node))
+            return Block("list", self.listing(node), pos=self.table_within(node))
         if kind == "table":
             return Block("table", self.table(node), pos=self.where(node))
         if kind == "blockquote":
-            inner = "".join(f'<p class="quote">{b.html}</p>' if b.kind == "p" else b.__html__()
+            # A table or list in a quote is indented as its paragraphs are.
+            inner = "".join(f'<p class="quote">{b.html}</p>' if b.kind == "p"
+                            else f'<div class="quote">{b.__html__()}</div>'
                             for b in self.blocks(node))
-            return Block("quote", inner)
+            return Block("quote", inner, pos=self.table_within(node))
         if kind == "fence" and node.info.split()[:1] == ["table"]:
             return Block("table", self.fenced_table(node), pos=self.where(node))
         if kind in ("fence", "code_block"):
