@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from packgen.errors import Position, Problem, ValidationError
+from packgen.labels import labelled_list
 from packgen.model import Block, RichText
 from packgen.pdf.links import is_safe_uri
 from packgen.shapes import INVALID, Context, Field, Integer, ListOf, Record, Shape, Text
@@ -92,6 +93,9 @@ class _Converter:
         if node.map:
             self.line = node.map[0]
         if kind == "paragraph":
+            labelled = labelled_list(node, self.span)  # "a. ...", "(i) ..." on their lines
+            if labelled is not None:
+                return Block("list", labelled)
             text = self.inline(node)
             # "{-} " opens a paragraph that takes no number (Pandoc marks unnumbered
             # headings with {-}); nobody starts a sentence so by accident.

@@ -83,6 +83,8 @@ class TableLayout:
             else:
                 raise self.misplaced(child, origin)
         grid, spans, header_rows = self._grid(rows, origin)
+        if not any(grid):  # a cover whose rows are all left out: nothing to print
+            return []
         if len(grid) > MAX_TABLE_ROWS:
             raise TemplateError([Problem(Position(origin, el.line, 1),
                                          f"a table of {len(grid):,} rows: at most "

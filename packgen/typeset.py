@@ -18,6 +18,7 @@ from reportlab.lib import colors, pagesizes
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -44,6 +45,7 @@ from packgen.fitting import (
 )
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
+from packgen.labels import own_labels
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.orientation import gathered, page_templates, turned, without_closing_turn
 from packgen.pdf.links import href_problem, href_target
@@ -216,7 +218,7 @@ class Typesetter(TableLayout):
     def listing(self, el: Element, origin: Path, width: float) -> Flowable:
         props = self.props(el.tag, el.classes)
         indent = float(props.get("list_indent", 16)) * self.scale
-        entries = []
+        items = []
         for li in el.children:
             if isinstance(li, str):
                 if li.strip():
@@ -224,7 +226,19 @@ class Typesetter(TableLayout):
                 continue
             if li.tag != "li":
                 raise self.misplaced(li, origin)
-            symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
+            items.append(li)
+        labelled = own_labels(items) if el.tag == "ul" else None
+        if labelled:  # "(a)", "(ii)" as typed: the bullet, with room for the widest
+            font, size = self.font_name(props), float(props["size"]) * self.scale
+            indent = max(indent, max(stringWidth(label, font, size) for label, _ in labelled)
+                         + size * 0.6)
+        entries = []
+        for n, li in enumerate(items):
+            symbol: str | None
+            if labelled:
+                symbol, li = labelled[n]
+            else:
+                symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
             self.in_list += 1
             try:
                 item = self.blocks(li, origin, width - indent)
