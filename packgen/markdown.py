@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from packgen.errors import Position, Problem, ValidationError
+from packgen.figures import figure_class
 from packgen.labels import labelled_list
 from packgen.model import Block, RichText
 from packgen.pdf.links import is_safe_uri
@@ -156,7 +157,9 @@ class _Converter:
                 for cell in tr.children:
                     align = str(cell.attrs.get("style", "")).removeprefix("text-align:")
                     cls = f' class="align-{align}"' if align in ("right", "center") else ""
-                    cells.append(f"<{cell.tag}{cls}>{self.inline(cell)}</{cell.tag}>")
+                    text = self.inline(cell)
+                    cls = cls or ("" if align else figure_class(text, cell.tag))
+                    cells.append(f"<{cell.tag}{cls}>{text}</{cell.tag}>")
                 rows.append("<tr>" + "".join(cells) + "</tr>")
             if section.type == "thead":
                 rows = ["<thead>" + "".join(rows) + "</thead>"]
@@ -198,6 +201,8 @@ class _Converter:
                 attrs = "".join(f' {k}="{cell[k]}"' for k in ("colspan", "rowspan") if k in cell)
                 if cell.get("align") in ("right", "center"):
                     attrs += f' class="align-{cell["align"]}"'
+                elif "align" not in cell:
+                    attrs += figure_class(str(cell["text"]), tag)
                 tree = _tree(parser().parseInline(str(cell["text"])))
                 content = "".join(self.inline(child) for child in tree.children)
                 cells.append(f"<{tag}{attrs}>{content}</{tag}>")
