@@ -7,7 +7,8 @@ Also what keeps blocks together on a page, and headings with what follows them.
 Part of the typesetter (:mod:`packgen.typeset`); leans on Platypus's internals
 (``blPara``, ``_get_split_blParaFunc``, ``frags``, ``_cellvalues``; a frame's ``_atTop`` and
 ``_aH``, a flowable's ``_frame``, KeepTogether's ``_content`` and ``_H``, a table's
-``_rowHeights``) here and nowhere else; tests/test_platypus_contract.py fails when an
+``_rowHeights``, a document's ``afterFlowable``, ``handle_frameBegin`` and
+``_leftExtraIndent``) here and nowhere else; tests/test_platypus_contract.py fails when an
 upgrade moves them.
 """
 
