@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-
-from markdown_it.tree import SyntaxTreeNode
+from typing import TYPE_CHECKING
 
 from packgen.bullets import first_text, replaced
 from packgen.htmltree import Element
+
+if TYPE_CHECKING:  # validate never loads the Markdown parser when nothing needs it
+    from markdown_it.tree import SyntaxTreeNode
 
 LABEL = re.compile(r"\s*(\((?P<paren>[A-Za-z]+|\d+)\)|(?P<mark>[A-Za-z]+)[.)]"
                    r"|(?P<dotted>\d+(?:\.\d+)+)\.?)\s+(?=\S)")
