@@ -11,7 +11,7 @@ SYMBOLS = frozenset("⇒➢►▪◦→✓✔–—•●○■□▸▹➤➔�
 
 def own_bullet(li: Element) -> tuple[str | None, Element]:
     """The symbol an item's text starts with (then a space), and the item without it."""
-    first = _first_text(li)
+    first = first_text(li)
     if first is None:
         return None, li
     holder, index = first
@@ -21,10 +21,10 @@ def own_bullet(li: Element) -> tuple[str | None, Element]:
     if len(stripped) < 3 or stripped[0] not in SYMBOLS or not stripped[1].isspace():
         return None, li
     symbol = stripped[0]
-    return symbol, _replaced(li, holder, index, stripped[1:].lstrip())
+    return symbol, replaced(li, holder, index, stripped[1:].lstrip())
 
 
-def _first_text(el: Element) -> tuple[Element, int] | None:
+def first_text(el: Element) -> tuple[Element, int] | None:
     """The element holding the item's first words, and their place in its children."""
     for index, child in enumerate(el.children):
         if isinstance(child, str):
@@ -33,18 +33,18 @@ def _first_text(el: Element) -> tuple[Element, int] | None:
             continue
         if child.tag in ("ul", "ol", "table", "img"):
             return None
-        return _first_text(child)
+        return first_text(child)
     return None
 
 
-def _replaced(el: Element, holder: Element, index: int, text: str) -> Element:
+def replaced(el: Element, holder: Element, index: int, text: str) -> Element:
     """A copy of ``el`` with ``holder``'s child at ``index`` replaced by ``text``."""
     if el is holder:
         children = list(el.children)
         children[index] = text
         return Element(el.tag, el.attrs, el.line, children)
     return Element(el.tag, el.attrs, el.line,
-                   [_replaced(c, holder, index, text) if isinstance(c, Element)
+                   [replaced(c, holder, index, text) if isinstance(c, Element)
                     and _contains(c, holder) else c for c in el.children])
 
 

@@ -7,7 +7,8 @@ Also what keeps blocks together on a page, and headings with what follows them.
 Part of the typesetter (:mod:`packgen.typeset`); leans on Platypus's internals
 (``blPara``, ``_get_split_blParaFunc``, ``frags``, ``_cellvalues``; a frame's ``_atTop`` and
 ``_aH``, a flowable's ``_frame``, KeepTogether's ``_content`` and ``_H``, a table's
-``_rowHeights``) here and nowhere else; tests/test_platypus_contract.py fails when an
+``_rowHeights``, a document's ``afterFlowable``, ``handle_frameBegin`` and
+``_leftExtraIndent``) here and nowhere else; tests/test_platypus_contract.py fails when an
 upgrade moves them.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -104,13 +106,31 @@ class Unfit(Exception):  # noqa: N818 - not an error of ours: a paragraph too lo
 
 
 class LayoutDocument(BaseDocTemplate):  # type: ignore[misc]
-    """Notes the flowable it is placing, to say which did not fit."""
+    """Notes the flowable it is placing, to say which did not fit, and whether anything
+    but headings stands on the page yet (see :func:`only_headings_above`)."""
 
     current: Flowable | None = None
+    substance = False
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         self.current = flowables[0] if flowables else None
         super().handle_flowable(flowables)
+
+    def handle_frameBegin(self, resume: int = 0, pageTopFlowables: Any = None) -> None:
+        self.substance = False
+        super().handle_frameBegin(resume, pageTopFlowables)
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - Platypus's name
+        if not (isinstance(flowable, ActionFlowable | HeadingRoom) or _is_heading(flowable)):
+            self.substance = True
+
+
+def only_headings_above(flowable: Flowable) -> bool:
+    """Only keep-with-next material (the organisation line, a title, headings), or
+    nothing, stands above ``flowable`` on its page: moving it to the next page would
+    leave those alone there, so it stays and splits."""
+    return getattr(flowable._doctemplateAttr("frame"), "_atTop", 1) == 1 or \
+        flowable._doctemplateAttr("substance") is False
 
 
 def unfit_problem(flowable: Flowable | None, located: Sequence[Located], origin: Path,
@@ -173,7 +193,8 @@ class KeepIfFits(KeepTogether):  # type: ignore[misc]
         if self._H <= aH:
             return content
         frame = getattr(self, "_frame", None)
-        moves = frame is not None and not frame._atTop and self._H <= frame._aH
+        moves = (frame is not None and not frame._atTop and self._H <= frame._aH
+                 and not only_headings_above(self))
         # Platypus places a split's first part as it is: an action first hands the parts
         # back to be laid out one by one.
         return [FrameBreak() if moves else NullActionFlowable(), *content]
@@ -202,7 +223,7 @@ class HeadingRoom(CondPageBreak):  # type: ignore[misc]
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         frame = self._doctemplateAttr("frame")
-        if frame is None or frame._atTop:  # a fresh page is as good as it gets
+        if frame is None or only_headings_above(self):  # moving would strand them
             return 0, 0
         self.height = min(_room(self.followers, self.canv, availWidth, frame._aH), frame._aH)
         return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
@@ -274,6 +295,9 @@ def turn_this_page(doc: Any, template: Any) -> None:
     rather than leave it blank: Platypus would only turn the next one."""
     doc.pageTemplate = template
     template.checkPageSize(doc.canv, doc)  # the canvas's size for this page
+    # Indents (a quote, text under a number) carry on to the new frame, as over a page break.
+    doc._leftExtraIndent = doc.frame._leftExtraIndent
+    doc._rightExtraIndent = doc.frame._rightExtraIndent
     for frame in template.frames:
         frame._reset()
     doc.frame = template.frames[0]

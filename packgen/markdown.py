@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from packgen.errors import Position, Problem, ValidationError
+from packgen.figures import figure_class
+from packgen.labels import labelled_list
 from packgen.model import Block, RichText
 from packgen.pdf.links import is_safe_uri
 from packgen.scalar_lines import LineOf, line_of
@@ -82,6 +84,12 @@ class _Converter:
         offset = sum(len(text) + 1 for text in self.source[:line])
         return Position(self.origin.file, self.line_of(offset), self.origin.column)
 
+    def table_within(self, node: SyntaxTreeNode) -> Position | None:
+        """Where the first table in a list or quote starts, to name one too wide."""
+        tables = [n for n in node.walk() if n.type == "table" or n.type == "fence"
+                  and n.info.split()[:1] == ["table"]]
+        return self.where(tables[0]) if tables else None
+
     def problem(self, node: SyntaxTreeNode, message: str) -> str:
         self.problems.append(Problem(self.where(node), message))
         return ""
@@ -99,6 +107,9 @@ class _Converter:
         if node.map:
             self.line = node.map[0]
         if kind == "paragraph":
+            labelled = labelled_list(node, self.span)  # "a. ...", "(i) ..." on their lines
+            if labelled is not None:
+                return Block("list", labelled)
             text = self.inline(node)
             # "{-} " opens a paragraph that takes no number (Pandoc marks unnumbered
             # headings with {-}); nobody starts a sentence so by accident.
@@ -113,13 +124,15 @@ class _Converter:
                 text = text[:-len(UNNUMBERED)].rstrip(" ")
             return Block("heading", f"<h{level}>{text}</h{level}>", numbered=numbered)
         if kind in ("bullet_list", "ordered_list"):
-            return Block("list", self.listing(node))
+            return Block("list", self.listing(node), pos=self.table_within(node))
         if kind == "table":
             return Block("table", self.table(node), pos=self.where(node))
         if kind == "blockquote":
-            inner = "".join(f'<p class="quote">{b.html}</p>' if b.kind == "p" else b.__html__()
+            # A table or list in a quote is indented as its paragraphs are.
+            inner = "".join(f'<p class="quote">{b.html}</p>' if b.kind == "p"
+                            else f'<div class="quote">{b.__html__()}</div>'
                             for b in self.blocks(node))
-            return Block("quote", inner)
+            return Block("quote", inner, pos=self.table_within(node))
         if kind == "fence" and node.info.split()[:1] == ["table"]:
             return Block("table", self.fenced_table(node), pos=self.where(node))
         if kind in ("fence", "code_block"):
@@ -157,7 +170,9 @@ class _Converter:
                 for cell in tr.children:
                     align = str(cell.attrs.get("style", "")).removeprefix("text-align:")
                     cls = f' class="align-{align}"' if align in ("right", "center") else ""
-                    cells.append(f"<{cell.tag}{cls}>{self.inline(cell)}</{cell.tag}>")
+                    text = self.inline(cell)
+                    cls = cls or ("" if align else figure_class(text, cell.tag))
+                    cells.append(f"<{cell.tag}{cls}>{text}</{cell.tag}>")
                 rows.append("<tr>" + "".join(cells) + "</tr>")
                 self.check_row(tr, len(node.children[0].children[0].children))
             if section.type == "thead":
@@ -212,6 +227,8 @@ class _Converter:
                 attrs = "".join(f' {k}="{cell[k]}"' for k in ("colspan", "rowspan") if k in cell)
                 if cell.get("align") in ("right", "center"):
                     attrs += f' class="align-{cell["align"]}"'
+                elif "align" not in cell:
+                    attrs += figure_class(str(cell["text"]), tag)
                 tree = _tree(parser().parseInline(str(cell["text"])))
                 content = "".join(self.inline(child) for child in tree.children)
                 cells.append(f"<{tag}{attrs}>{content}</{tag}>")

@@ -12,7 +12,7 @@ from typing import Any
 
 from reportlab.platypus import ActionFlowable, Flowable, Frame, Indenter, PageTemplate
 
-from packgen.fitting import page_is_empty, turn_this_page
+from packgen.fitting import HeadingRoom, page_is_empty, turn_this_page
 
 PORTRAIT, LANDSCAPE = "portrait", "landscape"
 
@@ -49,6 +49,56 @@ class Turn(ActionFlowable):  # type: ignore[misc]
 def turned(flowables: list[Flowable]) -> list[Flowable]:
     """``flowables`` on landscape pages of their own."""
     return [Turn(LANDSCAPE), *flowables, Turn(PORTRAIT)]
+
+
+def gathered(flowables: list[Flowable]) -> list[Flowable]:
+    """Turned runs with what belongs to them: the headings straight before a run start
+    its landscape page with it, the notes straight after it (class ``table-note``,
+    "Source: ...") end it; runs with nothing between them share their pages."""
+    out = list(flowables)
+    i = 0
+    while i < len(out):
+        turn = out[i]
+        if isinstance(turn, Turn) and turn.orientation == LANDSCAPE:
+            start = _headings_before(out, i)
+            out[start:i + 1] = [turn, *out[start:i]]
+        elif isinstance(turn, Turn):
+            end = _notes_after(out, i)
+            after = next((f for f in out[end + 1:] if not isinstance(f, Indenter)), None)
+            if isinstance(after, Turn) and after.orientation == LANDSCAPE:
+                del out[i]  # the next run goes on from here: no portrait page between
+                continue
+            out[i:end + 1] = [*out[i + 1:end + 1], turn]
+            i = end
+        i += 1
+    return out
+
+
+def _headings_before(flowables: list[Flowable], at: int) -> int:
+    """Where the headings (and their indents) straight before ``at`` begin; ``at`` when
+    none stands there."""
+    start = at
+    for j in range(at - 1, -1, -1):
+        if _keeps_with_next(flowables[j]):
+            start = j
+        elif not isinstance(flowables[j], Indenter):
+            break
+    return start
+
+
+def _notes_after(flowables: list[Flowable], at: int) -> int:
+    """The index of the last table note straight after ``at``; ``at`` when none."""
+    end = at
+    for j in range(at + 1, len(flowables)):
+        if getattr(flowables[j], "table_note", False):
+            end = j
+        elif not isinstance(flowables[j], Indenter):
+            break
+    return end
+
+
+def _keeps_with_next(flowable: Flowable) -> bool:
+    return isinstance(flowable, HeadingRoom) or bool(getattr(flowable, "keeps_with_next", False))
 
 
 def without_closing_turn(flowables: list[Flowable]) -> list[Flowable]:

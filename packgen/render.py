@@ -162,8 +162,11 @@ def located(context: Mapping[str, Any]) -> list[Located]:
 def _tables(value: Any) -> list[Located]:
     """Each Markdown table a document holds, by its text, to name one too wide to print."""
     if isinstance(value, Block):
-        plain = html.unescape(re.sub(r"<[^>]*>", " ", value.html))
-        return [(plain, value.pos, "the table")] if value.kind == "table" and value.pos else []
+        # A list or quote is placed at the first table in it (markdown.table_within).
+        tables = [value.html] if value.kind == "table" else re.findall(
+            r"<table\b.*?</table>", value.html, re.S)
+        return [(html.unescape(re.sub(r"<[^>]*>", " ", table)), value.pos, "the table")
+                for table in tables] if value.pos else []
     if isinstance(value, tuple):
         return [found for inner in value for found in _tables(inner)]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -54,6 +54,8 @@ class TableLayout:
     scale: float = 1.0
     """What the table being laid out is set at, against the theme's sizes (1: as is)."""
     in_table: int = 0
+    in_list: int = 0
+    """Tables and list items being laid out round the content: pages cannot turn there."""
     frame_width: float = 0.0
     landscape_width: float = 0.0
     landscape: bool = False
@@ -81,6 +83,8 @@ class TableLayout:
             else:
                 raise self.misplaced(child, origin)
         grid, spans, header_rows = self._grid(rows, origin)
+        if not any(grid):  # a cover whose rows are all left out: nothing to print
+            return []
         if len(grid) > MAX_TABLE_ROWS:
             raise TemplateError([Problem(Position(origin, el.line, 1),
                                          f"a table of {len(grid):,} rows: at most "
@@ -142,15 +146,15 @@ class TableLayout:
         if its words fit across; else smaller, down to the theme's ``min_size``; else on
         landscape pages, as large as fits there; else a problem."""
         props = self.props("table", el.classes)
-        size = float(self.props("td")["size"])
+        # A nested table is set at its outer table's scale already: never below min_size.
+        size = float(self.props("td")["size"]) * self.scale
         floor = min(float(props.get("min_size", size)), size)
         steps = int((size - floor) / SIZE_STEP + 1e-6)
         scales = [(size - n * SIZE_STEP) / size for n in range(steps + 1)]
         if floor < size - steps * SIZE_STEP:
             scales.append(floor / size)
         pad = self._padding(el) * self.scale
-        nested = self.in_table > 0
-        can_turn = not nested and not self.landscape
+        can_turn = not (self.in_table or self.in_list or self.landscape)
         turned_width = width + self.landscape_width - self.frame_width
         tries = [] if "landscape" in el.classes and can_turn else [(width, False)]
         if can_turn:
@@ -161,8 +165,6 @@ class TableLayout:
                 fitted = fit(extents, sizes, columns, available, pad * scale, scale)
                 if fitted is not None:
                     return scale, fitted, turn
-        if nested:  # a table in a cell: as small as it goes, in the width it has
-            return scales[-1], [width / columns] * columns, False
         need = needed(extents, columns, pad * scales[-1], scales[-1])
         widest = max(available for available, _ in tries)
         page = "a landscape page" if can_turn or self.landscape else "the space"

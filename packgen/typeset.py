@@ -18,6 +18,7 @@ from reportlab.lib import colors, pagesizes
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -44,8 +45,9 @@ from packgen.fitting import (
 )
 from packgen.fonts import VARIANTS, register_family, register_italics
 from packgen.htmltree import Element
+from packgen.labels import own_labels
 from packgen.markdown import MAX_PARAGRAPH
-from packgen.orientation import page_templates, turned, without_closing_turn
+from packgen.orientation import gathered, page_templates, turned, without_closing_turn
 from packgen.pdf.links import href_problem, href_target
 from packgen.render import Located
 from packgen.rendered import Typeset
@@ -169,6 +171,8 @@ class Typesetter(TableLayout):
                 style.leftIndent = float(props.get("hanging", 36)) * self.scale
                 style.bulletIndent = 0
             para = kind(markup, style, bulletText=number)
+            if "table-note" in el.classes:  # goes where its table goes (orientation.gathered)
+                para.table_note = True
             if props.get("keep_with_next"):
                 # Keep a heading with the first lines of what follows (HeadingRoom).
                 # Platypus's keepWithNext would move a whole following table instead.
@@ -184,7 +188,9 @@ class Typesetter(TableLayout):
         if el.tag == "div":
             if "page-break" in el.classes:
                 return [PageBreak()]
-            if "landscape" in el.classes and not self.landscape:
+            # Pages cannot turn inside a table cell or a list item: laid out in place.
+            if "landscape" in el.classes and not (self.landscape or self.in_table
+                                                  or self.in_list):
                 return self.on_landscape(el, origin, width)
             indent = float(self.props("div", el.classes).get("indent", 0)) * self.scale
             inner = self.blocks(el, origin, width - indent)
@@ -212,7 +218,7 @@ class Typesetter(TableLayout):
     def listing(self, el: Element, origin: Path, width: float) -> Flowable:
         props = self.props(el.tag, el.classes)
         indent = float(props.get("list_indent", 16)) * self.scale
-        entries = []
+        items = []
         for li in el.children:
             if isinstance(li, str):
                 if li.strip():
@@ -220,8 +226,24 @@ class Typesetter(TableLayout):
                 continue
             if li.tag != "li":
                 raise self.misplaced(li, origin)
-            symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
-            item = self.blocks(li, origin, width - indent)
+            items.append(li)
+        labelled = own_labels(items) if el.tag == "ul" else None
+        if labelled:  # "(a)", "(ii)" as typed: the bullet, with room for the widest
+            font, size = self.font_name(props), float(props["size"]) * self.scale
+            indent = max(indent, max(stringWidth(label, font, size) for label, _ in labelled)
+                         + size * 0.6)
+        entries = []
+        for n, li in enumerate(items):
+            symbol: str | None
+            if labelled:
+                symbol, li = labelled[n]
+            else:
+                symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
+            self.in_list += 1
+            try:
+                item = self.blocks(li, origin, width - indent)
+            finally:
+                self.in_list -= 1
             # A bullet given to one item would carry on to the next: each names its own.
             entries.append(ListItem(item, value=symbol or "•") if el.tag == "ul"
                            else ListItem(item))
@@ -333,7 +355,7 @@ class Typesetter(TableLayout):
         except TooWide as exc:
             raise unfit_problem(exc.text(), located, origin, exc.trouble,
                                 Position(origin, exc.element.line, 1)) from None
-        flowables = without_closing_turn(flowables)
+        flowables = without_closing_turn(gathered(flowables))
         link_headings(flowables)
         buf = io.BytesIO()
         # The initial font is declared on every page; make it ours, not unembedded Helvetica.

@@ -96,14 +96,38 @@ def fit(extents: Sequence[Extent], given: Sequence[float | None], columns: int,
         return None
     rest = available - sum(w for w in widths if w is not None)
     high = sum(most[c] for c in free)
-    for c in free:
-        if high >= rest:  # between each column's least and most, by how much it holds
-            share = (rest - low) / (high - low) if high > low else 0.0
-            widths[c] = least[c] + (most[c] - least[c]) * share
-        else:  # room beyond every column's whole text: shared by what each holds
+    if high < rest:  # room beyond every column's whole text: shared by what each holds
+        for c in free:
             widths[c] = most[c] + (rest - high) * most[c] / high
+    else:
+        _between(widths, free, least, most, rest - low)
     # Whole hundredths of a point, rounded down: the same bytes every time, never wider.
     return [math.floor((w or 0.0) * 100) / 100 for w in widths]
+
+
+def _between(widths: list[float | None], free: list[int], least: list[float],
+             most: list[float], spare: float) -> None:
+    """Each free column at least its longest word, the ``spare`` points shared out.
+
+    A browser shares them in proportion to how much more each column would take to
+    never wrap, so a long heading ("Average days lost per FTE") takes the room a short
+    name ("Development Services") needed to stay on one line. Here the columns that
+    need least to reach their whole text get it first, so as many columns as can are
+    never wrapped; what is left is shared as a browser shares it among the rest.
+    """
+    whole: list[int] = []
+    for c in sorted(free, key=lambda c: (most[c] - least[c], c)):
+        if most[c] - least[c] > spare:
+            break
+        spare -= most[c] - least[c]
+        whole.append(c)
+    rest = [c for c in free if c not in whole]
+    need = sum(most[c] - least[c] for c in rest)
+    for c in free:
+        if c in whole:
+            widths[c] = most[c]
+        else:
+            widths[c] = least[c] + (most[c] - least[c]) * (spare / need if need else 0.0)
 
 
 def _narrow_given(widths: list[float | None], least: list[float], short: float) -> bool:

@@ -70,7 +70,8 @@ def test_a_resolution_keeps_its_list(layout: list[str]) -> None:
 def test_the_report_is_numbered_continuously_and_only_its_paragraphs(layout: list[str]
                                                                      ) -> None:
     report = "\n".join(page for page in layout if "Joint health and wellbeing strategy" in page
-                       or "Contacts in East Vale" in page or "Background papers" in page)
+                       or "Contacts in East Vale" in page or "Background papers" in page
+                       or "Source: service returns" in page)  # the note, under its turned table
     numbers = [int(m[1]) for m in re.finditer(r"^\s*(\d+)\s{2,}\S", report, re.M)
                if not re.match(r"^\s*\d+\s{2,}\d", m[0])]
     # Recommendations 1 and 2 on the cover, then paragraphs 1 to 7 across the sections.

@@ -36,7 +36,7 @@ def test_csv_table() -> None:
     out, problems = html("```table csv\nName,Total\n\"Smith, J\",£5\n```\n")
     assert problems == []
     assert out == ('<table class="data"><thead><tr><th>Name</th><th>Total</th></tr></thead>'
-                   "<tr><td>Smith, J</td><td>£5</td></tr></table>")
+                   "<tr><td>Smith, J</td><td class=\"align-right\">£5</td></tr></table>")
 
 
 def test_headings_sit_below_the_document_title() -> None:

@@ -21,6 +21,10 @@ from reportlab.platypus.doctemplate import NullActionFlowable
 STYLE = ParagraphStyle("s", fontSize=10, leading=12)
 
 
+def PageBreakBefore(text: str) -> Paragraph:  # noqa: N802 - reads as a flowable
+    return Paragraph(text, ParagraphStyle("b", parent=STYLE, pageBreakBefore=1))
+
+
 class _Probe(Flowable):  # type: ignore[misc]
     """Records what the frame and document look like when it is laid out."""
 
@@ -28,7 +32,8 @@ class _Probe(Flowable):  # type: ignore[misc]
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         doc = self.canv._doctemplate
-        self.seen.append((getattr(self, "_frame", None), doc.frame._atTop, doc.frame._aH,
+        frame = getattr(self, "_frame", None)  # the flowable's own note of its frame
+        self.seen.append((frame is doc.frame and frame._atTop, doc.frame._atTop, doc.frame._aH,
                           doc.pageTemplate.id))
         return aW, 10
 
@@ -47,9 +52,78 @@ def _doc() -> BaseDocTemplate:
 def test_frames_say_whether_they_are_at_top_and_their_full_height() -> None:
     _Probe.seen = []
     _doc().build([_Probe(), Paragraph("x", STYLE), _Probe()])
-    (frame, top, height, template), (_, later, _, _) = _Probe.seen[:2]
+    (own, top, height, template), (own_later, later, _, _) = _Probe.seen[:2]
     assert top == 1 and later == 0 and height == 300 and template == "portrait"
-    assert frame is None or hasattr(frame, "_atTop")
+    assert own == 1 and own_later == 0
+
+class _Tall(Flowable):  # type: ignore[misc]
+    """Taller than the space left: split into an action and two short paragraphs, as
+    fitting.KeepIfFits splits, noting the frame it finds on itself each time."""
+
+    frames: list[object] = []
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        self.frames.append(getattr(self, "_frame", None))
+        return aW, 1000
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        self.frames.append(getattr(self, "_frame", None))
+        return [NullActionFlowable(), Paragraph("first part", STYLE),
+                Paragraph("second part", STYLE)]
+
+    def draw(self) -> None:
+        pass
+
+
+def test_a_flowable_knows_its_frame_while_wrapped_and_split() -> None:
+    """KeepIfFits reads ``_frame`` (``_atTop``, ``_aH``) in split: without it, blocks
+    would silently never move."""
+    _Tall.frames = []
+    _doc().build([Paragraph("above", STYLE), _Tall()])
+    assert len(_Tall.frames) >= 2
+    for frame in _Tall.frames:
+        assert isinstance(frame, Frame)
+        assert frame._atTop == 0 and 0 < frame._aH <= 300
+
+
+def test_a_split_led_by_an_action_is_laid_out_part_by_part() -> None:
+    """A split whose first part is an action hands every part back to be placed one by
+    one: both parts land on the page the split happened on. Platypus would otherwise
+    place the first part as it is."""
+    pages: dict[str, int] = {}
+
+    class Noted(Paragraph):  # type: ignore[misc]
+        def drawOn(self, canv: object, x: float, y: float, _sW: float = 0) -> None:
+            pages[self.getPlainText()] = self.canv.getPageNumber()
+            super().drawOn(canv, x, y, _sW)
+
+    class Splits(_Tall):
+        def split(self, aW: float, aH: float) -> list[Flowable]:
+            return [NullActionFlowable(), Noted("first part", STYLE),
+                    Noted("second part", STYLE)]
+
+    _doc().build([Paragraph("above", STYLE), Splits()])
+    assert pages == {"first part": 1, "second part": 1}
+
+
+def test_the_document_hears_of_each_flowable_placed_and_each_frame_begun() -> None:
+    """What fitting.LayoutDocument overrides to know whether only headings stand above."""
+    heard: list[str] = []
+
+    class Listening(BaseDocTemplate):  # type: ignore[misc]
+        def handle_frameBegin(self, resume: int = 0, pageTopFlowables: object = None
+                              ) -> None:
+            heard.append("frame")
+            super().handle_frameBegin(resume, pageTopFlowables)
+
+        def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802
+            if isinstance(flowable, Paragraph):
+                heard.append(flowable.getPlainText())
+
+    doc = _doc()
+    listening = Listening(io.BytesIO(), pagesize=(200, 300), pageTemplates=doc.pageTemplates)
+    listening.build([Paragraph("one", STYLE), PageBreakBefore("two")])
+    assert heard == ["frame", "one", "frame", "two"]
 
 
 def test_keep_together_holds_its_content_and_height() -> None:
@@ -57,7 +131,6 @@ def test_keep_together_holds_its_content_and_height() -> None:
     kept.canv = None
     kept.wrap(100, 1000)
     assert len(kept._content) == 2 and kept._H == 24
-    assert NullActionFlowable().__class__.__name__ == "NullActionFlowable"
 
 
 def test_a_table_keeps_its_row_heights() -> None:

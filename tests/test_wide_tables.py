@@ -144,3 +144,91 @@ def test_landscape_classes_turn_pages(folder: MeetingFolder) -> None:
     assert len(document) >= 1
     assert all(pages[i][0] > pages[i][1] for i in [*document, document[-1] + 1])
     assert footer_number(*pages[document[0]]) == document[0] + 1
+
+
+def wide_rows(columns: int = 16, indent: str = "") -> str:
+    heads = [f"WARD{n} Heading" for n in range(columns)]
+    rows = ["| " + " | ".join(heads) + " |", "|" + "---|" * columns]
+    rows += ["| " + " | ".join(str(n * r) for n in range(columns)) + " |" for r in range(5)]
+    return "\n".join(indent + row for row in rows) + "\n"
+
+
+def _problems(run_cli: BuildFn, folder: MeetingFolder, name: str, text: str) -> list[str]:
+    (folder.folder / name).write_text(text)
+    path = folder.write(basic_meeting([{"title": "Wide", "attachments": [name]}]))
+    result = run_cli("build", str(path), "-o", str(folder.root / "pack.pdf"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert not (folder.root / "pack.pdf").exists()
+    return [x for x in (result.stdout + result.stderr).splitlines() if "error:" in x]
+
+
+def test_a_wide_table_in_a_list_is_one_problem_at_its_line(folder: MeetingFolder,
+                                                            run_cli: BuildFn) -> None:
+    """Pages cannot turn inside a list: a table too wide for the item even at min_size is
+    reported, never laid out past the page's edge."""
+    lines = _problems(run_cli, folder, "w.md", "# In list\n\n- First item\n\n"
+                      + wide_rows(indent="  "))
+    assert len(lines) == 1
+    assert lines[0].startswith("meeting/w.md:5:1: error: the table is too wide to print: "
+                               "16 columns need ")
+    assert "at 7 pt, and the space holds" in lines[0]
+
+
+def test_a_wide_table_in_a_cell_is_one_problem_never_overprinted(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    """A Markdown table in a report's summary sits in a cover cell."""
+    summary = "\n".join("    " + row for row in wide_rows().splitlines())
+    report = ("kind: report\ntitle: Spend\nsummary: |\n    The figures.\n\n"
+              f"{summary}\nsections:\n  - heading: One\n    body: Text.\n")
+    lines = _problems(run_cli, folder, "r.yaml", report)
+    assert len(lines) == 1
+    assert lines[0].startswith("meeting/r.yaml:6:")
+    assert "the table is too wide to print: 16 columns need" in lines[0]
+
+
+def test_a_landscape_div_in_a_cell_is_laid_out_in_place(folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "document.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>T</h1><table class="data"><tr>'
+        '<td>Cell A</td><td><div class="landscape"><p>Inner text</p></div></td></tr>'
+        "</table>{% endblock %}\n")
+    out = build_documents(folder, {"a.md": "# One\n\nText.\n"})
+    pages = page_words(out)
+    at = _page_of(pages, "Inner")
+    assert pages[at][0] < pages[at][1]
+    words = {w.text: w for w in pages[at][2]}
+    assert abs(words["Inner"].y0 - words["Cell"].y0) < 1  # in its cell, beside Cell A
+
+
+def test_a_turned_table_takes_its_heading_and_its_note(folder: MeetingFolder) -> None:
+    body = "\n".join("      " + row for row in wide_rows().splitlines())
+    report = ("kind: report\ntitle: Spend\nsections:\n  - heading: Spend\n    body: |\n"
+              "      Text before.\n\n      ### Figures by ward\n\n"
+              f"{body}\n\n      Source: finance ledger, March 2026.\n\n"
+              "      Text after the note.\n")
+    out = build_documents(folder, {"r.yaml": report})
+    pages = page_words(out)
+    at = _page_of(pages, "WARD0")
+    width, height, words = pages[at]
+    texts = [w.text for w in words]
+    assert width > height
+    assert "Figures" in texts and "Source:" in texts
+    y = {w.text: w.y0 for w in words}
+    assert y["Figures"] < y["WARD0"] < y["Source:"]
+    assert pages[_page_of(pages, "before.")][0] < pages[_page_of(pages, "before.")][1]
+    after = _page_of(pages, "note.")
+    assert after == at + 1 and pages[after][0] < pages[after][1]
+
+
+def test_a_wide_table_in_a_quote_keeps_the_quotes_indent(folder: MeetingFolder) -> None:
+    quote = "> Quoted paragraph.\n>\n" + wide_rows(indent="> ")
+    out = build_documents(folder, {"q.md": "# In quote\n\nPlain paragraph.\n\n" + quote})
+    pages = page_words(out)
+    portrait = {w.text: w.x0 for w in pages[_page_of(pages, "Quoted")][2]}
+    at = _page_of(pages, "WARD0")
+    assert pages[at][0] > pages[at][1]
+    table = min(w.x0 for w in pages[at][2] if w.text != "Page")
+    indent = portrait["Quoted"] - portrait["Plain"]
+    assert indent > 20
+    # The table's first column starts at the quote's indent (plus the cell's padding).
+    assert 0 <= table - portrait["Quoted"] < 6

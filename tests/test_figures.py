@@ -1,0 +1,60 @@
+"""Tables of figures read as officers expect: figures flush right, and short row names
+kept on one line while long headings wrap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import MeetingFolder, page_words
+from tests.test_documents import build_documents
+
+PIPE = ("# Spend\n\n| Ward | Spend | Change | Note |\n|---|---|---|:-|\n"
+        "| Abbey | £41.2m | (3.5) | 12 |\n| Bramcote | 1,204 | -14 | 7 |\n")
+CSV = ("# Spend\n\n```table csv\nWard,Spend,Change\nAbbey,£41.2m,(3.5)\n"
+       'Bramcote,"1,204",-14\n```\n')
+
+
+def _words(out: Path) -> dict[str, tuple[float, float]]:
+    words = next(w for _, _, w in page_words(out) if any(x.text == "Bramcote" for x in w))
+    return {w.text: (w.x0, w.x1) for w in words}
+
+
+def test_figures_are_set_flush_right(folder: MeetingFolder) -> None:
+    for body in (PIPE, CSV):
+        x = _words(build_documents(folder, {"s.md": body}))
+        # One right edge per column of figures; the words and headings start left.
+        assert abs(x["£41.2m"][1] - x["1,204"][1]) < 0.5
+        assert abs(x["(3.5)"][1] - x["-14"][1]) < 0.5
+        assert x["1,204"][0] > x["£41.2m"][0] + 5 and x["Spend"][0] < x["1,204"][0]
+        assert x["Abbey"][0] == x["Bramcote"][0]
+    # A column aligned left by the officer stays left.
+    x = _words(build_documents(folder, {"s.md": PIPE}))
+    assert x["12"][0] == x["7"][0]
+
+
+def test_short_row_names_stay_on_one_line(folder: MeetingFolder) -> None:
+    """The browser would share the room by how much more each column wants, and the long
+    headings would take what "Development Services" needs."""
+    avg, april = '"Average days / shifts lost per FTE"', "{text: April to Sept 20"
+    table = f"""# Absence
+
+```table
+header: 2
+rows:
+  - ["", {april}13, align: center}}, {april}14, align: center}}, "", ""]
+  - [Directorate, {avg}, {avg}, Half-year target, Revised annual target]
+  - [Social Services, "5.42", "6.31", "5.46", "10.92"]
+  - [Development Services, "3.07", "2.96", "2.66", "5.31"]
+  - [Visible and Housing Services, "6.93", "6.42", "5.87*", "11.74*"]
+  - [Learning and Skills, "3.41", "4.04", "3.39*", "6.77*"]
+```
+"""
+    out = build_documents(folder, {"a.md": table})
+    words = next(w for _, _, w in page_words(out) if any(x.text == "Development" for x in w))
+    texts = [w.text for w in words]
+    for name in ("Development Services", "Visible and Housing Services", "Learning and Skills"):
+        parts = name.split()
+        at = texts.index(parts[0])
+        assert texts[at:at + len(parts)] == parts
+        assert all(abs(w.y0 - words[at].y0) < 0.5 for w in words[at:at + len(parts)]), \
+            f"{name} wrapped"
