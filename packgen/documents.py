@@ -14,6 +14,7 @@ from packgen.attendance import MinutesRecord, attendee_fields
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filerefs import FileRef
 from packgen.markdown import InlineMarkdown, Markdown, convert, parser
+from packgen.minute_numbers import MinuteNumber
 from packgen.model import (
     Attachment,
     Document,
@@ -160,10 +161,11 @@ MINUTES = MinutesRecord({
     "apologies": Field(ListOf(Text()), "Names of those who sent apologies, besides members "
                                        "whose status is apologies."),
     "in_attendance": Field(ListOf(GUEST), "Officers and guests in attendance."),
-    "first_minute": Field(Text(r"[\s\S]*\d", 'a number, or text ending in one ("C1850")'),
+    "first_minute": Field(MinuteNumber(),
                           'Number of the first minute (numbering runs through the municipal '
-                          'year): 34, or with the council\'s prefix, "C1850" or "C 08/042"; '
-                          "the rest count on from it, keeping the prefix and zero padding."),
+                          'year): 34, or in the council\'s style, "C1850"; with more than one '
+                          'number, braces round the one that counts, "C{068}/23". The rest '
+                          "count on from it, keeping the other text and the zero padding."),
     "minutes": Field(ListOf(MINUTE, 1, "there are no minutes"), "The minutes, in order.",
                      required=True),
 }, build=_minutes)

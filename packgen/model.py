@@ -7,11 +7,11 @@ objects and every later stage only reads them.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from packgen.errors import Position
+from packgen.minute_numbers import minute_number
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,6 @@ class Minute:
     resolved: tuple[RichText, ...] = ()
 
 
-_LAST_NUMBER = re.compile(r"(.*?)(\d+)", re.DOTALL)
-
-
 @dataclass(frozen=True)
 class Minutes:
     """Minutes of an earlier meeting, for confirmation."""
@@ -157,17 +154,15 @@ class Minutes:
     apologies: tuple[str, ...] = ()
     """Names given in the top-level ``apologies:`` list, besides members whose status says so."""
     first_minute: str = "1"
-    """The first minute's number as written: "34", "C1850", "C 08/042"."""
+    """The first minute's number as written: "34", "C1850", "C{068}/23" (braces mark the
+    number that counts, when there are several)."""
     kind: str = "minutes"
 
     def minute_number(self, index: int) -> str:
-        """The number of the minute ``index`` places after the first: its prefix kept, its
-        number counted on with the same zero padding ("C 08/042", "C 08/043")."""
-        found = _LAST_NUMBER.fullmatch(self.first_minute)
-        if found is None:  # the schema admits only text ending in digits
-            raise ValueError(f"not a minute number: {self.first_minute!r}")
-        prefix, digits = found.groups()
-        return prefix + str(int(digits) + index).zfill(len(digits))
+        """The number of the minute ``index`` places after the first: the rest of the text
+        kept, its counting number counted on with the same zero padding ("C{068}/23",
+        "C069/23")."""
+        return minute_number(self.first_minute, index)
 
     @property
     def title(self) -> str:

@@ -378,5 +378,6 @@ def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
     if isinstance(first, Element) and first.tag == "span" and "number" in first.classes:
         text = "".join(c for c in first.children if isinstance(c, str)).strip()
         rest = el.children[el.children.index(first) + 1:]
-        return escape(text), rest
+        # Platypus draws bulletText as it is, not as markup: escaping it printed "&amp;".
+        return text, rest
     return None, el.children

@@ -167,8 +167,16 @@ def test_a_three_page_table_repeats_its_heading(folder: MeetingFolder) -> None:
 @pytest.mark.parametrize("first, numbers", [
     ("34", ["34", "35", "36"]),
     ("C1850", ["C1850", "C1851", "C1852"]),  # Vale of Glamorgan's Cabinet
-    ('"C 08/042"', ["C 08/042", "C 08/043", "C 08/044"]),  # Tonbridge and Malling's
-    ('"C 08/099"', ["C 08/099", "C 08/100", "C 08/101"]),  # padding holds what it can
+    ('"C 08/{042}"', ["C 08/042", "C 08/043", "C 08/044"]),  # Tonbridge and Malling's
+    ('"C 08/{099}"', ["C 08/099", "C 08/100", "C 08/101"]),  # padding holds what it can
+    # With a year in it, the braced number counts on, never the year.
+    ('"C{068}/23"', ["C068/23", "C069/23", "C070/23"]),
+    ('"{1}-25/26"', ["1-25/26", "2-25/26", "3-25/26"]),
+    ('"Cou/{285}/07-08"', ["Cou/285/07-08", "Cou/286/07-08", "Cou/287/07-08"]),
+    ('"15/{53}/Plan"', ["15/53/Plan", "15/54/Plan", "15/55/Plan"]),  # Cambridge's
+    ('"Min 12a"', ["Min 12a", "Min 13a", "Min 14a"]),  # one number counts wherever it is
+    # Text from YAML is data: "&" and "<" print as themselves.
+    ("\"CD&E {001}/23 <x>\"", ["CD&E 001/23 <x>", "CD&E 002/23 <x>", "CD&E 003/23 <x>"]),
 ])
 def test_minutes_count_on_from_the_first_number_with_its_prefix(
         folder: MeetingFolder, first: str, numbers: list[str]) -> None:
@@ -216,8 +224,15 @@ def test_appendices_follow_their_report(folder: MeetingFolder) -> None:
     ("m.yaml", "kind: minutes\ndate: 2026-01-01\nminutes: []\n",
      ["m.yaml:3:10: minutes: there are no minutes"]),
     ("m.yaml", "kind: minutes\ndate: 2026-01-01\nfirst_minute: Cabinet\nminutes: [{title: A}]\n",
-     ['m.yaml:3:15: first_minute: expected a number, or text ending in one ("C1850"), found '
+     ['m.yaml:3:15: first_minute: expected a number, or text with one ("C1850"), found '
       '"Cabinet"']),
+    ("m.yaml", 'kind: minutes\ndate: 2026-01-01\nfirst_minute: "C068/23"\nminutes: [{title: A}]\n',
+     ['m.yaml:3:15: first_minute: "C068/23" has more than one number; put braces around the '
+      'one that counts, such as "C{068}/23"']),
+    ("m.yaml", 'kind: minutes\ndate: 2026-01-01\nfirst_minute: "C{068/23}"\n'
+               "minutes: [{title: A}]\n",
+     ['m.yaml:3:15: first_minute: braces go around the one number that counts, and only it, '
+      'such as "C{068}/23"']),
     ("d.md", "No heading here.\n", ["d.md:1:1: expected a heading (# Title) to be the "
                                     "document's title"]),
     # markdown-it drops a row's cells beyond the heading row's: they would not print.
