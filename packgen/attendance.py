@@ -12,12 +12,12 @@ never from absence: a member who did not come did not necessarily send apologies
 from __future__ import annotations
 
 import datetime
-import difflib
 from dataclasses import replace
 from typing import Any
 
 from packgen.errors import Position
 from packgen.model import Minutes, Person
+from packgen.names import closest, person_key
 from packgen.shapes import INVALID, Boolean, Context, Field, Record, Text
 from packgen.source import Map, Node, Scalar, Seq
 
@@ -48,7 +48,7 @@ def attendee_fields(person: Record) -> Record:
 
 
 def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return person_key(name)
 
 
 class MinutesRecord(Record):
@@ -116,6 +116,10 @@ class _Settling:
         self.guests: dict[str, int] = {}  # in_attendance, by name
         self.outside: dict[str, int] = {}
         """Substitutes named on a member's row only (no entry of their own): whose row."""
+        self.listed: dict[str, int] = {}
+        """Names in the minutes' ``apologies:`` list, by name: where."""
+        self.listed_subs: dict[str, int] = {}
+        """Names in ``apologies:`` only, whom a substitute's ``for`` names: that substitute."""
 
     def where(self, i: int, key: str, listing: str = "attendance") -> Position:
         seq = self.node.items[listing]
@@ -176,9 +180,6 @@ class _Settling:
                                f"{str(person.present).lower()}; give one of them")
         if not status and person.present is not None:
             status = "present" if person.present else "absent"
-        if status == "substitute" and not person.substitute_for:
-            self.error(i, "status", 'a substitute needs "for: NAME", the member they '
-                                    "attended for")
         if person.substitute and status not in AWAY:
             self.error(i, "substitute", "only a member who sent apologies or was absent has "
                                         f"a substitute; the status here is "
@@ -187,11 +188,16 @@ class _Settling:
 
     def apologies_list(self) -> None:
         for n, name in enumerate(self.minutes.apologies):
+            self.listed.setdefault(_key(name), n)
             i = self.index.get(_key(name))
             if i is None or i in self.refused or self.statuses[i] == "apologies":
                 continue
             if self.statuses[i]:
-                self.listed_error(n, f"{name} is marked {self.statuses[i]} in attendance[{i}]")
+                # "Councillor Ann Lee" for "Cllr Ann Lee": say whom it was taken for.
+                as_there = "" if " ".join(name.split()) == " ".join(
+                    self.people[i].name.split()) else f" as {self.people[i].name}"
+                self.listed_error(n, f"{name} is marked {self.statuses[i]} in "
+                                     f"attendance[{i}]{as_there}")
             else:
                 self.statuses[i] = "apologies"
 
@@ -223,11 +229,23 @@ class _Settling:
                                             f"attendance[{j}].substitute)")
 
     def apologies_outside(self) -> None:
-        """Names in ``apologies:`` that are not members: none attended."""
+        """Names in ``apologies:`` that are not members: none attended, and none is a slip
+        for the name of someone listed who did ("Tom Whitby" for "Cllr Tom Whitby" is
+        that member; "T Whitby" is a problem, not a second person)."""
         for n, name in enumerate(self.minutes.apologies):
             key = _key(name)
             g, j = self.guests.get(key), self.outside.get(key)
-            if key in self.index or (g is None and j is None) or g in self.guests_refused:
+            if key in self.index or g in self.guests_refused:
+                continue
+            if g is None and j is None:
+                listed = [p.name for p in self.people] + [
+                    p.name for p in self.minutes.in_attendance] + [
+                    self.subs[m] for m in self.outside.values() if m in self.subs]
+                near = closest(name, listed)
+                if near is not None:
+                    self.listed_error(n, f'{name} is close to a name already listed (did you '
+                                         f'mean "{near}"?); write one person\'s name the same '
+                                         "way each time, so that they are listed once")
                 continue
             if g is not None:
                 self.listed_error(n, f"{name} is listed as attending in in_attendance[{g}]")
@@ -239,12 +257,22 @@ class _Settling:
         j = self.index.get(_key(member))
         if j in self.refused:
             return  # its own problem is said; what it would have said of this is unknown
+        if j is None and _key(member) in self.listed:
+            # A member who sent apologies may be named in apologies: alone; their
+            # substitute's own entry says whom they attended for.
+            k = self.listed_subs.setdefault(_key(member), i)
+            if k != i:
+                self.error(i, "for", f"{member} already has a substitute, "
+                                     f"{self.people[k].name}")
+            else:
+                self.serving[i] = self.minutes.apologies[self.listed[_key(member)]]
+            return
         if j is None:
-            # A close cut-off: councillors' names share "Cllr ", so "Cllr C" is not taken
-            # for a typo of "Cllr B", while "Cllr Gaeler" is of "Cllr Galer".
-            close = difflib.get_close_matches(_key(member), list(self.index), n=1, cutoff=0.85)
-            hint = f' (did you mean "{self.people[self.index[close[0]]].name}"?)' if close else ""
-            self.error(i, "for", f"{member} is not in attendance{hint}")
+            # Titles aside, and a close cut-off: "Cllr C" is not taken for a typo of
+            # "Cllr B", while "Cllr Gaeler" is of "Cllr Galer".
+            near = closest(member, [p.name for p in self.people] + list(self.minutes.apologies))
+            hint = f' (did you mean "{near}"?)' if near else ""
+            self.error(i, "for", f"{member} is neither in attendance nor in apologies{hint}")
         elif self.statuses[j] not in AWAY:
             self.error(i, "for", f"{member} is marked {self.statuses[j] or 'with no status'} "
                                  f"(attendance[{j}]); a substitute attends for a member who "
@@ -298,8 +326,12 @@ def apologies(minutes: Minutes) -> list[Person]:
     ``apologies:`` list adds."""
     found = [p for p in minutes.attendance if p.status == "apologies"]
     known = {_key(p.name) for p in minutes.attendance}
+    # A substitute's for: may name someone listed here only.
+    serving = {_key(p.substitute_for): p.name for p in minutes.attendance
+               if p.substitute_for}
     for name in minutes.apologies:
         if _key(name) not in known:
             known.add(_key(name))
-            found.append(Person(minutes.pos, name, status="apologies"))
+            found.append(Person(minutes.pos, name, status="apologies",
+                                substitute=serving.get(_key(name), "")))
     return found

@@ -332,12 +332,14 @@ MINUTES_LABELS = {
     "membership": "Membership", "member": "Member", "role": "Role",
     "attendance": "Attendance", "present": "Present", "apologies": "Apologies",
     "absent": "Absent", "substitute": "(substitute: {name})",
-    "substitute_for": "Substitute for {name}", "apologies_list": "Apologies:",
+    "substitute_for": "Substitute for {name}", "substitute_unnamed": "Substitute",
+    "apologies_list": "Apologies:",
     "in_attendance": "Also in attendance", "resolved": "RESOLVED",
 }
 """The fixed words of the minutes template: the attendance table's heading and column
 headings, the status words, the apologies line's lead, the guests' heading and the word
-before a resolution. ``{name}`` stands for the other person of a substitution."""
+before a resolution. ``{name}`` stands for the other person of a substitution;
+``substitute_unnamed`` is a substitute whose minutes do not say for whom."""
 
 
 @dataclass(frozen=True)

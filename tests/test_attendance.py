@@ -148,14 +148,11 @@ ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
     ("  - {name: Ben Bell, present: false, for: Ann Able}\n",
      ["5:31: attendance[1].present: substitute disagrees with present: false; give one of "
       "them"]),
-    ("  - {name: Ben Bell, status: substitute}\n",
-     ['5:30: attendance[1].status: a substitute needs "for: NAME", the member they attended '
-      "for"]),
     ("  - {name: Ben Bell, status: absent, for: Ann Able}\n",
      ["5:43: attendance[1].for: only a substitute attends for a member, and the status here "
       "is absent"]),
     ("  - {name: Ben Bell, status: substitute, for: Zed Zane}\n",
-     ["5:47: attendance[1].for: Zed Zane is not in attendance"]),
+     ["5:47: attendance[1].for: Zed Zane is neither in attendance nor in apologies"]),
     ("  - {name: Ben Bell, status: substitute, for: Ann Able}\n",
      ["5:47: attendance[1].for: Ann Able is marked present (attendance[0]); a substitute "
       "attends for a member who sent apologies or was absent"]),
@@ -179,10 +176,12 @@ ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
      ["6:23: apologies[1]: Ben Bell is marked absent in attendance[1]"]),
     ("  - {name: Ben Bell, status: apologies}\n  - {name: Cal Cole, status: substitute, "
      "for: Ben Bel}\n",
-     ['6:47: attendance[2].for: Ben Bel is not in attendance (did you mean "Ben Bell"?)']),
+     ['6:47: attendance[2].for: Ben Bel is neither in attendance nor in apologies (did you '
+      'mean "Ben Bell"?)']),
     ("  - {name: Ben Bell, status: apologies}\n  - {name: Cal Cole, status: substitute, "
      "for: Dee Dunn}\n",
-     ["6:47: attendance[2].for: Dee Dunn is not in attendance"]),  # nobody close: no guess
+     ["6:47: attendance[2].for: Dee Dunn is neither in attendance nor in apologies"]),
+    # nobody close: no guess
     # Officers and guests attended, once: not also sending apologies, nor members too.
     ("in_attendance:\n  - {name: Phil Wade, role: Clerk, present: false}\n",
      ["6:45: in_attendance[0].present: everyone in in_attendance attended; list who did not "
@@ -207,6 +206,31 @@ ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
     ("  - {name: Ben Bell, status: apologies, substitute: Sam Side}\n"
      "  - {name: Cal Cole, status: absent, substitute: Sam Side}\n",
      ["6:50: attendance[2].substitute: Sam Side is the substitute for Ben Bell"]),
+    # One person by any title of office: "Councillor" and "Cllr" name the same member.
+    ("  - {name: Cllr Ben Bell, status: present}\n  - {name: Councillor Ben  Bell}\n",
+     ["6:12: attendance[2].name: Councillor Ben  Bell is listed twice (attendance[1])"]),
+    ("  - {name: Cllr Tom Whitby, status: present}\napologies: [Tom Whitby]\n",
+     ["6:13: apologies[0]: Tom Whitby is marked present in attendance[1] as Cllr Tom Whitby"]),
+    ("  - {name: Cllr Ben Bell, status: apologies}\n"
+     "  - {name: Cal Cole, status: substitute, for: Councillor Ben Bel}\n",
+     ['6:47: attendance[2].for: Councillor Ben Bel is neither in attendance nor in apologies '
+      '(did you mean "Cllr Ben Bell"?)']),
+    ("in_attendance:\n  - {name: Councillor Ann Able, role: Chair}\n",
+     ["6:12: in_attendance[0].name: Councillor Ann Able is listed twice (attendance[0])"]),
+    # A name in apologies: close to someone listed is a slip, not a second person.
+    ("  - {name: Cllr Tom Whitby, status: present}\n  - {name: Cllr Ann Lee, status: apologies}\n"
+     "in_attendance:\n  - {name: Dr Phil Wade, role: Clerk}\n"
+     "apologies: [T Whitby, Councillor A. Lee, Thomas Whitby, Mrs Ann Able, P Wade, Ann Abel]\n",
+     [f'9:{column}: apologies[{n}]: {name} is close to a name already listed (did you mean '
+      f'"{near}"?); write one person\'s name the same way each time, so that they are '
+      "listed once" for n, column, name, near in (
+          (0, 13, "T Whitby", "Cllr Tom Whitby"), (1, 23, "Councillor A. Lee", "Cllr Ann Lee"),
+          (2, 42, "Thomas Whitby", "Cllr Tom Whitby"), (3, 57, "Mrs Ann Able", "Ann Able"),
+          (4, 71, "P Wade", "Dr Phil Wade"), (5, 79, "Ann Abel", "Ann Able"))]),
+    # Two substitutes for one name in apologies:, written with and without a title.
+    ("  - {name: Cal Cole, status: substitute, for: L Parkinson}\n"
+     "  - {name: Dee Dunn, status: substitute, for: Cllr L Parkinson}\napologies: [L Parkinson]\n",
+     ["6:47: attendance[2].for: Cllr L Parkinson already has a substitute, Cal Cole"]),
 ])
 def test_contradictions_are_one_line_each_where_written(folder: MeetingFolder,
                                                         attendance: str,
@@ -222,6 +246,53 @@ def test_a_member_present_may_be_named_as_another_members_substitute(
     assert ["Ann Able", "Substitute for Ben Bell"] in rows
     assert ["Ben Bell", "Member", "Apologies (substitute: Ann Able)"] in rows
     assert ["Apologies: Ben Bell (substitute: Ann Able)"] in rows
+
+
+def test_a_substitute_for_nobody_named_or_for_a_name_in_apologies_only(
+        folder: MeetingFolder) -> None:
+    # Lancashire's "A Riggott was in attendance as substitute": for whom is not recorded.
+    rows = cells(build_minutes(folder, HEAD + """\
+attendance:
+  - {name: A Ali, status: present}
+  - {name: A Riggott, status: substitute}
+  - {name: B Booth, status: substitute, for: L Parkinson}
+apologies: [Cllr L Parkinson, G Baker]
+""" + TAIL))
+    assert ["A Riggott", "Substitute"] in rows
+    assert ["B Booth", "Substitute for Cllr L Parkinson"] in rows
+    assert ["Apologies: Cllr L Parkinson (substitute: B Booth), G Baker"] in rows
+
+
+def test_the_unnamed_substitute_has_its_own_words(folder: MeetingFolder) -> None:
+    (folder.folder / "minutes.yaml").write_text(HEAD + """\
+attendance:
+  - {name: A Riggott, status: substitute}
+  - {name: B Booth, status: substitute, for: L Parkinson}
+apologies: [L Parkinson]
+""" + TAIL)
+    path = folder.write(basic_meeting(
+        [{"title": "Minutes", "attachments": ["minutes.yaml"]}],
+        minutes={"labels": {"substitute_unnamed": "Substitute member"}}))
+    build_pack(path, folder.root / "pack.pdf")
+    lines = [" ".join(line.split()) for page in page_texts(folder.root / "pack.pdf")[2:]
+             for line in page.splitlines()]
+    assert "A Riggott Substitute member" in lines
+    assert "B Booth Substitute for L Parkinson" in lines
+
+
+def test_one_person_under_two_titles_is_listed_once(folder: MeetingFolder) -> None:
+    rows = cells(build_minutes(folder, HEAD + """\
+attendance:
+  - {name: Cllr Tom Whitby, status: present}
+  - {name: Cllr Ann Lee, status: apologies}
+  - {name: Mr J Smith, status: present}
+  - {name: Ben Bell, role: Member}
+apologies: [Councillor Ann Lee, Mrs J Smith, County Councillor Ben Bell]
+""" + TAIL))
+    assert ["Cllr Tom Whitby", "Present"] in rows
+    assert ["Ben Bell", "Member", "Apologies"] in rows
+    # Mr and Mrs J Smith are two people: their titles say so.
+    assert ["Apologies: Cllr Ann Lee, Ben Bell, Mrs J Smith"] in rows
 
 
 def test_guests_are_judged_when_something_else_in_the_minutes_is_wrong(
