@@ -39,6 +39,7 @@ from packgen.model import (
     find_section,
 )
 from packgen.numbering import number_body, number_sections
+from packgen.resolved_labels import labelled_list, own_labels
 from packgen.settings import cover_rows, format_date
 from packgen.statute import EXEMPT_SCHEDULE
 
@@ -220,26 +221,32 @@ def _lead_word(head: Markup) -> str:
 def resolution(resolved: Sequence[RichText]) -> Resolution | None:
     """"that" is added only where the officer did not start with "that" or "to"; several
     share the lead word when they all start alike ("to (1) note ...", never "to (1) to
-    note"), and otherwise each keeps its own, "to" where it has none."""
+    note"), "to" when none has one, and otherwise each keeps its own, "that" where it has
+    none. Entries that carry their own label ("(1) that ...") print as written: no number
+    and no lead word added, and a resolution that is its own labelled list gets no "that"."""
     if not resolved:
         return None
     parts = [_parts(text) for text in resolved]
     words = [_lead_word(head) for head, _ in parts]
-    if len(parts) == 1:
+    own = own_labels(parts)
+    if len(parts) == 1 and own[0] is None:
         (head, blocks), word = parts[0], words[0]
-        return Resolution(head if word else Markup(" ").join(x for x in ("that", head) if x),
-                          blocks)
-    if len(set(words)) == 1 and (not words[0] or all(_LEAD_HTML.match(h) for h, _ in parts)):
+        if word or (not head and blocks and labelled_list(blocks[0])):
+            return Resolution(head, blocks)
+        return Resolution(Markup(" ").join(x for x in ("that", head) if x), blocks)
+    common = ""
+    if not any(own) and len(set(words)) == 1 and (
+            not words[0] or all(_LEAD_HTML.match(h) for h, _ in parts)):
         common = words[0] or "to"
         if words[0]:
             parts = [(Markup(_LEAD_HTML.sub("", head, count=1)), blocks)
                      for head, blocks in parts]
     else:
-        common = ""
-        parts = [(head if word else Markup("to ") + head, blocks)
+        parts = [(head if word or not head else Markup("that ") + head, blocks)
                  for (head, blocks), word in zip(parts, words, strict=True)]
     return Resolution(Markup(common), numbered=tuple(
-        (f"({n})", head, blocks) for n, (head, blocks) in enumerate(parts, start=1)))
+        labelled or (f"({n})", head, blocks)
+        for n, ((head, blocks), labelled) in enumerate(zip(parts, own, strict=True), start=1)))
 
 
 def document_context(document: Report | Minutes | Document, meeting: Meeting,

@@ -39,7 +39,7 @@ minutes:
       - to approve the plan.
   - title: Mixed
     resolved:
-      - note the report;
+      - officers report back;
       - that the minutes be confirmed.
   - title: Listed
     resolved:
@@ -147,9 +147,9 @@ def test_resolutions_read_as_the_officer_wrote_them(folder: MeetingFolder) -> No
     # Several starting "to" share it: never "to (1) to note".
     at = text.index("RESOLVED to")
     assert text[at + 1:at + 3] == ["(1) note the report;", "(2) approve the plan."]
-    # Mixed: each keeps its own lead word, "to" where it has none.
+    # Mixed: each keeps its own lead word, "that" where it has none.
     at = text.index("RESOLVED")
-    assert text[at + 1:at + 3] == ["(1) to note the report;",
+    assert text[at + 1:at + 3] == ["(1) that officers report back;",
                                    "(2) that the minutes be confirmed."]
     # A list inside a resolution prints as list items.
     at = text.index("RESOLVED that the Board:")
