@@ -139,8 +139,8 @@ MINUTE = Record({
     "title": Field(Text(), "The minute's heading.", required=True),
     "body": Field(Markdown(3), "What was discussed."),
     "resolved": Field(ListOf(Markdown(3)), 'Resolutions, as written after "RESOLVED" ("that" '
-                      'is added unless one starts with "that" or "to"); Markdown, so one may '
-                      "hold a list."),
+                      'is added unless one starts with "that" or "to", or with its own label, '
+                      '"(1)"); Markdown, so one may hold a list.'),
 }, build=Minute)
 
 
