@@ -183,8 +183,8 @@ minutes:
         "give one of them",
         'minutes.yaml:6:32: attendance[2].status: expected present, apologies, absent or '
         'substitute, found "apologise" (did you mean "apologies"?)',
-        'minutes.yaml:7:51: attendance[3].for: Cllr Gaeler is not in attendance (did you mean '
-        '"Cllr Galer"?)']
+        'minutes.yaml:7:51: attendance[3].for: Cllr Gaeler is neither in attendance nor in '
+        'apologies (did you mean "Cllr Galer"?)']
 
 
 @pytest.mark.parametrize("written, known, given, meant", [
