@@ -10,6 +10,7 @@ pack everywhere.
 from __future__ import annotations
 
 import datetime
+import re
 import string
 from typing import Any
 
@@ -74,7 +75,22 @@ def format_problem(fmt: str) -> str | None:
             shown = "{" + name + (f"!{conversion}" if conversion else "") + \
                 (f":{spec}" if spec else "") + "}"
             return f'unknown placeholder "{shown}"; placeholders are {_names()}'
+    strftime = re.search(r"%-?[A-Za-z]", fmt)
+    if strftime:
+        # strftime's codes would print as themselves, in place of every date.
+        meant = _STRFTIME.get(strftime[0])
+        hint = f" ({strftime[0]}: use {{{meant}}})" if meant else ""
+        return f'"{strftime[0]}" is strftime\'s code, not a placeholder{hint}; placeholders ' \
+               f"are {_names()}"
+    if not any(name for _literal, name, _spec, _conversion in fields):
+        return f"a date format with no placeholder would print no date; placeholders are " \
+               f"{_names()}"
     return None
+
+
+_STRFTIME = {"%A": "weekday", "%a": "weekday_short", "%d": "day2", "%-d": "day", "%e": "day",
+             "%B": "month", "%b": "month_short", "%m": "month2", "%Y": "year"}
+"""strftime's codes an officer may know, and the placeholder that writes the same."""
 
 
 def _names() -> str:

@@ -133,6 +133,13 @@ def test_background_papers_statement_changed_or_none(folder: MeetingFolder) -> N
     ({"date_format": ""},
      "packgen.yaml:2:14: error: date_format: an empty date format would print every date "
      "blank"),
+    # strftime's codes would print as themselves in place of every date.
+    ({"date_format": "%A %d %B %Y"},
+     'packgen.yaml:2:14: error: date_format: "%A" is strftime\'s code, not a placeholder '
+     "(%A: use {weekday})"),
+    ({"date_format": "%-d %B"}, '"%-d" is strftime\'s code, not a placeholder (%-d: use {day})'),
+    ({"date_format": "Date"},
+     "date_format: a date format with no placeholder would print no date"),
     ({"report": {"cover": ["date", "wardz"]}},
      'packgen.yaml:5:5: error: report.cover[1]: expected report_to, date, director'),
     ({"report": {"labels": {"dates": "When"}}},
