@@ -13,7 +13,8 @@ from typing import Any
 from packgen.attendance import MinutesRecord, attendee_fields
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filerefs import FileRef
-from packgen.markdown import InlineMarkdown, Markdown, convert, parser
+from packgen.inline import InlineMarkdown
+from packgen.markdown import Markdown, convert, parser
 from packgen.model import (
     Attachment,
     Document,

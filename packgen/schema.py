@@ -32,7 +32,7 @@ from packgen.documents import (
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
-from packgen.markdown import InlineMarkdown
+from packgen.inline import InlineMarkdown
 from packgen.model import (
     Attachment,
     HouseStyle,
