@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from packgen import schema
+from packgen.attachments import with_defaults
 from packgen.documents import (
     appendices_named,
     load_document,
@@ -108,7 +109,7 @@ def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
     notes = tuple(_unset(document)) if readable else ()
     # Appendices are read and given their defaults as a meeting's would be; the document's
     # own defaults come from no meeting (see the module's docstring).
-    document = schema._defaults(document, meeting, problems)
+    document = with_defaults(document, meeting, problems)
     attachment = Attachment(pos=pos, file=path, document=document)
     item = Item(pos=pos, title=getattr(document, "title", "") or path.stem, number="1",
                 attachments=(attachment,))
