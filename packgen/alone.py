@@ -31,8 +31,9 @@ from packgen.documents import (
     read_mapping,
 )
 from packgen.errors import Position, Problem, ValidationError
-from packgen.model import Attachment, Item, Meeting, Minutes, PageNumbering, Report
+from packgen.model import Attachment, Item, Meeting, Minutes, Report
 from packgen.settings import minutes_settings, report_settings
+from packgen.settings_model import PageNumbering
 from packgen.shapes import INVALID, Context
 from packgen.source import Map, load_yaml
 

@@ -20,13 +20,13 @@ from packgen.model import (
     Document,
     Minute,
     Minutes,
-    Numbering,
     Person,
     Priority,
     Report,
     RichText,
     Section,
 )
+from packgen.settings_model import Numbering
 from packgen.shapes import (
     INVALID,
     Boolean,

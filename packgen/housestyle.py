@@ -18,7 +18,7 @@ from packgen.builtin import theme_dir
 from packgen.documents import NUMBERING_DEPTH, PARAGRAPH_NUMBERS
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
-from packgen.model import HouseStyle
+from packgen.settings_model import HouseStyle
 from packgen.shapes import Context, Field, Number, Record, Text
 from packgen.source import Map, Node
 

@@ -32,8 +32,6 @@ from packgen.model import (
     Item,
     Meeting,
     Notice,
-    PageNumbering,
-    ReportSettings,
 )
 from packgen.settings import (
     MINUTES_SETTINGS,
@@ -42,6 +40,7 @@ from packgen.settings import (
     minutes_settings,
     report_settings,
 )
+from packgen.settings_model import PageNumbering, ReportSettings
 from packgen.shapes import (
     INVALID,
     Boolean,
