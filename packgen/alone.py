@@ -24,14 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from packgen import schema
+from packgen.attachments import with_defaults
 from packgen.documents import (
     appendices_named,
     load_document,
     read_mapping,
 )
 from packgen.errors import Position, Problem, ValidationError
-from packgen.model import Attachment, Item, Meeting, Minutes, PageNumbering, Report
+from packgen.model import Attachment, Item, Meeting, Minutes, Report
 from packgen.settings import minutes_settings, report_settings
+from packgen.settings_model import PageNumbering
 from packgen.shapes import INVALID, Context
 from packgen.source import Map, load_yaml
 
@@ -108,7 +110,7 @@ def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
     notes = tuple(_unset(document)) if readable else ()
     # Appendices are read and given their defaults as a meeting's would be; the document's
     # own defaults come from no meeting (see the module's docstring).
-    document = schema._defaults(document, meeting, problems)
+    document = with_defaults(document, meeting, problems)
     attachment = Attachment(pos=pos, file=path, document=document)
     item = Item(pos=pos, title=getattr(document, "title", "") or path.stem, number="1",
                 attachments=(attachment,))

@@ -13,20 +13,21 @@ from typing import Any
 from packgen.attendance import MinutesRecord, attendee_fields
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filerefs import FileRef
-from packgen.markdown import InlineMarkdown, Markdown, convert, parser
+from packgen.inline import InlineMarkdown
+from packgen.markdown import Markdown, convert, parser
 from packgen.minute_numbers import MinuteNumber
 from packgen.model import (
     Attachment,
     Document,
     Minute,
     Minutes,
-    Numbering,
     Person,
     Priority,
     Report,
     RichText,
     Section,
 )
+from packgen.settings_model import Numbering
 from packgen.shapes import (
     INVALID,
     Boolean,

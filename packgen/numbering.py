@@ -1,7 +1,7 @@
 """Number a document's sections, sub-sections and paragraphs, as the templates print them.
 
 Numbers are worked out here, never typed, so a report can never skip or repeat one.
-Three schemes (:class:`packgen.model.Numbering`):
+Three schemes (:class:`packgen.settings_model.Numbering`):
 
 - ``section``: sections 1, 2, ...; their paragraphs 1.1, 1.2; with depth 3 a heading
   inside a section's text is a sub-section, numbered on from the paragraphs before it
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from packgen.model import Block, Numbering, Section
+from packgen.model import Block, Section
+from packgen.settings_model import Numbering
 
 _HEADING = re.compile(r"<h([1-6])>(.*)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")

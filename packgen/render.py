@@ -26,9 +26,6 @@ from packgen.attendance import apologies, grouped
 from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.layout import PUBLIC, Pack
 from packgen.model import (
-    DATE_FORMAT,
-    MINUTES_LABELS,
-    REPORT_LABELS,
     Block,
     Document,
     Item,
@@ -41,6 +38,7 @@ from packgen.model import (
 from packgen.numbering import number_body, number_sections
 from packgen.resolved_labels import labelled_list, own_labels
 from packgen.settings import cover_rows, format_date
+from packgen.settings_model import DATE_FORMAT, MINUTES_LABELS, REPORT_LABELS
 from packgen.statute import EXEMPT_SCHEDULE
 
 

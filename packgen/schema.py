@@ -1,58 +1,46 @@
 """Turn ``meeting.yaml`` and the organisation's ``packgen.yaml`` into a :class:`Meeting`.
 
 Every problem in both files is collected before anything is raised. A value in
-the meeting wins over the same value in the organisation config.
+the meeting wins over the same value in the organisation config. The house style's
+record is :mod:`packgen.housestyle`'s; the documents the items attach are read in by
+:mod:`packgen.attachments`, for a meeting that is wrong elsewhere too
+(:class:`IncompleteMeeting`).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Mapping
-from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from packgen.agenda import number_items, with_exclusion
-from packgen.builtin import theme_dir
+from packgen.attachments import with_documents
 from packgen.disclosure import check_exempt_files
 from packgen.documents import (
     MERGE_DAMAGED,
-    NUMBERING_DEPTH,
-    PARAGRAPH_NUMBERS,
     PERSON,
     RENDERED_SUFFIXES,
-    appendices_named,
-    load_document,
     read_mapping,
 )
 from packgen.errors import Position, Problem, ValidationError
-from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
-from packgen.markdown import InlineMarkdown
+from packgen.housestyle import STYLE
+from packgen.inline import InlineMarkdown
 from packgen.model import (
     Attachment,
-    HouseStyle,
     Item,
     Meeting,
-    Minutes,
     Notice,
-    PageNumbering,
-    Report,
-    ReportSettings,
-    find_section,
 )
 from packgen.settings import (
     MINUTES_SETTINGS,
     REPORT_SETTINGS,
     DateFormat,
-    dropped_content,
     minutes_settings,
     report_settings,
 )
+from packgen.settings_model import PageNumbering, ReportSettings
 from packgen.shapes import (
     INVALID,
     Boolean,
@@ -61,12 +49,11 @@ from packgen.shapes import (
     Field,
     Integer,
     ListOf,
-    Number,
     Record,
     Text,
     Time,
 )
-from packgen.source import Map, Node, Seq
+from packgen.source import Map, Seq
 
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
@@ -117,90 +104,6 @@ PAGE_NUMBERS = Record({
 """Kept as the keys given, so that a meeting's ``page_numbers`` overrides ``packgen.yaml``'s
 key by key (a meeting that sets ``count_front_sheet`` keeps the organisation's
 ``make_room``)."""
-
-_COLOUR = Text(r"#[0-9A-Fa-f]{6}", 'a colour like "#1f4e8c"')
-
-# Paper sizes in millimetres (ReportLab's, which validate does not import), so that margins
-# can be checked against the page here rather than fail in layout.
-PAPER_MM = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0),
-            "Letter": (215.9, 279.4), "Legal": (215.9, 355.6)}
-# The narrowest and shortest text area the theme's pages lay out in: the front sheet's
-# agenda table needs about this much room for its number, title and page columns.
-MIN_TEXT_MM = (90.0, 120.0)
-
-
-@cache
-def _theme_page() -> dict[str, Any]:
-    """The built-in theme's page size and margins, as its stylesheet gives them."""
-    data = yaml.safe_load((theme_dir() / "style.yaml").read_text(encoding="utf-8"))
-    return dict(data["page"])
-
-
-class _Style(Record):
-    """The house style, with its margins checked against its page size."""
-
-    def check(self, node: Node, ctx: Context, path: str) -> Any:
-        style = super().check(node, ctx, path)
-        if not isinstance(style, HouseStyle) or not isinstance(node, Map):
-            return style
-        theme = _theme_page()
-        problem = margin_problem(style.page_size or theme["size"],
-                                 {**theme["margin_mm"], **dict(style.margins_mm)})
-        if problem is not None:
-            where = node.items.get("margins_mm", node.items.get("page_size", node))
-            key = f"{path}.margins_mm" if path else "margins_mm"
-            return ctx.error(where.pos, key, problem)
-        return style
-
-
-def margin_problem(size: str, margins: Mapping[str, float]) -> str | None:
-    """Why ``margins`` (mm by side) leave too little of a ``size`` page for text, or None.
-
-    The house style and an officer's ``style.yaml`` are both held to it."""
-    if size not in PAPER_MM:
-        return None  # not a paper name: its own check says so
-    width, height = PAPER_MM[size]
-    room = (width - margins.get("left", 0) - margins.get("right", 0),
-            height - margins.get("top", 0) - margins.get("bottom", 0))
-    for across, left, least in zip(("width", "height"), room, MIN_TEXT_MM, strict=True):
-        if left < least:
-            return (f"the margins leave {left:g} mm of the {size} page's {across} for text; "
-                    f"leave at least {least:g} mm")
-    return None
-# TrueType outlines only: ReportLab cannot embed the PostScript-flavoured ("OTTO") kind.
-_FONT = FileRef((".ttf",), (b"\x00\x01\x00\x00", b"true"), "a TrueType font",
-               truetype_problem)
-
-STYLE = _Style({
-    "logo": Field(FileRef((".png", ".jpg", ".jpeg"), (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
-                          "a PNG or JPEG image", picture_problem),
-                  "Logo for the front sheet (PNG or JPEG)."),
-    "fonts": Field(Record({
-        variant: Field(_FONT, f"TrueType file for {variant.replace('_', ' ')} text.",
-                       required=variant == "regular")
-        for variant in ("regular", "bold", "italic", "bold_italic")
-    }, build=lambda pos, **files: tuple(files.items())), "The body font, embedded in the pack."),
-    "colours": Field(Record({
-        name: Field(_COLOUR, doc) for name, doc in (
-            ("text", "Body text."), ("heading", "Headings and titles."),
-            ("accent", "Links and the pack kind."), ("rule", "Table rules."),
-            ("shade", "Table heading backgrounds."), ("muted", "Secondary text."))
-    }, build=lambda pos, **colours: tuple(colours.items())), "The theme's colours."),
-    "page_size": Field(Text("|".join(PAPER_MM), "A4, A3, A5, Letter or Legal"),
-                       "Paper size of the pages packgen renders."),
-    "margins_mm": Field(Record({
-        side: Field(Number(0, 100), f"The {side} margin in millimetres.")
-        for side in ("top", "bottom", "left", "right")
-    }, build=lambda pos, **sides: tuple(sides.items())), "Page margins."),
-    "paragraph_numbers": Field(PARAGRAPH_NUMBERS,
-                               'Report paragraphs: "section" (1.1, 1.2, 2.1), "continuous" '
-                               '(1, 2, ... 26) or "none" (default section).'),
-    "numbering_depth": Field(NUMBERING_DEPTH, "3: headings inside a report section's text "
-                                              "become numbered sub-sections, 1.2 with "
-                                              "paragraphs 1.2.1 (default 2)."),
-    "document_numbers": Field(PARAGRAPH_NUMBERS, "Paragraphs of plain documents (kind: "
-                                                 "document, Markdown files): default none."),
-}, build=lambda pos, **values: HouseStyle(**values))
 
 SHARED = {
     "organisation": Field(Text(), "The council, board or trust."),
@@ -303,7 +206,7 @@ def validate(meeting_file: Path) -> Meeting:
     if problems:
         raise _incomplete(problems, node, meeting_file, root, merged["report"])
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
-    meeting = _with_documents(meeting, problems)
+    meeting = with_documents(meeting, problems)
     problems += check_exempt_files(meeting)
     if problems:
         raise IncompleteMeeting(problems, meeting)
@@ -351,71 +254,8 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                       date=datetime.date.min, time=datetime.time(), venue="",
                       items=tuple(items), report=report)
-    partial = _with_documents(partial, problems)
+    partial = with_documents(partial, problems)
     return IncompleteMeeting(problems, partial)
-
-
-def _with_documents(meeting: Meeting, problems: list[Problem]) -> Meeting:
-    """Read every rendered attachment and appendix, filling its defaults from the meeting;
-    tell every PDF whether to make room for the stamps."""
-    items = []
-    for item in meeting.items:
-        attachments = tuple(_with_document(a, meeting, problems) for a in item.attachments)
-        items.append(replace(item, attachments=attachments))
-    return replace(meeting, items=tuple(items))
-
-
-def _with_document(attachment: Attachment, meeting: Meeting, problems: list[Problem],
-                   appendix: bool = False) -> Attachment:
-    """An attachment (or a report's appendix) with what its file holds read in."""
-    if attachment.file.suffix.lower() not in RENDERED_SUFFIXES:
-        return replace(attachment, make_room=meeting.page_numbers.make_room)
-    if attachment.merge_damaged:
-        # Said rather than ignored: the officer meant it of some PDF.
-        problems.append(Problem(attachment.pos, f'"{attachment.file.name}": '
-                                "merge_damaged is for a PDF; packgen writes this "
-                                "document's pages itself"))
-    document = load_document(attachment.file, meeting.root, problems)
-    if document is INVALID:
-        # The report's own problems are said; its appendices are read all the same, so
-        # that theirs are said in this run too. The stand-in is never built: the report's
-        # problems stop the build.
-        named = () if appendix else appendices_named(attachment.file, meeting.root)
-        if not named:
-            return attachment
-        return replace(attachment, document=_defaults(Report(attachment.pos, "",
-                                                             appendices=named),
-                                                      meeting, problems))
-    if appendix and isinstance(document, Report) and document.appendices:
-        # One level only: a pack's bookmarks and page ranges have a report and its
-        # appendices, and an appendix's appendix would have no place in either.
-        problems.append(Problem(document.appendices[0].pos, "appendices: an appendix cannot "
-                                "have appendices of its own; list them among the appendices "
-                                "of the report that attaches this one"))
-        return attachment
-    return replace(attachment, document=_defaults(document, meeting, problems))
-
-
-def _defaults(document: Any, meeting: Meeting, problems: list[Problem]) -> Any:
-    if isinstance(document, Report):
-        after = meeting.report.recommendations_after
-        if after and document.recommendations and find_section(document, after) is None:
-            headings = ", ".join(f'"{s.heading}"' for s in document.sections) or "none"
-            problems.append(Problem(document.pos, f'recommendations: report.recommendations.'
-                                    f'after puts them after the section "{after}", but this '
-                                    f"report has no section of that heading (its sections: "
-                                    f"{headings})"))
-        for row in dropped_content(meeting.report, document):
-            problems.append(Problem(document.pos, f'{row}: report.cover leaves out "{row}", '
-                                    f"so this report's {row} would not be printed; add "
-                                    f'"{row}" to report.cover or take it out of the report'))
-        return replace(document, report_to=document.report_to or meeting.body,
-                       date=document.date or meeting.date,
-                       appendices=tuple(_with_document(a, meeting, problems, appendix=True)
-                                        for a in document.appendices))
-    if isinstance(document, Minutes):
-        return replace(document, body=document.body or meeting.body)
-    return document
 
 
 def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]

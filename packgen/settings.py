@@ -14,13 +14,13 @@ import re
 import string
 from typing import Any
 
-from packgen.model import (
+from packgen.model import Report
+from packgen.settings_model import (
     COVER_ROWS,
     DATE_FORMAT,
     MINUTES_LABELS,
     REPORT_LABELS,
     MinutesSettings,
-    Report,
     ReportSettings,
 )
 from packgen.shapes import Context, Field, ListOf, Record, Shape, Text

@@ -175,7 +175,7 @@ def _check_page(data: dict[str, Any], theme: dict[str, Any], node: Map, ctx: Con
                 ) -> None:
     """The page the override leaves, its margins laid over the theme's, still has room
     for text, by the rule ``packgen.yaml``'s style is held to."""
-    from packgen.schema import margin_problem
+    from packgen.housestyle import margin_problem
 
     page = data.get("page", {})
     if "page" not in node.items:

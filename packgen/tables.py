@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.htmltree import Element
-from packgen.markdown import MAX_TABLE_ROWS
+from packgen.mdtables import MAX_TABLE_ROWS
 from packgen.orientation import turned
 from packgen.widths import Extent, extent, fit, needed
 

@@ -36,8 +36,8 @@ from jinja2.loaders import split_template_path
 from packgen.builtin import theme_dir
 from packgen.errors import Position, Problem, TemplateError, ValidationError
 from packgen.filerefs import inside
-from packgen.model import HouseStyle
 from packgen.sandbox import Sandbox, bound_filters
+from packgen.settings_model import HouseStyle
 from packgen.subset import attribute_problem, tag_problem
 
 WEB_TEMPLATES = "web/"

@@ -1,22 +1,20 @@
 """Lay out the HTML subset with ReportLab's Platypus: an element tree becomes PDF bytes.
 
-This is the only module that knows ReportLab's layout API. Styles come from the
-theme's stylesheet by tag and class; fonts are the theme's TrueType files,
-embedded, so £, €, accents and ticks print in every pack.
+This is the only module that knows ReportLab's layout API, with the mixins that are
+its parts: how text is set, its style and inline markup (:mod:`packgen.paragraphs`), and
+tables (:mod:`packgen.tables`). Here blocks become flowables and the document is built.
+Styles come from the theme's stylesheet by tag and class; fonts are the theme's TrueType
+files, embedded, so £, €, accents and ticks print in every pack.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
-from reportlab.lib import colors, pagesizes
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib import pagesizes
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -43,19 +41,17 @@ from packgen.fitting import (
     link_headings,
     unfit_problem,
 )
-from packgen.fonts import VARIANTS, register_family, register_italics
+from packgen.fonts import VARIANTS, register_family
 from packgen.htmltree import Element
 from packgen.labels import own_labels
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.orientation import gathered, page_templates, turned, without_closing_turn
-from packgen.pdf.links import href_problem, href_target
+from packgen.paragraphs import ParagraphSetting
 from packgen.render import Located
 from packgen.rendered import Typeset
 from packgen.subset import INLINE_TAGS
 from packgen.tables import TableLayout, TooWide, length
 from packgen.theme import Stylesheet
-
-_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -66,7 +62,7 @@ def page_size(sheet: Stylesheet) -> tuple[float, float]:
     return (size[0] * mm, size[1] * mm)
 
 
-class Typesetter(TableLayout):
+class Typesetter(ParagraphSetting, TableLayout):
     """Turns element trees into PDFs in one theme's style."""
 
     def __init__(self, sheet: Stylesheet, asset_dir: Path) -> None:
@@ -84,55 +80,6 @@ class Typesetter(TableLayout):
         self.landscape_width = self.size[1] - self.margins["left"] - self.margins["right"]
         self._styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         self._anchors: dict[str, int] = {}
-
-    # -- styles ----------------------------------------------------------------------------
-
-    def props(self, tag: str, classes: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Style properties of a tag with classes: base ``p``, then tag, then each class."""
-        key = (tag, classes)
-        if key not in self._styles:
-            styles = self.sheet.styles
-            merged = {"font": next(iter(self.sheet.fonts)), "size": 10}
-            merged.update(styles.get("p", {}))
-            merged.update(styles.get(tag, {}))
-            for cls in classes:
-                merged.update(styles.get(f".{cls}", {}))
-                merged.update(styles.get(f"{tag}.{cls}", {}))
-            self._styles[key] = merged
-        return self._styles[key]
-
-    def colour(self, name: str) -> Any:
-        """A colour by palette name ("heading") or as "#rrggbb"."""
-        return colors.HexColor(self.sheet.colours.get(name, name))
-
-    def hex(self, name: str) -> str:
-        return "#" + str(self.colour(name).hexval())[2:]
-
-    def font_name(self, props: dict[str, Any]) -> str:
-        variant = ("bold_" if props.get("bold") else "") + ("italic" if props.get("italic") else "")
-        if props.get("italic"):
-            self.italics(props["font"])
-        return f"{self.families[props['font']]}-{variant.rstrip('_') or 'regular'}"
-
-    def italics(self, family: str) -> None:
-        """Make the family's italic faces ready, before any text is set in them."""
-        register_italics(self.families[family], self._files[family])
-
-    def paragraph_style(self, props: dict[str, Any]) -> ParagraphStyle:
-        scale = self.scale  # a table set smaller to fit across its page
-        size = float(props["size"])
-        return ParagraphStyle(
-            name="s", fontName=self.font_name(props), fontSize=size * scale,
-            leading=float(props.get("leading", size * 1.3)) * scale,
-            textColor=self.colour(props.get("color", "text")),
-            alignment=_ALIGN[props.get("align", "left")],
-            spaceBefore=float(props.get("space_before", 0)) * scale,
-            spaceAfter=float(props.get("space_after", 0)) * scale,
-            leftIndent=float(props.get("indent", 0)) * scale,
-            bulletFontName=self.font_name(props), wordWrap=None,
-            # Columns hold their longest word (packgen.widths): a word is never cut.
-            splitLongWords=0 if self.in_table else 1,
-        )
 
     # -- blocks ----------------------------------------------------------------------------
 
@@ -274,69 +221,6 @@ class Typesetter(TableLayout):
         image.hAlign = "LEFT"
         return image
 
-    # -- inline ----------------------------------------------------------------------------
-
-    def inline(self, nodes: list[Element | str], origin: Path) -> str:
-        """ReportLab paragraph markup for inline content, with every text escaped."""
-        parts = []
-        for node in nodes:
-            if isinstance(node, str):
-                parts.append(escape(re.sub(r"\s+", " ", node)))
-                continue
-            inner = self.inline(node.children, origin)
-            if node.tag in ("b", "strong"):
-                parts.append(f"<b>{inner}</b>")
-            elif node.tag in ("i", "em"):
-                for family in self.families:  # whichever family the paragraph is set in
-                    self.italics(family)
-                parts.append(f"<i>{inner}</i>")
-            elif node.tag == "u":
-                parts.append(f"<u>{inner}</u>")
-            elif node.tag == "br":
-                parts.append("<br/>")
-            elif node.tag == "a":
-                href = self.link_target(node, origin)
-                colour = self.hex(self.props("a", node.classes).get("color", "text"))
-                parts.append(f"<a href={quoteattr(href)} color={quoteattr(colour)}>{inner}</a>")
-            elif node.tag == "span":
-                parts.append(self.span(node, inner))
-            else:
-                raise self.misplaced(node, origin)
-        return "".join(parts)
-
-    def span(self, node: Element, inner: str) -> str:
-        props = self.props("span", node.classes)
-        size = float(props["size"]) * self.scale
-        attrs = f" name={quoteattr(self.font_name(props))} size=\"{size:g}\""
-        if "color" in props:
-            attrs += f" color={quoteattr(self.hex(props['color']))}"
-        return f"<font{attrs}>{inner}</font>"
-
-    @staticmethod
-    def link_target(node: Element, origin: Path) -> str:
-        """What the link's paragraph markup points at (:func:`packgen.pdf.links.href_target`)."""
-        href = node.attrs.get("href", "")
-        target = href_target(href)
-        if target is None:
-            raise TemplateError([Problem(Position(origin, node.line, 1),
-                                         str(href_problem(href)))])
-        return target
-
-    def anchored(self, anchor: str) -> type[Paragraph]:
-        """A Paragraph class that notes the page it is drawn on under ``anchor``.
-
-        A class rather than an attribute, because Platypus builds the parts of a
-        split paragraph with ``self.__class__``; the first part drawn wins.
-        """
-        registry = self._anchors
-
-        class Anchored(Paragraph):  # type: ignore[misc]
-            def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
-                registry.setdefault(anchor, canv.getPageNumber())
-                super().drawOn(canv, x, y, _sW)
-
-        return Anchored
-
     # -- the document ----------------------------------------------------------------------
 
     def typeset(self, root: Element, origin: Path, located: Sequence[Located] = ()) -> Typeset:
@@ -381,3 +265,4 @@ def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
         # Platypus draws bulletText as it is, not as markup: escaping it printed "&amp;".
         return text, rest
     return None, el.children
+

@@ -146,8 +146,9 @@ def test_numbering_problems_point_at_the_key(folder: MeetingFolder) -> None:
 def test_landscape_sections_and_tables_carry_the_class() -> None:
     from packgen.errors import Position
     from packgen.markdown import convert
-    from packgen.model import Numbering, Section
+    from packgen.model import Section
     from packgen.numbering import number_sections
+    from packgen.settings_model import Numbering
 
     problems: list[Any] = []
     body = convert("```table\norientation: landscape\nrows:\n  - [a, b]\n```\n",
@@ -160,8 +161,9 @@ def test_landscape_sections_and_tables_carry_the_class() -> None:
 
 def test_number_sections_skips_opted_out_blocks() -> None:
     from packgen.errors import Position
-    from packgen.model import Block, Numbering, RichText, Section
+    from packgen.model import Block, RichText, Section
     from packgen.numbering import number_sections
+    from packgen.settings_model import Numbering
 
     blocks = RichText((Block("p", "a"), Block("p", "b", numbered=False), Block("p", "c")))
     (section,) = number_sections([Section(Position(Path("r.yaml")), "S", blocks)],

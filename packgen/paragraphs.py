@@ -1,0 +1,158 @@
+"""How the typesetter sets text: a paragraph's style and its markup.
+
+Styles come from the theme's stylesheet by tag and class (base ``p``, then the tag, then
+each class), in the theme's fonts and colours, as ReportLab ``ParagraphStyle``; inline
+elements (``b``, ``i``, ``u``, ``br``, ``a``, ``span``) become ReportLab's paragraph markup,
+every text escaped and every link checked; a paragraph can note the page it is drawn on.
+
+A mixin of :class:`packgen.typeset.Typesetter`, which lays out the blocks these are set
+in (and sets up the fonts, the style cache and the anchors).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from packgen.errors import Position, Problem, TemplateError
+from packgen.fonts import register_italics
+from packgen.htmltree import Element
+from packgen.pdf.links import href_problem, href_target
+from packgen.theme import Stylesheet
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+class ParagraphSetting:
+    """What the typesetter sets text with; its other methods come from the typesetter."""
+
+    sheet: Stylesheet
+    families: dict[str, str]
+    """ReportLab's name of each of the stylesheet's font families."""
+    _files: dict[str, tuple[Path, ...]]
+    _styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]]
+    _anchors: dict[str, int]
+    scale: float
+    in_table: int
+
+    def misplaced(self, el: Element, origin: Path) -> TemplateError:
+        raise NotImplementedError
+
+    # -- styles ----------------------------------------------------------------------------
+
+    def props(self, tag: str, classes: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Style properties of a tag with classes: base ``p``, then tag, then each class."""
+        key = (tag, classes)
+        if key not in self._styles:
+            styles = self.sheet.styles
+            merged = {"font": next(iter(self.sheet.fonts)), "size": 10}
+            merged.update(styles.get("p", {}))
+            merged.update(styles.get(tag, {}))
+            for cls in classes:
+                merged.update(styles.get(f".{cls}", {}))
+                merged.update(styles.get(f"{tag}.{cls}", {}))
+            self._styles[key] = merged
+        return self._styles[key]
+
+    def colour(self, name: str) -> Any:
+        """A colour by palette name ("heading") or as "#rrggbb"."""
+        return colors.HexColor(self.sheet.colours.get(name, name))
+
+    def hex(self, name: str) -> str:
+        return "#" + str(self.colour(name).hexval())[2:]
+
+    def font_name(self, props: dict[str, Any]) -> str:
+        variant = ("bold_" if props.get("bold") else "") + ("italic" if props.get("italic") else "")
+        if props.get("italic"):
+            self.italics(props["font"])
+        return f"{self.families[props['font']]}-{variant.rstrip('_') or 'regular'}"
+
+    def italics(self, family: str) -> None:
+        """Make the family's italic faces ready, before any text is set in them."""
+        register_italics(self.families[family], self._files[family])
+
+    def paragraph_style(self, props: dict[str, Any]) -> ParagraphStyle:
+        scale = self.scale  # a table set smaller to fit across its page
+        size = float(props["size"])
+        return ParagraphStyle(
+            name="s", fontName=self.font_name(props), fontSize=size * scale,
+            leading=float(props.get("leading", size * 1.3)) * scale,
+            textColor=self.colour(props.get("color", "text")),
+            alignment=_ALIGN[props.get("align", "left")],
+            spaceBefore=float(props.get("space_before", 0)) * scale,
+            spaceAfter=float(props.get("space_after", 0)) * scale,
+            leftIndent=float(props.get("indent", 0)) * scale,
+            bulletFontName=self.font_name(props), wordWrap=None,
+            # Columns hold their longest word (packgen.widths): a word is never cut.
+            splitLongWords=0 if self.in_table else 1,
+        )
+
+    # -- inline ----------------------------------------------------------------------------
+
+    def inline(self, nodes: list[Element | str], origin: Path) -> str:
+        """ReportLab paragraph markup for inline content, with every text escaped."""
+        parts = []
+        for node in nodes:
+            if isinstance(node, str):
+                parts.append(escape(re.sub(r"\s+", " ", node)))
+                continue
+            inner = self.inline(node.children, origin)
+            if node.tag in ("b", "strong"):
+                parts.append(f"<b>{inner}</b>")
+            elif node.tag in ("i", "em"):
+                for family in self.families:  # whichever family the paragraph is set in
+                    self.italics(family)
+                parts.append(f"<i>{inner}</i>")
+            elif node.tag == "u":
+                parts.append(f"<u>{inner}</u>")
+            elif node.tag == "br":
+                parts.append("<br/>")
+            elif node.tag == "a":
+                href = self.link_target(node, origin)
+                colour = self.hex(self.props("a", node.classes).get("color", "text"))
+                parts.append(f"<a href={quoteattr(href)} color={quoteattr(colour)}>{inner}</a>")
+            elif node.tag == "span":
+                parts.append(self.span(node, inner))
+            else:
+                raise self.misplaced(node, origin)
+        return "".join(parts)
+
+    def span(self, node: Element, inner: str) -> str:
+        props = self.props("span", node.classes)
+        size = float(props["size"]) * self.scale
+        attrs = f" name={quoteattr(self.font_name(props))} size=\"{size:g}\""
+        if "color" in props:
+            attrs += f" color={quoteattr(self.hex(props['color']))}"
+        return f"<font{attrs}>{inner}</font>"
+
+    @staticmethod
+    def link_target(node: Element, origin: Path) -> str:
+        """What the link's paragraph markup points at (:func:`packgen.pdf.links.href_target`)."""
+        href = node.attrs.get("href", "")
+        target = href_target(href)
+        if target is None:
+            raise TemplateError([Problem(Position(origin, node.line, 1),
+                                         str(href_problem(href)))])
+        return target
+
+    def anchored(self, anchor: str) -> type[Paragraph]:
+        """A Paragraph class that notes the page it is drawn on under ``anchor``.
+
+        A class rather than an attribute, because Platypus builds the parts of a
+        split paragraph with ``self.__class__``; the first part drawn wins.
+        """
+        registry = self._anchors
+
+        class Anchored(Paragraph):  # type: ignore[misc]
+            def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+                registry.setdefault(anchor, canv.getPageNumber())
+                super().drawOn(canv, x, y, _sW)
+
+        return Anchored
