@@ -188,23 +188,27 @@ def validate(meeting_file: Path) -> Meeting:
                                           Context(config_file.parent, root), problems)
     ctx = Context(meeting_file.parent, root)
     node, meeting = _check_file(meeting_file, MEETING, ctx, problems)
+    if node is not None and not any(n is not None and "organisation" in n.items
+                                    for n in (config_node, node)):
+        problems.append(Problem(node.pos, f'missing required key "organisation" (set it here '
+                                          f"or in {CONFIG_NAME})"))
     if problems or meeting is INVALID or config is INVALID:
         raise _incomplete(problems, node, meeting_file, root,
                           report_settings(_readable_report(config_node, root),
-                                          _readable_report(node, root)))
+                                          _readable_report(node, root)),
+                          _readable(config_node, node, root, "exclusion_item", True))
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
     merged["report"] = report_settings(config.get("report", {}), meeting.get("report", {}))
     merged["minutes"] = minutes_settings(config.get("minutes", {}), meeting.get("minutes", {}))
     pos = merged.pop("pos")
-    if "organisation" not in merged:
-        problems.append(Problem(pos, f'missing required key "organisation" (set it here or '
-                                     f"in {CONFIG_NAME})"))
     raw_items = with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
     items = number_items(raw_items, merged.pop("start_number", 1), problems)
-    if problems:
-        raise _incomplete(problems, node, meeting_file, root, merged["report"])
+    if problems:  # the numbers' own problems: the items are read, and numbered, already
+        partial = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
+        partial = with_documents(partial, problems)
+        raise IncompleteMeeting(problems + check_exempt_files(partial), partial)
     meeting = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
     meeting = with_documents(meeting, problems)
     problems += check_exempt_files(meeting)
@@ -223,8 +227,20 @@ def _readable_report(node: Map | None, root: Path) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _readable(config_node: Map | None, node: Map | None, root: Path, key: str,
+              default: Any) -> Any:
+    """A shared setting as the meeting (else the organisation) gives it, if it is right
+    itself (its own problems are reported already); else ``default``."""
+    for where in (node, config_node):
+        child = where.items.get(key) if where is not None else None
+        if child is not None:
+            value = MEETING.fields[key].shape.check(child, Context(root, root), key)
+            return default if value is INVALID else value
+    return default
+
+
 def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path,
-                report: ReportSettings) -> IncompleteMeeting:
+                report: ReportSettings, exclusion: bool) -> IncompleteMeeting:
     """The problems so far, and those of every document the meeting's items name.
 
     Each attachment is read from the YAML on its own, so that one wrong key elsewhere
@@ -236,6 +252,20 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     """
     items = []
     entries = node.items.get("items") if node is not None else None
+    readable = [ITEM.check(entry, Context(meeting_file.parent, root), "")
+                for entry in (entries.items if isinstance(entries, Seq) else ())]
+    origin = node.pos if node is not None else Position(meeting_file, 1, 1)
+    if readable and INVALID not in readable:
+        # Every item reads: their numbers, and which of their files are exempt, are judged
+        # in this run too (a duplicate number, one file both public and exempt).
+        start = _readable(None, node, root, "start_number", 1)
+        numbered = number_items(with_exclusion(tuple(readable), exclusion, origin), start,
+                                problems)
+        partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
+                          date=datetime.date.min, time=datetime.time(), venue="",
+                          items=numbered, report=report)
+        partial = with_documents(partial, problems)
+        return IncompleteMeeting(problems + check_exempt_files(partial), partial)
     for number, entry in enumerate(entries.items if isinstance(entries, Seq) else (), 1):
         listed = entry.items.get("attachments") if isinstance(entry, Map) else None
         attachments = []
@@ -250,7 +280,6 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
                 attachments.append(attachment)
         if attachments:
             items.append(Item(entry.pos, "", str(number), attachments=tuple(attachments)))
-    origin = node.pos if node is not None else Position(meeting_file, 1, 1)
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                       date=datetime.date.min, time=datetime.time(), venue="",
                       items=tuple(items), report=report)

@@ -231,3 +231,36 @@ def test_a_document_built_alone_reports_its_appendices_and_pdfs_together(
         'bad.yaml:3:1: unknown key "bdy" (did you mean "body"?)',
         'report.yaml:3:24: "broken.pdf": not a PDF file']
     assert not (folder.root / "build").exists()
+
+
+def test_the_agenda_checks_come_with_a_wrong_key(folder: MeetingFolder, run_cli: BuildFn
+                                                 ) -> None:
+    """A missing organisation, a duplicate item number and one file both public and exempt
+    are judged in the same run as a misspelt key elsewhere."""
+    folder.write("""\
+body: Test Board
+date: 2026-07-22
+time: "14:00"
+venu: Room 1
+items:
+  - title: Report
+    number: 3
+    attachments: [public.md]
+  - title: Other
+    number: 3
+  - title: Contract
+    exempt: 3
+    attachments: [secret.md]
+""")
+    (folder.folder / "public.md").write_text("# Fees\n\nThe same words.\n")
+    (folder.folder / "secret.md").write_text("# Fees\n\nThe same words.\n")
+    done = run_cli("validate", str(folder.file))
+    assert sorted(_lines(done.stderr)) == sorted([
+        'meeting.yaml:1:1: missing required key "organisation" (set it here or in '
+        "packgen.yaml)",
+        'meeting.yaml:9:5: items[1]: duplicate item number "3" (item 3 is at line 6)',
+        'meeting.yaml:4:1: unknown key "venu" (did you mean "venue"?)',
+        'meeting.yaml:8:19: "public.md" has the same content as "secret.md", which is attached '
+        "to an exempt item; give the public and the exempt version their own files",
+        'meeting.yaml:13:19: "secret.md" has the same content as "public.md", which is '
+        "attached to a public item; give the public and the exempt version their own files"])
