@@ -41,7 +41,7 @@ from packgen.shapes import (
     Text,
     Time,
 )
-from packgen.source import MAX_FILE_BYTES, Map, Scalar, Seq, load_yaml
+from packgen.source import MAX_FILE_BYTES, Map, Node, Scalar, Seq, load_yaml
 
 EMAIL = r'[^\s\x00-\x1f\x7f-\x9f<>"@]+@[^\s\x00-\x1f\x7f-\x9f<>"@]+'
 """One address, no name or brackets around it: templates link it as ``mailto:``, and a link
@@ -54,6 +54,20 @@ PERSON = Record({
     "phone": Field(Text(), "Telephone number, as it should be printed."),
 }, build=Person)
 """Someone a document or meeting names: the meeting's contact, a report's officers."""
+
+
+class _Post(Record):
+    """A person, or a post: reports are often "prepared by" a post whose holder is not
+    named ("Assistant Director – Place"), so a name or a role will do, not neither."""
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if isinstance(node, Map) and not ({"name", "role"} & set(node.items)):
+            return ctx.error(node.pos, path, 'give "name", "role" or both')
+        return super().check(node, ctx, path)
+
+
+DIRECTOR = _Post({**PERSON.fields, "name": Field(Text(), "Their name.")},
+                 build=lambda **values: Person(**{"name": "", **values}))
 
 ATTENDEE = attendee_fields(PERSON)
 """A member in minutes' attendance: how they attended (:mod:`packgen.attendance`)."""
@@ -119,14 +133,14 @@ REPORT = Record({
     "title": Field(Text(), "Title of the paper.", required=True),
     "report_to": Field(Text(), "The body it goes to (default: the meeting's body)."),
     "date": Field(Date(), "Date of the meeting it goes to (default: the meeting's date)."),
-    "director": Field(PERSON, "The relevant director."),
+    "director": Field(DIRECTOR, "The relevant director: a name, a role, or both."),
     "wards": Field(InlineMarkdown(), "Wards affected, such as All (inline Markdown)."),
     "contacts": Field(ListOf(PERSON), "Contact officers."),
     "other_officers": Field(ListOf(PERSON), "Other officers who provided input."),
     "priorities": Field(ListOf(PRIORITY), "The plan priorities, marked where relevant."),
     "summary": Field(Markdown(3), "Summary of the report."),
-    "recommendations": Field(ListOf(InlineMarkdown()), "Recommendations, numbered (inline "
-                             "Markdown)."),
+    "recommendations": Field(ListOf(Markdown(3)), "Recommendations, numbered (Markdown: a "
+                             "recommendation may hold a list, such as conditions)."),
     "sections": Field(ListOf(SECTION), "Numbered sections."),
     "background_papers": Field(ListOf(InlineMarkdown()), "Background papers, as listed by law "
                                "(inline Markdown)."),

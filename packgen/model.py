@@ -108,7 +108,9 @@ class Report:
     other_officers: tuple[Person, ...] = ()
     priorities: tuple[Priority, ...] = ()
     summary: RichText = RichText()
-    recommendations: tuple[str, ...] = ()
+    recommendations: tuple[RichText, ...] = ()
+    """Each: its first paragraph is the numbered line, any list or paragraph after it
+    stands beneath it."""
     sections: tuple[Section, ...] = ()
     background_papers: tuple[str, ...] = ()
     appendices: tuple[Attachment, ...] = ()

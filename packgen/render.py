@@ -204,7 +204,7 @@ _LEAD_HTML = re.compile(r"(to|that)\s+", re.IGNORECASE)
 
 
 def _parts(text: RichText) -> tuple[Markup, tuple[Block, ...]]:
-    """A resolution's first paragraph (its words after RESOLVED) and the blocks after it."""
+    """A resolution's (or recommendation's) first paragraph and the blocks after it."""
     blocks = text.blocks
     if blocks and blocks[0].kind == "p":
         return Markup(blocks[0].html), blocks[1:]
@@ -262,6 +262,7 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
                   "recommendations": len(document.recommendations)}
         context.update(
             report=document,
+            recommendations=[_parts(text) for text in document.recommendations],
             sections=number_sections(document.sections, numbering, follows),
             cover=cover_rows(settings, document, follows is not None),
             labels={row: settings.label(row, counts.get(row, 1)) for row in REPORT_LABELS},

@@ -174,11 +174,24 @@ class Date(Shape):
 
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or type(node.value) is not datetime.date:
+            if isinstance(node, Scalar) and isinstance(node.value, str) and _is_iso(node.text):
+                # '2026-07-22' in quotes is text to YAML, and text is not a date.
+                return ctx.error(node.pos, path, f"expected a date like 2026-07-08, found "
+                                                 f'"{node.text}" in quotes; leave the quotes '
+                                                 "out")
             return self.wrong(node, ctx, path)
         return node.value
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) is not None
 
 
 _TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")

@@ -29,6 +29,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "wards": ("ward", "wards_affected", "ward_affected", "divisions", "divisions_affected"),
     "report_to": ("to", "committee", "meeting", "audience", "reporting_to"),
     "recommendations": ("recommendation", "recs", "recommended"),
+    "summary": ("executive_summary", "abstract", "overview", "purpose"),
     "background_papers": ("background", "background_documents", "papers"),
     "appendices": ("appendix", "annexes", "annex", "attachments"),
     "sections": ("body", "content", "paragraphs", "text"),

@@ -35,6 +35,9 @@ CASES = {
                  ['3:7: date: expected a date like 2026-07-08, found "08/07/2026"']),
     "impossible date": (HEAD.replace("2026-07-08", "2026-02-30") + "items: [{title: A}]\n",
                         ['3:7: date: expected a date like 2026-07-08, found "2026-02-30"']),
+    "quoted date": (HEAD.replace("2026-07-08", '"2026-07-08"') + "items: [{title: A}]\n",
+                    ['3:7: date: expected a date like 2026-07-08, found "2026-07-08" in quotes; '
+                     "leave the quotes out"]),
     "bad time": (HEAD.replace('"16:00"', '"4pm"') + "items: [{title: A}]\n",
                  ['4:7: time: expected a 24-hour time like "16:00", found "4pm"']),
     # "venue" is given already, so "venu" means something else: no hint that would lose it.
