@@ -30,6 +30,7 @@ from packgen.model import (
 from packgen.settings_model import Numbering
 from packgen.shapes import (
     INVALID,
+    MAX_FIELD,
     Boolean,
     Context,
     Date,
@@ -64,6 +65,19 @@ class _Post(Record):
         if isinstance(node, Map) and not ({"name", "role"} & set(node.items)):
             return ctx.error(node.pos, path, 'give "name", "role" or both')
         return super().check(node, ctx, path)
+
+
+class _CellMarkdown(Markdown):
+    """Markdown that is laid out in a table cell (a recommendation, on the cover): no longer
+    than a plain field, since a cell cannot break across pages."""
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if isinstance(node, Scalar) and len(node.text) > MAX_FIELD:
+            return Text().check(node, ctx, path)  # which says so, as for any field
+        return super().check(node, ctx, path)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {**super().json_schema(), "maxLength": MAX_FIELD}
 
 
 DIRECTOR = _Post({**PERSON.fields, "name": Field(Text(), "Their name.")},
@@ -139,7 +153,7 @@ REPORT = Record({
     "other_officers": Field(ListOf(PERSON), "Other officers who provided input."),
     "priorities": Field(ListOf(PRIORITY), "The plan priorities, marked where relevant."),
     "summary": Field(Markdown(3), "Summary of the report."),
-    "recommendations": Field(ListOf(Markdown(3)), "Recommendations, numbered (Markdown: a "
+    "recommendations": Field(ListOf(_CellMarkdown(3)), "Recommendations, numbered (Markdown: a "
                              "recommendation may hold a list, such as conditions)."),
     "sections": Field(ListOf(SECTION), "Numbered sections."),
     "background_papers": Field(ListOf(InlineMarkdown()), "Background papers, as listed by law "
