@@ -90,7 +90,7 @@ class TableLayout:
                                          f"a table of {len(grid):,} rows: at most "
                                          f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
         ncols = max((len(r) for r in grid), default=1)
-        extents = [extent(cell, c, spans[(r, c)][1], self._font_of)
+        extents = [extent(cell, c, spans[(r, c)][1], self._font_of, r)
                    for r, row in enumerate(grid) for c, cell in enumerate(row)
                    if cell is not None and (r, c) in spans]
         scale, col_widths, turn = self._layout(el, extents, widths, ncols, width)

@@ -58,3 +58,26 @@ rows:
         assert texts[at:at + len(parts)] == parts
         assert all(abs(w.y0 - words[at].y0) < 0.5 for w in words[at:at + len(parts)]), \
             f"{name} wrapped"
+
+
+def test_a_long_description_is_not_starved_by_short_columns(folder: MeetingFolder) -> None:
+    """Six short columns each given their whole text left a 120-word description one
+    word wide: a row taller than a page. It shares the width and stays with its title."""
+    heads = ["Description", "Lead officer name", "Start quarter", "End quarter",
+             "Budget holder", "RAG status", "Review body"]
+    words = ("the council will review the arrangements for delivery with partners and "
+             "report ") * 10
+    cells = [words.strip(), "Head of Strategy", "Quarter one", "Quarter four",
+             "Finance team", "Amber rating", "Scrutiny panel"]
+    table = ("# Widths\n\n| " + " | ".join(heads) + " |\n|" + "---|" * len(heads)
+             + "\n| " + " | ".join(cells) + " |\n")
+    out = build_documents(folder, {"w.md": table})
+    pages = page_words(out)
+    at = next(i for i, (_, _, w) in enumerate(pages) if any(x.text == "Widths" for x in w))
+    texts = [w.text for w in pages[at][2]]
+    assert texts.count("delivery") == 10 and "Scrutiny" in texts, "table not under its title"
+    lines = {round(w.y0) for w in pages[at][2] if w.text == "delivery"}
+    assert len(lines) == 10
+    body = [w for w in pages[at][2] if w.text in {"council", "review", "arrangements"}]
+    top, bottom = min(w.y0 for w in body), max(w.y1 for w in body)
+    assert bottom - top < pages[at][1] / 2, "the description is set too narrow"
