@@ -17,8 +17,11 @@ if TYPE_CHECKING:  # validate never loads the Markdown parser when nothing needs
     from markdown_it.tree import SyntaxTreeNode
 
 LABEL = re.compile(r"\s*(\((?P<paren>[A-Za-z]+|\d+)\)|(?P<mark>[A-Za-z]+)[.)]"
-                   r"|(?P<dotted>\d+(?:\.\d+)+)\.?)\s+(?=\S)")
-"""A label, then a space and the item's first word."""
+                   r"|(?P<dotted>\d{1,2}\.\d{1,2})\.?)\s+(?=\S)")
+"""A label, then a space and the item's first word. A dotted label has two parts of one
+or two digits ("1.1", "12.3"): "1.4.2014" and "3.4.1" open dates and sections, not items."""
+UPPER_WORDS = 3
+"""Words an upper-case label's item needs: "A. Smith", "B. Jones" are initials."""
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
@@ -89,25 +92,44 @@ def own_labels(items: Sequence[Element]) -> list[tuple[str, Element]] | None:
 
 def labelled_list(paragraph: SyntaxTreeNode, span: Callable[[SyntaxTreeNode], str]
                   ) -> str | None:
-    """A paragraph whose every line starts with a label in sequence, as a ``<ul>`` of its
-    lines (the labels kept: the typesetter prints them as bullets); else None."""
-    lines: list[list[SyntaxTreeNode]] = [[]]
-    for inline in paragraph.children:
-        for child in inline.children:
-            if child.type in ("softbreak", "hardbreak"):
-                lines.append([])
-            else:
-                lines[-1].append(child)
-    if len(lines) < 2:
+    """A paragraph whose first line starts with a label, and whose lines starting with one
+    count on in sequence, as a ``<ul>`` of its items (the labels kept: the typesetter
+    prints them as bullets); a line without a label continues the item above (a
+    hard-wrapped item). Else None: an upper-case label with fewer than three words after
+    it (initials), or a first label written with a backslash (``a\\.``), keeps the
+    paragraph as text."""
+    if len(paragraph.children) != 1:
         return None
+    inline = paragraph.children[0]
+    lines: list[list[SyntaxTreeNode]] = [[]]
+    for child in inline.children:
+        if child.type in ("softbreak", "hardbreak"):
+            lines.append([child])  # the break joins a continued line to its item
+        else:
+            lines[-1].append(child)
+    # The source keeps what markdown-it's escapes hide: "a\\. " is no label.
+    raw = inline.content.split("\n")
+    if len(lines) < 2 or len(raw) != len(lines):
+        return None
+    items: list[list[SyntaxTreeNode]] = []
+    texts: list[str] = []
     labels = []
-    for line in lines:
-        first = line[0] if line else None
-        label = label_of(first.content) if first is not None and first.type == "text" else None
+    for line, text in zip(lines, raw, strict=True):
+        label = label_of(text)
         if label is None:
-            return None
+            if not items:
+                return None
+            items[-1].extend(line)
+            texts[-1] += " " + text
+            continue
         labels.append(label)
+        items.append([c for c in line if c.type not in ("softbreak", "hardbreak")])
+        texts.append(text[LABEL.match(text).end():])  # type: ignore[union-attr]
     if not in_sequence(labels):
         return None
-    return "<ul>" + "".join("<li>" + "".join(span(c) for c in line) + "</li>"
-                            for line in lines) + "</ul>"
+    if any(label.upper() == label and any(c.isalpha() for c in label)
+           and len(text.split()) < UPPER_WORDS for (label, _), text in zip(labels, texts,
+                                                                          strict=True)):
+        return None
+    return "<ul>" + "".join("<li>" + "".join(span(c) for c in item) + "</li>"
+                            for item in items) + "</ul>"

@@ -37,6 +37,10 @@ MAX_PARAGRAPH = 100_000
 MAX_LINKS = 2_000
 """Links in one Markdown text."""
 _PLACES = {"th": "table heading", "td": "table cell", "heading": "heading"}
+MAX_NESTING = 8
+"""Lists and quotes inside one another: beyond this the text would be squeezed to a few
+words a line (and markdown-it drops what lies deeper than its own limit, 20 levels of
+tokens, about ten lists, without a word)."""
 UNNUMBERED = "{-}"
 """Opens a paragraph, or ends a heading, that takes no number."""
 
@@ -118,6 +122,11 @@ class Converter(TableConversion):
             if not numbered:
                 text = text[:-len(UNNUMBERED)].rstrip(" ")
             return Block("heading", f"<h{level}>{text}</h{level}>", numbered=numbered)
+        if kind in ("bullet_list", "ordered_list", "blockquote") and _depth(node) > MAX_NESTING:
+            what = "a quote" if kind == "blockquote" else "a list"
+            self.problem(node, f"{what} nested {_depth(node)} deep in lists and quotes: at "
+                               f"most {MAX_NESTING} levels print; bring it out a level or more")
+            return None
         if kind in ("bullet_list", "ordered_list"):
             return Block("list", self.listing(node), pos=self.table_within(node))
         if kind == "table":
@@ -231,3 +240,13 @@ class Markdown(Shape):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "contentMediaType": "text/markdown"}
+
+
+def _depth(node: SyntaxTreeNode) -> int:
+    """How many lists and quotes hold ``node``, itself counted."""
+    depth = 0
+    at: SyntaxTreeNode | None = node
+    while at is not None:
+        depth += at.type in ("bullet_list", "ordered_list", "blockquote")
+        at = at.parent
+    return depth

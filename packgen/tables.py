@@ -90,7 +90,7 @@ class TableLayout:
                                          f"a table of {len(grid):,} rows: at most "
                                          f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
         ncols = max((len(r) for r in grid), default=1)
-        extents = [extent(cell, c, spans[(r, c)][1], self._font_of)
+        extents = [extent(cell, c, spans[(r, c)][1], self._font_of, r)
                    for r, row in enumerate(grid) for c, cell in enumerate(row)
                    if cell is not None and (r, c) in spans]
         scale, col_widths, turn = self._layout(el, extents, widths, ncols, width)
@@ -129,6 +129,13 @@ class TableLayout:
             if rs > 1 or cs > 1:
                 commands.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
         commands += self._table_look(el, header_rows, len(grid), pad)
+        # A group's heading row (one heading cell across the table, in the body, as the
+        # minutes' attendance groups have) never ends a page: it goes with the row after.
+        for r in range(header_rows, len(grid) - 1):
+            cells = [cell for cell in grid[r] if cell is not None]
+            if len(cells) == 1 and cells[0].tag == "th" \
+                    and spans.get((r, grid[r].index(cells[0])), (1, 1))[1] == len(col_widths):
+                commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
         table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT",
                       style=TableStyle(commands))
         table.spaceAfter = float(self.props("table", el.classes).get("space_after", 0))

@@ -26,6 +26,7 @@ from reportlab.platypus import (
     ListItem,
     PageBreak,
     Paragraph,
+    Spacer,
 )
 
 from packgen.bullets import own_bullet
@@ -127,7 +128,7 @@ class Typesetter(ParagraphSetting, TableLayout):
                 return [HeadingRoom(), para]
             return in_pieces(para, width)
         if el.tag in ("ul", "ol"):
-            return [self.listing(el, origin, width)]
+            return self.listing(el, origin, width)
         if el.tag == "table":
             return self.table(el, origin, width)
         if el.tag == "img":
@@ -139,7 +140,7 @@ class Typesetter(ParagraphSetting, TableLayout):
             if "landscape" in el.classes and not (self.landscape or self.in_table
                                                   or self.in_list):
                 return self.on_landscape(el, origin, width)
-            indent = float(self.props("div", el.classes).get("indent", 0)) * self.scale
+            indent = self._indent(float(self.props("div", el.classes).get("indent", 0)), width)
             inner = self.blocks(el, origin, width - indent)
             if indent:
                 inner = [Indenter(left=indent), *inner, Indenter(left=-indent)]
@@ -162,9 +163,15 @@ class Typesetter(ParagraphSetting, TableLayout):
         return TemplateError([Problem(Position(origin, el.line, 1),
                                       f"<{el.tag}> cannot stand here")])
 
-    def listing(self, el: Element, origin: Path, width: float) -> Flowable:
+    def _indent(self, points: float, width: float) -> float:
+        """An indent at the current scale, never taking the width left below half the
+        page's: quotes and lists inside one another must not squeeze text to a word a
+        line."""
+        return max(0.0, min(points * self.scale, width - self.frame_width / 2))
+
+    def listing(self, el: Element, origin: Path, width: float) -> list[Flowable]:
         props = self.props(el.tag, el.classes)
-        indent = float(props.get("list_indent", 16)) * self.scale
+        indent = self._indent(float(props.get("list_indent", 16)), width)
         items = []
         for li in el.children:
             if isinstance(li, str):
@@ -191,19 +198,23 @@ class Typesetter(ParagraphSetting, TableLayout):
                 item = self.blocks(li, origin, width - indent)
             finally:
                 self.in_list -= 1
+            if not item:  # an empty item keeps its number: ReportLab fails on nothing
+                item = [Spacer(0, 0)]
             # A bullet given to one item would carry on to the next: each names its own.
             entries.append(ListItem(item, value=symbol or "•") if el.tag == "ul"
                            else ListItem(item))
+        if not entries:
+            return []
         numbered = el.tag == "ol"
         first = el.attrs.get("start", "1")
-        return ListFlowable(
+        return [ListFlowable(
             entries, bulletType="1" if numbered else "bullet",
             start=int(first) if numbered and first.isdigit() else None if numbered else "•",
             leftIndent=indent, bulletFontName=self.font_name(props),
             bulletFontSize=float(props["size"]) * self.scale,
             bulletFormat="%s." if numbered else None,
             spaceAfter=float(props.get("space_after", 6)),
-        )
+        )]
 
     def image(self, el: Element, origin: Path, width: float) -> Flowable:
         src = el.attrs.get("src", "")

@@ -36,9 +36,10 @@ class Extent:
     span: int
     longest: float
     whole: float
+    row: int = 0
 
 
-def extent(cell: Element, column: int, span: int, font_of: FontOf) -> Extent:
+def extent(cell: Element, column: int, span: int, font_of: FontOf, row: int = 0) -> Extent:
     """Measure a cell's words in the fonts they are set in."""
     longest = 0.0
     lines: list[float] = [0.0]
@@ -63,7 +64,7 @@ def extent(cell: Element, column: int, span: int, font_of: FontOf) -> Extent:
                 walk(child, tag, classes, inner_bold)
 
     walk(cell, cell.tag, cell.classes, False)
-    return Extent(column, span, longest, max(lines))
+    return Extent(column, span, longest, max(lines), row)
 
 
 def fit(extents: Sequence[Extent], given: Sequence[float | None], columns: int,
@@ -100,34 +101,67 @@ def fit(extents: Sequence[Extent], given: Sequence[float | None], columns: int,
         for c in free:
             widths[c] = most[c] + (rest - high) * most[c] / high
     else:
-        _between(widths, free, least, most, rest - low)
+        _between(widths, free, least, most, rest - low, _height(extents, scale, pad))
     # Whole hundredths of a point, rounded down: the same bytes every time, never wider.
     return [math.floor((w or 0.0) * 100) / 100 for w in widths]
 
 
 def _between(widths: list[float | None], free: list[int], least: list[float],
-             most: list[float], spare: float) -> None:
+             most: list[float], spare: float, height: Callable[[list[float]], float]) -> None:
     """Each free column at least its longest word, the ``spare`` points shared out.
 
     A browser shares them in proportion to how much more each column would take to
     never wrap, so a long heading ("Average days lost per FTE") takes the room a short
     name ("Development Services") needed to stay on one line. Here the columns that
-    need least to reach their whole text get it first, so as many columns as can are
-    never wrapped; what is left is shared as a browser shares it among the rest.
+    need least to reach their whole text may get it first, so that short names stay on
+    one line; what is left is shared as a browser shares it among the rest. How many
+    columns get their whole text is the number that makes the table shortest (fewest
+    lines, all rows counted; the most on a tie): giving six short columns their whole
+    text must not starve a long description down to one word a line.
     """
-    whole: list[int] = []
-    for c in sorted(free, key=lambda c: (most[c] - least[c], c)):
-        if most[c] - least[c] > spare:
-            break
-        spare -= most[c] - least[c]
-        whole.append(c)
-    rest = [c for c in free if c not in whole]
-    need = sum(most[c] - least[c] for c in rest)
+    order = sorted(free, key=lambda c: (most[c] - least[c], c))
+    prefix = 0
+    left = spare
+    while prefix < len(order) and most[order[prefix]] - least[order[prefix]] <= left:
+        left -= most[order[prefix]] - least[order[prefix]]
+        prefix += 1
+    best: tuple[float, list[float | None]] | None = None
+    for k in range(prefix + 1):
+        trial = list(widths)
+        _share(trial, free, set(order[:k]), least, most, spare)
+        lines = height([w or 0.0 for w in trial])
+        if best is None or lines <= best[0]:
+            best = (lines, trial)
+    assert best is not None
+    widths[:] = best[1]
+
+
+def _share(widths: list[float | None], free: list[int], whole: set[int], least: list[float],
+           most: list[float], spare: float) -> None:
+    """The ``whole`` columns their whole text; the spare left shared by what the others
+    would take to never wrap."""
+    spare -= sum(most[c] - least[c] for c in whole)
+    need = sum(most[c] - least[c] for c in free if c not in whole)
     for c in free:
         if c in whole:
             widths[c] = most[c]
         else:
             widths[c] = least[c] + (most[c] - least[c]) * (spare / need if need else 0.0)
+
+
+def _height(extents: Sequence[Extent], scale: float, pad: float
+            ) -> Callable[[list[float]], float]:
+    """The table's height in lines at given column widths, near enough to compare two
+    ways of sharing: each row as tall as its cell of most lines, a cell's lines its
+    whole text over its width."""
+    def lines(widths: list[float]) -> float:
+        rows: dict[int, int] = {}
+        for e in extents:
+            across = sum(widths[e.column:e.column + e.span]) - pad
+            n = max(1, math.ceil(e.whole * scale / across - 1e-6)) if across > 0 else 1
+            rows[e.row] = max(rows.get(e.row, 1), n)
+        return float(sum(rows.values()))
+    return lines
 
 
 def _narrow_given(widths: list[float | None], least: list[float], short: float) -> bool:

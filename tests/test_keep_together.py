@@ -7,7 +7,10 @@ never ends a page without the first part of what follows it.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import yaml
 
 from tests.conftest import MeetingFolder, page_texts
 from tests.test_documents import build_documents
@@ -110,3 +113,20 @@ def test_a_reports_first_page_is_never_its_title_alone(folder: MeetingFolder, or
     assert "Test Borough Council Mid summary report Report to Cabinet" in texts[first]
     last = f"Summary sentence {sentences - 1} says"
     assert last in texts[first] or last in texts[first + 1]
+
+
+def test_an_attendance_groups_heading_goes_with_its_first_member(folder: MeetingFolder) -> None:
+    """Long attendance lists in groups: whichever row a page ends on, never a group's
+    heading row alone at its foot."""
+    for size in (8, 9, 10):
+        attendance = [{"name": f"Person G{g}N{n}", "role": "Member", "group": f"Group number {g}",
+                       "status": "present"} for g in range(72 // size) for n in range(size)]
+        minutes = {"kind": "minutes", "date": datetime.date(2026, 5, 27),
+                   "attendance": attendance,
+                   "minutes": [{"title": "Huge", "body": "Intro.", "resolved": ["to note."]}]}
+        out = build_documents(folder, {"m.yaml": yaml.safe_dump(minutes)})
+        for page in page_texts(out):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            for at, line in enumerate(lines):
+                if line.startswith("Group number"):
+                    assert lines[at + 1].startswith("Person"), f"{line} ends its page"

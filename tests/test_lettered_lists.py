@@ -68,3 +68,49 @@ def test_labels_hang_and_their_items_align(folder: MeetingFolder) -> None:
     assert x["grant"] - x["To"] > 0 and x["To"] > x["(iii)"] + 10
     starts = [w.x0 for w in words if w.text == "To"]
     assert len(starts) == 3 and max(starts) - min(starts) < 0.01
+
+
+FALSE_LISTS = """kind: report
+title: Not lists
+sections:
+  - heading: Cases
+    body: |
+      A. Smith
+      B. Jones
+
+      1.4.2014 The first budget was set.
+      1.4.2015 The second budget was set.
+
+      a\\. is the first letter and
+      b. is the second.
+
+      The options are:
+
+      (a) to grant the licence as applied for, with the
+      conditions the police proposed; or
+      (b) to refuse the
+      application.
+
+      A. The council will consult residents
+      B. The council will report back
+"""
+
+
+def test_initials_dates_and_escapes_stay_text_wrapped_items_stay_items(
+        folder: MeetingFolder) -> None:
+    out = build_documents(folder, {"r.yaml": FALSE_LISTS})
+    lines = _lines(out)
+    # Initials, dates and an escaped first label are numbered paragraphs, as typed.
+    assert "1.1 A. Smith B. Jones" in lines
+    assert "1.2 1.4.2014 The first budget was set. 1.4.2015 The second budget was set." \
+        in lines
+    assert "1.3 a. is the first letter and b. is the second." in lines
+    # A hard-wrapped item's next line continues it; the list stands under its paragraph.
+    assert "1.4 The options are:" in lines
+    assert "(a) to grant the licence as applied for, with the conditions the police " \
+           "proposed; or" in lines
+    assert "(b) to refuse the application." in lines
+    # Upper-case labels with three words or more are a list.
+    assert "A. The council will consult residents" in lines
+    assert "B. The council will report back" in lines
+    assert not any(line.startswith("1.5") for line in lines)
