@@ -66,13 +66,13 @@ def usage_problem(files: Sequence[Path], private: bool, supplement: int | None,
                   html: bool) -> str | None:
     """Why options given with a document make no sense, or None: a document built alone
     has no exempt part, no late material and no agenda."""
-    documents = [f for f in files if is_document(f)]
-    if not documents:
-        return None
     wrong = [name for name, given in (("--private", private),
                                       ("--supplement", supplement is not None),
                                       ("--html", html)) if given]
-    if not wrong:
+    if not wrong:  # the usual case: no file need be read to know
+        return None
+    documents = [f for f in files if is_document(f)]
+    if not documents:
         return None
     return (f"{' and '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} for a meeting's pack; "
             f'"{documents[0]}" is a document, built alone: build it without '

@@ -244,15 +244,19 @@ def appendices_named(path: Path, root: Path) -> tuple[Attachment, ...]:
     if not (isinstance(kind, Scalar) and kind.text == "report" and isinstance(listed, Seq)):
         return ()
     ctx = Context(path.parent, root)
-    found = []
-    for entry in listed.items:
-        appendix = APPENDIX.check(entry, ctx, "")
-        if appendix is INVALID and isinstance(entry, Map) and "file" in entry.items:
-            file = APPENDIX.fields["file"].shape.check(entry.items["file"], ctx, "")
-            appendix = INVALID if file is INVALID else Attachment(entry.pos, file)
-        if appendix is not INVALID:
-            found.append(appendix)
-    return tuple(found)
+    return tuple(a for a in (readable_file(APPENDIX, entry, ctx) for entry in listed.items)
+                 if a is not None)
+
+
+def readable_file(shape: Record, entry: Node, quiet: Context) -> Attachment | None:
+    """An attachment or appendix entry as far as it can be read, its problems (said
+    elsewhere) left in ``quiet``: a wrong title or key beside the file does not make the
+    file unreadable, so its own problems can still be found in the same run."""
+    attachment = shape.check(entry, quiet, "")
+    if attachment is INVALID and isinstance(entry, Map) and "file" in entry.items:
+        file = shape.fields["file"].shape.check(entry.items["file"], quiet, "")
+        attachment = INVALID if file is INVALID else Attachment(entry.pos, file)
+    return None if attachment is INVALID else attachment
 
 
 def read_mapping(path: Path, problems: list[Problem]) -> Map | None:

@@ -22,6 +22,7 @@ from packgen.documents import (
     PERSON,
     RENDERED_SUFFIXES,
     read_mapping,
+    readable_file,
 )
 from packgen.errors import Position, Problem, ValidationError
 from packgen.filerefs import FileRef
@@ -268,16 +269,10 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
         return IncompleteMeeting(problems + check_exempt_files(partial), partial)
     for number, entry in enumerate(entries.items if isinstance(entries, Seq) else (), 1):
         listed = entry.items.get("attachments") if isinstance(entry, Map) else None
-        attachments = []
-        for child in listed.items if isinstance(listed, Seq) else ():
-            quiet = Context(meeting_file.parent, root)  # its problems are reported already
-            attachment = ATTACHMENT.check(child, quiet, "")
-            if attachment is INVALID and isinstance(child, Map) and "file" in child.items:
-                # A wrong title or key beside it does not make the file unreadable.
-                file = ATTACHMENT.fields["file"].shape.check(child.items["file"], quiet, "")
-                attachment = INVALID if file is INVALID else Attachment(child.pos, file)
-            if attachment is not INVALID:
-                attachments.append(attachment)
+        quiet = Context(meeting_file.parent, root)  # its problems are reported already
+        attachments = [a for a in (readable_file(ATTACHMENT, child, quiet)
+                                   for child in (listed.items if isinstance(listed, Seq)
+                                                 else ())) if a is not None]
         if attachments:
             items.append(Item(entry.pos, "", str(number), attachments=tuple(attachments)))
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",

@@ -10,19 +10,7 @@ from pypdf import PdfReader
 
 from packgen.builtin import theme_dir
 from tests.conftest import BuildFn, footer_number, make_pdf, page_texts, page_words
-from tests.test_appendix_documents import DATA, NOTES, outline
-
-REPORT = """\
-kind: report
-title: Library hours
-sections:
-  - heading: Background
-    body: Libraries open 42 hours a week.
-appendices:
-  - notes.md
-  - {file: data.yaml, title: "Appendix B: the data"}
-  - extra.pdf
-"""
+from tests.test_appendix_documents import DATA, NOTES, REPORT, outline
 
 CONFIG = """\
 organisation: Riverside City Council
