@@ -85,18 +85,19 @@ def calendar_names(template_dirs: Sequence[Path] = ()) -> list[str]:
     return sorted(names)
 
 
-def load_calendar(name: str, template_dirs: Sequence[Path] = (), root: Path | None = None
-                  ) -> Calendar:
+def load_calendar(name: str, template_dirs: Sequence[Path] = (), root: Path | None = None,
+                  where: Position | None = None) -> Calendar:
     """The calendar ``name``, its ``extends:`` chain followed. A council's file must lie in
     ``root`` (its repository) or its own folder, as its templates must.
 
-    Raises :class:`ValidationError`: every problem of the files read, each at its line, or
-    one naming the calendars there are when there is no ``name``.
+    Raises :class:`ValidationError`: every problem of the files read, each at its line, or,
+    at ``where`` (the key that named it), one naming the calendars there are when there is
+    no ``name``.
     """
     folders = calendar_folders(template_dirs)
     path = _find(name, folders, 0)
     if path is None:
-        raise ValidationError([Problem(Position(Path(f"{name}.yaml")),
+        raise ValidationError([Problem(where or Position(Path("packgen.yaml")),
                                        unknown_calendar(name, template_dirs))])
     return _load(path, folders, root, ())
 
@@ -111,7 +112,8 @@ def holidays(calendar: Calendar, year: int) -> set[datetime.date]:
     """The calendar's holidays in ``year``, substitute days and one-off changes included."""
     days = _by_rule(calendar.rules, year - 1) | _by_rule(calendar.rules, year)
     for change in calendar.changes:
-        days.discard(change.removed)  # type: ignore[arg-type]
+        if change.removed is not None:
+            days.discard(change.removed)
         if change.added is not None:
             days.add(change.added)
     return {d for d in days if d.year == year}
@@ -198,7 +200,12 @@ def _base(name: str, node: Node, path: Path, folders: Sequence[Path], root: Path
     where = node.items["extends"].pos
     here = next((i for i, f in enumerate(folders) if path.parent == f), len(folders) - 1)
     # A file extending its own name extends the one it overrides, further down the path.
-    base = _find(name, folders, here + 1 if name == path.stem else 0)
+    itself = name == path.stem
+    base = _find(name, folders, here + 1 if itself else 0)
+    if base is None and itself:
+        ctx.error(where, "extends", f'no calendar "{name}" for this one to override (one '
+                                    "that extends its own name extends the theme's)")
+        return None
     if base is None:
         ctx.error(where, "extends", unknown_calendar(name, [f.parent for f in folders[:-1]]))
         return None
