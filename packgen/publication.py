@@ -1,94 +1,131 @@
-"""When must the agenda be published? Five clear working days before the meeting.
+"""When must the agenda be published? Clear days by the jurisdiction's notice rule.
 
-Section 100B(3) of the Local Government Act 1972: the agenda is open to inspection
-at least five clear days before the meeting. "Clear" days leave out the day of
-publication and the day of the meeting; weekends and bank holidays in England do
-not count.
+A :class:`~packgen.notice.NoticeRule` says how many clear days the law asks and which
+days do not count: weekday names, and "holidays" for its calendar's holidays
+(:mod:`packgen.calendars`) and the organisation's ``extra_days``. "Clear" days leave out
+the day of publication and the day of the meeting. England's rule (the default) is
+section 100B(3) of the Local Government Act 1972: five clear days, not counting weekends
+or bank holidays.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from packgen.errors import Problem
+from packgen.calendars import NO_CALENDAR, Calendar, holidays, load_calendar
+from packgen.errors import Position, Problem
 from packgen.model import Meeting
+from packgen.notice import NoticeRule
 
-REQUIRED_CLEAR_DAYS = 5
-
-# One-off holidays, and years when a regular one moved (England and Wales).
-_ADDED = {datetime.date(2011, 4, 29), datetime.date(2012, 6, 5), datetime.date(2022, 6, 3),
-          datetime.date(2022, 9, 19), datetime.date(2023, 5, 8)}
-_MOVED = {datetime.date(2012, 5, 28): datetime.date(2012, 6, 4),
-          datetime.date(2020, 5, 4): datetime.date(2020, 5, 8),
-          datetime.date(2022, 5, 30): datetime.date(2022, 6, 2)}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+SKIP_WORDS = (*WEEKDAYS, "holidays")
+"""What a rule's ``skip`` may hold."""
+DEFAULT_RULE = NoticeRule()
+"""England's principal councils: section 100B(3) of the Local Government Act 1972."""
 
 
-def easter(year: int) -> datetime.date:
-    """Easter Sunday (the Gregorian computus)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return datetime.date(year, month, day + 1)
+@dataclass
+class _Days:
+    """Which days count under a rule; each year's holidays computed once."""
 
+    rule: NoticeRule
+    calendar: Calendar | None
+    _years: dict[int, set[datetime.date]] = field(default_factory=dict)
 
-def _monday(year: int, month: int, which: int) -> datetime.date:
-    """The first (which=0) or last (which=-1) Monday of a month."""
-    days = [datetime.date(year, month, d) for d in range(1, 32)
-            if d <= (datetime.date(year + month // 12, month % 12 + 1, 1)
-                     - datetime.timedelta(days=1)).day]
-    return [d for d in days if d.weekday() == 0][which]
+    def counts(self, day: datetime.date) -> bool:
+        if WEEKDAYS[day.weekday()] in self.rule.skip:
+            return False
+        if "holidays" not in self.rule.skip:
+            return True
+        if day in self.rule.extra_days:
+            return False
+        if self.calendar is None:
+            return True
+        if day.year not in self._years:
+            self._years[day.year] = holidays(self.calendar, day.year)
+        return day not in self._years[day.year]
 
-
-def bank_holidays(year: int) -> set[datetime.date]:
-    """Bank holidays in England in ``year``, substitute days included."""
-    new_year = datetime.date(year, 1, 1)
-    while new_year.weekday() >= 5:
-        new_year += datetime.timedelta(days=1)
-    holidays = {new_year, easter(year) - datetime.timedelta(days=2),
-                easter(year) + datetime.timedelta(days=1), _monday(year, 5, 0),
-                _monday(year, 5, -1), _monday(year, 8, -1)}
-    christmas, boxing = datetime.date(year, 12, 25), datetime.date(year, 12, 26)
-    for day in (christmas, boxing):  # a weekend holiday moves to the next free weekday
-        while day.weekday() >= 5 or day in holidays:
+    def clear(self, published: datetime.date, meeting: datetime.date) -> int:
+        day, count = published + datetime.timedelta(days=1), 0
+        while day < meeting:
+            count += self.counts(day)
             day += datetime.timedelta(days=1)
-        holidays.add(day)
-    holidays = {_MOVED.get(day, day) for day in holidays}
-    return holidays | {day for day in _ADDED if day.year == year}
+        return count
+
+    def latest(self, meeting: datetime.date) -> datetime.date:
+        if all(w in self.rule.skip for w in WEEKDAYS):
+            raise ValueError("the notice rule skips every day of the week")
+        day = meeting - datetime.timedelta(days=1)
+        while self.clear(day, meeting) < self.rule.clear_days:
+            day -= datetime.timedelta(days=1)
+        return day
 
 
-def clear_working_days(published: datetime.date, meeting: datetime.date) -> int:
-    """Working days strictly between publication and the meeting."""
-    count, day = 0, published + datetime.timedelta(days=1)
-    holidays = bank_holidays(published.year) | bank_holidays(meeting.year)
-    while day < meeting:
-        if day.weekday() < 5 and day not in holidays:
-            count += 1
-        day += datetime.timedelta(days=1)
-    return count
+def rule_calendar(rule: NoticeRule, template_dirs: Sequence[Path] = (),
+                  root: Path | None = None, where: Position | None = None) -> Calendar | None:
+    """The rule's calendar (None for "none"); raises
+    :class:`~packgen.errors.ValidationError` for a name there is no calendar of, at
+    ``where``, or for a calendar file that is wrong, at its line."""
+    if rule.calendar == NO_CALENDAR:
+        return None
+    return load_calendar(rule.calendar, template_dirs, root, where)
 
 
-def publication_warnings(meeting: Meeting, published: datetime.date) -> list[Problem]:
-    """A warning when the agenda would be published too late."""
-    clear = clear_working_days(published, meeting.date)
-    if clear >= REQUIRED_CLEAR_DAYS:
+def clear_days(published: datetime.date, meeting: datetime.date,
+               rule: NoticeRule = DEFAULT_RULE, template_dirs: Sequence[Path] = ()) -> int:
+    """Days strictly between publication and the meeting that count under ``rule``
+    (its calendar looked up in ``template_dirs``' ``calendars/``, then the theme's)."""
+    return _Days(rule, rule_calendar(rule, template_dirs)).clear(published, meeting)
+
+
+def latest_publication(meeting: datetime.date, rule: NoticeRule = DEFAULT_RULE,
+                       template_dirs: Sequence[Path] = ()) -> datetime.date:
+    """The last day an agenda may be published for a meeting on ``meeting``."""
+    return _Days(rule, rule_calendar(rule, template_dirs)).latest(meeting)
+
+
+def publication_warnings(meeting: Meeting, published: datetime.date,
+                         rule: NoticeRule = DEFAULT_RULE,
+                         template_dirs: Sequence[Path] | None = None) -> list[Problem]:
+    """A warning, naming the rule and its source, when the agenda would be published too
+    late. ``template_dirs`` (``meeting.template_dirs(--templates)``) hold the council's
+    own calendars; by default the meeting's ``templates/``."""
+    dirs = meeting.template_dirs(None) if template_dirs is None else template_dirs
+    calendar = rule_calendar(rule, dirs, meeting.root, meeting.pos)
+    days = _Days(rule, calendar)
+    clear = days.clear(published, meeting.date)
+    if clear >= rule.clear_days:
         return []
-    latest = latest_publication(meeting.date)
-    return [Problem(meeting.pos, f"published on {published:%A} {published.day} "
-                                 f"{published:%B %Y}, the agenda would be open for {clear} clear "
-                                 f"working day{'s' if clear != 1 else ''} before the meeting; "
-                                 f"the law asks for {REQUIRED_CLEAR_DAYS} (publish by "
-                                 f"{latest:%A} {latest.day} {latest:%B %Y})",
-                    severity="warning")]
+    latest = days.latest(meeting.date)
+    return [Problem(meeting.pos, f"published on {_day(published)}, the agenda would be open "
+                                 f"for {_clear(clear)} before the meeting; {rule.source} asks "
+                                 f"for {_clear(rule.clear_days)}, {_skipped(rule, calendar)} "
+                                 f"(publish by {_day(latest)})", severity="warning")]
 
 
-def latest_publication(meeting: datetime.date) -> datetime.date:
-    day = meeting - datetime.timedelta(days=1)
-    while clear_working_days(day, meeting) < REQUIRED_CLEAR_DAYS:
-        day -= datetime.timedelta(days=1)
-    return day
+def _day(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _clear(count: int) -> str:
+    return f"{count} clear day{'' if count == 1 else 's'}"
+
+
+def _skipped(rule: NoticeRule, calendar: Calendar | None) -> str:
+    """The days a rule leaves out, in words: "not counting Saturdays, Sundays or bank
+    holidays in Scotland"."""
+    words = [f"{w.title()}s" for w in WEEKDAYS if w in rule.skip]
+    if "holidays" in rule.skip:
+        if calendar is not None:
+            words.append(calendar.title)
+        if rule.extra_days:
+            many = len(rule.extra_days) != 1
+            words.append(f"the {len(rule.extra_days)} day{'s' if many else ''} in "
+                         "notice.extra_days")
+    if not words:
+        return "counting every day"
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return f"not counting {listed}"
