@@ -19,16 +19,45 @@ class Typeset:
 
 @dataclass(frozen=True)
 class StampFonts:
-    """The house font's regular and bold faces, subset to printable ASCII, for stamps."""
+    """The house font's regular and bold faces, subset for stamps: printable ASCII, and
+    the characters beyond it that a pack's stamps use."""
 
     pdf: bytes
-    """A one-page PDF using both subsets, with ASCII codes mapped to themselves."""
-    faces: dict[str, str]
-    """variant ("regular", "bold") -> the face's PostScript name, to find it in ``pdf``."""
-    widths: dict[str, tuple[float, ...]]
-    """variant -> advance width of each character from " " to "~", in 1/1000 em."""
+    """A one-page PDF using every subset, with ASCII codes mapped to themselves."""
+    base: dict[str, str]
+    """variant ("regular", "bold") -> the font resource, in ``pdf``, holding its ASCII."""
+    codes: dict[str, dict[str, tuple[str, int]]]
+    """variant -> each character beyond ASCII it holds -> the font resource, in ``pdf``,
+    of the subset holding it, and its code there."""
+    widths: dict[str, dict[str, float]]
+    """variant -> advance width of each character it can print, in 1/1000 em."""
+    files: dict[str, str]
+    """variant -> the font file, to name in a problem."""
 
     def width(self, text: str, variant: str, size: float) -> float:
-        """Width of ASCII ``text``, as ReportLab measures it."""
+        """Width of ``text`` (every character of which it can print), as ReportLab
+        measures it."""
         advances = self.widths[variant]
-        return 0.001 * size * sum(advances[ord(ch) - 32] for ch in text)
+        return 0.001 * size * sum(advances[ch] for ch in text)
+
+    def lacks(self, text: str, variant: str) -> list[str]:
+        """The characters of ``text`` that these subsets cannot print, each once."""
+        advances = self.widths[variant]
+        return list(dict.fromkeys(ch for ch in text if ch not in advances))
+
+    def fonts(self, variant: str) -> list[str]:
+        """The font resources in ``pdf`` that a variant's text may be written in: its
+        ASCII one first."""
+        others = (font for font, _ in self.codes[variant].values())
+        return list(dict.fromkeys([self.base[variant], *sorted(others)]))
+
+    def runs(self, text: str, variant: str) -> list[tuple[str, bytes]]:
+        """``text`` (which it can print) as the strings to show, each in one font
+        resource of ``pdf``."""
+        runs: list[tuple[str, bytearray]] = []
+        for ch in text:
+            font, code = self.codes[variant].get(ch) or (self.base[variant], ord(ch))
+            if not runs or runs[-1][0] != font:
+                runs.append((font, bytearray()))
+            runs[-1][1].append(code)
+        return [(font, bytes(data)) for font, data in runs] or [(self.base[variant], b"")]
