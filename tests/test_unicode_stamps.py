@@ -182,3 +182,21 @@ def test_the_subsets_hold_what_was_asked_in_a_fixed_order() -> None:
     assert sorted(one.codes["regular"]) == ["â", "ŵ"]
     assert sorted(one.codes["bold"]) == ["ŵ", "ŷ"]
     assert one.lacks(f"ŷ{CJK}", "regular") == ["ŷ", CJK]
+
+
+def test_one_file_for_both_faces_embeds_one_subset(folder: MeetingFolder,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A house style giving one file for regular and bold: the bold stamps' characters go
+    in the one subset, embedded once, and both read back."""
+    (folder.root / "fonts").mkdir()
+    (folder.root / "fonts" / "house.ttf").write_bytes(
+        (theme_dir() / "fonts" / "DejaVuSans.ttf").read_bytes())
+    (folder.root / "packgen.yaml").write_text("style:\n  fonts:\n    regular: fonts/house.ttf\n")
+    welsh(monkeypatch, footer="Tudalen {} ŷ", item="Eitem Agenda {} ŵ")
+    pack = pack_of(folder)
+    texts = page_texts(pack)
+    assert "Tudalen 3 ŷ" in texts[2] and "Eitem Agenda 5 ŵ" in texts[2]
+    fonts = PdfReader(pack).pages[2]["/Resources"]["/Font"]
+    stamp_fonts_used = {fonts.raw_get(name).idnum for name in fonts
+                        if str(name).startswith("/PackgenStamp")}
+    assert len(stamp_fonts_used) == 1
