@@ -13,8 +13,6 @@ import struct
 from functools import cache
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.generic import ContentStream, TextStringObject
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
@@ -70,8 +68,9 @@ def stamp_fonts(family: str, extra: tuple[tuple[str, str], ...] = ()) -> StampFo
     TrueType font maps ASCII codes to themselves, so an ASCII stamp is written as plain
     ASCII, and a pack whose stamps are ASCII embeds exactly the fonts it always did. Any
     other character is given a code (in the first subset, or a further one past 256) the
-    first time the page draws it; the codes are read back from the page with pypdf, so
-    nothing depends on how ReportLab chooses them. ``extra`` is sorted, so the same
+    first time the page draws it, one character at a time, and the PDF side reads the codes
+    back from the page (:mod:`packgen.pdf.stampfonts`), so nothing depends on how ReportLab
+    chooses them (and the typesetting process never loads pypdf). ``extra`` is sorted, so the same
     characters make the same bytes. A character the face has no glyph for is left out
     (:meth:`StampFonts.lacks` says so) rather than drawn as its empty box.
     """
@@ -103,36 +102,9 @@ def stamp_fonts(family: str, extra: tuple[tuple[str, str], ...] = ()) -> StampFo
             c.drawString(10, 10, ch)
     c.showPage()
     c.save()
-    pdf = buf.getvalue()
-    shown = _shown(pdf)
-    first = dict(zip(names, (font for font, _ in shown), strict=False))
-    written = iter(shown[len(names):])
-    codes: dict[str, dict[str, tuple[str, int]]] = {}
-    for variant, held in extras.items():
-        codes[variant] = {}
-        for ch in held:
-            font, data = next(written)
-            assert len(data) == 1, f"{ch!r} was written as {data!r}"
-            codes[variant][ch] = (font, data[0])
     for variant, name in names.items():
         font = pdfmetrics.getFont(name)
-        own = sorted(codes.get(drawn_with[variant], {}).keys() & set(wanted.get(variant, "")))
+        own = sorted(set(extras.get(drawn_with[variant], [])) & set(wanted.get(variant, "")))
         widths[variant] = {ch: font.stringWidth(ch, 1000) for ch in [*text, *own]}
-    return StampFonts(pdf, {v: first[drawn_with[v]] for v in names},
-                      {v: codes.get(drawn_with[v], {}) for v in names}, widths, files)
-
-
-def _shown(pdf: bytes) -> list[tuple[str, bytes]]:
-    """The font resource and the bytes of each string the one-page PDF shows, in order."""
-    reader = PdfReader(io.BytesIO(pdf))
-    content = ContentStream(reader.pages[0].get_contents(), reader)
-    font, shown = "", []
-    for operands, operator in content.operations:
-        if operator == b"Tf":
-            font = str(operands[0])
-        elif operator == b"Tj":
-            value = operands[0]
-            data = value.get_original_bytes() if isinstance(value, TextStringObject) \
-                else bytes(value)
-            shown.append((font, data))
-    return shown
+    return StampFonts(buf.getvalue(), {v: "".join(held) for v, held in extras.items()},
+                      drawn_with, widths, files)

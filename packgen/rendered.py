@@ -23,12 +23,13 @@ class StampFonts:
     the characters beyond it that a pack's stamps use."""
 
     pdf: bytes
-    """A one-page PDF using every subset, with ASCII codes mapped to themselves."""
-    base: dict[str, str]
-    """variant ("regular", "bold") -> the font resource, in ``pdf``, holding its ASCII."""
-    codes: dict[str, dict[str, tuple[str, int]]]
-    """variant -> each character beyond ASCII it holds -> the font resource, in ``pdf``,
-    of the subset holding it, and its code there."""
+    """A one-page PDF using every subset: printable ASCII in each variant, one line each
+    (ASCII codes mapped to themselves), then each character of ``extra`` on its own."""
+    extra: dict[str, str]
+    """variant -> the characters beyond ASCII drawn in its font, in the order drawn."""
+    drawn_with: dict[str, str]
+    """variant -> the variant whose font holds its glyphs: itself, or "regular" where the
+    house style gives one file for both."""
     widths: dict[str, dict[str, float]]
     """variant -> advance width of each character it can print, in 1/1000 em."""
     files: dict[str, str]
@@ -44,20 +45,3 @@ class StampFonts:
         """The characters of ``text`` that these subsets cannot print, each once."""
         advances = self.widths[variant]
         return list(dict.fromkeys(ch for ch in text if ch not in advances))
-
-    def fonts(self, variant: str) -> list[str]:
-        """The font resources in ``pdf`` that a variant's text may be written in: its
-        ASCII one first."""
-        others = (font for font, _ in self.codes[variant].values())
-        return list(dict.fromkeys([self.base[variant], *sorted(others)]))
-
-    def runs(self, text: str, variant: str) -> list[tuple[str, bytes]]:
-        """``text`` (which it can print) as the strings to show, each in one font
-        resource of ``pdf``."""
-        runs: list[tuple[str, bytearray]] = []
-        for ch in text:
-            font, code = self.codes[variant].get(ch) or (self.base[variant], ord(ch))
-            if not runs or runs[-1][0] != font:
-                runs.append((font, bytearray()))
-            runs[-1][1].append(code)
-        return [(font, bytes(data)) for font, data in runs] or [(self.base[variant], b"")]

@@ -25,11 +25,10 @@ pages (``/Fit``), so none of them moves.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PageObject, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
@@ -55,6 +54,7 @@ from packgen.pdf.pages import (
     multiply,
     show_matrix,
 )
+from packgen.pdf.stampfonts import read_subsets
 from packgen.pdf.stamps import (
     MIN_SCALE,
     Paper,
@@ -117,11 +117,7 @@ class Stamper:
         self.moved: dict[int, Matrix] = {}
         self._shapes: dict[tuple[Paper, bool, bool], tuple[float, str]] = {}
         """How each page whose content made room moved, by its object number."""
-        page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts_used = resources["/Font"].get_object()
-        assert isinstance(fonts_used, DictionaryObject)
+        self.subsets = read_subsets(fonts)
         # Each subset a variant uses, named on the page after the variant (a second and
         # further subset numbered); a house style may give one file for both variants, and
         # then they share its subsets, embedded once.
@@ -129,9 +125,9 @@ class Stamper:
         self.font_refs: list[tuple[str, str, str, IndirectObject]] = []
         """(variant, font in ``fonts.pdf``, name wanted on the page, the embedded font)."""
         for variant, name in _FONTS.items():
-            for index, key in enumerate(fonts.fonts(variant)):
+            for index, key in enumerate(self.subsets.fonts(variant)):
                 if key not in clones:
-                    font = fonts_used[key].get_object()
+                    font = self.subsets.fonts_used[key].get_object()
                     assert isinstance(font, DictionaryObject)
                     clones[key] = add_object(writer, font.clone(writer))
                 self.font_refs.append((variant, key, f"{name}{index or ''}", clones[key]))
@@ -169,10 +165,10 @@ class Stamper:
                 self.moved[page.indirect_reference.idnum] = moved
         ops = ["Q", _SPENT_CLIP, "q", placing]
         if draft:
-            ops += watermark(sheet.width, sheet.height, fonts["bold"][self.fonts.base["bold"]],
+            ops += watermark(sheet.width, sheet.height, fonts["bold"][self.subsets.base["bold"]],
                              state, self.fonts.width)
         placed = place(stamps, sheet, self.style, scale, self.fonts.width)
-        ops += draw(placed, self.style, scale, fonts, plate, self.fonts.runs)
+        ops += draw(placed, self.style, scale, fonts, plate, self.subsets.runs)
         ops.append("Q")
         editor.append(("\n".join(ops) + "\n").encode("ascii"), isolated=True, prefix=prefix)
 
