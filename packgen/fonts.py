@@ -60,12 +60,19 @@ def _register(name: str, file: Path) -> None:
 
 
 @cache
-def stamp_fonts(family: str) -> StampFonts:
-    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph.
+def stamp_fonts(family: str, extra: tuple[tuple[str, str], ...] = ()) -> StampFonts:
+    """A one-page PDF whose fonts are subsets holding every printable ASCII glyph and,
+    for each ``(variant, characters)`` in ``extra``, those characters too.
 
     ``family`` is a registered family's ReportLab name. ReportLab's first subset of a
-    TrueType font maps ASCII codes to themselves, so a stamp can be written as plain
-    ASCII with this font embedded once per pack.
+    TrueType font maps ASCII codes to themselves, so an ASCII stamp is written as plain
+    ASCII, and a pack whose stamps are ASCII embeds exactly the fonts it always did. Any
+    other character is given a code (in the first subset, or a further one past 256) the
+    first time the page draws it, one character at a time, and the PDF side reads the codes
+    back from the page (:mod:`packgen.pdf.stampfonts`), so nothing depends on how ReportLab
+    chooses them (and the typesetting process never loads pypdf). ``extra`` is sorted, so the same
+    characters make the same bytes. A character the face has no glyph for is left out
+    (:meth:`StampFonts.lacks` says so) rather than drawn as its empty box.
     """
     names = {variant: f"{family}-{variant}" for variant in ("regular", "bold")}
     buf = io.BytesIO()
@@ -74,12 +81,30 @@ def stamp_fonts(family: str) -> StampFonts:
     for name in names.values():
         c.setFont(name, 10)
         c.drawString(10, 10, text)
-    c.showPage()
-    c.save()
-    faces, widths = {}, {}
+    faces, widths, files = {}, {}, {}
+    drawn_with: dict[str, str] = {}  # variant -> the variant whose font holds its glyphs
     for variant, name in names.items():
         font = pdfmetrics.getFont(name)
         face = font.face.name
         faces[variant] = face.decode() if isinstance(face, bytes) else str(face)
-        widths[variant] = tuple(font.stringWidth(ch, 1000) for ch in text)
-    return StampFonts(buf.getvalue(), faces, widths)
+        # A house style may give one file for both: one subset then serves both.
+        drawn_with[variant] = next(v for v in names if faces.get(v) == faces[variant])
+        files[variant] = str(font.face.filename)
+    wanted = dict(extra)
+    extras: dict[str, list[str]] = {}  # the variant drawn with -> characters, sorted
+    for variant, chars in sorted(wanted.items()):
+        glyphs = pdfmetrics.getFont(names[drawn_with[variant]]).face.charToGlyph
+        held = extras.setdefault(drawn_with[variant], [])
+        held[:] = sorted({*held, *(ch for ch in chars if ord(ch) in glyphs)})
+    for variant, held in extras.items():
+        for ch in held:
+            c.setFont(names[variant], 10)
+            c.drawString(10, 10, ch)
+    c.showPage()
+    c.save()
+    for variant, name in names.items():
+        font = pdfmetrics.getFont(name)
+        own = sorted(set(extras.get(drawn_with[variant], [])) & set(wanted.get(variant, "")))
+        widths[variant] = {ch: font.stringWidth(ch, 1000) for ch in [*text, *own]}
+    return StampFonts(buf.getvalue(), {v: "".join(held) for v, held in extras.items()},
+                      drawn_with, widths, files)

@@ -151,7 +151,7 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     pack_pages = asm.assemble(agenda, layout, front.pdf, filler.pdf, sources,
                           front.anchors)
     writer = pack_pages.writer
-    number_pages(writer, layout, builder.typesetting.stamp_fonts(), draft=draft)
+    number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft)
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())

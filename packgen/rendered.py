@@ -19,16 +19,29 @@ class Typeset:
 
 @dataclass(frozen=True)
 class StampFonts:
-    """The house font's regular and bold faces, subset to printable ASCII, for stamps."""
+    """The house font's regular and bold faces, subset for stamps: printable ASCII, and
+    the characters beyond it that a pack's stamps use."""
 
     pdf: bytes
-    """A one-page PDF using both subsets, with ASCII codes mapped to themselves."""
-    faces: dict[str, str]
-    """variant ("regular", "bold") -> the face's PostScript name, to find it in ``pdf``."""
-    widths: dict[str, tuple[float, ...]]
-    """variant -> advance width of each character from " " to "~", in 1/1000 em."""
+    """A one-page PDF using every subset: printable ASCII in each variant, one line each
+    (ASCII codes mapped to themselves), then each character of ``extra`` on its own."""
+    extra: dict[str, str]
+    """variant -> the characters beyond ASCII drawn in its font, in the order drawn."""
+    drawn_with: dict[str, str]
+    """variant -> the variant whose font holds its glyphs: itself, or "regular" where the
+    house style gives one file for both."""
+    widths: dict[str, dict[str, float]]
+    """variant -> advance width of each character it can print, in 1/1000 em."""
+    files: dict[str, str]
+    """variant -> the font file, to name in a problem."""
 
     def width(self, text: str, variant: str, size: float) -> float:
-        """Width of ASCII ``text``, as ReportLab measures it."""
+        """Width of ``text`` (every character of which it can print), as ReportLab
+        measures it."""
         advances = self.widths[variant]
-        return 0.001 * size * sum(advances[ord(ch) - 32] for ch in text)
+        return 0.001 * size * sum(advances[ch] for ch in text)
+
+    def lacks(self, text: str, variant: str) -> list[str]:
+        """The characters of ``text`` that these subsets cannot print, each once."""
+        advances = self.widths[variant]
+        return list(dict.fromkeys(ch for ch in text if ch not in advances))

@@ -18,6 +18,7 @@ fork copied the meeting), and results are plain data.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
@@ -51,8 +52,9 @@ class Typesetting(Protocol):
     def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
         """The HTML agenda of ``pack``, linking to pages of ``pdf_name``."""
 
-    def stamp_fonts(self) -> StampFonts:
-        """The font the page numbers and item marks are stamped in."""
+    def stamp_fonts(self, extra: Mapping[str, str] | None = None) -> StampFonts:
+        """The font the page numbers and item marks are stamped in: printable ASCII and,
+        for each variant in ``extra``, the characters given (sorted, each once)."""
 
     def close(self, *, failed: bool = False) -> None:
         """Let go of what typesetting holds; at once when the build ``failed``."""
@@ -111,10 +113,11 @@ class InProcessTypesetting:
         context = {**self._context(pack, rows), "pdf": pdf_href(pdf_name), "pdf_name": pdf_name}
         return render(self.env, "web/agenda.html", context)[0]
 
-    def stamp_fonts(self) -> StampFonts:
+    def stamp_fonts(self, extra: Mapping[str, str] | None = None) -> StampFonts:
         from packgen.fonts import stamp_fonts
 
-        return stamp_fonts(next(iter(self.typesetter.families.values())))
+        return stamp_fonts(next(iter(self.typesetter.families.values())),
+                           tuple(sorted((extra or {}).items())))
 
     def close(self, *, failed: bool = False) -> None:
         pass
@@ -171,8 +174,8 @@ class ForkedTypesetting:
     def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
         return cast(str, self._call("web_agenda", pack, rows, pdf_name))
 
-    def stamp_fonts(self) -> StampFonts:
-        return cast(StampFonts, self._call("stamp_fonts"))
+    def stamp_fonts(self, extra: Mapping[str, str] | None = None) -> StampFonts:
+        return cast(StampFonts, self._call("stamp_fonts", dict(extra or {})))
 
     def close(self, *, failed: bool = False) -> None:
         """End the process; at once when the build ``failed``, whatever it is doing."""
@@ -191,7 +194,8 @@ def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
     except Exception:  # noqa: BLE001 - sent back, to be raised in the building process
         failed = ("crash", traceback.format_exc())
     # What every build asks for late: made while nobody is waiting for an answer.
-    ahead = [local.stamp_fonts, local.filler] if local is not None else []
+    ahead: list[Callable[[], object]] = [local.stamp_fonts, local.filler] \
+        if local is not None else []
     while True:
         while ahead and not connection.poll():
             try:

@@ -25,9 +25,10 @@ pages (``/Fit``), so none of them moves.
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf import PageObject, PdfWriter
 from pypdf.constants import PageLabelStyle
 from pypdf.generic import (
     ArrayObject,
@@ -37,6 +38,7 @@ from pypdf.generic import (
     NameObject,
 )
 
+from packgen.errors import Position, Problem, TemplateError
 from packgen.layout import Plan
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
@@ -52,6 +54,7 @@ from packgen.pdf.pages import (
     multiply,
     show_matrix,
 )
+from packgen.pdf.stampfonts import read_subsets
 from packgen.pdf.stamps import (
     MIN_SCALE,
     Paper,
@@ -114,25 +117,20 @@ class Stamper:
         self.moved: dict[int, Matrix] = {}
         self._shapes: dict[tuple[Paper, bool, bool], tuple[float, str]] = {}
         """How each page whose content made room moved, by its object number."""
-        page = PdfReader(io.BytesIO(fonts.pdf)).pages[0]
-        # Find each variant's subset by its face's PostScript name (ABCDEF+Name); a house
-        # style may give one file for both, and then they share one font.
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts_used = resources["/Font"].get_object()
-        assert isinstance(fonts_used, DictionaryObject)
-        by_face: dict[str, DictionaryObject] = {}
-        for key in sorted(fonts_used.keys()):
-            font = fonts_used[key].get_object()
-            if isinstance(font, DictionaryObject):
-                by_face.setdefault(str(font.get("/BaseFont", "")).split("+")[-1], font)
-        clones: dict[int, IndirectObject] = {}
-        self.font_refs: dict[str, IndirectObject] = {}
-        for variant, face in fonts.faces.items():
-            font = by_face[face]
-            if id(font) not in clones:
-                clones[id(font)] = add_object(writer, font.clone(writer))
-            self.font_refs[variant] = clones[id(font)]
+        self.subsets = read_subsets(fonts)
+        # Each subset a variant uses, named on the page after the variant (a second and
+        # further subset numbered); a house style may give one file for both variants, and
+        # then they share its subsets, embedded once.
+        clones: dict[str, IndirectObject] = {}
+        self.font_refs: list[tuple[str, str, str, IndirectObject]] = []
+        """(variant, font in ``fonts.pdf``, name wanted on the page, the embedded font)."""
+        for variant, name in _FONTS.items():
+            for index, key in enumerate(self.subsets.fonts(variant)):
+                if key not in clones:
+                    font = self.subsets.fonts_used[key].get_object()
+                    assert isinstance(font, DictionaryObject)
+                    clones[key] = add_object(writer, font.clone(writer))
+                self.font_refs.append((variant, key, f"{name}{index or ''}", clones[key]))
         self.draft_state = add_object(writer, DictionaryObject({
             NameObject("/Type"): NameObject("/ExtGState"),
             NameObject("/ca"): FloatObject(0.18)}))
@@ -151,9 +149,11 @@ class Stamper:
         scale, placing = shape
         editor = self.pages.edit(page)
         *names, state = editor.add_resources(
-            [*(("/Font", name, self.font_refs[variant]) for variant, name in _FONTS.items()),
+            [*(("/Font", name, ref) for _, _, name, ref in self.font_refs),
              ("/ExtGState", _DRAFT, self.draft_state)])
-        fonts = dict(zip(_FONTS, names, strict=True))
+        fonts: dict[str, dict[str, str]] = {variant: {} for variant in _FONTS}
+        for (variant, key, _, _), name in zip(self.font_refs, names, strict=True):
+            fonts[variant][key] = name
         prefix = None
         if make_room:
             box = sheet.box
@@ -165,21 +165,26 @@ class Stamper:
                 self.moved[page.indirect_reference.idnum] = moved
         ops = ["Q", _SPENT_CLIP, "q", placing]
         if draft:
-            ops += watermark(sheet.width, sheet.height, fonts["bold"], state, self.fonts.width)
+            ops += watermark(sheet.width, sheet.height, fonts["bold"][self.subsets.base["bold"]],
+                             state, self.fonts.width)
         placed = place(stamps, sheet, self.style, scale, self.fonts.width)
-        ops += draw(placed, self.style, scale, fonts, plate)
+        ops += draw(placed, self.style, scale, fonts, plate, self.subsets.runs)
         ops.append("Q")
         editor.append(("\n".join(ops) + "\n").encode("ascii"), isolated=True, prefix=prefix)
 
 
-def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool = False,
+StampFontsFor = Callable[[Mapping[str, str]], StampFonts]
+"""The stamp fonts holding, beyond ASCII, the characters given for each variant."""
+
+
+def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: bool = False,
                  style: StampStyle | None = None) -> None:
     """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
     page labels and resolve the agenda's links. An attached PDF's pages get plates, and
     make room for the stamps when it asks to (:attr:`packgen.model.Attachment.make_room`).
+    ``fonts``: made once every stamp's text is known, so that they hold what it needs.
     ``style``: the theme's unless given."""
     style = style or theme_stamp_style()
-    stamper = Stamper(writer, fonts, style)
     item_starts: dict[int, Item] = {}
     attached: dict[int, Attachment] = {}  # pages of PDFs attached, not typeset by packgen
     for placement in layout.placements:
@@ -190,6 +195,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
             attached.update(dict.fromkeys(range(placement.start, placement.last + 1),
                                           placement.attachment))
     exempt = layout.exempt_pages()
+    pages: list[list[Stamp]] = []
     for index in range(layout.total):
         stamps = []
         label = layout.labels[index]
@@ -199,6 +205,9 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
             stamps.append(item_stamp(item_starts[index].number))
         if index in exempt:
             stamps += exempt_stamps(exempt[index])
+        pages.append(stamps)
+    stamper = Stamper(writer, _fonts_for(pages, fonts), style)
+    for index, stamps in enumerate(pages):
         attachment = attached.get(index)
         make_room = attachment is not None and attachment.make_room
         if stamps or draft or make_room:
@@ -208,6 +217,31 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
         _move_destinations(writer, stamper.moved)
     _labels(writer, layout)
     resolve_page_links(writer, layout)
+
+
+def _fonts_for(pages: list[list[Stamp]], fonts: StampFontsFor) -> StampFonts:
+    """The stamp fonts holding every character the stamps use; a character the house font
+    has no glyph for is a problem, never a box or a "?" on the page."""
+    chars: dict[str, set[str]] = {}
+    for stamps in pages:
+        for stamp in stamps:
+            chars.setdefault(stamp.variant, set()).update(
+                ch for ch in stamp.text if not " " <= ch <= "~")
+    made = fonts({variant: "".join(sorted(held)) for variant, held in sorted(chars.items())
+                  if held})
+    problems: dict[tuple[Position, str], Problem] = {}
+    for page, stamps in enumerate(pages, 1):
+        for stamp in stamps:
+            for ch in made.lacks(stamp.text, stamp.variant):
+                position = stamp.origin or Position(Path(made.files[stamp.variant]))
+                problems.setdefault((position, ch), Problem(position, (
+                    f"the house font {Path(made.files[stamp.variant]).name} has no glyph for "
+                    f"{ch!r} (U+{ord(ch):04X}), which the stamp {stamp.text!r} on page "
+                    f"{page} of the pack uses; give a font that has it (fonts: in the house "
+                    "style) or other wording")))
+    if problems:
+        raise TemplateError(list(problems.values()))
+    return made
 
 
 def _move_destinations(writer: PdfWriter, moved: dict[int, Matrix]) -> None:

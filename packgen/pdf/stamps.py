@@ -38,6 +38,7 @@ import yaml
 from pypdf import PageObject
 
 from packgen.builtin import theme_dir
+from packgen.errors import Position
 from packgen.pdf.boxes import Box, displayed_box
 from packgen.pdf.objects import number
 from packgen.pdf.pages import Matrix, displayed_matrix, multiply, operand
@@ -64,7 +65,10 @@ bands at full size, the stamps shrink instead (:func:`stamp_scale`)."""
 
 RGB = tuple[float, float, float]
 Measure = Callable[[str, str, float], float]
-"""The width of ASCII text in a variant ("regular", "bold") at a size."""
+"""The width of text in a variant ("regular", "bold") at a size."""
+Runs = Callable[[str, str], list[tuple[str, bytes]]]
+"""Text in a variant as the strings to show, each with the font (a key of the fonts
+:func:`draw` is given) whose codes it is written in."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,9 @@ class Stamp:
     align: str = "centre"  # or "right"
     y: float = FOOTER_BASELINE
     """Baseline above the foot of the page; negative: below the top."""
+    origin: Position | None = None
+    """Where the text came from (a catalogue's or a jurisdiction's wording, a meeting's
+    item), to point at when the house font cannot print it; else the font is pointed at."""
 
 
 def footer(label: str) -> Stamp:
@@ -208,7 +215,7 @@ def place(stamps: list[Stamp], sheet: Paper, style: StampStyle, scale: float,
     room = width - 2 * margin
     placed = []
     for stamp in stamps:
-        text = _ascii(stamp.text)
+        text = stamp.text
         size = scale * stamp.size
         text_width = measure(text, stamp.variant, size)
         if text_width > room:
@@ -220,10 +227,11 @@ def place(stamps: list[Stamp], sheet: Paper, style: StampStyle, scale: float,
     return placed
 
 
-def draw(placed: list[Placed], style: StampStyle, scale: float, fonts: Mapping[str, str],
-         plate: bool) -> list[str]:
-    """The operators drawing placed stamps (each on a plate when ``plate``), in the
-    fonts named ``fonts[variant]``, in points on the page as displayed."""
+def draw(placed: list[Placed], style: StampStyle, scale: float,
+         fonts: Mapping[str, Mapping[str, str]], plate: bool, runs: Runs) -> list[str]:
+    """The operators drawing placed stamps (each on a plate when ``plate``), in points on
+    the page as displayed: each stamp's text is the strings ``runs`` gives, each shown in
+    the page's font ``fonts[variant][font]`` (an ASCII stamp is one string, in one font)."""
     ops = []
     if plate and style.plate is not None and placed:
         pad = scale * style.padding
@@ -231,8 +239,12 @@ def draw(placed: list[Placed], style: StampStyle, scale: float, fonts: Mapping[s
             (s.x - pad, s.y - DESCENT * s.size - pad, s.width + 2 * pad,
              (ASCENT + DESCENT) * s.size + 2 * pad) for s in placed])
     ops.append(_colour(style.text))
-    ops += [f"BT {fonts[s.variant]} {operand(s.size)} Tf {operand(s.x, 2)} {operand(s.y, 2)} "
-            f"Td {_pdf_string(s.text)} Tj ET" for s in placed]
+    for s in placed:
+        shown = [f"{fonts[s.variant][font]} {operand(s.size)} Tf" + (
+                    f" {operand(s.x, 2)} {operand(s.y, 2)} Td" if not i else "")
+                 + f" {_pdf_string(data)} Tj" for i, (font, data) in enumerate(runs(s.text,
+                                                                                s.variant))]
+        ops.append(f"BT {' '.join(shown)} ET")
     return ops
 
 
@@ -266,12 +278,11 @@ def _plates(style: StampStyle, boxes: list[tuple[float, float, float, float]]) -
                   for x, y, w, h in boxes]
 
 
-def _ascii(text: str) -> str:
-    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text)
-
-
-def _pdf_string(text: str) -> str:
-    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+def _pdf_string(data: bytes) -> str:
+    """A literal string of ``data``, printable ASCII as itself (so an ASCII stamp reads in
+    the content), any other byte as an octal escape."""
+    return "(" + "".join(chr(b) if 32 <= b < 127 and b not in b"\\()" else
+                         "\\" + chr(b) if b in b"\\()" else f"\\{b:03o}" for b in data) + ")"
 
 
 def _colour(rgb: RGB) -> str:
