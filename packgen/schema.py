@@ -29,7 +29,7 @@ from packgen.exempt_keys import ExemptKeys, check_keys
 from packgen.filerefs import FileRef
 from packgen.housestyle import STYLE
 from packgen.inline import InlineMarkdown
-from packgen.jurisdiction import ACCESS, CHOICES, NOTICE_RULE, chosen, england
+from packgen.jurisdiction import ACCESS, CHOICES, NOTICE_RULE, Jurisdiction, chosen, england
 from packgen.model import (
     Attachment,
     Item,
@@ -214,7 +214,8 @@ def validate(meeting_file: Path) -> Meeting:
         raise _incomplete(problems, node, meeting_file, root,
                           report_settings(_readable_report(config_node, root),
                                           _readable_report(node, root)),
-                          _readable(config_node, node, root, "exclusion_item", True))
+                          _readable(config_node, node, root, "exclusion_item", True),
+                          _readable_law(config_node, node, root, problems))
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
@@ -264,8 +265,20 @@ def _readable(config_node: Map | None, node: Map | None, root: Path, key: str,
     return default
 
 
+def _readable_law(config_node: Map | None, node: Map | None, root: Path,
+                  problems: list[Problem]) -> Jurisdiction | None:
+    """The jurisdiction of files wrong elsewhere, from what of its keys is right, so that
+    the exempt keys are judged in the same run."""
+    keys = ("jurisdiction", "access_to_information", "notice", "language")
+    config, meeting = ({key: value for key in keys
+                        if (value := _readable(first, second, root, key, None)) is not None}
+                       for first, second in ((config_node, None), (None, node)))
+    return chosen(config, meeting, [n for n in (node, config_node) if n is not None], problems)
+
+
 def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path,
-                report: ReportSettings, exclusion: bool) -> IncompleteMeeting:
+                report: ReportSettings, exclusion: bool, law: Jurisdiction | None
+                ) -> IncompleteMeeting:
     """The problems so far, and those of every document the meeting's items name.
 
     Each attachment is read from the YAML on its own, so that one wrong key elsewhere
@@ -284,7 +297,10 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
         # Every item reads: their numbers, and which of their files are exempt, are judged
         # in this run too (a duplicate number, one file both public and exempt).
         start = _readable(None, node, root, "start_number", 1)
-        numbered = number_items(with_exclusion(tuple(readable), exclusion, origin), start,
+        if law is not None:
+            readable = list(check_keys(tuple(readable), law,
+                                       _readable(None, node, root, "meeting_type", ""), problems))
+        numbered = number_items(with_exclusion(tuple(readable), exclusion, origin, law), start,
                                 problems)
         partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                           date=datetime.date.min, time=datetime.time(), venue="",
