@@ -257,3 +257,38 @@ def test_no_withheld_material_leaks_in_any_jurisdiction(folder: MeetingFolder, t
     assert re.findall(rb"ZQXCANARY[-\w]*", every_byte(public, tmp_path)) == []
     assert canary not in (folder.root / "public.html").read_text()
     assert b"ZQXCANARY-BODY" in every_byte(private, tmp_path)
+
+
+def test_a_law_without_paragraphs_takes_exempt_true_with_its_reasons(
+        folder: MeetingFolder) -> None:
+    wording = {**ENGLAND["access_to_information"]["wording"],
+               "exempt_item": "The public may be excluded from this item under {statute}.",
+               "stamp_exempt": "Special reasons: {statute}"}
+    access = {key: value for key, value in ENGLAND["access_to_information"].items()
+              if key not in ("paragraphs", "confidential")}
+    config = {"jurisdiction": "custom", "notice": ENGLAND["notice"], "access_to_information": {
+        **access, "statute": "section 1(2) of the Public Bodies (Admission to Meetings) Act "
+        "1960", "wording": wording}}
+    text = ("organisation: C\nbody: B\ndate: 2026-07-08\ntime: '16:00'\nvenue: V\nitems:\n"
+            "  - {title: A, exempt: true}\n  - {title: B, exempt: 3}\n"
+            "  - {title: C, confidential: true}\n")
+    path = folder.write(text, config)
+    assert problems(path) == [
+        '7:24: items[0].exempt: exempt: true needs "reason:", the special reasons the '
+        "resolution to exclude the public must state",
+        '8:24: items[1].exempt: Custom has no paragraphs of exempt information: write '
+        '"exempt: true" with the special reasons in "reason:"',
+        "9:5: items[2].confidential: Custom has no category of confidential information; "
+        "use exempt: instead"]
+    path = folder.write(basic_meeting([{"title": "Staffing", "exempt": True, "reason": "A named "
+                                        "employee's conduct.", "attachments": [
+                                            folder.pdf("staff.pdf", 1)]}]), config)
+    public, private = folder.root / "public.pdf", folder.root / "private.pdf"
+    build_pack(path, public)
+    build_pack(path, private, private=True)
+    agenda = flat(page_texts(public)[0])
+    assert ("The public may be excluded from this item under section 1(2) of the Public Bodies "
+            "(Admission to Meetings) Act 1960.") in agenda
+    assert "named employee" not in agenda
+    stamped = next(flat(t) for t in page_texts(private) if "staff-p1" in t)
+    assert "Special reasons: section 1(2) of the Public Bodies" in stamped
