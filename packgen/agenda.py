@@ -14,27 +14,29 @@ import re
 from typing import Any
 
 from packgen.errors import Position, Problem
-from packgen.model import Attachment, Item
-from packgen.statute import EXCLUSION_SECTION
-
-EXCLUSION_TITLE = "Exclusion of the public"
-EXCLUSION_TEXT = (
-    "To consider excluding the public from the meeting during consideration of the "
-    f"following item(s) in accordance with {EXCLUSION_SECTION}, "
-    "on the basis that, having regard to all the circumstances, the public interest in "
-    "maintaining the exemption outweighs the public interest in disclosing the information")
+from packgen.jurisdiction import Jurisdiction, england
+from packgen.model import Attachment, Item, Withheld, withheld
+from packgen.withheld import exclusion
 
 Raw = dict[str, Any]
 
 
-def _exempt_in(item: Raw, supplement: int | None) -> bool:
-    """Whether the item brings exempt material into the given pack (None: the main one)."""
+def _withheld_in(item: Raw, supplement: int | None) -> Withheld | None:
+    """What the item keeps out of the given pack (None: the main one), if anything."""
     late = item.get("supplement")
-    if item.get("exempt") is not None and late == supplement:
-        return True
+    found = withheld(item.get("exempt"), bool(item.get("confidential"))) \
+        if late == supplement else None
     attachments: tuple[Attachment, ...] = item.get("attachments", ())
-    return any(a.exempt is not None and (a.supplement if a.supplement is not None else late)
-               == supplement for a in attachments)
+    for a in attachments:
+        if (a.supplement if a.supplement is not None else late) == supplement:
+            theirs = withheld(a.exempt, a.confidential)
+            found = theirs if found is None else found | theirs
+    return found
+
+
+def _exempt_in(item: Raw, supplement: int | None) -> bool:
+    """Whether the item brings withheld material into the given pack (None: the main one)."""
+    return _withheld_in(item, supplement) is not None
 
 
 # The titles councils give the item: "Exclusion of the public", "… of the press and
@@ -44,32 +46,36 @@ _EXCLUSION = re.compile(r"\s*exclusion\s+of\s+(the\s+)?(press\s+and\s+)?(the\s+)
                         re.IGNORECASE)
 
 
-def _is_exclusion(item: Raw) -> bool:
-    return _EXCLUSION.fullmatch(str(item["title"])) is not None
+def _is_exclusion(item: Raw, law: Jurisdiction) -> bool:
+    title = str(item["title"])
+    return _EXCLUSION.fullmatch(title) is not None or \
+        " ".join(title.split()).casefold() == law.text("exclusion_title").casefold()
 
 
-def with_exclusion(items: tuple[Raw, ...], wanted: bool, pos: Position) -> tuple[Raw, ...]:
+def with_exclusion(items: tuple[Raw, ...], wanted: bool, pos: Position,
+                   law: Jurisdiction | None = None) -> tuple[Raw, ...]:
     """Put the statutory "exclusion of the public" item before the first item bringing
     exempt material into each pack, unless one already comes before it there."""
     if not wanted:
         return items
+    law = law or england()
     inserts: dict[int, list[Raw]] = {}
     # Where the main agenda excludes the public: the officer's own item when it comes
     # before the first exempt item, else the one added just before that item.
     first = _first_exempt(items, None)
     main_at = next((i for i, item in enumerate(items[:first] if first is not None else items)
-                    if item.get("supplement") is None and _is_exclusion(item)), None)
+                    if item.get("supplement") is None and _is_exclusion(item, law)), None)
     if main_at is None and first is not None:
         main_at = first
-        inserts[first] = [_exclusion(pos, None)]
+        inserts[first] = [_exclusion(pos, None, law, items[first:])]
     for supplement in sorted({s for item in items for s in _supplements(item)}):
         first = _first_exempt(items, supplement)
         if first is None or (main_at is not None and main_at <= first):
             continue  # the public is already excluded when its exempt material comes up
-        if any(_is_exclusion(item) for item in items[:first]
+        if any(_is_exclusion(item, law) for item in items[:first]
                if item.get("supplement") == supplement):
             continue
-        inserts.setdefault(first, []).append(_exclusion(pos, supplement))
+        inserts.setdefault(first, []).append(_exclusion(pos, supplement, law, items[first:]))
     out: list[Raw] = []
     for index, item in enumerate(items):
         out += inserts.get(index, [])
@@ -81,9 +87,14 @@ def _first_exempt(items: tuple[Raw, ...], supplement: int | None) -> int | None:
     return next((i for i, item in enumerate(items) if _exempt_in(item, supplement)), None)
 
 
-def _exclusion(pos: Position, supplement: int | None) -> Raw:
-    return {"title": EXCLUSION_TITLE, "description": EXCLUSION_TEXT, "pos": pos,
-            "supplement": supplement}
+def _exclusion(pos: Position, supplement: int | None, law: Jurisdiction,
+               following: tuple[Raw, ...]) -> Raw:
+    """The item, worded for what it excludes the public from: the withheld items after it
+    in its pack."""
+    withheld = [why for why in (_withheld_in(item, supplement) for item in following)
+                if why is not None]
+    title, text = exclusion(law, withheld)
+    return {"title": title, "description": text, "pos": pos, "supplement": supplement}
 
 
 def _lettered(previous: str, count: int) -> str:

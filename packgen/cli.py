@@ -152,7 +152,8 @@ def _validate_one(templates: Path | None, debug: bool, published: datetime.date 
         checked = validate(meeting, templates, fork=fork, trusted_templates=trusted)
         warnings = checked.warnings
         if published is not None:
-            warnings += tuple(publication_warnings(checked.meeting, published))
+            warnings += tuple(publication_warnings(checked.meeting, published,
+                                                   checked.meeting.jurisdiction.notice))
         return Outcome(True, f"{meeting}: ok", warnings)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")

@@ -141,4 +141,5 @@ def view_item(view: Meeting, item: Item) -> Item:
 
 def _withheld(attachment: Attachment, pos: Position) -> Attachment:
     return Attachment(pos=pos, file=Path("withheld"), exempt=attachment.exempt,
+                      confidential=attachment.confidential,
                       supplement=attachment.supplement)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from packgen.model import Attachment, Item, Meeting, Report
+from packgen.withheld import stamp_lines
 
 _ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
           ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
@@ -63,8 +64,9 @@ class Placement:
     attachment: Attachment | None = None
     parent: Attachment | None = None
     """For an appendix, the report it belongs to."""
-    exempt: int | None = None
-    """The Schedule 12A paragraph of an exempt page run (private pack only)."""
+    exempt: tuple[str, str] | None = None
+    """The stamp of a withheld page run (private pack only): NOT FOR PUBLICATION, and why,
+    in the jurisdiction's words."""
 
     @property
     def last(self) -> int:
@@ -101,8 +103,8 @@ class Plan:
                 spans.append((mine[0].start, mine[-1].last))
         return spans
 
-    def exempt_pages(self) -> dict[int, int]:
-        """Page index -> Schedule 12A paragraph, for every exempt page."""
+    def exempt_pages(self) -> dict[int, tuple[str, str]]:
+        """Page index -> its NOT FOR PUBLICATION stamp's lines, for every withheld page."""
         return {index: p.exempt for p in self.placements if p.exempt is not None
                 for index in range(p.start, p.last + 1)}
 
@@ -196,7 +198,7 @@ class _Cursor:
         self.labels += labels
         self.at += placement.pages
 
-    def pad(self, label: Callable[[], Label], exempt: int | None = None) -> None:
+    def pad(self, label: Callable[[], Label], exempt: tuple[str, str] | None = None) -> None:
         """A filler, so that what comes next starts on a right-hand page (index 0 is one)."""
         if self.duplex and self.at % 2 == 1:
             self.put(Placement(self.at, 1, "filler", exempt=exempt), [label()])
@@ -246,7 +248,7 @@ def plan_private(meeting: Meeting, public: Plan, front_pages: int,
     cursor = _Cursor(meeting.duplex)
     order = {a: n for n, (_, a, _) in enumerate(pack_documents(meeting, pack))}
     pending = [(item, a, parent) for item, a, parent in pack_documents(meeting, pack)
-               if item.paragraph(a if parent is None else parent) is not None]
+               if item.withholding(a if parent is None else parent) is not None]
     exempt_number = first_exempt
 
     def exempt_label() -> Label:
@@ -257,7 +259,9 @@ def plan_private(meeting: Meeting, public: Plan, front_pages: int,
     def flush(before: int | None) -> None:
         while pending and (before is None or order[pending[0][1]] < before):
             item, attachment, parent = pending.pop(0)
-            paragraph = item.paragraph(attachment if parent is None else parent)
+            why = item.withholding(attachment if parent is None else parent)
+            assert why is not None
+            paragraph = stamp_lines(meeting.jurisdiction, why)
             cursor.pad(exempt_label, paragraph)
             pages = counts[attachment]
             cursor.put(Placement(cursor.at, pages, "attachment", item, attachment, parent,

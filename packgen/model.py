@@ -9,10 +9,11 @@ house style, report and minutes wording) are :mod:`packgen.settings_model`'s.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.errors import Position
+from packgen.jurisdiction import Jurisdiction, england
 from packgen.minute_numbers import minute_number
 from packgen.settings_model import (
     DATE_FORMAT,
@@ -191,11 +192,38 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """Why material stays out of the public pack: exempt information (under paragraphs of
+    the jurisdiction's table, or none where its law has no table), confidential
+    information, or both."""
+
+    paragraphs: tuple[str, ...] = ()
+    exempt: bool = False
+    confidential: bool = False
+
+    def __or__(self, other: Withheld | None) -> Withheld:
+        if other is None:
+            return self
+        keys = self.paragraphs + tuple(k for k in other.paragraphs if k not in self.paragraphs)
+        return Withheld(keys, self.exempt or other.exempt, self.confidential or other.confidential)
+
+
+def withheld(exempt: tuple[str, ...] | None, confidential: bool) -> Withheld | None:
+    """What an ``exempt:`` and a ``confidential:`` say together; None: public."""
+    if exempt is None and not confidential:
+        return None
+    return Withheld(exempt or (), exempt is not None, confidential)
+
+
+@dataclass(frozen=True)
 class Attachment:
     pos: Position
     file: Path
     title: str = ""
-    exempt: int | None = None
+    exempt: tuple[str, ...] | None = None
+    """Paragraph keys of the jurisdiction's table (in its order); () for exempt
+    information where the law has no table (``exempt: true``); None: not exempt."""
+    confidential: bool = False
     reason: str = ""
     supplement: int | None = None
     document: Report | Minutes | Document | None = None
@@ -217,20 +245,24 @@ class Item:
     """Inline Markdown as Markup (its lines kept as line breaks); packgen's own exclusion
     item gives plain text."""
     presenter: str = ""
-    exempt: int | None = None
+    exempt: tuple[str, ...] | None = None
+    """As :attr:`Attachment.exempt`, for every document of the item."""
+    confidential: bool = False
     reason: str = ""
     supplement: int | None = None
     attachments: tuple[Attachment, ...] = ()
 
     def is_public(self, attachment: Attachment | None = None) -> bool:
         """Whether the item (or one of its attachments) may appear in the public pack."""
-        if self.exempt is not None:
-            return False
-        return attachment is None or attachment.exempt is None
+        return self.withholding(attachment) is None
 
-    def paragraph(self, attachment: Attachment) -> int | None:
-        """The Schedule 12A paragraph that keeps a document out of the public pack, if any."""
-        return self.exempt if self.exempt is not None else attachment.exempt
+    def withholding(self, attachment: Attachment | None = None) -> Withheld | None:
+        """Why the item itself (or one of its documents) stays out of the public pack."""
+        own = withheld(self.exempt, self.confidential)
+        if attachment is None:
+            return own
+        theirs = withheld(attachment.exempt, attachment.confidential)
+        return own | theirs if own is not None else theirs
 
     def supplement_of(self, attachment: Attachment) -> int | None:
         """Which supplementary pack a document belongs to; None for the main pack."""
@@ -240,13 +272,16 @@ class Item:
         """The item's documents that belong to one pack (None: the main pack)."""
         return tuple(a for a in self.attachments if self.supplement_of(a) == supplement)
 
-    def exempt_paragraphs(self, supplement: int | None = None) -> tuple[int, ...]:
-        """Schedule 12A paragraphs that keep any part of this item out of one public pack.
+    def withheld_in(self, supplement: int | None = None) -> Withheld | None:
+        """Why any part of this item stays out of one public pack.
 
         Only that pack's own documents count: a late exempt appendix must not change
         what the main agenda says about the item."""
-        found = {self.exempt} | {a.exempt for a in self.in_pack(supplement)}
-        return tuple(sorted(p for p in found if p is not None))
+        found = withheld(self.exempt, self.confidential)
+        for attachment in self.in_pack(supplement):
+            theirs = withheld(attachment.exempt, attachment.confidential)
+            found = theirs if found is None else found | theirs
+        return found
 
 
 @dataclass(frozen=True)
@@ -274,6 +309,11 @@ class Meeting:
     style: HouseStyle = HouseStyle()
     exclusion_item: bool = True
     """Add the "exclusion of the public" item before the first exempt item when missing."""
+    jurisdiction: Jurisdiction = field(default_factory=england)
+    """Whose access-to-information law and notice rule the meeting keeps, said in its
+    language."""
+    meeting_type: str = ""
+    """What kind of meeting it is ("standards"): some paragraphs are for some kinds only."""
     report: ReportSettings = ReportSettings()
     date_format: str = DATE_FORMAT
     phone_label: str = "Tel:"

@@ -13,7 +13,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from packgen.attendance import apologies, grouped
 from packgen.errors import PackgenError, Position, Problem, TemplateError
+from packgen.jurisdiction import Jurisdiction, england
 from packgen.layout import PUBLIC, Pack
 from packgen.model import (
     Block,
@@ -39,7 +40,7 @@ from packgen.numbering import number_body, number_sections
 from packgen.resolved_labels import labelled_list, own_labels
 from packgen.settings import cover_rows, format_date
 from packgen.settings_model import DATE_FORMAT, MINUTES_LABELS, REPORT_LABELS
-from packgen.statute import EXEMPT_SCHEDULE
+from packgen.withheld import agenda_wording
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class AgendaRow:
     private: bool = False
     supplement: int | None = None
     """The supplementary pack the agenda belongs to; None for the main pack."""
+    law: Jurisdiction = field(default_factory=england)
+    """The meeting's jurisdiction, whose words the exempt wording quotes."""
 
     @property
     def pages(self) -> str:
@@ -68,13 +71,10 @@ class AgendaRow:
     @property
     def exempt_wording(self) -> str:
         """The statutory wording for an item, or part of one, kept out of the public pack."""
-        paragraphs = self.item.exempt_paragraphs(self.supplement)
-        if not paragraphs:
+        why = self.item.withheld_in(self.supplement)
+        if why is None:
             return ""
-        which = " and ".join(str(p) for p in paragraphs)
-        noun = "paragraphs" if len(paragraphs) > 1 else "paragraph"
-        subject = "This item is" if self.item.exempt is not None else "Part of this item is"
-        wording = f"{subject} not for publication by virtue of {noun} {which} of {EXEMPT_SCHEDULE}."
+        wording = agenda_wording(self.law, why, self.item.withholding())
         if self.private:
             # Why it is exempt can itself be confidential: the private pack alone says.
             reasons = [self.item.reason] + [a.reason for a in self.item.in_pack(self.supplement)]

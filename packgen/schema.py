@@ -25,9 +25,11 @@ from packgen.documents import (
     readable_file,
 )
 from packgen.errors import Position, Problem, ValidationError
+from packgen.exempt_keys import ExemptKeys, check_keys
 from packgen.filerefs import FileRef
 from packgen.housestyle import STYLE
 from packgen.inline import InlineMarkdown
+from packgen.jurisdiction import ACCESS, CHOICES, NOTICE_RULE, Jurisdiction, chosen, england
 from packgen.model import (
     Attachment,
     Item,
@@ -59,7 +61,10 @@ from packgen.source import Map, Seq
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
 
-_EXEMPT = Integer(1, 7, "a paragraph of Schedule 12A, 1 to 7")
+_EXEMPT = ExemptKeys()
+_CONFIDENTIAL = Field(Boolean(), "Confidential information (England and Wales: section "
+                                 "100A(2)-(3)): kept out of the public pack like exempt "
+                                 "material, with its own wording.")
 _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
 
 NOTICE = Record({
@@ -72,8 +77,10 @@ ATTACHMENT = Record({
     "file": Field(FileRef(ATTACHMENT_SUFFIXES), "The document, relative to this file.",
                   required=True),
     "title": Field(Text(), "Title for the bookmark; defaults from the item or file name."),
-    "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping this document out of the public "
-                             "pack."),
+    "exempt": Field(_EXEMPT, "Paragraph key(s) of the jurisdiction's table of exempt "
+                             "information keeping this document out of the public pack "
+                             '(3, "18A", [1, 3]); true where the law has no table.'),
+    "confidential": _CONFIDENTIAL,
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
     "merge_damaged": MERGE_DAMAGED,
@@ -88,8 +95,10 @@ ITEM = Record({
                          "board is asked to do (inline Markdown; each line printed as written)."),
     "presenter": Field(InlineMarkdown(), 'Whose report it is: "Report of the Director of ..." '
                        "(inline Markdown)."),
-    "exempt": Field(_EXEMPT, "Schedule 12A paragraph keeping the item's documents out of the "
-                             "public pack."),
+    "exempt": Field(_EXEMPT, "Paragraph key(s) of the jurisdiction's table of exempt "
+                             "information keeping the item's documents out of the public pack "
+                             '(3, "18A", [1, 3]); true where the law has no table.'),
+    "confidential": _CONFIDENTIAL,
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
@@ -127,6 +136,12 @@ SHARED = {
                                  "none."),
     "minutes": Field(MINUTES_SETTINGS, 'What minutes print as fixed words: "Membership", '
                                        'the attendance words, "RESOLVED" ...'),
+    "jurisdiction": Field(Text(CHOICES, "one of " + CHOICES.replace("|", ", ")),
+                          "Whose access-to-information law and notice rule apply (default "
+                          "england); custom: state them in access_to_information and notice."),
+    "access_to_information": Field(ACCESS, "jurisdiction: custom: the statute, the table of "
+                                           "exempt information and the wording."),
+    "notice": Field(NOTICE_RULE, "The notice rule: the jurisdiction's, adjusted key by key."),
 }
 """Keys that ``packgen.yaml`` may set for every meeting and a meeting may override."""
 
@@ -142,6 +157,8 @@ MEETING = Record({
     "issued_by": Field(Text(), "Who issues the summons."),
     "contact": Field(PERSON, "Officer to contact about the meeting."),
     "start_number": Field(Integer(0), "Number of the first item (default 1)."),
+    "meeting_type": Field(Text(), 'What kind of meeting it is, such as "standards" (some '
+                                  "exempt paragraphs are for some kinds only)."),
     "items": Field(ListOf(ITEM, 1, "the agenda has no items"), "The agenda, in order.",
                    required=True),
 })
@@ -197,14 +214,22 @@ def validate(meeting_file: Path) -> Meeting:
         raise _incomplete(problems, node, meeting_file, root,
                           report_settings(_readable_report(config_node, root),
                                           _readable_report(node, root)),
-                          _readable(config_node, node, root, "exclusion_item", True))
+                          _readable(config_node, node, root, "exclusion_item", True),
+                          _readable_law(config_node, node, root, problems))
     merged = {**config, **meeting}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
     merged["report"] = report_settings(config.get("report", {}), meeting.get("report", {}))
     merged["minutes"] = minutes_settings(config.get("minutes", {}), meeting.get("minutes", {}))
     pos = merged.pop("pos")
-    raw_items = with_exclusion(merged.pop("items"), merged.get("exclusion_item", True), pos)
+    law = chosen(config, meeting, [n for n in (node, config_node) if n is not None], problems)
+    for key in ("access_to_information", "notice"):
+        merged.pop(key, None)
+    merged["jurisdiction"] = law or england()
+    raw_items = merged.pop("items")
+    if law is not None:
+        raw_items = check_keys(raw_items, law, merged.get("meeting_type", ""), problems)
+    raw_items = with_exclusion(raw_items, merged.get("exclusion_item", True), pos, law)
     items = number_items(raw_items, merged.pop("start_number", 1), problems)
     if problems:  # the numbers' own problems: the items are read, and numbered, already
         partial = Meeting(pos=pos, source=meeting_file, root=root, items=items, **merged)
@@ -240,8 +265,20 @@ def _readable(config_node: Map | None, node: Map | None, root: Path, key: str,
     return default
 
 
+def _readable_law(config_node: Map | None, node: Map | None, root: Path,
+                  problems: list[Problem]) -> Jurisdiction | None:
+    """The jurisdiction of files wrong elsewhere, from what of its keys is right, so that
+    the exempt keys are judged in the same run."""
+    keys = ("jurisdiction", "access_to_information", "notice", "language")
+    config, meeting = ({key: value for key in keys
+                        if (value := _readable(first, second, root, key, None)) is not None}
+                       for first, second in ((config_node, None), (None, node)))
+    return chosen(config, meeting, [n for n in (node, config_node) if n is not None], problems)
+
+
 def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path,
-                report: ReportSettings, exclusion: bool) -> IncompleteMeeting:
+                report: ReportSettings, exclusion: bool, law: Jurisdiction | None
+                ) -> IncompleteMeeting:
     """The problems so far, and those of every document the meeting's items name.
 
     Each attachment is read from the YAML on its own, so that one wrong key elsewhere
@@ -260,7 +297,10 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
         # Every item reads: their numbers, and which of their files are exempt, are judged
         # in this run too (a duplicate number, one file both public and exempt).
         start = _readable(None, node, root, "start_number", 1)
-        numbered = number_items(with_exclusion(tuple(readable), exclusion, origin), start,
+        if law is not None:
+            readable = list(check_keys(tuple(readable), law,
+                                       _readable(None, node, root, "meeting_type", ""), problems))
+        numbered = number_items(with_exclusion(tuple(readable), exclusion, origin, law), start,
                                 problems)
         partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                           date=datetime.date.min, time=datetime.time(), venue="",

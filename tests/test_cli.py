@@ -138,8 +138,8 @@ def test_github_annotations(run_cli: BuildFn, folder: MeetingFolder) -> None:
                      env={"GITHUB_ACTIONS": "true"})
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::error file=meeting/meeting.yaml,line=6,col=28::items[0].exempt: expected a paragraph "
-        'of Schedule 12A, 1 to 7, found "8"']
+        "::error file=meeting/meeting.yaml,line=6,col=28::items[0].exempt: no paragraph \"8\" "
+        "in England's table of exempt information; valid keys: 1, 2, 3, 4, 5, 6, 7"]
 
 
 def test_quiet_prints_only_problems_and_no_progress_without_a_terminal(

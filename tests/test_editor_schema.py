@@ -42,8 +42,10 @@ def test_the_schema_rejects_a_typo() -> None:
     with pytest.raises(jsonschema.ValidationError, match="titel"):
         jsonschema.validate(meeting, json_schema("meeting"))
     meeting = as_json(EXAMPLE)
-    meeting["items"][-1]["exempt"] = 8
-    with pytest.raises(jsonschema.ValidationError, match="8 is greater than the maximum of 7"):
+    # The table is the jurisdiction's, known only once packgen.yaml is read: the schema
+    # checks the shape of a key (a whole number, or a short word like "18A").
+    meeting["items"][-1]["exempt"] = 3.5
+    with pytest.raises(jsonschema.ValidationError, match="3.5 is not valid"):
         jsonschema.validate(meeting, json_schema("meeting"))
 
 

@@ -4,12 +4,13 @@ from YAML and every document's page count is given."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from packgen.agenda import EXCLUSION_TITLE
+from packgen.jurisdiction import england
 from packgen.layout import (
     PUBLIC,
     Label,
@@ -48,10 +49,21 @@ def counts(meeting: Meeting, pages: dict[str, int]) -> dict[Attachment, int]:
     return {a: pages.get(a.file.name, 1) for a in every}
 
 
+def paragraph(stamp: tuple[str, str] | None) -> int | None:
+    """The paragraph an exempt page's stamp names under NOT FOR PUBLICATION."""
+    if stamp is None:
+        return None
+    assert stamp[0] == "NOT FOR PUBLICATION"
+    found = re.fullmatch(r"Exempt under paragraph (\d) of Part 1 of Schedule 12A to the Local "
+                         r"Government Act 1972", stamp[1])
+    assert found, stamp
+    return int(found[1])
+
+
 def runs(plan: Plan) -> list[tuple[str, int, int, str, int | None]]:
     """(kind, first page, pages, file, exempt paragraph) of every placement."""
     return [(p.kind, p.start, p.pages, p.attachment.file.name if p.attachment else "",
-             p.exempt) for p in plan.placements]
+             paragraph(p.exempt)) for p in plan.placements]
 
 
 def labels(plan: Plan) -> list[str]:
@@ -160,7 +172,8 @@ def test_the_private_pack_holds_them_numbered_apart(tmp_path: Path) -> None:
     assert labels(private) == ["1", "2", "3", "4", "E1", "E2", "E3", "E4", "5", "6", "E5", "E6"]
     assert labels(public) == ["1", "2", "3", "4", "5", "6"]
     assert last_exempt(private) == 6 and last_number(private) == last_number(public)
-    assert private.exempt_pages() == {4: 3, 5: 3, 6: 3, 7: 3, 10: 1, 11: 1}
+    assert {index: paragraph(stamp) for index, stamp in private.exempt_pages().items()} == {
+        4: 3, 5: 3, 6: 3, 7: 3, 10: 1, 11: 1}
 
 
 def test_a_run_of_exempt_pages_keeps_later_public_pages_on_their_side(tmp_path: Path) -> None:
@@ -187,7 +200,7 @@ def test_an_exempt_items_pages_are_a_span_of_their_own(tmp_path: Path) -> None:
 def test_the_exclusion_item_comes_before_the_first_exempt_item(tmp_path: Path) -> None:
     m = meeting(tmp_path, EXEMPT_AGENDA)
     titles = [item.title for item in agenda_items(m, PUBLIC)]
-    assert titles == ["Open", EXCLUSION_TITLE, "Closed", "Mixed"]
+    assert titles == ["Open", england().text("exclusion_title"), "Closed", "Mixed"]
     public, private = public_and_private(m, {})
     exclusion = m.items[1]
     assert exclusion.attachments == ()
@@ -214,7 +227,7 @@ def test_an_exempt_reports_appendix_follows_it_as_exempt(tmp_path: Path) -> None
     public, private = public_and_private(m, {"report.yaml": 2, "appendix.pdf": 1})
     [report, appendix] = [p for p in private.placements if p.kind == "attachment"]
     assert (report.attachment, report.parent) == (m.items[1].attachments[0], None)
-    assert appendix.parent is report.attachment and appendix.exempt == 3
+    assert appendix.parent is report.attachment and paragraph(appendix.exempt) == 3
     assert appendix.start == report.last + 1
     assert [p.kind for p in public.placements] == ["front", "filler"]
 

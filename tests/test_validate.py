@@ -55,8 +55,8 @@ CASES = {
                    ['6:8: items: expected a list, found "Apologies"']),
     "empty agenda": (HEAD + "items: []\n", ["6:8: items: the agenda has no items"]),
     "exempt out of range": (HEAD + "items:\n  - title: A\n    exempt: 9\n",
-                            ['8:13: items[0].exempt: expected a paragraph of Schedule 12A, '
-                             '1 to 7, found "9"']),
+                            ['8:13: items[0].exempt: no paragraph "9" in England\'s table of '
+                             'exempt information; valid keys: 1, 2, 3, 4, 5, 6, 7']),
     "duplicate numbers": (HEAD + "items:\n  - title: A\n  - title: B\n    number: 1\n",
                           ['8:5: items[1]: duplicate item number "1" (item 1 is at line 7)']),
     "missing file": (HEAD + "items:\n  - title: A\n    attachments: [report.pdf]\n",

@@ -42,7 +42,6 @@ from packgen.errors import Position
 from packgen.pdf.boxes import Box, displayed_box
 from packgen.pdf.objects import number
 from packgen.pdf.pages import Matrix, displayed_matrix, multiply, operand
-from packgen.statute import exempt_under
 
 mm = 72 / 25.4
 FOOTER_BASELINE = 7 * mm
@@ -135,9 +134,11 @@ def item_stamp(number: str) -> Stamp:
     return Stamp(f"Agenda Item {number}", "bold", ITEM_SIZE, "right", -ITEM_INSET)
 
 
-def exempt_stamps(paragraph: int | str) -> list[Stamp]:
-    return [Stamp("NOT FOR PUBLICATION", "bold", ITEM_SIZE, "centre", -ITEM_INSET),
-            Stamp(exempt_under(paragraph), "regular", EXEMPT_SIZE, "centre", -EXEMPT_INSET)]
+def exempt_stamps(lines: tuple[str, str]) -> list[Stamp]:
+    """NOT FOR PUBLICATION and why, as the jurisdiction words them (:mod:`packgen.withheld`)."""
+    heading, why = lines
+    return [Stamp(heading, "bold", ITEM_SIZE, "centre", -ITEM_INSET),
+            Stamp(why, "regular", EXEMPT_SIZE, "centre", -EXEMPT_INSET)]
 
 
 def bands(style: StampStyle, exempt: bool) -> tuple[float, float]:
@@ -146,7 +147,7 @@ def bands(style: StampStyle, exempt: bool) -> tuple[float, float]:
     :data:`CLEARANCE`. Every page keeps room for "Page N" and "Agenda Item N", an exempt
     page for its two lines, so the pages of one document shrink alike, and alike in both
     packs. On a small page they shrink with the stamps (:func:`stamp_scale`)."""
-    reserved = [footer("0"), item_stamp("0"), *(exempt_stamps(0) if exempt else [])]
+    reserved = [footer("0"), item_stamp("0"), *(exempt_stamps(("", "")) if exempt else [])]
     bottom = max(s.y + ASCENT * s.size for s in reserved if s.y >= 0)
     top = max(-s.y + DESCENT * s.size for s in reserved if s.y < 0)
     return bottom + style.padding + CLEARANCE, top + style.padding + CLEARANCE

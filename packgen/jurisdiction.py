@@ -1,0 +1,335 @@
+"""Whose law a meeting keeps: the jurisdiction's access-to-information table and notice rule.
+
+Each built-in jurisdiction is data, ``templates/jurisdictions/NAME.yaml`` in the theme,
+checked with the same shapes as ``packgen.yaml``'s ``access_to_information:`` and
+``notice:`` (so a broken theme file is a one-line problem at its line, like any input).
+``jurisdiction: custom`` takes both blocks from ``packgen.yaml`` or the meeting. Every
+text may be given by language; :class:`Jurisdiction` keeps them all and says them in
+its ``language`` (falling back to en-GB), so a Welsh edition needs only a ``replace``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from packgen.builtin import theme_dir
+from packgen.errors import Position, Problem, ValidationError
+from packgen.notice import NoticeRule
+from packgen.shapes import (
+    INVALID,
+    Boolean,
+    Context,
+    Date,
+    Field,
+    Integer,
+    ListOf,
+    Record,
+    Shape,
+    Text,
+)
+from packgen.source import Map, Node, load_yaml
+
+BUILT_IN = ("england", "wales", "scotland", "northern-ireland", "parish", "nhs")
+CHOICES = "|".join((*BUILT_IN, "custom"))
+FALLBACK = "en-GB"
+
+Words = tuple[tuple[str, str], ...]
+"""A text by language, (language, text) pairs; en-GB is always among them."""
+
+PLACEHOLDERS = frozenset({"paragraphs", "statute", "exclusion_power", "confidential"})
+
+WORDING_REQUIRED = ("paragraph", "paragraphs", "and", "exempt_item", "exempt_part",
+                    "confidential_item", "confidential_part", "exclusion_title", "exclusion",
+                    "stamp_heading", "stamp_exempt", "stamp_confidential")
+WORDING_OPTIONAL = ("exclusion_confidential", "exclusion_no_public_interest")
+"""Said instead of ``exclusion`` when every item after the exclusion item is withheld as
+confidential information only (whose exclusion the law requires, with no resolution
+weighing the public interest), or only under paragraphs without the public interest test;
+``exclusion`` when not given."""
+
+
+class Wording(Shape):
+    """A text, or a mapping of languages to text ({en-GB: ..., cy: ...}); its {placeholders}
+    must be ones packgen fills."""
+
+    expected = "text, or a mapping of languages (en-GB, cy ...) to text"
+
+    def __init__(self, placeholders: frozenset[str] = PLACEHOLDERS) -> None:
+        self.placeholders = placeholders
+
+    def check(self, node: Node, ctx: Context, path: str) -> Any:
+        if isinstance(node, Map):
+            if FALLBACK not in node.items:
+                return ctx.error(node.pos, path, f"the languages need {FALLBACK} among them")
+            pairs = [(str(lang), self._text(child, ctx, f"{path}.{lang}"))
+                     for lang, child in node.items.items()]
+            if any(text is INVALID for _, text in pairs):
+                return INVALID
+            return tuple(sorted(pairs, key=lambda pair: pair[0] != FALLBACK))
+        text = self._text(node, ctx, path)
+        return INVALID if text is INVALID else ((FALLBACK, text),)
+
+    def _text(self, node: Node, ctx: Context, path: str) -> Any:
+        text = Text().check(node, ctx, path)
+        if text is INVALID:
+            return INVALID
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError:
+            return ctx.error(node.pos, path, "an unmatched { or }: write {{ or }} for a brace")
+        unknown = sorted(names - self.placeholders)
+        if unknown:
+            allowed = ", ".join(f"{{{p}}}" for p in sorted(self.placeholders)) or "none"
+            return ctx.error(node.pos, path, f"unknown placeholder {{{unknown[0]}}} "
+                                             f"(placeholders: {allowed})")
+        return " ".join(text.split())
+
+    def json_schema(self) -> dict[str, Any]:
+        text = Text().json_schema()
+        return {"anyOf": [text, {"type": "object", "additionalProperties": text,
+                                 "required": [FALLBACK]}]}
+
+
+_PLAIN = Wording(frozenset())
+
+PARAGRAPH = Record({
+    "key": Field(Text(r"[0-9A-Za-z][0-9A-Za-z.()-]{0,9}", 'a short key such as "3" or "18A"'),
+                 'The paragraph\'s key as the law writes it: "3", "18A".', required=True),
+    "description": Field(_PLAIN, "What information the paragraph covers.", required=True),
+    "public_interest": Field(Boolean(), "Whether the public interest test applies to it "
+                                        "(default: the table's public_interest)."),
+    "meeting_types": Field(ListOf(Text()), "The only kinds of meeting (meeting_type:) that "
+                                           "may use it, such as [standards]."),
+}, build=lambda pos, **v: v)
+
+ACCESS = Record({
+    "statute": Field(_PLAIN, "Where the categories of exempt information are listed."),
+    "exclusion_power": Field(_PLAIN, "The power to exclude the public."),
+    "confidential": Field(_PLAIN, 'Where "confidential information" is defined; without '
+                                  "it, confidential: true is refused."),
+    "public_interest": Field(Boolean(), "Whether the public interest test applies to its "
+                                        "paragraphs (each may say otherwise)."),
+    "paragraphs": Field(ListOf(PARAGRAPH), "The table of exempt information, in the law's "
+                                           "order; none: exempt: true with a reason."),
+    "wording": Field(Record({key: Field(Wording(), f"The {key} wording.")
+                             for key in (*WORDING_REQUIRED, *WORDING_OPTIONAL)},
+                            build=lambda pos, **v: v),
+                     "What the agenda, the exclusion item and the stamps say."),
+}, build=lambda **v: v)
+"""``access_to_information:``: no key is required by the shape, so that packgen.yaml and
+a meeting can each give some; :func:`missing` says which a complete one lacks."""
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+         "holidays")
+
+NOTICE_RULE = Record({
+    "clear_days": Field(Integer(0, 60, "a number of days, 0 to 60"),
+                        "Clear days' notice the law asks."),
+    "skip": Field(ListOf(Text("|".join(_DAYS), "a weekday name or holidays")),
+                  "Days that do not count: weekday names, and holidays."),
+    "calendar": Field(Text(r"[a-z0-9][a-z0-9-]*", "a calendar name such as "
+                                                  "england-and-wales, or none"),
+                      "The theme's holiday calendar, or none."),
+    "extra_days": Field(ListOf(Date()), "Local holidays or designated days that do not count."),
+    "source": Field(Text(), "Where the rule is written (printed in the notice warning)."),
+}, build=lambda **v: v)
+
+JURISDICTION_FILE = Record({
+    "name": Field(_PLAIN, "The jurisdiction's name.", required=True),
+    "description": Field(Text(), "Who it is for.", required=True),
+    "sources": Field(ListOf(Record({"text": Field(Text(), "The source.", required=True),
+                                    "url": Field(Text(), "Where to read it.", required=True)},
+                                   build=lambda pos, **v: v)), "The law it quotes.",
+                     required=True),
+    "access_to_information": Field(ACCESS, "Exempt and confidential information.",
+                                   required=True),
+    "notice": Field(NOTICE_RULE, "The notice rule.", required=True),
+}, build=lambda pos, **v: v)
+
+ACCESS_REQUIRED = ("statute", "exclusion_power", "public_interest", "wording")
+NOTICE_REQUIRED = ("clear_days", "skip", "calendar", "source")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One category of exempt information, as the law numbers it."""
+
+    key: str
+    description: Words
+    public_interest: bool
+    meeting_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """One body of access-to-information law, said in ``language``."""
+
+    name: str
+    """"england" ... "nhs", or "custom"."""
+    title: Words
+    statute: Words
+    exclusion_power: Words
+    confidential: Words
+    """Empty where the law has no category of confidential information."""
+    paragraphs: tuple[Paragraph, ...]
+    wording: tuple[tuple[str, Words], ...]
+    notice: NoticeRule
+    language: str = FALLBACK
+
+    def say(self, words: Words) -> str:
+        """A text in the jurisdiction's language, or else in en-GB."""
+        found = dict(words)
+        return found.get(self.language, found.get(FALLBACK, ""))
+
+    def text(self, key: str, paragraphs: tuple[str, ...] = ()) -> str:
+        """A wording with its placeholders filled (``exclusion_confidential`` and the
+        other optional keys fall back to ``exclusion``)."""
+        wording = dict(self.wording)
+        words = wording.get(key) or wording["exclusion"]
+        return self.say(words).format(
+            paragraphs=self.joined(paragraphs), statute=self.say(self.statute),
+            exclusion_power=self.say(self.exclusion_power),
+            confidential=self.say(self.confidential))
+
+    def joined(self, keys: tuple[str, ...]) -> str:
+        """"paragraph 3", "paragraphs 1 and 3", "paragraphs 1, 3 and 5", in the file's words."""
+        if not keys:
+            return ""
+        wording = dict(self.wording)
+        if len(keys) == 1:
+            return f"{self.say(wording['paragraph'])} {keys[0]}"
+        listed = f"{', '.join(keys[:-1])} {self.say(wording['and'])} {keys[-1]}"
+        return f"{self.say(wording['paragraphs'])} {listed}"
+
+    def paragraph(self, key: str) -> Paragraph | None:
+        """The table's paragraph of a key as written (case aside: "18a" is "18A")."""
+        return next((p for p in self.paragraphs if p.key.casefold() == key.casefold()), None)
+
+    def ordered(self, keys: set[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """Keys in the order of the table."""
+        return tuple(p.key for p in self.paragraphs if p.key in keys)
+
+
+def missing(access: Mapping[str, Any], notice: Mapping[str, Any]) -> list[str]:
+    """The keys a complete jurisdiction needs that the blocks given lack."""
+    wording = access.get("wording", {})
+    return ([f"access_to_information.{k}" for k in ACCESS_REQUIRED if k not in access]
+            + [f"access_to_information.wording.{k}" for k in WORDING_REQUIRED
+               if "wording" in access and k not in wording]
+            + [f"notice.{k}" for k in NOTICE_REQUIRED if k not in notice])
+
+
+def built(name: str, title: Words, access: Mapping[str, Any], notice: Mapping[str, Any],
+          language: str = FALLBACK) -> Jurisdiction:
+    """The record of complete blocks (see :func:`missing`)."""
+    default = bool(access["public_interest"])
+    paragraphs = tuple(Paragraph(p["key"], p["description"], p.get("public_interest", default),
+                                 tuple(p.get("meeting_types", ())))
+                       for p in access.get("paragraphs", ()))
+    return Jurisdiction(name, title, access["statute"], access["exclusion_power"],
+                        access.get("confidential", ()), paragraphs,
+                        tuple(sorted(access["wording"].items())), notice_rule(notice), language)
+
+
+def notice_rule(notice: Mapping[str, Any]) -> NoticeRule:
+    return NoticeRule(notice["clear_days"], frozenset(notice["skip"]), notice["calendar"],
+                      tuple(sorted(set(notice.get("extra_days", ())))), notice["source"])
+
+
+def theme_file(name: str, theme: Path | None = None) -> Path:
+    return (theme or theme_dir()) / "jurisdictions" / f"{name}.yaml"
+
+
+@cache
+def read_file(path: Path) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """A jurisdiction file's checked blocks, or its problems (each at its line)."""
+    problems: list[Problem] = []
+    try:
+        node = load_yaml(path)
+    except ValidationError as exc:
+        return {}, tuple(exc.problems)
+    except OSError as exc:
+        return {}, (Problem(Position(path), f"cannot read the jurisdiction's file ({exc})"),)
+    ctx = Context(path.parent, path.parent)
+    value = JURISDICTION_FILE.check(node, ctx, "")
+    problems += ctx.problems
+    if value is not INVALID:
+        assert isinstance(node, Map)
+        lacking = missing(value["access_to_information"], value["notice"])
+        problems += [Problem(_block(node, key), f'missing required key "{key}"')
+                     for key in lacking]
+    return (value if not problems else {}), tuple(problems)
+
+
+def _block(node: Map, key: str) -> Position:
+    """Where a missing key belongs: the mapping that should hold it."""
+    parts = key.split(".")[:-1]
+    here: Node = node
+    for part in parts:
+        assert isinstance(here, Map)
+        here = here.items[part]
+    return here.pos
+
+
+def load(name: str, language: str = FALLBACK, theme: Path | None = None) -> Jurisdiction:
+    """A built-in jurisdiction; :class:`ValidationError` if its theme file is wrong."""
+    path = theme_file(name, theme)
+    value, problems = read_file(path)
+    if problems:
+        raise ValidationError(list(problems))
+    return built(name, value["name"], value["access_to_information"], value["notice"],
+                 language)
+
+
+@cache
+def england() -> Jurisdiction:
+    """The default: England's principal councils, as today."""
+    return load("england")
+
+
+
+
+def chosen(config: Mapping[str, Any], meeting: Mapping[str, Any], nodes: list[Map],
+           problems: list[Problem]) -> Jurisdiction | None:
+    """The jurisdiction ``packgen.yaml`` and the meeting choose (the meeting's key by key
+    over the organisation's), or None with its problems recorded.
+
+    A built-in one's law is the theme's: ``access_to_information:`` is refused with it
+    (state your own under ``jurisdiction: custom``), but its ``notice:`` may be adjusted
+    key by key (an NHS trust's standing orders, a local holiday in ``extra_days``)."""
+    name = str(meeting.get("jurisdiction", config.get("jurisdiction", "england")))
+    language = str(meeting.get("language", config.get("language", FALLBACK)))
+    where = next((n.items["jurisdiction"].pos for n in nodes if "jurisdiction" in n.items),
+                 None)
+    access = {**config.get("access_to_information", {}),
+              **meeting.get("access_to_information", {})}
+    access["wording"] = {**config.get("access_to_information", {}).get("wording", {}),
+                         **meeting.get("access_to_information", {}).get("wording", {})}
+    notice = {**config.get("notice", {}), **meeting.get("notice", {})}
+    given, notice_at = access.pop("pos", None), notice.pop("pos", None)
+    del notice_at
+    if not access["wording"]:
+        del access["wording"]
+    if name == "custom":
+        lacking = missing(access, notice)
+        if lacking:
+            assert where is not None
+            problems.append(Problem(where, f"jurisdiction: custom needs {', '.join(lacking)} "
+                                           "(in packgen.yaml or the meeting)"))
+            return None
+        return built(name, ((FALLBACK, "Custom"),), access, notice, language)
+    if given is not None:
+        problems.append(Problem(given, f"access_to_information: the {name} jurisdiction's law "
+                                       "is the theme's; to state your own, set "
+                                       '"jurisdiction: custom"'))
+    value, found = read_file(theme_file(name))
+    if found:
+        problems.extend(found)
+        return None
+    return built(name, value["name"], value["access_to_information"],
+                 {**value["notice"], **notice}, language)

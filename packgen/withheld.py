@@ -1,0 +1,54 @@
+"""What the pack says about material kept out of the public pack, in the law's own words.
+
+The agenda's line under a withheld item, the exclusion-of-the-public item and the
+NOT FOR PUBLICATION stamp all quote the meeting's jurisdiction (its theme file, or
+``access_to_information:`` for ``jurisdiction: custom``), so they never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from packgen.jurisdiction import Jurisdiction
+from packgen.model import Withheld
+
+
+def agenda_wording(law: Jurisdiction, why: Withheld, item: Withheld | None) -> str:
+    """The statutory sentence(s) for an item, or part of one, kept out of the public pack;
+    ``item`` is what the item itself (rather than some of its documents) withholds."""
+    whole = item or Withheld()
+    said = []
+    if why.exempt:
+        key = "exempt_item" if whole.exempt else "exempt_part"
+        said.append(law.text(key, law.ordered(why.paragraphs)))
+    if why.confidential:
+        said.append(law.text("confidential_item" if whole.confidential else "confidential_part"))
+    return " ".join(said)
+
+
+def stamp_lines(law: Jurisdiction, why: Withheld) -> tuple[str, str]:
+    """NOT FOR PUBLICATION, and the line under it that says why."""
+    said = []
+    if why.exempt:
+        said.append(law.text("stamp_exempt", law.ordered(why.paragraphs)))
+    if why.confidential:
+        said.append(law.text("stamp_confidential"))
+    return law.text("stamp_heading"), "; ".join(said)
+
+
+def exclusion(law: Jurisdiction, following: Sequence[Withheld]) -> tuple[str, str]:
+    """The exclusion item's title and text, for the withheld items it comes before.
+
+    Confidential information alone is excluded by law, with no public interest to weigh;
+    paragraphs without the public interest test (Wales' paragraph 16) are not weighed
+    either: each has its own wording where the jurisdiction gives one."""
+    exempt = [why for why in following if why.exempt]
+    weighed = {paragraph.key for paragraph in law.paragraphs if paragraph.public_interest}
+    if following and not exempt:
+        key = "exclusion_confidential"
+    elif exempt and all(why.paragraphs for why in exempt) and not any(
+            key in weighed for why in exempt for key in why.paragraphs):
+        key = "exclusion_no_public_interest"
+    else:
+        key = "exclusion"
+    return law.text("exclusion_title"), law.text(key)
