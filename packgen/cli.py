@@ -152,8 +152,10 @@ def _validate_one(templates: Path | None, debug: bool, published: datetime.date 
         checked = validate(meeting, templates, fork=fork, trusted_templates=trusted)
         warnings = checked.warnings
         if published is not None:
-            warnings += tuple(publication_warnings(checked.meeting, published,
-                                                   checked.meeting.jurisdiction.notice))
+            meeting_now = checked.meeting
+            warnings += tuple(publication_warnings(
+                meeting_now, published, meeting_now.jurisdiction.notice,
+                template_dirs=meeting_now.template_dirs(templates)))
         return Outcome(True, f"{meeting}: ok", warnings)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")
@@ -271,8 +273,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 @templates_option
 @trusted_option
 @click.option("--publish-date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Warn if an agenda published then gives fewer than five clear working "
-                   "days' notice.")
+              help="Warn if an agenda published then gives less notice than the "
+                   "jurisdiction's law asks (England: five clear working days).")
 @jobs_option
 @quiet_option
 @debug_option
