@@ -126,6 +126,7 @@ a meeting can each give some; :func:`missing` says which a complete one lacks.""
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
          "holidays")
+_EVERY_DAY = set(_DAYS[:7])
 
 NOTICE_RULE = Record({
     "clear_days": Field(Integer(0, 60, "a number of days, 0 to 60"),
@@ -225,7 +226,7 @@ def missing(access: Mapping[str, Any], notice: Mapping[str, Any]) -> list[str]:
 
 
 def built(name: str, title: Words, access: Mapping[str, Any], notice: Mapping[str, Any],
-          language: str = FALLBACK) -> Jurisdiction:
+          language: str = FALLBACK, calendar_at: Position | None = None) -> Jurisdiction:
     """The record of complete blocks (see :func:`missing`)."""
     default = bool(access["public_interest"])
     paragraphs = tuple(Paragraph(p["key"], p["description"], p.get("public_interest", default),
@@ -233,12 +234,14 @@ def built(name: str, title: Words, access: Mapping[str, Any], notice: Mapping[st
                        for p in access.get("paragraphs", ()))
     return Jurisdiction(name, title, access["statute"], access["exclusion_power"],
                         access.get("confidential", ()), paragraphs,
-                        tuple(sorted(access["wording"].items())), notice_rule(notice), language)
+                        tuple(sorted(access["wording"].items())),
+                        notice_rule(notice, calendar_at), language)
 
 
-def notice_rule(notice: Mapping[str, Any]) -> NoticeRule:
+def notice_rule(notice: Mapping[str, Any], calendar_at: Position | None = None) -> NoticeRule:
     return NoticeRule(notice["clear_days"], frozenset(notice["skip"]), notice["calendar"],
-                      tuple(sorted(set(notice.get("extra_days", ())))), notice["source"])
+                      tuple(sorted(set(notice.get("extra_days", ())))), notice["source"],
+                      calendar_at)
 
 
 def theme_file(name: str, theme: Path | None = None) -> Path:
@@ -292,8 +295,6 @@ def england() -> Jurisdiction:
     return load("england")
 
 
-
-
 def chosen(config: Mapping[str, Any], meeting: Mapping[str, Any], nodes: list[Map],
            problems: list[Problem]) -> Jurisdiction | None:
     """The jurisdiction ``packgen.yaml`` and the meeting choose (the meeting's key by key
@@ -312,7 +313,13 @@ def chosen(config: Mapping[str, Any], meeting: Mapping[str, Any], nodes: list[Ma
                          **meeting.get("access_to_information", {}).get("wording", {})}
     notice = {**config.get("notice", {}), **meeting.get("notice", {})}
     given, notice_at = access.pop("pos", None), notice.pop("pos", None)
-    del notice_at
+    calendar_at = next((block.items["calendar"].pos for n in nodes
+                        for block in [n.items.get("notice")]
+                        if isinstance(block, Map) and "calendar" in block.items), None)
+    if notice_at is not None and _EVERY_DAY <= set(notice.get("skip", ())):
+        problems.append(Problem(notice_at, "notice.skip: no day would count; leave at least "
+                                           "one weekday out of skip"))
+        return None
     if not access["wording"]:
         del access["wording"]
     if name == "custom":
@@ -322,7 +329,7 @@ def chosen(config: Mapping[str, Any], meeting: Mapping[str, Any], nodes: list[Ma
             problems.append(Problem(where, f"jurisdiction: custom needs {', '.join(lacking)} "
                                            "(in packgen.yaml or the meeting)"))
             return None
-        return built(name, ((FALLBACK, "Custom"),), access, notice, language)
+        return built(name, ((FALLBACK, "Custom"),), access, notice, language, calendar_at)
     if given is not None:
         problems.append(Problem(given, f"access_to_information: the {name} jurisdiction's law "
                                        "is the theme's; to state your own, set "
@@ -332,4 +339,4 @@ def chosen(config: Mapping[str, Any], meeting: Mapping[str, Any], nodes: list[Ma
         problems.extend(found)
         return None
     return built(name, value["name"], value["access_to_information"],
-                 {**value["notice"], **notice}, language)
+                 {**value["notice"], **notice}, language, calendar_at)

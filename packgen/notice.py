@@ -5,7 +5,9 @@ jurisdiction's rule (``notice:`` in ``templates/jurisdictions/NAME.yaml``, or in
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from packgen.errors import Position
 
 
 @dataclass(frozen=True)
@@ -22,3 +24,5 @@ class NoticeRule:
     """Local holidays, or days the organisation designates, that do not count either."""
     source: str = "section 100B(3) of the Local Government Act 1972"
     """Where the rule is written, for the message that applies it."""
+    calendar_at: Position | None = field(default=None, compare=False, repr=False)
+    """Where ``calendar`` is written, for a problem with it; None: the theme's file."""
