@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from packgen import cabinet
 from packgen.agenda import number_items, with_exclusion
 from packgen.attachments import with_documents
 from packgen.disclosure import check_exempt_files
@@ -93,6 +94,7 @@ ITEM = Record({
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
+    **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
 }, build=lambda **v: v)
 
 PAGE_NUMBERS = Record({
@@ -142,7 +144,7 @@ MEETING = Record({
     "issued_by": Field(Text(), "Who issues the summons."),
     "contact": Field(PERSON, "Officer to contact about the meeting."),
     "start_number": Field(Integer(0), "Number of the first item (default 1)."),
-    "items": Field(ListOf(ITEM, 1, "the agenda has no items"), "The agenda, in order.",
+    "items": Field(ListOf(cabinet.CabinetItem(ITEM), 1, "the agenda has no items"), "The agenda, in order.",
                    required=True),
 })
 
