@@ -113,8 +113,8 @@ def _problems(node: Map) -> list[tuple[Any, str, str]]:
     if key_decision is not True and (key_decision is False or flag is None):
         for key in _KEY_DECISION_ONLY:
             if key in node.items:
-                found.append((node.keys[key], key, 'only a key decision has this: add '
-                                                   '"key_decision: true" to the item'))
+                found.append((node.keys[key], key, 'only a key decision has this: the '
+                                                   'item needs "key_decision: true"'))
     urgency = node.items.get("urgency")
     if isinstance(urgency, Map) and "agreed_by" in urgency.items:
         route = urgency.items.get("route")
