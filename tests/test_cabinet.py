@@ -90,6 +90,8 @@ def test_items_without_the_keys_print_exactly_as_before(folder: MeetingFolder,
         packs.append((out.read_bytes(), out.with_suffix(".html").read_text()
                       .replace(out.stem, "PACK")))
     assert packs[0] == packs[1]
+    # Not even a blank line where the notes would go: a title-only item's entry is as it was.
+    assert re.search(r"Budget</h3>\n    </div>\n", packs[0][1])
 
 
 HEAD = """\
