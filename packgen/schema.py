@@ -144,8 +144,8 @@ MEETING = Record({
     "issued_by": Field(Text(), "Who issues the summons."),
     "contact": Field(PERSON, "Officer to contact about the meeting."),
     "start_number": Field(Integer(0), "Number of the first item (default 1)."),
-    "items": Field(ListOf(cabinet.CabinetItem(ITEM), 1, "the agenda has no items"), "The agenda, in order.",
-                   required=True),
+    "items": Field(ListOf(cabinet.CabinetItem(ITEM), 1, "the agenda has no items"),
+                   "The agenda, in order.", required=True),
 })
 
 

@@ -31,7 +31,8 @@ def cabinet_items() -> list[dict[str, object]]:
         {"title": "Apologies"},
         {"title": "Library strategy", "key_decision": True, "forward_plan_ref": "FP/2026/041"},
         {"title": "Bus depot", "key_decision": True,
-         "urgency": {"route": "general-exception", "reason": "The grant offer expires on 10 July."}},
+         "urgency": {"route": "general-exception",
+                     "reason": "The grant offer expires on 10 July."}},
         {"title": "Flood repairs", "key_decision": True,
          "urgency": {"route": "Special-Urgency", "reason": "Storm damage must be repaired before "
                      "winter.", "agreed_by": "the Chair of the Overview and Scrutiny Committee"}},
