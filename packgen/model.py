@@ -237,6 +237,19 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Urgency:
+    """How a key decision not in the forward plan 28 clear days ahead may be taken
+    (regulations 10 and 11 of SI 2012/2089)."""
+
+    pos: Position
+    route: str
+    """"general-exception" or "special-urgency"."""
+    reason: str
+    agreed_by: str = ""
+    """Special urgency: who agreed that the decision cannot reasonably be deferred."""
+
+
+@dataclass(frozen=True)
 class Item:
     pos: Position
     title: str
@@ -251,6 +264,14 @@ class Item:
     reason: str = ""
     supplement: int | None = None
     attachments: tuple[Attachment, ...] = ()
+    # An executive's business (packgen.cabinet): printed on the agenda row.
+    key_decision: bool = False
+    forward_plan_ref: str = ""
+    urgency: Urgency | None = None
+    urgent: str = ""
+    """Why the chair takes this late item as a matter of urgency."""
+    representations: str = ""
+    """A private item: representations received about why it should be public."""
 
     def is_public(self, attachment: Attachment | None = None) -> bool:
         """Whether the item (or one of its attachments) may appear in the public pack."""

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from packgen import cabinet
 from packgen.agenda import number_items, with_exclusion
 from packgen.attachments import with_documents
 from packgen.disclosure import check_exempt_files
@@ -102,6 +103,7 @@ ITEM = Record({
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
+    **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
 }, build=lambda **v: v)
 
 PAGE_NUMBERS = Record({
@@ -159,8 +161,8 @@ MEETING = Record({
     "start_number": Field(Integer(0), "Number of the first item (default 1)."),
     "meeting_type": Field(Text(), 'What kind of meeting it is, such as "standards" (some '
                                   "exempt paragraphs are for some kinds only)."),
-    "items": Field(ListOf(ITEM, 1, "the agenda has no items"), "The agenda, in order.",
-                   required=True),
+    "items": Field(ListOf(cabinet.CabinetItem(ITEM), 1, "the agenda has no items"),
+                   "The agenda, in order.", required=True),
 })
 
 
