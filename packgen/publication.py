@@ -101,8 +101,9 @@ def publication_warnings(meeting: Meeting, published: datetime.date,
         return []
     latest = days.latest(meeting.date)
     return [Problem(meeting.pos, f"published on {_day(published)}, the agenda would be open "
-                                 f"for {_clear(clear)} before the meeting; {rule.source} asks "
-                                 f"for {_clear(rule.clear_days)}, {_skipped(rule, calendar)} "
+                                 f"for {_clear(clear)} before the meeting; the law asks for "
+                                 f"{_clear(rule.clear_days)} ({rule.source}), "
+                                 f"{_skipped(rule, calendar)} "
                                  f"(publish by {_day(latest)})", severity="warning")]
 
 

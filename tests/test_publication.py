@@ -89,8 +89,8 @@ def test_warning_names_the_rule_and_its_source(folder: MeetingFolder) -> None:
     [warning] = publication_warnings(meeting, D(2026, 11, 27), SCOTLAND)
     assert warning.message == (
         "published on Friday 27 November 2026, the agenda would be open for 2 clear days "
-        "before the meeting; section 50B of the Local Government (Scotland) Act 1973 asks "
-        "for 3 clear days, not counting Saturdays, Sundays or bank holidays in Scotland "
+        "before the meeting; the law asks for 3 clear days (section 50B of the Local "
+        "Government (Scotland) Act 1973), not counting Saturdays, Sundays or bank holidays in Scotland "
         "(publish by Thursday 26 November 2026)")
     assert warning.position == meeting.pos and warning.severity == "warning"
     assert publication_warnings(meeting, D(2026, 11, 26), SCOTLAND) == []
@@ -99,7 +99,8 @@ def test_warning_names_the_rule_and_its_source(folder: MeetingFolder) -> None:
     [warning] = publication_warnings(meeting, D(2026, 11, 30), parish)
     assert warning.message == (
         "published on Monday 30 November 2026, the agenda would be open for 0 clear days "
-        "before the meeting; paragraph 10 of Schedule 12 asks for 3 clear days, not counting "
+        "before the meeting; the law asks for 3 clear days (paragraph 10 of Schedule 12), "
+        "not counting "
         "Sundays, bank holidays in England and Wales or the 2 days in notice.extra_days "
         "(publish by Thursday 26 November 2026)")
 
@@ -135,8 +136,8 @@ def test_validate_warns_of_late_publication(run_cli: BuildFn) -> None:
     assert late.returncode == 0
     assert late.stderr.splitlines()[0].endswith(
         "warning: published on Friday 3 July 2026, the agenda would be open for 2 clear days "
-        "before the meeting; section 100B(3) of the Local Government Act 1972 asks for 5 "
-        "clear days, not counting Saturdays, Sundays or bank holidays in England and Wales "
+        "before the meeting; the law asks for 5 clear days (section 100B(3) of the Local "
+        "Government Act 1972), not counting Saturdays, Sundays or bank holidays in England and Wales "
         "(publish by Tuesday 30 June 2026)")
     on_time = run_cli("validate", "--publish-date", "2026-06-30", str(EXAMPLE))
     assert on_time.returncode == 0 and on_time.stderr == ""
