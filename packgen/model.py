@@ -9,10 +9,11 @@ house style, report and minutes wording) are :mod:`packgen.settings_model`'s.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.errors import Position
+from packgen.messages import Messages, english
 from packgen.minute_numbers import minute_number
 from packgen.settings_model import (
     DATE_FORMAT,
@@ -280,6 +281,8 @@ class Meeting:
     """Printed before a telephone number: the front sheet's contact, a report's contacts."""
     minutes: MinutesSettings = MinutesSettings()
     """The words minutes print (``minutes.labels``)."""
+    words: Messages = field(default_factory=english)
+    """The message catalogue of ``language``: the fixed words the pack prints."""
 
     def template_dirs(self, templates: Path | None) -> list[Path]:
         """``--templates``, then the meeting's ``templates/``: searched before the theme."""

@@ -149,9 +149,10 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
     agenda = [] if pack.alone else agenda_items(meeting, pack)
     pack_pages = asm.assemble(agenda, layout, front.pdf, filler.pdf, sources,
-                          front.anchors)
+                          front.anchors, meeting.words)
     writer = pack_pages.writer
-    number_pages(writer, layout, builder.typesetting.stamp_fonts(), draft=draft)
+    number_pages(writer, layout, builder.typesetting.stamp_fonts(), draft=draft,
+                 words=meeting.words)
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())

@@ -123,7 +123,7 @@ class InProcessTypesetting:
         from packgen.render import AgendaRow, front_sheet_context
 
         view = pack_view(self.meeting, pack)
-        agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement)
+        agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement, view.words)
                   for item, (ranges, link) in zip(view.items, rows, strict=True)]
         return front_sheet_context(view, agenda, pack)
 

@@ -37,6 +37,7 @@ from pypdf.generic import (
     NameObject,
 )
 
+from packgen.messages import Messages
 from packgen.layout import Plan
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
@@ -173,11 +174,11 @@ class Stamper:
 
 
 def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool = False,
-                 style: StampStyle | None = None) -> None:
+                 style: StampStyle | None = None, words: Messages | None = None) -> None:
     """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
     page labels and resolve the agenda's links. An attached PDF's pages get plates, and
     make room for the stamps when it asks to (:attr:`packgen.model.Attachment.make_room`).
-    ``style``: the theme's unless given."""
+    ``style``: the theme's unless given; ``words``: the stamps' words, English unless given."""
     style = style or theme_stamp_style()
     stamper = Stamper(writer, fonts, style)
     item_starts: dict[int, Item] = {}
@@ -194,9 +195,9 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFonts, draft: bool
         stamps = []
         label = layout.labels[index]
         if index >= layout.front_pages and not label.roman:
-            stamps.append(footer(str(label)))
+            stamps.append(footer(str(label), words))
         if index in item_starts:
-            stamps.append(item_stamp(item_starts[index].number))
+            stamps.append(item_stamp(item_starts[index].number, words))
         if index in exempt:
             stamps += exempt_stamps(exempt[index])
         attachment = attached.get(index)
