@@ -33,9 +33,9 @@ from pypdf.generic import (
     OutlineItem,
 )
 
-from packgen.messages import Messages, english
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
+from packgen.messages import Messages, english
 from packgen.model import Attachment, Item, Report
 from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
 from packgen.pdf.links import Copies

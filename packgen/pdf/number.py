@@ -37,8 +37,8 @@ from pypdf.generic import (
     NameObject,
 )
 
-from packgen.messages import Messages
 from packgen.layout import Plan
+from packgen.messages import Messages
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
 from packgen.pdf.bridge import add_object
