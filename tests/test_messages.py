@@ -76,7 +76,7 @@ def test_welsh_edition_prints_the_welsh_words_and_documents(folder: MeetingFolde
     pages = page_texts(welsh.output)
     front = pages[0]
     for word in ("Pecyn Dogfennau Cyhoeddus", "Pwyllgor Prawf", "Dyddiad", "Amser",
-                 "Lleoliad", "RHAGLEN", "Eitem", "Busnes", "Dydd Mercher, 8 Gorffennaf 2026",
+                 "Lleoliad", "AGENDA", "Eitem", "Busnes", "Dydd Mercher, 8 Gorffennaf 2026",
                  "4.00 yp", "YMDDIHEURIADAU AM ABSENOLDEB", "MONITRO'R GYLLIDEB",
                  "Nodi'r rhagolwg", "Tudalennau 3 - 4", "Gwybodaeth i aelodau'r cyhoedd"):
         assert word in front, word
@@ -87,7 +87,7 @@ def test_welsh_edition_prints_the_welsh_words_and_documents(folder: MeetingFolde
     assert "Page 3" not in pages[2]
     reader = PdfReader(welsh.output)
     assert reader.trailer["/Root"]["/Lang"] == "cy"
-    assert [e.title for e in reader.outline if not isinstance(e, list)][0] == "Rhaglen"
+    assert [e.title for e in reader.outline if not isinstance(e, list)][0] == "Agenda"
     assert reader.outline[2].title == "2. Monitro'r gyllideb"
     assert reader.outline[3][0].title == "Adroddiad y gyllideb"
     assert "pecyn dogfennau cyhoeddus" in str(reader.metadata.title)
@@ -209,3 +209,19 @@ def test_the_welsh_edition_is_written_beside_the_english_pack(
     html = (folder.root / "build" / "meeting-cy.html").read_text(encoding="utf-8")
     assert '<html lang="cy">' in html and "<dt>Dyddiad</dt>" in html and \
         "Y pecyn dogfennau cyhoeddus cyfan (PDF)" in html
+
+
+def test_a_longer_welsh_front_sheet_moves_every_page_with_a_warning(
+        folder: MeetingFolder) -> None:
+    notes = [{"title": f"Note {n}", "description_cy": "Nodi'r adroddiad.\n" * 12}
+             for n in range(1, 13)]
+    report = folder.pdf("report.pdf", 2)
+    meeting = folder.write(basic_meeting([*notes, {"title": "Budget",
+                                                   "attachments": [report]}]))
+    welsh = build_pack(meeting, folder.root / "cy.pdf", language="cy")
+    [warning] = welsh.warnings
+    assert warning.message == ("item 13's pages are 7 - 8 in the cy edition but 3 - 4 in the "
+                               "en-GB pack: the cy front sheet has 5 pages, the en-GB 1")
+    pages = page_texts(welsh.output)
+    assert "Tudalen 5" not in pages[4] and "Tudalen 7" in pages[6]
+    assert "Page 3" in page_texts(build_pack(meeting, folder.root / "en.pdf").output)[2]
