@@ -225,12 +225,17 @@ def _lead_word(head: Markup) -> str:
     return found[1].lower() if found else ""
 
 
-def resolution(resolved: Sequence[RichText]) -> Resolution | None:
+def resolution(resolved: Sequence[RichText], catalogue: Messages | None = None
+               ) -> Resolution | None:
     """"that" is added only where the officer did not start with "that" or "to"; several
     share the lead word when they all start alike ("to (1) note ...", never "to (1) to
     note"), "to" when none has one, and otherwise each keeps its own, "that" where it has
     none. Entries that carry their own label ("(1) that ...") print as written: no number
-    and no lead word added, and a resolution that is its own labelled list gets no "that"."""
+    and no lead word added, and a resolution that is its own labelled list gets no "that".
+    The words added are the catalogue's (``resolution_that``, ``resolution_to``): Welsh adds
+    none ("PENDERFYNWYD cymeradwyo ...")."""
+    that = (catalogue or english()).word("resolution_that")
+    to = (catalogue or english()).word("resolution_to")
     if not resolved:
         return None
     parts = [_parts(text) for text in resolved]
@@ -240,16 +245,16 @@ def resolution(resolved: Sequence[RichText]) -> Resolution | None:
         (head, blocks), word = parts[0], words[0]
         if word or (not head and blocks and labelled_list(blocks[0])):
             return Resolution(head, blocks)
-        return Resolution(Markup(" ").join(x for x in ("that", head) if x), blocks)
+        return Resolution(Markup(" ").join(x for x in (that, head) if x), blocks)
     common = ""
     if not any(own) and len(set(words)) == 1 and (
             not words[0] or all(_LEAD_HTML.match(h) for h, _ in parts)):
-        common = words[0] or "to"
+        common = words[0] or to
         if words[0]:
             parts = [(Markup(_LEAD_HTML.sub("", head, count=1)), blocks)
                      for head, blocks in parts]
     else:
-        parts = [(head if word or not head else Markup("that ") + head, blocks)
+        parts = [(head if word or not head or not that else Markup(" ").join((that, head)), blocks)
                  for (head, blocks), word in zip(parts, words, strict=True)]
     return Resolution(Markup(common), numbered=tuple(
         labelled or (f"({n})", head, blocks)
@@ -284,7 +289,7 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
             minutes=document,
             labels={key: meeting.minutes.label(key, meeting.words) for key in MINUTES_LABELS},
             apologies=apologies(document), attendance_groups=grouped(document.attendance),
-            numbered=[(document.minute_number(i), m, resolution(m.resolved))
+            numbered=[(document.minute_number(i), m, resolution(m.resolved, meeting.words))
                       for i, m in enumerate(document.minutes)])
     return context
 

@@ -225,3 +225,20 @@ def test_a_longer_welsh_front_sheet_moves_every_page_with_a_warning(
     pages = page_texts(welsh.output)
     assert "Tudalen 5" not in pages[4] and "Tudalen 7" in pages[6]
     assert "Page 3" in page_texts(build_pack(meeting, folder.root / "en.pdf").output)[2]
+
+
+def test_welsh_minutes_add_no_english_word_to_a_resolution(folder: MeetingFolder) -> None:
+    (folder.folder / "cofnodion.yaml").write_text(
+        "kind: minutes\ndate: 2026-03-22\nminutes:\n  - title: Cofnodion\n"
+        "    resolved: [cymeradwyo'r cofnodion]\n", encoding="utf-8")
+    (folder.folder / "minutes.yaml").write_text(
+        "kind: minutes\ndate: 2026-03-22\nminutes:\n  - title: Minutes\n"
+        "    resolved: [the minutes be agreed]\n", encoding="utf-8")
+    meeting = folder.write(basic_meeting([{"title": "Minutes", "attachments": [
+        {"file": "minutes.yaml", "file_cy": "cofnodion.yaml"}]}]))
+    welsh = "\n".join(page_texts(build_pack(meeting, folder.root / "cy.pdf",
+                                            language="cy").output))
+    assert "PENDERFYNWYD cymeradwyo'r cofnodion" in welsh
+    assert "Cofnodion y cyfarfod a gynhaliwyd ar Dydd Sul, 22 Mawrth 2026" in welsh
+    english = "\n".join(page_texts(build_pack(meeting, folder.root / "en.pdf").output))
+    assert "RESOLVED that the minutes be agreed" in english
