@@ -290,7 +290,7 @@ class Record(Shape):
                     chosen[translated[0]] = value
                 continue
             if spec is None:
-                close = suggestion(key, [*self.fields, *self._translations(ctx.languages)],
+                close = suggestion(key, [*self.fields, *self._translations(key, ctx.languages)],
                                    node.items)
                 hint = f' (did you mean "{close}"?)' if close else ""
                 meant.add(close or "")
@@ -320,9 +320,11 @@ class Record(Shape):
                 return base, language
         return None
 
-    def _translations(self, languages: tuple[str, ...]) -> list[str]:
-        return [f"{key}_{language}" for key, spec in self.fields.items() if spec.translatable
-                for language in languages]
+    def _translations(self, key: str, languages: tuple[str, ...]) -> list[str]:
+        """The ``KEY_LANGUAGE`` keys a misspelt ``key`` may mean: only for a key written
+        with a language's suffix ("titel_cy"), so "venu" is never told "venue_cy"."""
+        return [f"{name}_{language}" for name, spec in self.fields.items() if spec.translatable
+                for language in languages if key.endswith("_" + language)]
 
     def json_schema(self) -> dict[str, Any]:
         properties = {key: {**spec.shape.json_schema(), "description": spec.doc}
