@@ -31,11 +31,12 @@ from packgen.documents import (
     read_mapping,
 )
 from packgen.errors import Position, Problem, ValidationError
+from packgen.messages import choose_language, languages, load_messages
 from packgen.model import Attachment, Item, Meeting, Minutes, Report
 from packgen.settings import minutes_settings, report_settings
 from packgen.settings_model import PageNumbering
 from packgen.shapes import INVALID, Context
-from packgen.source import Map, load_yaml
+from packgen.source import Map, Scalar, load_yaml
 
 NO_DATE = datetime.date(1980, 1, 1)
 """The date of a document built alone that has none of its own: the earliest date a ZIP
@@ -79,32 +80,41 @@ def usage_problem(files: Sequence[Path], private: bool, supplement: int | None,
             f"{'that option' if len(wrong) == 1 else 'those options'}")
 
 
-def document_meeting(path: Path) -> tuple[Meeting, tuple[Problem, ...]]:
+def document_meeting(path: Path, language: str | None = None
+                     ) -> tuple[Meeting, tuple[Problem, ...]]:
     """The meeting of one item that holds the document at ``path``, and the warnings about
     what only a meeting could have filled in; raise :class:`ValidationError` with every
-    problem in the document, its appendices and ``packgen.yaml``."""
+    problem in the document, its appendices and ``packgen.yaml``. ``language``
+    (``--language``) overrides ``packgen.yaml``'s."""
     root, config_file = _root(path)
     problems: list[Problem] = []
     config: Any = {}
-    if config_file is not None:
-        node = read_mapping(config_file, problems)
-        if node is not None:
-            ctx = Context(config_file.parent, root)
-            config = schema.CONFIG.check(node, ctx, "")
-            problems += ctx.problems
+    node = read_mapping(config_file, problems) if config_file is not None else None
+    said = node.items.get("language") if node is not None else None
+    language = choose_language(language, [said.text if isinstance(said, Scalar) else None],
+                               root, problems, Position(path))
+    if node is not None and config_file is not None:
+        ctx = Context(config_file.parent, root, language=language, languages=languages(root))
+        config = schema.CONFIG.check(node, ctx, "")
+        problems += ctx.problems
+    words = load_messages(language, root, problems)
     document = load_document(path, root, problems)
     readable = document is not INVALID
     if not readable:
         # Its appendices are read all the same, so that their problems, and their PDFs'
         # (see packgen.check), are said in this run too. The stand-in is never built.
         document = Report(Position(path, 1, 1), "", appendices=appendices_named(path, root))
-    settings = config if config is not INVALID else {}
+    settings = {"phone_label": words.word("phone_label"),
+                "date_format": words.word("date_format"),
+                **(config if config is not INVALID else {}), "language": language}
     pos = Position(path, 1, 1)
     meeting = Meeting(
         pos=pos, source=path, root=root, organisation=settings.get("organisation", ""),
         body="", date=_own_date(document) or _no_date(), time=datetime.time(0, 0), venue="",
         items=(), page_numbers=PageNumbering(**settings.get("page_numbers", {})),
-        report=report_settings(settings.get("report", {}), {}),
+        report=report_settings({"background_papers_statement":
+                                words.word("background_papers_statement"),
+                                **settings.get("report", {})}, {}), words=words,
         minutes=minutes_settings(settings.get("minutes", {}), {}),
         **{key: settings[key] for key in _CONFIG_KEYS[1:] if key in settings})
     notes = tuple(_unset(document)) if readable else ()

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from packgen import schema
 from packgen.alone import document_meeting, is_document, usage_problem
+from packgen.edition import PageRanges
 from packgen.errors import Position, Problem, ValidationError
 from packgen.forking import can_fork
 from packgen.layout import Pack, agenda_items
+from packgen.messages import untranslated_warning
 from packgen.model import Meeting
 from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
 from packgen.typesetting import ForkedTypesetting, InProcessTypesetting, Typesetting
@@ -54,7 +56,8 @@ class BuildResult:
 def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
                *, private: bool = False, supplement: int | None = None, draft: bool = False,
                html: bool = False, progress: Callable[[str], None] | None = None,
-               fork: bool = False, trusted_templates: bool = False) -> BuildResult:
+               fork: bool = False, trusted_templates: bool = False,
+               language: str | None = None) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically; given a
     document rather than a meeting, build that document alone (:mod:`packgen.alone`).
 
@@ -62,6 +65,9 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     ``fork`` (on Linux), our own pages are typeset in a second process while this one
     reads the attachments; the command line does so when it builds a single meeting.
     ``trusted_templates`` renders the officer's templates outside Jinja's sandbox.
+    ``language`` builds the edition in that language (``--language cy``): its catalogue,
+    its ``KEY_LANGUAGE`` values, written beside the pack as ``NAME-cy.pdf``, with a warning
+    for each agenda row whose pages are not those of the meeting's own pack.
     """
     say = progress or (lambda step: None)
     alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
@@ -71,8 +77,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     say(f"{meeting_file}: checking")
     _check_source_date_epoch()
     try:
-        meeting, notes = document_meeting(meeting_file) if alone else \
-            (schema.validate(meeting_file), ())
+        meeting, notes = document_meeting(meeting_file, language) if alone else \
+            (schema.validate(meeting_file, language), ())
     except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
         from packgen.check import every_pdf
         from packgen.pdf.sources import check_pdfs
@@ -82,17 +88,36 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])
-    target = output or default_output(meeting_file, pack)
+    notes += tuple(untranslated_warning(meeting.words, meeting.root))
+    target = output or default_output(meeting_file, pack, language)
     refuse_overwriting_inputs(meeting, templates, output_files(target, html))
+    original = _original(meeting_file, meeting, pack, templates, trusted_templates) \
+        if language is not None and not alone else None
     typesetting: Typesetting = ForkedTypesetting(meeting, templates, trusted_templates) \
         if fork and can_fork() else InProcessTypesetting(meeting, templates, trusted_templates)
     try:
         from packgen.produce import produce  # now: see that module's docstring
 
         pages, warnings = produce(meeting, meeting_file, typesetting, pack, target, draft, html,
-                                  say)
+                                  say, original)
     except BaseException:
         typesetting.close(failed=True)
         raise
     typesetting.close()
     return BuildResult(meeting, target, pages, notes + warnings)
+
+
+def _original(meeting_file: Path, edition: Meeting, pack: Pack, templates: Path | None,
+              trusted: bool) -> PageRanges | None:
+    """The page ranges of the meeting's own pack, in its files' language, when ``edition``
+    is in another: what the edition's page numbers are compared to."""
+    own = schema.validate(meeting_file)
+    if own.language == edition.language:
+        return None
+    from packgen.produce import laid_out
+
+    typesetting = InProcessTypesetting(own, templates, trusted)
+    try:
+        return laid_out(own, typesetting, pack)
+    finally:
+        typesetting.close()

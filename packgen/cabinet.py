@@ -10,8 +10,9 @@ gives any representations received about why it should be public (regulation 5(5
 late item needs the chair's opinion that it is urgent, for reasons stated in the minutes
 (section 100B(4)(b) of the Local Government Act 1972).
 
-These keys say how an item stands with those rules; the agenda prints them (the wording is
-in ``templates/decisions.html``). Which keys go together is judged from the YAML itself, so
+These keys say how an item stands with those rules; the agenda prints them in the words of
+the meeting's jurisdiction (``templates/decisions.html``), and a key its law does not word is
+refused (:func:`outside_the_law`). Which keys go together is judged from the YAML itself, so
 that each problem points at the key that is wrong, and is said even when another key of
 the item is wrong too.
 """
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from packgen.errors import Problem
+from packgen.jurisdiction import Jurisdiction
 from packgen.model import Urgency
 from packgen.shapes import Boolean, Context, Field, Record, Shape, Text
 from packgen.source import Map, Node, Scalar, Seq
@@ -144,3 +147,34 @@ def _withheld(node: Map) -> bool:
     return any(not isinstance(value, Scalar)
                or value.text.strip().casefold() not in ("false", "no", "off")
                for value in values)
+
+
+_WORDED_BY = {"key_decision": ("key_decision",), "forward_plan_ref": ("key_decision",),
+              "urgency": ("general_exception", "special_urgency"),
+              "urgent": ("urgent_item",), "representations": ("representations",)}
+"""Each key, and the jurisdiction's wordings (:data:`packgen.jurisdiction.EXECUTIVE`)
+without which its law has no such thing."""
+
+_WHAT = {"key_decision": "key decisions", "forward_plan_ref": "forward plan of key decisions",
+         "urgency": "urgent key decisions", "urgent": "urgent items",
+         "representations": "representations about private items"}
+
+
+def outside_the_law(meeting: Map | None, law: Jurisdiction) -> list[Problem]:
+    """A problem at each cabinet key of an item whose jurisdiction does not word it: a
+    parish council transacts only the business its summons names, and only England's
+    executives publish key decisions in a forward plan."""
+    entries = meeting.items.get("items") if meeting is not None else None
+    found = []
+    for index, entry in enumerate(entries.items if isinstance(entries, Seq) else ()):
+        if not isinstance(entry, Map):
+            continue
+        for key, wordings in _WORDED_BY.items():
+            value = entry.items.get(key)
+            if value is None or isinstance(value, Scalar) and value.value is False:
+                continue
+            if not all(law.has(w) for w in wordings):
+                found.append(Problem(entry.keys[key], f"items[{index}].{key}: the "
+                                     f"{law.name} jurisdiction has no {_WHAT[key]} in its law "
+                                     "(a custom jurisdiction may word them)"))
+    return found

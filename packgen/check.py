@@ -25,6 +25,7 @@ from packgen.errors import (
 )
 from packgen.forking import can_fork, fork, stop
 from packgen.layout import Pack, pdf_attachments
+from packgen.messages import untranslated_warning
 from packgen.model import Attachment, Meeting
 from packgen.pdf.mapped import over_file_budget
 
@@ -44,7 +45,7 @@ class Checked:
 
 
 def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False,
-             trusted_templates: bool = False) -> Checked:
+             trusted_templates: bool = False, language: str | None = None) -> Checked:
     """Check everything :func:`~packgen.build.build_pack` would for any pack (or for a
     document built alone).
 
@@ -57,8 +58,8 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     wrong: list[Problem] = []  # the meeting's and its documents' own problems
     try:
         try:
-            meeting, notes = document_meeting(meeting_file) if is_document(meeting_file) \
-                else (schema.validate(meeting_file), ())
+            meeting, notes = document_meeting(meeting_file, language) \
+                if is_document(meeting_file) else (schema.validate(meeting_file, language), ())
             attachments = every_pdf(meeting)
         except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
             meeting, notes, wrong = exc.partial, (), exc.problems
@@ -78,7 +79,8 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         raise AttachmentError([*problems, *template_problems])
     if template_problems:
         raise TemplateError(template_problems)
-    return Checked(meeting, notes + tuple(warnings))
+    return Checked(meeting, notes + tuple(warnings)
+                   + tuple(untranslated_warning(meeting.words, meeting.root)))
 
 
 def _notice_problems(meeting: Meeting, templates: Path | None) -> list[Problem]:

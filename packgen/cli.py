@@ -15,6 +15,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -40,8 +41,19 @@ trusted_option = click.option(
     help="Render template overrides outside Jinja's sandbox (only for templates you trust).")
 debug_option = click.option("--debug", is_flag=True, help="Show a traceback for problems.")
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+language_option = click.option(
+    "--language", metavar="LANGUAGE", callback=lambda ctx, param, value: _language(value),
+    help="Build the edition in this language (cy: Welsh): its message catalogue and each "
+         "KEY_LANGUAGE value (title_cy ...); written as NAME-LANGUAGE.pdf.")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
                            show_default=True, help="Meetings to work on at once.")
+
+
+def _language(value: str | None) -> str | None:
+    # A language also names the edition's file: a tag, never a path.
+    if value is not None and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise click.BadParameter(f'expected a language tag such as cy or en-GB, found "{value}"')
+    return value
 
 
 class Stopped(BaseException):  # noqa: N818 - like KeyboardInterrupt, which it stands for
@@ -115,6 +127,7 @@ class BuildOptions:
     debug: bool = False
     progress: bool = False
     trusted_templates: bool = False
+    language: str | None = None
     fork: bool = False
     """Typeset in a second process while this one reads the attachments: worth it for
     one meeting; with several, one process pays for ReportLab and the fonts once."""
@@ -129,6 +142,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
                             supplement=options.supplement, draft=options.draft,
                             html=options.html, fork=options.fork,
                             trusted_templates=options.trusted_templates,
+                            language=options.language,
                             progress=_progress if options.progress else None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
         return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
@@ -143,13 +157,14 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
 
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
-                  fork: bool, trusted: bool, meeting: Path) -> Outcome:
+                  fork: bool, trusted: bool, language: str | None, meeting: Path) -> Outcome:
     from packgen.check import validate
     from packgen.publication import publication_warnings
 
     _quiet_pypdf()
     try:
-        checked = validate(meeting, templates, fork=fork, trusted_templates=trusted)
+        checked = validate(meeting, templates, fork=fork, trusted_templates=trusted,
+                           language=language)
         warnings = checked.warnings
         if published is not None:
             meeting_now = checked.meeting
@@ -236,14 +251,16 @@ def github_annotation(problem: Problem) -> str:
 @click.option("--draft", is_flag=True, help="Mark every page and the metadata DRAFT.")
 @click.option("--html", is_flag=True,
               help="Also write the agenda as an accessible web page beside the pack.")
+@language_option
 @templates_option
 @trusted_option
 @jobs_option
 @quiet_option
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
-          supplement: int | None, draft: bool, html: bool, templates: Path | None,
-          trusted_templates: bool, jobs: int, quiet: bool, debug: bool) -> None:
+          supplement: int | None, draft: bool, html: bool, language: str | None,
+          templates: Path | None, trusted_templates: bool, jobs: int, quiet: bool,
+          debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default).
 
     A report, minutes or Markdown file given instead of a meeting is built alone, in the
@@ -256,20 +273,21 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         raise click.UsageError(wrong)
     from packgen.outputs import clashing_outputs, outputs_over_inputs
 
-    clashes = clashing_outputs(meetings, output, private, supplement, html)
+    clashes = clashing_outputs(meetings, output, private, supplement, html, language)
     if len(meetings) > 1:
-        clashes += outputs_over_inputs(meetings, private, supplement, html)
+        clashes += outputs_over_inputs(meetings, private, supplement, html, language)
     if clashes:
         _print(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
-                           trusted_templates, fork=len(meetings) == 1)
+                           trusted_templates, language, fork=len(meetings) == 1)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
 @main.command(name="validate")
 @meeting_files
+@language_option
 @templates_option
 @trusted_option
 @click.option("--publish-date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
@@ -278,13 +296,13 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 @jobs_option
 @quiet_option
 @debug_option
-def validate_command(meetings: tuple[Path, ...], templates: Path | None,
+def validate_command(meetings: tuple[Path, ...], language: str | None, templates: Path | None,
                      trusted_templates: bool, publish_date: datetime.datetime | None, jobs: int,
                      quiet: bool, debug: bool) -> None:
     """Check everything build would, without rendering anything."""
     published = publish_date.date() if publish_date else None
     work = partial(_validate_one, templates, debug, published, len(meetings) == 1,
-                   trusted_templates)
+                   trusted_templates, language)
     _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.pdf.sources"))
 
 

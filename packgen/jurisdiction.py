@@ -52,6 +52,20 @@ confidential information only (whose exclusion the law requires, with no resolut
 weighing the public interest), or only under paragraphs without the public interest test;
 ``exclusion`` when not given."""
 
+EXECUTIVE: dict[str, frozenset[str]] = {
+    "key_decision": frozenset({"reference"}),
+    "general_exception": frozenset({"reason"}),
+    "special_urgency": frozenset({"reason"}),
+    "special_urgency_agreed": frozenset({"reason", "agreed_by"}),
+    "urgent_item": frozenset({"reason"}),
+    "representations": frozenset({"representations"}),
+}
+"""What the agenda says of an item's ``key_decision``, ``urgency``, ``urgent`` and
+``representations`` (:mod:`packgen.cabinet`), with the placeholders each takes. A law
+without a wording has no such thing: parish councils transact only the business their
+summons names, so ``urgent:`` is refused there, and only England's executives publish a
+forward plan of key decisions."""
+
 
 class Wording(Shape):
     """A text, or a mapping of languages to text ({en-GB: ..., cy: ...}); its {placeholders}
@@ -116,8 +130,10 @@ ACCESS = Record({
                                         "paragraphs (each may say otherwise)."),
     "paragraphs": Field(ListOf(PARAGRAPH), "The table of exempt information, in the law's "
                                            "order; none: exempt: true with a reason."),
-    "wording": Field(Record({key: Field(Wording(), f"The {key} wording.")
-                             for key in (*WORDING_REQUIRED, *WORDING_OPTIONAL)},
+    "wording": Field(Record({**{key: Field(Wording(), f"The {key} wording.")
+                                for key in (*WORDING_REQUIRED, *WORDING_OPTIONAL)},
+                             **{key: Field(Wording(frozenset(names)), f"The {key} wording.")
+                                for key, names in EXECUTIVE.items()}},
                             build=lambda pos, **v: v),
                      "What the agenda, the exclusion item and the stamps say."),
 }, build=lambda **v: v)
@@ -196,6 +212,14 @@ class Jurisdiction:
             paragraphs=self.joined(paragraphs), statute=self.say(self.statute),
             exclusion_power=self.say(self.exclusion_power),
             confidential=self.say(self.confidential))
+
+    def has(self, key: str) -> bool:
+        """Whether the law has a wording (and so the thing it words)."""
+        return key in dict(self.wording)
+
+    def phrase(self, key: str, **values: str) -> str:
+        """An executive wording (:data:`EXECUTIVE`) with its values, in the language."""
+        return self.say(dict(self.wording)[key]).format(**values)
 
     def joined(self, keys: tuple[str, ...]) -> str:
         """"paragraph 3", "paragraphs 1 and 3", "paragraphs 1, 3 and 5", in the file's words."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from packgen.errors import Position
 from packgen.jurisdiction import Jurisdiction, england
+from packgen.messages import Messages, english
 from packgen.minute_numbers import minute_number
 from packgen.settings_model import (
     DATE_FORMAT,
@@ -341,6 +342,8 @@ class Meeting:
     """Printed before a telephone number: the front sheet's contact, a report's contacts."""
     minutes: MinutesSettings = MinutesSettings()
     """The words minutes print (``minutes.labels``)."""
+    words: Messages = field(default_factory=english)
+    """The message catalogue of ``language``: the fixed words the pack prints."""
 
     def template_dirs(self, templates: Path | None) -> list[Path]:
         """``--templates``, then the meeting's ``templates/``: searched before the theme."""

@@ -21,15 +21,19 @@ from packgen.layout import PUBLIC, Pack
 from packgen.model import Meeting
 
 
-def default_output(meeting_file: Path, pack: Pack = PUBLIC) -> Path:
+def default_output(meeting_file: Path, pack: Pack = PUBLIC, language: str | None = None
+                   ) -> Path:
     """``build/<meeting folder>.pdf`` for a ``meeting.yaml``, else ``build/<stem>.pdf``;
-    ``-private`` and ``-supplement-N`` mark the other packs."""
+    ``-private`` and ``-supplement-N`` mark the other packs, and ``-LANGUAGE`` an edition
+    built with ``--language`` (so the Welsh edition never lands on the English pack)."""
     name = meeting_file.absolute().parent.name if meeting_file.stem == "meeting" \
         else meeting_file.stem
     if pack.supplement is not None:
         name += f"-supplement-{pack.supplement}"
     if pack.private:
         name += "-private"
+    if language is not None:
+        name += f"-{language.strip()}"
     return Path("build") / f"{name}.pdf"
 
 
@@ -117,7 +121,8 @@ def unwritable(path: Path) -> str | None:
 
 
 def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: bool,
-                      supplement: int | None, html: bool) -> list[Problem]:
+                      supplement: int | None, html: bool, language: str | None = None
+                      ) -> list[Problem]:
     """Outputs of the command that are one file: each would destroy another's work.
 
     (An output that is an input of its own meeting is refused by the build, which knows
@@ -130,7 +135,7 @@ def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: b
             problems.append(Problem(Position(meeting), "this meeting is named twice on the "
                                                        "command line; name it once"))
             continue
-        target = output or default_output(meeting, Pack(private, supplement))
+        target = output or default_output(meeting, Pack(private, supplement), language)
         for path, what in output_files(target, html):
             for other, other_what, other_meeting in seen:
                 if not same_file(path, other):
@@ -149,7 +154,7 @@ def clashing_outputs(meetings: tuple[Path, ...], output: Path | None, private: b
 
 
 def outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: int | None,
-                         html: bool) -> list[Problem]:
+                         html: bool, language: str | None = None) -> list[Problem]:
     """One meeting's pack that would land on another meeting's input (last year's pack,
     attached from the build folder): refused before any meeting is built, since the
     meeting that writes it would otherwise build happily. A meeting's own inputs are
@@ -157,7 +162,7 @@ def outputs_over_inputs(meetings: tuple[Path, ...], private: bool, supplement: i
     # Only a file that is there can be an input: a first build of a repository (the usual
     # case in CI) reads no meeting twice.
     outputs = [(meeting, path, what) for meeting in meetings for path, what in output_files(
-        default_output(meeting, Pack(private, supplement)), html) if path.is_file()]
+        default_output(meeting, Pack(private, supplement), language), html) if path.is_file()]
     if not outputs:
         return []
     problems = []

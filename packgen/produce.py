@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from packgen.atomic import Contents, PartlyWritten, write_atomic
+from packgen.edition import PageRanges, moved_pages, page_ranges
 from packgen.errors import (
     AttachmentError,
     OutputError,
@@ -46,13 +47,27 @@ MAX_LAYOUT_PASSES = 6
 
 
 def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
-            target: Path, draft: bool, html: bool, say: Callable[[str], None]
-            ) -> tuple[int, tuple[Problem, ...]]:
-    """Write ``pack`` to ``target``; return its page count and the attachments' warnings."""
+            target: Path, draft: bool, html: bool, say: Callable[[str], None],
+            original: PageRanges | None = None) -> tuple[int, tuple[Problem, ...]]:
+    """Write ``pack`` to ``target``; return its page count and the attachments' warnings.
+
+    ``original``: the page ranges of the pack this one is an edition of (another language),
+    whose rows' pages, where they differ here, are warnings (:mod:`packgen.edition`)."""
     say(f"{meeting_file}: reading attachments and rendering documents")
     builder = _Builder(meeting, typesetting, _packs_needed(pack))
     try:
-        return _produce(builder, meeting_file, pack, target, draft, html, say)
+        return _produce(builder, meeting_file, pack, target, draft, html, say, original)
+    finally:
+        close_all(builder.sources.values())
+
+
+def laid_out(meeting: Meeting, typesetting: Typesetting, pack: Pack) -> PageRanges:
+    """The page ranges ``pack`` of ``meeting`` would have: what an edition is compared to."""
+    builder = _Builder(meeting, typesetting, _packs_needed(pack))
+    try:
+        layout, front = builder.lay_out(pack)
+        return page_ranges(meeting, pack, front.pages, row_data(meeting, pack, layout),
+                           builder.counts)
     finally:
         close_all(builder.sources.values())
 
@@ -137,10 +152,14 @@ class _Builder:
 
 
 def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, draft: bool,
-             html: bool, say: Callable[[str], None]) -> tuple[int, tuple[Problem, ...]]:
+             html: bool, say: Callable[[str], None], original: PageRanges | None
+             ) -> tuple[int, tuple[Problem, ...]]:
     meeting = builder.meeting
     say(f"{meeting_file}: laying out the agenda")
     layout, front = builder.lay_out(pack)
+    moved = moved_pages(original, page_ranges(meeting, pack, front.pages,
+                                              row_data(meeting, pack, layout), builder.counts),
+                        meeting.items) if original is not None else []
     say(f"{meeting_file}: assembling {layout.total} pages")
     filler = builder.typesetting.filler()
     if filler.pages != 1:
@@ -149,9 +168,10 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     sources = {a: builder.sources[a] for _, a, _ in pack_documents(meeting, pack)}
     agenda = [] if pack.alone else agenda_items(meeting, pack)
     pack_pages = asm.assemble(agenda, layout, front.pdf, filler.pdf, sources,
-                          front.anchors)
+                          front.anchors, meeting.words)
     writer = pack_pages.writer
-    number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft)
+    number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft,
+                 words=meeting.words)
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
@@ -178,7 +198,7 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         damaged = next(a for a, s in sources.items() if s.reader is exc.document)
         raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
                                        f"damaged and cannot be merged ({exc})")]) from None
-    return layout.total, tuple(w for s in sources.values() for w in s.warnings)
+    return layout.total, (*(w for s in sources.values() for w in s.warnings), *moved)
 
 
 def row_data(meeting: Meeting, pack: Pack, layout: Plan) -> list[RowData]:

@@ -26,6 +26,7 @@ from packgen.attendance import apologies, grouped
 from packgen.errors import PackgenError, Position, Problem, TemplateError
 from packgen.jurisdiction import Jurisdiction, england
 from packgen.layout import PUBLIC, Pack
+from packgen.messages import Messages, Words, english
 from packgen.model import (
     Block,
     Document,
@@ -58,15 +59,18 @@ class AgendaRow:
     """The supplementary pack the agenda belongs to; None for the main pack."""
     law: Jurisdiction = field(default_factory=england)
     """The meeting's jurisdiction, whose words the exempt wording quotes."""
+    words: Messages = field(default_factory=english)
+    """The catalogue the row's fixed words come from."""
 
     @property
     def pages(self) -> str:
-        """"Pages 17 - 20", "Page 31", or "Pages 11 - 14, E1 - E2" in the private pack."""
+        """"Pages 17 - 20", "Page 31", or "Pages 11 - 14, E1 - E2" in the private pack
+        (in the catalogue's words: "Tudalennau 17 - 20")."""
         parts = [first if first == last else f"{first} - {last}" for first, last in self.ranges]
         if not parts:
             return ""
         single = len(parts) == 1 and self.ranges[0][0] == self.ranges[0][1]
-        return ("Page " if single else "Pages ") + ", ".join(parts)
+        return self.words.fill("page_one" if single else "pages_range", pages=", ".join(parts))
 
     @property
     def exempt_wording(self) -> str:
@@ -82,15 +86,19 @@ class AgendaRow:
         return wording
 
 
-def long_date(value: datetime.date, fmt: str = DATE_FORMAT) -> str:
-    """"Wednesday, 8 July 2026", or as the meeting's ``date_format`` says."""
-    return format_date(value, fmt)
+def long_date(value: datetime.date, fmt: str = DATE_FORMAT, words: Messages | None = None
+              ) -> str:
+    """"Wednesday, 8 July 2026", or as the meeting's ``date_format`` says, in the names of
+    its language."""
+    return format_date(value, fmt, words)
 
 
-def clock(value: datetime.time) -> str:
-    """"4.00 pm", "12.30 pm", "10.00 am": how councils print times."""
+def clock(value: datetime.time, words: Messages | None = None) -> str:
+    """"4.00 pm", "12.30 pm", "10.00 am": how councils print times ("4.00 yp" in Welsh)."""
+    words = words or english()
     hour = value.hour % 12 or 12
-    return f"{hour}.{value.minute:02d} {'am' if value.hour < 12 else 'pm'}"
+    return words.fill("clock", hour=hour, minute=f"{value.minute:02d}",
+                      half=words.word("am" if value.hour < 12 else "pm"))
 
 
 FILTERS: dict[str, Callable[..., Any]] = {"long_date": long_date, "clock": clock}
@@ -179,12 +187,13 @@ def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],
     logo = meeting.style.logo
     # Images in templates are found from the repository root.
     logo_src = os.path.relpath(logo, meeting.root) if logo else ""
-    agenda_title = "AGENDA"
+    words = meeting.words
+    agenda_title = words.word("agenda")
     if pack.supplement is not None:
-        agenda_title = "SUPPLEMENTARY AGENDA" + (f" {pack.supplement}" if pack.supplement > 1
-                                                 else "")
+        agenda_title = words.fill("supplementary_agenda_n", n=pack.supplement) \
+            if pack.supplement > 1 else words.word("supplementary_agenda")
     return {"meeting": meeting, "rows": rows, "logo": logo_src, "agenda_title": agenda_title,
-            "pack_kind": "Private Document Pack" if pack.private else "Public Document Pack",
+            "pack_kind": words.word("pack_private" if pack.private else "pack_public"),
             "private": pack.private, "supplement": pack.supplement}
 
 
@@ -216,12 +225,17 @@ def _lead_word(head: Markup) -> str:
     return found[1].lower() if found else ""
 
 
-def resolution(resolved: Sequence[RichText]) -> Resolution | None:
+def resolution(resolved: Sequence[RichText], catalogue: Messages | None = None
+               ) -> Resolution | None:
     """"that" is added only where the officer did not start with "that" or "to"; several
     share the lead word when they all start alike ("to (1) note ...", never "to (1) to
     note"), "to" when none has one, and otherwise each keeps its own, "that" where it has
     none. Entries that carry their own label ("(1) that ...") print as written: no number
-    and no lead word added, and a resolution that is its own labelled list gets no "that"."""
+    and no lead word added, and a resolution that is its own labelled list gets no "that".
+    The words added are the catalogue's (``resolution_that``, ``resolution_to``): Welsh adds
+    none ("PENDERFYNWYD cymeradwyo ...")."""
+    that = (catalogue or english()).word("resolution_that")
+    to = (catalogue or english()).word("resolution_to")
     if not resolved:
         return None
     parts = [_parts(text) for text in resolved]
@@ -231,16 +245,16 @@ def resolution(resolved: Sequence[RichText]) -> Resolution | None:
         (head, blocks), word = parts[0], words[0]
         if word or (not head and blocks and labelled_list(blocks[0])):
             return Resolution(head, blocks)
-        return Resolution(Markup(" ").join(x for x in ("that", head) if x), blocks)
+        return Resolution(Markup(" ").join(x for x in (that, head) if x), blocks)
     common = ""
     if not any(own) and len(set(words)) == 1 and (
             not words[0] or all(_LEAD_HTML.match(h) for h, _ in parts)):
-        common = words[0] or "to"
+        common = words[0] or to
         if words[0]:
             parts = [(Markup(_LEAD_HTML.sub("", head, count=1)), blocks)
                      for head, blocks in parts]
     else:
-        parts = [(head if word or not head else Markup("that ") + head, blocks)
+        parts = [(head if word or not head or not that else Markup(" ").join((that, head)), blocks)
                  for (head, blocks), word in zip(parts, words, strict=True)]
     return Resolution(Markup(common), numbered=tuple(
         labelled or (f"({n})", head, blocks)
@@ -265,16 +279,17 @@ def document_context(document: Report | Minutes | Document, meeting: Meeting,
             recommendations=[_parts(text) for text in document.recommendations],
             sections=number_sections(document.sections, numbering, follows),
             cover=cover_rows(settings, document, follows is not None),
-            labels={row: settings.label(row, counts.get(row, 1)) for row in REPORT_LABELS},
+            labels={row: settings.label(row, counts.get(row, 1), meeting.words)
+                    for row in REPORT_LABELS},
             background_papers_statement=settings.background_papers_statement)
     elif isinstance(document, Document):
         context.update(sections=number_body(document.body.blocks, numbering))
     elif isinstance(document, Minutes):
         context.update(
             minutes=document,
-            labels={key: meeting.minutes.label(key) for key in MINUTES_LABELS},
+            labels={key: meeting.minutes.label(key, meeting.words) for key in MINUTES_LABELS},
             apologies=apologies(document), attendance_groups=grouped(document.attendance),
-            numbered=[(document.minute_number(i), m, resolution(m.resolved))
+            numbered=[(document.minute_number(i), m, resolution(m.resolved, meeting.words))
                       for i, m in enumerate(document.minutes)])
     return context
 
@@ -294,5 +309,9 @@ def environment_for(meeting: Meeting, templates: Path | None, trusted: bool = Fa
     # The meeting's date format reaches every template through the filter itself, so a
     # theme or an officer's template writes dates the same way without being told.
     filters: dict[str, Callable[..., Any]] = {
-        **FILTERS, "long_date": partial(long_date, fmt=meeting.date_format)}
-    return environment(folders, filters, trusted=trusted)
+        **FILTERS, "long_date": partial(long_date, fmt=meeting.date_format, words=meeting.words),
+        "clock": partial(clock, words=meeting.words)}
+    env = environment(folders, filters, trusted=trusted)
+    # Every template, an officer's too, prints the fixed words of the meeting's language.
+    env.globals["words"] = Words(meeting.words)
+    return env

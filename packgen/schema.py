@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from packgen.filerefs import FileRef
 from packgen.housestyle import STYLE
 from packgen.inline import InlineMarkdown
 from packgen.jurisdiction import ACCESS, CHOICES, NOTICE_RULE, Jurisdiction, chosen, england
+from packgen.messages import Language, choose_language, languages, load_messages
 from packgen.model import (
     Attachment,
     Item,
@@ -57,7 +59,7 @@ from packgen.shapes import (
     Text,
     Time,
 )
-from packgen.source import Map, Seq
+from packgen.source import Map, Scalar, Seq
 
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
@@ -69,38 +71,43 @@ _CONFIDENTIAL = Field(Boolean(), "Confidential information (England and Wales: s
 _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
 
 NOTICE = Record({
-    "heading": Field(Text(), "Optional heading printed above the wording."),
+    "heading": Field(Text(), "Optional heading printed above the wording.", translatable=True),
     "text": Field(InlineMarkdown(autolink=True), "The wording, in inline Markdown; web and "
-                  "e-mail addresses become links.", required=True),
+                  "e-mail addresses become links.", required=True, translatable=True),
 }, build=Notice, shorthand="text")
 
 ATTACHMENT = Record({
     "file": Field(FileRef(ATTACHMENT_SUFFIXES), "The document, relative to this file.",
-                  required=True),
-    "title": Field(Text(), "Title for the bookmark; defaults from the item or file name."),
+                  required=True, translatable=True),
+    "title": Field(Text(), "Title for the bookmark; defaults from the item or file name.",
+                   translatable=True),
     "exempt": Field(_EXEMPT, "Paragraph key(s) of the jurisdiction's table of exempt "
                              "information keeping this document out of the public pack "
                              '(3, "18A", [1, 3]); true where the law has no table.'),
     "confidential": _CONFIDENTIAL,
-    "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
+    "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
+                    translatable=True),
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
     "merge_damaged": MERGE_DAMAGED,
 }, build=Attachment, shorthand="file")
 
 ITEM = Record({
-    "title": Field(Text(), "The item's title, printed in capitals on the agenda.", required=True),
+    "title": Field(Text(), "The item's title, printed in capitals on the agenda.", required=True,
+                   translatable=True),
     "number": Field(Text(r"[0-9A-Za-z][0-9A-Za-z.()-]{0,7}",
                          'a short item number such as "7" or "7a"'),
                     'Printed item number, such as "7a"; by default items count 1, 2, ...'),
     "description": Field(InlineMarkdown(breaks=True), "Lines under the title, such as what the "
-                         "board is asked to do (inline Markdown; each line printed as written)."),
+                         "board is asked to do (inline Markdown; each line printed as written).",
+                         translatable=True),
     "presenter": Field(InlineMarkdown(), 'Whose report it is: "Report of the Director of ..." '
-                       "(inline Markdown)."),
+                       "(inline Markdown).", translatable=True),
     "exempt": Field(_EXEMPT, "Paragraph key(s) of the jurisdiction's table of exempt "
                              "information keeping the item's documents out of the public pack "
                              '(3, "18A", [1, 3]); true where the law has no table.'),
     "confidential": _CONFIDENTIAL,
-    "reason": Field(Text(), "Why it is exempt; printed in the private pack only."),
+    "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
+                    translatable=True),
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
     **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
@@ -118,11 +125,14 @@ key by key (a meeting that sets ``count_front_sheet`` keeps the organisation's
 ``make_room``)."""
 
 SHARED = {
-    "organisation": Field(Text(), "The council, board or trust."),
-    "notices": Field(ListOf(NOTICE), "Wording printed at the end of the front sheet."),
+    "organisation": Field(Text(), "The council, board or trust.", translatable=True),
+    "notices": Field(ListOf(NOTICE), "Wording printed at the end of the front sheet.",
+                     translatable=True),
     "duplex": Field(Boolean(), "Start every document on a right-hand page (default true)."),
     "page_numbers": Field(PAGE_NUMBERS, "How pages are numbered."),
-    "language": Field(Text(), "Language of the pack, such as en-GB."),
+    "language": Field(Language(), "Language of the pack, such as en-GB or cy: its message "
+                                  "catalogue prints the fixed words (packgen build "
+                                  "--language overrides it)."),
     "style": Field(STYLE, "The house style: logo, fonts, colours, page size, margins."),
     "exclusion_item": Field(Boolean(), 'Add the "exclusion of the public" item before the '
                                        "first exempt item when the agenda has none (default "
@@ -135,7 +145,7 @@ SHARED = {
                                        "{month}, {month_short}, {month2}, {year} (default "
                                        '"{weekday}, {day} {month} {year}").'),
     "phone_label": Field(Text(), 'Printed before a telephone number (default "Tel:"); "" for '
-                                 "none."),
+                                 "none.", translatable=True),
     "minutes": Field(MINUTES_SETTINGS, 'What minutes print as fixed words: "Membership", '
                                        'the attendance words, "RESOLVED" ...'),
     "jurisdiction": Field(Text(CHOICES, "one of " + CHOICES.replace("|", ", ")),
@@ -151,13 +161,14 @@ CONFIG = Record(SHARED)
 
 MEETING = Record({
     **SHARED,
-    "body": Field(Text(), "The committee or board.", required=True),
+    "body": Field(Text(), "The committee or board.", required=True, translatable=True),
     "date": Field(Date(), "Date of the meeting.", required=True),
     "time": Field(Time(), 'Start time, 24-hour, quoted: "16:00".', required=True),
-    "venue": Field(Text(), "Where the meeting is held.", required=True),
-    "summons": Field(Text(), "The summons wording under the meeting details."),
-    "issued_by": Field(Text(), "Who issues the summons."),
-    "contact": Field(PERSON, "Officer to contact about the meeting."),
+    "venue": Field(Text(), "Where the meeting is held.", required=True, translatable=True),
+    "summons": Field(Text(), "The summons wording under the meeting details.",
+                     translatable=True),
+    "issued_by": Field(Text(), "Who issues the summons.", translatable=True),
+    "contact": Field(PERSON, "Officer to contact about the meeting.", translatable=True),
     "start_number": Field(Integer(0), "Number of the first item (default 1)."),
     "meeting_type": Field(Text(), 'What kind of meeting it is, such as "standards" (some '
                                   "exempt paragraphs are for some kinds only)."),
@@ -186,11 +197,13 @@ class IncompleteMeeting(ValidationError):
         self.partial = partial
 
 
-def validate(meeting_file: Path) -> Meeting:
+def validate(meeting_file: Path, language: str | None = None) -> Meeting:
     """Load, check and merge one meeting; raise :class:`ValidationError` with every problem.
 
     Problems in ``meeting.yaml`` or ``packgen.yaml`` do not stop the documents it names
     being read: their problems are reported with the meeting's (:class:`IncompleteMeeting`).
+    ``language`` (``--language``) overrides the files' ``language:``; the edition in that
+    language takes each ``KEY_LANGUAGE`` value in place of ``KEY`` (``title_cy``).
     """
     config_file = find_config(meeting_file)
     if config_file is None:
@@ -202,32 +215,50 @@ def validate(meeting_file: Path) -> Meeting:
         config_file = root / CONFIG_NAME
     problems: list[Problem] = []
     config: dict[str, Any] = {}
-    config_node: Map | None = None
+    config_node = read_mapping(config_file, problems) if config_file is not None else None
+    node = read_mapping(meeting_file, problems)
+    language = choose_language(language, [_said(node, "language"),
+                                          _said(config_node, "language")],
+                               root, problems, Position(meeting_file))
+    known = languages(root)
     if config_file is not None:
-        config_node, config = _check_file(config_file, CONFIG,
-                                          Context(config_file.parent, root), problems)
-    ctx = Context(meeting_file.parent, root)
-    node, meeting = _check_file(meeting_file, MEETING, ctx, problems)
+        config = _check_node(config_node, CONFIG, Context(config_file.parent, root,
+                                                          language=language, languages=known),
+                             problems)
+    ctx = Context(meeting_file.parent, root, language=language, languages=known)
+    meeting = _check_node(node, MEETING, ctx, problems)
     if node is not None and not any(n is not None and "organisation" in n.items
                                     for n in (config_node, node)):
         problems.append(Problem(node.pos, f'missing required key "organisation" (set it here '
                                           f"or in {CONFIG_NAME})"))
     if problems or meeting is INVALID or config is INVALID:
+        readable_law = _readable_law(config_node, node, root, problems)
+        if readable_law is not None:
+            problems += cabinet.outside_the_law(node, readable_law)
         raise _incomplete(problems, node, meeting_file, root,
                           report_settings(_readable_report(config_node, root),
                                           _readable_report(node, root)),
                           _readable(config_node, node, root, "exclusion_item", True),
-                          _readable_law(config_node, node, root, problems))
-    merged = {**config, **meeting}
+                          readable_law,
+                          Context(meeting_file.parent, root, language=language, languages=known))
+    words = load_messages(language, root, problems)
+    merged = {"phone_label": words.word("phone_label"),
+              "date_format": words.word("date_format"), **config, **meeting,
+              "language": language, "words": words}
     merged["page_numbers"] = PageNumbering(**{**config.get("page_numbers", {}),
                                               **meeting.get("page_numbers", {})})
-    merged["report"] = report_settings(config.get("report", {}), meeting.get("report", {}))
+    merged["report"] = report_settings(
+        {"background_papers_statement": words.word("background_papers_statement"),
+         **config.get("report", {})}, meeting.get("report", {}))
     merged["minutes"] = minutes_settings(config.get("minutes", {}), meeting.get("minutes", {}))
     pos = merged.pop("pos")
-    law = chosen(config, meeting, [n for n in (node, config_node) if n is not None], problems)
+    law = chosen(config, {**meeting, "language": language},
+                 [n for n in (node, config_node) if n is not None], problems)
     for key in ("access_to_information", "notice"):
         merged.pop(key, None)
     merged["jurisdiction"] = law or england()
+    if law is not None:
+        problems += cabinet.outside_the_law(node, law)
     raw_items = merged.pop("items")
     if law is not None:
         raw_items = check_keys(raw_items, law, merged.get("meeting_type", ""), problems)
@@ -279,8 +310,8 @@ def _readable_law(config_node: Map | None, node: Map | None, root: Path,
 
 
 def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, root: Path,
-                report: ReportSettings, exclusion: bool, law: Jurisdiction | None
-                ) -> IncompleteMeeting:
+                report: ReportSettings, exclusion: bool, law: Jurisdiction | None,
+                read: Context) -> IncompleteMeeting:
     """The problems so far, and those of every document the meeting's items name.
 
     Each attachment is read from the YAML on its own, so that one wrong key elsewhere
@@ -292,7 +323,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     """
     items = []
     entries = node.items.get("items") if node is not None else None
-    readable = [ITEM.check(entry, Context(meeting_file.parent, root), "")
+    readable = [ITEM.check(entry, replace(read, problems=[]), "")
                 for entry in (entries.items if isinstance(entries, Seq) else ())]
     origin = node.pos if node is not None else Position(meeting_file, 1, 1)
     if readable and INVALID not in readable:
@@ -311,7 +342,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
         return IncompleteMeeting(problems + check_exempt_files(partial), partial)
     for number, entry in enumerate(entries.items if isinstance(entries, Seq) else (), 1):
         listed = entry.items.get("attachments") if isinstance(entry, Map) else None
-        quiet = Context(meeting_file.parent, root)  # its problems are reported already
+        quiet = replace(read, problems=[])  # its problems are reported already
         attachments = [a for a in (readable_file(ATTACHMENT, child, quiet)
                                    for child in (listed.items if isinstance(listed, Seq)
                                                  else ())) if a is not None]
@@ -324,12 +355,17 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     return IncompleteMeeting(problems, partial)
 
 
-def _check_file(path: Path, shape: Record, ctx: Context, problems: list[Problem]
-                ) -> tuple[Map | None, Any]:
-    """The file's top mapping (None when it cannot be read) and its checked value."""
-    node = read_mapping(path, problems)
+def _check_node(node: Map | None, shape: Record, ctx: Context, problems: list[Problem]
+                ) -> Any:
+    """A file's checked value (its top mapping ``node``, None when it cannot be read)."""
     if node is None:
-        return None, INVALID
+        return INVALID
     value = shape.check(node, ctx, "")
     problems.extend(ctx.problems)
-    return node, value
+    return value
+
+
+def _said(node: Map | None, key: str) -> str | None:
+    """What a file's top mapping gives ``key`` as text, before it is checked."""
+    child = node.items.get(key) if node is not None else None
+    return child.text if isinstance(child, Scalar) and child.value is not None else None

@@ -3,8 +3,8 @@ label, the minutes' fixed words.
 
 ``packgen.yaml`` sets them for every meeting and a meeting may override them, key by
 key (``report.labels`` and ``minutes.labels`` label by label). Dates are written from
-placeholders, in English whatever the machine's locale, so the same inputs give the same
-pack everywhere.
+placeholders, in the words of the meeting's message catalogue whatever the machine's
+locale, so the same inputs give the same pack everywhere.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime
 import re
 import string
+from collections.abc import Callable
 from typing import Any
 
+from packgen.messages import Messages, english
 from packgen.model import Report
 from packgen.settings_model import (
     COVER_ROWS,
@@ -26,38 +28,31 @@ from packgen.settings_model import (
 from packgen.shapes import Context, Field, ListOf, Record, Shape, Text
 from packgen.source import Map, Node, Scalar
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-
-
-def _ordinal(day: int) -> str:
-    suffix = "th" if 10 < day % 100 < 14 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-    return f"{day}{suffix}"
-
-
-PLACEHOLDERS = {
-    "weekday": lambda d: WEEKDAYS[d.weekday()],
-    "weekday_short": lambda d: WEEKDAYS[d.weekday()][:3],
-    "day": lambda d: str(d.day),
-    "day_ordinal": lambda d: _ordinal(d.day),
-    "day2": lambda d: f"{d.day:02d}",
-    "month": lambda d: MONTHS[d.month - 1],
-    "month_short": lambda d: MONTHS[d.month - 1][:3],
-    "month2": lambda d: f"{d.month:02d}",
-    "year": lambda d: str(d.year),
+PLACEHOLDERS: dict[str, Callable[[datetime.date, Messages], str]] = {
+    "weekday": lambda d, w: w.names("weekdays")[d.weekday()],
+    "weekday_short": lambda d, w: w.names("weekdays_short")[d.weekday()],
+    "day": lambda d, w: str(d.day),
+    "day_ordinal": lambda d, w: w.names("ordinals")[d.day - 1],
+    "day2": lambda d, w: f"{d.day:02d}",
+    "month": lambda d, w: w.names("months")[d.month - 1],
+    "month_short": lambda d, w: w.names("months_short")[d.month - 1],
+    "month2": lambda d, w: f"{d.month:02d}",
+    "year": lambda d, w: str(d.year),
 }
 """What a ``date_format`` may say, and what each writes for 8 July 2026: Wednesday, Wed, 8,
-8th, 08, July, Jul, 07, 2026."""
+8th, 08, July, Jul, 07, 2026; the names are the language's message catalogue's."""
 
 
-def format_date(value: datetime.date, fmt: str = DATE_FORMAT) -> str:
-    """``value`` written by ``fmt``, whose placeholders :func:`format_problem` has checked."""
+def format_date(value: datetime.date, fmt: str = DATE_FORMAT, words: Messages | None = None
+                ) -> str:
+    """``value`` written by ``fmt``, whose placeholders :func:`format_problem` has checked,
+    in the names of ``words`` (English unless given)."""
+    words = words or english()
     out = []
     for literal, name, _spec, _conversion in string.Formatter().parse(fmt):
         out.append(literal)
         if name is not None:
-            out.append(PLACEHOLDERS[name](value))
+            out.append(PLACEHOLDERS[name](value, words))
     return "".join(out)
 
 

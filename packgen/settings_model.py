@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from packgen.messages import Messages, english
+
 
 @dataclass(frozen=True)
 class Numbering:
@@ -67,7 +69,9 @@ COVER_LABELS = {
     "Other officers who provided input", "priorities": "Relevant plan priorities",
     "summary": "Summary", "recommendations": "Recommendation",
 }
-"""The theme's cover labels; "contacts" and "recommendations" add an "s" for more than one."""
+"""The theme's cover labels in English (the catalogue's ``report:``, whose ``report_plural:``
+holds "Contact officers" and "Recommendations" for more than one); the keys
+``report.labels`` may set, and the defaults its schema states."""
 
 REPORT_LABELS = {**COVER_LABELS, "background_papers": "Background papers",
                  "appendices": "Appendices"}
@@ -96,12 +100,13 @@ class ReportSettings:
     background_papers_statement: str = BACKGROUND_PAPERS_STATEMENT
     """Printed above the background papers; empty for none."""
 
-    def label(self, row: str, count: int = 1) -> str:
+    def label(self, row: str, count: int = 1, words: Messages | None = None) -> str:
+        """The label the organisation chose, else the catalogue's (``words``, English
+        unless given), in the plural for more than one contact or recommendation."""
         chosen = dict(self.labels).get(row)
         if chosen is not None:
             return chosen
-        plural = row in ("contacts", "recommendations") and count > 1
-        return REPORT_LABELS[row] + ("s" if plural else "")
+        return (words or english()).report_label(row, count)
 
 
 MINUTES_LABELS = {
@@ -125,5 +130,6 @@ class MinutesSettings:
     labels: tuple[tuple[str, str], ...] = ()
     """(key, words) pairs replacing the theme's (:data:`MINUTES_LABELS`)."""
 
-    def label(self, key: str) -> str:
-        return dict(self.labels).get(key, MINUTES_LABELS[key])
+    def label(self, key: str, words: Messages | None = None) -> str:
+        chosen = dict(self.labels).get(key)
+        return chosen if chosen is not None else (words or english()).minutes_label(key)

@@ -37,6 +37,11 @@ class Context:
     base: Path
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    language: str = ""
+    """The language being built: a translatable key's ``KEY_LANGUAGE`` value stands in
+    for ``KEY`` (``title_cy`` for ``title`` in the Welsh edition)."""
+    languages: tuple[str, ...] = ()
+    """The languages with a message catalogue; none: no ``KEY_LANGUAGE`` keys at all."""
 
     def error(self, pos: Position, path: str, message: str) -> Any:
         self.problems.append(Problem(pos, f"{path}: {message}" if path else message))
@@ -238,6 +243,13 @@ class Field:
     shape: Shape
     doc: str
     required: bool = False
+    translatable: bool = False
+    """Whether ``KEY_LANGUAGE`` may give its words in another language (``title_cy``)."""
+
+
+_SHIPPED_TRANSLATIONS = ("cy",)
+"""The languages other than English the theme ships a catalogue for: editors are told of
+their ``KEY_LANGUAGE`` keys (a council's own language is checked, not suggested)."""
 
 
 class Record(Shape):
@@ -265,12 +277,21 @@ class Record(Shape):
             return self.wrong(node, ctx, path)
         values: dict[str, Any] = {}
         meant: set[str] = set()
+        chosen: dict[str, Any] = {}  # the language being built's words, by key
         for key, child in node.items.items():
             spec = self.fields.get(key)
             # "- report.pdf" is reported as the list entry, as the user wrote it.
             child_path = path if short else f"{path}.{key}" if path else key
+            translated = self._translation(key, ctx.languages)
+            if spec is None and translated is not None:
+                # Checked in every edition, so the Welsh words are right before they print.
+                value = self.fields[translated[0]].shape.check(child, ctx, child_path)
+                if translated[1] == ctx.language or value is INVALID:
+                    chosen[translated[0]] = value
+                continue
             if spec is None:
-                close = suggestion(key, self.fields, node.items)
+                close = suggestion(key, [*self.fields, *self._translations(key, ctx.languages)],
+                                   node.items)
                 hint = f' (did you mean "{close}"?)' if close else ""
                 meant.add(close or "")
                 ctx.error(node.keys[key], path, f'unknown key "{key}"{hint}')
@@ -283,16 +304,41 @@ class Record(Shape):
                     values[key] = INVALID
                     continue
                 values[key] = ctx.error(node.pos, path, f'missing required key "{key}"')
+        for key, value in chosen.items():  # a required key's own absence is said already
+            if value is INVALID or values.get(key) is not INVALID:
+                values[key] = value
         if any(v is INVALID for v in values.values()):
             return INVALID
         values["pos"] = node.pos
         return self.build(**values) if self.build else values
 
+    def _translation(self, key: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
+        """(KEY, LANGUAGE) when ``key`` is a translatable KEY's ``KEY_LANGUAGE``."""
+        for language in languages:
+            base = key.removesuffix("_" + language)
+            if base != key and base in self.fields and self.fields[base].translatable:
+                return base, language
+        return None
+
+    def _translations(self, key: str, languages: tuple[str, ...]) -> list[str]:
+        """The ``KEY_LANGUAGE`` keys a misspelt ``key`` may mean: only for a key written
+        with a language's suffix ("titel_cy"), so "venu" is never told "venue_cy"."""
+        return [f"{name}_{language}" for name, spec in self.fields.items() if spec.translatable
+                for language in languages if key.endswith("_" + language)]
+
     def json_schema(self) -> dict[str, Any]:
+        properties = {key: {**spec.shape.json_schema(), "description": spec.doc}
+                      for key, spec in self.fields.items()}
+        for key, spec in self.fields.items():
+            for language in _SHIPPED_TRANSLATIONS:
+                if spec.translatable:
+                    properties[f"{key}_{language}"] = {
+                        **spec.shape.json_schema(),
+                        "description": f"{spec.doc} In the {language} edition: "
+                                       f"packgen build --language {language}."}
         schema: dict[str, Any] = {
             "type": "object",
-            "properties": {key: {**spec.shape.json_schema(), "description": spec.doc}
-                           for key, spec in self.fields.items()},
+            "properties": properties,
             "additionalProperties": False,
         }
         required = [key for key, spec in self.fields.items() if spec.required]

@@ -126,7 +126,8 @@ class InProcessTypesetting:
         from packgen.render import AgendaRow, front_sheet_context
 
         view = pack_view(self.meeting, pack)
-        agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement, view.jurisdiction)
+        agenda = [AgendaRow(item, ranges, link, pack.private, pack.supplement, view.jurisdiction,
+                            view.words)
                   for item, (ranges, link) in zip(view.items, rows, strict=True)]
         return front_sheet_context(view, agenda, pack)
 

@@ -188,7 +188,8 @@ def test_the_minutes_template_can_say_its_item_was_urgent(folder: MeetingFolder,
     templates.mkdir()
     (templates / "minutes.html").write_text(
         '{% extends "!theme/minutes.html" %}\n{% from "decisions.html" import notes %}\n'
-        '{% block heading %}{{ super() }}{{ notes(item, "doc-kind") }}{% endblock %}\n')
+        '{% block heading %}{{ super() }}'
+        '{{ notes(item, meeting.jurisdiction, "doc-kind") }}{% endblock %}\n')
     path = folder.write(basic_meeting([
         {"title": "Minutes", "urgent": "The minutes were late.", "attachments": ["minutes.yaml"]}]))
     out = tmp_path / "pack.pdf"
@@ -207,3 +208,33 @@ def test_editor_schema_knows_the_keys() -> None:
     assert {"key_decision", "forward_plan_ref", "urgency", "urgent", "representations"} <= set(item)
     assert item["urgency"]["properties"]["route"]["pattern"] == \
         "^(general-exception|special-urgency)$"
+
+
+def test_the_wording_is_the_jurisdictions(folder: MeetingFolder, tmp_path: Path) -> None:
+    """Scotland's late item cites its own Act; Wales's Welsh edition words it in Welsh."""
+    late = [{"title": "Late report", "urgent": "The tender results came late."}]
+    path = folder.write(basic_meeting(late, jurisdiction="scotland"))
+    build_pack(path, tmp_path / "scotland.pdf")
+    assert ("Urgent item (section 50B(4)(b) of the Local Government (Scotland) Act 1973): "
+            "The tender results came late.") in flat(page_texts(tmp_path / "scotland.pdf")[0])
+    path = folder.write(basic_meeting(late, jurisdiction="wales"))
+    build_pack(path, tmp_path / "cy.pdf", language="cy")
+    assert ("Eitem frys (adran 100B(4)(b) Deddf Llywodraeth Leol 1972): The tender results "
+            "came late.") in flat(page_texts(tmp_path / "cy.pdf")[0])
+
+
+def test_a_key_the_law_does_not_word_is_refused_at_it(folder: MeetingFolder,
+                                                      run_cli: BuildFn) -> None:
+    path = folder.write(HEAD.replace("items:\n", "jurisdiction: parish\nitems:\n")
+                        + "  - title: A\n    urgent: It came late.\n"
+                        + "  - title: B\n    key_decision: true\n    forward_plan_ref: FP/1\n")
+    result = run_cli("validate", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line.split("meeting.yaml:", 1)[1] for line in result.stderr.splitlines()
+            if "error:" in line] == [
+        "9:5: error: items[0].urgent: the parish jurisdiction has no urgent items in its law "
+        "(a custom jurisdiction may word them)",
+        "11:5: error: items[1].key_decision: the parish jurisdiction has no key decisions in "
+        "its law (a custom jurisdiction may word them)",
+        "12:5: error: items[1].forward_plan_ref: the parish jurisdiction has no forward plan of "
+        "key decisions in its law (a custom jurisdiction may word them)"]

@@ -90,7 +90,8 @@ def test_warning_names_the_rule_and_its_source(folder: MeetingFolder) -> None:
     assert warning.message == (
         "published on Friday 27 November 2026, the agenda would be open for 2 clear days "
         "before the meeting; the law asks for 3 clear days (section 50B of the Local "
-        "Government (Scotland) Act 1973), not counting Saturdays, Sundays or bank holidays in Scotland "
+        "Government (Scotland) Act 1973), not counting Saturdays, Sundays or bank holidays "
+        "in Scotland "
         "(publish by Thursday 26 November 2026)")
     assert warning.position == meeting.pos and warning.severity == "warning"
     assert publication_warnings(meeting, D(2026, 11, 26), SCOTLAND) == []
@@ -137,7 +138,8 @@ def test_validate_warns_of_late_publication(run_cli: BuildFn) -> None:
     assert late.stderr.splitlines()[0].endswith(
         "warning: published on Friday 3 July 2026, the agenda would be open for 2 clear days "
         "before the meeting; the law asks for 5 clear days (section 100B(3) of the Local "
-        "Government Act 1972), not counting Saturdays, Sundays or bank holidays in England and Wales "
+        "Government Act 1972), not counting Saturdays, Sundays or bank holidays in England "
+        "and Wales "
         "(publish by Tuesday 30 June 2026)")
     on_time = run_cli("validate", "--publish-date", "2026-06-30", str(EXAMPLE))
     assert on_time.returncode == 0 and on_time.stderr == ""

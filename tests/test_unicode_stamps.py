@@ -36,10 +36,10 @@ def welsh(monkeypatch: pytest.MonkeyPatch, footer: str = "Tudalen {}",
           item: str = "Eitem Agenda {}", origin: Position | None = None) -> None:
     """Stamp the wording a Welsh catalogue gives, through the functions that make stamps."""
     footer_of, item_of, exempt_of = number.footer, number.item_stamp, number.exempt_stamps
-    monkeypatch.setattr(number, "footer", lambda label: replace(
-        footer_of(label), text=footer.format(label), origin=origin))
-    monkeypatch.setattr(number, "item_stamp", lambda n: replace(
-        item_of(n), text=item.format(n)))
+    monkeypatch.setattr(number, "footer", lambda label, *words: replace(
+        footer_of(label, *words), text=footer.format(label), origin=origin))
+    monkeypatch.setattr(number, "item_stamp", lambda n, *words: replace(
+        item_of(n, *words), text=item.format(n)))
     monkeypatch.setattr(number, "exempt_stamps", lambda p: [
         replace(exempt_of(p)[0], text="NI DDYLID EI GYHOEDDI"),
         replace(exempt_of(p)[1], text=f"Gwybodaeth eithriedig {WELSH}")])

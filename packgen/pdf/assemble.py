@@ -35,6 +35,7 @@ from pypdf.generic import (
 
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
+from packgen.messages import Messages, english
 from packgen.model import Attachment, Item, Report
 from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
 from packgen.pdf.links import Copies
@@ -93,12 +94,14 @@ def _version(version: str) -> tuple[int, ...]:
 
 
 def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
-             sources: dict[Attachment, Source], anchors: dict[str, int]) -> Assembled:
+             sources: dict[Attachment, Source], anchors: dict[str, int],
+             words: Messages | None = None) -> Assembled:
     """Copy every page into a new writer in plan order and add the outline.
 
     ``items`` are the pack's agenda, each bookmarked (an exempt one only where the pack
     holds it). ``anchors`` maps "item-N" to the front-sheet page (1-based) where that agenda row
-    is printed; an item with no pages of its own is bookmarked there.
+    is printed; an item with no pages of its own is bookmarked there. The outline's own
+    words ("Agenda", "Appendix N") are ``words``' (English unless given).
     """
     pack = Assembled(PdfWriter())
     writer = pack.writer
@@ -125,16 +128,17 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
             attachment = placement.attachment
             raise AttachmentError([Problem(attachment.pos, f'"{attachment.file.name}": the PDF '
                                            f"is damaged and cannot be merged ({exc})")]) from None
-    _outline(writer, items, layout, sources, anchors)
+    _outline(writer, items, layout, sources, anchors, words or english())
     return pack
 
 
 def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
-             sources: dict[Attachment, Source], anchors: dict[str, int]) -> None:
+             sources: dict[Attachment, Source], anchors: dict[str, int], words: Messages
+             ) -> None:
     if not layout.has_agenda:  # a document built alone: it and its appendices, at the top
-        _documents_outline(writer, layout.placements, sources, None)
+        _documents_outline(writer, layout.placements, sources, None, words)
         return
-    writer.add_outline_item(title="Agenda", page_number=0)
+    writer.add_outline_item(title=words.word("bookmark_agenda"), page_number=0)
     listed = {id(p.item) for p in layout.placements if p.item is not None}
     for item in items:
         if item.exempt is not None and id(item) not in listed:
@@ -144,31 +148,31 @@ def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
         parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
                                          page_number=target)
         _documents_outline(writer, [p for p in layout.placements if p.item is item], sources,
-                           parent)
+                           parent, words)
 
 
 def _documents_outline(writer: PdfWriter, placements: Sequence[Placement],
-                       sources: dict[Attachment, Source], parent: IndirectObject | None
-                       ) -> None:
+                       sources: dict[Attachment, Source], parent: IndirectObject | None,
+                       words: Messages) -> None:
     """A bookmark for each document beneath ``parent``, appendices beneath their report."""
     marks: dict[Attachment, IndirectObject] = {}
     for placement in placements:
         if placement.item is not None and placement.attachment is not None:
             above = marks.get(placement.parent, parent) if placement.parent else parent
-            child = writer.add_outline_item(title=_title(placement.item, placement),
+            child = writer.add_outline_item(title=_title(placement.item, placement, words),
                                             page_number=placement.start, parent=above)
             marks[placement.attachment] = child
             reader = sources[placement.attachment].reader
             _copy_outline(writer, reader, reader.outline, placement.start, child)
 
 
-def _title(item: Item, placement: Placement) -> str:
+def _title(item: Item, placement: Placement, words: Messages) -> str:
     assert placement.attachment is not None
     if placement.parent is not None and not placement.attachment.title \
             and placement.attachment.document is None:  # a rendered one has its own title
         report = placement.parent.document
         assert isinstance(report, Report)
-        return f"Appendix {report.appendices.index(placement.attachment) + 1}"
+        return words.fill("appendix_n", n=report.appendices.index(placement.attachment) + 1)
     return attachment_title(item, placement.attachment)
 
 

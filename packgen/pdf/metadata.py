@@ -36,13 +36,22 @@ def build_time(meeting: Meeting) -> datetime.datetime:
 def pack_title(meeting: Meeting, pack: Pack = PUBLIC, draft: bool = False) -> str:
     """"Children's Partnership Board, 8 July 2026 — public document pack"; for a document
     built alone, "Library opening hours (draft for checking)"."""
+    words = meeting.words
     if pack.alone:
-        return f"{_sole_title(meeting)} (draft for checking)" + (" (DRAFT)" if draft else "")
-    kind = "private document pack" if pack.private else "public document pack"
+        return f"{_sole_title(meeting)} {words.word('metadata_alone')}" + \
+            (" (DRAFT)" if draft else "")
+    kind = words.word("metadata_private" if pack.private else "metadata_public")
     if pack.supplement is not None:
-        kind = f"supplementary {kind} {pack.supplement}"
-    return f"{meeting.body}, {meeting.date.day} {meeting.date:%B %Y} — {kind}" + \
-        (" (DRAFT)" if draft else "")
+        kind = words.fill("metadata_supplementary_private" if pack.private
+                          else "metadata_supplementary_public", n=pack.supplement)
+    return f"{meeting.body}, {_held(meeting)} — {kind}" + (" (DRAFT)" if draft else "")
+
+
+def _held(meeting: Meeting) -> str:
+    """"8 July 2026": the meeting's date in its language's month names."""
+    when = meeting.date
+    return meeting.words.fill("metadata_date", day=when.day, year=when.year,
+                              month=meeting.words.names("months")[when.month - 1])
 
 
 def _sole_title(meeting: Meeting) -> str:
@@ -59,9 +68,8 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pac
     when = build_time(meeting)
     pdf_date = when.strftime("D:%Y%m%d%H%M%SZ")
     title = pack_title(meeting, pack, draft)
-    when_held = f"{meeting.date.day} {meeting.date:%B %Y}"
-    subject = f"Agenda and reports for the meeting of {meeting.body} on {when_held}" \
-        if not pack.alone else "Built alone, to be checked before it goes on an agenda"
+    subject = meeting.words.fill("metadata_subject", body=meeting.body, date=_held(meeting)) \
+        if not pack.alone else meeting.words.word("metadata_alone_subject")
     creator = f"packgen {__version__}"
     writer.metadata = {
         "/Title": title, "/Author": meeting.organisation, "/Subject": subject,

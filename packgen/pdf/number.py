@@ -40,6 +40,7 @@ from pypdf.generic import (
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.layout import Plan
+from packgen.messages import Messages
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
 from packgen.pdf.bridge import add_object
@@ -178,12 +179,12 @@ StampFontsFor = Callable[[Mapping[str, str]], StampFonts]
 
 
 def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: bool = False,
-                 style: StampStyle | None = None) -> None:
+                 style: StampStyle | None = None, words: Messages | None = None) -> None:
     """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
     page labels and resolve the agenda's links. An attached PDF's pages get plates, and
     make room for the stamps when it asks to (:attr:`packgen.model.Attachment.make_room`).
     ``fonts``: made once every stamp's text is known, so that they hold what it needs.
-    ``style``: the theme's unless given."""
+    ``style``: the theme's unless given; ``words``: the stamps' words, English unless given."""
     style = style or theme_stamp_style()
     item_starts: dict[int, Item] = {}
     attached: dict[int, Attachment] = {}  # pages of PDFs attached, not typeset by packgen
@@ -200,9 +201,9 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
         stamps = []
         label = layout.labels[index]
         if index >= layout.front_pages and not label.roman:
-            stamps.append(footer(str(label)))
+            stamps.append(footer(str(label), words))
         if index in item_starts:
-            stamps.append(item_stamp(item_starts[index].number))
+            stamps.append(item_stamp(item_starts[index].number, words))
         if index in exempt:
             stamps += exempt_stamps(exempt[index])
         pages.append(stamps)

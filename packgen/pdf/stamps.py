@@ -39,6 +39,7 @@ from pypdf import PageObject
 
 from packgen.builtin import theme_dir
 from packgen.errors import Position
+from packgen.messages import Messages, english
 from packgen.pdf.boxes import Box, displayed_box
 from packgen.pdf.objects import number
 from packgen.pdf.pages import Matrix, displayed_matrix, multiply, operand
@@ -126,12 +127,14 @@ class Stamp:
     item), to point at when the house font cannot print it; else the font is pointed at."""
 
 
-def footer(label: str) -> Stamp:
-    return Stamp(f"Page {label}")
+def footer(label: str, words: Messages | None = None) -> Stamp:
+    """"Page N" in the catalogue's words ("Tudalen N"), English unless given."""
+    return Stamp((words or english()).fill("page_stamp", page=label))
 
 
-def item_stamp(number: str) -> Stamp:
-    return Stamp(f"Agenda Item {number}", "bold", ITEM_SIZE, "right", -ITEM_INSET)
+def item_stamp(number: str, words: Messages | None = None) -> Stamp:
+    return Stamp((words or english()).fill("agenda_item_stamp", number=number), "bold",
+                 ITEM_SIZE, "right", -ITEM_INSET)
 
 
 def exempt_stamps(lines: tuple[str, str]) -> list[Stamp]:
