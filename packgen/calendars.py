@@ -41,12 +41,16 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 @dataclass(frozen=True)
 class Rule:
     """A holiday every year: exactly one of ``fixed`` (month, day), ``nth`` (ordinal
-    0-3 or -1, weekday 0-6, month) or ``easter`` (days from Easter Sunday)."""
+    0-3 or -1, weekday 0-6, month), ``easter`` (days from Easter Sunday) or ``around``."""
 
     name: str
     fixed: tuple[int, int] | None = None
     nth: tuple[int, int, int] | None = None
     easter: int | None = None
+    around: tuple[int, int] | None = None
+    """A break around a fixed date (month, day): from the last weekday before it to the
+    first weekday after it that is not a holiday (section 243 of the Local Government Act
+    1972's "Christmas break")."""
     weekend: str = "stays"
     """For a fixed date on a Saturday or Sunday: "next weekday" (the first weekday not
     already a holiday), "next Monday", or "stays" (no substitute day)."""
@@ -122,6 +126,8 @@ def holidays(calendar: Calendar, year: int) -> set[datetime.date]:
 def _by_rule(rules: Sequence[Rule], year: int) -> set[datetime.date]:
     days, moving = set(), []
     for rule in rules:
+        if rule.around is not None:
+            continue  # after every holiday, which it must see
         day = _date(rule, year)
         if day.weekday() >= 5 and rule.weekend != "stays":
             moving.append((day, rule.weekend))
@@ -134,7 +140,22 @@ def _by_rule(rules: Sequence[Rule], year: int) -> set[datetime.date]:
         while weekend == "next weekday" and (day.weekday() >= 5 or day in days):
             day += datetime.timedelta(days=1)
         days.add(day)
+    for rule in rules:
+        if rule.around is not None:
+            days |= _break(datetime.date(year, *rule.around), days)
     return days
+
+
+def _break(middle: datetime.date, holidays: set[datetime.date]) -> set[datetime.date]:
+    """The last weekday before ``middle`` to the first weekday after it that is not a
+    holiday, both included."""
+    one = datetime.timedelta(days=1)
+    start, end = middle - one, middle + one
+    while start.weekday() >= 5:
+        start -= one
+    while end.weekday() >= 5 or end in holidays:
+        end += one
+    return {start + one * n for n in range((end - start).days + 1)}
 
 
 def _date(rule: Rule, year: int) -> datetime.date:
@@ -294,7 +315,10 @@ _RULE = _Exclusive({
                                 'August"', _nth), "The nth or last weekday of a month."),
     "easter": Field(Integer(-60, 60, "a number of days from Easter Sunday (-2: Good Friday)"),
                     "Days from Easter Sunday."),
-}, ("date", "day", "easter"), (("date", "weekend"),))
+    "around": Field(_Pattern(_FIXED, 'a day and month like "25 December"', _day_month),
+                    "Every day from the last weekday before this date to the first weekday "
+                    "after it that is not a holiday (section 243's Christmas break)."),
+}, ("date", "day", "easter", "around"), (("date", "weekend"),))
 _CHANGE = _Exclusive({
     "name": Field(Text(), "What the change was.", required=True),
     "added": Field(Date(), "A day that was a holiday that year only."),
@@ -315,7 +339,8 @@ _FILE = Record({
 
 def _rule(data: dict[str, Any]) -> Rule:
     return Rule(data["name"], fixed=data.get("date"), nth=data.get("day"),
-                easter=data.get("easter"), weekend=data.get("weekend", "stays"))
+                easter=data.get("easter"), around=data.get("around"),
+                weekend=data.get("weekend", "stays"))
 
 
 def _change(data: dict[str, Any]) -> Change:

@@ -51,4 +51,7 @@ def exclusion(law: Jurisdiction, following: Sequence[Withheld]) -> tuple[str, st
         key = "exclusion_no_public_interest"
     else:
         key = "exclusion"
-    return law.text("exclusion_title"), law.text(key)
+    # The paragraphs of everything the resolution covers, for the laws whose wording names
+    # them ("as defined in paragraphs 14 and 16 of Part 4 of Schedule 12A").
+    covered = law.ordered({key for why in exempt for key in why.paragraphs})
+    return law.text("exclusion_title"), law.text(key, covered)

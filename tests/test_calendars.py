@@ -79,8 +79,9 @@ def test_calendars_match_gov_uk_2011_to_2027(name: str, published: dict[int, str
         assert holidays(calendar, year) == _dates(year, days), year
 
 
-def test_the_theme_has_three_calendars_and_none() -> None:
-    assert calendar_names() == ["england-and-wales", "none", "northern-ireland", "scotland"]
+def test_the_theme_has_four_calendars_and_none() -> None:
+    assert calendar_names() == ["england-and-wales", "none", "northern-ireland", "scotland",
+                                "section-243"]
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -116,7 +117,8 @@ def test_a_council_calendar_extends_the_theme_and_overrides_it(tmp_path: Path) -
     ("title: t\nholidays:\n  - name: Fair\n    easter: 1\n    weekend: stays\n", 5,
      'holidays[0]: "weekend" goes only with "date"'),
     ("title: t\nholidays:\n  - name: Fair\n    easter: 1\n    day: first Monday in May\n", 4,
-     'holidays[0]: "day" and "easter" together: give one of "date" or "day" or "easter"'),
+     'holidays[0]: "day" and "easter" together: give one of "date" or "day" or "easter" '
+     'or "around"'),
     ("title: t\nholidays:\n  - name: Fair\n    day: fifth Monday in May\n", 4,
      'holidays[0].day: expected a day like "first Monday in May" or "last Monday in '
      'August", found "fifth Monday in May"'),
@@ -129,7 +131,7 @@ def test_a_council_calendar_extends_the_theme_and_overrides_it(tmp_path: Path) -
      'changes[0].added: expected a date like 2026-07-08, found "03/05/2027"'),
     ("title: t\nextends: nowhere\n", 2,
      'extends: no holiday calendar "nowhere"; there are: england-and-wales, local, none, '
-     'northern-ireland, other, scotland'),
+     'northern-ireland, other, scotland, section-243'),
     ("title: t\nextends: local\n", 2, 'extends: no calendar "local" for this one to override '
      "(one that extends its own name extends the theme's)"),
     # Reported in other.yaml, whose extends: closes the circle.

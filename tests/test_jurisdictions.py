@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from packgen import build_pack
 from packgen.builtin import theme_dir
@@ -88,7 +89,9 @@ def test_each_jurisdictions_wording_on_the_agenda_the_exclusion_item_and_the_sta
     agenda = flat(" ".join(page_texts(public)[:2]))
     assert flat(law.text("exempt_item", keys)) in agenda
     assert flat(law.text("exclusion_title")).upper() in agenda
-    assert flat(law.text("exclusion")) in agenda
+    assert flat(law.text("exclusion", keys)) in agenda
+    if "{paragraphs}" in dict(law.wording)["exclusion"][0][1]:
+        assert f"{law.joined(keys)} " in flat(law.text("exclusion", keys))
     if law.confidential:
         assert flat(law.text("confidential_item")) in agenda
     pages = [flat(t) for t in page_texts(private)]
@@ -257,6 +260,15 @@ def test_no_withheld_material_leaks_in_any_jurisdiction(folder: MeetingFolder, t
     assert re.findall(rb"ZQXCANARY[-\w]*", every_byte(public, tmp_path)) == []
     assert canary not in (folder.root / "public.html").read_text()
     assert b"ZQXCANARY-BODY" in every_byte(private, tmp_path)
+    # A withheld item is bookmarked only in the pack that holds it, as exempt items are.
+    assert not [title for title in bookmarks(public) if title.endswith(". Whole")]
+    assert [title for title in bookmarks(private) if title.endswith(". Whole")]
+
+
+def bookmarks(pdf: Path) -> list[str]:
+    def titles(entries: list[Any]) -> list[str]:
+        return [t for e in entries for t in (titles(e) if isinstance(e, list) else [e.title])]
+    return titles(PdfReader(pdf).outline)
 
 
 def test_a_law_without_paragraphs_takes_exempt_true_with_its_reasons(
@@ -292,3 +304,19 @@ def test_a_law_without_paragraphs_takes_exempt_true_with_its_reasons(
     assert "named employee" not in agenda
     stamped = next(flat(t) for t in page_texts(private) if "staff-p1" in t)
     assert "Special reasons: section 1(2) of the Public Bodies" in stamped
+
+
+def test_confidential_information_alone_is_excluded_without_weighing_anything(
+        folder: MeetingFolder) -> None:
+    """Section 100A(2): the public must be excluded; the public interest test is for exempt
+    information only, so England's exclusion item does not claim it here."""
+    items = [{"title": "Court order", "confidential": True,
+              "attachments": [folder.pdf("order.pdf", 1)]}]
+    path = folder.write(basic_meeting(items))
+    build_pack(path, folder.root / "public.pdf")
+    agenda = flat(page_texts(folder.root / "public.pdf")[0])
+    assert ("The public must be excluded from the meeting during consideration of the "
+            "following item(s), which would disclose confidential information within the "
+            "meaning of section 100A(3) of the Local Government Act 1972, as section 100A(2) "
+            "of the Local Government Act 1972 requires") in agenda
+    assert "public interest" not in agenda

@@ -129,7 +129,7 @@ def test_an_unknown_calendar_is_a_problem_at_the_meeting(folder: MeetingFolder) 
     [problem] = caught.value.problems
     assert problem.position == meeting.pos
     assert problem.message == ('no holiday calendar "wales"; there are: england-and-wales, '
-                               "none, northern-ireland, scotland")
+                               "none, northern-ireland, scotland, section-243")
 
 
 def test_validate_warns_of_late_publication(run_cli: BuildFn) -> None:
@@ -144,3 +144,17 @@ def test_validate_warns_of_late_publication(run_cli: BuildFn) -> None:
     on_time = run_cli("validate", "--publish-date", "2026-06-30", str(EXAMPLE))
     assert on_time.returncode == 0 and on_time.stderr == ""
     assert run_cli("validate", "--publish-date", "30/06/2026", str(EXAMPLE)).returncode == 2
+
+
+def test_a_parish_does_not_count_the_easter_or_christmas_breaks(folder: MeetingFolder) -> None:
+    """Section 243 disregards Maundy Thursday to Easter Tuesday, and the last weekday
+    before Christmas Day to the first weekday after it that is not a bank holiday, which
+    are more than the bank holidays; a Saturday Christmas Day does not count either."""
+    parish = validate(folder.write(basic_meeting([{"title": "Budget"}], date=D(2026, 4, 8),
+                                                 jurisdiction="parish"))).jurisdiction.notice
+    # Easter Day 5 April 2026: Thursday 2 to Tuesday 7 April do not count; 30 and 31 March
+    # and 1 April do, so Sunday 29 March is the last day to publish.
+    assert latest_publication(D(2026, 4, 8), parish) == D(2026, 3, 29)
+    # Christmas Day 2027 is a Saturday: Friday 24 to Wednesday 29 December do not count;
+    # 30, 23 and 22 December do.
+    assert latest_publication(D(2027, 12, 31), parish) == D(2027, 12, 21)

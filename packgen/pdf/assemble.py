@@ -141,8 +141,8 @@ def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
     writer.add_outline_item(title=words.word("bookmark_agenda"), page_number=0)
     listed = {id(p.item) for p in layout.placements if p.item is not None}
     for item in items:
-        if item.exempt is not None and id(item) not in listed:
-            continue  # an exempt item is bookmarked only in a pack that holds it
+        if item.withholding() is not None and id(item) not in listed:
+            continue  # a withheld item is bookmarked only in a pack that holds it
         spans = layout.item_spans(item)
         target = spans[0][0] if spans else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
         parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
