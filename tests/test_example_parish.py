@@ -137,7 +137,8 @@ def test_notice_counts_a_saturday_as_a_parish_must() -> None:
     assert re.match(r"\S*meeting\.yaml:\d+:\d+: warning: ", warning), warning
     assert ("warning: published on Friday 30 October 2026, the agenda would be open for 2 clear "
             "days before the meeting; the law asks for 3 clear days") in warning
-    assert "paragraph 10 of Schedule 12 to the Local Government Act 1972" in warning
+    assert ("paragraph 10 of Schedule 12 to, and section 243 of, the Local Government Act "
+            "1972") in warning
     assert "not counting Sundays or bank holidays in England and Wales" in warning
     assert warning.endswith("(publish by Thursday 29 October 2026)")
     on_time = validate("2026-10-29")

@@ -57,8 +57,9 @@ CASES = {
                          "Government Act (Northern Ireland) 2014), not counting Saturdays, "
                          "Sundays or bank holidays in Northern Ireland"),
     "parish": ("2026-09-01", "2026-08-26",
-               "the law asks for 3 clear days (paragraph 10 of Schedule 12 to the Local "
-               "Government Act 1972"),
+               "the law asks for 3 clear days (paragraph 10 of Schedule 12 to, and section "
+               "243 of, the Local Government Act 1972), not counting Sundays or bank "
+               "holidays, the Christmas break or the Easter break"),
     "nhs": ("2027-03-31", "2027-03-23",
             "the law asks for 3 clear days (the trust's standing orders"),
 }
