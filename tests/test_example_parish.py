@@ -139,7 +139,8 @@ def test_notice_counts_a_saturday_as_a_parish_must() -> None:
             "days before the meeting; the law asks for 3 clear days") in warning
     assert ("paragraph 10 of Schedule 12 to, and section 243 of, the Local Government Act "
             "1972") in warning
-    assert "not counting Sundays or bank holidays, the Christmas break or the Easter break" in warning
+    assert ("not counting Sundays or bank holidays, the Christmas break or the Easter "
+            "break") in warning
     assert warning.endswith("(publish by Thursday 29 October 2026)")
     on_time = validate("2026-10-29")
     assert on_time.returncode == 0 and "warning" not in on_time.stderr, on_time.stderr
