@@ -53,7 +53,8 @@ def test_workflow_commands_work_here(tmp_path: Path) -> None:
                                 capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
     packs = sorted(p.name for p in (repo / "build").glob("*.pdf"))
-    # examples/parish/full-council/ has a packgen.yaml of its own, a folder above it.
-    assert packs == ["childrens-partnership-board.pdf", "full-council.pdf",
+    # examples/parish/ and examples/wales/ each have a packgen.yaml of their own, a folder
+    # above their meeting's (parish: full-council/; wales: cabinet/).
+    assert packs == ["cabinet.pdf", "childrens-partnership-board.pdf", "full-council.pdf",
                      "health-and-wellbeing-board.pdf", "health-scrutiny-committee.pdf"]
-    assert len(PdfReader(repo / "build" / packs[0]).pages) == 27
+    assert len(PdfReader(repo / "build" / "childrens-partnership-board.pdf").pages) == 27
