@@ -55,11 +55,11 @@ URGENCY = Record({
                    '"special-urgency" (regulation 11).', required=True),
     "reason": Field(Reason("the reason the decision cannot wait"),
                     "Why publishing it 28 clear days ahead was impracticable; printed on "
-                    "the agenda.", required=True),
+                    "the agenda.", required=True, translatable=True),
     "agreed_by": Field(Reason("who agreed the decision is urgent"),
                        "Special urgency only: who agreed that the decision is urgent and "
                        "cannot reasonably be deferred, such as \"the Chair of the Overview "
-                       "and Scrutiny Committee\"."),
+                       "and Scrutiny Committee\".", translatable=True),
 }, build=Urgency)
 
 FIELDS = {
@@ -73,11 +73,11 @@ FIELDS = {
     "urgent": Field(Reason("the reason the item is urgent"),
                     "A late item the chair agreed to take as a matter of urgency (section "
                     "100B(4)(b) of the Local Government Act 1972): the reason, printed on "
-                    "the agenda."),
+                    "the agenda.", translatable=True),
     "representations": Field(Reason("the representations, or say none were received"),
                              "A private item: representations received about why it should "
                              "be considered in public, and the response (regulation 5(5) of "
-                             "SI 2012/2089); printed on the agenda."),
+                             "SI 2012/2089); printed on the agenda.", translatable=True),
 }
 """The keys an agenda item takes for an executive's business."""
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-OFFICE_TITLES = (("county", "councillor"), ("district", "councillor"),
-                 ("borough", "councillor"), ("town", "councillor"), ("parish", "councillor"),
-                 ("councillor",), ("cllr",), ("coun",), ("dr",))
-"""Titles of office, in words, longest first: never part of who someone is."""
+OFFICE_TITLES = (("y", "cynghorydd", "sir"), ("county", "councillor"),
+                 ("district", "councillor"), ("borough", "councillor"), ("town", "councillor"),
+                 ("parish", "councillor"), ("y", "cynghorydd"), ("cynghorydd", "sir"),
+                 ("councillor",), ("cllr",), ("coun",), ("cynghorydd",), ("cyng",), ("dr",))
+"""Titles of office, in words, longest first: never part of who someone is (in Welsh
+minutes, "Y Cynghorydd", "Cynghorydd Sir", "Cyng.")."""
 COURTESY_TITLES = (("mr",), ("mrs",), ("ms",), ("miss",), ("mx",))
 
 CLOSE = 0.85

@@ -217,6 +217,10 @@ ONE = "attendance:\n  - {name: Ann Able, present: true}\n"
       '(did you mean "Cllr Ben Bell"?)']),
     ("in_attendance:\n  - {name: Councillor Ann Able, role: Chair}\n",
      ["6:12: in_attendance[0].name: Councillor Ann Able is listed twice (attendance[0])"]),
+    # And in Welsh: "Y Cynghorydd" and "Cyng." name the same member as "Cllr".
+    ("  - {name: Y Cynghorydd Eleri Lloyd, status: present}\napologies: [Cyng. Eleri Lloyd]\n",
+     ["6:13: apologies[0]: Cyng. Eleri Lloyd is marked present in attendance[1] as "
+      "Y Cynghorydd Eleri Lloyd"]),
     # A name in apologies: close to someone listed is a slip, not a second person.
     ("  - {name: Cllr Tom Whitby, status: present}\n  - {name: Cllr Ann Lee, status: apologies}\n"
      "in_attendance:\n  - {name: Dr Phil Wade, role: Clerk}\n"

@@ -217,10 +217,14 @@ def test_the_wording_is_the_jurisdictions(folder: MeetingFolder, tmp_path: Path)
     build_pack(path, tmp_path / "scotland.pdf")
     assert ("Urgent item (section 50B(4)(b) of the Local Government (Scotland) Act 1973): "
             "The tender results came late.") in flat(page_texts(tmp_path / "scotland.pdf")[0])
+    late[0]["urgent_cy"] = "Daeth canlyniadau'r tendr yn hwyr."
     path = folder.write(basic_meeting(late, jurisdiction="wales"))
     build_pack(path, tmp_path / "cy.pdf", language="cy")
-    assert ("Eitem frys (adran 100B(4)(b) Deddf Llywodraeth Leol 1972): The tender results "
-            "came late.") in flat(page_texts(tmp_path / "cy.pdf")[0])
+    assert ("Eitem frys (adran 100B(4)(b) Deddf Llywodraeth Leol 1972): Daeth canlyniadau'r "
+            "tendr yn hwyr.") in flat(page_texts(tmp_path / "cy.pdf")[0])
+    build_pack(path, tmp_path / "en.pdf")
+    assert ("Urgent item (section 100B(4)(b) of the Local Government Act 1972): The tender "
+            "results came late.") in flat(page_texts(tmp_path / "en.pdf")[0])
 
 
 def test_a_key_the_law_does_not_word_is_refused_at_it(folder: MeetingFolder,
