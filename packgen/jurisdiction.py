@@ -269,12 +269,20 @@ class Jurisdiction:
         return tuple(p.key for p in self.paragraphs if p.key in keys)
 
 
+_WORDED_PARAGRAPHS = ("paragraph", "paragraphs", "and")
+_WORDED_CONFIDENTIAL = ("confidential_item", "confidential_part", "stamp_confidential")
+
+
 def missing(access: Mapping[str, Any], notice: Mapping[str, Any]) -> list[str]:
-    """The keys a complete jurisdiction needs that the blocks given lack."""
+    """The keys a complete jurisdiction needs that the blocks given lack: the words for
+    paragraphs only where it has a table, those for confidential information only where
+    it has that category."""
     wording = access.get("wording", {})
+    unused = ((() if access.get("paragraphs") else _WORDED_PARAGRAPHS)
+              + (() if access.get("confidential") else _WORDED_CONFIDENTIAL))
     return ([f"access_to_information.{k}" for k in ACCESS_REQUIRED if k not in access]
             + [f"access_to_information.wording.{k}" for k in WORDING_REQUIRED
-               if "wording" in access and k not in wording]
+               if "wording" in access and k not in wording and k not in unused]
             + [f"notice.{k}" for k in NOTICE_REQUIRED if k not in notice])
 
 
