@@ -48,8 +48,7 @@ _EXCLUSION = re.compile(r"\s*exclusion\s+of\s+(the\s+)?(press\s+and\s+)?(the\s+)
 
 def _is_exclusion(item: Raw, law: Jurisdiction) -> bool:
     title = str(item["title"])
-    return _EXCLUSION.fullmatch(title) is not None or \
-        " ".join(title.split()).casefold() == law.text("exclusion_title").casefold()
+    return _EXCLUSION.fullmatch(title) is not None or law.is_exclusion_title(title)
 
 
 def with_exclusion(items: tuple[Raw, ...], wanted: bool, pos: Position,
@@ -93,8 +92,23 @@ def _exclusion(pos: Position, supplement: int | None, law: Jurisdiction,
     in its pack."""
     withheld = [why for why in (_withheld_in(item, supplement) for item in following)
                 if why is not None]
-    title, text = exclusion(law, withheld)
+    title, text = exclusion(law, withheld, _special_reasons(following, supplement))
     return {"title": title, "description": text, "pos": pos, "supplement": supplement}
+
+
+def _special_reasons(items: tuple[Raw, ...], supplement: int | None) -> list[str]:
+    """The special reasons the items (and their documents) in one pack give for an
+    ``exempt: true`` without a paragraph."""
+    found = []
+    for item in items:
+        late = item.get("supplement")
+        if late == supplement and item.get("exempt") == ():
+            found.append(str(item.get("special_reasons", "")))
+        attachments: tuple[Attachment, ...] = item.get("attachments", ())
+        found += [a.special_reasons or str(item.get("special_reasons", ""))
+                  for a in attachments if a.exempt == ()
+                  and (a.supplement if a.supplement is not None else late) == supplement]
+    return found
 
 
 def _lettered(previous: str, count: int) -> str:

@@ -174,7 +174,7 @@ def outside_the_law(meeting: Map | None, law: Jurisdiction) -> list[Problem]:
             if value is None or isinstance(value, Scalar) and value.value is False:
                 continue
             if not all(law.has(w) for w in wordings):
-                found.append(Problem(entry.keys[key], f"items[{index}].{key}: the "
-                                     f"{law.name} jurisdiction has no {_WHAT[key]} in its law "
+                found.append(Problem(entry.keys[key], f"items[{index}].{key}: "
+                                     f"{law.called} has no {_WHAT[key]} in its law "
                                      "(a custom jurisdiction may word them)"))
     return found

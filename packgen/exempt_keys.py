@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from packgen.errors import Position, Problem
-from packgen.jurisdiction import Jurisdiction
+from packgen.jurisdiction import Jurisdiction, Paragraph
 from packgen.model import Attachment
 from packgen.shapes import INVALID, Context, Shape, found
 from packgen.source import Node, Scalar, Seq
@@ -71,47 +71,54 @@ def check_keys(items: tuple[Raw, ...], law: Jurisdiction, meeting_type: str,
                problems: list[Problem]) -> tuple[Raw, ...]:
     """The items with every exempt key judged against the jurisdiction's table and put
     in the table's spelling and order; a problem at each key it does not take."""
-    out = []
-    for n, item in enumerate(items):
-        checked = dict(item)
-        reason = str(item.get("reason", ""))
-        if item.get("exempt") is not None:
-            checked["exempt"] = _judged(item["exempt"], reason, law, meeting_type, problems)
-        if item.get("confidential"):
-            _confidential(law, item["pos"], f"items[{n}]", problems)
-        attachments: list[Attachment] = []
-        for m, attachment in enumerate(item.get("attachments", ())):
-            if attachment.confidential:
-                _confidential(law, attachment.pos, f"items[{n}].attachments[{m}]", problems)
-            if attachment.exempt is not None:
-                attachment = replace(attachment, exempt=_judged(
-                    attachment.exempt, attachment.reason or reason, law, meeting_type, problems))
-            attachments.append(attachment)
-        if "attachments" in item:
-            checked["attachments"] = tuple(attachments)
-        out.append(checked)
-    return tuple(out)
+    return tuple(judge_item(n, item, law, meeting_type, problems)
+                 for n, item in enumerate(items))
 
 
-def _judged(keys: tuple[str, ...], reason: str, law: Jurisdiction, meeting_type: str,
+def judge_item(n: int, item: Raw, law: Jurisdiction, meeting_type: str,
+               problems: list[Problem]) -> Raw:
+    """Item ``n`` (of ``items[n]``) with its keys, and its attachments', judged."""
+    checked = dict(item)
+    reason = str(item.get("special_reasons", ""))
+    if item.get("exempt") is not None:
+        checked["exempt"] = _judged(item["exempt"], reason, law, meeting_type, problems)
+    if item.get("confidential"):
+        _confidential(law, item["pos"], f"items[{n}]", problems)
+    attachments: list[Attachment] = []
+    for m, attachment in enumerate(item.get("attachments", ())):
+        if attachment.confidential:
+            _confidential(law, attachment.pos, f"items[{n}].attachments[{m}]", problems)
+        if attachment.exempt is not None:
+            attachment = replace(attachment, exempt=_judged(
+                attachment.exempt, attachment.special_reasons or reason, law, meeting_type,
+                problems))
+        attachments.append(attachment)
+    if "attachments" in item:
+        checked["attachments"] = tuple(attachments)
+    return checked
+
+
+def _judged(keys: tuple[str, ...], reasons: str, law: Jurisdiction, meeting_type: str,
             problems: list[Problem]) -> tuple[str, ...]:
     first = keys[0]
     pos, path = (first.pos, first.path) if isinstance(first, Key) else (None, "exempt")
-    name = law.say(law.title)
-    valid = ", ".join(p.key for p in law.paragraphs)
+    name = law.called
+    wanted = meeting_type.strip().casefold()
+    valid = _valid_keys(law, wanted)
     if first == "":  # exempt: true
         if law.paragraphs:
             _problem(problems, pos, path, f"{name} lists exempt information by paragraph: "
                                           f"give its key ({valid}), not true")
-        elif not reason.strip():
-            _problem(problems, pos, path, 'exempt: true needs "reason:", the special reasons '
-                                          "the resolution to exclude the public must state")
+        elif not reasons.strip():
+            _problem(problems, pos, path, 'exempt: true needs "special_reasons:", the special '
+                                          "reasons the resolution to exclude the public must "
+                                          'state (public; "reason:" is for the private pack)')
         return ()
     if not law.paragraphs:
         _problem(problems, pos, path, f'{name} has no paragraphs of exempt information: write '
-                                      f'"exempt: true" with the special reasons in "reason:"')
+                                      '"exempt: true" with the special reasons in '
+                                      '"special_reasons:"')
         return ()
-    wanted = meeting_type.strip().casefold()
     taken: set[str] = set()
     for key in keys:
         at, where = (key.pos, key.path) if isinstance(key, Key) else (pos, path)
@@ -119,8 +126,7 @@ def _judged(keys: tuple[str, ...], reason: str, law: Jurisdiction, meeting_type:
         if paragraph is None:
             _problem(problems, at, where, f'no paragraph "{key}" in {name}\'s table of exempt '
                                           f"information; valid keys: {valid}")
-        elif paragraph.meeting_types and wanted not in {
-                t.casefold() for t in paragraph.meeting_types}:
+        elif not _usable(paragraph, wanted):
             kinds = " or ".join(paragraph.meeting_types)
             _problem(problems, at, where, f"paragraph {paragraph.key} applies only to a meeting "
                                           f"that says meeting_type: {kinds}")
@@ -129,10 +135,28 @@ def _judged(keys: tuple[str, ...], reason: str, law: Jurisdiction, meeting_type:
     return law.ordered(taken)
 
 
+def _usable(paragraph: Paragraph, wanted: str) -> bool:
+    return not paragraph.meeting_types or wanted in {
+        kind.casefold() for kind in paragraph.meeting_types}
+
+
+def _valid_keys(law: Jurisdiction, wanted: str) -> str:
+    """The keys this meeting may use, and (briefly) which others another kind of meeting
+    may: a key the meeting would then be refused is not offered as valid."""
+    said = ", ".join(p.key for p in law.paragraphs if _usable(p, wanted))
+    kinds: dict[str, list[str]] = {}
+    for paragraph in law.paragraphs:
+        if not _usable(paragraph, wanted):
+            kinds.setdefault(" or ".join(paragraph.meeting_types), []).append(paragraph.key)
+    for kind, others in kinds.items():
+        said += f" ({', '.join(others)} only with meeting_type: {kind})"
+    return said
+
+
 def _confidential(law: Jurisdiction, pos: Position, path: str, problems: list[Problem]) -> None:
     if not law.confidential:
         _problem(problems, pos, f"{path}.confidential",
-                 f"{law.say(law.title)} has no category of confidential information; use "
+                 f"{law.called} has no category of confidential information; use "
                  "exempt: instead")
 
 

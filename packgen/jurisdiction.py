@@ -41,7 +41,8 @@ FALLBACK = "en-GB"
 Words = tuple[tuple[str, str], ...]
 """A text by language, (language, text) pairs; en-GB is always among them."""
 
-PLACEHOLDERS = frozenset({"paragraphs", "statute", "exclusion_power", "confidential"})
+PLACEHOLDERS = frozenset({"paragraphs", "statute", "exclusion_power", "confidential",
+                          "special_reasons"})
 
 WORDING_REQUIRED = ("paragraph", "paragraphs", "and", "exempt_item", "exempt_part",
                     "confidential_item", "confidential_part", "exclusion_title", "exclusion",
@@ -51,6 +52,11 @@ WORDING_OPTIONAL = ("exclusion_confidential", "exclusion_no_public_interest")
 confidential information only (whose exclusion the law requires, with no resolution
 weighing the public interest), or only under paragraphs without the public interest test;
 ``exclusion`` when not given."""
+
+NOTICES = ("notice_public", "notice_interests")
+"""The front sheet's default notices (when the meeting gives no ``notices:``): the public's
+right to attend, and the members' interests rule, both the law's; a law without one
+prints no such notice."""
 
 EXECUTIVE: dict[str, frozenset[str]] = {
     "key_decision": frozenset({"reference"}),
@@ -130,8 +136,13 @@ ACCESS = Record({
                                         "paragraphs (each may say otherwise)."),
     "paragraphs": Field(ListOf(PARAGRAPH), "The table of exempt information, in the law's "
                                            "order; none: exempt: true with a reason."),
+    "exclusion_titles": Field(ListOf(_PLAIN), "Other titles its bodies give the exclusion "
+                                              "item (\"Determination of exempt business\"): "
+                                              "an officer's item so titled is the exclusion "
+                                              "item."),
     "wording": Field(Record({**{key: Field(Wording(), f"The {key} wording.")
-                                for key in (*WORDING_REQUIRED, *WORDING_OPTIONAL)},
+                                for key in (*WORDING_REQUIRED, *WORDING_OPTIONAL,
+                                            *NOTICES)},
                              **{key: Field(Wording(frozenset(names)), f"The {key} wording.")
                                 for key, names in EXECUTIVE.items()}},
                             build=lambda pos, **v: v),
@@ -197,13 +208,19 @@ class Jurisdiction:
     wording: tuple[tuple[str, Words], ...]
     notice: NoticeRule
     language: str = FALLBACK
+    exclusion_titles: tuple[Words, ...] = ()
+
+    @property
+    def called(self) -> str:
+        """How a message names it: "Wales", "Northern Ireland", "the custom jurisdiction"."""
+        return "the custom jurisdiction" if self.name == "custom" else dict(self.title)[FALLBACK]
 
     def say(self, words: Words) -> str:
         """A text in the jurisdiction's language, or else in en-GB."""
         found = dict(words)
         return found.get(self.language, found.get(FALLBACK, ""))
 
-    def text(self, key: str, paragraphs: tuple[str, ...] = ()) -> str:
+    def text(self, key: str, paragraphs: tuple[str, ...] = (), special_reasons: str = "") -> str:
         """A wording with its placeholders filled (``exclusion_confidential`` and the
         other optional keys fall back to ``exclusion``)."""
         wording = dict(self.wording)
@@ -211,7 +228,19 @@ class Jurisdiction:
         return self.say(words).format(
             paragraphs=self.joined(paragraphs), statute=self.say(self.statute),
             exclusion_power=self.say(self.exclusion_power),
-            confidential=self.say(self.confidential))
+            confidential=self.say(self.confidential), special_reasons=special_reasons)
+
+    def notice_words(self, key: str) -> str:
+        """A default notice of the front sheet (:data:`NOTICES`), or "" where the law has none."""
+        return self.text(key) if self.has(key) else ""
+
+    def is_exclusion_title(self, title: str) -> bool:
+        """Whether an item so titled is the exclusion item: the law's ``exclusion_title``
+        in the meeting's language, or any of its ``exclusion_titles`` in any language."""
+        said = " ".join(title.split()).casefold()
+        return said == self.text("exclusion_title").casefold() or any(
+            said == " ".join(text.split()).casefold()
+            for words in self.exclusion_titles for _, text in words)
 
     def has(self, key: str) -> bool:
         """Whether the law has a wording (and so the thing it words)."""
@@ -240,12 +269,20 @@ class Jurisdiction:
         return tuple(p.key for p in self.paragraphs if p.key in keys)
 
 
+_WORDED_PARAGRAPHS = ("paragraph", "paragraphs", "and")
+_WORDED_CONFIDENTIAL = ("confidential_item", "confidential_part", "stamp_confidential")
+
+
 def missing(access: Mapping[str, Any], notice: Mapping[str, Any]) -> list[str]:
-    """The keys a complete jurisdiction needs that the blocks given lack."""
+    """The keys a complete jurisdiction needs that the blocks given lack: the words for
+    paragraphs only where it has a table, those for confidential information only where
+    it has that category."""
     wording = access.get("wording", {})
+    unused = ((() if access.get("paragraphs") else _WORDED_PARAGRAPHS)
+              + (() if access.get("confidential") else _WORDED_CONFIDENTIAL))
     return ([f"access_to_information.{k}" for k in ACCESS_REQUIRED if k not in access]
             + [f"access_to_information.wording.{k}" for k in WORDING_REQUIRED
-               if "wording" in access and k not in wording]
+               if "wording" in access and k not in wording and k not in unused]
             + [f"notice.{k}" for k in NOTICE_REQUIRED if k not in notice])
 
 
@@ -259,7 +296,8 @@ def built(name: str, title: Words, access: Mapping[str, Any], notice: Mapping[st
     return Jurisdiction(name, title, access["statute"], access["exclusion_power"],
                         access.get("confidential", ()), paragraphs,
                         tuple(sorted(access["wording"].items())),
-                        notice_rule(notice, calendar_at), language)
+                        notice_rule(notice, calendar_at), language,
+                        tuple(access.get("exclusion_titles", ())))
 
 
 def notice_rule(notice: Mapping[str, Any], calendar_at: Position | None = None) -> NoticeRule:
@@ -354,11 +392,11 @@ def chosen(config: Mapping[str, Any], meeting: Mapping[str, Any], nodes: list[Ma
                                            "(in packgen.yaml or the meeting)"))
             return None
         return built(name, ((FALLBACK, "Custom"),), access, notice, language, calendar_at)
-    if given is not None:
-        problems.append(Problem(given, f"access_to_information: the {name} jurisdiction's law "
-                                       "is the theme's; to state your own, set "
-                                       '"jurisdiction: custom"'))
     value, found = read_file(theme_file(name))
+    if given is not None:
+        called = dict(value["name"])[FALLBACK] if value else name
+        problems.append(Problem(given, f"access_to_information: {called}'s law is the "
+                                       'theme\'s; to state your own, set "jurisdiction: custom"'))
     if found:
         problems.extend(found)
         return None

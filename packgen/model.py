@@ -226,6 +226,9 @@ class Attachment:
     information where the law has no table (``exempt: true``); None: not exempt."""
     confidential: bool = False
     reason: str = ""
+    special_reasons: str = ""
+    """Why the public is excluded, where the law has no table (``exempt: true``): stated
+    in the exclusion resolution, so public, unlike ``reason``."""
     supplement: int | None = None
     document: Report | Minutes | Document | None = None
     """What a ``.yaml`` or ``.md`` attachment says; None for a PDF."""
@@ -263,6 +266,8 @@ class Item:
     """As :attr:`Attachment.exempt`, for every document of the item."""
     confidential: bool = False
     reason: str = ""
+    special_reasons: str = ""
+    """As :attr:`Attachment.special_reasons`, for the item."""
     supplement: int | None = None
     attachments: tuple[Attachment, ...] = ()
     # An executive's business (packgen.cabinet): printed on the agenda row.

@@ -27,7 +27,7 @@ from packgen.documents import (
     readable_file,
 )
 from packgen.errors import Position, Problem, ValidationError
-from packgen.exempt_keys import ExemptKeys, check_keys
+from packgen.exempt_keys import ExemptKeys, check_keys, judge_item
 from packgen.filerefs import FileRef
 from packgen.housestyle import STYLE
 from packgen.inline import InlineMarkdown
@@ -69,6 +69,10 @@ _CONFIDENTIAL = Field(Boolean(), "Confidential information (England and Wales: s
                                  "100A(2)-(3)): kept out of the public pack like exempt "
                                  "material, with its own wording.")
 _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
+_SPECIAL_REASONS = Field(Text(), "exempt: true (a law without a table of exempt information, "
+                                 "such as the 1960 Act): the special reasons, arising from the "
+                                 "nature of the business, that the exclusion resolution states; "
+                                 "public, printed in it.", translatable=True)
 
 NOTICE = Record({
     "heading": Field(Text(), "Optional heading printed above the wording.", translatable=True),
@@ -87,6 +91,7 @@ ATTACHMENT = Record({
     "confidential": _CONFIDENTIAL,
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
                     translatable=True),
+    "special_reasons": _SPECIAL_REASONS,
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
     "merge_damaged": MERGE_DAMAGED,
 }, build=Attachment, shorthand="file")
@@ -108,6 +113,7 @@ ITEM = Record({
     "confidential": _CONFIDENTIAL,
     "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
                     translatable=True),
+    "special_reasons": _SPECIAL_REASONS,
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
     **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
@@ -323,16 +329,23 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     """
     items = []
     entries = node.items.get("items") if node is not None else None
-    readable = [ITEM.check(entry, replace(read, problems=[]), "")
-                for entry in (entries.items if isinstance(entries, Seq) else ())]
+    listed = entries.items if isinstance(entries, Seq) else []
+    readable = [ITEM.check(entry, replace(read, problems=[]), f"items[{n}]")
+                for n, entry in enumerate(listed)]
     origin = node.pos if node is not None else Position(meeting_file, 1, 1)
+    if law is not None:
+        # Every item's exempt keys are judged, whatever else is wrong with it or another
+        # item: an item that does not read as a whole is judged on its law keys alone.
+        meeting_type = _readable(None, node, root, "meeting_type", "")
+        for n, (entry, value) in enumerate(zip(listed, readable, strict=True)):
+            if value is not INVALID:
+                readable[n] = judge_item(n, value, law, meeting_type, problems)
+            elif isinstance(entry, Map):
+                judge_item(n, _law_keys(entry, read, n), law, meeting_type, problems)
     if readable and INVALID not in readable:
         # Every item reads: their numbers, and which of their files are exempt, are judged
         # in this run too (a duplicate number, one file both public and exempt).
         start = _readable(None, node, root, "start_number", 1)
-        if law is not None:
-            readable = list(check_keys(tuple(readable), law,
-                                       _readable(None, node, root, "meeting_type", ""), problems))
         numbered = number_items(with_exclusion(tuple(readable), exclusion, origin, law), start,
                                 problems)
         partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
@@ -341,11 +354,11 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
         partial = with_documents(partial, problems)
         return IncompleteMeeting(problems + check_exempt_files(partial), partial)
     for number, entry in enumerate(entries.items if isinstance(entries, Seq) else (), 1):
-        listed = entry.items.get("attachments") if isinstance(entry, Map) else None
+        attached = entry.items.get("attachments") if isinstance(entry, Map) else None
         quiet = replace(read, problems=[])  # its problems are reported already
         attachments = [a for a in (readable_file(ATTACHMENT, child, quiet)
-                                   for child in (listed.items if isinstance(listed, Seq)
-                                                 else ())) if a is not None]
+                                   for child in (attached.items if isinstance(attached, Seq)
+                                                   else ())) if a is not None]
         if attachments:
             items.append(Item(entry.pos, "", str(number), attachments=tuple(attachments)))
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
@@ -353,6 +366,30 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
                       items=tuple(items), report=report)
     partial = with_documents(partial, problems)
     return IncompleteMeeting(problems, partial)
+
+
+_LAW_KEYS = ("exempt", "confidential", "reason", "special_reasons")
+
+
+def _law_keys(entry: Map, read: Context, n: int) -> dict[str, Any]:
+    """The exempt keys of an item that does not read as a whole (a missing file, a wrong
+    presenter), and of its attachments, each as far as it reads itself."""
+    quiet = replace(read, problems=[])
+
+    def keys(node: Map, shape: Record, path: str) -> dict[str, Any]:
+        found = {key: shape.fields[key].shape.check(node.items[key], quiet, f"{path}.{key}")
+                 for key in _LAW_KEYS if key in node.items}
+        return {key: value for key, value in found.items() if value is not INVALID}
+
+    item: dict[str, Any] = {"pos": entry.pos, **keys(entry, ITEM, f"items[{n}]")}
+    listed = entry.items.get("attachments")
+    if isinstance(listed, Seq):
+        item["attachments"] = tuple(
+            Attachment(child.pos, Path(), **keys(child, ATTACHMENT,
+                                                  f"items[{n}].attachments[{m}]"))
+            if isinstance(child, Map) else Attachment(child.pos, Path())
+            for m, child in enumerate(listed.items))
+    return item
 
 
 def _check_node(node: Map | None, shape: Record, ctx: Context, problems: list[Problem]

@@ -36,12 +36,14 @@ def stamp_lines(law: Jurisdiction, why: Withheld) -> tuple[str, str]:
     return law.text("stamp_heading"), "; ".join(said)
 
 
-def exclusion(law: Jurisdiction, following: Sequence[Withheld]) -> tuple[str, str]:
+def exclusion(law: Jurisdiction, following: Sequence[Withheld],
+              special_reasons: Sequence[str] = ()) -> tuple[str, str]:
     """The exclusion item's title and text, for the withheld items it comes before.
 
     Confidential information alone is excluded by law, with no public interest to weigh;
     paragraphs without the public interest test (Wales' paragraph 16) are not weighed
-    either: each has its own wording where the jurisdiction gives one."""
+    either: each has its own wording where the jurisdiction gives one. ``special_reasons``
+    fill the wording's ``{special_reasons}``."""
     exempt = [why for why in following if why.exempt]
     weighed = {paragraph.key for paragraph in law.paragraphs if paragraph.public_interest}
     if following and not exempt:
@@ -54,4 +56,8 @@ def exclusion(law: Jurisdiction, following: Sequence[Withheld]) -> tuple[str, st
     # The paragraphs of everything the resolution covers, for the laws whose wording names
     # them ("as defined in paragraphs 14 and 16 of Part 4 of Schedule 12A").
     covered = law.ordered({key for why in exempt for key in why.paragraphs})
-    return law.text("exclusion_title"), law.text(key, covered)
+    # A law without a table (the 1960 Act) wants the special reasons stated in the
+    # resolution: those the items give (special_reasons:), each once, in agenda order.
+    stated = "; ".join(dict.fromkeys(r.strip().rstrip(".") for r in special_reasons
+                                     if r.strip()))
+    return law.text("exclusion_title"), law.text(key, covered, stated)

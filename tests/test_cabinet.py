@@ -236,9 +236,9 @@ def test_a_key_the_law_does_not_word_is_refused_at_it(folder: MeetingFolder,
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert [line.split("meeting.yaml:", 1)[1] for line in result.stderr.splitlines()
             if "error:" in line] == [
-        "9:5: error: items[0].urgent: the parish jurisdiction has no urgent items in its law "
+        "9:5: error: items[0].urgent: Parish has no urgent items in its law "
         "(a custom jurisdiction may word them)",
-        "11:5: error: items[1].key_decision: the parish jurisdiction has no key decisions in "
+        "11:5: error: items[1].key_decision: Parish has no key decisions in "
         "its law (a custom jurisdiction may word them)",
-        "12:5: error: items[1].forward_plan_ref: the parish jurisdiction has no forward plan of "
+        "12:5: error: items[1].forward_plan_ref: Parish has no forward plan of "
         "key decisions in its law (a custom jurisdiction may word them)"]

@@ -84,11 +84,12 @@ def test_the_1960_act_wording_on_the_agenda_and_the_exclusion_item(
     assert exclusion[2] == (
         f"To resolve, in accordance with {ACT}, that the press and public be excluded from the "
         "meeting during consideration of the following item(s), because publicity would be "
-        "prejudicial to the public interest by reason of the confidential nature of the business "
-        "to be transacted")
+        "prejudicial to the public interest for special reasons arising from the nature of that "
+        "business, namely the report names applicants for employment with the council and "
+        "assesses them")
     assert exclusion[4].endswith(
-        f"This item is not for publication because of the confidential nature of the business, "
-        f"under {ACT}.")
+        "This item is not for publication, for the special reasons stated in the resolution to "
+        f"exclude the public under {ACT}.")
     # No paragraph of Schedule 12A is claimed anywhere: a parish has none.
     assert "Schedule 12A" not in agenda and "paragraph" not in agenda.lower()
 
@@ -109,7 +110,7 @@ def test_the_confidential_paper_is_in_the_private_pack_stamped(packs: dict[str, 
     texts = [flat(t) for t in page_texts(packs["private"])]
     [(index, page)] = [(i, t) for i, t in enumerate(texts) if "Quennell" in t]
     assert "NOT FOR PUBLICATION" in page
-    assert f"Confidential business under {ACT}" in page
+    assert f"Excluded for special reasons under {ACT}" in page
     assert "Page E1" in page and "Agenda Item 16" in page
     assert index == len(texts) - 1
     agenda = " ".join(texts[:2])

@@ -35,7 +35,7 @@ def flat(text: str) -> str:
 def first_key(law: Jurisdiction) -> tuple[Any, dict[str, Any]]:
     """An exempt: value the law takes, and what else the item or meeting then needs."""
     if not law.paragraphs:
-        return True, {"reason": "Special reasons: a named employee's conduct."}
+        return True, {"special_reasons": "a named employee's conduct"}
     paragraph = law.paragraphs[0]
     return paragraph.key, {}
 
@@ -60,13 +60,16 @@ def test_every_key_of_every_jurisdiction_is_taken_and_an_unknown_one_lists_them(
                         "time: '16:00'\nvenue: V\nitems:\n  - title: A\n    exempt: ZZ9\n")
     said = problems(path)
     if law.paragraphs:
-        keys = ", ".join(p.key for p in law.paragraphs)
+        keys = ", ".join(p.key for p in law.paragraphs if not p.meeting_types)
+        limited = [p.key for p in law.paragraphs if p.meeting_types]
+        if limited:  # offered only as what another kind of meeting may use
+            keys += f" ({', '.join(limited)} only with meeting_type: standards)"
         assert said == [f'9:13: items[0].exempt: no paragraph "ZZ9" in {law.say(law.title)}\'s '
                         f"table of exempt information; valid keys: {keys}"]
     else:
         assert said == [f"9:13: items[0].exempt: {law.say(law.title)} has no paragraphs of "
                         'exempt information: write "exempt: true" with the special reasons in '
-                        '"reason:"']
+                        '"special_reasons:"']
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -193,7 +196,7 @@ def test_a_built_in_law_is_not_adjusted_but_its_notice_is(folder: MeetingFolder)
     assert [str(d) for d in rule.extra_days] == ["2026-07-06"]
     folder.write(basic_meeting([{"title": "A"}], access_to_information={"statute": "X"}))
     [said] = problems(path)
-    assert said.startswith("7:3: access_to_information: the england jurisdiction's law is "
+    assert said.startswith("7:3: access_to_information: England's law is "
                            "the theme's")
 
 
@@ -229,7 +232,7 @@ def test_a_broken_theme_file_is_one_problem_at_its_line(tmp_path: Path) -> None:
     assert (problem.position.line, problem.position.column) == (line, 20)
     assert problem.message == ("access_to_information.wording.stamp_heading: unknown "
                                "placeholder {publication} (placeholders: {confidential}, "
-                               "{exclusion_power}, {paragraphs}, {statute})")
+                               "{exclusion_power}, {paragraphs}, {special_reasons}, {statute})")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -286,14 +289,16 @@ def test_a_law_without_paragraphs_takes_exempt_true_with_its_reasons(
             "  - {title: C, confidential: true}\n")
     path = folder.write(text, config)
     assert problems(path) == [
-        '7:24: items[0].exempt: exempt: true needs "reason:", the special reasons the '
-        "resolution to exclude the public must state",
-        '8:24: items[1].exempt: Custom has no paragraphs of exempt information: write '
-        '"exempt: true" with the special reasons in "reason:"',
-        "9:5: items[2].confidential: Custom has no category of confidential information; "
-        "use exempt: instead"]
+        '7:24: items[0].exempt: exempt: true needs "special_reasons:", the special reasons the '
+        'resolution to exclude the public must state (public; "reason:" is for the private '
+        "pack)",
+        "8:24: items[1].exempt: the custom jurisdiction has no paragraphs of exempt information: "
+        'write "exempt: true" with the special reasons in "special_reasons:"',
+        "9:5: items[2].confidential: the custom jurisdiction has no category of confidential "
+        "information; use exempt: instead"]
     path = folder.write(basic_meeting([{"title": "Staffing", "exempt": True, "reason": "A named "
-                                        "employee's conduct.", "attachments": [
+                                        "employee's conduct.", "special_reasons": "staffing",
+                                        "attachments": [
                                             folder.pdf("staff.pdf", 1)]}]), config)
     public, private = folder.root / "public.pdf", folder.root / "private.pdf"
     build_pack(path, public)
