@@ -56,6 +56,22 @@ def format_date(value: datetime.date, fmt: str = DATE_FORMAT, words: Messages | 
     return "".join(out)
 
 
+def minutes_date(value: datetime.date, fmt: str = DATE_FORMAT, words: Messages | None = None
+                 ) -> str:
+    """The date in the minutes' first line: the catalogue's ``minutes_date``, whose
+    ``{date}`` is the long date (``fmt``) and whose other placeholders are ``fmt``'s (Welsh
+    minutes print "20 Medi, 2005", no weekday to mutate after "ar")."""
+    words = words or english()
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(
+            words.word("minutes_date")):
+        out.append(literal)
+        if name is not None:
+            out.append(format_date(value, fmt, words) if name == "date"
+                       else PLACEHOLDERS[name](value, words))
+    return "".join(out)
+
+
 def format_problem(fmt: str) -> str | None:
     """Why ``fmt`` cannot write a date, or None."""
     try:
