@@ -245,3 +245,22 @@ def dropped_content(settings: ReportSettings, report: Report) -> list[str]:
     return [row for row in ("summary", "recommendations")
             if getattr(report, row) and row not in settings.cover
             and not (row == "recommendations" and settings.recommendations_after)]
+
+
+OWN_LANGUAGE_WORDS = {"phone_label": None, "date_format": None,
+                      "report": ("labels", "background_papers_statement"),
+                      "minutes": ("labels",)}
+"""The words ``packgen.yaml`` and a meeting may set in place of the catalogue's: written
+in the files' own language, so an edition in another takes its catalogue's instead."""
+
+
+def without_own_words(settings: dict[str, Any]) -> dict[str, Any]:
+    """A file's settings without the words it gives in its own language."""
+    kept = dict(settings)
+    for key, inner in OWN_LANGUAGE_WORDS.items():
+        if inner is None:
+            kept.pop(key, None)
+        elif isinstance(kept.get(key), dict):
+            kept[key] = {k: v for k, v in kept[key].items() if k not in inner}
+    return kept
+

@@ -22,7 +22,7 @@ from pypdf.generic import (
 
 from packgen import __version__
 from packgen.layout import PUBLIC, Pack
-from packgen.model import Meeting
+from packgen.model import Meeting, Minutes
 
 
 def build_time(meeting: Meeting) -> datetime.datetime:
@@ -57,6 +57,8 @@ def _held(meeting: Meeting) -> str:
 def _sole_title(meeting: Meeting) -> str:
     """The title of the one document a meeting made for a document built alone holds."""
     document = meeting.items[0].attachments[0].document
+    if isinstance(document, Minutes):
+        return document.title_in(meeting.words)
     return str(getattr(document, "title", "")) or meeting.items[0].title
 
 
