@@ -87,3 +87,25 @@ def test_language_equal_to_the_files_own_builds_the_ordinary_pack(
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (folder.root / "build").iterdir()) == [
         "meeting-cy.pdf", "meeting.pdf"]
+
+
+def test_a_welsh_draft_is_marked_in_welsh(folder: MeetingFolder) -> None:
+    meeting = folder.write(basic_meeting([{"title": "Apologies"}]), {})
+    welsh = build_pack(meeting, folder.root / "cy.pdf", language="cy", draft=True).output
+    assert str(PdfReader(welsh).metadata.title).endswith("— pecyn dogfennau cyhoeddus "
+                                                         "(DRAFFT)")
+    assert _last_line(welsh) == "DRAFFT"
+    (folder.root / "messages").mkdir()
+    (folder.root / "messages" / "cy.yaml").write_text("draft_watermark: DRAFFT ŵ\n",
+                                                      encoding="utf-8")
+    welsh = build_pack(meeting, folder.root / "cy.pdf", language="cy", draft=True).output
+    assert _last_line(welsh) == "DRAFFT ŵ"
+    english = build_pack(meeting, folder.root / "en.pdf", draft=True).output
+    assert str(PdfReader(english).metadata.title).endswith("public document pack (DRAFT)")
+    assert _last_line(english) == "DRAFT"
+
+
+def _last_line(pdf: Path) -> str:
+    """The last text drawn on the first page: the watermark, across it at 45 degrees
+    (poppler reads it a letter a line, pypdf as the string drawn)."""
+    return PdfReader(pdf).pages[0].extract_text().splitlines()[-1]

@@ -39,12 +39,13 @@ def pack_title(meeting: Meeting, pack: Pack = PUBLIC, draft: bool = False) -> st
     words = meeting.words
     if pack.alone:
         return f"{_sole_title(meeting)} {words.word('metadata_alone')}" + \
-            (" (DRAFT)" if draft else "")
+            (f" {words.word('metadata_draft')}" if draft else "")
     kind = words.word("metadata_private" if pack.private else "metadata_public")
     if pack.supplement is not None:
         kind = words.fill("metadata_supplementary_private" if pack.private
                           else "metadata_supplementary_public", n=pack.supplement)
-    return f"{meeting.body}, {_held(meeting)} — {kind}" + (" (DRAFT)" if draft else "")
+    return f"{meeting.body}, {_held(meeting)} — {kind}" + \
+        (f" {words.word('metadata_draft')}" if draft else "")
 
 
 def _held(meeting: Meeting) -> str:
