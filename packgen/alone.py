@@ -107,7 +107,7 @@ def document_meeting(path: Path, language: str | None = None
         document = Report(Position(path, 1, 1), "", appendices=appendices_named(path, root))
     settings = {"phone_label": words.word("phone_label"),
                 "date_format": words.word("date_format"),
-                **_in(language, own, config if config is not INVALID else {}),
+                **_in(language, own, config if config is not INVALID else {}, node),
                 "language": language}
     pos = Position(path, 1, 1)
     meeting = Meeting(
@@ -178,7 +178,7 @@ def _unset(document: object) -> list[Problem]:
     return []
 
 
-def _in(language: str, own: str, config: dict[str, Any]) -> dict[str, Any]:
+def _in(language: str, own: str, config: dict[str, Any], node: Map | None) -> dict[str, Any]:
     """``packgen.yaml``'s settings for a build in ``language``: its words only in its own."""
-    return config if language == own else without_own_words(config)
+    return config if language == own else without_own_words(config, node, language)
 

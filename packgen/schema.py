@@ -244,7 +244,8 @@ def validate(meeting_file: Path, language: str | None = None) -> Meeting:
                           readable_law,
                           Context(meeting_file.parent, root, language=language, languages=known))
     if language != own:  # the files' words are in their own language: the catalogue's here
-        config, meeting = without_own_words(config), without_own_words(meeting)
+        config = without_own_words(config, config_node, language)
+        meeting = without_own_words(meeting, node, language)
     merged = {"phone_label": words.word("phone_label"),
               "date_format": words.word("date_format"), **config, **meeting,
               "language": language, "words": words}

@@ -254,10 +254,14 @@ OWN_LANGUAGE_WORDS = {"phone_label": None, "date_format": None,
 in the files' own language, so an edition in another takes its catalogue's instead."""
 
 
-def without_own_words(settings: dict[str, Any]) -> dict[str, Any]:
-    """A file's settings without the words it gives in its own language."""
+def without_own_words(settings: dict[str, Any], file: Map | None, language: str
+                      ) -> dict[str, Any]:
+    """A file's settings without the words it gives in its own language, but for those
+    it gives in ``language`` too (``phone_label_cy``)."""
     kept = dict(settings)
     for key, inner in OWN_LANGUAGE_WORDS.items():
+        if file is not None and f"{key}_{language}" in file.items:
+            continue
         if inner is None:
             kept.pop(key, None)
         elif isinstance(kept.get(key), dict):

@@ -62,6 +62,12 @@ def test_the_councils_words_print_in_its_own_language_only(folder: MeetingFolder
         assert word in welsh, word
     for word in ("Phone:", "Executive summary", "Papers relied on:", "AGREED"):
         assert word not in welsh, word
+    # A word the files give in Welsh too is theirs in the Welsh edition.
+    config = folder.root / "packgen.yaml"
+    config.write_text(config.read_text() + "phone_label_cy: 'Rhif ffôn:'\n", encoding="utf-8")
+    welsh = "\n".join(page_texts(build_pack(meeting, folder.root / "cy.pdf",
+                                            language="cy").output))
+    assert "Rhif ffôn: 0115 000 1111" in welsh and "Ffôn:" not in welsh
 
 
 def test_the_minutes_bookmark_is_in_the_editions_language(folder: MeetingFolder) -> None:
