@@ -114,9 +114,6 @@ class Outcome:
     trace: str = ""
     written: tuple[Path, ...] = ()
     """What was written all the same when a problem stopped the rest."""
-    writes: bool = True
-    """Whether the command writes files at all (``validate`` does not: no "nothing was
-    written" after its problems)."""
 
 
 @dataclass(frozen=True)
@@ -176,8 +173,7 @@ def _validate_one(templates: Path | None, debug: bool, published: datetime.date 
                 template_dirs=meeting_now.template_dirs(templates)))
         return Outcome(True, f"{meeting}: ok", warnings)
     except PackgenError as exc:
-        return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "",
-                       writes=False)
+        return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")
 
 
 def _progress(step: str) -> None:
@@ -225,8 +221,7 @@ def _print(outcome: Outcome, quiet: bool) -> bool:
         noun = "problem" if errors == 1 else "problems"
         written = " and ".join(display_path(p) for p in outcome.written)
         click.echo(f"{errors} {noun}; " + (f"only {written} was written." if written else
-                                           "nothing was written.") if outcome.writes
-                   else f"{errors} {noun}.", err=True)
+                                           "nothing was written."), err=True)
     elif outcome.said and not quiet:
         click.echo(outcome.said)
     return outcome.ok
