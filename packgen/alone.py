@@ -33,7 +33,7 @@ from packgen.documents import (
 from packgen.errors import Position, Problem, ValidationError
 from packgen.messages import choose_language, languages, load_messages
 from packgen.model import Attachment, Item, Meeting, Minutes, Report
-from packgen.settings import minutes_settings, report_settings
+from packgen.settings import minutes_settings, report_settings, without_own_words
 from packgen.settings_model import PageNumbering
 from packgen.shapes import INVALID, Context
 from packgen.source import Map, Scalar, load_yaml
@@ -91,8 +91,9 @@ def document_meeting(path: Path, language: str | None = None
     config: Any = {}
     node = read_mapping(config_file, problems) if config_file is not None else None
     said = node.items.get("language") if node is not None else None
-    language = choose_language(language, [said.text if isinstance(said, Scalar) else None],
-                               root, problems, Position(path))
+    files = [said.text if isinstance(said, Scalar) else None]
+    own = choose_language(None, files, root, [], Position(path))
+    language = choose_language(language, files, root, problems, Position(path))
     if node is not None and config_file is not None:
         ctx = Context(config_file.parent, root, language=language, languages=languages(root))
         config = schema.CONFIG.check(node, ctx, "")
@@ -106,7 +107,8 @@ def document_meeting(path: Path, language: str | None = None
         document = Report(Position(path, 1, 1), "", appendices=appendices_named(path, root))
     settings = {"phone_label": words.word("phone_label"),
                 "date_format": words.word("date_format"),
-                **(config if config is not INVALID else {}), "language": language}
+                **_in(language, own, config if config is not INVALID else {}, node),
+                "language": language}
     pos = Position(path, 1, 1)
     meeting = Meeting(
         pos=pos, source=path, root=root, organisation=settings.get("organisation", ""),
@@ -174,3 +176,9 @@ def _unset(document: object) -> list[Problem]:
         return [Problem(document.pos, f"body: not given, and {alone}; it is left blank",
                         "warning")]
     return []
+
+
+def _in(language: str, own: str, config: dict[str, Any], node: Map | None) -> dict[str, Any]:
+    """``packgen.yaml``'s settings for a build in ``language``: its words only in its own."""
+    return config if language == own else without_own_words(config, node, language)
+

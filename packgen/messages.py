@@ -13,31 +13,26 @@ Templates see a catalogue as ``words`` (:class:`Words`): ``{{ words.date }}``, a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from packgen.builtin import theme_dir
-from packgen.errors import Position, Problem, ValidationError
-from packgen.shapes import INVALID, Context, Field, ListOf, Record, Text, found
-from packgen.source import Map, Node, load_yaml
-
-ENGLISH = "en-GB"
-FOLDER = "messages"
-"""The folder of a council's catalogues, beside ``packgen.yaml`` (the repository root)."""
-
-LISTS = {"weekdays": 7, "weekdays_short": 7, "months": 12, "months_short": 12,
-         "ordinals": 31}
-"""The catalogue's lists of names, and how many each holds."""
-GROUPS = ("report", "report_plural", "minutes")
-"""The catalogue's groups of labels: a report's, and the minutes' fixed words."""
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+from packgen.catalogue import (
+    ENGLISH,
+    FOLDER,
+    GROUPS,
+    LISTS,
+    PLACEHOLDER,
+    builtin,
+    builtin_languages,
+    council_files,
+    read_councils,
+)
+from packgen.errors import Position, Problem
+from packgen.shapes import Context, Text
+from packgen.source import Node
 
 
 @dataclass(frozen=True)
@@ -96,26 +91,12 @@ class Words(Mapping[str, str]):
 
 def _filled(text: str, values: Mapping[str, object]) -> str:
     # One pass, so a value that itself holds "{date}" (a body's name, say) prints as written.
-    return _PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
-
-
-@cache
-def _builtin(language: str) -> dict[str, Any]:
-    path = theme_dir() / FOLDER / f"{language}.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
-
-
-def builtin_languages() -> tuple[str, ...]:
-    """The languages the theme ships a catalogue for."""
-    return tuple(sorted(p.stem for p in (theme_dir() / FOLDER).glob("*.yaml")))
+    return PLACEHOLDER.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
 
 
 def languages(root: Path | None) -> tuple[str, ...]:
     """Every language a meeting under ``root`` may choose: the theme's and the council's."""
-    own = [p.stem for p in (root / FOLDER).glob("*.yaml")] \
-        if root is not None and (root / FOLDER).is_dir() else []
-    return tuple(sorted({*builtin_languages(), *own}, key=str.casefold))
+    return tuple(sorted({*builtin_languages(), *council_files(root)}, key=str.casefold))
 
 
 def known_language(given: str, known: tuple[str, ...]) -> str | None:
@@ -158,18 +139,16 @@ def _messages(language: str, data: Mapping[str, Any], untranslated: tuple[str, .
 @cache
 def english() -> Messages:
     """The theme's English catalogue: what every model object prints by default."""
-    return _messages(ENGLISH, _builtin(ENGLISH))
+    return _messages(ENGLISH, builtin(ENGLISH))
 
 
 def load_messages(language: str, root: Path | None, problems: list[Problem]) -> Messages:
     """The catalogue of ``language`` (one of :func:`languages`), the council's file over
-    the theme's; the council's file's problems are added to ``problems``."""
-    base = dict(_builtin(language)) if language in builtin_languages() else {}
-    english_data = _builtin(ENGLISH)
-    own: dict[str, Any] = {}
-    path = root / FOLDER / f"{language}.yaml" if root is not None else None
-    if path is not None and path.is_file():
-        own = _read_council(path, problems)
+    the theme's; the problems of every council catalogue, whichever language is built,
+    are added to ``problems``."""
+    base = dict(builtin(language)) if language in builtin_languages() else {}
+    english_data = builtin(ENGLISH)
+    own = read_councils(root, problems).get(language, {})
     data: dict[str, Any] = {}
     missing: list[str] = []
     for key, english_value in english_data.items():
@@ -194,75 +173,11 @@ def untranslated_warning(messages: Messages, root: Path) -> list[Problem]:
         return []
     shown = ", ".join(messages.untranslated[:8]) + (", ..." if len(messages.untranslated) > 8
                                                     else "")
-    return [Problem(Position(root / FOLDER / f"{messages.language}.yaml"),
+    files = council_files(root).get(messages.language)
+    where = files[0] if files else root / FOLDER / f"{messages.language}.yaml"
+    return [Problem(Position(where),
                     f"{len(messages.untranslated)} words are not translated and print in "
                     f"English ({ENGLISH}): {shown}", "warning")]
-
-
-class _Word(Text):
-    """A word of the catalogue: text that keeps every ``{placeholder}`` of the English."""
-
-    def __init__(self, english_word: str) -> None:
-        self.needed = sorted(set(_PLACEHOLDER.findall(english_word)))
-        shown = " and ".join("{" + n + "}" for n in self.needed)
-        super().__init__(expected=f"text with {shown}" if self.needed else "text")
-
-    def check(self, node: Node, ctx: Context, path: str) -> Any:
-        value = super().check(node, ctx, path)
-        if isinstance(value, str):
-            lost = [n for n in self.needed if "{" + n + "}" not in value]
-            if lost:
-                return ctx.error(node.pos, path, f'expected {self.expected} (where packgen '
-                                 f'puts it), found {found(node)}')
-        return value
-
-
-class _Names(ListOf):
-    def __init__(self, count: int) -> None:
-        super().__init__(Text())
-        self.count = count
-        self.expected = f"a list of {count} names"
-
-    def check(self, node: Node, ctx: Context, path: str) -> Any:
-        value = super().check(node, ctx, path)
-        if isinstance(value, tuple) and len(value) != self.count:
-            return ctx.error(node.pos, path, f"expected {self.count} names, found "
-                                             f"{len(value)}")
-        return value
-
-
-def _as_dict(pos: Position, **values: Any) -> dict[str, Any]:
-    return values
-
-
-def council_shape() -> Record:
-    """The shape of a council's ``messages/LANGUAGE.yaml``: any of the English keys."""
-    fields: dict[str, Field] = {}
-    for key, value in _builtin(ENGLISH).items():
-        if key in LISTS:
-            fields[key] = Field(_Names(LISTS[key]), f"The {key.replace('_', ' ')}.")
-        elif key in GROUPS:
-            fields[key] = Field(Record({label: Field(_Word(word), f'Default "{word}".')
-                                        for label, word in value.items()}, build=_as_dict),
-                                f"The {key.replace('_', ' ')} labels.")
-        else:
-            fields[key] = Field(_Word(str(value)), f'Default "{value}".')
-    return Record(fields, build=_as_dict)
-
-
-def _read_council(path: Path, problems: list[Problem]) -> dict[str, Any]:
-    try:
-        node = load_yaml(path)
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-        return {}
-    if not isinstance(node, Map):
-        problems.append(Problem(node.pos, "expected a mapping of keys at the top of the file"))
-        return {}
-    ctx = Context(path.parent, path.parent)
-    value = council_shape().check(node, ctx, "")
-    problems.extend(ctx.problems)
-    return {} if value is INVALID else {k: v for k, v in value.items() if k != "pos"}
 
 
 def choose_language(option: str | None, files: list[str | None], root: Path | None,

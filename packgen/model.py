@@ -166,7 +166,15 @@ class Minutes:
 
     @property
     def title(self) -> str:
-        return f"Minutes of the meeting held on {self.date.day} {self.date:%B %Y}"
+        return self.title_in(english())
+
+    def title_in(self, words: Messages) -> str:
+        """"Minutes of the meeting held on 27 May 2026": its bookmark, in the catalogue's
+        words and month names."""
+        when = self.date
+        return words.fill("minutes_title", date=words.fill(
+            "metadata_date", day=when.day, month=words.names("months")[when.month - 1],
+            year=when.year))
 
 
 @dataclass(frozen=True)

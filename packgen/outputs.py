@@ -18,23 +18,52 @@ from packgen.disclosure import documents
 from packgen.errors import OutputError, PackgenError, Position, Problem, display_path
 from packgen.filerefs import inside, special_kind
 from packgen.layout import PUBLIC, Pack
+from packgen.messages import choose_language, known_language, languages
 from packgen.model import Meeting
+from packgen.source import Map, Scalar, load_yaml
 
 
 def default_output(meeting_file: Path, pack: Pack = PUBLIC, language: str | None = None
                    ) -> Path:
     """``build/<meeting folder>.pdf`` for a ``meeting.yaml``, else ``build/<stem>.pdf``;
     ``-private`` and ``-supplement-N`` mark the other packs, and ``-LANGUAGE`` an edition
-    built with ``--language`` (so the Welsh edition never lands on the English pack)."""
+    built with ``--language`` in another language than the files' own (so the Welsh
+    edition never lands on the English pack), spelt as its catalogue spells it."""
     name = meeting_file.absolute().parent.name if meeting_file.stem == "meeting" \
         else meeting_file.stem
     if pack.supplement is not None:
         name += f"-supplement-{pack.supplement}"
     if pack.private:
         name += "-private"
-    if language is not None:
-        name += f"-{language.strip()}"
+    edition = edition_language(meeting_file, language) if language is not None else None
+    if edition is not None:
+        name += f"-{edition}"
     return Path("build") / f"{name}.pdf"
+
+
+def edition_language(meeting_file: Path, option: str) -> str | None:
+    """The language ``--language`` (``option``) builds, as its catalogue spells it ("CY"
+    is cy), or None when it is the files' own: that builds the ordinary pack."""
+    config = schema.find_config(meeting_file)
+    root = config.parent if config is not None else meeting_file.parent
+    known = languages(root)
+    name = known_language(option, known)
+    if name is None:
+        return option.strip()  # refused before anything is written
+    own = choose_language(None, [_said_language(meeting_file), _said_language(config)],
+                          root, [], Position(meeting_file))
+    return None if name == own else name
+
+
+def _said_language(path: Path | None) -> str | None:
+    """A file's ``language:`` as written, if the file reads (its problems are the
+    validation's to report)."""
+    try:
+        node = load_yaml(path) if path is not None and path.is_file() else None
+    except PackgenError:
+        return None
+    said = node.items.get("language") if isinstance(node, Map) else None
+    return said.text if isinstance(said, Scalar) and said.value is not None else None
 
 
 def output_files(target: Path, html: bool) -> list[tuple[Path, str]]:

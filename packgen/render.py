@@ -39,7 +39,7 @@ from packgen.model import (
 )
 from packgen.numbering import number_body, number_sections
 from packgen.resolved_labels import labelled_list, own_labels
-from packgen.settings import cover_rows, format_date
+from packgen.settings import cover_rows, format_date, minutes_date
 from packgen.settings_model import DATE_FORMAT, MINUTES_LABELS, REPORT_LABELS
 from packgen.withheld import agenda_wording
 
@@ -101,7 +101,8 @@ def clock(value: datetime.time, words: Messages | None = None) -> str:
                       half=words.word("am" if value.hour < 12 else "pm"))
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"long_date": long_date, "clock": clock}
+FILTERS: dict[str, Callable[..., Any]] = {"long_date": long_date, "clock": clock,
+                                          "minutes_date": minutes_date}
 
 
 def render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> tuple[str, Path]:
@@ -310,7 +311,8 @@ def environment_for(meeting: Meeting, templates: Path | None, trusted: bool = Fa
     # theme or an officer's template writes dates the same way without being told.
     filters: dict[str, Callable[..., Any]] = {
         **FILTERS, "long_date": partial(long_date, fmt=meeting.date_format, words=meeting.words),
-        "clock": partial(clock, words=meeting.words)}
+        "clock": partial(clock, words=meeting.words),
+        "minutes_date": partial(minutes_date, fmt=meeting.date_format, words=meeting.words)}
     env = environment(folders, filters, trusted=trusted)
     # Every template, an officer's too, prints the fixed words of the meeting's language.
     env.globals["words"] = Words(meeting.words)

@@ -45,6 +45,7 @@ from packgen.settings import (
     DateFormat,
     minutes_settings,
     report_settings,
+    without_own_words,
 )
 from packgen.settings_model import PageNumbering, ReportSettings
 from packgen.shapes import (
@@ -223,9 +224,9 @@ def validate(meeting_file: Path, language: str | None = None) -> Meeting:
     config: dict[str, Any] = {}
     config_node = read_mapping(config_file, problems) if config_file is not None else None
     node = read_mapping(meeting_file, problems)
-    language = choose_language(language, [_said(node, "language"),
-                                          _said(config_node, "language")],
-                               root, problems, Position(meeting_file))
+    said = [_said(node, "language"), _said(config_node, "language")]
+    own = choose_language(None, said, root, [], Position(meeting_file))
+    language = choose_language(language, said, root, problems, Position(meeting_file))
     known = languages(root)
     if config_file is not None:
         config = _check_node(config_node, CONFIG, Context(config_file.parent, root,
@@ -237,6 +238,7 @@ def validate(meeting_file: Path, language: str | None = None) -> Meeting:
                                     for n in (config_node, node)):
         problems.append(Problem(node.pos, f'missing required key "organisation" (set it here '
                                           f"or in {CONFIG_NAME})"))
+    words = load_messages(language, root, problems)
     if problems or meeting is INVALID or config is INVALID:
         readable_law = _readable_law(config_node, node, root, problems)
         if readable_law is not None:
@@ -247,7 +249,9 @@ def validate(meeting_file: Path, language: str | None = None) -> Meeting:
                           _readable(config_node, node, root, "exclusion_item", True),
                           readable_law,
                           Context(meeting_file.parent, root, language=language, languages=known))
-    words = load_messages(language, root, problems)
+    if language != own:  # the files' words are in their own language: the catalogue's here
+        config = without_own_words(config, config_node, language)
+        meeting = without_own_words(meeting, node, language)
     merged = {"phone_label": words.word("phone_label"),
               "date_format": words.word("date_format"), **config, **meeting,
               "language": language, "words": words}

@@ -56,6 +56,22 @@ def format_date(value: datetime.date, fmt: str = DATE_FORMAT, words: Messages | 
     return "".join(out)
 
 
+def minutes_date(value: datetime.date, fmt: str = DATE_FORMAT, words: Messages | None = None
+                 ) -> str:
+    """The date in the minutes' first line: the catalogue's ``minutes_date``, whose
+    ``{date}`` is the long date (``fmt``) and whose other placeholders are ``fmt``'s (Welsh
+    minutes print "20 Medi, 2005", no weekday to mutate after "ar")."""
+    words = words or english()
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(
+            words.word("minutes_date")):
+        out.append(literal)
+        if name is not None:
+            out.append(format_date(value, fmt, words) if name == "date"
+                       else PLACEHOLDERS[name](value, words))
+    return "".join(out)
+
+
 def format_problem(fmt: str) -> str | None:
     """Why ``fmt`` cannot write a date, or None."""
     try:
@@ -229,3 +245,26 @@ def dropped_content(settings: ReportSettings, report: Report) -> list[str]:
     return [row for row in ("summary", "recommendations")
             if getattr(report, row) and row not in settings.cover
             and not (row == "recommendations" and settings.recommendations_after)]
+
+
+OWN_LANGUAGE_WORDS = {"phone_label": None, "date_format": None,
+                      "report": ("labels", "background_papers_statement"),
+                      "minutes": ("labels",)}
+"""The words ``packgen.yaml`` and a meeting may set in place of the catalogue's: written
+in the files' own language, so an edition in another takes its catalogue's instead."""
+
+
+def without_own_words(settings: dict[str, Any], file: Map | None, language: str
+                      ) -> dict[str, Any]:
+    """A file's settings without the words it gives in its own language, but for those
+    it gives in ``language`` too (``phone_label_cy``)."""
+    kept = dict(settings)
+    for key, inner in OWN_LANGUAGE_WORDS.items():
+        if file is not None and f"{key}_{language}" in file.items:
+            continue
+        if inner is None:
+            kept.pop(key, None)
+        elif isinstance(kept.get(key), dict):
+            kept[key] = {k: v for k, v in kept[key].items() if k not in inner}
+    return kept
+

@@ -253,9 +253,6 @@ def _bookmarks(pdf: Path) -> list[str]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="the minutes' bookmark is English in every edition: "
-                   "packgen/model.py words it 'Minutes of the meeting held on D MONTH YYYY' "
-                   "(through strftime's %B), not from the catalogue")
 def test_the_welsh_editions_bookmarks_are_welsh(packs: dict[str, Path]) -> None:
     bookmarks = _bookmarks(packs["cy"])
     assert "3. Cofnodion" in bookmarks

@@ -42,6 +42,8 @@ def test_the_welsh_catalogue_has_every_word_with_its_placeholders() -> None:
         elif isinstance(word, list):
             assert len(welsh[key]) == len(word), key  # type: ignore[arg-type]
             continue
+        elif key in ("date_format", "minutes_date", "clock"):
+            continue  # patterns: any of their placeholders (test_catalogue_checks.py)
         else:
             pairs = [(word, welsh[key])]
         for mine, theirs in pairs:
@@ -237,6 +239,6 @@ def test_welsh_minutes_add_no_english_word_to_a_resolution(folder: MeetingFolder
     welsh = "\n".join(page_texts(build_pack(meeting, folder.root / "cy.pdf",
                                             language="cy").output))
     assert "PENDERFYNWYD cymeradwyo'r cofnodion" in welsh
-    assert "Cofnodion y cyfarfod a gynhaliwyd ar Dydd Sul, 22 Mawrth 2026" in welsh
+    assert "Cofnodion y cyfarfod a gynhaliwyd ar 22 Mawrth, 2026" in welsh
     english = "\n".join(page_texts(build_pack(meeting, folder.root / "en.pdf").output))
     assert "RESOLVED that the minutes be agreed" in english

@@ -36,7 +36,7 @@ from pypdf.generic import (
 from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.messages import Messages, english
-from packgen.model import Attachment, Item, Report
+from packgen.model import Attachment, Item, Minutes, Report
 from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
 from packgen.pdf.links import Copies
 from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
@@ -44,11 +44,15 @@ from packgen.pdf.sources import Source
 from packgen.pdf.unreadable import UNREADABLE
 
 
-def attachment_title(item: Item, attachment: Attachment) -> str:
-    """The bookmark title: as given, else a rendered document's own title, else the item's
-    title for its only document, else the file name made readable."""
+def attachment_title(item: Item, attachment: Attachment, words: Messages | None = None
+                     ) -> str:
+    """The bookmark title: as given, else a rendered document's own title (minutes' in
+    ``words``), else the item's title for its only document, else the file name made
+    readable."""
     if attachment.title:
         return attachment.title
+    if isinstance(attachment.document, Minutes):
+        return attachment.document.title_in(words or english())
     title = getattr(attachment.document, "title", "")
     if title:
         return str(title)
@@ -173,7 +177,7 @@ def _title(item: Item, placement: Placement, words: Messages) -> str:
         report = placement.parent.document
         assert isinstance(report, Report)
         return words.fill("appendix_n", n=report.appendices.index(placement.attachment) + 1)
-    return attachment_title(item, placement.attachment)
+    return attachment_title(item, placement.attachment, words)
 
 
 def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object], offset: int,

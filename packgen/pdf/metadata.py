@@ -22,7 +22,7 @@ from pypdf.generic import (
 
 from packgen import __version__
 from packgen.layout import PUBLIC, Pack
-from packgen.model import Meeting
+from packgen.model import Meeting, Minutes
 
 
 def build_time(meeting: Meeting) -> datetime.datetime:
@@ -39,12 +39,13 @@ def pack_title(meeting: Meeting, pack: Pack = PUBLIC, draft: bool = False) -> st
     words = meeting.words
     if pack.alone:
         return f"{_sole_title(meeting)} {words.word('metadata_alone')}" + \
-            (" (DRAFT)" if draft else "")
+            (f" {words.word('metadata_draft')}" if draft else "")
     kind = words.word("metadata_private" if pack.private else "metadata_public")
     if pack.supplement is not None:
         kind = words.fill("metadata_supplementary_private" if pack.private
                           else "metadata_supplementary_public", n=pack.supplement)
-    return f"{meeting.body}, {_held(meeting)} — {kind}" + (" (DRAFT)" if draft else "")
+    return f"{meeting.body}, {_held(meeting)} — {kind}" + \
+        (f" {words.word('metadata_draft')}" if draft else "")
 
 
 def _held(meeting: Meeting) -> str:
@@ -57,6 +58,8 @@ def _held(meeting: Meeting) -> str:
 def _sole_title(meeting: Meeting) -> str:
     """The title of the one document a meeting made for a document built alone holds."""
     document = meeting.items[0].attachments[0].document
+    if isinstance(document, Minutes):
+        return document.title_in(meeting.words)
     return str(getattr(document, "title", "")) or meeting.items[0].title
 
 

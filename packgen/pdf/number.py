@@ -40,7 +40,7 @@ from pypdf.generic import (
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.layout import Plan
-from packgen.messages import Messages
+from packgen.messages import Messages, english
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
 from packgen.pdf.bridge import add_object
@@ -136,9 +136,9 @@ class Stamper:
             NameObject("/Type"): NameObject("/ExtGState"),
             NameObject("/ca"): FloatObject(0.18)}))
 
-    def stamp(self, page: PageObject, stamps: list[Stamp], draft: bool = False,
+    def stamp(self, page: PageObject, stamps: list[Stamp], draft: str = "",
               plate: bool = False, exempt: bool = False, make_room: bool = False) -> None:
-        """Draw the stamps (and a DRAFT watermark) upright on the page as displayed; each on
+        """Draw the stamps (and the watermark ``draft``) upright on the page as displayed; each on
         a plate when ``plate``; with ``make_room``, the page's own content shrunk to leave
         the stamp bands (an exempt page's when ``exempt``) clear."""
         sheet = paper(page)
@@ -166,7 +166,9 @@ class Stamper:
                 self.moved[page.indirect_reference.idnum] = moved
         ops = ["Q", _SPENT_CLIP, "q", placing]
         if draft:
-            ops += watermark(sheet.width, sheet.height, fonts["bold"][self.subsets.base["bold"]],
+            ops += watermark(sheet.width, sheet.height, draft,
+                             [(fonts["bold"][font], data)
+                              for font, data in self.subsets.runs(draft, "bold")],
                              state, self.fonts.width)
         placed = place(stamps, sheet, self.style, scale, self.fonts.width)
         ops += draw(placed, self.style, scale, fonts, plate, self.subsets.runs)
@@ -207,12 +209,15 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
         if index in exempt:
             stamps += exempt_stamps(exempt[index])
         pages.append(stamps)
-    stamper = Stamper(writer, _fonts_for(pages, fonts), style)
+    # The watermark's characters are in the fonts as every stamp's are ("DRAFFT").
+    mark = Stamp((words or english()).word("draft_watermark"), "bold") if draft else None
+    stamper = Stamper(writer, _fonts_for(pages, fonts, mark), style)
     for index, stamps in enumerate(pages):
         attachment = attached.get(index)
         make_room = attachment is not None and attachment.make_room
         if stamps or draft or make_room:
-            stamper.stamp(writer.pages[index], stamps, draft, plate=attachment is not None,
+            stamper.stamp(writer.pages[index], stamps, mark.text if mark else "",
+                          plate=attachment is not None,
                           exempt=index in exempt, make_room=make_room)
     if stamper.moved:
         _move_destinations(writer, stamper.moved)
@@ -220,9 +225,13 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
     resolve_page_links(writer, layout)
 
 
-def _fonts_for(pages: list[list[Stamp]], fonts: StampFontsFor) -> StampFonts:
-    """The stamp fonts holding every character the stamps use; a character the house font
-    has no glyph for is a problem, never a box or a "?" on the page."""
+def _fonts_for(pages: list[list[Stamp]], fonts: StampFontsFor, mark: Stamp | None = None
+               ) -> StampFonts:
+    """The stamp fonts holding every character the stamps (and the watermark ``mark``,
+    said as on the first page) use; a character the house font has no glyph for is a
+    problem, never a box or a "?" on the page."""
+    if mark is not None:
+        pages = [[*pages[0], mark], *pages[1:]] if pages else [[mark]]
     chars: dict[str, set[str]] = {}
     for stamps in pages:
         for stamp in stamps:

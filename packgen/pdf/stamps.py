@@ -252,18 +252,21 @@ def draw(placed: list[Placed], style: StampStyle, scale: float,
     return ops
 
 
-def watermark(width: float, height: float, font: str, state: str, measure: Measure
-              ) -> list[str]:
-    """A large, translucent DRAFT across the middle of the page, drawn first."""
+def watermark(width: float, height: float, text: str, shown: list[tuple[str, bytes]],
+              state: str, measure: Measure) -> list[str]:
+    """A large, translucent DRAFT (``text``, the catalogue's) across the middle of the
+    page, drawn first; ``shown``: its strings, each with the page's name of its font."""
     size = min(width, height) / 4.5
-    text_width = measure("DRAFT", "bold", size)
+    text_width = measure(text, "bold", size)
     cos = sin = 0.7071
     # Start so the word's middle sits on the page's middle, at 45 degrees.
     x = width / 2 - cos * text_width / 2 + sin * size * 0.35
     y = height / 2 - sin * text_width / 2 - cos * size * 0.35
-    return [f"q {state} gs 0.75 0 0 rg",
-            f"BT {font} {operand(size, 1)} Tf {operand(cos)} {operand(sin)} {operand(-sin)} "
-            f"{operand(cos)} {operand(x, 2)} {operand(y, 2)} Tm (DRAFT) Tj ET Q"]
+    runs = [f"{font} {operand(size, 1)} Tf" + (
+                f" {operand(cos)} {operand(sin)} {operand(-sin)} {operand(cos)} "
+                f"{operand(x, 2)} {operand(y, 2)} Tm" if not i else "")
+            + f" {_pdf_string(data)} Tj" for i, (font, data) in enumerate(shown)]
+    return [f"q {state} gs 0.75 0 0 rg", f"BT {' '.join(runs)} ET Q"]
 
 
 def _plates(style: StampStyle, boxes: list[tuple[float, float, float, float]]) -> list[str]:
