@@ -25,6 +25,7 @@ from packgen.messages import untranslated_warning
 from packgen.model import Meeting
 from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
 from packgen.typesetting import ForkedTypesetting, InProcessTypesetting, Typesetting
+from packgen.withheld import untranslated
 
 LATEST_EPOCH = 253_402_300_799
 """The last second of the year 9999, the latest date a PDF date can say."""
@@ -88,7 +89,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])
-    notes += tuple(untranslated_warning(meeting.words, meeting.root))
+    notes += (*untranslated_warning(meeting.words, meeting.root), *untranslated(meeting))
     target = output or default_output(meeting_file, pack, language)
     refuse_overwriting_inputs(meeting, templates, output_files(target, html))
     original = _original(meeting_file, meeting, pack, templates, trusted_templates) \

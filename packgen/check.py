@@ -28,6 +28,7 @@ from packgen.layout import Pack, pdf_attachments
 from packgen.messages import untranslated_warning
 from packgen.model import Attachment, Meeting
 from packgen.pdf.mapped import over_file_budget
+from packgen.withheld import untranslated
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -80,7 +81,8 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     if template_problems:
         raise TemplateError(template_problems)
     return Checked(meeting, notes + tuple(warnings)
-                   + tuple(untranslated_warning(meeting.words, meeting.root)))
+                   + tuple(untranslated_warning(meeting.words, meeting.root))
+                   + tuple(untranslated(meeting)))
 
 
 def _notice_problems(meeting: Meeting, templates: Path | None) -> list[Problem]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from packgen.jurisdiction import Jurisdiction
-from packgen.model import Withheld
+from packgen.errors import Problem
+from packgen.jurisdiction import FALLBACK, Jurisdiction
+from packgen.model import Meeting, Withheld
 
 
 def agenda_wording(law: Jurisdiction, why: Withheld, item: Withheld | None) -> str:
@@ -61,3 +62,39 @@ def exclusion(law: Jurisdiction, following: Sequence[Withheld],
     stated = "; ".join(dict.fromkeys(r.strip().rstrip(".") for r in special_reasons
                                      if r.strip()))
     return law.text("exclusion_title"), law.text(key, covered, stated)
+
+
+_WITHHOLDING = ("paragraph", "paragraphs", "and", "exempt_item", "exempt_part",
+                "confidential_item", "confidential_part", "exclusion_title", "exclusion",
+                "exclusion_confidential", "exclusion_no_public_interest", "stamp_heading",
+                "stamp_exempt", "stamp_confidential")
+_CABINET = {"forward_plan_ref": ("key_decision",),
+            "urgency": ("general_exception", "special_urgency", "special_urgency_agreed"),
+            "urgent": ("urgent_item",), "representations": ("representations",)}
+
+
+def untranslated(meeting: Meeting) -> list[Problem]:
+    """A warning when an edition in another language than English prints some of the law's
+    wording in English because the jurisdiction does not give it in that language (only
+    Wales's file is bilingual): the wording the meeting's pack uses, not all of it."""
+    law = meeting.jurisdiction
+    if law.language == FALLBACK:
+        return []
+    used: set[str] = set()
+    if not meeting.notices:
+        used |= {"notice_public", "notice_interests"}
+    if any(item.withholding(a) is not None for item in meeting.items
+           for a in (None, *item.attachments)):
+        used |= {*_WITHHOLDING, "statute", "exclusion_power", "confidential"}
+    for key, wordings in _CABINET.items():
+        if any(getattr(item, key) for item in meeting.items):
+            used |= set(wordings)
+    texts = {**dict(law.wording), "statute": law.statute,
+             "exclusion_power": law.exclusion_power, "confidential": law.confidential}
+    english = sorted(key for key in used if texts.get(key)
+                     and law.language not in dict(texts[key]))
+    if not english:
+        return []
+    return [Problem(meeting.pos, f"{law.called}'s law is not worded in {law.language}, so "
+                                 f"this edition prints it in English: {', '.join(english)}",
+                    severity="warning")]

@@ -115,3 +115,22 @@ def _last_line(pdf: Path) -> str:
     """The last text drawn on the first page: the watermark, across it at 45 degrees
     (poppler reads it a letter a line, pypdf as the string drawn)."""
     return PdfReader(pdf).pages[0].extract_text().splitlines()[-1]
+
+
+def test_law_worded_only_in_english_is_said(folder: MeetingFolder) -> None:
+    """England's file words its law in English only: a Welsh edition of an English
+    council's exempt item prints it so, and says which wording it is; Wales's does not."""
+    items = [{"title": "Land", "exempt": 3, "attachments": [folder.pdf("land.pdf", 1)]}]
+    path = folder.write(basic_meeting(items))
+    welsh = build_pack(path, folder.root / "cy.pdf", language="cy")
+    [said] = [w for w in welsh.warnings if "law is not worded" in w.message]
+    assert said.message.startswith("England's law is not worded in cy, so this edition prints "
+                                   "it in English: ")
+    assert {"exempt_item", "exclusion", "stamp_heading", "statute"} <= set(
+        said.message.split(": ", 1)[1].split(", "))
+    items[0]["exempt"] = 14
+    path = folder.write(basic_meeting(items, jurisdiction="wales"))
+    welsh = build_pack(path, folder.root / "cy.pdf", language="cy")
+    assert not [w for w in welsh.warnings if "law is not worded" in w.message]
+    assert not [w for w in build_pack(path, folder.root / "en.pdf").warnings
+                if "law is not worded" in w.message]
