@@ -152,7 +152,7 @@ def _withheld(node: Map) -> bool:
 _WORDED_BY = {"key_decision": ("key_decision",), "forward_plan_ref": ("key_decision",),
               "urgency": ("general_exception", "special_urgency"),
               "urgent": ("urgent_item",), "representations": ("representations",)}
-"""Each key, and the jurisdiction's wordings (:data:`packgen.jurisdiction.EXECUTIVE`)
+"""Each key, and the jurisdiction's wordings (:data:`packgen.lawfile.EXECUTIVE`)
 without which its law has no such thing."""
 
 _WHAT = {"key_decision": "key decisions", "forward_plan_ref": "forward plan of key decisions",

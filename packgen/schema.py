@@ -31,7 +31,8 @@ from packgen.exempt_keys import ExemptKeys, check_keys, judge_item
 from packgen.filerefs import FileRef
 from packgen.housestyle import STYLE
 from packgen.inline import InlineMarkdown
-from packgen.jurisdiction import ACCESS, CHOICES, NOTICE_RULE, Jurisdiction, chosen, england
+from packgen.jurisdiction import Jurisdiction, chosen, england
+from packgen.lawfile import ACCESS, CHOICES, NOTICE_RULE
 from packgen.messages import Language, choose_language, languages, load_messages
 from packgen.model import (
     Attachment,

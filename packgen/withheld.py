@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from packgen.errors import Problem
-from packgen.jurisdiction import FALLBACK, Jurisdiction
+from packgen.jurisdiction import Jurisdiction
+from packgen.lawfile import FALLBACK
 from packgen.model import Meeting, Withheld
 
 

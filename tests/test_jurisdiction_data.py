@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from packgen.jurisdiction import EXECUTIVE
+from packgen.lawfile import EXECUTIVE
 from tests.conftest import ROOT
 
 FOLDER = ROOT / "templates" / "jurisdictions"
