@@ -23,7 +23,7 @@ import yaml
 from packgen.builtin import theme_dir
 from packgen.errors import Position, Problem, ValidationError
 from packgen.shapes import INVALID, Context, Field, ListOf, Record, Shape, Text, found
-from packgen.source import Map, Node, load_yaml
+from packgen.source import Map, Node, Scalar, load_yaml
 
 ENGLISH = "en-GB"
 FOLDER = "messages"
@@ -92,10 +92,21 @@ def _read_council(path: Path, language: str, problems: list[Problem]) -> dict[st
         return {}
     ctx = Context(path.parent, path.parent)
     value = council_shape().check(node, ctx, "")
-    if value is not INVALID:
-        _check_columns(node, value, language, ctx)
+    # The columns are judged whatever else in the file is wrong: every problem at once.
+    _check_columns(node, _readable_columns(node, ctx), language, ctx)
     problems.extend(ctx.problems)
     return {} if value is INVALID else {k: v for k, v in value.items() if k != "pos"}
+
+
+def _fields(text: str) -> list[str]:
+    """Each ``{...}`` of a text as written, its conversion and format spec included
+    ("date.year", "hour!r", "day:02"), so that only a bare known name passes; ValueError for
+    a brace that opens or closes nothing."""
+    return [name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+
+
+_BRACE = 'a brace that opens no placeholder: write "{{" or "}}" for a brace itself'
 
 
 class Word(Text):
@@ -110,10 +121,14 @@ class Word(Text):
         value = super().check(node, ctx, path)
         if not isinstance(value, str):
             return value
-        if any("{" + n + "}" not in value for n in self.needed):
+        try:
+            used = _fields(value)
+        except ValueError:
+            return ctx.error(node.pos, path, f"{_BRACE}; packgen fills {_listed(self.needed)}")
+        if any(n not in used for n in self.needed):
             return ctx.error(node.pos, path, f'expected {self.expected} (where packgen '
                              f'puts it), found {found(node)}')
-        extra = next((n for n in PLACEHOLDER.findall(value) if n not in self.needed), None)
+        extra = next((n for n in used if n not in self.needed), None)
         if extra is not None:
             return ctx.error(node.pos, path, f'unknown placeholder "{{{extra}}}": packgen '
                              f"fills {_listed(self.needed)}")
@@ -132,14 +147,12 @@ class Placeholders(Text):
         value = super().check(node, ctx, path)
         if not isinstance(value, str):
             return value
-        used = PLACEHOLDER.findall(value)
-        extra = next((n for n in used if n not in self.allowed), None)
         try:
-            list(string.Formatter().parse(value))
+            used = _fields(value)
         except ValueError:
-            return ctx.error(node.pos, path, 'a brace that opens no placeholder: write "{{" '
-                             f'or "}}}}" for a brace itself; placeholders are '
-                             f"{_listed(self.allowed)}")
+            return ctx.error(node.pos, path, f"{_BRACE}; placeholders are "
+                                             f"{_listed(self.allowed)}")
+        extra = next((n for n in used if n not in self.allowed), None)
         if extra is not None or not used:
             said = f'unknown placeholder "{{{extra}}}"' if extra is not None else \
                 f"{self.expected} with no placeholder would print nothing of it"
@@ -171,6 +184,15 @@ _PERCENT = r"(\d{1,2}(\.\d+)?|100)%"
 
 def _percent(text: str) -> float:
     return float(text.rstrip("%"))
+
+
+def _readable_columns(node: Map, ctx: Context) -> dict[str, Any]:
+    """The file's column widths that are right themselves (the others are its problems)."""
+    quiet = Context(ctx.base, ctx.root)
+    shape = Text(_PERCENT, "a percentage")
+    given = {key: node.items[key] for key in COLUMNS if key in node.items}
+    return {key: child.text for key, child in given.items()
+            if isinstance(child, Scalar) and shape.check(child, quiet, key) is not INVALID}
 
 
 def _check_columns(node: Map, value: dict[str, Any], language: str, ctx: Context) -> None:

@@ -95,7 +95,27 @@ def judge_item(n: int, item: Raw, law: Jurisdiction, meeting_type: str,
         attachments.append(attachment)
     if "attachments" in item:
         checked["attachments"] = tuple(attachments)
+    _unstated(n, checked, problems)
     return checked
+
+
+def _unstated(n: int, item: Raw, problems: list[Problem]) -> None:
+    """special_reasons: where nothing is ``exempt: true`` (judged: ``()``) would print
+    nowhere, and an officer would believe the resolution states them: a problem, not
+    silence."""
+    attachments: tuple[Attachment, ...] = item.get("attachments", ())
+    special = [a.exempt == () for a in attachments]
+    if item.get("special_reasons") and item.get("exempt") != () and not any(special):
+        problems.append(Problem(item["pos"], f"items[{n}].special_reasons: only an item or "
+                                             'document with "exempt: true" (a law without '
+                                             "paragraphs, such as the 1960 Act) states special "
+                                             "reasons; here they would print nowhere"))
+    for m, attachment in enumerate(attachments):
+        if attachment.special_reasons and not special[m]:
+            problems.append(Problem(attachment.pos, f"items[{n}].attachments[{m}]."
+                                                    "special_reasons: only a document with "
+                                                    '"exempt: true" states special reasons; '
+                                                    "here they would print nowhere"))
 
 
 def _judged(keys: tuple[str, ...], reasons: str, law: Jurisdiction, meeting_type: str,

@@ -128,7 +128,9 @@ ACCESS = Record({
                                               "item (\"Determination of exempt business\"): "
                                               "an officer's item so titled is the exclusion "
                                               "item."),
-    "wording": Field(Record({**{key: Field(Wording(), f"The {key} wording.")
+    "wording": Field(Record({**{key: Field(Wording(PLACEHOLDERS if key.startswith("exclusion")
+                                               else PLACEHOLDERS - {"special_reasons"}),
+                                       f"The {key} wording.")
                                 for key in (*WORDING_REQUIRED, *WORDING_OPTIONAL,
                                             *NOTICES)},
                              **{key: Field(Wording(frozenset(names)), f"The {key} wording.")

@@ -65,10 +65,9 @@ def exclusion(law: Jurisdiction, following: Sequence[Withheld],
     return law.text("exclusion_title"), law.text(key, covered, stated)
 
 
-_WITHHOLDING = ("paragraph", "paragraphs", "and", "exempt_item", "exempt_part",
-                "confidential_item", "confidential_part", "exclusion_title", "exclusion",
-                "exclusion_confidential", "exclusion_no_public_interest", "stamp_heading",
-                "stamp_exempt", "stamp_confidential")
+_EXEMPT = ("exempt_item", "exempt_part", "stamp_exempt")
+_CONFIDENTIAL = ("confidential_item", "confidential_part", "exclusion_confidential",
+                 "stamp_confidential")
 _CABINET = {"forward_plan_ref": ("key_decision",),
             "urgency": ("general_exception", "special_urgency", "special_urgency_agreed"),
             "urgent": ("urgent_item",), "representations": ("representations",)}
@@ -84,9 +83,15 @@ def untranslated(meeting: Meeting) -> list[Problem]:
     used: set[str] = set()
     if not meeting.notices:
         used |= {"notice_public", "notice_interests"}
-    if any(item.withholding(a) is not None for item in meeting.items
-           for a in (None, *item.attachments)):
-        used |= {*_WITHHOLDING, "statute", "exclusion_power", "confidential"}
+    why = [w for item in meeting.items for a in (None, *item.attachments)
+           if (w := item.withholding(a)) is not None]
+    if any(w.exempt for w in why):
+        used |= {*_EXEMPT, "exclusion_title", "exclusion", "exclusion_no_public_interest",
+                 "stamp_heading", "statute", "exclusion_power"}
+        if law.paragraphs:
+            used |= {"paragraph", "paragraphs", "and"}
+    if any(w.confidential for w in why):
+        used |= {*_CONFIDENTIAL, "exclusion_title", "stamp_heading", "confidential"}
     for key, wordings in _CABINET.items():
         if any(getattr(item, key) for item in meeting.items):
             used |= set(wordings)

@@ -111,3 +111,23 @@ def test_a_councils_date_and_clock_take_any_of_their_placeholders(
         (3, "minutes_date: a brace that opens no placeholder: write \"{{\" or \"}}\" for a "
             "brace itself")]
     assert problems[1][3].endswith("placeholders are {hour}, {minute}, {half}")
+
+
+def test_a_placeholder_with_a_field_spec_or_stray_brace_is_refused_with_the_rest(
+        folder: MeetingFolder) -> None:
+    """Only a bare placeholder passes ("{date.year}" or "{hour!r}" would fail, or print,
+    in the pack), a lone brace in a word is refused, and the columns are judged whatever
+    else in the file is wrong: every problem at once."""
+    meeting = folder.write(basic_meeting([{"title": "Apologies"}]), {})
+    _catalogue(folder, "en-GB.yaml", 'minutes_date: "{date} {date.year}"\n'
+                                     'clock: "{hour}.{minute} {half} {hour.x}"\n'
+                                     'agenda: "AGENDA {"\n'
+                                     'column_item: 50%\ncolumn_business: 60%\n')
+    problems = _problems(meeting, folder.root / "pack.pdf")
+    assert [(line, message.split(";")[0]) for _, line, _, message in problems] == [
+        (1, 'minutes_date: unknown placeholder "{date.year}"'),
+        (2, 'clock: unknown placeholder "{hour.x}"'),
+        (3, 'agenda: a brace that opens no placeholder: write "{{" or "}}" for a brace '
+            "itself"),
+        (4, "column_item: the agenda's columns add up to more than the table: 50% + 60% + "
+            "20% = 130%")]

@@ -232,7 +232,7 @@ def test_a_broken_theme_file_is_one_problem_at_its_line(tmp_path: Path) -> None:
     assert (problem.position.line, problem.position.column) == (line, 20)
     assert problem.message == ("access_to_information.wording.stamp_heading: unknown "
                                "placeholder {publication} (placeholders: {confidential}, "
-                               "{exclusion_power}, {paragraphs}, {special_reasons}, {statute})")
+                               "{exclusion_power}, {paragraphs}, {statute})")
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -325,3 +325,21 @@ def test_confidential_information_alone_is_excluded_without_weighing_anything(
             "meaning of section 100A(3) of the Local Government Act 1972, as section 100A(2) "
             "of the Local Government Act 1972 requires") in agenda
     assert "public interest" not in agenda
+
+
+def test_special_reasons_where_they_would_print_nowhere_are_refused(
+        folder: MeetingFolder) -> None:
+    """Only exempt: true (a law without paragraphs) states special reasons in the
+    resolution; given anywhere else they would silently print nowhere."""
+    items = [{"title": "Land", "exempt": 3, "special_reasons": "SRENGLAND",
+              "attachments": [folder.pdf("land.pdf", 1)]},
+             {"title": "Open", "attachments": [
+                 {"file": folder.pdf("open.pdf", 1), "special_reasons": "SRPUBLIC"}]}]
+    with pytest.raises(ValidationError) as caught:
+        validate(folder.write(basic_meeting(items)))
+    assert [(p.position.line, p.message) for p in caught.value.problems] == [
+        (7, 'items[0].special_reasons: only an item or document with "exempt: true" (a law '
+            "without paragraphs, such as the 1960 Act) states special reasons; here they "
+            "would print nowhere"),
+        (14, 'items[1].attachments[0].special_reasons: only a document with "exempt: true" '
+             "states special reasons; here they would print nowhere")]

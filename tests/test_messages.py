@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from packgen import build_pack
 from packgen.builtin import theme_dir
-from packgen.errors import PackgenError
+from packgen.errors import PackgenError, Problem
 from packgen.settings_model import MINUTES_LABELS, REPORT_LABELS
 from tests.conftest import ROOT, BuildFn, MeetingFolder, basic_meeting, page_texts
 
@@ -124,7 +124,7 @@ def test_a_longer_welsh_document_moves_pages_with_a_warning(folder: MeetingFolde
     lines = meeting.read_text().splitlines()
     budget = lines.index("- title: Budget monitoring") + 1
     later = lines.index("- title: Later item") + 1
-    assert [(w.severity, w.position.line, w.message) for w in welsh.warnings] == [
+    assert [(w.severity, w.position.line, w.message) for w in moved(welsh.warnings)] == [
         ("warning", budget, "item 2's pages are 3 - 5 in the cy edition but 3 - 4 in the "
                             "en-GB pack: its cy documents have 3 pages, the en-GB 2"),
         ("warning", later, "item 3's pages are 7 - 8 in the cy edition but 5 - 6 in the "
@@ -161,7 +161,7 @@ def test_a_council_language_prints_english_where_it_has_no_word(
     result = build_pack(meeting, folder.root / "pack.pdf")
     front = page_texts(result.output)[0]
     assert "Dáta" in front and "Venue" in front
-    [warning] = result.warnings
+    [warning] = moved(result.warnings)
     assert (warning.severity, warning.position.file) == ("warning", words)
     assert re.fullmatch(r"\d+ words are not translated and print in English \(en-GB\): "
                         r"pack_public, pack_private, .*", warning.message)
@@ -219,7 +219,7 @@ def test_a_longer_welsh_front_sheet_moves_every_page_with_a_warning(
     meeting = folder.write(basic_meeting([*notes, {"title": "Budget",
                                                    "attachments": [report]}]))
     welsh = build_pack(meeting, folder.root / "cy.pdf", language="cy")
-    [warning] = welsh.warnings
+    [warning] = moved(welsh.warnings)
     assert warning.message == ("item 13's pages are 7 - 8 in the cy edition but 3 - 4 in the "
                                "en-GB pack: the cy front sheet has 5 pages, the en-GB 1")
     pages = page_texts(welsh.output)
@@ -242,3 +242,10 @@ def test_welsh_minutes_add_no_english_word_to_a_resolution(folder: MeetingFolder
     assert "Cofnodion y cyfarfod a gynhaliwyd ar 22 Mawrth, 2026" in welsh
     english = "\n".join(page_texts(build_pack(meeting, folder.root / "en.pdf").output))
     assert "RESOLVED that the minutes be agreed" in english
+
+
+def moved(warnings: tuple[Problem, ...]) -> list[Problem]:
+    """The warnings other than the one that says England's law (and its notices) is not
+    worded in Welsh, which every Welsh edition of these English meetings gives
+    (tests/test_editions.py)."""
+    return [w for w in warnings if "law is not worded" not in w.message]
