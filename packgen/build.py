@@ -24,6 +24,7 @@ from packgen.layout import Pack, agenda_items
 from packgen.messages import untranslated_warning
 from packgen.model import Meeting
 from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
+from packgen.publication import notice_problems
 from packgen.typesetting import ForkedTypesetting, InProcessTypesetting, Typesetting
 from packgen.withheld import untranslated
 
@@ -89,6 +90,9 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
                                                            f"supplement: {supplement}")])
+    calendar = notice_problems(meeting, meeting.template_dirs(templates))
+    if calendar:
+        raise ValidationError(calendar)
     notes += (*untranslated_warning(meeting.words, meeting.root), *untranslated(meeting))
     target = output or default_output(meeting_file, pack, language)
     refuse_overwriting_inputs(meeting, templates, output_files(target, html))

@@ -28,6 +28,7 @@ from packgen.layout import Pack, pdf_attachments
 from packgen.messages import untranslated_warning
 from packgen.model import Attachment, Meeting
 from packgen.pdf.mapped import over_file_budget
+from packgen.publication import notice_problems
 from packgen.withheld import untranslated
 
 if TYPE_CHECKING:
@@ -72,7 +73,8 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         checkers.close()
     # The officer's style.yaml and templates are checked whatever else is wrong, so that
     # one run says everything (the partial meeting knows where they are).
-    style = _style_problems(meeting, templates) + _notice_problems(meeting, templates)
+    style = [*_style_problems(meeting, templates),
+             *notice_problems(meeting, meeting.template_dirs(templates))]
     template_problems = _template_problems(meeting, templates, trusted_templates)
     if wrong or style:
         raise ValidationError([*wrong, *problems, *style, *template_problems])
@@ -83,21 +85,6 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
     return Checked(meeting, notes + tuple(warnings)
                    + tuple(untranslated_warning(meeting.words, meeting.root))
                    + tuple(untranslated(meeting)))
-
-
-def _notice_problems(meeting: Meeting, templates: Path | None) -> list[Problem]:
-    """The notice rule's holiday calendar must exist and read, though only
-    ``validate --publish-date`` counts with it: a CI run that checks meetings finds a
-    misspelt calendar before the day it is needed."""
-    from packgen.publication import rule_calendar
-
-    rule = meeting.jurisdiction.notice
-    try:
-        rule_calendar(rule, meeting.template_dirs(templates), meeting.root,
-                      rule.calendar_at or meeting.pos)
-    except ValidationError as exc:
-        return list(exc.problems)
-    return []
 
 
 class _PdfCheckers:

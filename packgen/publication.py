@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.calendars import NO_CALENDAR, Calendar, holidays, load_calendar
-from packgen.errors import Position, Problem
+from packgen.errors import Position, Problem, ValidationError
 from packgen.model import Meeting
 from packgen.notice import NoticeRule
 
@@ -130,3 +130,15 @@ def _skipped(rule: NoticeRule, calendar: Calendar | None) -> str:
         return "counting every day"
     listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
     return f"not counting {listed}"
+
+
+def notice_problems(meeting: Meeting, template_dirs: Sequence[Path]) -> list[Problem]:
+    """The notice rule's holiday calendar must exist and read, though only
+    ``validate --publish-date`` counts with it: a CI run that checks or builds meetings
+    finds a misspelt or broken calendar before the day it is needed."""
+    rule = meeting.jurisdiction.notice
+    try:
+        rule_calendar(rule, template_dirs, meeting.root, rule.calendar_at or meeting.pos)
+    except ValidationError as exc:
+        return list(exc.problems)
+    return []

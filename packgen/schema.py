@@ -355,7 +355,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
                                 problems)
         partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                           date=datetime.date.min, time=datetime.time(), venue="",
-                          items=numbered, report=report)
+                          items=numbered, report=report, jurisdiction=law or england())
         partial = with_documents(partial, problems)
         return IncompleteMeeting(problems + check_exempt_files(partial), partial)
     for number, entry in enumerate(entries.items if isinstance(entries, Seq) else (), 1):
@@ -368,7 +368,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
             items.append(Item(entry.pos, "", str(number), attachments=tuple(attachments)))
     partial = Meeting(pos=origin, source=meeting_file, root=root, organisation="", body="",
                       date=datetime.date.min, time=datetime.time(), venue="",
-                      items=tuple(items), report=report)
+                      items=tuple(items), report=report, jurisdiction=law or england())
     partial = with_documents(partial, problems)
     return IncompleteMeeting(problems, partial)
 

@@ -10,6 +10,7 @@ import pytest
 
 from packgen.calendars import calendar_names, holidays, load_calendar
 from packgen.errors import ValidationError
+from tests.conftest import BuildFn, MeetingFolder, basic_meeting
 
 # gov.uk's published bank holidays (https://www.gov.uk/bank-holidays and its JSON, and for
 # the years before 2018 the same data as published then, in alphagov/calendars'
@@ -165,3 +166,23 @@ def test_a_calendar_name_is_never_a_path(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         load_calendar("../calendars/local", [tmp_path / "templates"], tmp_path)
     assert 'no holiday calendar "../calendars/local"' in caught.value.problems[0].message
+
+
+def test_a_broken_calendar_stops_build_and_shows_with_other_problems(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    """A council calendar is checked by build as by validate, and in the same run as the
+    meeting's other problems (a missing file), not only once those are mended."""
+    calendars = folder.folder / "templates" / "calendars"
+    calendars.mkdir(parents=True)
+    (calendars / "local.yaml").write_text("title: t\nholidays:\n  - name: Fair\n"
+                                          "    date: 31 February\n    weekend: stays\n")
+    good = folder.write(basic_meeting([{"title": "Budget"}]), {"notice": {"calendar": "local"}})
+    built = run_cli("build", str(good), "-o", str(folder.root / "pack.pdf"))
+    assert built.returncode == 1 and not (folder.root / "pack.pdf").exists()
+    assert "local.yaml:4:11: error: holidays[0].date:" in built.stderr
+    bad = folder.write(basic_meeting([{"title": "Budget", "attachments": ["missing.pdf"]}]),
+                       {"notice": {"calendar": "local"}})
+    checked = run_cli("validate", str(bad))
+    errors = [line for line in checked.stderr.splitlines() if "error:" in line]
+    assert any("missing.pdf" in line for line in errors)
+    assert any("local.yaml:4:11: error: holidays[0].date:" in line for line in errors)
