@@ -13,7 +13,6 @@ spells it.
 from __future__ import annotations
 
 import re
-import string
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,17 @@ import yaml
 
 from packgen.builtin import theme_dir
 from packgen.errors import Position, Problem, ValidationError
-from packgen.shapes import INVALID, Context, Field, ListOf, Record, Shape, Text, found
+from packgen.shapes import (
+    INVALID,
+    Context,
+    Field,
+    ListOf,
+    Record,
+    Shape,
+    Text,
+    format_fields,
+    found,
+)
 from packgen.source import Map, Node, Scalar, load_yaml
 
 ENGLISH = "en-GB"
@@ -98,14 +107,6 @@ def _read_council(path: Path, language: str, problems: list[Problem]) -> dict[st
     return {} if value is INVALID else {k: v for k, v in value.items() if k != "pos"}
 
 
-def _fields(text: str) -> list[str]:
-    """Each ``{...}`` of a text as written, its conversion and format spec included
-    ("date.year", "hour!r", "day:02"), so that only a bare known name passes; ValueError for
-    a brace that opens or closes nothing."""
-    return [name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
-            for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
-
-
 _BRACE = 'a brace that opens no placeholder: write "{{" or "}}" for a brace itself'
 
 
@@ -122,7 +123,7 @@ class Word(Text):
         if not isinstance(value, str):
             return value
         try:
-            used = _fields(value)
+            used = format_fields(value)
         except ValueError:
             return ctx.error(node.pos, path, f"{_BRACE}; packgen fills {_listed(self.needed)}")
         if any(n not in used for n in self.needed):
@@ -148,7 +149,7 @@ class Placeholders(Text):
         if not isinstance(value, str):
             return value
         try:
-            used = _fields(value)
+            used = format_fields(value)
         except ValueError:
             return ctx.error(node.pos, path, f"{_BRACE}; placeholders are "
                                              f"{_listed(self.allowed)}")

@@ -5,7 +5,6 @@ files with these shapes."""
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
 from packgen.shapes import (
@@ -19,6 +18,7 @@ from packgen.shapes import (
     Record,
     Shape,
     Text,
+    format_fields,
 )
 from packgen.source import Map, Node
 
@@ -87,7 +87,7 @@ class Wording(Shape):
         if text is INVALID:
             return INVALID
         try:
-            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            names = set(format_fields(text))
         except ValueError:
             return ctx.error(node.pos, path, "an unmatched { or }: write {{ or }} for a brace")
         unknown = sorted(names - self.placeholders)

@@ -66,15 +66,27 @@ from packgen.source import Map, Scalar, Seq
 CONFIG_NAME = "packgen.yaml"
 ATTACHMENT_SUFFIXES = (".pdf", *RENDERED_SUFFIXES)
 
-_EXEMPT = ExemptKeys()
-_CONFIDENTIAL = Field(Boolean(), "Confidential information (England and Wales: section "
-                                 "100A(2)-(3)): kept out of the public pack like exempt "
-                                 "material, with its own wording.")
 _SUPPLEMENT = Integer(1, 99, "a supplement number, 1 or more")
-_SPECIAL_REASONS = Field(Text(), "exempt: true (a law without a table of exempt information, "
-                                 "such as the 1960 Act): the special reasons, arising from the "
-                                 "nature of the business, that the exclusion resolution states; "
-                                 "public, printed in it.", translatable=True)
+
+
+def _withholding(what: str) -> dict[str, Field]:
+    """The keys that keep ``what`` out of the public pack, and say why: an item's and an
+    attachment's alike."""
+    return {
+        "exempt": Field(ExemptKeys(), "Paragraph key(s) of the jurisdiction's table of exempt "
+                                      f"information keeping {what} out of the public pack "
+                                      '(3, "18A", [1, 3]); true where the law has no table.'),
+        "confidential": Field(Boolean(), "Confidential information (England and Wales: section "
+                                         "100A(2)-(3)): kept out of the public pack like exempt "
+                                         "material, with its own wording."),
+        "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
+                        translatable=True),
+        "special_reasons": Field(Text(), "exempt: true (a law without a table of exempt "
+                                         "information, such as the 1960 Act): the special "
+                                         "reasons, arising from the nature of the business, "
+                                         "that the exclusion resolution states; public, "
+                                         "printed in it.", translatable=True),
+    }
 
 NOTICE = Record({
     "heading": Field(Text(), "Optional heading printed above the wording.", translatable=True),
@@ -87,13 +99,7 @@ ATTACHMENT = Record({
                   required=True, translatable=True),
     "title": Field(Text(), "Title for the bookmark; defaults from the item or file name.",
                    translatable=True),
-    "exempt": Field(_EXEMPT, "Paragraph key(s) of the jurisdiction's table of exempt "
-                             "information keeping this document out of the public pack "
-                             '(3, "18A", [1, 3]); true where the law has no table.'),
-    "confidential": _CONFIDENTIAL,
-    "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
-                    translatable=True),
-    "special_reasons": _SPECIAL_REASONS,
+    **_withholding("this document"),
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
     "merge_damaged": MERGE_DAMAGED,
 }, build=Attachment, shorthand="file")
@@ -109,13 +115,7 @@ ITEM = Record({
                          translatable=True),
     "presenter": Field(InlineMarkdown(), 'Whose report it is: "Report of the Director of ..." '
                        "(inline Markdown).", translatable=True),
-    "exempt": Field(_EXEMPT, "Paragraph key(s) of the jurisdiction's table of exempt "
-                             "information keeping the item's documents out of the public pack "
-                             '(3, "18A", [1, 3]); true where the law has no table.'),
-    "confidential": _CONFIDENTIAL,
-    "reason": Field(Text(), "Why it is exempt; printed in the private pack only.",
-                    translatable=True),
-    "special_reasons": _SPECIAL_REASONS,
+    **_withholding("the item's documents"),
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
     **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
@@ -373,7 +373,7 @@ def _incomplete(problems: list[Problem], node: Map | None, meeting_file: Path, r
     return IncompleteMeeting(problems, partial)
 
 
-_LAW_KEYS = ("exempt", "confidential", "reason", "special_reasons")
+_LAW_KEYS = tuple(_withholding(""))
 
 
 def _law_keys(entry: Map, read: Context, n: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,14 @@ from typing import Any
 from packgen.errors import Position, Problem
 from packgen.source import Map, Node, Scalar, Seq
 from packgen.suggest import suggestion
+
+
+def format_fields(text: str) -> list[str]:
+    """Each ``{...}`` of a wording as written, its conversion and format spec included
+    ("date.year", "hour!r", "day:02"), so that only a bare name matches a placeholder
+    packgen fills; ValueError for a brace that opens or closes nothing ("{{" is a brace)."""
+    return [name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
 
 
 class _Invalid:
