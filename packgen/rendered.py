@@ -10,11 +10,58 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Marked:
+    """A piece of marked content the typesetter drew: ``/MCID mcid`` on ``page``
+    (0-based, within the typeset document)."""
+
+    page: int
+    mcid: int
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A link annotation the typesetter made: the ``index``-th entry of ``page``'s
+    ``/Annots`` (0-based, in the order ReportLab wrote them)."""
+
+    page: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One structure element of a typeset document, in reading order.
+
+    ``role`` is a standard structure type (PDF 1.7, 14.8.4): "H1"-"H4", "P", "L", "LI",
+    "Lbl", "LBody", "Table", "THead", "TBody", "TR", "TH", "TD", "Figure", "Link",
+    "Caption", "Div". Its ``kids`` are elements, marked content (possibly on several
+    pages: a paragraph split over a page break is one element) and, for a Link, the
+    annotations it owns.
+    """
+
+    role: str
+    kids: tuple[Tag | Marked | Annotation, ...] = ()
+    alt: str | None = None
+    """A Figure's alternative text (``/Alt``)."""
+    text: str | None = None
+    """A Link's whole text: the ``/Contents`` of each of its annotations."""
+    attributes: tuple[tuple[str, str, str | int | float | tuple[float, ...]], ...] = ()
+    """(owner, key, value): ("Table", "Scope", "Column"), ("Table", "RowSpan", 2),
+    ("Layout", "BBox", (x0, y0, x1, y1))."""
+    lang: str | None = None
+    """A language other than the document's (``/Lang``), such as "en-GB" in a Welsh page."""
+
+
+@dataclass(frozen=True)
 class Typeset:
     pdf: bytes
     pages: int
     anchors: dict[str, int]
     """Page (1-based) where each paragraph with an ``id`` was drawn."""
+    structure: tuple[Tag, ...] = ()
+    """The document's structure elements, top level first, in reading order."""
+    tagged: bool = False
+    """Every piece of content on every page is either marked content of ``structure``
+    or an artifact: the pages may be claimed as tagged."""
 
 
 @dataclass(frozen=True)
