@@ -36,6 +36,7 @@ from packgen.errors import Position, Problem, TemplateError
 from packgen.filecheck import MAX_PIXELS
 from packgen.markdown import MAX_PARAGRAPH
 from packgen.render import Located
+from packgen.tagged import TaggedParagraph
 
 KEEP_WITH_NEXT = 54.0
 """Points of following content a heading insists on having below it on its page, when
@@ -74,9 +75,10 @@ def in_pieces(para: Paragraph, width: float) -> list[Flowable]:
         style = copy.copy(para.style if start == 0 else rest)
         if stop < len(lines):
             style.spaceAfter = 0
-        kind = type(para) if start == 0 else Paragraph
+        kind = type(para) if start == 0 else TaggedParagraph
         piece = kind(None, style, bulletText=para.bulletText if start == 0 else None,
                      frags=cut(para.blPara, start, stop))
+        piece.node = getattr(para, "node", None)  # the pieces are one paragraph: one element
         piece._JustifyLast = stop < len(lines)  # a piece's last line is not the paragraph's
         pieces.append(piece)
     return pieces

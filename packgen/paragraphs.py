@@ -19,12 +19,12 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.fonts import register_italics
 from packgen.htmltree import Element
 from packgen.pdf.links import href_problem, href_target
+from packgen.tagged import TaggedParagraph
 from packgen.theme import Stylesheet
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -142,7 +142,7 @@ class ParagraphSetting:
                                          str(href_problem(href)))])
         return target
 
-    def anchored(self, anchor: str) -> type[Paragraph]:
+    def anchored(self, anchor: str) -> type[TaggedParagraph]:
         """A Paragraph class that notes the page it is drawn on under ``anchor``.
 
         A class rather than an attribute, because Platypus builds the parts of a
@@ -150,7 +150,7 @@ class ParagraphSetting:
         """
         registry = self._anchors
 
-        class Anchored(Paragraph):  # type: ignore[misc]
+        class Anchored(TaggedParagraph):
             def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
                 registry.setdefault(anchor, canv.getPageNumber())
                 super().drawOn(canv, x, y, _sW)

@@ -6,16 +6,19 @@ A mixin of :class:`packgen.typeset.Typesetter`, which lays out each cell's conte
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
 from packgen.errors import Position, Problem, TemplateError
 from packgen.htmltree import Element
 from packgen.mdtables import MAX_TABLE_ROWS
 from packgen.orientation import turned
+from packgen.tagged import TaggedTable
+from packgen.tagging import Attribute, Node
 from packgen.widths import Extent, extent, fit, needed
 
 MM: float = mm
@@ -64,6 +67,11 @@ class TableLayout:
     def font_name(self, props: dict[str, Any]) -> str:
         raise NotImplementedError
 
+    parent: Node
+
+    def within(self, node: Node) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
     def table(self, el: Element, origin: Path, width: float) -> list[Flowable]:
         rows: list[tuple[Element, bool]] = []  # (tr, is header row)
         widths: list[str] = []
@@ -110,16 +118,22 @@ class TableLayout:
         data: list[list[Any]] = []
         commands: list[tuple[Any, ...]] = []
         pad = self._padding(el) * self.scale
+        element = self.parent.add("Table")
+        head = element.add("THead") if header_rows else element
+        body = element.add("TBody") if len(grid) > header_rows else element
         for r, row in enumerate(grid):
             cells: list[Any] = []
+            tr = (head if r < header_rows else body).add("TR")
             for c in range(len(col_widths)):
                 cell = row[c] if c < len(row) else None
-                if cell is None:
+                if cell is None:  # a slot a spanning cell covers: no element of its own
                     cells.append("")
                     continue
                 span = spans.get((r, c), (1, 1))
                 cell_width = sum(col_widths[c:c + span[1]]) - 2 * pad
-                cells.append(self.blocks(cell, origin, cell_width))
+                role, attributes = _cell_tag(cell, r < header_rows, c, span)
+                with self.within(tr.add(role, *attributes)):
+                    cells.append(self.blocks(cell, origin, cell_width))
                 background = self.props(cell.tag, cell.classes).get("background")
                 if background:
                     commands.append(("BACKGROUND", (c, r), (c + span[1] - 1, r + span[0] - 1),
@@ -136,7 +150,7 @@ class TableLayout:
             if len(cells) == 1 and cells[0].tag == "th" \
                     and spans.get((r, grid[r].index(cells[0])), (1, 1))[1] == len(col_widths):
                 commands.append(("NOSPLIT", (0, r), (-1, r + 1)))
-        table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT",
+        table = TaggedTable(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT",
                       style=TableStyle(commands))
         table.spaceAfter = float(self.props("table", el.classes).get("space_after", 0))
         return table
@@ -220,6 +234,9 @@ class TableLayout:
         props = self.props("table", el.classes)
         look: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            # Table selects its font (Helvetica unless told) for every cell, even one it
+            # draws nothing in: unused and unembedded, it would still be listed.
+            ("FONTNAME", (0, 0), (-1, -1), self.font_name(self.props("td"))),
             ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ("TOPPADDING", (0, 0), (-1, -1), pad), ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
         ]
@@ -235,6 +252,22 @@ class TableLayout:
             look.append(("BACKGROUND", (0, 0), (-1, header_rows - 1),
                          self.colour(props["header_background"])))
         return look
+
+
+def _cell_tag(cell: Element, heading_row: bool, column: int, span: tuple[int, int]
+              ) -> tuple[str, list[Attribute]]:
+    """The structure element of a cell: TH (heading a column, or a body row when it
+    leads it) or TD, with its spans."""
+    attributes: list[Attribute] = []
+    role = "TH" if cell.tag == "th" else "TD"
+    if role == "TH":
+        scope = "Column" if heading_row or column else "Row"
+        attributes.append(("Table", "Scope", scope))
+    if span[0] > 1:
+        attributes.append(("Table", "RowSpan", span[0]))
+    if span[1] > 1:
+        attributes.append(("Table", "ColSpan", span[1]))
+    return role, attributes
 
 
 def _int(text: str) -> int:

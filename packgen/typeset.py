@@ -10,7 +10,8 @@ files, embedded, so £, €, accents and ticks print in every pack.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
-    Image,
     Indenter,
     LayoutError,
-    ListFlowable,
     ListItem,
     PageBreak,
-    Paragraph,
     Spacer,
 )
 
@@ -52,7 +50,12 @@ from packgen.render import Located
 from packgen.rendered import Typeset
 from packgen.subset import INLINE_TAGS
 from packgen.tables import TableLayout, TooWide, length
+from packgen.tagged import TaggedImage, TaggedList, TaggedParagraph, tagged_paragraph
+from packgen.tagging import Node, Tagger, canvas_maker
 from packgen.theme import Stylesheet
+
+ROLES = {"p": "P", "h1": "H1", "h2": "H2", "h3": "H3", "h4": "H4"}
+"""The structure element of each text block of the subset."""
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -81,6 +84,17 @@ class Typesetter(ParagraphSetting, TableLayout):
         self.landscape_width = self.size[1] - self.margins["left"] - self.margins["right"]
         self._styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         self._anchors: dict[str, int] = {}
+        self.parent = Node("Document")
+        """The element what is being laid out belongs to."""
+
+    @contextmanager
+    def within(self, node: Node) -> Iterator[None]:
+        """What is laid out inside belongs to ``node``."""
+        outer, self.parent = self.parent, node
+        try:
+            yield
+        finally:
+            self.parent = outer
 
     # -- blocks ----------------------------------------------------------------------------
 
@@ -93,7 +107,8 @@ class Typesetter(ParagraphSetting, TableLayout):
             markup = self.inline(run, origin).strip()
             if markup:
                 style = self.paragraph_style(self.props(element.tag, element.classes))
-                out.extend(in_pieces(Paragraph(markup, style), width))
+                out.extend(in_pieces(tagged_paragraph(markup, style, self.parent.add("P")),
+                                     width))
             run.clear()
 
         for child in element.children:
@@ -112,13 +127,15 @@ class Typesetter(ParagraphSetting, TableLayout):
             props = self.props(el.tag, el.classes)
             if not markup and not number:
                 return []
-            kind = self.anchored(el.attrs["id"]) if el.attrs.get("id") else Paragraph
+            kind = self.anchored(el.attrs["id"]) if el.attrs.get("id") else TaggedParagraph
             style = self.paragraph_style(props)
             if number is not None:
                 # The number hangs in the margin; the text, and its wrapped lines, align.
                 style.leftIndent = float(props.get("hanging", 36)) * self.scale
                 style.bulletIndent = 0
             para = kind(markup, style, bulletText=number)
+            # A hanging number is drawn with its text, inside the heading's element.
+            para.node = self.parent.add(ROLES[el.tag])
             if "table-note" in el.classes:  # goes where its table goes (orientation.gathered)
                 para.table_note = True
             if props.get("keep_with_next"):
@@ -187,15 +204,20 @@ class Typesetter(ParagraphSetting, TableLayout):
             indent = max(indent, max(stringWidth(label, font, size) for label, _ in labelled)
                          + size * 0.6)
         entries = []
+        listed = self.parent.add("L")
+        labels = []
         for n, li in enumerate(items):
             symbol: str | None
             if labelled:
                 symbol, li = labelled[n]
             else:
                 symbol, li = own_bullet(li) if el.tag == "ul" else (None, li)
+            entry = listed.add("LI")
+            labels.append(entry.add("Lbl"))
             self.in_list += 1
             try:
-                item = self.blocks(li, origin, width - indent)
+                with self.within(entry.add("LBody")):
+                    item = self.blocks(li, origin, width - indent)
             finally:
                 self.in_list -= 1
             if not item:  # an empty item keeps its number: ReportLab fails on nothing
@@ -204,11 +226,12 @@ class Typesetter(ParagraphSetting, TableLayout):
             entries.append(ListItem(item, value=symbol or "•") if el.tag == "ul"
                            else ListItem(item))
         if not entries:
+            self.parent.kids.remove(listed)
             return []
         numbered = el.tag == "ol"
         first = el.attrs.get("start", "1")
-        return [ListFlowable(
-            entries, bulletType="1" if numbered else "bullet",
+        return [TaggedList(
+            entries, labels, bulletType="1" if numbered else "bullet",
             start=int(first) if numbered and first.isdigit() else None if numbered else "•",
             leftIndent=indent, bulletFontName=self.font_name(props),
             bulletFontSize=float(props["size"]) * self.scale,
@@ -225,7 +248,10 @@ class Typesetter(ParagraphSetting, TableLayout):
         if not path.is_file():
             raise TemplateError([Problem(where, f'no such image "{src}"')])
         check_picture(path, src, where)
-        image = Image(str(path))
+        image = TaggedImage(str(path))
+        alt = el.attrs.get("alt")
+        if alt != "":  # alt="": decorative, an artifact
+            image.node = self.parent.add("Figure", alt=alt)
         ratio = image.imageHeight / image.imageWidth
         w = length(el.attrs.get("width", ""), width) or min(image.imageWidth, width)
         image.drawWidth, image.drawHeight = w, w * ratio
@@ -234,13 +260,19 @@ class Typesetter(ParagraphSetting, TableLayout):
 
     # -- the document ----------------------------------------------------------------------
 
-    def typeset(self, root: Element, origin: Path, located: Sequence[Located] = ()) -> Typeset:
-        """Lay out the element tree on as many pages as it needs.
+    def typeset(self, root: Element, origin: Path, located: Sequence[Located] = (),
+                decorative: bool = False) -> Typeset:
+        """Lay out the element tree on as many pages as it needs, tagged: each piece of
+        content marked as its structure element's, or as an artifact.
 
         ``located`` says where the text in it came from, so that text which cannot be
-        laid out is reported at its line in the YAML.
+        laid out is reported at its line in the YAML. ``decorative``: every page is an
+        artifact (a filler page, which says nothing of the document's).
         """
         self._anchors = {}
+        tagger = Tagger()
+        tagger.artifact = int(decorative)
+        self.parent = tagger.root
         try:
             flowables = self.blocks(root, origin, self.frame_width)
         except Unfit as exc:
@@ -259,11 +291,13 @@ class Typesetter(ParagraphSetting, TableLayout):
                         pageTemplates=page_templates(self.size, self.margins),
                         creator="packgen")
         try:
-            doc.build(flowables or [Paragraph("", self.paragraph_style(self.props("p")))])
+            doc.build(flowables or [TaggedParagraph("", self.paragraph_style(self.props("p")))],
+                      canvasmaker=canvas_maker(tagger))
         except LayoutError:
             raise unfit_problem(doc.current, located, origin, "is too long to fit on a page"
                                  ) from None
-        return Typeset(buf.getvalue(), doc.page, dict(self._anchors))
+        return Typeset(buf.getvalue(), doc.page, dict(self._anchors),
+                       structure=tagger.structure(), tagged=True)
 
 
 def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:

@@ -76,12 +76,14 @@ class InProcessTypesetting:
             meeting.style, meeting.template_dirs(templates), meeting.root), meeting.root)
         self._filler: Typeset | None = None
 
-    def _typeset(self, name: str, context: dict[str, Any]) -> Typeset:
+    def _typeset(self, name: str, context: dict[str, Any], decorative: bool = False
+                 ) -> Typeset:
         from packgen.htmltree import parse_html
         from packgen.render import located, render
 
         html, origin = render(self.env, name, context)
-        return self.typesetter.typeset(parse_html(html, origin), origin, located(context))
+        return self.typesetter.typeset(parse_html(html, origin), origin, located(context),
+                                       decorative)
 
     def document(self, key: DocumentKey) -> Typeset:
         from packgen.render import document_context
@@ -103,8 +105,9 @@ class InProcessTypesetting:
     def filler(self) -> Typeset:
         if self._filler is None:
             # One filler serves every pack: it sees the main public pack's meeting.
+            # It says nothing of the pack's: an artifact throughout.
             self._filler = self._typeset("filler.html", {"meeting": pack_view(self.meeting,
-                                                                             Pack())})
+                                                                             Pack())}, True)
         return self._filler
 
     def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:

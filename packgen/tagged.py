@@ -1,0 +1,146 @@
+"""Flowables that draw their content as structure elements: paragraphs (and the parts
+a page break splits them into), list labels, table cells (a heading row repeated on a
+later page as an artifact) and pictures.
+
+With :mod:`packgen.tagging`, the bridge to ReportLab's internals for tagging: this module
+overrides ``Paragraph.drawOn``/``split``, ``ListFlowable._makeBullet`` (called once per
+item, in order, for the item's first flowable) with ``BulletDrawer.drawOn``, and
+``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reportlab.platypus import Image, ListFlowable, Paragraph, Table
+from reportlab.platypus.flowables import BulletDrawer
+
+from packgen.tagging import Node, TaggedCanvas, tagger_of
+
+
+@contextmanager
+def drawing(canvas: Any, node: Node | None) -> Iterator[None]:
+    """What is drawn inside is ``node``'s content."""
+    tagger = tagger_of(canvas)
+    if tagger is None or node is None:
+        yield
+        return
+    outer, tagger.current = tagger.current, node
+    try:
+        yield
+    finally:
+        tagger.current = outer
+
+
+class TaggedParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph drawn as its element's content; the parts it splits into keep the
+    element, so a paragraph over a page break is one element."""
+
+    node: Node | None = None
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        node = self.node
+        if node is not None and self._is_one_link():
+            # ReportLab draws a paragraph that is one link in one style by a path that
+            # reports no link fragments: its text is all the Link's.
+            if not (node.kids and isinstance(node.kids[-1], Node)
+                    and node.kids[-1].role == "Link"):
+                node.add("Link")
+            node = node.kids[-1]  # type: ignore[assignment]
+        with drawing(canvas, node):
+            super().drawOn(canvas, x, y, _sW)
+
+    def _is_one_link(self) -> bool:
+        para = getattr(self, "blPara", None)
+        return para is not None and para.kind == 0 and bool(
+            getattr(self.frags[0], "link", None) if self.frags else None)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        for part in parts:  # Platypus makes the parts with self.__class__
+            part.node = self.node
+        return list(parts)
+
+
+def tagged_paragraph(text: str | None, style: Any, node: Node, **kw: Any) -> TaggedParagraph:
+    para = TaggedParagraph(text, style, **kw)
+    para.node = node
+    return para
+
+
+class TaggedBullet(BulletDrawer):  # type: ignore[misc]
+    """An item's bullet or number, drawn as its Lbl."""
+
+    node: Node | None = None
+
+    def drawOn(self, indenter: Any, canv: Any, x: float, y: float,  # noqa: N802
+               _sW: float = 0) -> None:
+        with drawing(canv, self.node):
+            super().drawOn(indenter, canv, x, y, _sW)
+
+
+class TaggedList(ListFlowable):  # type: ignore[misc]
+    """A list whose items' bullets are drawn as their Lbl elements, in item order."""
+
+    def __init__(self, items: list[Any], labels: list[Node], **kw: Any) -> None:
+        self._labels = list(labels)
+        super().__init__(items, **kw)
+
+    def _makeBullet(self, value: Any, params: Any = None) -> Any:  # noqa: N802
+        drawer = super()._makeBullet(value, params)
+        if self._labels:
+            drawer.__class__ = TaggedBullet
+            drawer.node = self._labels.pop(0)
+        return drawer
+
+
+class TaggedTable(Table):  # type: ignore[misc]
+    """A table whose heading rows, repeated on a later page, are drawn as artifacts:
+    their elements are the first page's."""
+
+    repeated = 0
+    """Rows at the top of this part that repeat the table's heading rows."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
+        parts = super().split(availWidth, availHeight)
+        for n, part in enumerate(parts):  # Platypus makes the parts with self.__class__
+            part.repeated = self.repeatRows if n else self.repeated
+        return list(parts)
+
+    def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:  # noqa: N802
+        tagger = tagger_of(self.canv)
+        repeat = tagger is not None and self.repeated and any(
+            cellval is c for row in self._cellvalues[:self.repeated] for c in row)
+        if repeat and tagger is not None:
+            tagger.artifact += 1
+        try:
+            super()._drawCell(cellval, cellstyle, pos, size)
+        finally:
+            if repeat and tagger is not None:
+                tagger.artifact -= 1
+
+
+class TaggedImage(Image):  # type: ignore[misc]
+    """A picture drawn as its Figure, whose bounding box it notes; without an element
+    (``alt=""``: decorative) it is an artifact."""
+
+    node: Node | None = None
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        node = self.node
+        if node is None or not isinstance(canvas, TaggedCanvas) or canvas.tagger.artifact:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        start = canvas.code_length()
+        super().drawOn(canvas, x, y, _sW)
+        canvas.mark(start, node)
+        # Where Platypus drew it: hAlign moves it within the width it was given.
+        shift = {"CENTER": _sW / 2, "CENTRE": _sW / 2, "RIGHT": _sW}.get(
+            str(getattr(self, "hAlign", "LEFT")).upper(), 0)
+        x0, y0 = canvas.transformed(x + shift, y)
+        x1, y1 = canvas.transformed(x + shift + self.drawWidth, y + self.drawHeight)
+        node.attributes = [a for a in node.attributes if a[1] != "BBox"]
+        node.attributes.append(("Layout", "BBox", tuple(
+            round(v, 2) for v in (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))))
