@@ -143,12 +143,16 @@ class TaggedText(PDFTextObject):  # type: ignore[misc]
     def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802,N803 - ReportLab's
         if self._open is None:
             self._open_mc(self.node)
-        if TStar and text and not text.endswith(" "):
-            text += " "
+        if TStar and not (text or self._last).endswith(" "):
+            text += " "  # a line's end; after a <br/> ReportLab ends the line with no text
         self._last = text
         if self._open is not None and self._open[0].role == "Link":
             self._open[0].text += text
         super()._textOut(text, TStar)
+
+    def textOut(self, text: str) -> None:  # noqa: N802 - ReportLab's name
+        self._last = text  # a hanging number or a bullet: it gets its space at the end
+        super().textOut(text)
 
     def _linkRecord(self, key: Any, what: str) -> None:  # noqa: N802 - ReportLab's name
         """'start': the link's text on this line was just written (the last entry of
@@ -183,6 +187,10 @@ class TaggedText(PDFTextObject):  # type: ignore[misc]
                 self.tagger.links.append((annotation_target(str(key[1])), self._links[key]))
 
     def getCode(self) -> str:  # noqa: N802 - ReportLab's name
+        if self._open is not None and self._last and not self._last.endswith(" "):
+            # An invisible space after the last text drawn, so that a hanging number
+            # ("2.3") reads apart from the paragraph that follows it.
+            self._code.append(self._formatText(" "))
         self._close_mc()
         return str(super().getCode())
 
