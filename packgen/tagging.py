@@ -151,8 +151,12 @@ class TaggedText(PDFTextObject):  # type: ignore[misc]
         super()._textOut(text, TStar)
 
     def textOut(self, text: str) -> None:  # noqa: N802 - ReportLab's name
-        self._last = text  # a hanging number or a bullet: it gets its space at the end
+        self._last = text  # a hanging number: it gets its space at the end
         super().textOut(text)
+
+    def textLine(self, text: str = "") -> None:  # noqa: N802 - ReportLab's name
+        self._last = text  # a list's bullet or number (drawString): likewise
+        super().textLine(text)
 
     def _linkRecord(self, key: Any, what: str) -> None:  # noqa: N802 - ReportLab's name
         """'start': the link's text on this line was just written (the last entry of
