@@ -122,7 +122,7 @@ LINK = "https://www.riverside.example/council/budget-consultation-2026-27/respon
 DOCUMENT = f"""
 <h1>Budget monitoring</h1>
 <h2><span class="number">2.3</span>Spend by locality</h2>
-<p>{" ".join(f"word{n:03d}" for n in range(500))}</p>
+<p>{" ".join(f"word{n:03d}" for n in range(700))}</p>
 <p>The responses to the consultation are <a href="{LINK}">published in full on the
 council's website with an easy read version and a summary</a> for anyone to read, and the
 <a href="#page=3">third page</a> has the agenda.</p>
@@ -137,6 +137,8 @@ council's website with an easy read version and a summary</a> for anyone to read
 {"".join(f"<tr><th>Area {n}</th><td>{n}</td><td>{n + 1}</td></tr>" for n in range(60))}
 </tbody>
 </table>
+<div class="keep-together"><p id="kept">Kept together</p></div>
+<div class="landscape"><h3>Turned</h3><p>On its side</p></div>
 """
 
 
@@ -163,8 +165,10 @@ def test_a_paragraph_over_a_page_break_is_one_element_and_keeps_its_spaces(
     read = pages(document)
     long = document.structure[2]
     assert {k.page for k in long.kids if isinstance(k, Marked)} == {0, 1}
+    # Long enough to be laid out in pieces (fitting.in_pieces), one paragraph still.
+    assert len(DOCUMENT) > 5000
     # Each line's last word and the next line's first stay apart.
-    assert text_of(long, read).split() == [f"word{n:03d}" for n in range(500)]
+    assert text_of(long, read).split() == [f"word{n:03d}" for n in range(700)]
 
 
 def test_a_link_over_two_lines_is_one_link_with_two_annotations(document: Typeset) -> None:
@@ -241,3 +245,18 @@ def test_a_table_has_heading_cells_spans_and_a_repeat_as_artifact(document: Type
     assert heading_pages == {min(table_pages)}
     later = PdfReader(io.BytesIO(document.pdf)).pages[max(table_pages)]
     assert later.extract_text().count("Locality") == 1  # drawn there, not tagged there
+
+
+def test_kept_and_turned_content_keeps_its_elements(document: Typeset) -> None:
+    read = pages(document)
+    reader = PdfReader(io.BytesIO(document.pdf))
+    kept, heading, turned = document.structure[-3:]
+    assert (kept.role, heading.role, turned.role) == ("P", "H3", "P")
+    assert text_of(kept, read).strip() == "Kept together"
+    assert [text_of(t, read).strip() for t in (heading, turned)] == ["Turned", "On its side"]
+    (page,) = {k.page for k in turned.kids if isinstance(k, Marked)}
+    box = reader.pages[page].mediabox
+    assert box.width > box.height  # on its landscape page
+    # An anchored paragraph (paragraphs.anchored) is tagged too, on the page it notes.
+    (at,) = {k.page for k in kept.kids if isinstance(k, Marked)}
+    assert document.anchors == {"kept": at + 1}
