@@ -1,0 +1,191 @@
+"""The contract between packgen's tagging and the installed ReportLab: the internals
+:mod:`packgen.tagging` and :mod:`packgen.tagged` rely on (and only they). Each test fails
+when an upgrade moves one, so a new ReportLab is judged by running this file (with
+tests/test_platypus_contract.py, for :mod:`packgen.fitting`)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import (
+    Image,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+)
+from reportlab.platypus.flowables import BulletDrawer
+
+STYLE = ParagraphStyle("s", fontSize=10, leading=12)
+PICTURE = Path(__file__).parent.parent / "examples" / "riverside-crest.png"
+
+
+class Text(PDFTextObject):  # type: ignore[misc]
+    """Notes what ReportLab does to a text object."""
+
+    def __init__(self, *args: Any, events: list[tuple[str, Any]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.events = events
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802,N803
+        before = len(self._code)
+        super()._textOut(text, TStar)
+        self.events.append(("text", (text, TStar, len(self._code) - before)))
+
+    def _linkRecord(self, key: Any, what: str) -> None:  # noqa: N802
+        self.events.append((what, (key, self._code[-1])))
+
+
+class Recorder(Canvas):  # type: ignore[misc]
+    events: list[tuple[str, Any]] = []
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:  # noqa: N802
+        self.events.append(("beginText", None))
+        return Text(self, x, y, direction=direction, events=self.events)
+
+    def linkURL(self, url: str, rect: Any, *args: Any, **kw: Any) -> None:  # noqa: N802
+        self.events.append(("linkURL", url))
+        super().linkURL(url, rect, *args, **kw)
+
+    def linkRect(self, contents: str, name: str, *args: Any, **kw: Any) -> None:  # noqa: N802
+        self.events.append(("linkRect", name))
+        super().linkRect(contents, name, *args, **kw)
+
+    def showPage(self) -> None:  # noqa: N802
+        self.events.append(("page", list(self._code)))
+        super().showPage()
+
+
+def build(flowables: list[Any], height: float = 800) -> tuple[list[tuple[str, Any]], bytes]:
+    Recorder.events = []
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=(300, height), invariant=1)
+    doc.build(flowables, canvasmaker=Recorder)
+    return Recorder.events, out.getvalue()
+
+
+def test_a_paragraph_draws_one_text_object_a_line_at_a_time() -> None:
+    events, _ = build([Paragraph("one two three four five six seven eight nine ten eleven "
+                                 "twelve thirteen fourteen fifteen <b>sixteen</b> seventeen "
+                                 "eighteen nineteen twenty", STYLE)])
+    assert [e for e, _ in events].count("beginText") == 1
+    texts = [value for event, value in events if event == "text"]
+    assert all(added == 1 for _, _, added in texts)  # one _code entry per _textOut
+    assert [stars for _, stars, _ in texts].count(1) >= 2  # each line ends with T*
+    (code,) = [value for event, value in events if event == "page"]
+    (text,) = [c for c in code if c.startswith("BT")]
+    assert text.endswith("ET")  # getCode closes the text object it joins
+
+
+def test_link_records_come_after_the_link_text_and_before_what_follows() -> None:
+    markup = ('before <a href="https://example.org/a">the link text that runs on over the '
+              'end of the line onto the next one</a> after <a href="#there">here</a>'
+              '<a name="there"/> and <a href="packgen-page:3">page</a>')
+    events, pdf = build([Paragraph(markup, ParagraphStyle("n", parent=STYLE))])
+    starts = [(i, v) for i, (e, v) in enumerate(events) if e == "start"]
+    keys = [key for _, (key, _) in starts]
+    assert keys[0] == keys[1] and keys[0][1] == "https://example.org/a"  # (n, href)
+    for i, (_, last) in starts:  # 'start' right after the link's own text went out
+        event, (text, _, _) = events[i - 1]
+        assert event == "text" and last.endswith(("Tj", "T*")) and text.strip()
+    ends = [v[0] for e, v in events if e == "end"]
+    assert ends[:2] == [keys[0]] * 2
+    # Annotations are made per line, after it, in the order written to /Annots.
+    annotations = [(e, v) for e, v in events if e in ("linkURL", "linkRect")]
+    lines = len(starts) - 2  # the first link's lines; one start for each other link
+    assert lines >= 2 and annotations == [("linkURL", "https://example.org/a")] * lines + [
+        ("linkRect", "there"), ("linkURL", "packgen-page:3")]
+    from pypdf import PdfReader
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    kinds = [("/URI" if "/URI" in a.get_object().get("/A", {}) else "/Dest")
+             for a in page["/Annots"]]
+    assert kinds == ["/URI"] * lines + ["/Dest", "/URI"]
+
+
+def test_a_paragraph_that_is_one_link_is_drawn_by_the_simple_path() -> None:
+    para = Paragraph('<a href="https://example.org/">all of it a link</a>', STYLE)
+    events, _ = build([para])
+    assert para.blPara.kind == 0 and para.frags[0].link
+    assert not [e for e, _ in events if e in ("start", "end")]
+    assert [v for e, v in events if e == "linkURL"] == ["https://example.org/"]
+
+
+def test_paragraph_parts_and_table_parts_are_made_by_their_class() -> None:
+    class Mine(Paragraph):  # type: ignore[misc]
+        pass
+
+    class MyTable(Table):  # type: ignore[misc]
+        drawn: list[Any] = []
+
+        def _drawCell(self, cellval: Any, *args: Any) -> None:  # noqa: N802
+            MyTable.drawn.append((self, cellval))
+            super()._drawCell(cellval, *args)
+
+    para = Mine(" ".join(["word"] * 400), STYLE)
+    assert {type(p) for p in para.split(300, 100)} == {Mine}
+    rows = [[Paragraph("Head", STYLE), "x"]] + [[str(n), str(n)] for n in range(80)]
+    table = MyTable(rows, repeatRows=1)
+    parts = table.split(200, 300)
+    assert {type(p) for p in parts} == {MyTable}
+    assert parts[1].repeatRows == 1
+    # The repeated heading row is the same cell values, by identity.
+    assert parts[1]._cellvalues[0][0] is parts[0]._cellvalues[0][0]
+    build([table], height=400)
+    drawn = MyTable.drawn
+    parts = list(dict.fromkeys(t for t, _ in drawn))
+    assert len(parts) >= 2
+    # Each part draws the heading cell first, the very value every part holds.
+    firsts = [next(cell for t, cell in drawn if t is part) for part in parts]
+    assert all(cell is part._cellvalues[0][0] for cell, part in zip(firsts, parts, strict=True))
+    assert all(cell is firsts[0] for cell in firsts)
+
+
+def test_list_bullets_are_made_once_per_item_and_drawn_through_begin_text() -> None:
+    made: list[Any] = []
+
+    class Mine(ListFlowable):  # type: ignore[misc]
+        def _makeBullet(self, value: Any, params: Any = None) -> Any:  # noqa: N802
+            drawer = super()._makeBullet(value, params)
+            made.append(drawer)
+            return drawer
+
+    items = [ListItem([Paragraph(f"item {n}", STYLE), Paragraph("more", STYLE)])
+             for n in range(3)]
+    events, _ = build([Mine(items, bulletType="1", bulletFormat="%s.")])
+    assert len(made) == 3 and all(type(d) is BulletDrawer for d in made)
+    assert [d.value for d in made] == [1, 2, 3]
+    # Each bullet is its own text object (drawString -> beginText -> textLine).
+    assert [e for e, _ in events].count("beginText") == 3 + 6
+
+
+def test_a_hanging_number_is_a_text_object_of_its_own() -> None:
+    style = ParagraphStyle("h", parent=STYLE, leftIndent=36, bulletIndent=0)
+    events, _ = build([Paragraph("Heading", style, bulletText="2.3")])
+    assert [e for e, _ in events].count("beginText") == 2
+
+
+def test_a_picture_is_drawn_between_q_and_q_of_its_own() -> None:
+    image = Image(str(PICTURE), width=50, height=50)
+    events, _ = build([image])
+    (code,) = [value for event, value in events if event == "page"]
+    (at,) = [n for n, c in enumerate(code) if re.fullmatch(r"/\S+ Do", c)]
+    assert [code[at - 4], code[at - 2], code[at + 1], code[at + 2]] == ["q", "q", "Q", "Q"]
+    canvas = Canvas(io.BytesIO())
+    canvas.translate(10, 20)
+    assert canvas._currentMatrix == (1, 0, 0, 1, 10, 20)
+
+
+def test_text_goes_out_formatted_by_one_method() -> None:
+    text = PDFTextObject(Canvas(io.BytesIO()), 0, 0)
+    assert text._code[0] == "BT" and text._formatText("a b").endswith(" Tj")
+    text.textOut("x")  # a hanging number
+    text.textLine("y")  # a list's bullet: not through _textOut
+    assert text._code[-2:] == [text._formatText("x"), text._formatText("y") + " T*"]
