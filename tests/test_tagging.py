@@ -9,6 +9,7 @@ Read back from the typeset PDFs themselves (pypdf for the content streams, poppl
 from __future__ import annotations
 
 import io
+import pickle
 import re
 import subprocess
 from collections.abc import Iterator
@@ -260,3 +261,8 @@ def test_kept_and_turned_content_keeps_its_elements(document: Typeset) -> None:
     # An anchored paragraph (paragraphs.anchored) is tagged too, on the page it notes.
     (at,) = {k.page for k in kept.kids if isinstance(k, Marked)}
     assert document.anchors == {"kept": at + 1}
+
+
+def test_the_record_crosses_a_process_pipe(document: Typeset) -> None:
+    # ForkedTypesetting pickles it: plain data only, equal on the other side.
+    assert pickle.loads(pickle.dumps(document)) == document
