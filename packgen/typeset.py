@@ -5,6 +5,11 @@ its parts: how text is set, its style and inline markup (:mod:`packgen.paragraph
 tables (:mod:`packgen.tables`). Here blocks become flowables and the document is built.
 Styles come from the theme's stylesheet by tag and class; fonts are the theme's TrueType
 files, embedded, so £, €, accents and ticks print in every pack.
+
+The pages come out tagged: each block's structure element (H1-H4, P, L/LI/Lbl/LBody,
+Table/THead/TBody/TR/TH/TD, Figure) is made with its flowable, under :attr:`parent`, and
+the flowables of :mod:`packgen.tagged` draw their content as its marked content; the
+rest (rules, backgrounds, decoration) is drawn as artifacts (:mod:`packgen.tagging`).
 """
 
 from __future__ import annotations
