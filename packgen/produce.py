@@ -39,6 +39,7 @@ from packgen.pdf import assemble as asm
 from packgen.pdf.metadata import set_metadata
 from packgen.pdf.number import number_pages
 from packgen.pdf.sources import Source, close_all, open_attachments, rendered_source
+from packgen.pdf.structure import build_structure
 from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.rendered import Typeset
 from packgen.typesetting import RowData, Typesetting
@@ -101,8 +102,8 @@ class _Builder:
         for item, attachment, parent in pack_documents(self.meeting, pack):
             if attachment.document is not None and attachment not in self.sources:
                 key = document_key(item, attachment, parent)
-                pdf = self.typesetting.document(key).pdf
-                self.sources[attachment] = rendered_source(attachment, pdf)
+                typeset = self.typesetting.document(key)
+                self.sources[attachment] = rendered_source(attachment, typeset)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
         """Typeset the front sheet until its length, and so every page range, stops moving."""
@@ -175,7 +176,9 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
-    file_id = set_metadata(writer, meeting, identity.digest(), pack, draft)
+    tagged = build_structure(writer, pack_pages, layout, sources, front, filler,
+                             meeting.words, meeting.language)
+    file_id = set_metadata(writer, meeting, identity.digest(), pack, draft, tagged)
     page = b""
     if html:  # made before anything is written, so a template problem writes nothing
         rows = row_data(meeting, pack, layout)
