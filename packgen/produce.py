@@ -172,7 +172,7 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
                           front.anchors, meeting.words)
     writer = pack_pages.writer
     number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft,
-                 words=meeting.words)
+                 words=meeting.words, marked=_marked_pages(layout, sources))
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
@@ -202,6 +202,18 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
                                        f"damaged and cannot be merged ({exc})")]) from None
     return layout.total, (*(w for s in sources.values() for w in s.warnings), *moved)
+
+
+def _marked_pages(layout: Plan, sources: dict[Attachment, Source]) -> frozenset[int]:
+    """The pages of attachments that declare marked content (tagged, or trying to be):
+    those whose content the stamps must not be drawn inside."""
+    pages: set[int] = set()
+    for placement in layout.placements:
+        source = sources.get(placement.attachment) if placement.attachment else None
+        if source is not None and source.typeset is None and any(
+                key in source.reader.root_object for key in ("/MarkInfo", "/StructTreeRoot")):
+            pages.update(range(placement.start, placement.last + 1))
+    return frozenset(pages)
 
 
 def row_data(meeting: Meeting, pack: Pack, layout: Plan) -> list[RowData]:
