@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, PdfObject, StreamObject
 
+from packgen.pdf.bridge import stored_data
 from packgen.pdf.objects import resolved
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -39,15 +40,17 @@ class LeftOpen:
 
 def left_open(contents: PdfObject | None) -> LeftOpen:
     """What the page content ``contents`` (a stream or an array of them) leaves open.
-    Unreadable content counts as leaving nothing open: it draws nothing either."""
+    Unreadable content counts as leaving nothing open: it draws nothing either. Decoded
+    without keeping the result (``get_data`` would hold every page's decoded content)."""
     found = resolved(contents)
     streams = list(found) if isinstance(found, ArrayObject) else [found]
     data = []
     for stream in streams:
         stream = resolved(stream)
         if isinstance(stream, StreamObject):
-            try:
-                data.append(decode_stream_data(stream))
+            try:  # pypdf's decoder reads a stream with no /Filter as an unknown filter
+                data.append(decode_stream_data(stream) if stream.get("/Filter")
+                            else stored_data(stream))
             except UNREADABLE:
                 return LeftOpen()
     return _scan(b"\n".join(data))
