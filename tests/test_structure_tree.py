@@ -21,10 +21,13 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    NullObject,
+    NumberObject,
 )
 
 from packgen.build import build_pack
 from packgen.pdf.bridge import add_object
+from packgen.pdf.graft import Adopted, Grafts
 from packgen.pdf.openstate import _scan
 from tests.conftest import ROOT, MeetingFolder, basic_meeting
 from tests.security.readback import every_byte
@@ -261,3 +264,49 @@ def test_welsh_edition_is_in_welsh(tmp_path: Path) -> None:
     assert tree[1] == (1, "Sect", reader.outline[0].title)  # type: ignore[union-attr]
     assert all(isinstance(k, IndirectObject) for k in document["/K"])
     assert isinstance(document["/K"], ArrayObject)
+
+
+def test_adopted_elements_land_on_the_copies_and_bring_no_old_tree(
+        folder: MeetingFolder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What grafting hands over is written with its pages redirected to the pack's copies;
+    a reference back to the attachment's own tree root (a hostile or careless file) is
+    not followed."""
+    name = folder.pdf("tagged.pdf", 2)
+    writer = PdfWriter(clone_from=PdfReader(folder.folder / name))
+    root = add_object(writer, DictionaryObject(
+        {NameObject("/Type"): NameObject("/StructTreeRoot")}))
+    second = writer.pages[1].indirect_reference
+    span = add_object(writer, DictionaryObject({
+        NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Span"),
+        NameObject("/P"): root, NameObject("/Pg"): second, NameObject("/K"): NumberObject(0)}))
+    paragraph = add_object(writer, DictionaryObject({
+        NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/P"),
+        NameObject("/P"): root, NameObject("/K"): ArrayObject([span])}))
+    root.get_object()[NameObject("/K")] = paragraph
+    writer.root_object[NameObject("/StructTreeRoot")] = root
+    writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
+        {NameObject("/Marked"): BooleanObject(True)})
+    writer.write(folder.folder / name)
+
+    def adopt(self: Grafts, reader: PdfReader, copies: object, first_key: int) -> Adopted:
+        top = reader.root_object["/StructTreeRoot"].raw_get("/K")
+        return Adopted([top], {}, first_key, "cy", None)
+
+    monkeypatch.setattr(Grafts, "adopt", adopt)
+    out = build_pack(folder.write(basic_meeting([{"title": "Tagged", "attachments": [name]}])),
+                     tmp_path / "pack.pdf").output
+    data = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(out), "-"],
+                          capture_output=True, check=True).stdout
+    assert len(re.findall(rb"/Type /StructTreeRoot\b", data)) == 1
+    reader = PdfReader(out)
+    sect = outline_tree(reader)[-1]
+    assert sect == (2, "Sect", "Tagged")
+    document = reader.root_object["/StructTreeRoot"]["/K"][0].get_object()
+    sect_elem = document["/K"][1].get_object()["/K"][0].get_object()
+    assert sect_elem["/Lang"] == "cy"
+    adopted = sect_elem["/K"][0].get_object()
+    assert adopted["/S"] == "/P" and adopted.raw_get("/P").idnum == \
+        document["/K"][1].get_object()["/K"][0].idnum
+    kid = adopted["/K"][0].get_object()
+    assert kid.raw_get("/Pg").idnum == reader.pages[3].indirect_reference.idnum  # a copy
+    assert isinstance(kid.get("/P"), NullObject | type(None))

@@ -12,8 +12,9 @@ it is reached, so the same inputs give the same bytes. Two guards keep an
 attachment's pages from dragging the rest of their document in behind them: a
 reference to a page that was copied points at the copy (``redirect``, the
 :class:`packgen.pdf.links.Copies` assembling noted), and a reference to any other page,
-page-tree node or catalog of an attachment is written as null. A catalog is known by
-being its document's /Root, not only by its /Type (which a hostile file leaves out).
+page-tree node, catalog or structure tree root of an attachment is written as null. A
+catalog is known by being its document's /Root, not only by its /Type (which a hostile
+file leaves out).
 And no file or action is ever written, wherever it sits, direct or an object of its own
 (:func:`packgen.pdf.objects.active`, the cleaner's own test), except a link's GoTo, URI
 or page move in its /A: :mod:`packgen.pdf.scrub` has already removed every route to the
@@ -55,7 +56,10 @@ class DamagedObject(Exception):
         self.document = document
 
 
-_NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog"})
+_NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog", "/StructTreeRoot"})
+"""An attachment's objects that stay behind with its document. Its structure tree's root
+is one: the pack has its own tree, into which only the elements grafting adopts come
+(:mod:`packgen.pdf.structure`), and the old root would bring the whole old tree."""
 _LINK_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
 """The actions a link of the pack may hold (in its /A): those scrubbing keeps or makes."""
 _OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
