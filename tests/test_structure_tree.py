@@ -310,3 +310,33 @@ def test_adopted_elements_land_on_the_copies_and_bring_no_old_tree(
     kid = adopted["/K"][0].get_object()
     assert kid.raw_get("/Pg").idnum == reader.pages[3].indirect_reference.idnum  # a copy
     assert isinstance(kid.get("/P"), NullObject | type(None))
+
+
+def test_the_tree_is_packed_in_object_streams(folder: MeetingFolder, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every element, the root and the ParentTree are in compressed object streams; the
+    pages and their annotations are not."""
+    hand_tagging(monkeypatch)
+    out = build_pack(meeting(folder), tmp_path / "pack.pdf").output
+    assert out.read_bytes().startswith(b"%PDF-1.5\n")  # what object streams need
+    xref = subprocess.run(["qpdf", "--show-xref", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    compressed = {int(n) for n in re.findall(r"^(\d+)/0: compressed", xref, re.M)}
+    reader = PdfReader(out)
+    root = reader.root_object.raw_get("/StructTreeRoot")
+    elements = [root.idnum]
+
+    def walk(ref: IndirectObject) -> None:
+        elements.append(ref.idnum)
+        for kid in ref.get_object().get("/K", []):
+            if isinstance(kid, IndirectObject):
+                walk(kid)
+
+    for top in root.get_object()["/K"]:
+        walk(top)
+    tree = reader.root_object["/StructTreeRoot"]
+    elements.append(tree.raw_get("/ParentTree").idnum)
+    assert len(elements) > 8 and set(elements) <= compressed
+    shown = {p.indirect_reference.idnum for p in reader.pages}
+    shown |= {a.idnum for p in reader.pages for a in p.get("/Annots", [])}
+    assert not shown & compressed
