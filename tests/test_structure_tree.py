@@ -87,11 +87,22 @@ def test_tree_follows_the_outline(folder: MeetingFolder, tmp_path: Path,
     assert "/K" not in sects[1]
 
 
+@pytest.mark.parametrize("per_node", [None, 2])
 def test_every_mcid_and_link_is_in_the_parent_tree(folder: MeetingFolder, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   per_node: int | None) -> None:
+    """And so in a large pack's tree of nodes (``per_node`` entries a node, as though the
+    pack were large), each node's /Limits its first and last key."""
     hand_tagging(monkeypatch)
+    if per_node is not None:
+        monkeypatch.setattr("packgen.pdf.structure.NUMS_PER_NODE", per_node)
     reader = PdfReader(build_pack(meeting(folder), tmp_path / "pack.pdf").output)
     tree = parent_tree(reader)
+    top = reader.root_object["/StructTreeRoot"]["/ParentTree"]
+    assert ("/Kids" in top) == (per_node is not None)
+    for kid in top.get("/Kids", []):
+        nums = kid.get_object()["/Nums"]
+        assert list(kid.get_object()["/Limits"]) == [nums[0], nums[-2]]
     next_key = reader.root_object["/StructTreeRoot"]["/ParentTreeNextKey"]
     assert tree and max(tree) < next_key
     links = 0
