@@ -39,6 +39,7 @@ from packgen.pdf import assemble as asm
 from packgen.pdf.metadata import set_metadata
 from packgen.pdf.number import number_pages
 from packgen.pdf.sources import Source, close_all, open_attachments, rendered_source
+from packgen.pdf.structure import build_structure
 from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.rendered import Typeset
 from packgen.typesetting import RowData, Typesetting
@@ -101,8 +102,8 @@ class _Builder:
         for item, attachment, parent in pack_documents(self.meeting, pack):
             if attachment.document is not None and attachment not in self.sources:
                 key = document_key(item, attachment, parent)
-                pdf = self.typesetting.document(key).pdf
-                self.sources[attachment] = rendered_source(attachment, pdf)
+                typeset = self.typesetting.document(key)
+                self.sources[attachment] = rendered_source(attachment, typeset)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
         """Typeset the front sheet until its length, and so every page range, stops moving."""
@@ -171,11 +172,13 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
                           front.anchors, meeting.words)
     writer = pack_pages.writer
     number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft,
-                 words=meeting.words)
+                 words=meeting.words, marked=_marked_pages(layout, sources))
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
-    file_id = set_metadata(writer, meeting, identity.digest(), pack, draft)
+    tagged = build_structure(writer, pack_pages, layout, sources, front, filler,
+                             meeting.words, meeting.language)
+    file_id = set_metadata(writer, meeting, identity.digest(), pack, draft, tagged)
     page = b""
     if html:  # made before anything is written, so a template problem writes nothing
         rows = row_data(meeting, pack, layout)
@@ -199,6 +202,18 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
                                        f"damaged and cannot be merged ({exc})")]) from None
     return layout.total, (*(w for s in sources.values() for w in s.warnings), *moved)
+
+
+def _marked_pages(layout: Plan, sources: dict[Attachment, Source]) -> frozenset[int]:
+    """The pages of attachments that declare marked content (tagged, or trying to be):
+    those whose content the stamps must not be drawn inside."""
+    pages: set[int] = set()
+    for placement in layout.placements:
+        source = sources.get(placement.attachment) if placement.attachment else None
+        if source is not None and source.typeset is None and any(
+                key in source.reader.root_object for key in ("/MarkInfo", "/StructTreeRoot")):
+            pages.update(range(placement.start, placement.last + 1))
+    return frozenset(pages)
 
 
 def row_data(meeting: Meeting, pack: Pack, layout: Plan) -> list[RowData]:

@@ -72,6 +72,9 @@ class Assembled:
 
     writer: PdfWriter
     copies: Copies = field(default_factory=Copies)
+    annotation_copies: dict[int, IndirectObject] = field(default_factory=dict)
+    """The copy scrubbing made of each annotation it kept, by the ``id`` of the original
+    (as the attachment's reader parsed it): how a Link element finds its annotation."""
     _last: object = None
 
     def add(self, page: PageObject) -> None:
@@ -126,7 +129,8 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
                 pack.add(page)  # type: ignore[arg-type]
             if placement.attachment is not None:
                 reader = sources[placement.attachment].reader
-                scrub_pages(writer, reader, placement.start, placement.pages)
+                scrub_pages(writer, reader, placement.start, placement.pages,
+                            pack.annotation_copies)
         except UNREADABLE as exc:
             assert placement.attachment is not None  # our own pages always copy
             attachment = placement.attachment
@@ -163,14 +167,15 @@ def _documents_outline(writer: PdfWriter, placements: Sequence[Placement],
     for placement in placements:
         if placement.item is not None and placement.attachment is not None:
             above = marks.get(placement.parent, parent) if placement.parent else parent
-            child = writer.add_outline_item(title=_title(placement.item, placement, words),
+            child = writer.add_outline_item(title=bookmark_title(placement.item, placement, words),
                                             page_number=placement.start, parent=above)
             marks[placement.attachment] = child
             reader = sources[placement.attachment].reader
             _copy_outline(writer, reader, reader.outline, placement.start, child)
 
 
-def _title(item: Item, placement: Placement, words: Messages) -> str:
+def bookmark_title(item: Item, placement: Placement, words: Messages) -> str:
+    """A placed document's bookmark title: also its Sect's in the structure tree."""
     assert placement.attachment is not None
     if placement.parent is not None and not placement.attachment.title \
             and placement.attachment.document is None:  # a rendered one has its own title

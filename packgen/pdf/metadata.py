@@ -64,8 +64,10 @@ def _sole_title(meeting: Meeting) -> str:
 
 
 def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pack = PUBLIC,
-                 draft: bool = False) -> ArrayObject:
+                 draft: bool = False, accessible: bool = False) -> ArrayObject:
     """Describe the pack; ``identity`` is a digest of everything the pack was built from.
+    ``accessible``: every page is tagged, and the XMP claims PDF/UA-1
+    (:func:`packgen.pdf.structure.build_structure` decides).
 
     Returns the file identifier for the trailer."""
     when = build_time(meeting)
@@ -83,7 +85,7 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pac
     root[NameObject("/Lang")] = TextStringObject(meeting.language)
     root[NameObject("/PageMode")] = NameObject("/UseOutlines")
     writer.xmp_metadata = _xmp(title, meeting.organisation, subject, creator, meeting.language,
-                               when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+                               when.strftime("%Y-%m-%dT%H:%M:%SZ"), accessible)
     stream = root["/Metadata"].get_object()
     assert isinstance(stream, StreamObject)
     stream[NameObject("/Type")] = NameObject("/Metadata")
@@ -92,9 +94,20 @@ def set_metadata(writer: PdfWriter, meeting: Meeting, identity: bytes, pack: Pac
     return ArrayObject([file_id, file_id])
 
 
-def _xmp(title: str, author: str, subject: str, creator: str, language: str, when: str) -> bytes:
+_PDFUA = """
+  <rdf:Description rdf:about=""
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+   <pdfuaid:part>1</pdfuaid:part>
+  </rdf:Description>"""
+"""The PDF/UA-1 identifier (ISO 14289-1, 5): made only for a pack whose every page is
+tagged."""
+
+
+def _xmp(title: str, author: str, subject: str, creator: str, language: str, when: str,
+         accessible: bool = False) -> bytes:
     t, a, s, c, lang = (escape(v, quote=False)
                         for v in (title, author, subject, creator, language))
+    claim = _PDFUA if accessible else ""
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -111,7 +124,7 @@ def _xmp(title: str, author: str, subject: str, creator: str, language: str, whe
    <xmp:ModifyDate>{when}</xmp:ModifyDate>
    <xmp:MetadataDate>{when}</xmp:MetadataDate>
    <pdf:Producer>{c}</pdf:Producer>
-  </rdf:Description>
+  </rdf:Description>{claim}
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>""".encode()

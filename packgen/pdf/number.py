@@ -46,6 +46,7 @@ from packgen.pdf.boxes import Box
 from packgen.pdf.bridge import add_object
 from packgen.pdf.links import resolve_page_links
 from packgen.pdf.objects import entry, kind, number, resolved
+from packgen.pdf.openstate import LeftOpen, left_open
 from packgen.pdf.pages import (
     Matrix,
     Pages,
@@ -61,6 +62,7 @@ from packgen.pdf.stamps import (
     Paper,
     Stamp,
     StampStyle,
+    artifact,
     bands,
     draw,
     exempt_stamps,
@@ -137,10 +139,13 @@ class Stamper:
             NameObject("/ca"): FloatObject(0.18)}))
 
     def stamp(self, page: PageObject, stamps: list[Stamp], draft: str = "",
-              plate: bool = False, exempt: bool = False, make_room: bool = False) -> None:
+              plate: bool = False, exempt: bool = False, make_room: bool = False,
+              marked: bool = False) -> None:
         """Draw the stamps (and the watermark ``draft``) upright on the page as displayed; each on
         a plate when ``plate``; with ``make_room``, the page's own content shrunk to leave
-        the stamp bands (an exempt page's when ``exempt``) clear."""
+        the stamp bands (an exempt page's when ``exempt``) clear. Each is a pagination
+        artifact. ``marked``: the page's content may carry marked content, and what it
+        leaves open is closed first, so the stamps are never inside it."""
         sheet = paper(page)
         shape = self._shapes.get((sheet, exempt, make_room))
         if shape is None:  # pages of one document are as good as always alike
@@ -164,14 +169,21 @@ class Stamper:
             editor.move_annotations(moved, moved_rect(moved, box[:4]))
             if page.indirect_reference is not None:
                 self.moved[page.indirect_reference.idnum] = moved
-        ops = ["Q", _SPENT_CLIP, "q", placing]
+        left = left_open(page.get("/Contents")) if marked else LeftOpen()
+        ops = ["EMC"] * left.marked + ["Q"] * left.saved
+        ops += ["Q", _SPENT_CLIP, "q", placing]
         if draft:
-            ops += watermark(sheet.width, sheet.height, draft,
-                             [(fonts["bold"][font], data)
-                              for font, data in self.subsets.runs(draft, "bold")],
-                             state, self.fonts.width)
+            ops += artifact("Watermark", watermark(
+                sheet.width, sheet.height, draft, [(fonts["bold"][font], data)
+                                                   for font, data in self.subsets.runs(draft,
+                                                                                       "bold")],
+                state, self.fonts.width))
         placed = place(stamps, sheet, self.style, scale, self.fonts.width)
-        ops += draw(placed, self.style, scale, fonts, plate, self.subsets.runs)
+        for subtype, at_foot in (("Footer", True), ("Header", False)):
+            group = [p for p, s in zip(placed, stamps, strict=True) if (s.y >= 0) == at_foot]
+            if group:
+                ops += artifact(subtype, draw(group, self.style, scale, fonts, plate,
+                                              self.subsets.runs))
         ops.append("Q")
         editor.append(("\n".join(ops) + "\n").encode("ascii"), isolated=True, prefix=prefix)
 
@@ -181,12 +193,15 @@ StampFontsFor = Callable[[Mapping[str, str]], StampFonts]
 
 
 def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: bool = False,
-                 style: StampStyle | None = None, words: Messages | None = None) -> None:
+                 style: StampStyle | None = None, words: Messages | None = None,
+                 marked: frozenset[int] = frozenset()) -> None:
     """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
     page labels and resolve the agenda's links. An attached PDF's pages get plates, and
     make room for the stamps when it asks to (:attr:`packgen.model.Attachment.make_room`).
     ``fonts``: made once every stamp's text is known, so that they hold what it needs.
-    ``style``: the theme's unless given; ``words``: the stamps' words, English unless given."""
+    ``style``: the theme's unless given; ``words``: the stamps' words, English unless given.
+    ``marked``: the pages (of tagged attachments) whose content may leave marked content
+    open (:mod:`packgen.pdf.openstate`)."""
     style = style or theme_stamp_style()
     item_starts: dict[int, Item] = {}
     attached: dict[int, Attachment] = {}  # pages of PDFs attached, not typeset by packgen
@@ -218,7 +233,8 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
         if stamps or draft or make_room:
             stamper.stamp(writer.pages[index], stamps, mark.text if mark else "",
                           plate=attachment is not None,
-                          exempt=index in exempt, make_room=make_room)
+                          exempt=index in exempt, make_room=make_room,
+                          marked=index in marked)
     if stamper.moved:
         _move_destinations(writer, stamper.moved)
     _labels(writer, layout)

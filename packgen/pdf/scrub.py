@@ -36,6 +36,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     PdfObject,
     StreamObject,
@@ -82,8 +83,10 @@ ANNOTATION_KEYS: dict[str, frozenset[str]] = {
 """What each kept annotation subtype keeps: how it is drawn, where it is, where it links."""
 
 
-def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) -> None:
-    """Clean pages ``start`` to ``start + count - 1`` of the writer, copied from ``reader``."""
+def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int,
+                copied: dict[int, IndirectObject] | None = None) -> None:
+    """Clean pages ``start`` to ``start + count - 1`` of the writer, copied from ``reader``;
+    note in ``copied`` the copy made of each annotation kept, by its original's ``id``."""
     destinations = Destinations(writer, reader, start, count)
     visibility = Visibility(reader)
     cleaner = Cleaner(writer, reader, visibility)
@@ -115,7 +118,10 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int) ->
             else:
                 copy = _copy_annotation(annot, subtype, page, cleaner, destinations)
                 if copy is not None:
-                    kept.append(add_object(writer, copy))
+                    ref = add_object(writer, copy)
+                    kept.append(ref)
+                    if copied is not None:
+                        copied[id(annot)] = ref
         flatten_fields(pages.edit(page), widgets, cleaner)
         if kept:
             page[NameObject("/Annots")] = kept

@@ -38,6 +38,7 @@ from packgen.pdf.mapped import Mapped, map_file, over_file_budget
 from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
 from packgen.pdf.repairs import pypdf_says, repair_summary
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
+from packgen.rendered import Typeset
 
 MAX_REPAIR = 256 << 20
 """The largest damaged file packgen repairs. pypdf's repairs read the whole file into
@@ -57,6 +58,8 @@ class Source:
     digest: str
     warnings: list[Problem] = field(default_factory=list)
     stream: BinaryIO | None = None
+    typeset: Typeset | None = None
+    """For a document packgen rendered, what the typesetter made of it (its structure)."""
 
     @property
     def pages(self) -> int:
@@ -103,9 +106,11 @@ def close_all(sources: Iterable[Source]) -> None:
         source.close()
 
 
-def rendered_source(attachment: Attachment, pdf: bytes) -> Source:
+def rendered_source(attachment: Attachment, typeset: Typeset) -> Source:
     """A document packgen rendered itself, ready to merge like any PDF."""
-    return Source(attachment, PdfReader(io.BytesIO(pdf)), hashlib.sha256(pdf).hexdigest())
+    pdf = typeset.pdf
+    return Source(attachment, PdfReader(io.BytesIO(pdf)), hashlib.sha256(pdf).hexdigest(),
+                  typeset=typeset)
 
 
 class _Unreadable(Exception):

@@ -252,6 +252,15 @@ def draw(placed: list[Placed], style: StampStyle, scale: float,
     return ops
 
 
+def artifact(subtype: str, ops: list[str]) -> list[str]:
+    """``ops`` marked as a pagination artifact (PDF 1.7, 14.8.2.2): what a screen reader
+    skips and tagged PDF requires of a page's running furniture. ``subtype``: "Header",
+    "Footer" or "Watermark"."""
+    if not ops:
+        return []
+    return [f"/Artifact <</Type /Pagination /Subtype /{subtype}>> BDC", *ops, "EMC"]
+
+
 def watermark(width: float, height: float, text: str, shown: list[tuple[str, bytes]],
               state: str, measure: Measure) -> list[str]:
     """A large, translucent DRAFT (``text``, the catalogue's) across the middle of the

@@ -12,8 +12,9 @@ it is reached, so the same inputs give the same bytes. Two guards keep an
 attachment's pages from dragging the rest of their document in behind them: a
 reference to a page that was copied points at the copy (``redirect``, the
 :class:`packgen.pdf.links.Copies` assembling noted), and a reference to any other page,
-page-tree node or catalog of an attachment is written as null. A catalog is known by
-being its document's /Root, not only by its /Type (which a hostile file leaves out).
+page-tree node, catalog or structure tree root of an attachment is written as null. A
+catalog is known by being its document's /Root, not only by its /Type (which a hostile
+file leaves out).
 And no file or action is ever written, wherever it sits, direct or an object of its own
 (:func:`packgen.pdf.objects.active`, the cleaner's own test), except a link's GoTo, URI
 or page move in its /A: :mod:`packgen.pdf.scrub` has already removed every route to the
@@ -44,6 +45,7 @@ from pypdf.generic import (
 from packgen.pdf.bridge import pdf_version, stored_data
 from packgen.pdf.links import Copies, ObjectKey
 from packgen.pdf.objects import active, kind
+from packgen.pdf.objstreams import at_least, object_streams, packable, xref_stream
 from packgen.pdf.unreadable import UNREADABLE
 
 
@@ -55,7 +57,10 @@ class DamagedObject(Exception):
         self.document = document
 
 
-_NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog"})
+_NOT_COPIED = frozenset({"/Page", "/Pages", "/Catalog", "/StructTreeRoot"})
+"""An attachment's objects that stay behind with its document. Its structure tree's root
+is one: the pack has its own tree, into which only the elements grafting adopts come
+(:mod:`packgen.pdf.structure`), and the old root would bring the whole old tree."""
 _LINK_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
 """The actions a link of the pack may hold (in its /A): those scrubbing keeps or makes."""
 _OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
@@ -81,34 +86,54 @@ class _Serializer:
         root = self.reference(writer.root_object.indirect_reference)
         info = writer.metadata
         info_ref = self.add(DictionaryObject(info)) if info is not None else None
-        header = b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % pdf_version(writer).encode("ascii")
+        # A tagged pack's structure goes into object streams (:mod:`packgen.pdf.objstreams`).
+        packing = "/StructTreeRoot" in writer.root_object
+        version = pdf_version(writer)
+        header = b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % (
+            at_least(version) if packing else version).encode("ascii")
         stream.write(header)
-        offsets = []
+        entries: dict[int, tuple[int, int, int]] = {}
+        packed: list[tuple[int, bytes]] = []
         position = len(header)
         number = 0
         while self.pending:
             obj = self.pending.popleft()
             number += 1
-            chunks = [b"%d 0 obj\n" % number]
+            chunks: list[bytes] = []
             if isinstance(obj, DictionaryObject) and not isinstance(
                     obj, StreamObject | OutlineItem | Destination):
                 self.dictionary(obj, chunks)  # judged already, as it was referred to
             else:
                 self.serialize(obj, chunks)
-            chunks.append(b"\nendobj\n")
-            data = b"".join(chunks)
-            offsets.append(position)
+            if packing and packable(obj):
+                packed.append((number, b"".join(chunks)))
+                continue
+            data = b"".join([b"%d 0 obj\n" % number, *chunks, b"\nendobj\n"])
+            entries[number] = (1, position, 0)
             stream.write(data)
             position += len(data)
-        table = [b"xref\n0 %d\n0000000000 65535 f \n" % (number + 1)]
-        table += [b"%010d 00000 n \n" % offset for offset in offsets]
-        trailer = [b"trailer\n<< /Size %d /Root " % (number + 1), root]
+        trailer = [b"/Root ", root]
         if info_ref is not None:
             trailer += [b" /Info ", info_ref]
         trailer.append(b" /ID ")
         self.serialize(file_id, trailer)
-        trailer.append(b" >>\nstartxref\n%d\n%%%%EOF\n" % position)
-        stream.write(b"".join(table + trailer))
+        if packing:
+            for held, data, members in object_streams(packed, number + 1):
+                entries[held] = (1, position, 0)
+                entries.update((n, (2, held, i)) for i, n in enumerate(members))
+                stream.write(data)
+                position += len(data)
+                number = held
+            number += 1
+            entries[number] = (1, position, 0)
+            stream.write(xref_stream(entries, number, b"".join(trailer)))
+            stream.write(b"startxref\n%d\n%%%%EOF\n" % position)
+            return
+        table = [b"xref\n0 %d\n0000000000 65535 f \n" % (number + 1)]
+        table += [b"%010d 00000 n \n" % entries[n][1] for n in range(1, number + 1)]
+        table += [b"trailer\n<< /Size %d " % (number + 1), *trailer]
+        table.append(b" >>\nstartxref\n%d\n%%%%EOF\n" % position)
+        stream.write(b"".join(table))
 
     def add(self, obj: PdfObject) -> bytes:
         """A reference to a new object, one nothing else refers to."""

@@ -30,8 +30,12 @@ def decompressed(pdf: Path, tmp: Path) -> bytes:
 
 
 def every_byte(pdf: Path, tmp: Path) -> bytes:
-    """Decompressed bytes plus the text poppler extracts (which decodes fonts' encodings)."""
-    return decompressed(pdf, tmp) + "".join(page_texts(pdf)).encode()
+    """Decompressed bytes plus the text poppler extracts (which decodes fonts' encodings)
+    and the structure tree's text and titles as poppler reads them (strings in the tree
+    may be UTF-16, which the bytes alone would not show)."""
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True,
+                          text=True).stdout
+    return decompressed(pdf, tmp) + "".join(page_texts(pdf)).encode() + tree.encode()
 
 
 def active_names(pdf: Path, tmp: Path, allowed: tuple[str, ...] = ()) -> list[str]:
