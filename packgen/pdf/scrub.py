@@ -55,6 +55,11 @@ PAGE_KEYS = frozenset({"/Type", "/Contents", "/Resources", "/MediaBox", "/CropBo
                        "/Annots", "/Tabs"})
 """What a copied page keeps: what draws it, its boxes and its annotations."""
 
+ORIGINAL = "/%PackgenOriginal%"
+"""The annotation a kept one copies, noted in the copy, so that a tagged attachment's
+structure can be pointed at the copy (:mod:`packgen.pdf.graft`). Never written: the
+writer leaves out every ``/%...%`` entry (:mod:`packgen.pdf.write`)."""
+
 
 _COMMON = ("/Type", "/Subtype", "/Rect", "/Contents", "/NM", "/M", "/F", "/AP", "/AS",
            "/Border", "/C", "/CA", "/ca", "/BM", "/Lang")
@@ -158,6 +163,8 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
         copy[NameObject(key)] = cleaner.clean(value)
     copy[NameObject("/Subtype")] = NameObject(subtype)
     copy[NameObject("/P")] = page.indirect_reference
+    if annot.indirect_reference is not None:
+        copy[NameObject(ORIGINAL)] = annot.indirect_reference
     appearance = normal_appearance(annot)
     if appearance is not None:
         copy[NameObject("/AP")] = DictionaryObject(
