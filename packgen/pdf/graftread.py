@@ -139,6 +139,10 @@ class Walk:
             self.later(element, "/P", parent)
         if role(self._type(element)) == "/Form":  # a flattened field is a field no longer
             self.later(element, "/S", NameObject("/Span"))
+        elif role(self._type(element)) == "/Document":
+            # One holding content of its own is adopted whole, under a Sect: a Document
+            # belongs only at the top of a tree.
+            self.later(element, "/S", NameObject("/Div"))
         own_page = self._page(element.get("/Pg"))
         if "/Pg" in element:
             self.later(element, "/Pg", self.copies[own_page].indirect_reference
