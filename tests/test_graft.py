@@ -69,7 +69,8 @@ def _made(role: str = "/P", hidden_link: bool = True) -> PdfReader:
                                BaseFont=_name("/Helvetica")))
     content = DecodedStreamObject()
     content.set_data(b"/P <</MCID 0>> BDC BT /F1 12 Tf 20 250 Td (Intro text) Tj ET EMC\n"
-                     b"/Link <</MCID 1>> BDC BT /F1 12 Tf 20 200 Td (A link) Tj ET EMC\n")
+                     b"/Link <</MCID 1>> BDC BT /F1 12 Tf 20 200 Td (A link) Tj ET EMC\n"
+                     b"/Artifact <</MCID 7 >>BDC EMC\n")  # an MCID no element names
     page[NameObject("/Contents")] = add_object(w, content)
     page[NameObject("/Resources")] = _dict(Font=_dict(F1=font))
     page[NameObject("/StructParents")] = NumberObject(0)
@@ -343,6 +344,7 @@ def test_a_flattened_field_is_tagged_where_its_widget_was(tmp_path: Path) -> Non
     assert mcr.raw_get("/Pg") == copy.indirect_reference
     entry = adopted.parent_tree[copy["/StructParents"]].get_object()
     assert entry[mcr["/MCID"]] == adopted.elements[3]
+    assert mcr["/MCID"] > 7  # a new MCID, not one the page's content uses already
     content = b"".join(part.get_object().get_data() for part in copy["/Contents"])
     drawn = re.findall(rb"(/\w+)( <</MCID (\d+)>> BDC| BMC) q [^Q]* cm (/PackgenField\d*) Do Q",
                        content)
@@ -393,8 +395,8 @@ def _hostile(change: str) -> PdfReader:
         node[NameObject("/Kids")] = ArrayObject([node, tree["/ParentTree"]])
         tree[NameObject("/ParentTree")] = _dict(Kids=ArrayObject([node]))
     elif change == "a million Nums":
-        tree[NameObject("/ParentTree")] = _dict(Nums=ArrayObject(
-            NumberObject(i // 2) for i in range(1_000_000)))
+        keys = [NumberObject(i) for i in range(1000)]
+        tree[NameObject("/ParentTree")] = _dict(Nums=ArrayObject(keys * 1000))
     elif change == "a deep ParentTree":
         node = DictionaryObject(tree["/ParentTree"].get_object())
         for _ in range(100_000):

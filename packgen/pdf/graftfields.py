@@ -30,10 +30,11 @@ from pypdf.generic import (
 
 from packgen.pdf.forms import printed_appearance
 from packgen.pdf.layers import Visibility
-from packgen.pdf.objects import dictionary, resolved
+from packgen.pdf.objects import dictionary, entry, resolved
 
 FIELD_NAME = "/PackgenField"
 """How :func:`packgen.pdf.forms.flatten_fields` names the fields it draws (then a number)."""
+_MCID = re.compile(rb"/MCID\s*([0-9]{1,9})")
 _DRAWING = re.compile(rb"q [-+0-9. ]+ cm (/PackgenField[0-9]*) Do Q")
 
 
@@ -70,6 +71,26 @@ class FieldDrawings:
                 self.claimed.setdefault(page, []).append((str(name), reference, holder))
                 return reference
         return None
+
+    def highest_mcid(self, page: int) -> int:
+        """The highest MCID the copy's content uses, in its own streams or its marked-content
+        property lists (-1 for none): a drawing's MCID must be a new one, and content may
+        use MCIDs no element names (an artifact with an MCID, say)."""
+        copy = self.copies[page]
+        highest = -1
+        contents = resolved(copy.get("/Contents"))
+        parts = contents if isinstance(contents, ArrayObject) else [contents]
+        for part in parts:
+            stream = resolved(part)
+            if isinstance(stream, StreamObject):
+                for found in _MCID.finditer(stream.get_data()):
+                    highest = max(highest, int(found[1]))
+        named = dictionary(dictionary(copy, "/Resources"), "/Properties")
+        for value in (named or {}).values():
+            mcid = entry(value, "/MCID")
+            if isinstance(mcid, int):
+                highest = max(highest, int(mcid))
+        return highest
 
     def finish(self) -> None:
         """Bracket every field drawn on the document's pages: tagged, or an artifact."""

@@ -232,8 +232,11 @@ class Walk:
         claimed = self.fields.claimed.get(page, []) if page is not None else []
         if not claimed and not any(not isinstance(e, NullObject) for e in entry_):
             return None
-        while page is not None and len(entry_) <= self.most.get(page, -1):
-            entry_.append(_NULL)
+        if claimed:
+            assert page is not None
+            highest = max(self.most.get(page, -1), self.fields.highest_mcid(page))
+            while len(entry_) <= highest:
+                entry_.append(_NULL)
         for _, mcr, holder in claimed:
             mcr[NameObject("/MCID")] = NumberObject(len(entry_))
             entry_.append(holder)
