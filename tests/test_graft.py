@@ -140,6 +140,44 @@ def _made(role: str = "/P", hidden_link: bool = True) -> PdfReader:
     return PdfReader(io.BytesIO(out.getvalue()))
 
 
+def _drawn_by_a_form() -> PdfReader:
+    """Two tagged pages that both draw one form XObject holding marked content (its own
+    /StructParents key, 5), described by a Figure whose MCR names the form by /Stm."""
+    w = PdfWriter()
+    form = DecodedStreamObject()
+    form.set_data(b"/Figure <</MCID 0>> BDC 0 0 10 10 re f EMC")
+    form.update({NameObject("/Type"): _name("/XObject"), NameObject("/Subtype"): _name("/Form"),
+                 NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (0, 0, 10, 10)),
+                 NameObject("/StructParents"): NumberObject(5)})
+    form_ref = add_object(w, form)
+    root = add_object(w, _dict(Type=_name("/StructTreeRoot")))
+    figures = []
+    for index in range(2):
+        page = w.add_blank_page(100, 100)
+        content = DecodedStreamObject()
+        content.set_data(b"/P <</MCID 0>> BDC q 1 0 0 1 20 20 cm /Fm0 Do Q EMC")
+        page[NameObject("/Contents")] = add_object(w, content)
+        page[NameObject("/Resources")] = _dict(XObject=_dict(Fm0=form_ref))
+        page[NameObject("/StructParents")] = NumberObject(index)
+        figures.append(_element(w, "/Figure", [
+            NumberObject(0),
+            _dict(Type=_name("/MCR"), Pg=page.indirect_reference, MCID=NumberObject(0),
+                  Stm=form_ref)], Pg=page.indirect_reference, P=root,
+            Alt=TextStringObject(f"Square {index + 1}")))
+    tree = root.get_object()
+    tree.update({
+        NameObject("/K"): ArrayObject(figures),
+        NameObject("/ParentTree"): _dict(Nums=ArrayObject([
+            NumberObject(0), ArrayObject([figures[0]]), NumberObject(1),
+            ArrayObject([figures[1]]), NumberObject(5), ArrayObject([figures[0]])])),
+    })
+    w.root_object[NameObject("/StructTreeRoot")] = root
+    w.root_object[NameObject("/MarkInfo")] = _dict(Marked=BooleanObject(True))
+    out = io.BytesIO()
+    w.write(out)
+    return PdfReader(io.BytesIO(out.getvalue()))
+
+
 class Pack:
     """Attachments copied and scrubbed as assembling does, adopted one after another."""
 
@@ -233,7 +271,10 @@ def test_a_libreoffice_report_keeps_its_elements_under_the_pack_s_pages(tmp_path
     pages += [e.raw_get("/Pg") for e in _elements(adopted.elements) if "/Pg" in e]
     assert pages and all(p.pdf is pack.writer and p.idnum in copy_refs for p in pages)
 
-    text = _struct_text(pack.write(), tmp_path)
+    pdf = pack.write()
+    roots = [o for o in _objects(PdfReader(io.BytesIO(pdf))) if o.get("/Type") == "/StructTreeRoot"]
+    assert len(roots) == 1  # nothing leads back to an attachment's own
+    text = _struct_text(pdf, tmp_path)
     for words in ("Budget report", "the budget page", "recommendations", "Libraries", "Parks",
                   "Second point", "That the committee notes the report."):
         assert f'"{words}"' in text
@@ -358,6 +399,33 @@ def test_a_flattened_field_is_tagged_where_its_widget_was(tmp_path: Path) -> Non
     shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "Jo Bloggs" in shown and "Loose" in shown
+
+
+def test_a_form_xobject_s_key_is_renumbered_once_for_every_page_drawing_it() -> None:
+    pack = Pack()
+    pack.add(_made())  # keys 0 and 1 are taken
+    adopted = pack.add(_drawn_by_a_form())
+    assert adopted is not None
+    first, second = pack.writer.pages[1:3]
+    form = first["/Resources"]["/XObject"]["/Fm0"]
+    assert form is second["/Resources"]["/XObject"]["/Fm0"]
+    # Scrubbing strips the key from what it cleans; the graft gives it back, renumbered.
+    keys = sorted(adopted.parent_tree)
+    assert keys == [2, 3, 4] and form["/StructParents"] == 4
+    assert [first["/StructParents"], second["/StructParents"]] == [2, 3]
+    assert adopted.parent_tree[4].get_object() == [adopted.elements[0]]
+
+
+def test_content_on_a_page_the_pack_does_not_hold_is_dropped() -> None:
+    pack = Pack()
+    reader = _drawn_by_a_form()
+    pack.assembled.add(reader.pages[0])
+    scrub_pages(pack.writer, reader, 0, 1)
+    adopted = pack.grafts.adopt(reader, list(pack.writer.pages), 0)
+    assert adopted is not None
+    first, second = (e.get_object() for e in adopted.elements)
+    assert len(first["/K"]) == 2 and second["/K"] == [] and "/Pg" not in second
+    assert sorted(adopted.parent_tree) == [0, 1]  # the first page and the form
 
 
 def _objects(reader: PdfReader) -> Iterator[DictionaryObject]:
