@@ -45,7 +45,7 @@ class Renames:
         return self.classes.get(name, name)
 
 
-def _free(name: str, taken: DictionaryObject, own: dict[str, object], chosen: set[str]) -> str:
+def _free(name: str, taken: DictionaryObject, own: Collection[str], chosen: set[str]) -> str:
     """The first ``name_N`` (N from 2) that neither the pack, nor this document, nor a
     standard type uses."""
     count = 2
@@ -60,7 +60,7 @@ def plan_roles(pack: DictionaryObject, role_map: PdfObject | None, renames: Rena
     """The document's role map as the pack will hold it (keys renamed, and values that name
     a renamed key following it); ``renames.roles`` is filled in. ``pack`` is not changed."""
     mapping = resolved(role_map)
-    entries: dict[str, object] = {}
+    entries: dict[str, NameObject] = {}
     if isinstance(mapping, DictionaryObject):
         for key, value in mapping.items():
             target = resolved(value)
@@ -82,7 +82,7 @@ def plan_classes(pack: DictionaryObject, class_map: PdfObject | None, renames: R
                  ) -> dict[str, PdfObject]:
     """The document's class map as the pack will hold it; ``renames.classes`` filled in."""
     mapping = resolved(class_map)
-    entries: dict[str, object] = {}
+    entries: dict[str, PdfObject] = {}
     if isinstance(mapping, DictionaryObject):
         for key, value in mapping.items():
             if isinstance(resolved(value), DictionaryObject | ArrayObject):
@@ -90,10 +90,10 @@ def plan_classes(pack: DictionaryObject, class_map: PdfObject | None, renames: R
     chosen: set[str] = set()
     planned: dict[str, PdfObject] = {}
     for name, value in entries.items():
-        if name in pack and resolved(pack[name]) != resolved(value):  # type: ignore[arg-type]
+        if name in pack and resolved(pack[name]) != resolved(value):
             renames.classes[name] = _free(name, pack, entries, chosen)
             chosen.add(renames.classes[name])
-        planned[renames.class_name(name)] = value  # type: ignore[assignment]
+        planned[renames.class_name(name)] = value
     return planned
 
 

@@ -21,6 +21,7 @@ from pypdf.generic import (
     NumberObject,
     PdfObject,
     StreamObject,
+    TextStringObject,
 )
 
 from packgen.pdf.graftfields import FieldDrawings
@@ -72,7 +73,6 @@ class Walk:
     def later(self, obj: DictionaryObject, key: str, value: PdfObject | str | None) -> None:
         """Set (or, with None, remove) an entry when the graft is committed."""
         if isinstance(value, str) and not isinstance(value, PdfObject):
-            from pypdf.generic import TextStringObject
             value = TextStringObject(value)
         self._changes.append((obj, key, value))
 
@@ -90,6 +90,8 @@ class Walk:
         for ref in self._element_kids(top):
             element = resolved(ref)
             assert isinstance(element, DictionaryObject)
+            if id(element) in self.seen:
+                continue  # listed twice at the top
             self.seen.add(id(element))
             if role(self._type(element)) == "/Document" and all(
                     isinstance(k, DictionaryObject) and not _content(k)
