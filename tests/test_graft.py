@@ -334,6 +334,18 @@ def test_a_role_map_clash_is_renamed_and_the_elements_follow(tmp_path: Path) -> 
     assert "    P <intro> (block)" in text and "    H1 <intro_2> (block)" in text
 
 
+def test_a_clashing_id_is_renamed_where_cells_name_it_too() -> None:
+    second = _made()
+    link = second.trailer["/Root"]["/StructTreeRoot"]["/K"][0]["/K"][1].get_object()
+    link[NameObject("/A")] = _dict(O=_name("/Table"), Headers=ArrayObject(
+        [ByteStringObject(b"intro"), TextStringObject("elsewhere")]))
+    pack = Pack()
+    pack.add(_made())
+    adopted = pack.add(second)
+    assert adopted is not None
+    assert adopted.elements[1].get_object()["/A"]["/Headers"] == ["intro_2", "elsewhere"]
+
+
 def test_a_document_mapping_a_standard_type_does_not_remap_the_pack_s() -> None:
     reader = _made()
     reader.trailer["/Root"]["/StructTreeRoot"]["/RoleMap"][NameObject("/P")] = _name("/H1")

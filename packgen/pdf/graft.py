@@ -57,7 +57,7 @@ from pypdf.generic import (
 
 from packgen.pdf.bridge import add_object
 from packgen.pdf.graftfields import FieldDrawings
-from packgen.pdf.graftnames import Renames, free_id, plan_classes, plan_roles, role_of
+from packgen.pdf.graftnames import Renames, plan_classes, plan_ids, plan_roles, role_of
 from packgen.pdf.graftread import Walk, document_lang, document_title
 from packgen.pdf.objects import dictionary, resolved
 from packgen.pdf.tagstatus import tag_status
@@ -127,17 +127,17 @@ class _Graft:
         self.roles = plan_roles(grafts.role_map, tree.get("/RoleMap"), self.renames)
         self.classes = plan_classes(grafts.class_map, tree.get("/ClassMap"), self.renames)
         parent_tree = number_tree(tree.get("/ParentTree"))
+        ids = name_tree(tree.get("/IDTree"))
+        plan_ids(grafts.id_tree.keys(), ids.keys(), self.renames)
         pages = [page for page, _ in zip(self.reader.pages, self.copies, strict=False)]
         self.fields = FieldDrawings(self.reader, self.copies, grafts.writer)
         walk = self.walk = Walk(pages, self.copies, self.fields, self.renames)
         walk.run(tree.get("/K"), lambda name: role_of(name, self.roles, grafts.role_map))
         self._keep_entries(parent_tree, pages, walk)
-        taken = dict(grafts.id_tree)
-        for name, ref in name_tree(tree.get("/IDTree")).items():
+        for name, ref in ids.items():
             element = resolved(ref)
             if isinstance(ref, IndirectObject) and id(element) in walk.adopted:
-                chosen = free_id(name, taken.keys()) if name in taken else name
-                taken[chosen] = ref
+                chosen = self.renames.ids.get(name, name)
                 self.ids[chosen] = ref
                 if chosen != name and isinstance(element, DictionaryObject):
                     walk.later(element, "/ID", chosen)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, PdfObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, PdfObject, TextStringObject
 
 from packgen.pdf.objects import resolved
 
@@ -37,6 +37,7 @@ class Renames:
     def __init__(self) -> None:
         self.roles: dict[str, str] = {}
         self.classes: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
 
     def role(self, name: str) -> str:
         return self.roles.get(name, name)
@@ -121,10 +122,34 @@ def renamed_classes(value: PdfObject | None, renames: Renames) -> PdfObject | No
     return None
 
 
-def free_id(name: str, taken: Collection[str]) -> str:
-    """An element ID the pack does not use yet: ``name``, else ``name_N``."""
-    count, chosen = 1, name
-    while chosen in taken:
-        count += 1
-        chosen = f"{name}_{count}"
-    return chosen
+def plan_ids(pack: Collection[str], ids: Collection[str], renames: Renames) -> None:
+    """Rename each of the document's element IDs the pack uses already (``name_N``), in
+    ``renames.ids``: an ID names one element in the whole pack, and table cells name their
+    heading cells by ID (/Headers), so those follow too."""
+    taken = set(pack) | set(ids)
+    for name in ids:
+        if name in pack:
+            count = 2
+            while (chosen := f"{name}_{count}") in taken:
+                count += 1
+            taken.add(chosen)
+            renames.ids[name] = chosen
+
+
+def renamed_headers(value: PdfObject | None, renames: Renames) -> ArrayObject | None:
+    """A cell's /Headers (IDs of its heading cells) with the document's renamed IDs, or None
+    when none of them was renamed."""
+    value = resolved(value)
+    if not isinstance(value, ArrayObject):
+        return None
+    names = [_text(resolved(v)) for v in value]
+    if not any(n is not None and n in renames.ids for n in names):
+        return None
+    return ArrayObject(TextStringObject(renames.ids.get(n, n)) if n is not None else v
+                       for n, v in zip(names, value, strict=True))
+
+
+def _text(value: PdfObject | None) -> str | None:
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value) if isinstance(value, str) else None

@@ -25,7 +25,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.graftfields import FieldDrawings
-from packgen.pdf.graftnames import Renames, renamed_classes
+from packgen.pdf.graftnames import Renames, renamed_classes, renamed_headers
 from packgen.pdf.objects import entry, kind, resolved
 from packgen.pdf.scrub import ORIGINAL
 from packgen.pdf.trees import MAX_ENTRIES, BrokenTree
@@ -181,6 +181,12 @@ class Walk:
             self.later(element, "/S", NameObject(self._type(element)))
         if "/C" in element:
             self.later(element, "/C", renamed_classes(element.get("/C"), self.renames))
+        for attributes in _listed(element.get("/A")) if self.renames.ids else ():
+            owned = resolved(attributes)
+            if isinstance(owned, DictionaryObject):
+                headers = renamed_headers(owned.get("/Headers"), self.renames)
+                if headers is not None:
+                    self.later(owned, "/Headers", headers)
 
     def _content_kid(self, kid: DictionaryObject, own_page: int | None, holder: IndirectObject
                      ) -> PdfObject | None:
