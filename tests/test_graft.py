@@ -377,6 +377,29 @@ def test_an_objr_to_a_scrubbed_annotation_is_dropped_and_one_to_a_kept_link_foll
     assert b"example.org/x" not in pdf
 
 
+def test_nothing_an_element_names_leads_to_what_scrubbing_removed() -> None:
+    reader = _made(hidden_link=True)
+    gone = reader.pages[0]["/Annots"][1]  # the hidden link, with its own address
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    para, link = (k.get_object() for k in tree["/K"][0]["/K"][:2])
+    para[NameObject("/Alt")] = gone
+    para[NameObject("/Ref")] = ArrayObject([gone])
+    para[NameObject("/A")] = _dict(O=_name("/UserProperties"), P=ArrayObject(
+        [_dict(N=TextStringObject("note"), V=gone)]))
+    link["/K"].append(_dict(Type=_name("/MCR"), Pg=reader.pages[0].indirect_reference,
+                            MCID=NumberObject(1), Stm=gone, StmOwn=gone))
+    pack = Pack()
+    adopted = pack.add(reader)
+    assert adopted is not None
+    pdf = pack.write()
+    assert b"example.org/x" not in pdf
+    written = PdfReader(io.BytesIO(pdf))
+    assert len([o for o in _objects(written) if o.get("/Type") == "/Annot"]) == 1
+    kept = adopted.elements[0].get_object()
+    assert "/Alt" not in kept and "/Ref" not in kept
+    assert kept["/A"] == {"/O": "/UserProperties", "/P": [{"/N": "note"}]}
+
+
 def test_a_visible_link_keeps_its_element_and_key() -> None:
     pack = Pack()
     adopted = pack.add(_made(hidden_link=False))

@@ -58,8 +58,8 @@ from pypdf.generic import (
 from packgen.pdf.bridge import add_object
 from packgen.pdf.graftfields import FieldDrawings
 from packgen.pdf.graftnames import Renames, plan_classes, plan_ids, plan_roles, role_of
-from packgen.pdf.graftread import Walk, document_lang, document_title
-from packgen.pdf.objects import dictionary, resolved
+from packgen.pdf.graftread import Walk
+from packgen.pdf.objects import dictionary, entry, resolved
 from packgen.pdf.tagstatus import tag_status
 from packgen.pdf.trees import name_tree, number_tree
 from packgen.pdf.unreadable import UNREADABLE
@@ -195,3 +195,30 @@ class _Graft:
 def _key(value: PdfObject | None) -> int | None:
     found = resolved(value)
     return int(found) if isinstance(found, NumberObject) else None
+
+
+def document_lang(reader: PdfReader) -> str | None:
+    """The document's /Lang, when it names one."""
+    try:
+        lang = entry(resolved(reader.trailer["/Root"]), "/Lang")
+    except UNREADABLE:
+        return None
+    if isinstance(lang, bytes):
+        return lang.decode("latin-1").strip() or None
+    return str(lang).strip() or None if isinstance(lang, str) else None
+
+
+def document_title(reader: PdfReader) -> str | None:
+    """Its XMP dc:title (the default language's, else the first), else its Info /Title."""
+    try:
+        xmp = reader.xmp_metadata
+        titles = xmp.dc_title if xmp is not None else None
+        if titles:
+            title = titles.get("x-default") or next(iter(titles.values()))
+            if title and str(title).strip():
+                return str(title).strip()
+        info = reader.metadata
+        found = info.title if info is not None else None
+    except UNREADABLE:
+        return None
+    return str(found).strip() or None if found else None

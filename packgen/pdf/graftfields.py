@@ -116,3 +116,31 @@ def _bracket(drawing: re.Match[bytes], mcids: dict[bytes, PdfObject | None]) -> 
     if not isinstance(mcid, int):
         return b"/Artifact BMC " + drawing[0] + b" EMC"
     return b"/Span <</MCID %d>> BDC " % mcid + drawing[0] + b" EMC"
+
+
+MAX_STREAMS = 100_000
+
+
+def drawn_streams(copies: Sequence[PageObject]) -> set[int]:
+    """id() of every stream the copies draw: XObjects named in their resources (and in
+    those XObjects' own, to any depth) and their annotations' appearances."""
+    found: set[int] = set()
+    streams: list[PdfObject | None] = []
+
+    def named_in(resources: PdfObject | None) -> None:
+        streams.extend((dictionary(resources, "/XObject") or {}).values())
+
+    for copy in copies:
+        named_in(copy.get("/Resources"))
+        annots = resolved(copy.get("/Annots"))
+        for annot in annots if isinstance(annots, ArrayObject) else ():
+            for face in (dictionary(annot, "/AP") or {}).values():
+                states = resolved(face)  # one appearance, or one for each state
+                streams.extend(states.values() if isinstance(states, DictionaryObject)
+                               and not isinstance(states, StreamObject) else [states])
+    while streams and len(found) < MAX_STREAMS:
+        stream = resolved(streams.pop())
+        if isinstance(stream, StreamObject) and id(stream) not in found:
+            found.add(id(stream))
+            named_in(stream.get("/Resources"))
+    return found

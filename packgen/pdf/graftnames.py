@@ -1,4 +1,5 @@
-"""Merge the names adopted documents give their structure: role maps, class maps and IDs.
+"""Merge the names adopted documents give their structure: role maps, class maps and IDs;
+and keep only plain values of what describes an element.
 
 A pack has one StructTreeRoot, so one /RoleMap, one /ClassMap and one /IDTree for every
 document grafted into it. Two documents may use one name for different things (Word
@@ -6,6 +7,11 @@ maps its own style names to standard types, and two versions of Word need not ag
 a name that another document already uses with a different value is renamed in the
 later document (``/Heading_2`` becomes ``/Heading_2_2``), in its map and in its elements
 (their /S, /C and /ID); a name used with the same value is shared.
+
+What describes an element (its attributes, its classes' attributes, its alternative text)
+is written into the pack, so only plain data of it is kept (:func:`plain`): numbers,
+names, strings, booleans, and arrays and dictionaries of them. A reference there could
+lead anywhere in the attachment, an unscrubbed annotation say.
 
 A document may also map a *standard* structure type (``/P -> /H1``). In the pack that
 would remap the pack's own elements of that type too, and PDF/UA forbids remapping
@@ -17,7 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, PdfObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
+)
 
 from packgen.pdf.objects import resolved
 
@@ -90,12 +109,53 @@ def plan_classes(pack: DictionaryObject, class_map: PdfObject | None, renames: R
                 entries[str(key)] = value
     chosen: set[str] = set()
     planned: dict[str, PdfObject] = {}
-    for name, value in entries.items():
-        if name in pack and resolved(pack[name]) != resolved(value):
+    for name, found in entries.items():
+        value = plain(found)
+        if value is None:
+            continue
+        if name in pack and resolved(pack[name]) != value:
             renames.classes[name] = _free(name, pack, entries, chosen)
             chosen.add(renames.classes[name])
         planned[renames.class_name(name)] = value
     return planned
+
+
+_PLAIN = (NumberObject, FloatObject, NameObject, TextStringObject, ByteStringObject,
+          BooleanObject, NullObject)
+MAX_NESTING = 8
+
+
+def plain(value: PdfObject | None, depth: int = 0) -> PdfObject | None:
+    """A copy of ``value`` holding only plain data; None when it is not plain at all.
+
+    Attribute objects, and the array listing them, may be objects of their own (depth 0
+    and 1); what they hold must be there in them: a reference inside leads wherever the
+    file says, and its target would be written (a copy of an unscrubbed annotation,
+    say). The depth limit also ends a cycle."""
+    if isinstance(value, IndirectObject):
+        if depth > 1:
+            return None
+        value = resolved(value)
+    if isinstance(value, _PLAIN):
+        return value
+    if depth >= MAX_NESTING:
+        return None
+    if isinstance(value, ArrayObject):
+        return ArrayObject(x for x in (plain(v, depth + 1) for v in value) if x is not None)
+    if isinstance(value, DictionaryObject) and not isinstance(value, StreamObject):
+        kept = DictionaryObject()
+        for key, item in value.items():
+            found = plain(item, depth + 1)
+            if found is not None:
+                kept[NameObject(key)] = found
+        return kept
+    return None
+
+
+def text(value: PdfObject | None) -> PdfObject | None:
+    """A string entry (/Alt, /T, /ID ...) resolved, or None when it is not a string."""
+    value = resolved(value)
+    return value if isinstance(value, TextStringObject | ByteStringObject) else None
 
 
 def role_of(name: str, planned: dict[str, NameObject], pack: DictionaryObject) -> str:
@@ -118,7 +178,7 @@ def renamed_classes(value: PdfObject | None, renames: Renames) -> PdfObject | No
     if isinstance(value, ArrayObject):
         return ArrayObject(NameObject(renames.class_name(str(v))) if isinstance(v, NameObject)
                            else v for v in (resolved(x) for x in value)
-                           if v is not None)
+                           if isinstance(v, NameObject | NumberObject))  # names, revisions
     return None
 
 

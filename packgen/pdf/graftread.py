@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pypdf import PageObject, PdfReader
+from pypdf import PageObject
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
@@ -24,12 +24,11 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from packgen.pdf.graftfields import FieldDrawings
-from packgen.pdf.graftnames import Renames, renamed_classes, renamed_headers
+from packgen.pdf.graftfields import FieldDrawings, drawn_streams
+from packgen.pdf.graftnames import Renames, plain, renamed_classes, renamed_headers, text
 from packgen.pdf.objects import entry, kind, resolved
 from packgen.pdf.scrub import ORIGINAL
 from packgen.pdf.trees import MAX_ENTRIES, BrokenTree
-from packgen.pdf.unreadable import UNREADABLE
 
 ELEMENT_KEYS = frozenset({"/Type", "/S", "/P", "/ID", "/Pg", "/K", "/A", "/C", "/R", "/T",
                           "/Lang", "/Alt", "/E", "/ActualText"})
@@ -37,6 +36,7 @@ ELEMENT_KEYS = frozenset({"/Type", "/S", "/P", "/ID", "/Pg", "/K", "/A", "/C", "
 and what it says to a reader. Not /Ref (to elements the pack may not hold), /AF (files),
 /NS (PDF 2.0 namespaces, whose role maps the pack does not merge) or anything unknown."""
 
+_TEXT_KEYS = ("/ID", "/T", "/Lang", "/Alt", "/E", "/ActualText")
 _NULL = NullObject()
 
 
@@ -69,6 +69,7 @@ class Walk:
         self.most: dict[int, int] = {}  # the highest MCID an element names, by page index
         self.in_forms: dict[tuple[int, int], StreamObject] = {}  # (id(element), MCID) -> form
         self._changes: list[tuple[DictionaryObject, str, PdfObject | None]] = []
+        self._streams: set[int] | None = None
 
     def later(self, obj: DictionaryObject, key: str, value: PdfObject | str | None) -> None:
         """Set (or, with None, remove) an entry when the graft is committed."""
@@ -137,6 +138,16 @@ class Walk:
         for key in element:
             if key not in ELEMENT_KEYS:
                 self.later(element, key, None)
+        for key in _TEXT_KEYS:
+            if key in element:
+                self.later(element, key, text(element.get(key)))
+        if "/A" in element:  # attributes: a copy, plain, naming heading cells as renamed
+            attributes = plain(element.get("/A"))
+            for owned in _listed(attributes):
+                headers = renamed_headers(entry(owned, "/Headers"), self.renames)
+                if headers is not None and isinstance(owned, DictionaryObject):
+                    owned[NameObject("/Headers")] = headers
+            self.later(element, "/A", attributes)
         if parent is not None:
             self.later(element, "/P", parent)
         if role(self._type(element)) == "/Form":  # a flattened field is a field no longer
@@ -161,12 +172,6 @@ class Walk:
                 kept = self._content_kid(value, own_page, ref)
                 if kept is not None:
                     kids.append(kept)
-                    if "/MCID" in value and isinstance(resolved(value.get("/Stm")),
-                                                       StreamObject):
-                        mcid = resolved(value.get("/MCID"))
-                        if isinstance(mcid, NumberObject):
-                            self.in_forms[(id(element), int(mcid))] = \
-                                resolved(value.get("/Stm"))  # type: ignore[assignment]
             elif isinstance(kid, IndirectObject) and isinstance(value, DictionaryObject) \
                     and id(value) not in self.seen:
                 self.seen.add(id(value))
@@ -181,35 +186,48 @@ class Walk:
             self.later(element, "/S", NameObject(self._type(element)))
         if "/C" in element:
             self.later(element, "/C", renamed_classes(element.get("/C"), self.renames))
-        for attributes in _listed(element.get("/A")) if self.renames.ids else ():
-            owned = resolved(attributes)
-            if isinstance(owned, DictionaryObject):
-                headers = renamed_headers(owned.get("/Headers"), self.renames)
-                if headers is not None:
-                    self.later(owned, "/Headers", headers)
+
 
     def _content_kid(self, kid: DictionaryObject, own_page: int | None, holder: IndirectObject
-                     ) -> PdfObject | None:
-        """A marked-content or object reference as the pack holds it, or None to drop it."""
+                     ) -> DictionaryObject | None:
+        """A new marked-content or object reference standing for ``kid`` in the pack, or
+        None to drop it. New, so that nothing else the kid names (an /StmOwn, say) is
+        written: only what is known to be in the pack."""
         page = self._page(kid.get("/Pg")) if "/Pg" in kid else own_page
         if page is None:
             return None
         copy = self.copies[page].indirect_reference
         assert copy is not None
-        if "/Pg" in kid:
-            self.later(kid, "/Pg", copy)
+        made = DictionaryObject({NameObject("/Type"): NameObject(kind(kid, "/Type") or "/MCR"),
+                                 NameObject("/Pg"): copy})
         if kind(kid, "/Type") != "/OBJR":
             mcid = resolved(kid.get("/MCID"))
-            if isinstance(mcid, NumberObject) and "/Stm" not in kid:
+            if not isinstance(mcid, NumberObject):
+                return None
+            made[NameObject("/MCID")] = mcid
+            if "/Stm" not in kid:
                 self._saw(page, int(mcid))
-            return kid
+                return made
+            stream = kid.get("/Stm")  # content of a form XObject or an appearance
+            if not self._drawn(stream):
+                return None
+            made[NameObject("/Stm")] = stream
+            owner = kid.get("/StmOwn")
+            if isinstance(owner, IndirectObject) and owner.idnum in self.copied:
+                made[NameObject("/StmOwn")] = self.copied[owner.idnum][0]
+            self.in_forms[(id(resolved(holder)), int(mcid))] = \
+                resolved(stream)  # type: ignore[assignment]
+            return made
         target_ref = kid.get("/Obj")
         target = resolved(target_ref)
         if not isinstance(target, DictionaryObject) or not isinstance(target_ref,
                                                                       IndirectObject):
             return None
-        if isinstance(target, StreamObject):
-            return kid  # a form XObject or image: drawn content, there as it was
+        if isinstance(target, StreamObject):  # an XObject: there as it was, if drawn
+            if not self._drawn(target_ref):
+                return None
+            made[NameObject("/Obj")] = target_ref
+            return made
         if kind(target, "/Subtype") == "/Widget":
             return self.fields.claim(target, page, holder)
         copied = self.copied.get(target_ref.idnum)
@@ -217,8 +235,16 @@ class Walk:
             return None  # the annotation was scrubbed away
         annotation_ref, annotation = copied
         self.annotations.append((annotation, target, holder))
-        return DictionaryObject({NameObject("/Type"): NameObject("/OBJR"),
-                                 NameObject("/Pg"): copy, NameObject("/Obj"): annotation_ref})
+        made[NameObject("/Obj")] = annotation_ref
+        return made
+
+    def _drawn(self, stream: PdfObject | None) -> bool:
+        """Whether a stream is drawn in the pack by one of this document's copies (an
+        XObject of their resources, or an annotation's appearance): one the cleaning
+        replaced, or never reached, is not written because the structure names it."""
+        if self._streams is None:
+            self._streams = drawn_streams(self.copies)
+        return isinstance(stream, IndirectObject) and id(resolved(stream)) in self._streams
 
     def _page(self, ref: PdfObject | None) -> int | None:
         if isinstance(ref, IndirectObject):
@@ -273,30 +299,3 @@ def _listed(value: PdfObject | None) -> list[PdfObject]:
 def _content(obj: DictionaryObject) -> bool:
     """Whether a kid is a marked-content or object reference rather than an element."""
     return kind(obj, "/Type") in ("/MCR", "/OBJR") or "/MCID" in obj and "/S" not in obj
-
-
-def document_lang(reader: PdfReader) -> str | None:
-    """The document's /Lang, when it names one."""
-    try:
-        lang = entry(resolved(reader.trailer["/Root"]), "/Lang")
-    except UNREADABLE:
-        return None
-    if isinstance(lang, bytes):
-        return lang.decode("latin-1").strip() or None
-    return str(lang).strip() or None if isinstance(lang, str) else None
-
-
-def document_title(reader: PdfReader) -> str | None:
-    """Its XMP dc:title (the default language's, else the first), else its Info /Title."""
-    try:
-        xmp = reader.xmp_metadata
-        titles = xmp.dc_title if xmp is not None else None
-        if titles:
-            title = titles.get("x-default") or next(iter(titles.values()))
-            if title and str(title).strip():
-                return str(title).strip()
-        info = reader.metadata
-        found = info.title if info is not None else None
-    except UNREADABLE:
-        return None
-    return str(found).strip() or None if found else None
