@@ -29,10 +29,14 @@ for the pack:
 - **Names**: role map, class map and IDs are merged as :mod:`packgen.pdf.graftnames`
   says, the document's elements renamed to follow.
 - **What an element keeps**: its structure and what describes it (an allowlist,
-  :data:`ELEMENT_KEYS`); its /P is its parent in the walk, so nothing leads from an
-  adopted element back to the attachment's own StructTreeRoot, whose ParentTree names
-  the unscrubbed annotations. A kid on a page that is not in the pack is dropped; the
-  writer would otherwise write its /Pg as null.
+  :data:`packgen.pdf.graftread.ELEMENT_KEYS`), as plain data only
+  (:func:`packgen.pdf.graftnames.plain`); its /P is its parent in the walk; its content
+  references are made anew, naming only what the pack holds (a copied page, a kept
+  annotation's copy, a stream the copies draw). So nothing leads from an adopted element
+  to the attachment's own StructTreeRoot, whose ParentTree names the unscrubbed
+  annotations, or to anything else scrubbing removed. A kid on a page that is not in the
+  pack is dropped; the writer would otherwise write its /Pg as null. An element reached
+  twice (or through a cycle) is kept where it was reached first.
 
 Elements are the attachment reader's own objects, changed in place (readers are per
 build, :mod:`packgen.pdf.assemble`). The pack's objects (pages, annotations, content)
