@@ -163,8 +163,9 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
         copy[NameObject(key)] = cleaner.clean(value)
     copy[NameObject("/Subtype")] = NameObject(subtype)
     copy[NameObject("/P")] = page.indirect_reference
-    if annot.indirect_reference is not None:
-        copy[NameObject(ORIGINAL)] = annot.indirect_reference
+    original = getattr(annot, "indirect_reference", None)  # a direct one may have none
+    if original is not None:
+        copy[NameObject(ORIGINAL)] = original
     appearance = normal_appearance(annot)
     if appearance is not None:
         copy[NameObject("/AP")] = DictionaryObject(
