@@ -56,6 +56,11 @@ PAGE_KEYS = frozenset({"/Type", "/Contents", "/Resources", "/MediaBox", "/CropBo
                        "/Annots", "/Tabs"})
 """What a copied page keeps: what draws it, its boxes and its annotations."""
 
+ORIGINAL = "/%PackgenOriginal%"
+"""The annotation a kept one copies, noted in the copy, so that a tagged attachment's
+structure can be pointed at the copy (:mod:`packgen.pdf.graft`). Never written: the
+writer leaves out every ``/%...%`` entry (:mod:`packgen.pdf.write`)."""
+
 
 _COMMON = ("/Type", "/Subtype", "/Rect", "/Contents", "/NM", "/M", "/F", "/AP", "/AS",
            "/Border", "/C", "/CA", "/ca", "/BM", "/Lang")
@@ -164,6 +169,9 @@ def _copy_annotation(annot: DictionaryObject, subtype: str, page: PageObject, cl
         copy[NameObject(key)] = cleaner.clean(value)
     copy[NameObject("/Subtype")] = NameObject(subtype)
     copy[NameObject("/P")] = page.indirect_reference
+    original = getattr(annot, "indirect_reference", None)  # a direct one may have none
+    if original is not None:
+        copy[NameObject(ORIGINAL)] = original
     appearance = normal_appearance(annot)
     if appearance is not None:
         copy[NameObject("/AP")] = DictionaryObject(
