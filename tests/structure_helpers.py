@@ -1,9 +1,9 @@
 """Tagged own pages made by hand, and a structure tree read back, for the structure tests.
 
-Until the typesetter tags what it draws, :func:`tag_by_hand` stands in for it: each page
-of a typeset document becomes one P of marked content holding a Link element per link
-annotation; a filler is one artifact. That is the contract of
-:class:`packgen.rendered.Typeset` (``structure``, ``tagged``) the pack's tree is built from.
+:func:`tag_by_hand` changes what the typesetter hands over, within the contract of
+:class:`packgen.rendered.Typeset` (``structure``, ``tagged``): a typeset document that
+does not claim to be tagged, or a link annotation scrubbing will drop before each page's
+own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -28,48 +27,51 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import add_object
-from packgen.rendered import Annotation, Marked, Tag, Typeset
+from packgen.rendered import Annotation, Tag, Typeset
 from packgen.typesetting import InProcessTypesetting
 
 
-def tag_by_hand(typeset: Typeset, artifact: bool = False, hidden_first: bool = False,
-                tagged: bool = True) -> Typeset:
-    """``typeset`` with each page's content one P (or, ``artifact``, one artifact), each
-    link annotation a Link in it. ``hidden_first``: a hidden link is put before each
-    page's own, for scrubbing to drop."""
+def tag_by_hand(typeset: Typeset, hidden_first: bool = False, tagged: bool = True
+                ) -> Typeset:
+    """``typeset`` as the typesetter tagged it, but claiming ``tagged``; with
+    ``hidden_first``, a hidden link put before each page's own (for scrubbing to drop),
+    the structure's annotation indexes moved past it."""
+    if not hidden_first:
+        return replace(typeset, tagged=tagged)
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(typeset.pdf)))
-    tags = []
+    moved: set[int] = set()
     for number, page in enumerate(writer.pages):
-        opening = b"/Artifact BMC\n" if artifact else b"/P <</MCID 0>> BDC\n"
-        stream = DecodedStreamObject()
-        stream.set_data(opening + page.get_contents().get_data() + b"\nEMC\n")  # type: ignore[union-attr]
-        page[NameObject("/Contents")] = add_object(writer, stream)
         annots = page.get("/Annots")
-        count = len(annots.get_object()) if annots is not None else 0
-        if hidden_first and count:
-            hidden = DictionaryObject({
-                NameObject("/Type"): NameObject("/Annot"),
-                NameObject("/Subtype"): NameObject("/Link"),
-                NameObject("/F"): NumberObject(2),
-                NameObject("/Rect"): RectangleObject((0, 0, 10, 10))})
-            page[NameObject("/Annots")] = ArrayObject(
-                [add_object(writer, hidden), *annots.get_object()])
-        links = tuple(Tag("Link", (Annotation(number, index + hidden_first),),
-                          text=f"link {number + 1}.{index + 1}") for index in range(count))
-        if not artifact:
-            tags.append(Tag("P", (Marked(number, 0), *links)))
+        if annots is None or not annots.get_object():
+            continue
+        hidden = DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/F"): NumberObject(2),
+            NameObject("/Rect"): RectangleObject((0, 0, 10, 10))})
+        page[NameObject("/Annots")] = ArrayObject(
+            [add_object(writer, hidden), *annots.get_object()])
+        moved.add(number)
+
+    def shifted(tag: Tag) -> Tag:
+        return replace(tag, kids=tuple(
+            shifted(k) if isinstance(k, Tag)
+            else Annotation(k.page, k.index + 1) if isinstance(k, Annotation)
+            and k.page in moved else k for k in tag.kids))
+
     out = io.BytesIO()
     writer.write(out)
-    return replace(typeset, pdf=out.getvalue(), structure=tuple(tags), tagged=tagged)
+    return replace(typeset, pdf=out.getvalue(), tagged=tagged,
+                   structure=tuple(shifted(t) for t in typeset.structure))
 
 
 def hand_tagging(monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
-    """Every page typeset in this process from now on is tagged by :func:`tag_by_hand`."""
+    """Every page typeset in this process from now on goes through :func:`tag_by_hand`."""
     typeset = InProcessTypesetting._typeset
 
-    def tagging(self: InProcessTypesetting, name: str, context: dict[str, Any]) -> Typeset:
-        made = typeset(self, name, context)
-        return tag_by_hand(made, artifact=name == "filler.html", **options)
+    def tagging(self: InProcessTypesetting, name: str, context: dict[str, Any],
+                *rest: Any) -> Typeset:
+        return tag_by_hand(typeset(self, name, context, *rest), **options)
 
     monkeypatch.setattr(InProcessTypesetting, "_typeset", tagging)
 
