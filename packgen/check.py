@@ -1,4 +1,5 @@
-"""``packgen validate``: everything a build checks, without rendering anything.
+"""``packgen validate``: everything a build checks, without rendering anything, and what
+would trouble a screen-reader user (:mod:`packgen.accessibility`), as warnings.
 
 Kept apart from :mod:`packgen.build` so that checking a meeting never imports the
 typesetter (ReportLab) or the page assembler: validation runs on every save in an
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import schema
+from packgen.accessibility import notes_of
 from packgen.alone import document_meeting, is_document
 from packgen.errors import (
     AttachmentError,
@@ -85,7 +87,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         raise TemplateError(template_problems)
     return Checked(meeting, notes + tuple(warnings)
                    + tuple(untranslated_warning(meeting.words, meeting.root))
-                   + tuple(untranslated(meeting)))
+                   + tuple(untranslated(meeting)) + tuple(notes_of(meeting)))
 
 
 class _PdfCheckers:
