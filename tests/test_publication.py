@@ -142,7 +142,7 @@ def test_validate_warns_of_late_publication(run_cli: BuildFn) -> None:
         "and Wales "
         "(publish by Tuesday 30 June 2026)")
     on_time = run_cli("validate", "--publish-date", "2026-06-30", str(EXAMPLE))
-    assert on_time.returncode == 0 and on_time.stderr == ""
+    assert on_time.returncode == 0 and besides_untagged(on_time.stderr.splitlines()) == []
     assert run_cli("validate", "--publish-date", "30/06/2026", str(EXAMPLE)).returncode == 2
 
 
