@@ -222,10 +222,11 @@ class Converter(TableConversion):
             if self.links == MAX_LINKS + 1:
                 self.problem(node, f"more than {MAX_LINKS:,} links in one text")
             href = str(node.attrs.get("href", ""))
-            said = "".join(n.content for n in node.walk() if n.type in ("text", "code_inline"))
-            if vague_link(said):
-                self.notes.append(link_note(said, self.where_written(node, f"]({href}")))
-            if is_safe_uri(href):
+            if is_safe_uri(href):  # else it prints as text, and no reader lists it
+                said = "".join(n.content for n in node.walk()
+                               if n.type in ("text", "code_inline"))
+                if vague_link(said):
+                    self.notes.append(link_note(said, self.where_written(node, f"]({href}")))
                 return f'<a href="{escape(href)}">{self.inline(node)}</a>'
             return self.inline(node)
         if kind == "image":
