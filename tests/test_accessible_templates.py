@@ -153,6 +153,22 @@ def test_minutes_print_as_before(folder: MeetingFolder) -> None:
     assert height["Membership"] < height["APOLOGIES"]
 
 
+def test_a_markdown_file_s_headings_go_down_one_level_at_a_time(folder: MeetingFolder) -> None:
+    """Its "#" is the title (h1) and its "##" sections print as h2: its "###" is h3."""
+    (folder.folder / "notes.md").write_text("# Notes\n\n## Visit\n\n### Where\n\nText.\n\n"
+                                            "## Next\n\nText.\n")
+    meeting = schema.validate(folder.write(basic_meeting([{"title": "Notes",
+                                                           "attachments": ["notes.md"]}])))
+    item = meeting.items[0]
+    document = item.attachments[0].document
+    assert document is not None
+    html, origin = render(environment_for(meeting, None), "document.html",
+                          document_context(document, meeting, item))
+    assert [(e.tag, text(e)) for e in elements(parse_html(html, origin))
+            if re.fullmatch(r"h\d", e.tag)] == [
+        ("h1", "Notes"), ("h2", "Visit"), ("h3", "Where"), ("h2", "Next")]
+
+
 def report_meeting(folder: MeetingFolder) -> Path:
     (folder.folder / "report.yaml").write_text(yaml.safe_dump({
         "kind": "report", "title": "Priority families",
