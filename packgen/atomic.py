@@ -32,16 +32,20 @@ except ImportError:  # Windows: no stale-file cleanup, the rest works
     fcntl = None  # type: ignore[assignment]
 
 Write = Callable[[BinaryIO], object]
+Companion = bytes | Callable[[int], bytes]
+"""A companion file's bytes, or what makes them from the size of the target's (the HTML
+agenda says how large its pack is)."""
 STOPPING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                  if hasattr(signal, name))
 
 
 class Contents:
     """What to write at a target: the bytes (written to a stream), whether they are private,
-    and other files that must appear with it (the HTML agenda beside its pack)."""
+    and other files that must appear with it (the HTML agenda beside its pack), each made
+    once the target's bytes are written."""
 
     def __init__(self, write: Write, *, private: bool = False,
-                 companions: Sequence[tuple[Path, bytes]] = ()) -> None:
+                 companions: Sequence[tuple[Path, Companion]] = ()) -> None:
         self.write = write
         self.private = private
         self.companions = tuple(companions)
@@ -68,12 +72,13 @@ def write_atomic(write: Write, target: Path) -> None:
     between them is a rename (:class:`PartlyWritten` says what was written then).
     """
     contents = write if isinstance(write, Contents) else Contents(write)
-    files: list[tuple[Path, Write]] = [(target, contents.write)]
-    files += [(path, _put(data)) for path, data in contents.companions]
     staged: list[_Staged] = []
     try:
-        for path, writer in files:
-            staged.append(_stage(path, writer, contents.private))
+        staged.append(_stage(target, contents.write, contents.private))
+        size = os.fstat(staged[0].fd).st_size
+        for path, data in contents.companions:
+            made = data(size) if callable(data) else data
+            staged.append(_stage(path, _put(made), contents.private))
         with _signals_held():
             for done, one in enumerate(staged):
                 try:

@@ -59,7 +59,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                *, private: bool = False, supplement: int | None = None, draft: bool = False,
                html: bool = False, progress: Callable[[str], None] | None = None,
                fork: bool = False, trusted_templates: bool = False,
-               language: str | None = None) -> BuildResult:
+               language: str | None = None, require_tagged: bool = False) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically; given a
     document rather than a meeting, build that document alone (:mod:`packgen.alone`).
 
@@ -70,6 +70,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     ``language`` builds the edition in that language (``--language cy``): its catalogue,
     its ``KEY_LANGUAGE`` values, written beside the pack as ``NAME-cy.pdf``, with a warning
     for each agenda row whose pages are not those of the meeting's own pack.
+    ``require_tagged``: a PDF attachment that is not tagged is a problem (nothing is
+    written) rather than a warning.
     """
     say = progress or (lambda step: None)
     alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
@@ -85,7 +87,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
         from packgen.check import every_pdf
         from packgen.pdf.sources import check_pdfs
 
-        raise ValidationError([*exc.problems, *check_pdfs(every_pdf(exc.partial))[0]]
+        raise ValidationError([*exc.problems,
+                               *check_pdfs(every_pdf(exc.partial), require_tagged)[0]]
                               ) from None
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
@@ -104,7 +107,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
         from packgen.produce import produce  # now: see that module's docstring
 
         pages, warnings = produce(meeting, meeting_file, typesetting, pack, target, draft, html,
-                                  say, original)
+                                  say, original, require_tagged)
     except BaseException:
         typesetting.close(failed=True)
         raise

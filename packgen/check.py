@@ -1,4 +1,5 @@
-"""``packgen validate``: everything a build checks, without rendering anything.
+"""``packgen validate``: everything a build checks, without rendering anything, and what
+would trouble a screen-reader user (:mod:`packgen.accessibility`), as warnings.
 
 Kept apart from :mod:`packgen.build` so that checking a meeting never imports the
 typesetter (ReportLab) or the page assembler: validation runs on every save in an
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import schema
+from packgen.accessibility import notes_of
 from packgen.alone import document_meeting, is_document
 from packgen.errors import (
     AttachmentError,
@@ -47,9 +49,10 @@ class Checked:
 
 
 def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = False,
-             trusted_templates: bool = False, language: str | None = None) -> Checked:
+             trusted_templates: bool = False, language: str | None = None,
+             require_tagged: bool = False) -> Checked:
     """Check everything :func:`~packgen.build.build_pack` would for any pack (or for a
-    document built alone).
+    document built alone). ``require_tagged``: as the build's, an untagged PDF is a problem.
 
     With ``fork`` (on Linux), two processes check the PDFs: they start before the
     meeting is read, so that their import of pypdf, the largest part of validating
@@ -66,7 +69,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
             meeting, notes, wrong = exc.partial, (), exc.problems
             attachments = every_pdf(meeting)
-        problems, warnings = checkers.check(attachments)
+        problems, warnings = checkers.check(attachments, require_tagged)
         if not wrong:
             problems += over_file_budget(attachments)  # as a build would find
     finally:
@@ -84,7 +87,7 @@ def validate(meeting_file: Path, templates: Path | None = None, *, fork: bool = 
         raise TemplateError(template_problems)
     return Checked(meeting, notes + tuple(warnings)
                    + tuple(untranslated_warning(meeting.words, meeting.root))
-                   + tuple(untranslated(meeting)))
+                   + tuple(untranslated(meeting)) + tuple(notes_of(meeting)))
 
 
 class _PdfCheckers:
@@ -95,18 +98,19 @@ class _PdfCheckers:
         for _ in range(count):
             self.children.append(fork(_check_when_asked, [c for _, c in self.children]))
 
-    def check(self, attachments: list[Attachment]) -> tuple[list[Problem], list[Problem]]:
+    def check(self, attachments: list[Attachment], require_tagged: bool = False
+              ) -> tuple[list[Problem], list[Problem]]:
         """Problems and warnings, in the order of ``attachments``."""
         if not attachments:
             return [], []  # and pypdf need not load
         if not self.children:
             from packgen.pdf.sources import check_pdfs
 
-            return check_pdfs(attachments)
+            return check_pdfs(attachments, require_tagged)
         size = -(-len(attachments) // len(self.children))
         shares = [attachments[i * size:(i + 1) * size] for i in range(len(self.children))]
         for (_, connection), share in zip(self.children, shares, strict=True):
-            connection.send(share)
+            connection.send((share, require_tagged))
         problems: list[Problem] = []
         warnings: list[Problem] = []
         for (_, connection), share in zip(self.children, shares, strict=True):
@@ -115,7 +119,7 @@ class _PdfCheckers:
             except (EOFError, OSError):  # it failed: check its share here, where that shows
                 from packgen.pdf.sources import check_pdfs
 
-                found, said = check_pdfs(share)
+                found, said = check_pdfs(share, require_tagged)
             problems += found
             warnings += said
         return problems, warnings
@@ -134,7 +138,8 @@ def _check_when_asked(connection: Connection) -> None:
     except EOFError:
         return
     if share is not None:
-        connection.send(check_pdfs(share))
+        attachments, require_tagged = share
+        connection.send(check_pdfs(attachments, require_tagged))
 
 
 def every_pdf(meeting: Meeting) -> list[Attachment]:

@@ -45,6 +45,10 @@ language_option = click.option(
     "--language", metavar="LANGUAGE", callback=lambda ctx, param, value: _language(value),
     help="Build the edition in this language (cy: Welsh): its message catalogue and each "
          "KEY_LANGUAGE value (title_cy ...); written as NAME-LANGUAGE.pdf.")
+require_tagged_option = click.option(
+    "--require-tagged", is_flag=True,
+    help="Refuse a PDF attachment that is not tagged (or whose tags its maker doubts), "
+         "rather than warn: for packs that must be accessible (PDF/UA).")
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
                            show_default=True, help="Meetings to work on at once.")
 
@@ -131,6 +135,7 @@ class BuildOptions:
     fork: bool = False
     """Typeset in a second process while this one reads the attachments: worth it for
     one meeting; with several, one process pays for ReportLab and the fonts once."""
+    require_tagged: bool = False
 
 
 def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
@@ -143,6 +148,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
                             html=options.html, fork=options.fork,
                             trusted_templates=options.trusted_templates,
                             language=options.language,
+                            require_tagged=options.require_tagged,
                             progress=_progress if options.progress else None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
         return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
@@ -157,14 +163,15 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
 
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
-                  fork: bool, trusted: bool, language: str | None, meeting: Path) -> Outcome:
+                  fork: bool, trusted: bool, language: str | None, require_tagged: bool,
+                  meeting: Path) -> Outcome:
     from packgen.check import validate
     from packgen.publication import publication_warnings
 
     _quiet_pypdf()
     try:
         checked = validate(meeting, templates, fork=fork, trusted_templates=trusted,
-                           language=language)
+                           language=language, require_tagged=require_tagged)
         warnings = checked.warnings
         if published is not None:
             meeting_now = checked.meeting
@@ -254,13 +261,14 @@ def github_annotation(problem: Problem) -> str:
 @language_option
 @templates_option
 @trusted_option
+@require_tagged_option
 @jobs_option
 @quiet_option
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
           supplement: int | None, draft: bool, html: bool, language: str | None,
-          templates: Path | None, trusted_templates: bool, jobs: int, quiet: bool,
-          debug: bool) -> None:
+          templates: Path | None, trusted_templates: bool, require_tagged: bool, jobs: int,
+          quiet: bool, debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default).
 
     A report, minutes or Markdown file given instead of a meeting is built alone, in the
@@ -281,7 +289,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         sys.exit(1)
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
-                           trusted_templates, language, fork=len(meetings) == 1)
+                           trusted_templates, language, fork=len(meetings) == 1,
+                           require_tagged=require_tagged)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
@@ -293,16 +302,17 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 @click.option("--publish-date", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="Warn if an agenda published then gives less notice than the "
                    "jurisdiction's law asks (England: five clear working days).")
+@require_tagged_option
 @jobs_option
 @quiet_option
 @debug_option
 def validate_command(meetings: tuple[Path, ...], language: str | None, templates: Path | None,
-                     trusted_templates: bool, publish_date: datetime.datetime | None, jobs: int,
-                     quiet: bool, debug: bool) -> None:
+                     trusted_templates: bool, publish_date: datetime.datetime | None,
+                     require_tagged: bool, jobs: int, quiet: bool, debug: bool) -> None:
     """Check everything build would, without rendering anything."""
     published = publish_date.date() if publish_date else None
     work = partial(_validate_one, templates, debug, published, len(meetings) == 1,
-                   trusted_templates, language)
+                   trusted_templates, language, require_tagged)
     _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.pdf.sources"))
 
 

@@ -24,7 +24,6 @@ from packgen.model import (
     Person,
     Priority,
     Report,
-    RichText,
     Section,
 )
 from packgen.settings_model import Numbering
@@ -295,7 +294,9 @@ def _markdown_document(path: Path, problems: list[Problem]) -> Any:
     # Blank the heading's lines rather than remove them, so line numbers stay true.
     body_text = "".join(lines[:first] + ["\n"] * (last - first) + lines[last:])
     before = len(problems)
-    body = convert(body_text, origin, problems, heading_level=2)
+    # Its title is the heading over the body's: "##" is the body's first level.
+    body = convert(body_text, origin, problems, heading_level=2,
+                   above=int(tokens[heading].tag[1]))
     if len(problems) > before:
         return INVALID
-    return Document(Position(path, first + 1, 1), title, RichText(body.blocks))
+    return Document(Position(path, first + 1, 1), title, body)

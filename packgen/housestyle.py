@@ -81,6 +81,9 @@ STYLE = _Style({
     "logo": Field(FileRef((".png", ".jpg", ".jpeg"), (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"),
                           "a PNG or JPEG image", picture_problem),
                   "Logo for the front sheet (PNG or JPEG)."),
+    "logo_alt": Field(Text(), 'What a screen reader says of the logo (default "ORGANISATION '
+                              'logo", in the words of the meeting\'s language; "" for none, '
+                              "as decoration).", translatable=True),
     "fonts": Field(Record({
         variant: Field(_FONT, f"TrueType file for {variant.replace('_', ' ')} text.",
                        required=variant == "regular")

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from packgen.errors import Position, Problem, TemplateError
-from packgen.subset import TAGS, VOID_TAGS, attribute_problem, tag_problem
+from packgen.subset import TAGS, VOID_TAGS, attribute_problem, missing_problem, tag_problem
 
 
 @dataclass
@@ -47,6 +47,9 @@ class _Builder(HTMLParser):
             refused = attribute_problem(tag, name, value or "")
             if refused:
                 self._problem(refused)
+        missing = missing_problem(tag, {name for name, _ in attrs})
+        if missing:
+            self._problem(missing)
         element = Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0])
         self.stack[-1].children.append(element)
         if tag not in VOID_TAGS:

@@ -16,6 +16,7 @@ from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from packgen.accessibility import heading_note, link_note, vague_link
 from packgen.errors import Position, Problem
 from packgen.labels import labelled_list
 from packgen.mdtables import TableConversion
@@ -73,15 +74,28 @@ class Converter(TableConversion):
         """The line of the block being converted, for problems in inline content."""
         self.line_of: LineOf = lambda offset: origin.line + self.text.count("\n", 0, offset)
         """The file's line of an offset in the text (a folded scalar's lines are joined)."""
+        self.notes: list[Problem] = []
+        """Warnings for screen-reader users (:mod:`packgen.accessibility`)."""
+        self.heading_above = 0
+        """The Markdown level of the last heading (0: only the template's is above)."""
 
     def read(self, text: str, lines: LineOf | None) -> None:
         self.text, self.source = text, re.split(r"\r\n?|\n", text)
         self.line_of = lines or self.line_of
 
     def where(self, node: SyntaxTreeNode) -> Position:
-        line = node.map[0] if node.map else self.line
+        return self.at_line(node.map[0] if node.map else self.line)
+
+    def at_line(self, line: int) -> Position:
         offset = sum(len(text) + 1 for text in self.source[:line])
         return Position(self.origin.file, self.line_of(offset), self.origin.column)
+
+    def where_written(self, node: SyntaxTreeNode, written: str) -> Position:
+        """Where inline ``node`` is: the first line from its block's holding ``written``."""
+        for line in range(self.line, len(self.source)):
+            if written and written in self.source[line]:
+                return self.at_line(line)
+        return self.where(node)
 
     def table_within(self, node: SyntaxTreeNode) -> Position | None:
         """Where the first table in a list or quote starts, to name one too wide."""
@@ -118,6 +132,11 @@ class Converter(TableConversion):
         if kind == "heading":
             level = min(4, self.heading_level + int(node.tag[1]) - 1)
             text = self.inline(node)
+            depth = int(node.tag[1])
+            skipped = heading_note(node.children[0].content if node.children else "", depth,
+                                   self.heading_above, self.where(node))
+            self.notes += [skipped] if skipped else []
+            self.heading_above = depth
             numbered = not (text.endswith(" " + UNNUMBERED) or text == UNNUMBERED)
             if not numbered:
                 text = text[:-len(UNNUMBERED)].rstrip(" ")
@@ -203,7 +222,11 @@ class Converter(TableConversion):
             if self.links == MAX_LINKS + 1:
                 self.problem(node, f"more than {MAX_LINKS:,} links in one text")
             href = str(node.attrs.get("href", ""))
-            if is_safe_uri(href):
+            if is_safe_uri(href):  # else it prints as text, and no reader lists it
+                said = "".join(n.content for n in node.walk()
+                               if n.type in ("text", "code_inline"))
+                if vague_link(said):
+                    self.notes.append(link_note(said, self.where_written(node, f"]({href}")))
                 return f'<a href="{escape(href)}">{self.inline(node)}</a>'
             return self.inline(node)
         if kind == "image":
@@ -213,12 +236,16 @@ class Converter(TableConversion):
 
 
 def convert(text: str, origin: Position, problems: list[Problem],
-            heading_level: int = 3, lines: LineOf | None = None) -> RichText:
+            heading_level: int = 3, lines: LineOf | None = None, above: int = 0) -> RichText:
     """Markdown to blocks; ``origin`` is where the text's first line is in its file, and
-    ``lines`` where each offset of the text is, when its lines are not the file's."""
+    ``lines`` where each offset of the text is, when its lines are not the file's.
+    ``above``: the Markdown level of a heading of the file's over the text (a Markdown
+    document's title, ``#``), which its first heading may be one level below."""
     converter = Converter(origin, heading_level, problems)
     converter.read(text, lines)
-    return RichText(tuple(converter.blocks(syntax_tree(parser().parse(text)))))
+    converter.heading_above = above
+    blocks = tuple(converter.blocks(syntax_tree(parser().parse(text))))
+    return RichText(blocks, tuple(converter.notes))
 
 
 class Markdown(Shape):

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packgen.errors import Position
+from packgen.errors import Position, Problem
 from packgen.jurisdiction import Jurisdiction, england
 from packgen.messages import Messages, english
 from packgen.minute_numbers import minute_number
@@ -48,6 +48,9 @@ class RichText:
     """Markdown converted to blocks; prints its HTML when a template prints it."""
 
     blocks: tuple[Block, ...] = ()
+    notes: tuple[Problem, ...] = field(default=(), compare=False)
+    """Warnings found as it was read, for ``validate`` (:mod:`packgen.accessibility`): they
+    say nothing of what prints, so two texts that print alike are equal."""
 
     def __html__(self) -> str:
         return "\n".join(block.__html__() for block in self.blocks)

@@ -90,9 +90,10 @@ class _Counter:
         self.depth = numbering.depth
         self.running = 0
 
-    def entries(self, prefix: str, blocks: Sequence[Block], numbered: bool) -> list[Entry]:
+    def entries(self, prefix: str, blocks: Sequence[Block], numbered: bool, shift: int = 0
+                ) -> list[Entry]:
         """``blocks`` numbered under ``prefix`` ("1"; "" for none); ``numbered`` False for
-        a section that takes no numbers."""
+        a section that takes no numbers; ``shift`` moves each heading's printed level."""
         out: list[Entry] = []
         within = 0  # the last number under the section: paragraphs and sub-sections
         sub = ""  # the current sub-section's number, "1.3"
@@ -111,7 +112,7 @@ class _Counter:
                         within += 1
                         sub, inner = f"{prefix}.{within}", 0
                         number = sub
-                out.append(Entry(number, Markup(text), "heading", level))
+                out.append(Entry(number, Markup(text), "heading", level + shift))
             elif is_table_note(block, under_table):
                 out.append(Entry("", Markup(block.html), "note"))
                 under_table = True  # a second note under the same table is one too
@@ -165,6 +166,10 @@ def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedS
     text before the first heading takes no numbers.
     """
     top = _top_level(blocks)
+    # The template prints the sections' headings as h2, whatever the body's top level
+    # ("##" in a Markdown file is h3 as converted): the headings within follow on from h2
+    # (h3, h4), so a screen reader meets no level skipped.
+    shift = 2 - top if top else 0
     parts: list[tuple[Block | None, list[Block]]] = [(None, [])]
     for block in blocks:
         if top and _level(block) == top:
@@ -177,7 +182,8 @@ def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedS
     for heading, body in parts:
         if heading is None:
             if body:
-                out.append(NumberedSection("", "", tuple(counter.entries("", body, True))))
+                out.append(NumberedSection("", "", tuple(counter.entries("", body, True,
+                                                                         shift))))
             continue
         match = _HEADING.fullmatch(heading.html)
         assert match is not None
@@ -185,6 +191,6 @@ def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedS
         if heading.numbered and numbering.paragraphs == "section":
             index += 1
             number = str(index)
-        entries = counter.entries(number, body, heading.numbered)
+        entries = counter.entries(number, body, heading.numbered, shift)
         out.append(NumberedSection(number, Markup(match[2]), tuple(entries)))
     return out

@@ -42,20 +42,22 @@ from packgen.pdf.sources import Source, close_all, open_attachments, rendered_so
 from packgen.pdf.structure import build_structure
 from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.rendered import Typeset
-from packgen.typesetting import RowData, Typesetting
+from packgen.typesetting import RowData, Typesetting, with_pdf_size
 
 MAX_LAYOUT_PASSES = 6
 
 
 def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
             target: Path, draft: bool, html: bool, say: Callable[[str], None],
-            original: PageRanges | None = None) -> tuple[int, tuple[Problem, ...]]:
+            original: PageRanges | None = None, require_tagged: bool = False
+            ) -> tuple[int, tuple[Problem, ...]]:
     """Write ``pack`` to ``target``; return its page count and the attachments' warnings.
 
     ``original``: the page ranges of the pack this one is an edition of (another language),
-    whose rows' pages, where they differ here, are warnings (:mod:`packgen.edition`)."""
+    whose rows' pages, where they differ here, are warnings (:mod:`packgen.edition`).
+    ``require_tagged``: an attachment that is not a tagged PDF is a problem, not a warning."""
     say(f"{meeting_file}: reading attachments and rendering documents")
-    builder = _Builder(meeting, typesetting, _packs_needed(pack))
+    builder = _Builder(meeting, typesetting, _packs_needed(pack), require_tagged)
     try:
         return _produce(builder, meeting_file, pack, target, draft, html, say, original)
     finally:
@@ -85,11 +87,12 @@ def _packs_needed(pack: Pack) -> list[Pack]:
 class _Builder:
     """Renders and lays out packs for one meeting, sharing what they have in common."""
 
-    def __init__(self, meeting: Meeting, typesetting: Typesetting, packs: list[Pack]
-                 ) -> None:
+    def __init__(self, meeting: Meeting, typesetting: Typesetting, packs: list[Pack],
+                 require_tagged: bool = False) -> None:
         self.meeting = meeting
         self.typesetting = typesetting
-        self.sources: dict[Attachment, Source] = open_attachments(meeting, packs)
+        self.sources: dict[Attachment, Source] = open_attachments(meeting, packs,
+                                                                  require_tagged)
         try:
             for pack in packs:
                 self._render_documents(pack)
@@ -179,14 +182,17 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     tagged = build_structure(writer, pack_pages, layout, sources, front, filler,
                              meeting.words, meeting.language)
     file_id = set_metadata(writer, meeting, identity.digest(), pack, draft, tagged)
-    page = b""
+    page = ""
     if html:  # made before anything is written, so a template problem writes nothing
         rows = row_data(meeting, pack, layout)
-        page = builder.typesetting.web_agenda(pack, rows, target.name).encode()
+        page = builder.typesetting.web_agenda(pack, rows, target.name)
     say(f"{meeting_file}: writing {target}")
     html_file = target.with_suffix(".html")
+    # The page says how large the pack is: known once it is written, before either appears.
     contents = Contents(lambda stream: write_pdf(writer, stream, file_id, pack_pages.copies),
-                        private=pack.private, companions=[(html_file, page)] if html else [])
+                        private=pack.private, companions=[
+                            (html_file, lambda size: with_pdf_size(page, size))
+                        ] if html else [])
     try:
         write_atomic(contents, target)
     except PartlyWritten as exc:

@@ -193,7 +193,13 @@ def front_sheet_context(meeting: Meeting, rows: Sequence[AgendaRow],
     if pack.supplement is not None:
         agenda_title = words.fill("supplementary_agenda_n", n=pack.supplement) \
             if pack.supplement > 1 else words.word("supplementary_agenda")
-    return {"meeting": meeting, "rows": rows, "logo": logo_src, "agenda_title": agenda_title,
+    # Said by screen readers in place of the picture: the house style's words, else the
+    # organisation's name ("" is decoration, which readers pass over).
+    logo_alt = meeting.style.logo_alt
+    if logo_alt is None:
+        logo_alt = words.fill("logo_alt", organisation=meeting.organisation)
+    return {"meeting": meeting, "rows": rows, "logo": logo_src, "logo_alt": logo_alt,
+            "agenda_title": agenda_title,
             "pack_kind": words.word("pack_private" if pack.private else "pack_public"),
             "private": pack.private, "supplement": pack.supplement}
 

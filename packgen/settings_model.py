@@ -41,6 +41,8 @@ class HouseStyle:
     """What ``packgen.yaml`` sets of the look, over the theme's stylesheet."""
 
     logo: Path | None = None
+    logo_alt: str | None = None
+    """The logo's alternative text; None: the catalogue's ``logo_alt`` with the organisation."""
     fonts: tuple[tuple[str, Path], ...] = ()
     """(variant, TrueType file) pairs replacing the theme's body font."""
     colours: tuple[tuple[str, str], ...] = ()

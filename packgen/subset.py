@@ -11,7 +11,7 @@ questions below, so what one accepts the other accepts. A link's address is judg
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -41,6 +41,8 @@ class Tag:
     """Has no content and no closing tag (``<br>``)."""
     attributes: Attributes = field(default_factory=dict)
     """What this tag takes beyond :data:`EVERY_TAG`."""
+    required: tuple[str, ...] = ()
+    """Attributes it must have, even if empty (an image's ``alt``)."""
 
 
 EVERY_TAG: Attributes = MappingProxyType({"class": None, "id": None})
@@ -56,8 +58,10 @@ TAGS: Mapping[str, Tag] = MappingProxyType({
     "col": Tag(void=True, attributes={"width": LENGTH}),
     "th": Tag(attributes=_CELL),
     "td": Tag(attributes=_CELL),
+    # A picture with no alt leaves a screen reader to read out its file name (PDF/UA
+    # fails it too): alt="" says it is decoration, passed over.
     "img": Tag(void=True, attributes={"src": None, "width": LENGTH, "height": LENGTH,
-                                      "alt": None}),
+                                      "alt": None}, required=("alt",)),
     **dict.fromkeys(("b", "strong", "i", "em", "u", "span"), _INLINE),
     "a": Tag(inline=True, attributes={"href": None}),
     "br": Tag(inline=True, void=True),
@@ -72,6 +76,17 @@ def tag_problem(tag: str) -> str | None:
     if tag in TAGS:
         return None
     return f"<{tag}> is not in the HTML subset packgen lays out (see the README)"
+
+
+def missing_problem(tag: str, names: Collection[str]) -> str | None:
+    """Why a ``tag`` (one in the subset) with attributes ``names`` lacks one it needs."""
+    missing = [name for name in TAGS[tag].required if name not in names]
+    if not missing:
+        return None
+    if tag == "img":
+        return ('<img> needs an alt attribute: the words a screen reader says in place of '
+                'the picture (alt="" for a picture that is only decoration)')
+    return f"<{tag}> needs the attribute{'s' * (len(missing) > 1)} {', '.join(missing)}"
 
 
 def attribute_problem(tag: str, name: str, value: str | None) -> str | None:

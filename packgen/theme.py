@@ -38,7 +38,7 @@ from packgen.errors import Position, Problem, TemplateError, ValidationError
 from packgen.filerefs import inside
 from packgen.sandbox import Sandbox, bound_filters
 from packgen.settings_model import HouseStyle
-from packgen.subset import attribute_problem, tag_problem
+from packgen.subset import attribute_problem, missing_problem, tag_problem
 
 WEB_TEMPLATES = "web/"
 """Templates under web/ are web pages (the HTML agenda), outside the typeset subset."""
@@ -50,7 +50,8 @@ _ATTRIBUTE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)\s*(=\s*(\"[^\"]*\"|'[^']*
 
 
 def check_markup(source: str, file: Path) -> list[Problem]:
-    """Problems with the literal HTML of a template: tags or attributes outside the subset.
+    """Problems with the literal HTML of a template: tags or attributes outside the subset,
+    or an attribute a tag needs (an image's ``alt``) missing.
 
     A value Jinja fills in is checked once rendered (:mod:`packgen.htmltree`); a literal
     one is checked here already, by the same rule.
@@ -65,8 +66,10 @@ def check_markup(source: str, file: Path) -> list[Problem]:
             name = _NAME.match(text)
             assert name is not None  # the parser found a start tag here
             offset = starts[line - 1] + column + name.end()
+            attrs = list(_ATTRIBUTE.finditer(text[name.end():-1].rstrip("/")))
             messages = [attribute_problem(tag, attr[1].lower(), _literal(attr, offset, source))
-                        for attr in _ATTRIBUTE.finditer(text[name.end():-1].rstrip("/"))]
+                        for attr in attrs]
+            messages.append(missing_problem(tag, {attr[1].lower() for attr in attrs}))
         else:
             messages = [refused]  # its attributes mean nothing then
         problems += [Problem(Position(file, line, column + 1), m) for m in messages if m]

@@ -113,7 +113,8 @@ class InProcessTypesetting:
     def web_agenda(self, pack: Pack, rows: list[RowData], pdf_name: str) -> str:
         from packgen.render import render
 
-        context = {**self._context(pack, rows), "pdf": pdf_href(pdf_name), "pdf_name": pdf_name}
+        context = {**self._context(pack, rows), "pdf": pdf_href(pdf_name), "pdf_name": pdf_name,
+                   "pdf_size": PDF_SIZE}
         return render(self.env, "web/agenda.html", context)[0]
 
     def stamp_fonts(self, extra: Mapping[str, str] | None = None) -> StampFonts:
@@ -133,6 +134,23 @@ class InProcessTypesetting:
                             view.words)
                   for item, (ranges, link) in zip(view.items, rows, strict=True)]
         return front_sheet_context(view, agenda, pack)
+
+
+PDF_SIZE = "\ue000pdf-size\ue000"
+"""What the web agenda's ``pdf_size`` is while the page is made: the pack's size is known
+only once it is written (private-use characters, which no text of a meeting holds)."""
+
+
+def with_pdf_size(page: str, size: int) -> bytes:
+    """The web agenda with the pack's size (``size`` bytes) where it says ``pdf_size``."""
+    return page.replace(PDF_SIZE, file_size(size)).encode()
+
+
+def file_size(size: int) -> str:
+    """"1.2 MB", "340 KB": as GOV.UK gives a download's size (1 KB = 1,024 bytes)."""
+    if size >= 1 << 20:
+        return f"{size / (1 << 20):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
 
 
 def pdf_href(name: str) -> str:

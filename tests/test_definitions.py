@@ -63,8 +63,12 @@ def test_every_tag_and_attribute_of_the_subset_passes_both_checks(tag: str) -> N
                            '"120pt"'),
     ("<td colspan=0>x</td>", '<td> colspan="0": expected a whole number of cells'),
     ("<td colspan>x</td>", '<td> colspan="": expected a whole number of cells'),
-    ('<img src="a.png" height="2 cm">', '<img> height="2 cm": expected a length such as "30%", '
-                                        '"40mm" or "120pt"'),
+    ('<img src="a.png" alt="" height="2 cm">', '<img> height="2 cm": expected a length such as '
+                                               '"30%", "40mm" or "120pt"'),
+    # a picture must say what it shows, or that it shows nothing (alt="")
+    ('<img src="a.png" width="30mm">', '<img> needs an alt attribute: the words a screen reader '
+                                       'says in place of the picture (alt="" for a picture that '
+                                       'is only decoration)'),
     # a ">" inside a quoted value does not end the tag, for either check
     ('<img src="x" alt="Hall > Annexe" width="wide">', '<img> width="wide": expected a length '
                                                       'such as "30%", "40mm" or "120pt"'),

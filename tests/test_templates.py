@@ -148,7 +148,7 @@ def test_an_override_can_place_an_image(folder: MeetingFolder) -> None:
     (folder.folder / "templates").mkdir()
     (folder.folder / "templates" / "frontsheet.html").write_text(
         '{% extends "!theme/frontsheet.html" %}\n'
-        '{% block heading %}<img src="crest.png" width="40mm">{{ super() }}'
+        '{% block heading %}<img src="crest.png" width="40mm" alt="">{{ super() }}'
         "{% endblock %}\n")
     out = build(folder)
     images = PdfReader(out).pages[0].images
@@ -158,7 +158,8 @@ def test_an_override_can_place_an_image(folder: MeetingFolder) -> None:
 
 def test_an_image_outside_the_repository_is_refused(folder: MeetingFolder) -> None:
     (folder.folder / "templates").mkdir()
-    (folder.folder / "templates" / "filler.html").write_text('<img src="../../../etc/x.png">')
+    (folder.folder / "templates" / "filler.html").write_text(
+        '<img src="../../../etc/x.png" alt="">')
     with pytest.raises(TemplateError) as caught:
         build(folder)
     assert caught.value.problems[0].message == (

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from mmap import mmap
 from typing import BinaryIO
 
@@ -37,6 +37,7 @@ from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
 from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
 from packgen.pdf.repairs import pypdf_says, repair_summary
+from packgen.pdf.tagstatus import UNTAGGED, tag_status
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 from packgen.rendered import Typeset
 
@@ -60,6 +61,8 @@ class Source:
     stream: BinaryIO | None = None
     typeset: Typeset | None = None
     """For a document packgen rendered, what the typesetter made of it (its structure)."""
+    untagged: Problem | None = None
+    """The warning that it is not a tagged PDF (one of ``warnings``), or None: tagged."""
 
     @property
     def pages(self) -> int:
@@ -70,8 +73,10 @@ class Source:
             self.stream.close()
 
 
-def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment, Source]:
-    """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one."""
+def open_attachments(meeting: Meeting, packs: Sequence[Pack], require_tagged: bool = False
+                     ) -> dict[Attachment, Source]:
+    """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one
+    (and, with ``require_tagged``, each that is not a tagged PDF)."""
     sources: dict[Attachment, Source] = {}
     attachments = pdf_attachments(meeting, packs)
     problems = over_file_budget(attachments)
@@ -80,14 +85,19 @@ def open_attachments(meeting: Meeting, packs: Sequence[Pack]) -> dict[Attachment
             sources[attachment] = open_pdf(attachment)
         except _Unreadable as exc:
             problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
+    if require_tagged:
+        problems += [replace(s.untagged, severity="error") for s in sources.values()
+                     if s.untagged is not None]
     if problems:
         close_all(sources.values())
         raise AttachmentError(problems)
     return sources
 
 
-def check_pdfs(attachments: Sequence[Attachment]) -> tuple[list[Problem], list[Problem]]:
-    """Open and close each PDF as a build would; the problems, and the warnings."""
+def check_pdfs(attachments: Sequence[Attachment], require_tagged: bool = False
+               ) -> tuple[list[Problem], list[Problem]]:
+    """Open and close each PDF as a build would; the problems, and the warnings (with
+    ``require_tagged``, an untagged PDF is a problem)."""
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for attachment in attachments:
@@ -97,7 +107,10 @@ def check_pdfs(attachments: Sequence[Attachment]) -> tuple[list[Problem], list[P
             problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
             continue
         source.close()
-        warnings += source.warnings
+        if require_tagged and source.untagged is not None:
+            problems.append(replace(source.untagged, severity="error"))
+        warnings += [w for w in source.warnings
+                     if not (require_tagged and w is source.untagged)]
     return problems, warnings
 
 
@@ -143,6 +156,7 @@ def open_pdf(attachment: Attachment) -> Source:
             except UNREADABLE as first:
                 reader, notes, damage = _read_with_eof_marker(mapped, first)
                 repairs.append("EOF marker added")
+        untagged = _untagged(attachment, reader)  # before forms are redrawn in a copy
         warnings = []
         if damage:
             warnings.append(_refuse_or_warn(attachment, damage))
@@ -164,7 +178,22 @@ def open_pdf(attachment: Attachment) -> Source:
         warnings.append(_upright(attachment, reader, notes.turns))
     if notes.crops:
         warnings.append(_whole(attachment, notes.crops))
-    return Source(attachment, reader, digest, warnings, stream)
+    if untagged is not None:
+        warnings.append(untagged)
+    return Source(attachment, reader, digest, warnings, stream, untagged=untagged)
+
+
+def _untagged(attachment: Attachment, reader: PdfReader) -> Problem | None:
+    """The warning that a screen reader cannot follow the attachment, or None when it is
+    tagged: one line per attachment, whatever its pages."""
+    status = tag_status(reader)
+    if status is None:
+        return None
+    said = "is not a tagged PDF" if status == UNTAGGED else \
+        "says its own tags are unreliable (/MarkInfo /Suspects true)"
+    return Problem(attachment.pos, f'"{attachment.file.name}" {said}; the pack cannot claim '
+                   "PDF/UA accessibility (export it from Word or LibreOffice with tags)",
+                   severity="warning")
 
 
 def _refuse_or_warn(attachment: Attachment, damage: list[Damage]) -> Problem:

@@ -138,7 +138,7 @@ def test_pictures_that_would_crash_the_typesetter(folder: MeetingFolder, name: s
     (folder.folder / name).write_bytes(content)
     (folder.folder / "templates").mkdir()
     (folder.folder / "templates" / "filler.html").write_text(
-        f'<p>Blank</p>\n<img src="{name}">\n')
+        f'<p>Blank</p>\n<img src="{name}" alt="">\n')
     folder.write(basic_meeting([{"title": "Budget", "attachments": [folder.pdf("b.pdf", 1)]}]))
     result = packgen("build", "-o", "pack.pdf", "meeting/meeting.yaml", cwd=folder.root)
     assert result.returncode == 1, result.stderr
