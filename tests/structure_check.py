@@ -1,0 +1,316 @@
+"""The shape of a tagged PDF's structure tree, checked with pypdf: a list of readable problems.
+
+veraPDF judges a pack against PDF/UA-1 but takes seconds and needs Java; this check is
+fast enough to run on every pack the tests build, and says in words what is wrong:
+a page's marked content the tree does not own, an element pointing at content that is not
+there, a link nobody can reach from the tree. It reads, and never repairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ContentStream,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
+
+# Operators that put marks on the page; anything else only changes state.
+PAINTING = {b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"S", b"s", b"f", b"F", b"f*",
+            b"B", b"B*", b"b", b"b*", b"INLINE IMAGE"}
+# Elements that begin a document of their own: heading levels restart inside them.
+GROUPS = {"/Document", "/Part", "/Art", "/Sect"}
+# Annotations PDF/UA wants in the tree (a link or a field nobody can reach is lost).
+MUST_BE_TAGGED = {"/Link", "/Widget"}
+
+Key = tuple[int, int | None, int]  # (page index, form XObject id or None, MCID)
+
+
+@dataclass
+class Tree:
+    """What the structure tree says it owns, gathered in one walk."""
+
+    marked: dict[Key, int] = field(default_factory=dict)        # MCR -> element id
+    objects: dict[int, int] = field(default_factory=dict)       # annotation id -> element id
+    parent_tree: dict[int, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def check_structure(pdf: Path | PdfReader,
+                    fully_tagged: Collection[int] | None = None) -> list[str]:
+    """Every problem with the structure tree of ``pdf``, one readable line each.
+
+    ``fully_tagged`` are the 0-based pages whose every mark must be tagged content or an
+    artifact (packgen's own pages); by default, every page that joins the tree
+    (has ``/StructParents``). An untagged attachment's pages are not held to that.
+    """
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
+    root = reader.trailer["/Root"].get_object()
+    problems = catalog_problems(root)
+    if "/StructTreeRoot" not in root:
+        return problems + ["catalog: no /StructTreeRoot (the PDF is not tagged)"]
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)
+                  if page.indirect_reference is not None}
+    tree = walk_tree(root["/StructTreeRoot"].get_object(), page_index)
+    problems += tree.problems
+    found: set[Key] = set()
+    for index, page in enumerate(reader.pages):
+        must_tag = ("/StructParents" in page) if fully_tagged is None else index in fully_tagged
+        problems += page_problems(reader, index, page, tree, must_tag, found)
+    for key in sorted(set(tree.marked) - found, key=str):
+        problems.append(f"page {key[0] + 1}: the tree points at MCID {key[2]}"
+                        f"{' in a form XObject' if key[1] else ''}, which is not in the content")
+    return problems
+
+
+def catalog_problems(root: DictionaryObject) -> list[str]:
+    problems = []
+    mark_info = root.get("/MarkInfo")
+    if mark_info is None or not truth(mark_info.get_object().get("/Marked")):
+        problems.append("catalog: /MarkInfo /Marked is not true")
+    if not str(root.get("/Lang", "")).strip():
+        problems.append("catalog: no /Lang")
+    prefs = root.get("/ViewerPreferences")
+    if prefs is None or not truth(prefs.get_object().get("/DisplayDocTitle")):
+        problems.append("catalog: /ViewerPreferences /DisplayDocTitle is not true")
+    return problems
+
+
+def truth(value: Any) -> bool:
+    return isinstance(value, BooleanObject) and bool(value)
+
+
+def number_tree(node: DictionaryObject) -> Iterator[tuple[int, Any]]:
+    node = node.get_object()
+    nums = node.get("/Nums", ArrayObject())
+    for i in range(0, len(nums) - 1, 2):
+        yield int(nums[i]), nums[i + 1]
+    for kid in node.get("/Kids", ArrayObject()):
+        yield from number_tree(kid)
+
+
+def ident(obj: Any) -> int:
+    """An element's identity: its object number, or the Python object for a direct one."""
+    ref = obj if isinstance(obj, IndirectObject) else getattr(obj, "indirect_reference", None)
+    return ref.idnum if ref is not None else -id(obj)
+
+
+def walk_tree(struct_root: DictionaryObject, page_index: dict[int, int]) -> Tree:
+    tree = Tree()
+    if "/ParentTree" not in struct_root:
+        tree.problems.append("StructTreeRoot: no /ParentTree")
+    else:
+        tree.parent_tree = dict(number_tree(struct_root["/ParentTree"]))
+    next_key = struct_root.get("/ParentTreeNextKey")
+    if not isinstance(next_key, NumberObject):
+        tree.problems.append("StructTreeRoot: no /ParentTreeNextKey")
+    elif tree.parent_tree and int(next_key) <= max(tree.parent_tree):
+        tree.problems.append(f"StructTreeRoot: /ParentTreeNextKey {next_key} is not above "
+                             f"the ParentTree's keys (up to {max(tree.parent_tree)})")
+    role_map = struct_root.get("/RoleMap", DictionaryObject()).get_object()
+
+    def role(element: DictionaryObject) -> str:
+        name, seen = str(element.get("/S", "")), set()
+        while name in role_map and name not in seen:  # a circular map stops here
+            seen.add(name)
+            name = str(role_map[name])
+        return name
+
+    tops = [k.get_object() for k in as_list(struct_root.get("/K"))]
+    tops = [k for k in tops if isinstance(k, DictionaryObject)]
+    if len(tops) != 1 or role(tops[0]) != "/Document":
+        tree.problems.append("StructTreeRoot: its one kid should be a Document element, found "
+                             + (", ".join(role(k) for k in tops) or "none"))
+    visited: set[int] = set()
+    # (element, its inherited /Pg, heading levels of its group): depth first, in reading order
+    stack: list[tuple[DictionaryObject, Any, list[int]]] = [(k, None, []) for k in reversed(tops)]
+    while stack:
+        element, page, levels = stack.pop()
+        me = ident(element)
+        if me in visited:
+            tree.problems.append(f"structure element {me}: reached twice (a loop or a shared kid)")
+            continue
+        visited.add(me)
+        name = role(element)
+        page = element.get("/Pg", page)
+        if name == "/Figure" and not str(element.get("/Alt", "")).strip():
+            tree.problems.append(f"Figure element {me}: no /Alt")
+        if len(name) == 3 and name.startswith("/H") and name[2].isdigit():
+            level = int(name[2])
+            if levels and level > levels[-1] + 1:
+                tree.problems.append(f"heading levels skip: {name[1:]} after H{levels[-1]}"
+                                     f" (element {me})")
+            levels.append(level)
+        group = [] if name in GROUPS else levels
+        kids = []
+        for kid in as_list(element.get("/K")):
+            kid_obj = kid.get_object()
+            if isinstance(kid_obj, NumberObject):
+                record_mcr(tree, page_index, page, None, int(kid_obj), me)
+            elif isinstance(kid_obj, DictionaryObject) and kid_obj.get("/Type") == "/MCR":
+                stream = kid_obj.get("/Stm")
+                record_mcr(tree, page_index, kid_obj.get("/Pg", page),
+                           ident(stream) if stream is not None else None,
+                           int(kid_obj["/MCID"]), me)
+            elif isinstance(kid_obj, DictionaryObject) and kid_obj.get("/Type") == "/OBJR":
+                tree.objects[ident(kid_obj["/Obj"])] = me
+            elif isinstance(kid_obj, DictionaryObject):
+                kids.append((kid_obj, page, group))
+        stack.extend(reversed(kids))
+    return tree
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    return list(value) if isinstance(value, ArrayObject) else [value]
+
+
+def record_mcr(tree: Tree, page_index: dict[int, int], page: Any, stream: int | None,
+               mcid: int, owner: int) -> None:
+    if page is None or ident(page) not in page_index:
+        tree.problems.append(f"structure element {owner}: MCID {mcid} has no page (/Pg)")
+        return
+    tree.marked[(page_index[ident(page)], stream, mcid)] = owner
+
+
+def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag: bool,
+                  found: set[Key]) -> list[str]:
+    where = f"page {index + 1}"
+    scanner = Scanner(reader, tree, index, must_tag, found)
+    mcids = scanner.scan(page.get_contents(), page.get("/Resources"), where)
+    problems = scanner.problems
+    if mcids:
+        if "/StructParents" not in page:
+            problems.append(f"{where}: marked content (MCIDs) but no /StructParents")
+        else:
+            problems += owned(tree, int(page["/StructParents"]), index, None, mcids, where)
+    for key, form, form_mcids, form_where in scanner.forms:
+        problems += owned(tree, key, index, form, form_mcids, form_where)
+    annots = [a.get_object() for a in as_list(page.get("/Annots"))]
+    tabs = page.get("/Tabs")
+    # LibreOffice 7.4 writes /Tabs (S), a string: readers want the name.
+    if annots and not (isinstance(tabs, NameObject) and tabs == "/S"):
+        problems.append(f"{where}: has annotations but not /Tabs /S (found {tabs!r})")
+    for annot in annots:
+        subtype = str(annot.get("/Subtype"))
+        if subtype == "/Link" and not str(annot.get("/Contents", "")).strip():
+            problems.append(f"{where}: a Link annotation has no /Contents")
+        if "/StructParent" not in annot:
+            if subtype in MUST_BE_TAGGED:
+                problems.append(f"{where}: a {subtype[1:]} annotation is not in the tree "
+                                "(no /StructParent)")
+            continue
+        element = tree.parent_tree.get(int(annot["/StructParent"]))
+        if element is None or tree.objects.get(ident(annot)) != ident(element):
+            problems.append(f"{where}: {subtype[1:]} annotation's /StructParent "
+                            f"{annot['/StructParent']} does not lead to an element whose OBJR "
+                            "points back at it")
+    return problems
+
+
+def owned(tree: Tree, key: int, index: int, stream: int | None, mcids: list[int],
+          where: str) -> list[str]:
+    """Each MCID in a content stream must map, through the ParentTree, to its owner."""
+    entry = tree.parent_tree.get(key)
+    entry = entry.get_object() if entry is not None else None
+    if not isinstance(entry, ArrayObject):
+        return [f"{where}: /StructParents {key} has no array in the ParentTree"]
+    problems = []
+    for mcid in mcids:
+        parent = entry[mcid] if mcid < len(entry) else None
+        owner = tree.marked.get((index, stream, mcid))
+        if parent is None or parent.get_object() is None or owner != ident(parent):
+            problems.append(f"{where}: MCID {mcid} is not owned through the ParentTree by an "
+                            "element whose /K holds it")
+    return problems
+
+
+class Scanner:
+    """Reads one page's content streams (and the form XObjects they draw) for marked content."""
+
+    def __init__(self, reader: PdfReader, tree: Tree, index: int, must_tag: bool,
+                 found: set[Key]) -> None:
+        self.reader, self.tree, self.index = reader, tree, index
+        self.must_tag, self.found = must_tag, found
+        self.problems: list[str] = []
+        self.forms: list[tuple[int, int, list[int], str]] = []  # XObjects with /StructParents
+        self.seen_forms: set[int] = set()
+
+    def scan(self, content: Any, resources: Any, where: str, stream: int | None = None,
+             inside: bool = False) -> list[int]:
+        """The MCIDs of one content stream, checking nesting and untagged marks on the way."""
+        if content is None:
+            return []
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        properties = resources.get("/Properties", DictionaryObject()).get_object()
+        xobjects = resources.get("/XObject", DictionaryObject()).get_object()
+        marks: list[bool] = []  # per open sequence: does it tag or artifact what it holds?
+        text_depth: int | None = None  # how many sequences were open at BT
+        mcids: list[int] = []
+        untagged = 0
+        for operands, operator in ContentStream(content, self.reader).operations:
+            if operator in (b"BDC", b"BMC"):
+                props = operands[1] if operator == b"BDC" else DictionaryObject()
+                if isinstance(props, NameObject):
+                    props = properties.get(props, DictionaryObject()).get_object()
+                mcid = props.get("/MCID") if isinstance(props, DictionaryObject) else None
+                if mcid is not None:
+                    mcids.append(int(mcid))
+                    self.found.add((self.index, stream, int(mcid)))
+                marks.append(mcid is not None or operands[0] == "/Artifact")
+            elif operator == b"EMC":
+                if not marks:
+                    self.problems.append(f"{where}: EMC without a BDC/BMC")
+                    continue
+                if text_depth is not None and len(marks) <= text_depth:
+                    self.problems.append(f"{where}: marked content opened outside BT/ET "
+                                         "closes inside it")
+                marks.pop()
+            elif operator == b"BT":
+                text_depth = len(marks)
+            elif operator == b"ET":
+                if text_depth is not None and len(marks) > text_depth:
+                    self.problems.append(f"{where}: marked content opened inside BT/ET is "
+                                         "still open at ET")
+                text_depth = None
+            elif operator in PAINTING:
+                tagged = inside or any(marks)
+                form = xobjects.get(operands[0]) if operator == b"Do" else None
+                if form is not None and form.get_object().get("/Subtype") == "/Form":
+                    mcids += self.form(form, resources, where, tagged)
+                elif self.must_tag and not tagged:
+                    untagged += 1
+        if marks:
+            self.problems.append(f"{where}: {len(marks)} BDC/BMC without EMC")
+        if untagged:
+            self.problems.append(f"{where}: {untagged} painting operators neither tagged nor "
+                                 "artifacts")
+        return mcids
+
+    def form(self, form: Any, resources: Any, where: str, tagged: bool) -> list[int]:
+        """A form XObject's MCIDs: its own if it has /StructParents, else the page's."""
+        number = ident(form)
+        if number in self.seen_forms:  # drawn twice, or drawing itself
+            return []
+        self.seen_forms.add(number)
+        stream: StreamObject = form.get_object()
+        own = stream.get("/StructParents")
+        where = f"{where} (form XObject {number})"
+        mcids = self.scan(stream, stream.get("/Resources", resources), where,
+                          number if own is not None else None, tagged)
+        if own is None:
+            return mcids
+        self.forms.append((int(own), number, mcids, where))
+        return []

@@ -1,0 +1,206 @@
+"""The structure checker on tagged LibreOffice exports, and on copies broken on purpose:
+each break must be named, so the check run on every pack cannot pass vacuously."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
+
+from tests.structure_check import check_structure
+
+TAGGED = Path(__file__).parent / "fixtures" / "tagged"
+NO_NEXT_KEY = "StructTreeRoot: no /ParentTreeNextKey"  # LibreOffice 7.4 leaves it out
+TABS_STRING = "page 1: has annotations but not /Tabs /S (found 'S')"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("library-hours-appendix", [NO_NEXT_KEY]),
+    ("library-hours-cy", [NO_NEXT_KEY]),
+    ("library-hours-report", [NO_NEXT_KEY, TABS_STRING]),
+    ("request-to-speak-form", [NO_NEXT_KEY, TABS_STRING,
+                               "page 1: a Widget annotation is not in the tree (no /StructParent)",
+                               "page 1: the tree points at MCID 6, which is not in the content"]),
+])
+def test_libreoffice_exports_have_only_their_known_faults(name: str, expected: list[str]) -> None:
+    # Every page held to "all marks tagged or artifacts": LibreOffice meets that.
+    pages = len(PdfReader(TAGGED / f"{name}.pdf").pages)
+    assert check_structure(TAGGED / f"{name}.pdf", fully_tagged=range(pages)) == expected
+
+
+Edit = Callable[[PdfWriter], None]
+
+
+def mended(name: str, tmp_path: Path, *edits: Edit) -> Path:
+    """A fixture with LibreOffice's two faults mended, then ``edits`` applied."""
+    writer = PdfWriter(clone_from=TAGGED / f"{name}.pdf")
+    root = writer.root_object["/StructTreeRoot"].get_object()
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    root[NameObject("/ParentTreeNextKey")] = NumberObject(max(nums[::2]) + 1)
+    for page in writer.pages:
+        if "/Annots" in page:
+            page[NameObject("/Tabs")] = NameObject("/S")
+    for edit in edits:
+        edit(writer)
+    out = tmp_path / f"{name}-{len(edits)}.pdf"
+    writer.write(out)
+    return out
+
+
+def check(pdf: Path) -> list[str]:
+    return check_structure(pdf, fully_tagged=range(len(PdfReader(pdf).pages)))
+
+
+@pytest.mark.parametrize("name", ["library-hours-report", "library-hours-appendix"])
+def test_mended_exports_pass(name: str, tmp_path: Path) -> None:
+    assert check(mended(name, tmp_path)) == []
+
+
+def operations(writer: PdfWriter, page: int,
+               change: Callable[[list[tuple[list[object], bytes]]], None]) -> None:
+    content = ContentStream(writer.pages[page].get_contents(), writer)
+    ops = content.operations
+    change(ops)
+    content.operations = ops
+    writer.pages[page].replace_contents(content)
+
+
+def first(ops: list[tuple[list[object], bytes]], mcid: int) -> int:
+    return next(i for i, (args, op) in enumerate(ops) if op == b"BDC"
+                and isinstance(args[1], DictionaryObject) and args[1].get("/MCID") == mcid)
+
+
+def matching_emc(ops: list[tuple[list[object], bytes]], start: int) -> int:
+    depth = 0
+    for i in range(start, len(ops)):
+        depth += {b"BDC": 1, b"BMC": 1, b"EMC": -1}.get(ops[i][1], 0)
+        if depth == 0:
+            return i
+    raise AssertionError("unbalanced fixture")
+
+
+def drop_bdc(writer: PdfWriter) -> None:
+    operations(writer, 0, lambda ops: ops.pop(first(ops, 0)))
+
+
+def drop_bdc_and_emc(writer: PdfWriter) -> None:
+    def change(ops: list[tuple[list[object], bytes]]) -> None:
+        start = first(ops, 0)
+        ops.pop(matching_emc(ops, start))
+        ops.pop(start)
+    operations(writer, 0, change)
+
+
+def test_a_removed_bdc_is_named(tmp_path: Path) -> None:
+    problems = check(mended("library-hours-appendix", tmp_path, drop_bdc))
+    assert "page 1: EMC without a BDC/BMC" in problems
+    assert "page 1: the tree points at MCID 0, which is not in the content" in problems
+
+
+def test_a_removed_bdc_emc_pair_leaves_untagged_marks(tmp_path: Path) -> None:
+    problems = check(mended("library-hours-appendix", tmp_path, drop_bdc_and_emc))
+    assert problems == ["page 1: 1 painting operators neither tagged nor artifacts",
+                        "page 1: the tree points at MCID 0, which is not in the content"]
+    # On a page not held to full tagging, the untagged text is not a problem; the tree's
+    # dangling reference still is.
+    assert check_structure(mended("library-hours-appendix", tmp_path, drop_bdc_and_emc),
+                           fully_tagged=[]) == [problems[1]]
+
+
+def drop_parent_tree_entry(writer: PdfWriter) -> None:
+    nums = writer.root_object["/StructTreeRoot"]["/ParentTree"].get_object()["/Nums"]
+    at = list(nums[::2]).index(writer.pages[0]["/StructParents"]) * 2
+    del nums[at:at + 2]
+
+
+def test_a_dropped_parent_tree_entry_is_named(tmp_path: Path) -> None:
+    assert check(mended("library-hours-appendix", tmp_path, drop_parent_tree_entry)) == [
+        "page 1: /StructParents 0 has no array in the ParentTree"]
+
+
+def drop_struct_parents(writer: PdfWriter) -> None:
+    del writer.pages[1]["/StructParents"]
+
+
+def test_a_page_outside_the_tree_is_named(tmp_path: Path) -> None:
+    problems = check(mended("library-hours-appendix", tmp_path, drop_struct_parents))
+    assert problems == ["page 2: marked content (MCIDs) but no /StructParents"]
+
+
+def elements(writer: PdfWriter, role: str) -> list[DictionaryObject]:
+    found, todo = [], [writer.root_object["/StructTreeRoot"]["/K"].get_object()]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ArrayObject):
+            todo.extend(k.get_object() for k in node)
+        elif isinstance(node, DictionaryObject) and "/S" in node:
+            if node["/S"] == role:
+                found.append(node)
+            if "/K" in node:
+                todo.append(node["/K"].get_object())
+    return found
+
+
+def drop_alt(writer: PdfWriter) -> None:
+    for figure in elements(writer, "/Figure"):
+        del figure["/Alt"]
+
+
+def test_a_figure_without_alt_is_named(tmp_path: Path) -> None:
+    problems = check(mended("library-hours-report", tmp_path, drop_alt))
+    assert len(problems) == 1
+    assert problems[0].startswith("Figure element ") and problems[0].endswith(": no /Alt")
+
+
+def skip_a_level(writer: PdfWriter) -> None:
+    for heading in elements(writer, "/H2"):
+        heading[NameObject("/S")] = NameObject("/H3")
+
+
+def test_a_skipped_heading_level_is_named(tmp_path: Path) -> None:
+    problems = check(mended("library-hours-report", tmp_path, skip_a_level))
+    assert [p.split(" (")[0] for p in problems] == ["heading levels skip: H3 after H1"]
+
+
+def link_without_contents(writer: PdfWriter) -> None:
+    for annot in writer.pages[0]["/Annots"]:
+        del annot.get_object()["/Contents"]
+
+
+def link_pointing_elsewhere(writer: PdfWriter) -> None:
+    annots = [a.get_object() for a in writer.pages[0]["/Annots"]]
+    annots[0][NameObject("/StructParent")] = annots[1]["/StructParent"]
+
+
+def test_links_without_contents_or_a_way_back_are_named(tmp_path: Path) -> None:
+    assert check(mended("library-hours-report", tmp_path, link_without_contents)) == [
+        "page 1: a Link annotation has no /Contents"] * 2
+    problems = check(mended("library-hours-report", tmp_path, link_pointing_elsewhere))
+    assert problems == ["page 1: Link annotation's /StructParent 2 does not lead to an element "
+                        "whose OBJR points back at it"]
+
+
+def strip_catalog(writer: PdfWriter) -> None:
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+        del writer.root_object[key]
+
+
+def test_the_catalog_entries_are_named(tmp_path: Path) -> None:
+    assert check(mended("library-hours-cy", tmp_path, strip_catalog)) == [
+        "catalog: /MarkInfo /Marked is not true", "catalog: no /Lang",
+        "catalog: /ViewerPreferences /DisplayDocTitle is not true"]
+
+
+def test_an_untagged_pdf_is_named(tmp_path: Path) -> None:
+    from tests.conftest import make_pdf
+    problems = check_structure(make_pdf(tmp_path / "plain.pdf", ["one"]))
+    assert problems[-1] == "catalog: no /StructTreeRoot (the PDF is not tagged)"
