@@ -314,3 +314,17 @@ class Scanner:
             return mcids
         self.forms.append((int(own), number, mcids, where))
         return []
+
+
+def packgen_pdfs(folder: Path) -> list[Path]:
+    """The PDFs under ``folder`` that packgen wrote (its name in /Producer), not their inputs."""
+    found = []
+    for pdf in sorted(folder.rglob("*.pdf")):
+        try:
+            with pdf.open("rb") as stream:
+                producer = PdfReader(stream).metadata or {}
+        except Exception:  # noqa: BLE001 - a test's deliberately broken file is not a pack
+            continue
+        if str(producer.get("/Producer", "")).startswith("packgen"):
+            found.append(pdf)
+    return found

@@ -16,7 +16,7 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from tests.structure_check import check_structure
+from tests.structure_check import check_structure, packgen_pdfs
 
 TAGGED = Path(__file__).parent / "fixtures" / "tagged"
 NO_NEXT_KEY = "StructTreeRoot: no /ParentTreeNextKey"  # LibreOffice 7.4 leaves it out
@@ -204,3 +204,20 @@ def test_an_untagged_pdf_is_named(tmp_path: Path) -> None:
     from tests.conftest import make_pdf
     problems = check_structure(make_pdf(tmp_path / "plain.pdf", ["one"]))
     assert problems[-1] == "catalog: no /StructTreeRoot (the PDF is not tagged)"
+
+
+def as_packgen(pdf: Path, target: Path) -> Path:
+    writer = PdfWriter(clone_from=pdf)
+    writer.add_metadata({"/Producer": "packgen 0.1.0"})
+    writer.write(target)
+    return target
+
+
+def test_the_packs_a_test_wrote_are_found_by_their_producer(tmp_path: Path) -> None:
+    (tmp_path / "meeting").mkdir()
+    # Mended, so that the check run on every pack (conftest) passes it when switched on.
+    pack = as_packgen(mended("library-hours-cy", tmp_path), tmp_path / "meeting" / "pack.pdf")
+    (tmp_path / "meeting" / "report.pdf").write_bytes((TAGGED / "library-hours-cy.pdf")
+                                                      .read_bytes())
+    (tmp_path / "meeting" / "damaged.pdf").write_bytes(b"%PDF-1.7\nnot a PDF")
+    assert packgen_pdfs(tmp_path) == [pack]
