@@ -26,7 +26,7 @@ from reportlab.pdfgen import canvas
 # (tests/test_pdfua.py). Off until then, because today's packs are untagged: the lead turns
 # the default "0" into "1" at merge; PACKGEN_CHECK_STRUCTURE=1 (or 0) decides for one run.
 CHECK_STRUCTURE = os.environ.get("PACKGEN_CHECK_STRUCTURE", "0") == "1"
-STRUCTURE_COST = {"packs": 0, "seconds": 0.0}
+STRUCTURE_COST = {"packs": 0, "pages": 0, "seconds": 0.0}
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "childrens-partnership-board" / "meeting.yaml"
@@ -219,8 +219,11 @@ def every_pack_has_a_sound_structure(request: pytest.FixtureRequest) -> Iterator
     packs = {p for batch in written_by_library for p in batch if p.exists()}
     if folder is not None:
         packs.update(packgen_pdfs(folder))
-    problems = [f"{pack}: {problem}" for pack in sorted(packs)
-                for problem in check_structure(pack)]
+    problems = []
+    for pack in sorted(packs):
+        reader = PdfReader(pack)
+        STRUCTURE_COST["pages"] += len(reader.pages)
+        problems += [f"{pack}: {problem}" for problem in check_structure(reader)]
     STRUCTURE_COST["packs"] += len(packs)
     STRUCTURE_COST["seconds"] += time.perf_counter() - start
     assert not problems, "structure check:\n" + "\n".join(problems)
@@ -229,7 +232,8 @@ def every_pack_has_a_sound_structure(request: pytest.FixtureRequest) -> Iterator
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if CHECK_STRUCTURE:
         terminalreporter.write_line(
-            f"structure check: {STRUCTURE_COST['packs']} packs in "
+            f"structure check: {STRUCTURE_COST['packs']} packs, "
+            f"{STRUCTURE_COST['pages']} pages in "
             f"{STRUCTURE_COST['seconds']:.1f} s")
 
 
