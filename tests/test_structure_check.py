@@ -221,3 +221,16 @@ def test_the_packs_a_test_wrote_are_found_by_their_producer(tmp_path: Path) -> N
                                                       .read_bytes())
     (tmp_path / "meeting" / "damaged.pdf").write_bytes(b"%PDF-1.7\nnot a PDF")
     assert packgen_pdfs(tmp_path) == [pack]
+
+
+def bdc_inside_bt(writer: PdfWriter) -> None:
+    def change(ops: list[tuple[list[object], bytes]]) -> None:
+        start = first(ops, 0)
+        bt = next(i for i in range(start, len(ops)) if ops[i][1] == b"BT")
+        ops.insert(bt, ops.pop(start))  # now BT BDC ... ET ... EMC
+    operations(writer, 0, change)
+
+
+def test_marked_content_straddling_a_text_object_is_named(tmp_path: Path) -> None:
+    assert check(mended("library-hours-appendix", tmp_path, bdc_inside_bt)) == [
+        "page 1: marked content opened inside BT/ET is still open at ET"]
