@@ -191,11 +191,10 @@ def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag
     scanner = Scanner(reader, tree, index, must_tag, found)
     mcids = scanner.scan(page.get_contents(), page.get("/Resources"), where)
     problems = scanner.problems
-    if mcids:
-        if "/StructParents" not in page:
-            problems.append(f"{where}: marked content (MCIDs) but no /StructParents")
-        else:
-            problems += owned(tree, int(page["/StructParents"]), index, None, mcids, where)
+    if "/StructParents" in page:
+        problems += owned(tree, int(page["/StructParents"]), index, None, mcids, where)
+    elif mcids:
+        problems.append(f"{where}: marked content (MCIDs) but no /StructParents")
     for key, form, form_mcids, form_where in scanner.forms:
         problems += owned(tree, key, index, form, form_mcids, form_where)
     annots = [a.get_object() for a in as_list(page.get("/Annots"))]
