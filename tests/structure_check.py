@@ -319,6 +319,9 @@ def packgen_pdfs(folder: Path) -> list[Path]:
     """The PDFs under ``folder`` that packgen wrote (its name in /Producer), not their inputs."""
     found = []
     for pdf in sorted(folder.rglob("*.pdf")):
+        # Only regular files: a test's named pipe called x.pdf would block the open forever.
+        if pdf.is_symlink() or not pdf.is_file():
+            continue
         try:
             with pdf.open("rb") as stream:
                 producer = PdfReader(stream).metadata or {}

@@ -234,3 +234,12 @@ def bdc_inside_bt(writer: PdfWriter) -> None:
 def test_marked_content_straddling_a_text_object_is_named(tmp_path: Path) -> None:
     assert check(mended("library-hours-appendix", tmp_path, bdc_inside_bt)) == [
         "page 1: marked content opened inside BT/ET is still open at ET"]
+
+
+def test_finding_packs_opens_regular_files_only(tmp_path: Path) -> None:
+    import os
+    os.mkfifo(tmp_path / "pipe.pdf")  # opening it would wait for a writer forever
+    (tmp_path / "folder.pdf").mkdir()
+    pack = as_packgen(mended("library-hours-cy", tmp_path), tmp_path / "pack.pdf")
+    (tmp_path / "link.pdf").symlink_to(pack)
+    assert packgen_pdfs(tmp_path) == [pack]
