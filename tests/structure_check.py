@@ -17,13 +17,14 @@ from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
-    ContentStream,
     DictionaryObject,
     IndirectObject,
     NameObject,
     NumberObject,
     StreamObject,
 )
+
+from tests.marked_content import mcid_of, operators
 
 # Operators that put marks on the page; anything else only changes state.
 PAINTING = {b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"S", b"s", b"f", b"F", b"f*",
@@ -189,7 +190,7 @@ def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag
                   found: set[Key]) -> list[str]:
     where = f"page {index + 1}"
     scanner = Scanner(reader, tree, index, must_tag, found)
-    mcids = scanner.scan(page.get_contents(), page.get("/Resources"), where)
+    mcids = scanner.scan(page_content(page), page.get("/Resources"), where)
     problems = scanner.problems
     if "/StructParents" in page:
         problems += owned(tree, int(page["/StructParents"]), index, None, mcids, where)
@@ -217,6 +218,16 @@ def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag
                             f"{annot['/StructParent']} does not lead to an element whose OBJR "
                             "points back at it")
     return problems
+
+
+def page_content(page: Any) -> bytes:
+    """The page's content streams joined, as a reader runs them: one stream."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    return b"\n".join(s.get_object().get_data() for s in streams)
 
 
 def owned(tree: Tree, key: int, index: int, stream: int | None, mcids: list[int],
@@ -247,11 +258,9 @@ class Scanner:
         self.forms: list[tuple[int, int, list[int], str]] = []  # XObjects with /StructParents
         self.seen_forms: set[int] = set()
 
-    def scan(self, content: Any, resources: Any, where: str, stream: int | None = None,
+    def scan(self, data: bytes, resources: Any, where: str, stream: int | None = None,
              inside: bool = False) -> list[int]:
         """The MCIDs of one content stream, checking nesting and untagged marks on the way."""
-        if content is None:
-            return []
         resources = resources.get_object() if resources is not None else DictionaryObject()
         properties = resources.get("/Properties", DictionaryObject()).get_object()
         xobjects = resources.get("/XObject", DictionaryObject()).get_object()
@@ -259,16 +268,22 @@ class Scanner:
         text_depth: int | None = None  # how many sequences were open at BT
         mcids: list[int] = []
         untagged = 0
-        for operands, operator in ContentStream(content, self.reader).operations:
+        for operator, operands in operators(data):
             if operator in (b"BDC", b"BMC"):
-                props = operands[1] if operator == b"BDC" else DictionaryObject()
-                if isinstance(props, NameObject):
-                    props = properties.get(props, DictionaryObject()).get_object()
-                mcid = props.get("/MCID") if isinstance(props, DictionaryObject) else None
-                if mcid is not None:
-                    mcids.append(int(mcid))
-                    self.found.add((self.index, stream, int(mcid)))
-                marks.append(mcid is not None or operands[0] == "/Artifact")
+                number = None
+                if operator == b"BDC" and len(operands) >= 2:
+                    kind, value = operands[-1]
+                    if kind == "dict":
+                        number = mcid_of(value)
+                    elif kind == "name":
+                        named = properties.get(value.decode("latin-1"))
+                        found = named.get_object().get("/MCID") if named is not None else None
+                        number = int(found) if found is not None else None
+                if number is not None:
+                    mcids.append(number)
+                    self.found.add((self.index, stream, number))
+                tag = operands[-2 if operator == b"BDC" else -1][1] if operands else b""
+                marks.append(number is not None or tag == b"/Artifact")
             elif operator == b"EMC":
                 if not marks:
                     self.problems.append(f"{where}: EMC without a BDC/BMC")
@@ -286,7 +301,9 @@ class Scanner:
                 text_depth = None
             elif operator in PAINTING:
                 tagged = inside or any(marks)
-                form = xobjects.get(operands[0]) if operator == b"Do" else None
+                form = None
+                if operator == b"Do" and operands and operands[-1][0] == "name":
+                    form = xobjects.get(operands[-1][1].decode("latin-1"))
                 if form is not None and form.get_object().get("/Subtype") == "/Form":
                     mcids += self.form(form, resources, where, tagged)
                 elif self.must_tag and not tagged:
@@ -307,7 +324,7 @@ class Scanner:
         stream: StreamObject = form.get_object()
         own = stream.get("/StructParents")
         where = f"{where} (form XObject {number})"
-        mcids = self.scan(stream, stream.get("/Resources", resources), where,
+        mcids = self.scan(stream.get_data(), stream.get("/Resources", resources), where,
                           number if own is not None else None, tagged)
         if own is None:
             return mcids

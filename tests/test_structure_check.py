@@ -16,7 +16,9 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from tests.structure_check import check_structure, packgen_pdfs
+from tests.conftest import EXAMPLE
+from tests.marked_content import mcid_of, operators
+from tests.structure_check import PAINTING, check_structure, packgen_pdfs, page_content
 
 TAGGED = Path(__file__).parent / "fixtures" / "tagged"
 NO_NEXT_KEY = "StructTreeRoot: no /ParentTreeNextKey"  # LibreOffice 7.4 leaves it out
@@ -243,3 +245,26 @@ def test_finding_packs_opens_regular_files_only(tmp_path: Path) -> None:
     pack = as_packgen(mended("library-hours-cy", tmp_path), tmp_path / "pack.pdf")
     (tmp_path / "link.pdf").symlink_to(pack)
     assert packgen_pdfs(tmp_path) == [pack]
+
+
+def events(operations: list[tuple[bytes, int | None]]) -> list[tuple[bytes, int | None]]:
+    keep = {b"BDC", b"BMC", b"EMC", b"BT", b"ET"} | PAINTING
+    return [(op, mcid) for op, mcid in operations if op in keep]
+
+
+def test_marked_content_is_read_as_pypdf_reads_it() -> None:
+    """The checker's own fast reading of content streams agrees with pypdf's, operator by
+    operator, on the tagged fixtures and the examples' officers' PDFs."""
+    pdfs = sorted(TAGGED.glob("*.pdf")) + sorted(EXAMPLE.parent.parent.glob("**/*.pdf"))
+    compared = 0
+    for pdf in pdfs:
+        reader = PdfReader(pdf)
+        for page in reader.pages:
+            theirs = [(op, int(args[1]["/MCID"]) if op == b"BDC" and isinstance(
+                          args[1], DictionaryObject) and "/MCID" in args[1] else None)
+                      for args, op in ContentStream(page.get_contents(), reader).operations]
+            ours = [(op, mcid_of(args[-1][1]) if op == b"BDC" and args[-1][0] == "dict"
+                     else None) for op, args in operators(page_content(page))]
+            assert events(ours) == events(theirs), f"{pdf.name}, page {page.page_number + 1}"
+            compared += 1
+    assert compared > 30
