@@ -21,21 +21,14 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
     NumberObject,
-    StreamObject,
 )
 
-from tests.marked_content import mcid_of, operators
+from tests.marked_content import Key, Scanner, ident, page_content
 
-# Operators that put marks on the page; anything else only changes state.
-PAINTING = {b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"S", b"s", b"f", b"F", b"f*",
-            b"B", b"B*", b"b", b"b*", b"INLINE IMAGE"}
 # Elements that begin a document of their own: heading levels restart inside them.
 GROUPS = {"/Document", "/Part", "/Art", "/Sect"}
 # Annotations PDF/UA wants in the tree (a link or a field nobody can reach is lost).
 MUST_BE_TAGGED = {"/Link", "/Widget"}
-
-Key = tuple[int, int | None, int]  # (page index, form XObject id or None, MCID)
-
 
 @dataclass
 class Tree:
@@ -98,12 +91,6 @@ def number_tree(node: DictionaryObject) -> Iterator[tuple[int, Any]]:
         yield int(nums[i]), nums[i + 1]
     for kid in node.get("/Kids", ArrayObject()):
         yield from number_tree(kid)
-
-
-def ident(obj: Any) -> int:
-    """An element's identity: its object number, or the Python object for a direct one."""
-    ref = obj if isinstance(obj, IndirectObject) else getattr(obj, "indirect_reference", None)
-    return ref.idnum if ref is not None else -id(obj)
 
 
 def walk_tree(struct_root: DictionaryObject, page_index: dict[int, int]) -> Tree:
@@ -189,7 +176,7 @@ def record_mcr(tree: Tree, page_index: dict[int, int], page: Any, stream: int | 
 def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag: bool,
                   found: set[Key]) -> list[str]:
     where = f"page {index + 1}"
-    scanner = Scanner(reader, tree, index, must_tag, found)
+    scanner = Scanner(index, must_tag, found)
     mcids = scanner.scan(page_content(page), page.get("/Resources"), where)
     problems = scanner.problems
     if "/StructParents" in page:
@@ -220,16 +207,6 @@ def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag
     return problems
 
 
-def page_content(page: Any) -> bytes:
-    """The page's content streams joined, as a reader runs them: one stream."""
-    contents = page.get("/Contents")
-    if contents is None:
-        return b""
-    contents = contents.get_object()
-    streams = contents if isinstance(contents, ArrayObject) else [contents]
-    return b"\n".join(s.get_object().get_data() for s in streams)
-
-
 def owned(tree: Tree, key: int, index: int, stream: int | None, mcids: list[int],
           where: str) -> list[str]:
     """Each MCID in a content stream must map, through the ParentTree, to its owner."""
@@ -245,91 +222,6 @@ def owned(tree: Tree, key: int, index: int, stream: int | None, mcids: list[int]
             problems.append(f"{where}: MCID {mcid} is not owned through the ParentTree by an "
                             "element whose /K holds it")
     return problems
-
-
-class Scanner:
-    """Reads one page's content streams (and the form XObjects they draw) for marked content."""
-
-    def __init__(self, reader: PdfReader, tree: Tree, index: int, must_tag: bool,
-                 found: set[Key]) -> None:
-        self.reader, self.tree, self.index = reader, tree, index
-        self.must_tag, self.found = must_tag, found
-        self.problems: list[str] = []
-        self.forms: list[tuple[int, int, list[int], str]] = []  # XObjects with /StructParents
-        self.seen_forms: set[int] = set()
-
-    def scan(self, data: bytes, resources: Any, where: str, stream: int | None = None,
-             inside: bool = False) -> list[int]:
-        """The MCIDs of one content stream, checking nesting and untagged marks on the way."""
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        properties = resources.get("/Properties", DictionaryObject()).get_object()
-        xobjects = resources.get("/XObject", DictionaryObject()).get_object()
-        marks: list[bool] = []  # per open sequence: does it tag or artifact what it holds?
-        text_depth: int | None = None  # how many sequences were open at BT
-        mcids: list[int] = []
-        untagged = 0
-        for operator, operands in operators(data):
-            if operator in (b"BDC", b"BMC"):
-                number = None
-                if operator == b"BDC" and len(operands) >= 2:
-                    kind, value = operands[-1]
-                    if kind == "dict":
-                        number = mcid_of(value)
-                    elif kind == "name":
-                        named = properties.get(value.decode("latin-1"))
-                        found = named.get_object().get("/MCID") if named is not None else None
-                        number = int(found) if found is not None else None
-                if number is not None:
-                    mcids.append(number)
-                    self.found.add((self.index, stream, number))
-                tag = operands[-2 if operator == b"BDC" else -1][1] if operands else b""
-                marks.append(number is not None or tag == b"/Artifact")
-            elif operator == b"EMC":
-                if not marks:
-                    self.problems.append(f"{where}: EMC without a BDC/BMC")
-                    continue
-                if text_depth is not None and len(marks) <= text_depth:
-                    self.problems.append(f"{where}: marked content opened outside BT/ET "
-                                         "closes inside it")
-                marks.pop()
-            elif operator == b"BT":
-                text_depth = len(marks)
-            elif operator == b"ET":
-                if text_depth is not None and len(marks) > text_depth:
-                    self.problems.append(f"{where}: marked content opened inside BT/ET is "
-                                         "still open at ET")
-                text_depth = None
-            elif operator in PAINTING:
-                tagged = inside or any(marks)
-                form = None
-                if operator == b"Do" and operands and operands[-1][0] == "name":
-                    form = xobjects.get(operands[-1][1].decode("latin-1"))
-                if form is not None and form.get_object().get("/Subtype") == "/Form":
-                    mcids += self.form(form, resources, where, tagged)
-                elif self.must_tag and not tagged:
-                    untagged += 1
-        if marks:
-            self.problems.append(f"{where}: {len(marks)} BDC/BMC without EMC")
-        if untagged:
-            self.problems.append(f"{where}: {untagged} painting operators neither tagged nor "
-                                 "artifacts")
-        return mcids
-
-    def form(self, form: Any, resources: Any, where: str, tagged: bool) -> list[int]:
-        """A form XObject's MCIDs: its own if it has /StructParents, else the page's."""
-        number = ident(form)
-        if number in self.seen_forms:  # drawn twice, or drawing itself
-            return []
-        self.seen_forms.add(number)
-        stream: StreamObject = form.get_object()
-        own = stream.get("/StructParents")
-        where = f"{where} (form XObject {number})"
-        mcids = self.scan(stream.get_data(), stream.get("/Resources", resources), where,
-                          number if own is not None else None, tagged)
-        if own is None:
-            return mcids
-        self.forms.append((int(own), number, mcids, where))
-        return []
 
 
 def packgen_pdfs(folder: Path) -> list[Path]:

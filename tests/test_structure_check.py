@@ -17,8 +17,8 @@ from pypdf.generic import (
 )
 
 from tests.conftest import EXAMPLE
-from tests.marked_content import mcid_of, operators
-from tests.structure_check import PAINTING, check_structure, packgen_pdfs, page_content
+from tests.marked_content import PAINTING, mcid_of, operators, page_content
+from tests.structure_check import check_structure, packgen_pdfs
 
 TAGGED = Path(__file__).parent / "fixtures" / "tagged"
 NO_NEXT_KEY = "StructTreeRoot: no /ParentTreeNextKey"  # LibreOffice 7.4 leaves it out
