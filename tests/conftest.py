@@ -4,9 +4,11 @@ their own marker, in any size, rotation or box origin."""
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +21,20 @@ from pypdf.generic import NameObject, NumberObject, RectangleObject
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+# Every pack a test builds gets its structure tree checked (tests/structure_check.py), and
+# the packs that must pass PDF/UA-1 go through veraPDF (tests/test_pdfua.py).
+# PACKGEN_CHECK_STRUCTURE=0 turns both off for one run (to time the rest, say).
+CHECK_STRUCTURE = os.environ.get("PACKGEN_CHECK_STRUCTURE", "1") == "1"
+STRUCTURE_COST = {"packs": 0, "pages": 0, "seconds": 0.0}
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "childrens-partnership-board" / "meeting.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "unchecked_structure: a test that breaks a pack's "
+                            "structure tree on purpose; the structure check leaves it alone")
     missing = [tool for tool in ("pdftotext", "pdffonts", "qpdf") if not shutil.which(tool)]
     if missing:
         pytest.exit(f"the tests read packs back with {', '.join(missing)}: "
@@ -197,6 +207,45 @@ def corpus() -> Path:
     return CORPUS
 
 
+written_by_library: list[list[Path]] = []
+
+
+@pytest.fixture(autouse=True)
+def every_pack_has_a_sound_structure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The structure check on every pack the test wrote: through the library, or through the
+    command line into its tmp_path (found by packgen's name in the PDF's /Producer).
+
+    Mark a test ``@pytest.mark.unchecked_structure`` when it breaks a pack on purpose."""
+    if not CHECK_STRUCTURE or request.node.get_closest_marker("unchecked_structure"):
+        yield
+        return
+    written_by_library.clear()
+    # Asked for now, so that it is still there when this fixture's teardown reads it.
+    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    from tests.structure_check import check_structure, packgen_pdfs
+    start = time.perf_counter()
+    packs = {p for batch in written_by_library for p in batch if p.exists()}
+    if folder is not None:
+        packs.update(packgen_pdfs(folder))
+    problems = []
+    for pack in sorted(packs):
+        reader = PdfReader(pack)
+        STRUCTURE_COST["pages"] += len(reader.pages)
+        problems += [f"{pack}: {problem}" for problem in check_structure(reader)]
+    STRUCTURE_COST["packs"] += len(packs)
+    STRUCTURE_COST["seconds"] += time.perf_counter() - start
+    assert not problems, "structure check:\n" + "\n".join(problems)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if CHECK_STRUCTURE:
+        terminalreporter.write_line(
+            f"structure check: {STRUCTURE_COST['packs']} packs, "
+            f"{STRUCTURE_COST['pages']} pages in "
+            f"{STRUCTURE_COST['seconds']:.1f} s")
+
+
 @pytest.fixture(autouse=True)
 def every_pack_passes_qpdf_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """qpdf --check on every pack a test writes through the library: no warning, no error.
@@ -213,6 +262,8 @@ def every_pack_passes_qpdf_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
             written.append(target)
 
     monkeypatch.setattr(build_module, "write_atomic", recording)
+    if CHECK_STRUCTURE:
+        written_by_library.append(written)
     yield
     for pack in written:
         if pack.exists():

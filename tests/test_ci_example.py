@@ -55,6 +55,7 @@ def test_workflow_commands_work_here(tmp_path: Path) -> None:
     packs = sorted(p.name for p in (repo / "build").glob("*.pdf"))
     # examples/parish/ and examples/wales/ each have a packgen.yaml of their own, a folder
     # above their meeting's (parish: full-council/; wales: cabinet/).
-    assert packs == ["cabinet.pdf", "childrens-partnership-board.pdf", "full-council.pdf",
+    assert packs == ["cabinet.pdf", "childrens-partnership-board.pdf",
+                     "communities-scrutiny-committee.pdf", "full-council.pdf",
                      "health-and-wellbeing-board.pdf", "health-scrutiny-committee.pdf"]
     assert len(PdfReader(repo / "build" / "childrens-partnership-board.pdf").pages) == 27
