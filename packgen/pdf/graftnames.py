@@ -84,7 +84,9 @@ def plan_roles(pack: DictionaryObject, role_map: PdfObject | None, renames: Rena
     if isinstance(mapping, DictionaryObject):
         for key, value in mapping.items():
             target = resolved(value)
-            if isinstance(target, NameObject):
+            # LibreOffice maps each standard type to itself ("/H1 /H1"): saying nothing,
+            # and renamed like a clash it became a loop ("/H1_2 /H1_2") no reader resolves.
+            if isinstance(target, NameObject) and str(target) != str(key):
                 entries[str(key)] = target
     chosen: set[str] = set()
     for name, value in entries.items():
