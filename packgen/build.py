@@ -87,8 +87,11 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
         from packgen.check import every_pdf
         from packgen.pdf.sources import check_pdfs
 
+        # Not judged tagged here: this reads every PDF, exempt ones too, and a public
+        # build must not name an exempt file for that. Once the YAML is whole, the pack's
+        # own PDFs are judged.
         raise ValidationError([*exc.problems,
-                               *check_pdfs(every_pdf(exc.partial), require_tagged)[0]]
+                               *check_pdfs(every_pdf(exc.partial), False)[0]]
                               ) from None
     if supplement is not None and not agenda_items(meeting, pack):
         raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "

@@ -22,15 +22,15 @@ SUSPECT = ('"{}" says its own tags are unreliable (/MarkInfo /Suspects true); th
            "claim PDF/UA accessibility (export it from Word or LibreOffice with tags)")
 
 
+TAGGED = Path(__file__).parent / "fixtures" / "tagged" / "library-hours-appendix.pdf"
+
+
 def tag(path: Path, suspects: bool = False) -> None:
-    """Give a generated PDF what marks a tagged one: a structure tree, /MarkInfo /Marked."""
-    writer = PdfWriter(clone_from=PdfReader(path))
-    tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    mark = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    """Put a tagged LibreOffice export at ``path`` (``suspects``: one whose /MarkInfo says
+    /Suspects true)."""
+    writer = PdfWriter(clone_from=PdfReader(TAGGED))
     if suspects:
-        mark[NameObject("/Suspects")] = BooleanObject(True)
-    writer.root_object[NameObject("/StructTreeRoot")] = tree
-    writer.root_object[NameObject("/MarkInfo")] = mark
+        writer.root_object["/MarkInfo"][NameObject("/Suspects")] = BooleanObject(True)
     with path.open("wb") as stream:
         writer.write(stream)
 
@@ -188,3 +188,47 @@ def test_headings_in_order_and_telling_links_say_nothing(folder: MeetingFolder) 
         "See [the plan](https://example.org) and [here is the plan](https://example.org).\n")
     folder.write(basic_meeting([{"title": "Notes", "attachments": ["notes.md"]}]))
     assert warnings_of(folder) == []
+
+
+def test_an_empty_tree_or_an_untagged_page_is_no_tagged_pdf(folder: MeetingFolder) -> None:
+    """Saying /Marked true is not being tagged: an empty structure tree is named as
+    untagged, and a tagged export with an untagged page appended names that page."""
+    empty = folder.folder / folder.pdf("empty.pdf", 1)
+    writer = PdfWriter(clone_from=PdfReader(empty))
+    writer.root_object[NameObject("/StructTreeRoot")] = DictionaryObject(
+        {NameObject("/Type"): NameObject("/StructTreeRoot")})
+    writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
+        {NameObject("/Marked"): BooleanObject(True)})
+    with empty.open("wb") as stream:
+        writer.write(stream)
+    appended = folder.folder / "appended.pdf"
+    writer = PdfWriter(clone_from=PdfReader(TAGGED))
+    writer.append(PdfReader(folder.folder / folder.pdf("loose.pdf", 1)))
+    with appended.open("wb") as stream:
+        writer.write(stream)
+    meeting = folder.write(yaml.safe_dump(basic_meeting([
+        {"title": "Budget", "attachments": ["empty.pdf", "appended.pdf"]}]), sort_keys=False))
+    messages = [w.message for w in build_pack(meeting, folder.root / "pack.pdf").warnings
+                if "tag" in w.message]
+    assert messages == [UNTAGGED.format("empty.pdf"), (
+        '"appended.pdf" is tagged but not on page 3; the pack cannot claim PDF/UA '
+        "accessibility (export it from Word or LibreOffice with tags)")]
+    xmp = PdfReader(folder.root / "pack.pdf").root_object["/Metadata"].get_object()
+    assert b"pdfuaid" not in xmp.get_data()
+
+
+def test_a_public_build_with_a_broken_meeting_names_no_exempt_file(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    """With the YAML broken, every PDF is read for damage, exempt ones too; whether they are
+    tagged is not judged there, or --require-tagged would name an exempt file."""
+    data = basic_meeting([
+        {"title": "Budget", "attachments": ["notes.md"]},
+        {"title": "Contract", "exempt": 3, "attachments": [folder.pdf("secret.pdf", 1)]}])
+    (folder.folder / "notes.md").write_text("# Notes\n\nText.\n")
+    data["start_number"] = "banana"
+    folder.write(yaml.safe_dump(data, sort_keys=False))
+    result = run_cli("build", "--require-tagged", "meeting/meeting.yaml", "-o", "pack.pdf",
+                     cwd=folder.root)
+    assert result.returncode == 1
+    assert "start_number" in result.stderr
+    assert "secret" not in result.stderr

@@ -475,15 +475,19 @@ def _objects(reader: PdfReader) -> Iterator[DictionaryObject]:
 
 # -- untagged, doubtful and hostile ----------------------------------------------------------
 
-def test_an_untagged_or_suspect_document_is_not_adopted() -> None:
+def test_an_untagged_document_is_not_adopted_and_a_suspect_one_is() -> None:
+    """Tags their maker doubts are still the best a screen reader has of the pages (the
+    pack claims nothing for them: tests/test_accessibility_checks.py)."""
     reader = _made()
     del reader.trailer["/Root"]["/MarkInfo"]
-    assert Pack().add(reader) is None
-    reader = _made()
-    reader.trailer["/Root"]["/MarkInfo"][NameObject("/Suspects")] = BooleanObject(True)
     pack = Pack()
     assert pack.add(reader) is None
     assert "/StructParents" not in pack.writer.pages[0]
+    reader = _made()
+    reader.trailer["/Root"]["/MarkInfo"][NameObject("/Suspects")] = BooleanObject(True)
+    pack = Pack()
+    assert pack.add(reader) is not None
+    assert "/StructParents" in pack.writer.pages[0]
 
 
 def _hostile(change: str) -> PdfReader:

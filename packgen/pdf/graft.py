@@ -64,7 +64,7 @@ from packgen.pdf.graftfields import FieldDrawings
 from packgen.pdf.graftnames import Renames, plan_classes, plan_ids, plan_roles, role_of
 from packgen.pdf.graftread import Walk
 from packgen.pdf.objects import dictionary, entry, resolved
-from packgen.pdf.tagstatus import tag_status
+from packgen.pdf.tagstatus import UNTAGGED, tag_status
 from packgen.pdf.trees import name_tree, number_tree
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -99,8 +99,9 @@ class Grafts:
               ) -> Adopted | None:
         """Adopt the structure of ``reader``, whose pages ``copies`` are in the pack (in
         order, scrubbed); None when it is not tagged (:func:`tag_status`) or its tree cannot
-        be read."""
-        if tag_status(reader) is not None:
+        be read. Tags a document doubts, or that miss some of its pages, are still the best
+        a screen reader has of it: adopted, while the pack claims nothing."""
+        if tag_status(reader) == UNTAGGED:
             return None
         try:
             graft = _Graft(self, reader, copies)

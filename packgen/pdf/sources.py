@@ -37,7 +37,7 @@ from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
 from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
 from packgen.pdf.repairs import pypdf_says, repair_summary
-from packgen.pdf.tagstatus import UNTAGGED, tag_status
+from packgen.pdf.tagstatus import SUSPECT, UNTAGGED, tag_status, untagged_pages
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 from packgen.rendered import Typeset
 
@@ -189,8 +189,14 @@ def _untagged(attachment: Attachment, reader: PdfReader) -> Problem | None:
     status = tag_status(reader)
     if status is None:
         return None
-    said = "is not a tagged PDF" if status == UNTAGGED else \
-        "says its own tags are unreliable (/MarkInfo /Suspects true)"
+    if status == UNTAGGED:
+        said = "is not a tagged PDF"
+    elif status == SUSPECT:
+        said = "says its own tags are unreliable (/MarkInfo /Suspects true)"
+    else:
+        pages = untagged_pages(reader)
+        said = f"is tagged but not on page{'s' if len(pages) > 1 else ''} " + \
+            ", ".join(str(n) for n in pages[:5]) + (" and more" if len(pages) > 5 else "")
     return Problem(attachment.pos, f'"{attachment.file.name}" {said}; the pack cannot claim '
                    "PDF/UA accessibility (export it from Word or LibreOffice with tags)",
                    severity="warning")
