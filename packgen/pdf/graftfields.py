@@ -85,13 +85,14 @@ class FieldDrawings:
         found = set()
         copy = self.copies[page]
         contents = resolved(copy.get("/Contents"))
-        streams: list[PdfObject | None] = list(contents) if isinstance(
-            contents, ArrayObject) else [contents]
-        streams.extend(_forms(copy.get("/Resources")))
-        for part in streams:
-            stream = resolved(part)
-            if isinstance(stream, StreamObject):
-                found.update(int(mcid[1]) for mcid in _MCID.finditer(stream.get_data()))
+        parts = contents if isinstance(contents, ArrayObject) else [contents]
+        # The page's streams read as one, as a reader does: a split may fall between
+        # "/MCID" and its number.
+        texts = [b"\n".join(stream.get_data() for stream in map(resolved, parts)
+                            if isinstance(stream, StreamObject))]
+        texts += [form.get_data() for form in _forms(copy.get("/Resources"))]
+        for text in texts:
+            found.update(int(mcid[1]) for mcid in _MCID.finditer(text))
         named = dictionary(dictionary(copy, "/Resources"), "/Properties")
         for value in (named or {}).values():
             mcid = entry(value, "/MCID")
