@@ -460,6 +460,26 @@ def test_an_mcid_the_content_never_writes_is_not_held(tmp_path: Path) -> None:
     assert not [p for p in check_structure(path) if "MCID 5" in p]
 
 
+def test_an_mcid_split_from_its_number_across_content_streams_is_held() -> None:
+    """A page's content streams are read as one: a split may fall between "/MCID" and
+    its number (as in pikepdf-form_dd0293.pdf), and the element still holds that MCID."""
+    writer = PdfWriter(clone_from=_made())
+    page = writer.pages[0]
+    data = page.get_contents().get_data()  # type: ignore[union-attr]
+    cut = data.index(b"/MCID") + len(b"/MCID")
+    parts = ArrayObject()
+    for piece in (data[:cut], data[cut:]):
+        stream = DecodedStreamObject()
+        stream.set_data(piece)
+        parts.append(add_object(writer, stream))
+    page[NameObject("/Contents")] = parts
+    out = io.BytesIO()
+    writer.write(out)
+    adopted = Pack().add(PdfReader(io.BytesIO(out.getvalue())))
+    assert adopted is not None
+    assert adopted.elements[0].get_object()["/K"] == [0]
+
+
 def test_a_form_xobject_s_key_is_renumbered_once_for_every_page_drawing_it() -> None:
     pack = Pack()
     pack.add(_made())  # keys 0 and 1 are taken
