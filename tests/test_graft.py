@@ -25,6 +25,7 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
     PdfObject,
     TextStringObject,
@@ -37,6 +38,7 @@ from packgen.pdf.scrub import scrub_pages
 from packgen.pdf.tagstatus import tag_status
 from packgen.pdf.unreadable import UNREADABLE
 from packgen.pdf.write import write_pdf
+from tests.structure_check import check_structure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "graft"
 REPORT, FORM = FIXTURES / "report.pdf", FIXTURES / "form.pdf"
@@ -434,6 +436,48 @@ def test_a_flattened_field_is_tagged_where_its_widget_was(tmp_path: Path) -> Non
     shown = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                            check=True).stdout
     assert "Jo Bloggs" in shown and "Loose" in shown
+
+
+def test_an_mcid_the_content_never_writes_is_not_held(tmp_path: Path) -> None:
+    """LibreOffice 7.4 gives a form's Document element an MCID its page never writes: the
+    pack's element does not point at content that is not there, nor its ParentTree."""
+    reader = _made()
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    para = tree["/K"][0].get_object()["/K"][0].get_object()
+    para[NameObject("/K")] = ArrayObject([NumberObject(0), NumberObject(5)])
+    entry = tree["/ParentTree"].get_object()["/Nums"][1]
+    entry += [NullObject(), NullObject(), NullObject(), tree["/K"][0]["/K"][0]]
+    pack = Pack()
+    adopted = pack.add(reader)
+    assert adopted is not None
+    assert adopted.elements[0].get_object()["/K"] == [0]
+    copy = pack.writer.pages[0]
+    held = adopted.parent_tree[copy["/StructParents"]].get_object()
+    assert [i for i, e in enumerate(held) if not isinstance(e, NullObject)][:2] == [0, 1]
+    assert isinstance(held[5], NullObject)
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pack.write())
+    assert not [p for p in check_structure(path) if "MCID 5" in p]
+
+
+def test_an_mcid_split_from_its_number_across_content_streams_is_held() -> None:
+    """A page's content streams are read as one: a split may fall between "/MCID" and
+    its number (as in pikepdf-form_dd0293.pdf), and the element still holds that MCID."""
+    writer = PdfWriter(clone_from=_made())
+    page = writer.pages[0]
+    data = page.get_contents().get_data()  # type: ignore[union-attr]
+    cut = data.index(b"/MCID") + len(b"/MCID")
+    parts = ArrayObject()
+    for piece in (data[:cut], data[cut:]):
+        stream = DecodedStreamObject()
+        stream.set_data(piece)
+        parts.append(add_object(writer, stream))
+    page[NameObject("/Contents")] = parts
+    out = io.BytesIO()
+    writer.write(out)
+    adopted = Pack().add(PdfReader(io.BytesIO(out.getvalue())))
+    assert adopted is not None
+    assert adopted.elements[0].get_object()["/K"] == [0]
 
 
 def test_a_form_xobject_s_key_is_renumbered_once_for_every_page_drawing_it() -> None:

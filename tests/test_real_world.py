@@ -33,6 +33,7 @@ from tests.conftest import (
     page_texts,
     page_words,
 )
+from tests.structure_baseline import inherits
 
 MANIFEST = Path(__file__).with_name("corpus.yaml")
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(MANIFEST.read_text())["files"]
@@ -114,6 +115,8 @@ def check_outcome(folder: MeetingFolder, name: str, data: bytes,
     if "warning" in expected:
         assert any(expected["warning"] in line for line in said), said
     assert_footers(built.pack)
+    # After the front sheet and the filler: held to what the file's own structure had.
+    inherits(built.pack, 2, folder.folder / name)
     assert_sound(built.pack, folder.folder / name, carried=opt_in)
     assert_pages_and_outline(built.pack, folder.folder / name)
 

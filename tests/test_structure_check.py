@@ -16,8 +16,11 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from tests.conftest import EXAMPLE
+from packgen import build_pack
+from packgen.pdf import graftfields, graftread
+from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
 from tests.marked_content import PAINTING, mcid_of, operators, page_content
+from tests.structure_baseline import new_problems
 from tests.structure_check import check_structure, packgen_pdfs
 
 TAGGED = Path(__file__).parent / "fixtures" / "tagged"
@@ -268,3 +271,55 @@ def test_marked_content_is_read_as_pypdf_reads_it() -> None:
             assert events(ours) == events(theirs), f"{pdf.name}, page {page.page_number + 1}"
             compared += 1
     assert compared > 30
+
+
+# -- a pack held to what its attachment already had ----------------------------------------
+
+def test_an_inherited_problem_is_excused_where_it_was_and_no_more() -> None:
+    theirs = ["catalog: no /Lang", "page 1: 73 painting operators neither tagged nor artifacts",
+              "page 1 (form XObject 17): MCID 0 is not owned through the ParentTree by an "
+              "element whose /K holds it", "heading levels skip: H3 after H1 (element 9)"]
+    pack = ["catalog: no /Lang",  # the pack's own catalog: never excused
+            "page 3: 73 painting operators neither tagged nor artifacts",
+            "page 4: 73 painting operators neither tagged nor artifacts",  # another page
+            "page 3 (form XObject 120): MCID 0 is not owned through the ParentTree by an "
+            "element whose /K holds it",  # renumbered object: the same problem
+            "heading levels skip: H3 after H1 (element 240)",
+            "heading levels skip: H3 after H1 (element 241)"]  # one more than it had
+    assert new_problems(pack, [(2, theirs)]) == [
+        "catalog: no /Lang", "page 4: 73 painting operators neither tagged nor artifacts",
+        "heading levels skip: H3 after H1 (element 241)"]
+    assert new_problems(["page 3: 74 painting operators neither tagged nor artifacts"],
+                        [(2, theirs)]) != []  # one more untagged drawing is new
+
+
+def _rotated(entry: Callable[..., ArrayObject | None]) -> Callable[..., ArrayObject | None]:
+    def wrong(*args: object) -> ArrayObject | None:
+        found = entry(*args)
+        return ArrayObject(found[1:] + found[:1]) if found else found
+    return wrong
+
+
+GRAFT_BUGS: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
+    "ParentTree entries one MCID off": lambda patch: patch.setattr(
+        graftread.Walk, "page_entry", _rotated(graftread.Walk.page_entry)),
+    "fields drawn untagged": lambda patch: patch.setattr(
+        graftfields, "_bracket", lambda drawing, mcids: drawing[0]),
+}
+
+
+@pytest.mark.unchecked_structure  # the second pack is broken on purpose; checked here
+@pytest.mark.parametrize("bug", GRAFT_BUGS)
+def test_a_graft_bug_is_caught_on_a_file_with_faults_of_its_own(
+        folder: MeetingFolder, corpus: Path, monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
+    name = "pikepdf-form_210966.pdf"  # tagged, with untagged drawings and MCIDs unowned
+    source = folder.folder / name
+    source.write_bytes((corpus / name).read_bytes())
+    meeting = folder.write(basic_meeting([{"title": "Form", "attachments": [name]}]))
+    pack = folder.root / "pack.pdf"
+    build_pack(meeting, pack)
+    assert check_structure(pack)  # the file's own faults, copied ...
+    assert check_structure(pack, originals={2: source}) == []  # ... and nothing else
+    GRAFT_BUGS[bug](monkeypatch)
+    build_pack(meeting, pack)
+    assert check_structure(pack, originals={2: source}) != []

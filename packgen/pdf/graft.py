@@ -35,8 +35,10 @@ for the pack:
   annotation's copy, a stream the copies draw). So nothing leads from an adopted element
   to the attachment's own StructTreeRoot, whose ParentTree names the unscrubbed
   annotations, or to anything else scrubbing removed. A kid on a page that is not in the
-  pack is dropped; the writer would otherwise write its /Pg as null. An element reached
-  twice (or through a cycle) is kept where it was reached first.
+  pack is dropped; the writer would otherwise write its /Pg as null. So is an MCID
+  its page's content never writes (LibreOffice 7.4 names one for a form's Document
+  element), with its ParentTree slot: the tree points only at what is there. An element
+  reached twice (or through a cycle) is kept where it was reached first.
 
 Elements are the attachment reader's own objects, changed in place (readers are per
 build, :mod:`packgen.pdf.assemble`). The pack's objects (pages, annotations, content)

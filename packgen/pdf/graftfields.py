@@ -30,7 +30,7 @@ from pypdf.generic import (
 
 from packgen.pdf.forms import printed_appearance
 from packgen.pdf.layers import Visibility
-from packgen.pdf.objects import dictionary, entry, resolved
+from packgen.pdf.objects import dictionary, entry, kind, resolved
 
 FIELD_NAME = "/PackgenField"
 """How :func:`packgen.pdf.forms.flatten_fields` names the fields it draws (then a number)."""
@@ -45,6 +45,7 @@ class FieldDrawings:
                  ) -> None:
         self.reader, self.copies, self.writer = reader, copies, writer
         self._visibility: Visibility | None = None
+        self._content_mcids: dict[int, set[int]] = {}
         self.claimed: dict[int, list[tuple[str, DictionaryObject, IndirectObject]]] = {}
         """By page index: (drawing's name, its new marked-content reference, its element);
         the reference's MCID is given when the page's ParentTree entry is made."""
@@ -72,25 +73,33 @@ class FieldDrawings:
                 return reference
         return None
 
-    def highest_mcid(self, page: int) -> int:
-        """The highest MCID the copy's content uses, in its own streams or its marked-content
-        property lists (-1 for none): a drawing's MCID must be a new one, and content may
-        use MCIDs no element names (an artifact with an MCID, say)."""
+    def content_mcids(self, page: int) -> set[int]:
+        """Every MCID the copy's content may use: in its own streams, its marked-content
+        property lists and the form XObjects it draws (read as text, so a number that only
+        looks like one counts too). A drawing's MCID must be a new one, content may use
+        MCIDs no element names (an artifact with an MCID, say), and an element's reference
+        to an MCID not among these points at nothing."""
+        found = self._content_mcids.get(page)
+        if found is not None:
+            return found
+        found = set()
         copy = self.copies[page]
-        highest = -1
         contents = resolved(copy.get("/Contents"))
         parts = contents if isinstance(contents, ArrayObject) else [contents]
-        for part in parts:
-            stream = resolved(part)
-            if isinstance(stream, StreamObject):
-                for found in _MCID.finditer(stream.get_data()):
-                    highest = max(highest, int(found[1]))
+        # The page's streams read as one, as a reader does: a split may fall between
+        # "/MCID" and its number.
+        texts = [b"\n".join(stream.get_data() for stream in map(resolved, parts)
+                            if isinstance(stream, StreamObject))]
+        texts += [form.get_data() for form in _forms(copy.get("/Resources"))]
+        for text in texts:
+            found.update(int(mcid[1]) for mcid in _MCID.finditer(text))
         named = dictionary(dictionary(copy, "/Resources"), "/Properties")
         for value in (named or {}).values():
             mcid = entry(value, "/MCID")
             if isinstance(mcid, int):
-                highest = max(highest, int(mcid))
-        return highest
+                found.add(int(mcid))
+        self._content_mcids[page] = found
+        return found
 
     def finish(self) -> None:
         """Bracket every field drawn on the document's pages: tagged, or an artifact."""
@@ -119,6 +128,20 @@ def _bracket(drawing: re.Match[bytes], mcids: dict[bytes, PdfObject | None]) -> 
 
 
 MAX_STREAMS = 100_000
+
+
+def _forms(resources: PdfObject | None) -> list[StreamObject]:
+    """The form XObjects ``resources`` name, and those theirs name, to any depth: a form
+    scrubbing cleaned has lost its /StructParents, so its MCIDs may be the page's."""
+    found: dict[int, StreamObject] = {}
+    pending = list((dictionary(resources, "/XObject") or {}).values())
+    while pending and len(found) < MAX_STREAMS:
+        form = resolved(pending.pop())
+        if isinstance(form, StreamObject) and id(form) not in found \
+                and kind(form, "/Subtype") == "/Form":
+            found[id(form)] = form
+            pending.extend((dictionary(form.get("/Resources"), "/XObject") or {}).values())
+    return list(found.values())
 
 
 def drawn_streams(copies: Sequence[PageObject]) -> set[int]:

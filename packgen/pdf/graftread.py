@@ -66,7 +66,7 @@ class Walk:
         self.tops: list[IndirectObject] = []
         self.annotations: list[tuple[DictionaryObject, DictionaryObject, IndirectObject]] = []
         """(the pack's annotation, the original it copies, the element holding it)."""
-        self.most: dict[int, int] = {}  # the highest MCID an element names, by page index
+        self.held: dict[int, set[int]] = {}  # the MCIDs adopted elements hold, by page index
         self.in_forms: dict[tuple[int, int], StreamObject] = {}  # (id(element), MCID) -> form
         self._changes: list[tuple[DictionaryObject, str, PdfObject | None]] = []
         self._streams: set[int] | None = None
@@ -165,9 +165,8 @@ class Walk:
         for kid in _listed(element.get("/K")):
             value = resolved(kid)
             if isinstance(value, NumberObject):
-                if own_page is not None:
+                if own_page is not None and self._holds(own_page, int(value)):
                     kids.append(value)
-                    self._saw(own_page, int(value))
             elif isinstance(value, DictionaryObject) and _content(value):
                 kept = self._content_kid(value, own_page, ref)
                 if kept is not None:
@@ -206,8 +205,7 @@ class Walk:
                 return None
             made[NameObject("/MCID")] = mcid
             if "/Stm" not in kid:
-                self._saw(page, int(mcid))
-                return made
+                return made if self._holds(page, int(mcid)) else None
             stream = kid.get("/Stm")  # content of a form XObject or an appearance
             if not self._drawn(stream):
                 return None
@@ -253,22 +251,29 @@ class Walk:
                 return index
         return None
 
-    def _saw(self, page: int, mcid: int) -> None:
-        if mcid > self.most.get(page, -1):
-            self.most[page] = mcid
+    def _holds(self, page: int, mcid: int) -> bool:
+        """Whether an element may hold ``mcid`` on ``page``: only when the page's content
+        has it (LibreOffice, for one, names an MCID it never writes), and then noted."""
+        if mcid not in self.fields.content_mcids(page):
+            return False
+        self.held.setdefault(page, set()).add(mcid)
+        return True
 
     def page_entry(self, owners: PdfObject | None, page: int | None) -> ArrayObject | None:
-        """The ParentTree array of a copied page: adopted elements by MCID (null for any
-        other), then the elements of the fields drawn on it, with their new MCIDs."""
+        """The ParentTree array of a copied page: adopted elements by the MCID they hold
+        (null for any other), then the elements of the fields drawn on it, with their new
+        MCIDs. ``page`` None: a form XObject's array, its MCIDs not checked here."""
+        held = self.held.get(page, set()) if page is not None else None
         entry_ = ArrayObject(
-            e if isinstance(e, IndirectObject) and id(resolved(e)) in self.adopted else _NULL
-            for e in (owners if isinstance(owners, ArrayObject) else ()))
+            e if isinstance(e, IndirectObject) and id(resolved(e)) in self.adopted
+            and (held is None or mcid in held) else _NULL
+            for mcid, e in enumerate(owners if isinstance(owners, ArrayObject) else ()))
         claimed = self.fields.claimed.get(page, []) if page is not None else []
         if not claimed and not any(not isinstance(e, NullObject) for e in entry_):
             return None
         if claimed:
             assert page is not None
-            highest = max(self.most.get(page, -1), self.fields.highest_mcid(page))
+            highest = max(self.fields.content_mcids(page), default=-1)
             while len(entry_) <= highest:
                 entry_.append(_NULL)
         for _, mcr, holder in claimed:
