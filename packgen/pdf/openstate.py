@@ -38,20 +38,32 @@ class LeftOpen:
     saved: int = 0
 
 
+MAX_SCANNED = 4 << 20
+"""The most decoded content of one page read for what it leaves open. A real page holds
+far less; past it (a page listing one huge stream many times, say) the page is taken
+to be well made, rather than the build spending minutes reading it."""
+
+
 def left_open(contents: PdfObject | None) -> LeftOpen:
     """What the page content ``contents`` (a stream or an array of them) leaves open.
     Unreadable content counts as leaving nothing open: it draws nothing either. Decoded
     without keeping the result (``get_data`` would hold every page's decoded content)."""
     found = resolved(contents)
     streams = list(found) if isinstance(found, ArrayObject) else [found]
-    data = []
+    data: list[bytes] = []
+    size = 0
     for stream in streams:
         stream = resolved(stream)
         if isinstance(stream, StreamObject):
+            if size + len(stored_data(stream)) > MAX_SCANNED:
+                return LeftOpen()
             try:  # pypdf's decoder reads a stream with no /Filter as an unknown filter
                 data.append(decode_stream_data(stream) if stream.get("/Filter")
                             else stored_data(stream))
             except UNREADABLE:
+                return LeftOpen()
+            size += len(data[-1])
+            if size > MAX_SCANNED:
                 return LeftOpen()
     return _scan(b"\n".join(data))
 
