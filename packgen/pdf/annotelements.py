@@ -11,7 +11,8 @@ A screen reader reads a link by its /Contents (PDF/UA-1, 7.18.5); an untagged ex
 rarely has one, so one is written saying where the link goes, in the pack's words: its
 web address, or the pack's page ("Go to page 17") as the stamps number it. Another kind
 without /Contents gets its element's /Alt rather than a /Contents of ours, which a viewer
-would show as the annotation's own note. A hidden annotation is neither shown nor read,
+would show as the annotation's own note. A link an adopted tree holds but left without
+/Contents gets the same words. A hidden annotation is neither shown nor read,
 and needs nothing (scrubbing drops those it meets).
 """
 
@@ -56,9 +57,13 @@ class LooseAnnotations:
             for ref in annots if isinstance(annots, ArrayObject) else ():
                 annot = resolved(ref)
                 if not isinstance(ref, IndirectObject) or not isinstance(annot, DictionaryObject) \
-                        or "/StructParent" in annot or integer(annot, "/F") & HIDDEN:
+                        or integer(annot, "/F") & HIDDEN:
                     continue
-                self._hold(parent, page, ref, annot)
+                if "/StructParent" not in annot:
+                    self._hold(parent, page, ref, annot)
+                elif kind(annot, "/Subtype") == "/Link" and not _said(annot):
+                    # An adopted tree's link that its maker left without words.
+                    annot[NameObject("/Contents")] = TextStringObject(self._destination(annot))
 
     def _hold(self, parent: IndirectObject, page: PageObject, ref: IndirectObject,
               annot: DictionaryObject) -> None:
