@@ -218,11 +218,27 @@ def test_stamps_close_what_a_tagged_attachment_leaves_open(folder: MeetingFolder
     stream = DecodedStreamObject()
     stream.set_data(b"q /P <</MCID 0>> BDC\n" + contents(page) + b"\n(EMC) Tj\n")
     page[NameObject("/Contents")] = add_object(writer, stream)
+    # Tagged and well formed but for the open ends: the paragraph owns MCID 0 through
+    # the ParentTree, so the pack adopts it and the page joins the pack's tree.
+    root = add_object(writer, DictionaryObject(
+        {NameObject("/Type"): NameObject("/StructTreeRoot")}))
+    paragraph = add_object(writer, DictionaryObject({
+        NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/P"),
+        NameObject("/P"): root, NameObject("/Pg"): page.indirect_reference,
+        NameObject("/K"): NumberObject(0)}))
+    root.get_object().update({
+        NameObject("/K"): paragraph,
+        NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): ArrayObject(
+            [NumberObject(0), ArrayObject([paragraph])])}),
+        NameObject("/ParentTreeNextKey"): NumberObject(1)})
+    page[NameObject("/StructParents")] = NumberObject(0)
+    writer.root_object[NameObject("/StructTreeRoot")] = root
     writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
         {NameObject("/Marked"): BooleanObject(True)})
     writer.write(folder.folder / name)
     out = build_pack(folder.write(basic_meeting([{"title": "Open", "attachments": [name]}])),
                      tmp_path / "pack.pdf").output
+    assert "/StructParents" in PdfReader(out).pages[2]  # adopted, not left untagged
     content = contents(PdfReader(out).pages[2])
     _artifact_of(content, b"(Page 3) Tj")
     _artifact_of(content, b"(Agenda Item 1) Tj")
@@ -288,6 +304,9 @@ def test_adopted_elements_land_on_the_copies_and_bring_no_old_tree(
     root = add_object(writer, DictionaryObject(
         {NameObject("/Type"): NameObject("/StructTreeRoot")}))
     second = writer.pages[1].indirect_reference
+    marked = DecodedStreamObject()  # the span's MCID 0 is there: the tree is well formed
+    marked.set_data(b"/Span <</MCID 0>> BDC\n" + contents(writer.pages[1]) + b"\nEMC\n")
+    writer.pages[1][NameObject("/Contents")] = add_object(writer, marked)
     span = add_object(writer, DictionaryObject({
         NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Span"),
         NameObject("/P"): root, NameObject("/Pg"): second, NameObject("/K"): NumberObject(0)}))
@@ -300,9 +319,13 @@ def test_adopted_elements_land_on_the_copies_and_bring_no_old_tree(
         {NameObject("/Marked"): BooleanObject(True)})
     writer.write(folder.folder / name)
 
-    def adopt(self: Grafts, reader: PdfReader, copies: object, first_key: int) -> Adopted:
+    def adopt(self: Grafts, reader: PdfReader, copies: list[DictionaryObject],
+              first_key: int) -> Adopted:
         top = reader.root_object["/StructTreeRoot"].raw_get("/K")
-        return Adopted([top], {}, first_key, "cy", None)
+        # As grafting keys the copy's marked content: the span owns MCID 0 on page 2.
+        copies[1][NameObject("/StructParents")] = NumberObject(first_key)
+        owners = ArrayObject([top.get_object()["/K"][0]])
+        return Adopted([top], {first_key: owners}, first_key + 1, "cy", None)
 
     monkeypatch.setattr(Grafts, "adopt", adopt)
     out = build_pack(folder.write(basic_meeting([{"title": "Tagged", "attachments": [name]}])),
