@@ -23,13 +23,15 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    RectangleObject,
+    TextStringObject,
 )
 
 from packgen.build import build_pack
 from packgen.pdf.bridge import add_object
 from packgen.pdf.graft import Adopted, Grafts
 from packgen.pdf.openstate import _scan
-from tests.conftest import ROOT, MeetingFolder, basic_meeting
+from tests.conftest import ROOT, MeetingFolder, basic_meeting, page_texts
 from tests.security.readback import every_byte
 from tests.structure_helpers import (
     hand_tagging,
@@ -375,3 +377,83 @@ def test_the_tree_is_packed_in_object_streams(folder: MeetingFolder, tmp_path: P
     shown = {p.indirect_reference.idnum for p in reader.pages}
     shown |= {a.idnum for p in reader.pages for a in p.get("/Annots", [])}
     assert not shown & compressed
+
+
+def _annotated(folder: MeetingFolder, name: str) -> str:
+    """A two-page untagged PDF whose first page holds links of every kind scrubbing keeps
+    (none with words of its own but the last), a note without words and one with, and a
+    hidden link."""
+    folder.pdf(name, 2)
+    writer = PdfWriter(clone_from=PdfReader(folder.folder / name))
+    first, second = writer.pages
+
+    def annotation(subtype: str, **entries: object) -> IndirectObject:
+        made = DictionaryObject({NameObject("/Type"): NameObject("/Annot"),
+                                 NameObject("/Subtype"): NameObject(subtype),
+                                 NameObject("/Rect"): RectangleObject((50, 50, 150, 70))})
+        made.update({NameObject("/" + k): v for k, v in entries.items()})
+        return add_object(writer, made)
+
+    def action(kind: str, **entries: object) -> DictionaryObject:
+        made = DictionaryObject({NameObject("/S"): NameObject(kind)})
+        made.update({NameObject("/" + k): v for k, v in entries.items()})
+        return made
+
+    first[NameObject("/Annots")] = ArrayObject([
+        annotation("/Link", A=action("/URI", URI=TextStringObject("https://example.org/x"))),
+        annotation("/Link", Dest=ArrayObject([second.indirect_reference, NameObject("/Fit")])),
+        annotation("/Link", A=action("/Named", N=NameObject("/NextPage"))),
+        annotation("/Link", A=action("/URI", URI=TextStringObject("javascript:alert(1)"))),
+        annotation("/Link", Contents=TextStringObject("The budget"),
+                   A=action("/URI", URI=TextStringObject("https://example.org/budget"))),
+        annotation("/Text"),
+        annotation("/Text", Contents=TextStringObject("Check this figure")),
+        annotation("/Link", F=NumberObject(2),
+                   A=action("/URI", URI=TextStringObject("https://example.org/hidden")))])
+    writer.write(folder.folder / name)
+    return name
+
+
+def test_an_untagged_attachments_annotations_each_get_an_element(
+        folder: MeetingFolder, tmp_path: Path) -> None:
+    """Tagged where it can be: an untagged attachment's links become Link elements in its
+    Sect saying where they go, its notes Annot elements; a tagged LibreOffice export's
+    pages, whose /Tabs is the string (S), get the name readers want."""
+    name = _annotated(folder, "annotated.pdf")
+    shutil.copy(ROOT / "tests" / "fixtures" / "tagged" / "library-hours-report.pdf",
+                folder.folder / "report.pdf")
+    out = build_pack(folder.write(basic_meeting([
+        {"title": "Annotated", "attachments": [name, "report.pdf"]}])),
+        tmp_path / "pack.pdf").output
+    reader = PdfReader(out)
+    tree = parent_tree(reader)
+    part = reader.root_object["/StructTreeRoot"]["/K"][0]["/K"][1].get_object()
+    sect = part["/K"][0].get_object()
+    assert sect["/T"] == "Annotated"
+    start = next(i for i, p in enumerate(reader.pages) if b"annotated-p1" in contents(p))
+    target = page_texts(out)[start + 1]  # the page the link to page 2 opens, as stamped
+    stamp = re.search(r"Page (\d+)", target)
+    assert stamp is not None and "annotated-p2" in target
+    page = reader.pages[start]
+    assert page["/Tabs"] == "/S"
+    found = []
+    for ref in page["/Annots"]:
+        annot = ref.get_object()
+        owner = tree[annot["/StructParent"]]
+        assert owner.raw_get("/P").idnum == part.raw_get("/K")[0].idnum  # in its Sect
+        assert [k.raw_get("/Obj").idnum for k in owner["/K"]] == [ref.idnum]
+        assert owner.raw_get("/Pg").idnum == page.indirect_reference.idnum
+        found.append((str(owner["/S"]), str(annot.get("/Contents")), str(owner.get("/Alt"))))
+    assert found == [
+        ("/Link", "https://example.org/x", "None"),
+        ("/Link", f"Go to page {stamp.group(1)}", "None"),
+        ("/Link", "Next page", "None"),
+        ("/Link", "A link that goes nowhere", "None"),  # its unsafe action went
+        ("/Link", "The budget", "None"),
+        ("/Annot", "None", "Annotation"),
+        ("/Annot", "Check this figure", "None")]  # and the hidden link is not in the pack
+    assert [k.idnum for k in sect["/K"]] == [tree[r.get_object()["/StructParent"]]
+                                            .indirect_reference.idnum for r in page["/Annots"]]
+    report = next(p for p in reader.pages[start + 2:] if "/Annots" in p)
+    assert "/StructParents" in report  # the LibreOffice export, adopted
+    assert isinstance(report["/Tabs"], NameObject) and report["/Tabs"] == "/S"
