@@ -457,3 +457,30 @@ def test_an_untagged_attachments_annotations_each_get_an_element(
     report = next(p for p in reader.pages[start + 2:] if "/Annots" in p)
     assert "/StructParents" in report  # the LibreOffice export, adopted
     assert isinstance(report["/Tabs"], NameObject) and report["/Tabs"] == "/S"
+
+
+def test_an_adopted_link_without_words_says_where_it_goes(folder: MeetingFolder,
+                                                          tmp_path: Path) -> None:
+    """A tagged export whose Link elements hold links with no /Contents: the links keep
+    their elements, and get words saying where they go."""
+    fixture = ROOT / "tests" / "fixtures" / "tagged" / "library-hours-report.pdf"
+    writer = PdfWriter(clone_from=PdfReader(fixture))
+    addresses: list[str | None] = []
+    for ref in writer.pages[0]["/Annots"]:
+        annot = ref.get_object()
+        del annot["/Contents"]
+        action = annot.get("/A")
+        addresses.append(str(action["/URI"]) if action is not None and "/URI" in action
+                         else None)
+    writer.write(folder.folder / "report.pdf")
+    out = build_pack(folder.write(basic_meeting([
+        {"title": "Report", "attachments": ["report.pdf"]}])), tmp_path / "pack.pdf").output
+    reader = PdfReader(out)
+    tree = parent_tree(reader)
+    page = reader.pages[2]
+    said = [str(ref.get_object()["/Contents"]) for ref in page["/Annots"]]
+    assert [tree[ref.get_object()["/StructParent"]]["/S"] for ref in page["/Annots"]] == \
+        ["/Link"] * len(addresses)
+    stamped = re.findall(r"Page (\d+)", page_texts(out)[2])
+    assert stamped and addresses[0] is None  # a link within the report, to its own page
+    assert said == [f"Go to page {stamped[-1]}", addresses[1]]
