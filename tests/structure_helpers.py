@@ -30,7 +30,6 @@ from packgen.pdf.bridge import add_object
 from packgen.rendered import Annotation, Tag, Typeset
 from packgen.typesetting import InProcessTypesetting
 
-
 UNSCRUBBED = ("frontsheet.html", "filler.html")
 """Our pages that go into the pack as they were typeset: only a rendered document's
 annotations are rebuilt by scrubbing (:mod:`packgen.pdf.scrub`)."""
