@@ -30,11 +30,16 @@ from packgen.pdf.bridge import add_object
 from packgen.rendered import Annotation, Tag, Typeset
 from packgen.typesetting import InProcessTypesetting
 
+UNSCRUBBED = ("frontsheet.html", "filler.html")
+"""Our pages that go into the pack as they were typeset: only a rendered document's
+annotations are rebuilt by scrubbing (:mod:`packgen.pdf.scrub`)."""
+
 
 def tag_by_hand(typeset: Typeset, hidden_first: bool = False, tagged: bool = True
                 ) -> Typeset:
     """``typeset`` as the typesetter tagged it, but claiming ``tagged``; with
-    ``hidden_first``, a hidden link put before each page's own (for scrubbing to drop),
+    ``hidden_first``, a hidden link put before each page's own (for scrubbing to drop: a
+rendered document's pages only, :func:`hand_tagging` sees to it),
     the structure's annotation indexes moved past it."""
     if not hidden_first:
         return replace(typeset, tagged=tagged)
@@ -71,7 +76,10 @@ def hand_tagging(monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
 
     def tagging(self: InProcessTypesetting, name: str, context: dict[str, Any],
                 *rest: Any) -> Typeset:
-        return tag_by_hand(typeset(self, name, context, *rest), **options)
+        chosen = dict(options)
+        if name in UNSCRUBBED:  # a hidden link there would stay, and never be dropped
+            chosen.pop("hidden_first", None)
+        return tag_by_hand(typeset(self, name, context, *rest), **chosen)
 
     monkeypatch.setattr(InProcessTypesetting, "_typeset", tagging)
 

@@ -6,6 +6,7 @@ something. In CI (CI=true) a missing veraPDF fails; elsewhere these tests skip."
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,7 +18,14 @@ from pypdf.generic import ContentStream, DictionaryObject
 
 from packgen import build_pack
 from packgen.pdf.tagstatus import tag_status
-from tests.conftest import CHECK_STRUCTURE, EXAMPLE, MeetingFolder, basic_meeting
+from tests.conftest import (
+    CHECK_STRUCTURE,
+    EXAMPLE,
+    UNTAGGED,
+    BuildFn,
+    MeetingFolder,
+    basic_meeting,
+)
 from tests.structure_check import check_structure
 
 VERAPDF = Path(__file__).resolve().parents[2] / "shared" / "tools" / "verapdf"
@@ -119,6 +127,10 @@ def test_verapdf_fails_a_passing_fixture_with_a_tag_removed(tmp_path: Path) -> N
         assert not passes(reports[broken[name]]) and rule in reports[broken[name]], name
 
 
+UNTAGGED_EXAMPLE = "childrens-partnership-board"
+"""An example whose officers' PDFs are untagged: veraPDF may fail only their pages."""
+
+
 @pytest.fixture(scope="module")
 def pack_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
     """Every pack that must pass, and a passing pack broken each way, through one veraPDF run."""
@@ -127,6 +139,8 @@ def pack_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
         name = str(meeting.parent.relative_to(EXAMPLES))
         packs[name] = tmp_path_factory.mktemp("pack") / "pack.pdf"
         build_pack(meeting, packs[name])
+    packs[UNTAGGED_EXAMPLE] = tmp_path_factory.mktemp("pack") / "pack.pdf"
+    build_pack(EXAMPLES / UNTAGGED_EXAMPLE / "meeting.yaml", packs[UNTAGGED_EXAMPLE])
     folder = MeetingFolder(tmp_path_factory.mktemp("fixtures"))
     packs["fixtures"] = folder.root / "pack.pdf"
     build_pack(fixtures_meeting(folder), packs["fixtures"])
@@ -155,3 +169,52 @@ def test_verapdf_fails_a_passing_pack_with_a_tag_removed(
     assert passes(pack_reports["health-scrutiny-committee"][1])
     report = pack_reports[name][1]
     assert not passes(report) and BREAKS[name][1] in report, report
+
+
+# What an untagged attachment brings: its content neither tagged nor an artifact, its own
+# unembedded fonts, and so no PDF/UA claim for the pack (a document-wide rule).
+UNTAGGED_RULES = {"7.1-3", "7.21.4.1-1", "5-1"}
+RULE = re.compile(r"^  (\S+) x\d+: .*(?:\n      on pages \{(.*)\})?", re.M)
+
+
+@TAGGED_PACKS
+def test_a_pack_with_untagged_attachments_fails_only_on_their_pages(
+        pack_reports: dict[str, tuple[Path, str]], run_cli: BuildFn, tmp_path: Path) -> None:
+    """Issue 15's "done when": no veraPDF failure on packgen's own pages, and the build
+    names each untagged attachment."""
+    pack, report = pack_reports[UNTAGGED_EXAMPLE]
+    folder = EXAMPLES / UNTAGGED_EXAMPLE
+    untagged = {pdf.name: len(PdfReader(pdf).pages) for pdf in sorted(folder.glob("*.pdf"))
+                if tag_status(PdfReader(pdf)) is not None}
+    again = tmp_path / "pack.pdf"
+    done = run_cli("build", str(folder / "meeting.yaml"), "-o", str(again))
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if UNTAGGED in line]
+    assert again.read_bytes() == pack.read_bytes()  # the pack veraPDF judged
+    reader = PdfReader(pack)
+    starts = {}  # each document's first page (1-based), by its bookmark's title
+    stack = list(reader.outline)
+    while stack:
+        entry = stack.pop()
+        if isinstance(entry, list):
+            stack.extend(entry)
+        else:
+            starts[entry.title] = reader.get_destination_page_number(entry) + 1
+    titles = {"terms-of-reference.pdf": "Membership and terms of reference",
+              "priority-families-appendix-1.pdf": "Appendix 1: performance summary",
+              "cypp-refresh.pdf": "Children and Young People's Plan annual refresh",
+              "youth-justice-plan.pdf": "Youth Justice Plan 2026-27"}
+    theirs = {page for name, title in titles.items()
+              for page in range(starts[title], starts[title] + untagged[name])}
+    in_pack = {name for name in untagged if name in titles}
+    assert in_pack == set(titles)  # the exempt youth contract stays out, and unnamed
+    assert sorted(name for line in said for name in titles if f'"{name}"' in line) == \
+        sorted(titles)
+    assert not passes(report)  # so the check below has something to look at
+    failed = RULE.findall(report)
+    assert failed and {rule for rule, _ in failed} <= UNTAGGED_RULES, report
+    for rule, pages in failed:
+        on = {int(p.split("=")[0]) for p in pages.split(", ")} if pages else set()
+        assert on <= theirs, f"{rule} fails on packgen's own pages {sorted(on - theirs)}"
+    assert any(pages for _, pages in failed)
+    assert check_structure(pack) == []

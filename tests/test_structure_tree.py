@@ -23,13 +23,15 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    RectangleObject,
+    TextStringObject,
 )
 
 from packgen.build import build_pack
 from packgen.pdf.bridge import add_object
 from packgen.pdf.graft import Adopted, Grafts
 from packgen.pdf.openstate import _scan
-from tests.conftest import ROOT, MeetingFolder, basic_meeting
+from tests.conftest import ROOT, MeetingFolder, basic_meeting, page_texts
 from tests.security.readback import every_byte
 from tests.structure_helpers import (
     hand_tagging,
@@ -218,11 +220,27 @@ def test_stamps_close_what_a_tagged_attachment_leaves_open(folder: MeetingFolder
     stream = DecodedStreamObject()
     stream.set_data(b"q /P <</MCID 0>> BDC\n" + contents(page) + b"\n(EMC) Tj\n")
     page[NameObject("/Contents")] = add_object(writer, stream)
+    # Tagged and well formed but for the open ends: the paragraph owns MCID 0 through
+    # the ParentTree, so the pack adopts it and the page joins the pack's tree.
+    root = add_object(writer, DictionaryObject(
+        {NameObject("/Type"): NameObject("/StructTreeRoot")}))
+    paragraph = add_object(writer, DictionaryObject({
+        NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/P"),
+        NameObject("/P"): root, NameObject("/Pg"): page.indirect_reference,
+        NameObject("/K"): NumberObject(0)}))
+    root.get_object().update({
+        NameObject("/K"): paragraph,
+        NameObject("/ParentTree"): DictionaryObject({NameObject("/Nums"): ArrayObject(
+            [NumberObject(0), ArrayObject([paragraph])])}),
+        NameObject("/ParentTreeNextKey"): NumberObject(1)})
+    page[NameObject("/StructParents")] = NumberObject(0)
+    writer.root_object[NameObject("/StructTreeRoot")] = root
     writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
         {NameObject("/Marked"): BooleanObject(True)})
     writer.write(folder.folder / name)
     out = build_pack(folder.write(basic_meeting([{"title": "Open", "attachments": [name]}])),
                      tmp_path / "pack.pdf").output
+    assert "/StructParents" in PdfReader(out).pages[2]  # adopted, not left untagged
     content = contents(PdfReader(out).pages[2])
     _artifact_of(content, b"(Page 3) Tj")
     _artifact_of(content, b"(Agenda Item 1) Tj")
@@ -288,6 +306,9 @@ def test_adopted_elements_land_on_the_copies_and_bring_no_old_tree(
     root = add_object(writer, DictionaryObject(
         {NameObject("/Type"): NameObject("/StructTreeRoot")}))
     second = writer.pages[1].indirect_reference
+    marked = DecodedStreamObject()  # the span's MCID 0 is there: the tree is well formed
+    marked.set_data(b"/Span <</MCID 0>> BDC\n" + contents(writer.pages[1]) + b"\nEMC\n")
+    writer.pages[1][NameObject("/Contents")] = add_object(writer, marked)
     span = add_object(writer, DictionaryObject({
         NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Span"),
         NameObject("/P"): root, NameObject("/Pg"): second, NameObject("/K"): NumberObject(0)}))
@@ -300,9 +321,13 @@ def test_adopted_elements_land_on_the_copies_and_bring_no_old_tree(
         {NameObject("/Marked"): BooleanObject(True)})
     writer.write(folder.folder / name)
 
-    def adopt(self: Grafts, reader: PdfReader, copies: object, first_key: int) -> Adopted:
+    def adopt(self: Grafts, reader: PdfReader, copies: list[DictionaryObject],
+              first_key: int) -> Adopted:
         top = reader.root_object["/StructTreeRoot"].raw_get("/K")
-        return Adopted([top], {}, first_key, "cy", None)
+        # As grafting keys the copy's marked content: the span owns MCID 0 on page 2.
+        copies[1][NameObject("/StructParents")] = NumberObject(first_key)
+        owners = ArrayObject([top.get_object()["/K"][0]])
+        return Adopted([top], {first_key: owners}, first_key + 1, "cy", None)
 
     monkeypatch.setattr(Grafts, "adopt", adopt)
     out = build_pack(folder.write(basic_meeting([{"title": "Tagged", "attachments": [name]}])),
@@ -352,3 +377,110 @@ def test_the_tree_is_packed_in_object_streams(folder: MeetingFolder, tmp_path: P
     shown = {p.indirect_reference.idnum for p in reader.pages}
     shown |= {a.idnum for p in reader.pages for a in p.get("/Annots", [])}
     assert not shown & compressed
+
+
+def _annotated(folder: MeetingFolder, name: str) -> str:
+    """A two-page untagged PDF whose first page holds links of every kind scrubbing keeps
+    (none with words of its own but the last), a note without words and one with, and a
+    hidden link."""
+    folder.pdf(name, 2)
+    writer = PdfWriter(clone_from=PdfReader(folder.folder / name))
+    first, second = writer.pages
+
+    def annotation(subtype: str, **entries: object) -> IndirectObject:
+        made = DictionaryObject({NameObject("/Type"): NameObject("/Annot"),
+                                 NameObject("/Subtype"): NameObject(subtype),
+                                 NameObject("/Rect"): RectangleObject((50, 50, 150, 70))})
+        made.update({NameObject("/" + k): v for k, v in entries.items()})
+        return add_object(writer, made)
+
+    def action(kind: str, **entries: object) -> DictionaryObject:
+        made = DictionaryObject({NameObject("/S"): NameObject(kind)})
+        made.update({NameObject("/" + k): v for k, v in entries.items()})
+        return made
+
+    first[NameObject("/Annots")] = ArrayObject([
+        annotation("/Link", A=action("/URI", URI=TextStringObject("https://example.org/x"))),
+        annotation("/Link", Dest=ArrayObject([second.indirect_reference, NameObject("/Fit")])),
+        annotation("/Link", A=action("/Named", N=NameObject("/NextPage"))),
+        annotation("/Link", A=action("/URI", URI=TextStringObject("javascript:alert(1)"))),
+        annotation("/Link", Contents=TextStringObject("The budget"),
+                   A=action("/URI", URI=TextStringObject("https://example.org/budget"))),
+        annotation("/Text"),
+        annotation("/Text", Contents=TextStringObject("Check this figure")),
+        annotation("/Link", F=NumberObject(2),
+                   A=action("/URI", URI=TextStringObject("https://example.org/hidden")))])
+    writer.write(folder.folder / name)
+    return name
+
+
+def test_an_untagged_attachments_annotations_each_get_an_element(
+        folder: MeetingFolder, tmp_path: Path) -> None:
+    """Tagged where it can be: an untagged attachment's links become Link elements in its
+    Sect saying where they go, its notes Annot elements; a tagged LibreOffice export's
+    pages, whose /Tabs is the string (S), get the name readers want."""
+    name = _annotated(folder, "annotated.pdf")
+    shutil.copy(ROOT / "tests" / "fixtures" / "tagged" / "library-hours-report.pdf",
+                folder.folder / "report.pdf")
+    out = build_pack(folder.write(basic_meeting([
+        {"title": "Annotated", "attachments": [name, "report.pdf"]}])),
+        tmp_path / "pack.pdf").output
+    reader = PdfReader(out)
+    tree = parent_tree(reader)
+    part = reader.root_object["/StructTreeRoot"]["/K"][0]["/K"][1].get_object()
+    sect = part["/K"][0].get_object()
+    assert sect["/T"] == "Annotated"
+    start = next(i for i, p in enumerate(reader.pages) if b"annotated-p1" in contents(p))
+    target = page_texts(out)[start + 1]  # the page the link to page 2 opens, as stamped
+    stamp = re.search(r"Page (\d+)", target)
+    assert stamp is not None and "annotated-p2" in target
+    page = reader.pages[start]
+    assert page["/Tabs"] == "/S"
+    found = []
+    for ref in page["/Annots"]:
+        annot = ref.get_object()
+        owner = tree[annot["/StructParent"]]
+        assert owner.raw_get("/P").idnum == part.raw_get("/K")[0].idnum  # in its Sect
+        assert [k.raw_get("/Obj").idnum for k in owner["/K"]] == [ref.idnum]
+        assert owner.raw_get("/Pg").idnum == page.indirect_reference.idnum
+        found.append((str(owner["/S"]), str(annot.get("/Contents")), str(owner.get("/Alt"))))
+    assert found == [
+        ("/Link", "https://example.org/x", "None"),
+        ("/Link", f"Go to page {stamp.group(1)}", "None"),
+        ("/Link", "Next page", "None"),
+        ("/Link", "A link that goes nowhere", "None"),  # its unsafe action went
+        ("/Link", "The budget", "None"),
+        ("/Annot", "None", "Annotation"),
+        ("/Annot", "Check this figure", "None")]  # and the hidden link is not in the pack
+    assert [k.idnum for k in sect["/K"]] == [tree[r.get_object()["/StructParent"]]
+                                            .indirect_reference.idnum for r in page["/Annots"]]
+    report = next(p for p in reader.pages[start + 2:] if "/Annots" in p)
+    assert "/StructParents" in report  # the LibreOffice export, adopted
+    assert isinstance(report["/Tabs"], NameObject) and report["/Tabs"] == "/S"
+
+
+def test_an_adopted_link_without_words_says_where_it_goes(folder: MeetingFolder,
+                                                          tmp_path: Path) -> None:
+    """A tagged export whose Link elements hold links with no /Contents: the links keep
+    their elements, and get words saying where they go."""
+    fixture = ROOT / "tests" / "fixtures" / "tagged" / "library-hours-report.pdf"
+    writer = PdfWriter(clone_from=PdfReader(fixture))
+    addresses: list[str | None] = []
+    for ref in writer.pages[0]["/Annots"]:
+        annot = ref.get_object()
+        del annot["/Contents"]
+        action = annot.get("/A")
+        addresses.append(str(action["/URI"]) if action is not None and "/URI" in action
+                         else None)
+    writer.write(folder.folder / "report.pdf")
+    out = build_pack(folder.write(basic_meeting([
+        {"title": "Report", "attachments": ["report.pdf"]}])), tmp_path / "pack.pdf").output
+    reader = PdfReader(out)
+    tree = parent_tree(reader)
+    page = reader.pages[2]
+    said = [str(ref.get_object()["/Contents"]) for ref in page["/Annots"]]
+    assert [tree[ref.get_object()["/StructParent"]]["/S"] for ref in page["/Annots"]] == \
+        ["/Link"] * len(addresses)
+    stamped = re.findall(r"Page (\d+)", page_texts(out)[2])
+    assert stamped and addresses[0] is None  # a link within the report, to its own page
+    assert said == [f"Go to page {stamped[-1]}", addresses[1]]

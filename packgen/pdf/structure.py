@@ -40,6 +40,7 @@ from pypdf.generic import (
 from packgen.layout import Placement, Plan
 from packgen.messages import Messages
 from packgen.model import Attachment
+from packgen.pdf.annotelements import LooseAnnotations
 from packgen.pdf.assemble import Assembled, bookmark_title
 from packgen.pdf.bridge import add_object
 from packgen.pdf.elements import DocumentPages, ParentTree, adopt, element, typeset_elements
@@ -151,13 +152,15 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
     """Build the pack's structure tree (see the module's docstring); whether every page is
     tagged, and so whether the pack may claim PDF/UA."""
     tree = PackTree(writer, assembled, lang)
+    loose = LooseAnnotations(writer, layout, words, tree.keys)
     parts: dict[int, IndirectObject] = {}
     for placement in layout.placements:
         if placement.kind == "front":
             sect = element(writer, "Sect", tree.document, title=words.word("bookmark_agenda"))
             tree.typeset(sect, front, placement.start)
         elif placement.kind == "filler":
-            tree.typeset(tree.document, filler, placement.start)
+            sect = tree.document
+            tree.typeset(sect, filler, placement.start)
         else:
             sect = _document_sect(tree, placement, layout, parts, words)
             assert placement.attachment is not None
@@ -166,6 +169,9 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
                 tree.typeset(sect, source.typeset, placement.start, source.reader.pages)
             else:
                 tree.attached(sect, source, placement.start)
+        # What neither the typesetter nor an adopted tree holds: an untagged attachment's
+        # links, say. After the adopted elements, as the document's last words.
+        loose.tag(sect, writer.pages[placement.start:placement.last + 1])
     tree.finish()
     return tree.complete
 
