@@ -154,8 +154,9 @@ REPORT = Record({
     # On the cover, straight under the report's title (h1): its headings are h2 in the
     # structure (printed as h3), as the recommendations' are, on the cover or after a section.
     "summary": Field(Markdown(3, under=1), "Summary of the report."),
-    "recommendations": Field(ListOf(_CellMarkdown(3, under=1)), "Recommendations, numbered (Markdown: a "
-                             "recommendation may hold a list, such as conditions)."),
+    "recommendations": Field(ListOf(_CellMarkdown(3, under=1)),
+                             "Recommendations, numbered (Markdown: a recommendation may hold "
+                             "a list, such as conditions)."),
     "sections": Field(ListOf(SECTION), "Numbered sections."),
     "background_papers": Field(ListOf(InlineMarkdown()), "Background papers, as listed by law "
                                "(inline Markdown)."),

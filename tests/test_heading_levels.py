@@ -60,8 +60,8 @@ def report(**fields: Any) -> str:
 
 def minutes(body: str) -> str:
     return yaml.safe_dump({
-        "kind": "minutes", "date": datetime.date(2026, 5, 27), "place": "Town Hall", "from": "14:00",
-        "to": "15:00", "attendance": [{"name": "Cllr A", "status": "present"}],
+        "kind": "minutes", "date": datetime.date(2026, 5, 27), "place": "Town Hall",
+        "from": "14:00", "to": "15:00", "attendance": [{"name": "Cllr A", "status": "present"}],
         "minutes": [{"title": "Budget", "body": body, "resolved": ["to agree."]}]},
         sort_keys=False)
 
@@ -83,6 +83,18 @@ def test_a_sections_highest_heading_is_its_sub_section_however_it_is_written(
     size = heights(pack)
     assert size["Funding"] == size["Staffing"] == size["Risks"] == size["Deeper"]
     assert size["Choices"] > size["Funding"]
+
+
+def test_a_heading_printed_as_h4_follows_the_house_styles_h4(folder: MeetingFolder) -> None:
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "style.yaml").write_text("styles:\n  h4: {size: 16}\n")
+    pack = build(folder, {"r.yaml": report(sections=[
+        {"heading": "Background", "body": "### Funding\n\nFunded.\n"},
+        {"heading": "Options", "body": "# Choices\n\n## Risks\n\nRisky.\n"}])})
+    assert ("H3", "Funding") in headings(pack)
+    size = heights(pack)
+    # Tagged h3, printed as "###" prints: in h4's style, the house style's.
+    assert size["Funding"] == size["Risks"] > size["Choices"]
 
 
 def test_the_covers_headings_follow_the_title_and_minutes_headings_their_minute(
