@@ -6,7 +6,9 @@ level too deep reads as a section that is missing; a list of links that all say 
 here" tells nothing. Both are warnings, not problems: the pack still prints as written.
 The Markdown converter (:mod:`packgen.markdown`) finds them at their lines while it reads
 the text and keeps them with it (:attr:`packgen.model.RichText.notes`); this module says
-how they are judged and worded, and gathers them from a meeting for ``validate``.
+how they are judged and worded, and gathers them from a meeting for ``validate``. It also
+says at which level a heading is tagged (:func:`tagged_level`), so that a skip is judged
+on the levels the pack will hold.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def link_note(text: str, where: Position) -> Problem:
 
 
 DEEPEST = 4
-"""The deepest heading level the HTML subset has (h4): deeper Markdown headings print there."""
+"""The deepest heading level the HTML subset has (h4): deeper Markdown headings are h4 too."""
 
 
 def tagged_level(depth: int, top: int, under: int) -> int:
