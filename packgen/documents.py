@@ -151,9 +151,12 @@ REPORT = Record({
     "contacts": Field(ListOf(PERSON), "Contact officers."),
     "other_officers": Field(ListOf(PERSON), "Other officers who provided input."),
     "priorities": Field(ListOf(PRIORITY), "The plan priorities, marked where relevant."),
-    "summary": Field(Markdown(3), "Summary of the report."),
-    "recommendations": Field(ListOf(_CellMarkdown(3)), "Recommendations, numbered (Markdown: a "
-                             "recommendation may hold a list, such as conditions)."),
+    # On the cover, straight under the report's title (h1): its headings are h2 in the
+    # structure (printed as h3), as the recommendations' are, on the cover or after a section.
+    "summary": Field(Markdown(3, under=1), "Summary of the report."),
+    "recommendations": Field(ListOf(_CellMarkdown(3, under=1)),
+                             "Recommendations, numbered (Markdown: a recommendation may hold "
+                             "a list, such as conditions)."),
     "sections": Field(ListOf(SECTION), "Numbered sections."),
     "background_papers": Field(ListOf(InlineMarkdown()), "Background papers, as listed by law "
                                "(inline Markdown)."),
@@ -294,9 +297,8 @@ def _markdown_document(path: Path, problems: list[Problem]) -> Any:
     # Blank the heading's lines rather than remove them, so line numbers stay true.
     body_text = "".join(lines[:first] + ["\n"] * (last - first) + lines[last:])
     before = len(problems)
-    # Its title is the heading over the body's: "##" is the body's first level.
-    body = convert(body_text, origin, problems, heading_level=2,
-                   above=int(tokens[heading].tag[1]))
+    # Its title is the heading over the body's: the body's highest level is h2.
+    body = convert(body_text, origin, problems, heading_level=2, under=1)
     if len(problems) > before:
         return INVALID
     return Document(Position(path, first + 1, 1), title, body)

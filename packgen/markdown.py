@@ -16,7 +16,7 @@ from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from packgen.accessibility import heading_note, link_note, vague_link
+from packgen.accessibility import DEEPEST, heading_note, link_note, skips, tagged_level, vague_link
 from packgen.errors import Position, Problem
 from packgen.labels import labelled_list
 from packgen.mdtables import TableConversion
@@ -63,8 +63,11 @@ def syntax_tree(tokens: Any) -> SyntaxTreeNode:
 class Converter(TableConversion):
     """Markdown's syntax tree to the HTML subset, block by block, each problem at its line."""
 
-    def __init__(self, origin: Position, heading_level: int, problems: list[Problem]) -> None:
+    def __init__(self, origin: Position, heading_level: int, problems: list[Problem],
+                 under: int | None = None) -> None:
         self.origin, self.heading_level, self.problems = origin, heading_level, problems
+        self.under = heading_level - 1 if under is None else under
+        """The level of the template's heading the text is printed under."""
         self.links = 0
         self.text = ""
         self.source: list[str] = []
@@ -76,8 +79,12 @@ class Converter(TableConversion):
         """The file's line of an offset in the text (a folded scalar's lines are joined)."""
         self.notes: list[Problem] = []
         """Warnings for screen-reader users (:mod:`packgen.accessibility`)."""
+        self.top = 0
+        """The text's highest Markdown heading level (1 for ``#``); 0: it has none."""
         self.heading_above = 0
         """The Markdown level of the last heading (0: only the template's is above)."""
+        self.level_above = self.under
+        """The level the last heading is tagged at (the template's heading's, first)."""
 
     def read(self, text: str, lines: LineOf | None) -> None:
         self.text, self.source = text, re.split(r"\r\n?|\n", text)
@@ -130,17 +137,22 @@ class Converter(TableConversion):
                 return Block("p", text[len(UNNUMBERED):].lstrip(" "), numbered=False)
             return Block("p", text)
         if kind == "heading":
-            level = min(4, self.heading_level + int(node.tag[1]) - 1)
             text = self.inline(node)
             depth = int(node.tag[1])
-            skipped = heading_note(node.children[0].content if node.children else "", depth,
-                                   self.heading_above, self.where(node))
-            self.notes += [skipped] if skipped else []
-            self.heading_above = depth
+            level = tagged_level(depth, self.top, self.under)
+            # Printed as the level it was written at prints (a report section's "###"
+            # in h4's style), whatever level the structure gives it.
+            look = min(DEEPEST, self.heading_level + depth - 1)
+            if skips(level, self.level_above):
+                self.notes.append(heading_note(node.children[0].content if node.children
+                                               else "", depth, self.heading_above, self.top,
+                                               self.where(node)))
+            self.heading_above, self.level_above = depth, level
             numbered = not (text.endswith(" " + UNNUMBERED) or text == UNNUMBERED)
             if not numbered:
                 text = text[:-len(UNNUMBERED)].rstrip(" ")
-            return Block("heading", f"<h{level}>{text}</h{level}>", numbered=numbered)
+            return Block("heading", f"<h{level}>{text}</h{level}>", numbered=numbered,
+                         look=look if look != level else 0)
         if kind in ("bullet_list", "ordered_list", "blockquote") and _depth(node) > MAX_NESTING:
             what = "a quote" if kind == "blockquote" else "a list"
             self.problem(node, f"{what} nested {_depth(node)} deep in lists and quotes: at "
@@ -236,15 +248,19 @@ class Converter(TableConversion):
 
 
 def convert(text: str, origin: Position, problems: list[Problem],
-            heading_level: int = 3, lines: LineOf | None = None, above: int = 0) -> RichText:
+            heading_level: int = 3, lines: LineOf | None = None,
+            under: int | None = None) -> RichText:
     """Markdown to blocks; ``origin`` is where the text's first line is in its file, and
     ``lines`` where each offset of the text is, when its lines are not the file's.
-    ``above``: the Markdown level of a heading of the file's over the text (a Markdown
-    document's title, ``#``), which its first heading may be one level below."""
-    converter = Converter(origin, heading_level, problems)
+    ``heading_level``: the level whose style a ``#`` prints in; ``under``: the level of the
+    heading the template prints the text under (default one above ``heading_level``), one
+    above the level the text's highest headings are tagged at."""
+    converter = Converter(origin, heading_level, problems, under)
     converter.read(text, lines)
-    converter.heading_above = above
-    blocks = tuple(converter.blocks(syntax_tree(parser().parse(text))))
+    tree = syntax_tree(parser().parse(text))
+    converter.top = min((int(node.tag[1]) for node in tree.walk() if node.type == "heading"),
+                        default=0)
+    blocks = tuple(converter.blocks(tree))
     return RichText(blocks, tuple(converter.notes))
 
 
@@ -253,8 +269,10 @@ class Markdown(Shape):
 
     expected = "text (Markdown)"
 
-    def __init__(self, heading_level: int = 3) -> None:
-        self.heading_level = heading_level
+    def __init__(self, heading_level: int = 3, under: int | None = None) -> None:
+        """``heading_level``: the level whose style a ``#`` prints in; ``under``: the level
+        of the heading the template prints the text under (default one above it)."""
+        self.heading_level, self.under = heading_level, under
 
     def check(self, node: Node, ctx: Context, path: str) -> Any:
         if not isinstance(node, Scalar) or node.value is None:
@@ -262,7 +280,7 @@ class Markdown(Shape):
         start = Position(node.pos.file, node.pos.line + (1 if node.block else 0), node.indent + 1)
         before = len(ctx.problems)
         converted = convert(node.text, start, ctx.problems, self.heading_level,
-                            line_of(node))
+                            line_of(node), self.under)
         return INVALID if len(ctx.problems) > before else converted
 
     def json_schema(self) -> dict[str, Any]:

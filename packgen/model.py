@@ -38,9 +38,17 @@ class Block:
     numbered: bool = True
     """False where the officer opted it out with ``{-}``: it takes no number."""
     pos: Position | None = None  # where a table starts, to name a table too wide to print
+    look: int = 0
+    """A heading printed in another level's style (class ``as-h4``), as the level its
+    Markdown was written at prints, where its tag's level follows the text's structure
+    (:func:`packgen.accessibility.tagged_level`); 0: in its own."""
 
     def __html__(self) -> str:
-        return f"<p>{self.html}</p>" if self.kind == "p" else self.html
+        if self.kind == "p":
+            return f"<p>{self.html}</p>"
+        if self.kind == "heading" and self.look:
+            return f'{self.html[:3]} class="as-h{self.look}"{self.html[3:]}'
+        return self.html
 
 
 @dataclass(frozen=True)

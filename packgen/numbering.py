@@ -49,6 +49,9 @@ class Entry:
     """"p", "heading", "note" (a table's note) or the block's kind: "list", "table", ..."""
     level: int = 0
     """A heading's level, 2 to 4."""
+    look: int = 0
+    """The level whose style a heading prints in, when not its own (0): a report section's
+    "### Funding" is tagged h3, its section's sub-section, and prints as h4, as written."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +93,11 @@ class _Counter:
         self.depth = numbering.depth
         self.running = 0
 
-    def entries(self, prefix: str, blocks: Sequence[Block], numbered: bool, shift: int = 0
-                ) -> list[Entry]:
+    def entries(self, prefix: str, blocks: Sequence[Block], numbered: bool,
+                looks: bool = True) -> list[Entry]:
         """``blocks`` numbered under ``prefix`` ("1"; "" for none); ``numbered`` False for
-        a section that takes no numbers; ``shift`` moves each heading's printed level."""
+        a section that takes no numbers; ``looks`` False prints each heading in its own
+        level's style."""
         out: list[Entry] = []
         within = 0  # the last number under the section: paragraphs and sub-sections
         sub = ""  # the current sub-section's number, "1.3"
@@ -112,7 +116,8 @@ class _Counter:
                         within += 1
                         sub, inner = f"{prefix}.{within}", 0
                         number = sub
-                out.append(Entry(number, Markup(text), "heading", level + shift))
+                out.append(Entry(number, Markup(text), "heading", level,
+                                 block.look if looks else 0))
             elif is_table_note(block, under_table):
                 out.append(Entry("", Markup(block.html), "note"))
                 under_table = True  # a second note under the same table is one too
@@ -166,10 +171,6 @@ def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedS
     text before the first heading takes no numbers.
     """
     top = _top_level(blocks)
-    # The template prints the sections' headings as h2, whatever the body's top level
-    # ("##" in a Markdown file is h3 as converted): the headings within follow on from h2
-    # (h3, h4), so a screen reader meets no level skipped.
-    shift = 2 - top if top else 0
     parts: list[tuple[Block | None, list[Block]]] = [(None, [])]
     for block in blocks:
         if top and _level(block) == top:
@@ -183,7 +184,7 @@ def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedS
         if heading is None:
             if body:
                 out.append(NumberedSection("", "", tuple(counter.entries("", body, True,
-                                                                         shift))))
+                                                                         looks=False))))
             continue
         match = _HEADING.fullmatch(heading.html)
         assert match is not None
@@ -191,6 +192,8 @@ def number_body(blocks: Sequence[Block], numbering: Numbering) -> list[NumberedS
         if heading.numbered and numbering.paragraphs == "section":
             index += 1
             number = str(index)
-        entries = counter.entries(number, body, heading.numbered, shift)
+        # A document prints its headings by their level, which follows its structure
+        # ("##" under a Markdown file's "#" title as h2, "####" under "###" as h4).
+        entries = counter.entries(number, body, heading.numbered, looks=False)
         out.append(NumberedSection(number, Markup(match[2]), tuple(entries)))
     return out

@@ -28,6 +28,8 @@ from packgen.tagged import TaggedParagraph
 from packgen.theme import Stylesheet
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
+_LOOK = re.compile(r"as-h[1-4]")
 
 
 class ParagraphSetting:
@@ -54,7 +56,11 @@ class ParagraphSetting:
             styles = self.sheet.styles
             merged = {"font": next(iter(self.sheet.fonts)), "size": 10}
             merged.update(styles.get("p", {}))
-            merged.update(styles.get(tag, {}))
+            # A heading of class "as-h4" is styled as h4 (its tag gives its level in the
+            # structure): an officer's "###" prints as written wherever the text's
+            # structure places it, and follows the house style's h4.
+            look = next((c[3:] for c in classes if _LOOK.fullmatch(c)), tag)
+            merged.update(styles.get(look if tag in _HEADINGS else tag, {}))
             for cls in classes:
                 merged.update(styles.get(f".{cls}", {}))
                 merged.update(styles.get(f"{tag}.{cls}", {}))

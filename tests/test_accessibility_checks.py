@@ -140,6 +140,10 @@ sections:
       ## Costs
 
       See the [link](https://example.org/costs).
+
+      # Overview
+
+      Costs rise.
   - heading: Proposals
     body: |
       # Options
@@ -175,10 +179,12 @@ def test_validate_warns_of_skipped_headings_and_vague_links(folder: MeetingFolde
         ("notes.md", 10, link("Click here!")),
         ("notes.md", 15, link("READ MORE")),
         ("notes.md", 15, link("this")),
-        # A report's section text starts at "#", under the section's own heading.
-        ("report.yaml", 6, heading("Costs", "##", "as the text's first heading", "#")),
+        # A report's section text goes down from its highest level, "#" here, under the
+        # section's own heading: "##" before any "#" skips one.
+        ("report.yaml", 6, heading("Costs", "##", "as the text's first heading, though "
+                                                  "the text's highest is #", "#")),
         ("report.yaml", 8, link("link")),
-        ("report.yaml", 15, link("Here.")),
+        ("report.yaml", 19, link("Here.")),
     ]
 
 
