@@ -66,7 +66,7 @@ from packgen.pdf.graftfields import FieldDrawings
 from packgen.pdf.graftnames import Renames, plan_classes, plan_ids, plan_roles, role_of
 from packgen.pdf.graftread import Walk
 from packgen.pdf.objects import dictionary, entry, resolved
-from packgen.pdf.tagstatus import UNTAGGED, tag_status
+from packgen.pdf.tagstatus import UNREADABLE_TAGS, UNTAGGED, tag_status
 from packgen.pdf.trees import name_tree, number_tree
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -103,7 +103,7 @@ class Grafts:
         order, scrubbed); None when it is not tagged (:func:`tag_status`) or its tree cannot
         be read. Tags a document doubts, or that miss some of its pages, are still the best
         a screen reader has of it: adopted, while the pack claims nothing."""
-        if tag_status(reader) == UNTAGGED:
+        if tag_status(reader) in (UNTAGGED, UNREADABLE_TAGS):
             return None
         try:
             graft = _Graft(self, reader, copies)
@@ -171,7 +171,7 @@ class _Graft:
             self.keys[key] = element
             self.stamped.append((annotation, "/StructParent", key))
         for old, owners in parent_tree.items():
-            form = walk.form_of(resolved(owners))
+            form = walk.form_of(resolved(owners))  # None at once when no form is held
             if form is not None and old not in self.keys:
                 self.keys[old] = walk.page_entry(resolved(owners), None) or ArrayObject()
                 self.stamped.append((form, "/StructParents", old))
