@@ -31,7 +31,7 @@ from packgen.check import validate
 from tests.conftest import BuildFn, MeetingFolder, basic_meeting
 
 TAGGED = Path(__file__).parent / "fixtures" / "tagged"
-REPORT, FORM = TAGGED / "library-hours-report.pdf", TAGGED / "request-to-speak-form.pdf"
+REPORT = TAGGED / "library-hours-report.pdf"
 Change = Callable[[PdfWriter, DictionaryObject, DictionaryObject], None]
 
 
@@ -193,33 +193,13 @@ def test_many_keys_sharing_one_long_parent_tree_array_build_at_once(
     def widen(writer: PdfWriter, tree: DictionaryObject, document: DictionaryObject) -> None:
         shared = writer._add_object(ArrayObject([document.indirect_reference] * 2000))
         numbers = tree["/ParentTree"].get_object()["/Nums"]  # the page's and links' keys ...
-        for key in range(1000, 5000):
-            numbers += [NumberObject(key), shared]  # ... and 4,000 more sharing one array
+        for key in range(1000, 21000):
+            numbers += [NumberObject(key), shared]  # ... and 20,000 more sharing one array
 
     meeting = _attachment(folder, widen)
     started = time.monotonic()
     build_pack(meeting, folder.root / "pack.pdf")
-    assert time.monotonic() - started < 10  # 25 s when each key read the array again
-
-
-def test_an_mcid_far_beyond_a_page_s_marked_content_is_no_tag(folder: MeetingFolder) -> None:
-    def far(writer: PdfWriter, tree: DictionaryObject, document: DictionaryObject) -> None:
-        page = writer.pages[0]
-        contents = page.raw_get("/Contents")
-        page[NameObject("/Contents")] = ArrayObject(
-            [*(contents if isinstance(contents, ArrayObject) else [contents]),
-             _stream(writer, b"% /MCID 3000000\n")])
-
-    build_pack(_attachment(folder, far, FORM), folder.root / "pack.pdf")
-    reader = PdfReader(folder.root / "pack.pdf")
-    numbers = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object()
-    longest = 0
-    for node in [numbers, *(kid.get_object() for kid in numbers.get("/Kids", []))]:
-        for value in node.get("/Nums", [])[1::2]:
-            value = value.get_object()
-            if isinstance(value, ArrayObject):
-                longest = max(longest, len(value))
-    assert longest < 1000  # not padded with three million nulls
+    assert time.monotonic() - started < 10  # 2 minutes when each key read the array again
 
 
 UNREADABLE = ('"hostile.pdf" has a structure tree that cannot be read (a ParentTree, RoleMap, '
