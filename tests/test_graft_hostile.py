@@ -229,3 +229,45 @@ def test_an_unreadable_tree_is_named_at_the_attachment_s_line(
     assert refused.returncode == 1
     assert f"meeting.yaml:{line}:" in refused.stderr and "error: " + UNREADABLE \
         in refused.stderr
+
+
+
+def _links(pdf: Path) -> tuple[dict[int, int], dict[int, int]]:
+    """Each annotation an element holds by OBJR, by object number, with the element's; and
+    each page annotation with the element its /StructParent names in the ParentTree."""
+    reader = PdfReader(pdf)
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    held: dict[int, int] = {}
+    seen: set[int] = set()
+    stack = list(tree["/K"]) if isinstance(tree["/K"], ArrayObject) else [tree.raw_get("/K")]
+    while stack:
+        ref = stack.pop()
+        element = ref.get_object()
+        if not isinstance(element, DictionaryObject) or ref.idnum in seen:
+            continue
+        seen.add(ref.idnum)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            value = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(value, DictionaryObject) and value.get("/Type") == "/OBJR":
+                assert value.raw_get("/Obj").idnum not in held, "an annotation held twice"
+                held[value.raw_get("/Obj").idnum] = ref.idnum
+            elif isinstance(value, DictionaryObject) and hasattr(kid, "idnum"):
+                stack.append(kid)
+    nums = tree["/ParentTree"].get_object()["/Nums"]
+    keyed = {int(key): value for key, value in zip(nums[::2], nums[1::2], strict=True)}
+    named = {ref.idnum: keyed[ref.get_object()["/StructParent"]].idnum
+             for page in reader.pages for ref in page.get("/Annots", [])}
+    return held, named
+
+
+def test_with_make_room_an_adopted_link_holds_the_annotation_on_its_page(
+        folder: MeetingFolder) -> None:
+    """make_room moves a page's annotations as copies, after the graft has pointed the
+    report's Link elements at the scrubbed ones: they must follow to the copies on the
+    page, and no second Link element be made for a copy."""
+    meeting = _attachment(folder, None, page_numbers={"make_room": True})
+    build_pack(meeting, folder.root / "pack.pdf")
+    held, named = _links(folder.root / "pack.pdf")
+    assert len(named) == 4  # the front sheet's two links and the report's two
+    assert held == named
