@@ -28,6 +28,7 @@ from pypdf.generic import (
 
 from packgen import build_pack
 from packgen.check import validate
+from packgen.pdf.bridge import add_object
 from tests.conftest import BuildFn, MeetingFolder, basic_meeting
 
 TAGGED = Path(__file__).parent / "fixtures" / "tagged"
@@ -62,7 +63,7 @@ def _hidden_note(writer: PdfWriter, text: str) -> PdfObject:
         _name("/Rect"): ArrayObject(FloatObject(v) for v in (10, 10, 30, 30)),
         _name("/F"): NumberObject(2), _name("/Contents"): TextStringObject(text),
         _name("/T"): TextStringObject(text)})
-    ref = writer._add_object(note)
+    ref = add_object(writer, note)
     writer.pages[0][NameObject("/Annots")].append(ref)
     return ref
 
@@ -89,7 +90,7 @@ def _uncompressed(pdf: Path) -> bytes:
 def _stream(writer: PdfWriter, data: bytes) -> PdfObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
-    return writer._add_object(stream)
+    return add_object(writer, stream)
 
 
 def _embedded_file(writer: PdfWriter, tree: DictionaryObject, document: DictionaryObject
@@ -100,7 +101,7 @@ def _embedded_file(writer: PdfWriter, tree: DictionaryObject, document: Dictiona
                              _name("/EF"): DictionaryObject({_name("/F"): data})})
     writer.root_object[NameObject("/Names")] = DictionaryObject({
         _name("/EmbeddedFiles"): DictionaryObject({_name("/Names"): ArrayObject([
-            TextStringObject("x.txt"), writer._add_object(spec)])})})
+            TextStringObject("x.txt"), add_object(writer, spec)])})})
     _list(document, data)
 
 
@@ -191,7 +192,7 @@ def test_an_element_typed_with_an_action_s_name_keeps_its_content(
 def test_many_keys_sharing_one_long_parent_tree_array_build_at_once(
         folder: MeetingFolder) -> None:
     def widen(writer: PdfWriter, tree: DictionaryObject, document: DictionaryObject) -> None:
-        shared = writer._add_object(ArrayObject([document.indirect_reference] * 2000))
+        shared = add_object(writer, ArrayObject([document.indirect_reference] * 2000))
         numbers = tree["/ParentTree"].get_object()["/Nums"]  # the page's and links' keys ...
         for key in range(1000, 21000):
             numbers += [NumberObject(key), shared]  # ... and 20,000 more sharing one array
