@@ -43,9 +43,10 @@ for the pack:
 Elements are the attachment reader's own objects, changed in place (readers are per
 build, :mod:`packgen.pdf.assemble`); only a kid that is a structure element is adopted
 (:func:`packgen.pdf.graftread._element`), so a stream, font, image or annotation a hostile
-tree lists among its elements is neither written nor changed where a page draws it. The pack's objects (pages, annotations, content)
-are changed only once everything has been read, so a tree found broken halfway leaves
-the pack untouched: the document is then treated as untagged (``adopt`` returns None).
+tree lists among its elements is neither written nor changed where a page draws it. The
+pack's objects (pages, annotations, content) are changed only once everything has been
+read, so a tree found broken halfway leaves the pack untouched: the document is then
+treated as untagged (``adopt`` returns None).
 """
 
 from __future__ import annotations
