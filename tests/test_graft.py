@@ -438,6 +438,19 @@ def test_a_flattened_field_is_tagged_where_its_widget_was(tmp_path: Path) -> Non
     assert "Jo Bloggs" in shown and "Loose" in shown
 
 
+def test_an_mcid_far_beyond_the_page_s_marked_content_is_refused() -> None:
+    """A page holding a drawn field pads its ParentTree array to its highest MCID: one of
+    three million (in a comment, say) is no tag, and would make three million nulls."""
+    reader = _made()
+    page = reader.pages[0]
+    far = DecodedStreamObject()
+    far.set_data(b"% /MCID 3000000\n")
+    page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), add_object(
+        PdfWriter(), far)])
+    assert Pack().add(reader) is None
+    assert Pack().add(_made()) is not None
+
+
 def test_an_mcid_the_content_never_writes_is_not_held(tmp_path: Path) -> None:
     """LibreOffice 7.4 gives a form's Document element an MCID its page never writes: the
     pack's element does not point at content that is not there, nor its ParentTree."""

@@ -41,9 +41,12 @@ for the pack:
   reached twice (or through a cycle) is kept where it was reached first.
 
 Elements are the attachment reader's own objects, changed in place (readers are per
-build, :mod:`packgen.pdf.assemble`). The pack's objects (pages, annotations, content)
-are changed only once everything has been read, so a tree found broken halfway leaves
-the pack untouched: the document is then treated as untagged (``adopt`` returns None).
+build, :mod:`packgen.pdf.assemble`); only a kid that is a structure element is adopted
+(:func:`packgen.pdf.graftread._element`), so a stream, font, image or annotation a hostile
+tree lists among its elements is neither written nor changed where a page draws it. The
+pack's objects (pages, annotations, content) are changed only once everything has been
+read, so a tree found broken halfway leaves the pack untouched: the document is then
+treated as untagged (``adopt`` returns None).
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ from packgen.pdf.graftfields import FieldDrawings
 from packgen.pdf.graftnames import Renames, plan_classes, plan_ids, plan_roles, role_of
 from packgen.pdf.graftread import Walk
 from packgen.pdf.objects import dictionary, entry, resolved
-from packgen.pdf.tagstatus import UNTAGGED, tag_status
+from packgen.pdf.tagstatus import UNREADABLE_TAGS, UNTAGGED, tag_status
 from packgen.pdf.trees import name_tree, number_tree
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -103,7 +106,7 @@ class Grafts:
         order, scrubbed); None when it is not tagged (:func:`tag_status`) or its tree cannot
         be read. Tags a document doubts, or that miss some of its pages, are still the best
         a screen reader has of it: adopted, while the pack claims nothing."""
-        if tag_status(reader) == UNTAGGED:
+        if tag_status(reader) in (UNTAGGED, UNREADABLE_TAGS):
             return None
         try:
             graft = _Graft(self, reader, copies)
@@ -171,7 +174,7 @@ class _Graft:
             self.keys[key] = element
             self.stamped.append((annotation, "/StructParent", key))
         for old, owners in parent_tree.items():
-            form = walk.form_of(resolved(owners))
+            form = walk.form_of(resolved(owners))  # None at once when no form is held
             if form is not None and old not in self.keys:
                 self.keys[old] = walk.page_entry(resolved(owners), None) or ArrayObject()
                 self.stamped.append((form, "/StructParents", old))

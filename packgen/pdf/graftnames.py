@@ -38,7 +38,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from packgen.pdf.objects import resolved
+from packgen.pdf.objects import ACTION_TYPES, resolved, structure
 
 STANDARD_TYPES = frozenset(f"/{name}" for name in (
     # PDF 1.7 (ISO 32000-1, 14.8.4) ...
@@ -48,6 +48,9 @@ STANDARD_TYPES = frozenset(f"/{name}" for name in (
     # ... and PDF 2.0 (ISO 32000-2, 14.8.4)
     "Form DocumentFragment Aside Title FENote Sub Em Strong Artifact").split())
 MAX_ROLE_CHAIN = 16
+_RESERVED = ACTION_TYPES | {"/EF", "/RF", "/S", "/Type"}
+"""Names that make a dictionary an action or a file (:func:`packgen.pdf.objects.active`):
+as a role map's key, or as an element's type, the writer would drop what holds them."""
 
 
 class Renames:
@@ -89,7 +92,14 @@ def plan_roles(pack: DictionaryObject, role_map: PdfObject | None, renames: Rena
             if isinstance(target, NameObject) and str(target) != str(key):
                 entries[str(key)] = target
     chosen: set[str] = set()
+    for name in sorted(_RESERVED):
+        # An element (or a role map) whose type is an action's name is an action to the
+        # writer, which writes null for it: renamed, whether the map names it or not.
+        renames.roles[name] = _free(name, pack, entries, chosen)
+        chosen.add(renames.roles[name])
     for name, value in entries.items():
+        if name in _RESERVED:
+            continue
         # A value that is itself one of this document's names may be renamed in turn, so
         # sharing such an entry is not judged: it is renamed on any clash.
         if name in STANDARD_TYPES or name in pack and (
@@ -112,10 +122,10 @@ def plan_classes(pack: DictionaryObject, class_map: PdfObject | None, renames: R
     chosen: set[str] = set()
     planned: dict[str, PdfObject] = {}
     for name, found in entries.items():
-        value = plain(found)
+        value = attributes_of(found)
         if value is None:
             continue
-        if name in pack and resolved(pack[name]) != value:
+        if name in _RESERVED or name in pack and resolved(pack[name]) != value:
             renames.classes[name] = _free(name, pack, entries, chosen)
             chosen.add(renames.classes[name])
         planned[renames.class_name(name)] = value
@@ -144,7 +154,8 @@ def plain(value: PdfObject | None, depth: int = 0) -> PdfObject | None:
         return None
     if isinstance(value, ArrayObject):
         return ArrayObject(x for x in (plain(v, depth + 1) for v in value) if x is not None)
-    if isinstance(value, DictionaryObject) and not isinstance(value, StreamObject):
+    if isinstance(value, DictionaryObject) and not isinstance(value, StreamObject) \
+            and "/Subtype" not in value and not structure(value):
         kept = DictionaryObject()
         for key, item in value.items():
             found = plain(item, depth + 1)
@@ -152,6 +163,33 @@ def plain(value: PdfObject | None, depth: int = 0) -> PdfObject | None:
                 kept[NameObject(key)] = found
         return kept
     return None
+
+
+def attributes_of(value: PdfObject | None) -> PdfObject | None:
+    """An element's /A or a class's attributes, plain (:func:`plain`): an attribute object,
+    or an array of them and revision numbers; None when there is none. An attribute object
+    names its owner (/O); a dictionary without one, or one that is an annotation, an action
+    or a file, is no attribute object, and what it says (an annotation's hidden comment,
+    say) must not reach the pack."""
+    found = resolved(value)
+    if isinstance(found, DictionaryObject):
+        return plain(found) if _attribute_object(found) else None
+    if not isinstance(found, ArrayObject):
+        return None
+    kept = ArrayObject()
+    for item in found:
+        item = resolved(item)
+        if isinstance(item, NumberObject) or isinstance(item, DictionaryObject) \
+                and _attribute_object(item):
+            value = plain(item, 1)
+            if value is not None:
+                kept.append(value)
+    return kept if kept else None
+
+
+def _attribute_object(obj: DictionaryObject) -> bool:
+    return not isinstance(obj, StreamObject) and isinstance(resolved(obj.get("/O")), NameObject) \
+        and "/Subtype" not in obj and not structure(obj)
 
 
 def text(value: PdfObject | None) -> PdfObject | None:

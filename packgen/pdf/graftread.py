@@ -25,7 +25,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.graftfields import FieldDrawings, drawn_streams
-from packgen.pdf.graftnames import Renames, plain, renamed_classes, renamed_headers, text
+from packgen.pdf.graftnames import Renames, attributes_of, renamed_classes, renamed_headers, text
 from packgen.pdf.objects import entry, kind, resolved
 from packgen.pdf.scrub import ORIGINAL
 from packgen.pdf.trees import MAX_ENTRIES, BrokenTree
@@ -38,6 +38,9 @@ and what it says to a reader. Not /Ref (to elements the pack may not hold), /AF 
 
 _TEXT_KEYS = ("/ID", "/T", "/Lang", "/Alt", "/E", "/ActualText")
 _NULL = NullObject()
+MAX_MCID_GAP = 10_000
+"""How far a page's highest MCID may lie beyond its count of MCIDs (times four) before
+the tree is refused: its ParentTree array is padded to it."""
 
 
 class Walk:
@@ -70,6 +73,8 @@ class Walk:
         self.in_forms: dict[tuple[int, int], StreamObject] = {}  # (id(element), MCID) -> form
         self._changes: list[tuple[DictionaryObject, str, PdfObject | None]] = []
         self._streams: set[int] | None = None
+        self._forms: dict[int, StreamObject | None] = {}  # form_of's answers, by id(array)
+        self._read = 0  # ParentTree entries read (:meth:`_spend`)
 
     def later(self, obj: DictionaryObject, key: str, value: PdfObject | str | None) -> None:
         """Set (or, with None, remove) an entry when the graft is committed."""
@@ -125,8 +130,8 @@ class Walk:
         found = []
         for kid in _listed(value):
             element = resolved(kid)
-            if isinstance(kid, IndirectObject) and isinstance(element, DictionaryObject) \
-                    and not _content(element) and id(element) not in self.seen:
+            if isinstance(kid, IndirectObject) and _element(element) \
+                    and id(element) not in self.seen:
                 found.append(kid)
         return found
 
@@ -142,7 +147,7 @@ class Walk:
             if key in element:
                 self.later(element, key, text(element.get(key)))
         if "/A" in element:  # attributes: a copy, plain, naming heading cells as renamed
-            attributes = plain(element.get("/A"))
+            attributes = attributes_of(element.get("/A"))
             for owned in _listed(attributes):
                 headers = renamed_headers(entry(owned, "/Headers"), self.renames)
                 if headers is not None and isinstance(owned, DictionaryObject):
@@ -171,7 +176,7 @@ class Walk:
                 kept = self._content_kid(value, own_page, ref)
                 if kept is not None:
                     kids.append(kept)
-            elif isinstance(kid, IndirectObject) and isinstance(value, DictionaryObject) \
+            elif isinstance(kid, IndirectObject) and _element(value) \
                     and id(value) not in self.seen:
                 self.seen.add(id(value))
                 kids.append(kid)
@@ -264,6 +269,7 @@ class Walk:
         (null for any other), then the elements of the fields drawn on it, with their new
         MCIDs. ``page`` None: a form XObject's array, its MCIDs not checked here."""
         held = self.held.get(page, set()) if page is not None else None
+        self._spend(owners)
         entry_ = ArrayObject(
             e if isinstance(e, IndirectObject) and id(resolved(e)) in self.adopted
             and (held is None or mcid in held) else _NULL
@@ -273,7 +279,11 @@ class Walk:
             return None
         if claimed:
             assert page is not None
-            highest = max(self.fields.content_mcids(page), default=-1)
+            mcids = self.fields.content_mcids(page)
+            highest = max(mcids, default=-1)
+            if highest > MAX_MCID_GAP + 4 * len(mcids):
+                # Padding to it would make that many nulls: a /MCID 999999999 is no tag.
+                raise BrokenTree("an MCID far beyond the page's marked content")
             while len(entry_) <= highest:
                 entry_.append(_NULL)
         for _, mcr, holder in claimed:
@@ -284,13 +294,26 @@ class Walk:
     def form_of(self, owners: PdfObject | None) -> StreamObject | None:
         """The form XObject whose marked content a ParentTree array describes, if it is
         one: an adopted element in it holds an MCR to that MCID in a form (/Stm)."""
-        if not isinstance(owners, ArrayObject):
-            return None
+        if not self.in_forms or not isinstance(owners, ArrayObject):
+            return None  # no adopted element holds content in a form: nothing to look for
+        if id(owners) in self._forms:  # many keys may share one array
+            return self._forms[id(owners)]
+        self._spend(owners)
+        found = None
         for mcid, owner in enumerate(owners):
-            form = self.in_forms.get((id(resolved(owner)), mcid))
-            if form is not None:
-                return form
-        return None
+            found = self.in_forms.get((id(resolved(owner)), mcid))
+            if found is not None:
+                break
+        self._forms[id(owners)] = found
+        return found
+
+    def _spend(self, owners: PdfObject | None) -> None:
+        """Count the ParentTree entries read: a small file may list one long array under
+        many keys, and reading it for each would take minutes."""
+        if isinstance(owners, ArrayObject):
+            self._read += len(owners)
+            if self._read > MAX_ENTRIES:
+                raise BrokenTree("a structure tree's ParentTree is too large")
 
 
 def _listed(value: PdfObject | None) -> list[PdfObject]:
@@ -299,6 +322,26 @@ def _listed(value: PdfObject | None) -> list[PdfObject]:
     if found is None:
         return []
     return list(found) if isinstance(found, ArrayObject) else [value]  # type: ignore[list-item]
+
+
+_FOREIGN_KEYS = ("/Subtype", "/Rect", "/Kids", "/Pages", "/Parent", "/EF", "/RF",
+                 "/EmbeddedFiles", "/JS", "/URI", "/Next", "/G", "/BaseFont", "/FontFile",
+                 "/Filter", "/Length")
+"""Entries no structure element has, that make a dictionary something else: an annotation,
+a page or page-tree node, a font, a file, an action, a soft mask a page draws with."""
+
+
+def _element(obj: PdfObject | None) -> bool:
+    """Whether a kid is a structure element the pack may adopt. Anything else listed among
+    kids (a file's or a script's stream, an annotation, a font, an image, an action) is
+    dropped: adopting it would write what it holds into the pack, or change in place an
+    object a page draws."""
+    if not isinstance(obj, DictionaryObject) or isinstance(obj, StreamObject) \
+            or not isinstance(resolved(obj.get("/S")), NameObject):
+        return False
+    if "/Type" in obj and kind(obj, "/Type") != "/StructElem":
+        return False
+    return not any(key in obj for key in _FOREIGN_KEYS) and not _content(obj)
 
 
 def _content(obj: DictionaryObject) -> bool:

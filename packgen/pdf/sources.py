@@ -37,7 +37,13 @@ from packgen.pdf.forms import is_password
 from packgen.pdf.mapped import Mapped, map_file, over_file_budget
 from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
 from packgen.pdf.repairs import pypdf_says, repair_summary
-from packgen.pdf.tagstatus import SUSPECT, UNTAGGED, tag_status, untagged_pages
+from packgen.pdf.tagstatus import (
+    SUSPECT,
+    UNREADABLE_TAGS,
+    UNTAGGED,
+    tag_status,
+    untagged_pages,
+)
 from packgen.pdf.unreadable import UNREADABLE, LimitReachedError
 from packgen.rendered import Typeset
 
@@ -191,6 +197,9 @@ def _untagged(attachment: Attachment, reader: PdfReader) -> Problem | None:
         return None
     if status == UNTAGGED:
         said = "is not a tagged PDF"
+    elif status == UNREADABLE_TAGS:
+        said = "has a structure tree that cannot be read (a ParentTree, RoleMap, ClassMap " \
+            "or IDTree that is not a dictionary)"
     elif status == SUSPECT:
         said = "says its own tags are unreliable (/MarkInfo /Suspects true)"
     else:

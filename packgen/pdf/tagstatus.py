@@ -22,10 +22,15 @@ PARTLY = "partly"
 """Tagged, but a page that draws something has no ``/StructParents``: no tag on it can be
 found (a page of an untagged file appended to a tagged export, say)."""
 
+UNREADABLE_TAGS = "unreadable"
+"""A structure tree whose ParentTree, RoleMap, ClassMap or IDTree is not a dictionary: no
+reader can follow it, and the pack cannot adopt it."""
+_TREE_ENTRIES = ("/ParentTree", "/RoleMap", "/ClassMap", "/IDTree")
+
 
 def tag_status(reader: PdfReader) -> str | None:
-    """None for a tagged document; else :data:`UNTAGGED`, :data:`SUSPECT` or
-    :data:`PARTLY` (see :func:`untagged_pages`)."""
+    """None for a tagged document; else :data:`UNTAGGED`, :data:`UNREADABLE_TAGS`,
+    :data:`SUSPECT` or :data:`PARTLY` (see :func:`untagged_pages`)."""
     try:
         root = reader.trailer["/Root"].get_object()
         if not isinstance(root, DictionaryObject):
@@ -38,6 +43,11 @@ def tag_status(reader: PdfReader) -> str | None:
                 or not mark.get("/Marked", False) or not _holds(tree.get("/K")) \
                 or tree.get("/ParentTree") is None:
             return UNTAGGED
+        for key in _TREE_ENTRIES:
+            value = tree.get(key)
+            value = value.get_object() if value is not None else None
+            if value is not None and not isinstance(value, DictionaryObject):
+                return UNREADABLE_TAGS
         if mark.get("/Suspects", False):
             return SUSPECT
         return PARTLY if untagged_pages(reader) else None
