@@ -134,6 +134,17 @@ def read_content(page: Any) -> tuple[bytes, bool]:
     return b"\n".join(p for p in parts if p is not None), None in parts
 
 
+def own_content_marked(page: Any) -> bool:
+    """Whether the page's own content carries marked content (MCIDs), not just what packgen
+    stamped on it: the stamps are the last of several streams. An untagged attachment's
+    first exempt page is in the tree only for its NOT FOR PUBLICATION marking."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if not isinstance(contents, ArrayObject) or len(contents) < 2:
+        return True
+    return MCID.search(b"\n".join(decoded(s) or b"" for s in contents[:-1])) is not None
+
+
 def page_content(page: Any) -> bytes:
     """The page's content streams joined, as a reader runs them: one stream."""
     return read_content(page)[0]

@@ -24,7 +24,7 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from tests.marked_content import Key, Scanner, ident, read_content
+from tests.marked_content import Key, Scanner, ident, own_content_marked, read_content
 from tests.structure_baseline import new_problems
 
 # Elements that begin a document of their own: heading levels restart inside them.
@@ -49,7 +49,9 @@ def check_structure(pdf: Path | PdfReader,
 
     ``fully_tagged`` are the 0-based pages whose every mark must be tagged content or an
     artifact (packgen's own pages); by default, every page that joins the tree
-    (has ``/StructParents``). An untagged attachment's pages are not held to that.
+    (has ``/StructParents``) with marked content of its own, beyond the stamps. An untagged
+    attachment's pages are not held to that, even the one whose stamped NOT FOR
+    PUBLICATION is tagged.
 
     ``originals`` are the attachments ``pdf`` copies, by the 0-based page of ``pdf`` their
     first page became: what each already got wrong is not held against the pack
@@ -75,7 +77,8 @@ def all_problems(reader: PdfReader, fully_tagged: Collection[int] | None) -> lis
     found: set[Key] = set()
     unread: set[tuple[int, int | None]] = set()
     for index, page in enumerate(reader.pages):
-        must_tag = ("/StructParents" in page) if fully_tagged is None else index in fully_tagged
+        must_tag = ("/StructParents" in page and own_content_marked(page)) \
+            if fully_tagged is None else index in fully_tagged
         problems += page_problems(reader, index, page, tree, must_tag, found, unread)
     for key in sorted(set(tree.marked) - found, key=str):
         if key[:2] in unread:  # said once, as content that cannot be decoded
