@@ -249,6 +249,10 @@ class Attachment:
     make_room: bool = False
     """Shrink a PDF's pages to keep the stamps clear of its content: the meeting's
     ``page_numbers.make_room``, given to each PDF it attaches when it is read."""
+    lang: str = ""
+    """The language the document is written in where it is not the pack's: in an edition
+    in another language than the meeting's files, an attachment with no translation of
+    its ``file`` (``file_cy``) is in the files' language. Empty: the pack's."""
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,7 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
             tree.typeset(sect, filler, placement.start)
         else:
             sect = firsts[placement.start] = _document_sect(tree, placement, layout, parts,
-                                                             words)
+                                                             words, lang)
             assert placement.attachment is not None
             source = sources[placement.attachment]
             if source.typeset is not None:
@@ -183,15 +183,22 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
 
 
 def _document_sect(tree: PackTree, placement: Placement, layout: Plan,
-                   parts: dict[int, IndirectObject], words: Messages) -> IndirectObject:
-    """The Sect of a placed document, in its item's Part (made at its first document)."""
+                   parts: dict[int, IndirectObject], words: Messages, lang: str
+                   ) -> IndirectObject:
+    """The Sect of a placed document, in its item's Part (made at its first document),
+    with the language the document is written in where it is not the pack's (an English
+    document in the Welsh edition: a screen reader must not read it with a Welsh voice).
+    An appendix is in its report's language; a tagged PDF's own /Lang wins
+    (:meth:`PackTree.attached`)."""
     item, attachment = placement.item, placement.attachment
     assert item is not None and attachment is not None
     parent = tree.document
     if layout.has_agenda:
         parent = parts.get(id(item)) or parts.setdefault(id(item), element(
             tree.writer, "Part", tree.document, title=f"{item.number}. {item.title}"))
-    return element(tree.writer, "Sect", parent, title=bookmark_title(item, placement, words))
+    written = attachment.lang or (placement.parent.lang if placement.parent else "")
+    return element(tree.writer, "Sect", parent, title=bookmark_title(item, placement, words),
+                   lang=written if written and written != lang else None)
 
 
 def _number_tree(writer: PdfWriter, entries: dict[int, PdfObject]) -> IndirectObject:
