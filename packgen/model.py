@@ -293,6 +293,9 @@ class Item:
     """Why the chair takes this late item as a matter of urgency."""
     representations: str = ""
     """A private item: representations received about why it should be public."""
+    lang: str = ""
+    """The language its title is in where it is not the pack's: in an edition in another
+    language than the meeting's files, a title with no translation (``title_cy``)."""
 
     def is_public(self, attachment: Attachment | None = None) -> bool:
         """Whether the item (or one of its attachments) may appear in the public pack."""

@@ -119,7 +119,7 @@ ITEM = Record({
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
     **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
-}, build=lambda **v: v)
+}, build=lambda **v: v, written_in="title")
 
 PAGE_NUMBERS = Record({
     "count_front_sheet": Field(Boolean(), "Whether the front sheet counts as pages 1, 2, ... "

@@ -5,12 +5,14 @@ not read English with a Welsh voice; one with a Welsh version inherits the pack'
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from packgen import build_pack
 from tests.conftest import MeetingFolder, basic_meeting
+from tests.marked import read_page
 
 
 def sect_langs(pdf: Path) -> dict[str, str | None]:
@@ -38,7 +40,7 @@ def meeting(folder: MeetingFolder) -> Path:
     return folder.write(basic_meeting([
         {"title": "Notes", "title_cy": "Nodiadau",
          "attachments": [{"file": "notes.md", "file_cy": "nodiadau.md"}]},
-        {"title": "Fees", "title_cy": "Ffioedd", "attachments": [
+        {"title": "Fees", "attachments": [  # no Welsh title
             "fees.yaml", {"file": folder.pdf("plan.pdf", 1), "title": "Plan"}]}]))
 
 
@@ -57,3 +59,42 @@ def test_english_documents_in_the_welsh_edition_say_so(folder: MeetingFolder) ->
 def test_the_english_pack_names_no_language_on_its_documents(folder: MeetingFolder) -> None:
     english = build_pack(meeting(folder), folder.root / "en.pdf").output
     assert set(sect_langs(english).values()) == {None}
+
+
+def agenda_langs(pdf: Path) -> dict[str, str]:
+    """The text of each element of the front sheet with a /Lang of its own -> that /Lang."""
+    reader = PdfReader(pdf)
+    pages = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)
+             if p.indirect_reference is not None}
+
+    def kids(elem: Any) -> list[Any]:
+        found = elem.get("/K", [])
+        return list(found) if isinstance(found, list) else [found]
+
+    def text(elem: Any, page: int) -> str:
+        if "/Pg" in elem:
+            page = pages[elem.raw_get("/Pg").idnum]
+        drawn = read_page(reader, page).text
+        return "".join(drawn[k] if isinstance(k, int) else text(k.get_object(), page)
+                       for k in kids(elem))
+
+    agenda = next(k.get_object() for k in reader.root_object["/StructTreeRoot"]["/K"][0]["/K"]
+                  if k.get_object().get("/T") == "Agenda")
+    found = {}
+    pending = [agenda]
+    while pending:
+        elem = pending.pop()
+        if "/Lang" in elem:
+            found[" ".join(text(elem, 0).split())] = str(elem["/Lang"])
+        pending += [k.get_object() for k in kids(elem) if isinstance(k, IndirectObject)]
+    return found
+
+
+def test_an_item_title_with_no_welsh_is_english_on_the_welsh_front_sheet(
+        folder: MeetingFolder) -> None:
+    path = meeting(folder)
+    welsh = build_pack(path, folder.root / "cy.pdf", language="cy").output
+    # "Nodiadau" is Welsh (title_cy), "Fees" has no Welsh: it is read as English.
+    assert agenda_langs(welsh) == {"FEES": "en-GB"}
+    english = build_pack(path, folder.root / "en.pdf").output
+    assert agenda_langs(english) == {}
