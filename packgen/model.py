@@ -257,6 +257,10 @@ class Attachment:
     make_room: bool = False
     """Shrink a PDF's pages to keep the stamps clear of its content: the meeting's
     ``page_numbers.make_room``, given to each PDF it attaches when it is read."""
+    lang: str = ""
+    """The language the document is written in where it is not the pack's: in an edition
+    in another language than the meeting's files, an attachment with no translation of
+    its ``file`` (``file_cy``) is in the files' language. Empty: the pack's."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +301,9 @@ class Item:
     """Why the chair takes this late item as a matter of urgency."""
     representations: str = ""
     """A private item: representations received about why it should be public."""
+    lang: str = ""
+    """The language its title is in where it is not the pack's: in an edition in another
+    language than the meeting's files, a title with no translation (``title_cy``)."""
 
     def is_public(self, attachment: Attachment | None = None) -> bool:
         """Whether the item (or one of its attachments) may appear in the public pack."""

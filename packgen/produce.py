@@ -174,13 +174,13 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     pack_pages = asm.assemble(agenda, layout, front.pdf, filler.pdf, sources,
                           front.anchors, meeting.words)
     writer = pack_pages.writer
-    number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft,
-                 words=meeting.words, marked=_marked_pages(layout, sources))
+    told = number_pages(writer, layout, builder.typesetting.stamp_fonts, draft=draft,
+                        words=meeting.words, marked=_marked_pages(layout, sources))
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
     tagged = build_structure(writer, pack_pages, layout, sources, front, filler,
-                             meeting.words, meeting.language)
+                             meeting.words, meeting.language, told)
     file_id = set_metadata(writer, meeting, identity.digest(), pack, draft, tagged)
     page = ""
     if html:  # made before anything is written, so a template problem writes nothing

@@ -102,7 +102,7 @@ ATTACHMENT = Record({
     **_withholding("this document"),
     "supplement": Field(_SUPPLEMENT, "Late material: the supplementary pack it belongs to."),
     "merge_damaged": MERGE_DAMAGED,
-}, build=Attachment, shorthand="file")
+}, build=Attachment, shorthand="file", written_in="file")
 
 ITEM = Record({
     "title": Field(Text(), "The item's title, printed in capitals on the agenda.", required=True,
@@ -119,7 +119,7 @@ ITEM = Record({
     "supplement": Field(_SUPPLEMENT, "Late item: the supplementary pack it belongs to."),
     "attachments": Field(ListOf(ATTACHMENT), "Documents for the item, in order."),
     **cabinet.FIELDS,  # judged together by cabinet.CabinetItem, in MEETING's items
-}, build=lambda **v: v)
+}, build=lambda **v: v, written_in="title")
 
 PAGE_NUMBERS = Record({
     "count_front_sheet": Field(Boolean(), "Whether the front sheet counts as pages 1, 2, ... "
@@ -233,7 +233,8 @@ def validate(meeting_file: Path, language: str | None = None) -> Meeting:
         config = _check_node(config_node, CONFIG, Context(config_file.parent, root,
                                                           language=language, languages=known),
                              problems)
-    ctx = Context(meeting_file.parent, root, language=language, languages=known)
+    ctx = Context(meeting_file.parent, root, language=language, languages=known,
+                  own_language=own)
     meeting = _check_node(node, MEETING, ctx, problems)
     if node is not None and not any(n is not None and "organisation" in n.items
                                     for n in (config_node, node)):

@@ -51,6 +51,9 @@ class Context:
     for ``KEY`` (``title_cy`` for ``title`` in the Welsh edition)."""
     languages: tuple[str, ...] = ()
     """The languages with a message catalogue; none: no ``KEY_LANGUAGE`` keys at all."""
+    own_language: str = ""
+    """The language the files are written in: where it is not ``language``, a value with
+    no ``KEY_LANGUAGE`` beside it is in this one (:class:`Record`'s ``written_in``)."""
 
     def error(self, pos: Position, path: str, message: str) -> Any:
         self.problems.append(Problem(pos, f"{path}: {message}" if path else message))
@@ -272,8 +275,12 @@ class Record(Shape):
     expected = "a mapping"
 
     def __init__(self, fields: Mapping[str, Field], build: Callable[..., Any] | None = None,
-                 shorthand: str | None = None) -> None:
+                 shorthand: str | None = None, written_in: str | None = None) -> None:
         self.fields, self.build, self.shorthand = dict(fields), build, shorthand
+        self.written_in = written_in
+        """A translatable key whose value, untranslated in an edition in another language
+        than the files', makes the record's ``lang`` the files' language: an attachment
+        whose ``file`` has no ``file_cy`` is an English document in the Welsh edition."""
         if shorthand:
             self.expected = f"a mapping or {fields[shorthand].shape.expected}"
 
@@ -318,6 +325,9 @@ class Record(Shape):
                 values[key] = value
         if any(v is INVALID for v in values.values()):
             return INVALID
+        if self.written_in is not None and self.written_in not in chosen \
+                and ctx.own_language and ctx.own_language != ctx.language:
+            values["lang"] = ctx.own_language
         values["pos"] = node.pos
         return self.build(**values) if self.build else values
 

@@ -48,11 +48,16 @@ class Tag:
 EVERY_TAG: Attributes = MappingProxyType({"class": None, "id": None})
 """Styles are chosen by class on any tag; an ``id`` is where a link or bookmark lands."""
 
-_CELL = MappingProxyType({"colspan": CELLS, "rowspan": CELLS})
+LANG = Value(re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*"), 'a language tag such as "en-GB"')
+"""A block's language where it is not the page's (an English title in a Welsh edition):
+its structure element's /Lang, so a screen reader reads it with the right voice."""
+_BLOCK = Tag(attributes={"lang": LANG})
+_CELL = MappingProxyType({"colspan": CELLS, "rowspan": CELLS, "lang": LANG})
 _INLINE = Tag(inline=True)
 
 TAGS: Mapping[str, Tag] = MappingProxyType({
-    **dict.fromkeys(("h1", "h2", "h3", "h4", "p", "ul", "li", "div"), Tag()),
+    **dict.fromkeys(("h1", "h2", "h3", "h4", "p"), _BLOCK),
+    **dict.fromkeys(("ul", "li", "div"), Tag()),
     "ol": Tag(attributes={"start": Value(re.compile(r"\d{1,6}"), "a whole number")}),
     **dict.fromkeys(("table", "colgroup", "thead", "tbody", "tr"), Tag()),
     "col": Tag(void=True, attributes={"width": LENGTH}),

@@ -132,7 +132,8 @@ class TableLayout:
                 span = spans.get((r, c), (1, 1))
                 cell_width = sum(col_widths[c:c + span[1]]) - 2 * pad
                 role, attributes = _cell_tag(cell, r < header_rows, c, span)
-                with self.within(tr.add(role, *attributes)):
+                with self.within(tr.add(role, *attributes,
+                                        lang=cell.attrs.get("lang") or None)):
                     cells.append(self.blocks(cell, origin, cell_width))
                 background = self.props(cell.tag, cell.classes).get("background")
                 if background:

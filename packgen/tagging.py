@@ -43,9 +43,12 @@ class Node:
     alt: str | None = None
     text: str = ""
     """A Link's text, gathered as it is drawn."""
+    lang: str | None = None
+    """A language other than the page's (the HTML subset's ``lang``)."""
 
-    def add(self, role: str, *attributes: Attribute, alt: str | None = None) -> Node:
-        node = Node(role, attributes=list(attributes), alt=alt)
+    def add(self, role: str, *attributes: Attribute, alt: str | None = None,
+            lang: str | None = None) -> Node:
+        node = Node(role, attributes=list(attributes), alt=alt, lang=lang)
         self.kids.append(node)
         return node
 
@@ -55,7 +58,7 @@ class Node:
         if not kids and self.role not in KEPT_EMPTY:
             return None
         text = " ".join(self.text.split()) if self.role == "Link" else None
-        return Tag(self.role, kids, self.alt, text, tuple(self.attributes))
+        return Tag(self.role, kids, self.alt, text, tuple(self.attributes), self.lang)
 
 
 class Tagger:

@@ -140,7 +140,7 @@ class Typesetter(ParagraphSetting, TableLayout):
                 style.bulletIndent = 0
             para = kind(markup, style, bulletText=number)
             # A hanging number is drawn with its text, inside the heading's element.
-            para.node = self.parent.add(ROLES[el.tag])
+            para.node = self.parent.add(ROLES[el.tag], lang=el.attrs.get("lang") or None)
             if "table-note" in el.classes:  # goes where its table goes (orientation.gathered)
                 para.table_note = True
             if props.get("keep_with_next"):

@@ -13,7 +13,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pypdf.errors import DeprecationError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+from packgen.pdf.unreadable import UNREADABLE
 
 TOKEN = re.compile(rb"""
     (?P<space>[\x00\t\n\x0c\r ]+)
@@ -109,21 +112,53 @@ def ident(obj: Any) -> int:
     return ref.idnum if ref is not None else -id(obj)
 
 
-def page_content(page: Any) -> bytes:
-    """The page's content streams joined, as a reader runs them: one stream."""
+def decoded(stream: Any) -> bytes | None:
+    """A stream's data, or None when pypdf cannot decode it (an attachment may merge with a
+    short filter name, /Fl, that pypdf 7 refuses, or with filters no viewer knows)."""
+    try:
+        data: bytes = stream.get_object().get_data()
+    except (*UNREADABLE, DeprecationError):
+        return None
+    return data
+
+
+def read_content(page: Any) -> tuple[bytes, bool]:
+    """The page's content streams joined, as a reader runs them: one stream; and whether
+    any of them could not be decoded (left out of the data)."""
     contents = page.get("/Contents")
     if contents is None:
-        return b""
+        return b"", False
     contents = contents.get_object()
     streams = contents if isinstance(contents, ArrayObject) else [contents]
-    return b"\n".join(s.get_object().get_data() for s in streams)
+    parts = [decoded(s) for s in streams]
+    return b"\n".join(p for p in parts if p is not None), None in parts
+
+
+def own_content_marked(page: Any) -> bool:
+    """Whether the page's own content carries marked content (MCIDs), not just what packgen
+    stamped on it: the stamps are the last of several streams. An untagged attachment's
+    first exempt page is in the tree only for its NOT FOR PUBLICATION marking."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if not isinstance(contents, ArrayObject) or len(contents) < 2:
+        return True
+    return MCID.search(b"\n".join(decoded(s) or b"" for s in contents[:-1])) is not None
+
+
+def page_content(page: Any) -> bytes:
+    """The page's content streams joined, as a reader runs them: one stream."""
+    return read_content(page)[0]
 
 
 class Scanner:
     """Reads one page's content streams (and the form XObjects they draw) for marked content."""
 
-    def __init__(self, index: int, must_tag: bool, found: set[Key]) -> None:
+    def __init__(self, index: int, must_tag: bool, found: set[Key],
+                 unread: set[tuple[int, int | None]] | None = None) -> None:
         self.index, self.must_tag, self.found = index, must_tag, found
+        # (page index, form XObject id or None) whose content could not be decoded: what the
+        # tree says is there cannot be checked.
+        self.unread = unread if unread is not None else set()
         self.problems: list[str] = []
         self.forms: list[tuple[int, int, list[int], str]] = []  # XObjects with /StructParents
         self.seen_forms: set[int] = set()
@@ -194,9 +229,20 @@ class Scanner:
         stream: StreamObject = form.get_object()
         own = stream.get("/StructParents")
         where = f"{where} (form XObject {number})"
-        mcids = self.scan(stream.get_data(), stream.get("/Resources", resources), where,
+        data = decoded(stream)
+        if data is None:
+            self.undecodable(where, number if own is not None else None)
+            return []
+        mcids = self.scan(data, stream.get("/Resources", resources), where,
                           number if own is not None else None, tagged)
         if own is None:
             return mcids
         self.forms.append((int(own), number, mcids, where))
         return []
+
+    def undecodable(self, where: str, stream: int | None) -> None:
+        """Content that cannot be decoded: a problem on a page that must be tagged (packgen's
+        own pages always decode), an attachment's own affair on any other."""
+        self.unread.add((self.index, stream))
+        if self.must_tag:
+            self.problems.append(f"{where}: a content stream cannot be decoded")

@@ -24,7 +24,7 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from tests.marked_content import Key, Scanner, ident, page_content
+from tests.marked_content import Key, Scanner, ident, own_content_marked, read_content
 from tests.structure_baseline import new_problems
 
 # Elements that begin a document of their own: heading levels restart inside them.
@@ -49,7 +49,9 @@ def check_structure(pdf: Path | PdfReader,
 
     ``fully_tagged`` are the 0-based pages whose every mark must be tagged content or an
     artifact (packgen's own pages); by default, every page that joins the tree
-    (has ``/StructParents``). An untagged attachment's pages are not held to that.
+    (has ``/StructParents``) with marked content of its own, beyond the stamps. An untagged
+    attachment's pages are not held to that, even the one whose stamped NOT FOR
+    PUBLICATION is tagged.
 
     ``originals`` are the attachments ``pdf`` copies, by the 0-based page of ``pdf`` their
     first page became: what each already got wrong is not held against the pack
@@ -73,10 +75,14 @@ def all_problems(reader: PdfReader, fully_tagged: Collection[int] | None) -> lis
     tree = walk_tree(root["/StructTreeRoot"].get_object(), page_index)
     problems += tree.problems
     found: set[Key] = set()
+    unread: set[tuple[int, int | None]] = set()
     for index, page in enumerate(reader.pages):
-        must_tag = ("/StructParents" in page) if fully_tagged is None else index in fully_tagged
-        problems += page_problems(reader, index, page, tree, must_tag, found)
+        must_tag = ("/StructParents" in page and own_content_marked(page)) \
+            if fully_tagged is None else index in fully_tagged
+        problems += page_problems(reader, index, page, tree, must_tag, found, unread)
     for key in sorted(set(tree.marked) - found, key=str):
+        if key[:2] in unread:  # said once, as content that cannot be decoded
+            continue
         problems.append(f"page {key[0] + 1}: the tree points at MCID {key[2]}"
                         f"{' in a form XObject' if key[1] else ''}, which is not in the content")
     return problems
@@ -189,10 +195,13 @@ def record_mcr(tree: Tree, page_index: dict[int, int], page: Any, stream: int | 
 
 
 def page_problems(reader: PdfReader, index: int, page: Any, tree: Tree, must_tag: bool,
-                  found: set[Key]) -> list[str]:
+                  found: set[Key], unread: set[tuple[int, int | None]]) -> list[str]:
     where = f"page {index + 1}"
-    scanner = Scanner(index, must_tag, found)
-    mcids = scanner.scan(page_content(page), page.get("/Resources"), where)
+    scanner = Scanner(index, must_tag, found, unread)
+    data, damaged = read_content(page)
+    if damaged:
+        scanner.undecodable(where, None)
+    mcids = scanner.scan(data, page.get("/Resources"), where)
     problems = scanner.problems
     if "/StructParents" in page:
         problems += owned(tree, int(page["/StructParents"]), index, None, mcids, where)

@@ -44,7 +44,7 @@ def both(html: str) -> tuple[list[str], list[str]]:
 def sample(tag: str, name: str) -> str:
     """A value the attribute takes."""
     return {"colspan": "2", "rowspan": "2", "width": "30%", "height": "4mm",
-            "href": "https://example.org", "start": "3"}.get(name, "x")
+            "href": "https://example.org", "start": "3", "lang": "en-GB"}.get(name, "x")
 
 
 @pytest.mark.parametrize("tag", sorted(TAGS))

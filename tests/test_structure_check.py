@@ -323,3 +323,22 @@ def test_a_graft_bug_is_caught_on_a_file_with_faults_of_its_own(
     GRAFT_BUGS[bug](monkeypatch)
     build_pack(meeting, pack)
     assert check_structure(pack, originals={2: source}) != []
+
+
+def short_filter_name(writer: PdfWriter) -> None:
+    """The page's content encoded with /Fl, which pypdf 7 refuses to decode."""
+    content = writer.pages[0]["/Contents"]
+    streams = content if isinstance(content, ArrayObject) else [content]
+    streams[0].get_object()[NameObject("/Filter")] = NameObject("/Fl")
+
+
+def test_undecodable_content_is_named_on_a_tagged_page_and_is_no_crash(tmp_path: Path) -> None:
+    pdf = mended("library-hours-appendix", tmp_path, short_filter_name)
+    assert check(pdf) == ["page 1: a content stream cannot be decoded"]
+
+
+def test_undecodable_content_of_an_attachment_is_its_own(tmp_path: Path) -> None:
+    # Not one of packgen's pages: what its tree says is in the content cannot be checked, and
+    # is not said to be missing either.
+    pdf = mended("library-hours-appendix", tmp_path, short_filter_name)
+    assert check_structure(pdf, fully_tagged=()) == []

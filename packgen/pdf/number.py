@@ -25,7 +25,7 @@ pages (``/Fit``), so none of them moves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pypdf import PageObject, PdfWriter
@@ -44,6 +44,7 @@ from packgen.messages import Messages, english
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
 from packgen.pdf.bridge import add_object
+from packgen.pdf.exemptnotice import first_exempt_pages, free_mcid
 from packgen.pdf.links import resolve_page_links
 from packgen.pdf.objects import entry, kind, number, resolved
 from packgen.pdf.openstate import LeftOpen, left_open
@@ -140,12 +141,14 @@ class Stamper:
 
     def stamp(self, page: PageObject, stamps: list[Stamp], draft: str = "",
               plate: bool = False, exempt: bool = False, make_room: bool = False,
-              marked: bool = False) -> None:
+              marked: bool = False, told: Sequence[tuple[Stamp, int]] = ()) -> None:
         """Draw the stamps (and the watermark ``draft``) upright on the page as displayed; each on
         a plate when ``plate``; with ``make_room``, the page's own content shrunk to leave
         the stamp bands (an exempt page's when ``exempt``) clear. Each is a pagination
         artifact. ``marked``: the page's content may carry marked content, and what it
-        leaves open is closed first, so the stamps are never inside it."""
+        leaves open is closed first, so the stamps are never inside it. ``told``: stamps
+        drawn as the page's content, each a P's marked content with the MCID given
+        (:mod:`packgen.pdf.exemptnotice`)."""
         sheet = paper(page)
         shape = self._shapes.get((sheet, exempt, make_room))
         if shape is None:  # pages of one document are as good as always alike
@@ -184,6 +187,10 @@ class Stamper:
             if group:
                 ops += artifact(subtype, draw(group, self.style, scale, fonts, plate,
                                               self.subsets.runs))
+        for stamp, mcid in told:
+            said = place([stamp], sheet, self.style, scale, self.fonts.width)
+            ops += [f"/P <</MCID {mcid}>> BDC",
+                    *draw(said, self.style, scale, fonts, plate, self.subsets.runs), "EMC"]
         ops.append("Q")
         editor.append(("\n".join(ops) + "\n").encode("ascii"), isolated=True, prefix=prefix)
 
@@ -194,14 +201,15 @@ StampFontsFor = Callable[[Mapping[str, str]], StampFonts]
 
 def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: bool = False,
                  style: StampStyle | None = None, words: Messages | None = None,
-                 marked: frozenset[int] = frozenset()) -> None:
+                 marked: frozenset[int] = frozenset()) -> dict[int, tuple[int, ...]]:
     """Stamp "Page N", "Agenda Item N" and NOT FOR PUBLICATION; watermark a draft; set
     page labels and resolve the agenda's links. An attached PDF's pages get plates, and
     make room for the stamps when it asks to (:attr:`packgen.model.Attachment.make_room`).
     ``fonts``: made once every stamp's text is known, so that they hold what it needs.
     ``style``: the theme's unless given; ``words``: the stamps' words, English unless given.
     ``marked``: the pages (of tagged attachments) whose content may leave marked content
-    open (:mod:`packgen.pdf.openstate`)."""
+    open (:mod:`packgen.pdf.openstate`). Returns the pages whose NOT FOR PUBLICATION
+    is content, not an artifact, with its lines' MCIDs (:mod:`packgen.pdf.exemptnotice`)."""
     style = style or theme_stamp_style()
     item_starts: dict[int, Item] = {}
     attached: dict[int, Attachment] = {}  # pages of PDFs attached, not typeset by packgen
@@ -213,6 +221,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
             attached.update(dict.fromkeys(range(placement.start, placement.last + 1),
                                           placement.attachment))
     exempt = layout.exempt_pages()
+    said_first = first_exempt_pages(layout)
     pages: list[list[Stamp]] = []
     for index in range(layout.total):
         stamps = []
@@ -224,6 +233,8 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
         if index in exempt:
             stamps += exempt_stamps(exempt[index])
         pages.append(stamps)
+    told: dict[int, tuple[int, ...]] = {index: (free, free + 1) for index in sorted(said_first)
+            for free in [free_mcid(writer.pages[index])]}
     # The watermark's characters are in the fonts as every stamp's are ("DRAFFT").
     mark = Stamp((words or english()).word("draft_watermark"), "bold") if draft else None
     stamper = Stamper(writer, _fonts_for(pages, fonts, mark), style)
@@ -231,14 +242,18 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
         attachment = attached.get(index)
         make_room = attachment is not None and attachment.make_room
         if stamps or draft or make_room:
+            notice: list[tuple[Stamp, int]] = []
+            if index in told:  # the exempt stamps, last, are the document's first words
+                stamps, notice = stamps[:-2], list(zip(stamps[-2:], told[index], strict=True))
             stamper.stamp(writer.pages[index], stamps, mark.text if mark else "",
                           plate=attachment is not None,
                           exempt=index in exempt, make_room=make_room,
-                          marked=index in marked)
+                          marked=index in marked, told=notice)
     if stamper.moved:
         _move_destinations(writer, stamper.moved)
     _labels(writer, layout)
     resolve_page_links(writer, layout)
+    return told
 
 
 def _fonts_for(pages: list[list[Stamp]], fonts: StampFontsFor, mark: Stamp | None = None

@@ -23,7 +23,7 @@ Anything less is still tagged as far as it goes, and claims nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
@@ -44,6 +44,7 @@ from packgen.pdf.annotelements import LooseAnnotations
 from packgen.pdf.assemble import Assembled, bookmark_title
 from packgen.pdf.bridge import add_object
 from packgen.pdf.elements import DocumentPages, ParentTree, adopt, element, typeset_elements
+from packgen.pdf.exemptnotice import tell_all
 from packgen.pdf.graft import Grafts
 from packgen.pdf.objects import entry, resolved
 from packgen.pdf.sources import Source
@@ -148,10 +149,13 @@ class _Annotations:
 
 def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
                     sources: dict[Attachment, Source],
-                    front: Typeset, filler: Typeset, words: Messages, lang: str) -> bool:
+                    front: Typeset, filler: Typeset, words: Messages, lang: str,
+                    told: Mapping[int, Sequence[int]] | None = None) -> bool:
     """Build the pack's structure tree (see the module's docstring); whether every page is
-    tagged, and so whether the pack may claim PDF/UA."""
+    tagged, and so whether the pack may claim PDF/UA. ``told``: the pages whose NOT FOR
+    PUBLICATION marking is content, with its lines' MCIDs (:mod:`packgen.pdf.exemptnotice`)."""
     tree = PackTree(writer, assembled, lang)
+    firsts: dict[int, IndirectObject] = {}  # each document's Sect, by its first page
     loose = LooseAnnotations(writer, layout, words, tree.keys)
     parts: dict[int, IndirectObject] = {}
     for placement in layout.placements:
@@ -162,7 +166,8 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
             sect = tree.document
             tree.typeset(sect, filler, placement.start)
         else:
-            sect = _document_sect(tree, placement, layout, parts, words)
+            sect = firsts[placement.start] = _document_sect(tree, placement, layout, parts,
+                                                             words, lang)
             assert placement.attachment is not None
             source = sources[placement.attachment]
             if source.typeset is not None:
@@ -172,20 +177,28 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
         # What neither the typesetter nor an adopted tree holds: an untagged attachment's
         # links, say. After the adopted elements, as the document's last words.
         loose.tag(sect, writer.pages[placement.start:placement.last + 1])
+    tell_all(writer, firsts, told or {}, tree.keys)
     tree.finish()
     return tree.complete
 
 
 def _document_sect(tree: PackTree, placement: Placement, layout: Plan,
-                   parts: dict[int, IndirectObject], words: Messages) -> IndirectObject:
-    """The Sect of a placed document, in its item's Part (made at its first document)."""
+                   parts: dict[int, IndirectObject], words: Messages, lang: str
+                   ) -> IndirectObject:
+    """The Sect of a placed document, in its item's Part (made at its first document),
+    with the language the document is written in where it is not the pack's (an English
+    document in the Welsh edition: a screen reader must not read it with a Welsh voice).
+    An appendix is in its report's language; a tagged PDF's own /Lang wins
+    (:meth:`PackTree.attached`)."""
     item, attachment = placement.item, placement.attachment
     assert item is not None and attachment is not None
     parent = tree.document
     if layout.has_agenda:
         parent = parts.get(id(item)) or parts.setdefault(id(item), element(
             tree.writer, "Part", tree.document, title=f"{item.number}. {item.title}"))
-    return element(tree.writer, "Sect", parent, title=bookmark_title(item, placement, words))
+    written = attachment.lang or (placement.parent.lang if placement.parent else "")
+    return element(tree.writer, "Sect", parent, title=bookmark_title(item, placement, words),
+                   lang=written if written and written != lang else None)
 
 
 def _number_tree(writer: PdfWriter, entries: dict[int, PdfObject]) -> IndirectObject:
