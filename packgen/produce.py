@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from packgen.atomic import Contents, PartlyWritten, write_atomic
@@ -38,7 +39,13 @@ from packgen.model import Attachment, Meeting
 from packgen.pdf import assemble as asm
 from packgen.pdf.metadata import set_metadata
 from packgen.pdf.number import number_pages
-from packgen.pdf.sources import Source, close_all, open_attachments, rendered_source
+from packgen.pdf.sources import (
+    Source,
+    close_all,
+    open_attachments,
+    refused_tags,
+    rendered_source,
+)
 from packgen.pdf.structure import build_structure
 from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.rendered import Typeset
@@ -91,6 +98,7 @@ class _Builder:
                  require_tagged: bool = False) -> None:
         self.meeting = meeting
         self.typesetting = typesetting
+        self.require_tagged = require_tagged
         self.sources: dict[Attachment, Source] = open_attachments(meeting, packs,
                                                                   require_tagged)
         try:
@@ -179,8 +187,11 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     identity = hashlib.sha256(front.pdf + filler.pdf + repr((pack, draft)).encode())
     for _, attachment, _ in pack_documents(meeting, pack):
         identity.update(sources[attachment].digest.encode())
-    tagged = build_structure(writer, pack_pages, layout, sources, front, filler,
-                             meeting.words, meeting.language, told)
+    tagged, refused = build_structure(writer, pack_pages, layout, sources, front, filler,
+                                      meeting.words, meeting.language, told)
+    untagged = [refused_tags(a) for a in refused]
+    if builder.require_tagged and untagged:
+        raise AttachmentError([replace(p, severity="error") for p in untagged])
     file_id = set_metadata(writer, meeting, identity.digest(), pack, draft, tagged)
     page = ""
     if html:  # made before anything is written, so a template problem writes nothing
@@ -207,7 +218,8 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         damaged = next(a for a, s in sources.items() if s.reader is exc.document)
         raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
                                        f"damaged and cannot be merged ({exc})")]) from None
-    return layout.total, (*(w for s in sources.values() for w in s.warnings), *moved)
+    return layout.total, (*(w for s in sources.values() for w in s.warnings), *untagged,
+                          *moved)
 
 
 def _marked_pages(layout: Plan, sources: dict[Attachment, Source]) -> frozenset[int]:

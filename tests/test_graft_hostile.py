@@ -28,6 +28,7 @@ from pypdf.generic import (
 
 from packgen import build_pack
 from packgen.check import validate
+from packgen.errors import AttachmentError
 from packgen.pdf.bridge import add_object
 from tests.conftest import BuildFn, MeetingFolder, basic_meeting
 
@@ -272,3 +273,25 @@ def test_with_make_room_an_adopted_link_holds_the_annotation_on_its_page(
     held, named = _links(folder.root / "pack.pdf")
     assert len(named) == 4  # the front sheet's two links and the report's two
     assert held == named
+
+
+@pytest.mark.unchecked_structure  # refused whole, the file's MCIDs stay without a tree
+def test_a_tree_the_graft_refuses_is_named_and_refused_under_require_tagged(
+        folder: MeetingFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tree too large to read is found only while it is grafted; it is still named, as
+    an untagged file is, and --require-tagged still refuses it."""
+    monkeypatch.setattr("packgen.pdf.graftread.MAX_ENTRIES", 3)
+    meeting = _attachment(folder, None)
+    result = build_pack(meeting, folder.root / "pack.pdf")
+    [said] = [w for w in result.warnings if "structure tree" in w.message]
+    assert said.message.startswith('"hostile.pdf" has a structure tree packgen could not '
+                                   "adopt")
+    assert said.position.line == next(n for n, line in enumerate(
+        meeting.read_text().splitlines(), 1) if "hostile.pdf" in line)
+    xmp = PdfReader(folder.root / "pack.pdf").root_object["/Metadata"].get_object()
+    assert b"pdfuaid" not in xmp.get_data()
+    (folder.root / "pack.pdf").unlink()
+    with pytest.raises(AttachmentError) as refused:
+        build_pack(meeting, folder.root / "pack.pdf", require_tagged=True)
+    assert [p.severity for p in refused.value.problems] == ["error"]
+    assert not (folder.root / "pack.pdf").exists()

@@ -189,6 +189,16 @@ def open_pdf(attachment: Attachment) -> Source:
     return Source(attachment, reader, digest, warnings, stream, untagged=untagged)
 
 
+def refused_tags(attachment: Attachment) -> Problem:
+    """The warning for a tagged attachment whose structure tree the pack could not adopt
+    (:mod:`packgen.pdf.graft` refuses one too large to read or naming marked content its
+    pages do not hold): its pages are untagged in the pack."""
+    return Problem(attachment.pos, f'"{attachment.file.name}" has a structure tree packgen '
+                   "could not adopt (too large, or naming content its pages do not hold); "
+                   "the pack cannot claim PDF/UA accessibility (export it from Word or "
+                   "LibreOffice with tags)", severity="warning")
+
+
 def _untagged(attachment: Attachment, reader: PdfReader) -> Problem | None:
     """The warning that a screen reader cannot follow the attachment, or None when it is
     tagged: one line per attachment, whatever its pages."""

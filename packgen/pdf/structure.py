@@ -69,6 +69,9 @@ class PackTree:
         self.grafts = Grafts(writer)
         self.complete = True
         """Every page's content is tagged so far: the pack may claim PDF/UA."""
+        self.refused: list[Attachment] = []
+        """Tagged attachments whose trees the graft refused (too large to read, MCIDs far
+        beyond their pages' marked content): untagged in the pack, and to be named."""
 
     def typeset(self, parent: IndirectObject, typeset: Typeset, start: int,
                 originals: Sequence[PageObject] | None = None) -> None:
@@ -91,6 +94,8 @@ class PackTree:
         if adopted is None or tag_status(reader) is not None:
             self.complete = False
         if adopted is None:
+            if tag_status(reader) is None:  # tagged, but its tree was refused whole
+                self.refused.append(source.attachment)
             return
         adopt(parent, adopted.elements)
         self.keys.entries.update(adopted.parent_tree)
@@ -150,10 +155,12 @@ class _Annotations:
 def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
                     sources: dict[Attachment, Source],
                     front: Typeset, filler: Typeset, words: Messages, lang: str,
-                    told: Mapping[int, Sequence[int]] | None = None) -> bool:
+                    told: Mapping[int, Sequence[int]] | None = None
+                    ) -> tuple[bool, list[Attachment]]:
     """Build the pack's structure tree (see the module's docstring); whether every page is
-    tagged, and so whether the pack may claim PDF/UA. ``told``: the pages whose NOT FOR
-    PUBLICATION marking is content, with its lines' MCIDs (:mod:`packgen.pdf.exemptnotice`)."""
+    tagged, and so whether the pack may claim PDF/UA, and the tagged attachments whose
+    trees could not be adopted. ``told``: the pages whose NOT FOR PUBLICATION marking is
+    content, with its lines' MCIDs (:mod:`packgen.pdf.exemptnotice`)."""
     tree = PackTree(writer, assembled, lang)
     firsts: dict[int, IndirectObject] = {}  # each document's Sect, by its first page
     loose = LooseAnnotations(writer, layout, words, tree.keys)
@@ -179,7 +186,7 @@ def build_structure(writer: PdfWriter, assembled: Assembled, layout: Plan,
         loose.tag(sect, writer.pages[placement.start:placement.last + 1])
     tell_all(writer, firsts, told or {}, tree.keys)
     tree.finish()
-    return tree.complete
+    return tree.complete, tree.refused
 
 
 def _document_sect(tree: PackTree, placement: Placement, layout: Plan,
