@@ -17,7 +17,8 @@ and stamps are artifacts and have no element.
 
 Whether the pack may claim PDF/UA is decided here too (:attr:`PackTree.complete`): only
 when every page's content is tagged, ours because the typesetter says so, an attachment's
-because it is tagged (:func:`packgen.pdf.tagstatus.tag_status`) and its tree was adopted.
+because it is tagged (:func:`packgen.pdf.tagstatus.tag_status`, judged as it was opened)
+and its tree was adopted.
 Anything less is still tagged as far as it goes, and claims nothing.
 """
 
@@ -48,7 +49,6 @@ from packgen.pdf.exemptnotice import tell_all
 from packgen.pdf.graft import Grafts
 from packgen.pdf.objects import entry, resolved
 from packgen.pdf.sources import Source
-from packgen.pdf.tagstatus import tag_status
 from packgen.rendered import Typeset
 
 NUMS_PER_NODE = 256
@@ -91,10 +91,11 @@ class PackTree:
         reader = source.reader
         copies = self.writer.pages[start:start + source.pages]
         adopted = self.grafts.adopt(reader, copies, self.keys.next_key)
-        if adopted is None or tag_status(reader) is not None:
+        # Whether it is tagged was judged once, when it was opened (``untagged``).
+        if adopted is None or source.untagged is not None:
             self.complete = False
         if adopted is None:
-            if tag_status(reader) is None:  # tagged, but its tree was refused whole
+            if source.untagged is None:  # tagged, but its tree was refused whole
                 self.refused.append(source.attachment)
             return
         adopt(parent, adopted.elements)
