@@ -21,14 +21,18 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from packgen import __version__
 from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_path, one_line
+
+if TYPE_CHECKING:
+    from packgen.inputs import Inputs
 
 meeting_files = click.argument(
     "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
@@ -263,18 +267,24 @@ def github_annotation(problem: Problem) -> str:
 @trusted_option
 @require_tagged_option
 @jobs_option
+@click.option("--watch", is_flag=True,
+              help="After building, build again each time an input of the meeting changes, "
+                   "until Ctrl-C.")
 @quiet_option
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
           supplement: int | None, draft: bool, html: bool, language: str | None,
           templates: Path | None, trusted_templates: bool, require_tagged: bool, jobs: int,
-          quiet: bool, debug: bool) -> None:
+          watch: bool, quiet: bool, debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default).
 
     A report, minutes or Markdown file given instead of a meeting is built alone, in the
     house style, for checking before it goes on an agenda."""
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
+    if watch and jobs > 1:
+        raise click.UsageError("--watch builds one meeting after another in one process, "
+                               "which stays ready for the next change; leave out -j/--jobs")
     from packgen.alone import usage_problem
 
     if wrong := usage_problem(meetings, private, supplement, html):
@@ -291,7 +301,48 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
                            trusted_templates, language, fork=len(meetings) == 1,
                            require_tagged=require_tagged)
+    if watch:
+        _watch(meetings, options, quiet)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
+
+
+def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> None:
+    """Build, then build again on every change, printing as a build does; Ctrl-C ends it
+    with exit status 0 (the way to stop watching), once what was being written is removed."""
+    from packgen.inputs import meeting_inputs
+    from packgen.layout import Pack
+    from packgen.outputs import default_output, output_files
+    from packgen.watch import watch
+
+    def inputs(meeting: Path) -> Inputs:
+        # A pack is never its own input, whatever folder it is written to.
+        target = options.output or default_output(
+            meeting, Pack(options.private, options.supplement), options.language)
+        found = meeting_inputs(meeting, options.templates, options.language)
+        written = {Path(os.path.abspath(path)) for path, _ in output_files(target, options.html)}
+        return replace(found, paths=found.paths - written)
+
+    def waiting(count: int) -> None:
+        if not quiet and not said:
+            said.append(count)
+            click.echo(f"watching {count} files for changes; press Ctrl-C to stop", err=True)
+
+    def changed(paths: tuple[Path, ...]) -> None:
+        if not quiet:
+            shown = ", ".join(display_path(p) for p in paths[:3])
+            more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+            click.echo(f"changed: {shown}{more}", err=True)
+
+    said: list[int] = []
+    try:
+        watch(meetings, lambda meeting: _print(_build_one(options, meeting), quiet), inputs,
+              changed=changed, waiting=waiting)
+    except Stopped as stopped:
+        if stopped.signum != signal.SIGINT:
+            raise
+        if not quiet:
+            click.echo("packgen: stopped watching", err=True)
+        sys.exit(0)
 
 
 @main.command(name="validate")
