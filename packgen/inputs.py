@@ -10,9 +10,12 @@ literal ``src``. An edition in another language (``--language cy``) reads the me
 in its files' own language too, so both are listed.
 
 A path is listed whether or not it is there: a file the meeting names but the officer has
-not saved yet is an input whose creation must start a build. Nothing here raises for the
-user's mistakes: a meeting that does not validate lists what could still be read, and
-says it is not whole, so that the watcher keeps what it knew before.
+not saved yet is an input whose creation must start a build. Validation drops a missing
+file, so the YAML files' text is read as well: every value that looks like a file name
+(``report.pdf``, ``minutes.yaml``), in the meeting, ``packgen.yaml`` and the YAML files
+they name, is listed (a stray one costs a look twice a second, nothing more). Nothing
+here raises for the user's mistakes: a meeting that does not validate lists what could
+still be read, and says it is not whole, so that the watcher keeps what it knew before.
 """
 
 from __future__ import annotations
@@ -30,10 +33,14 @@ from packgen.disclosure import documents
 from packgen.errors import PackgenError
 from packgen.filerefs import inside
 from packgen.model import Meeting
+from packgen.source import Map, Node, Scalar, load_yaml
 
 FOLDER_LIMIT = 2000
 """Files and folders listed under one template folder at most: ``--templates`` may name a
 large folder, and each listed path is looked at twice a second."""
+
+_FILE_NAME = re.compile(r"[^\n:]+\.(?:pdf|ya?ml|md|png|jpe?g|ttf|otf)", re.IGNORECASE)
+"""A YAML value that names a file a build may read (no URL: it has a colon)."""
 
 _IMG = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(["'])([^"'{}]+)\1""", re.IGNORECASE)
 """An image a template names literally (one named by a ``{{ value }}`` is data: the logo)."""
@@ -99,7 +106,12 @@ def config_places(meeting_file: Path) -> list[Path]:
 def _always(meeting_file: Path, templates: Path | None) -> Iterator[Path]:
     """What is watched even while the meeting cannot be read."""
     yield meeting_file
-    yield from config_places(meeting_file)
+    places = config_places(meeting_file)
+    yield from places
+    root = places[-1].parent if places[-1].is_file() else meeting_file.absolute().parent
+    seen: set[Path] = set()
+    for named in (meeting_file, places[-1]):
+        yield from _named_in(named, root, seen)
     for folder in [d for d in (templates, meeting_file.parent / "templates") if d is not None]:
         yield from _under(folder)
 
@@ -132,6 +144,37 @@ def _stylesheet_fonts(meeting: Meeting, templates: Path | None) -> Iterator[Path
         return  # the build says what is wrong; the style files themselves are watched
     for variants in sheet.fonts.values():
         yield from variants.values()
+
+
+def _named_in(file: Path, root: Path, seen: set[Path]) -> Iterator[Path]:
+    """Every file a YAML file names, read from its text rather than its validated meaning,
+    and those named by the YAML files it names, within ``root``: a file named but not
+    saved yet, or named in a file that is wrong elsewhere, is an input all the same."""
+    if file in seen or not inside(file.absolute(), root.absolute()) or not file.is_file():
+        return
+    seen.add(file)
+    try:
+        node = load_yaml(file)
+    except (PackgenError, OSError):
+        return
+    for text in _texts(node):
+        if _FILE_NAME.fullmatch(text) and not os.path.isabs(text):
+            named = Path(os.path.normpath(file.parent / text))
+            yield named
+            if named.suffix.lower() in (".yaml", ".yml"):
+                yield from _named_in(named, root, seen)
+
+
+def _texts(node: Node) -> Iterator[str]:
+    if isinstance(node, Scalar):
+        if isinstance(node.value, str):
+            yield node.value.strip()
+    elif isinstance(node, Map):
+        for child in node.items.values():
+            yield from _texts(child)
+    else:
+        for child in node.items:
+            yield from _texts(child)
 
 
 def _images(template: Path, root: Path) -> Iterator[Path]:
