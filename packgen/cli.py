@@ -2,7 +2,8 @@
 
 Exit status: 0 done; 1 the input is wrong (every problem listed, outputs that would be
 written over an input or over each other among them); 2 usage; 128+N stopped by signal N
-(SIGINT, SIGTERM, SIGHUP), after removing what was being written. Several
+(SIGINT, SIGTERM, SIGHUP), after removing what was being written; with ``--watch``,
+Ctrl-C (SIGINT) is the way to stop watching, and exits 0. Several
 meetings build one after another, or in parallel processes with ``--jobs``; one
 meeting's failure does not stop the others, and the exit status says whether any
 failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.

@@ -23,9 +23,26 @@ from packgen.rendered import StampFonts
 VARIANTS = ("regular", "bold", "italic", "bold_italic")
 
 
-@cache
 def register_family(family: str, files: tuple[Path, ...]) -> str:
     """Register a TrueType family's upright faces once per process; return its ReportLab name.
+
+    Remembered by the files' stamps as well as their names: ``build --watch`` builds
+    again in one process, and a font saved over must be read again."""
+    return _register_family(family, files, tuple(_stamp(file) for file in files))
+
+
+def _stamp(file: Path) -> tuple[int, int, int]:
+    try:
+        found = file.stat()
+    except OSError:  # read below, and reported there
+        return 0, 0, 0
+    return found.st_mtime_ns, found.st_size, found.st_ino
+
+
+@cache
+def _register_family(family: str, files: tuple[Path, ...],
+                     stamps: tuple[tuple[int, int, int], ...]) -> str:
+    """:func:`register_family`'s work, once for each state of the files.
 
     The name carries a digest of the files, because ReportLab's registry is global:
     a house font must not replace the theme's under the same name. The italic faces

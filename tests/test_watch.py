@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from packgen.build import build_pack
+from packgen.builtin import theme_dir
 from packgen.inputs import Inputs, meeting_inputs
 from packgen.watch import Timing, stamp, watch
 from tests.conftest import ROOT, MeetingFolder, basic_meeting, make_pdf, page_texts
@@ -330,3 +331,26 @@ def test_watch_with_jobs_is_a_usage_error(folder: MeetingFolder,
     result = run_cli("build", "--watch", "-j", "2", str(folder.file), str(folder.file))
     assert result.returncode == 2
     assert "--watch" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_house_font_saved_over_is_used_by_the_next_build_in_the_same_process(
+        folder: MeetingFolder, tmp_path: Path) -> None:
+    # --watch builds again in one process: nothing read from an input may be remembered
+    # from the build before, or the rebuild is not the pack a fresh build would write.
+    (folder.root / "fonts").mkdir()
+    house = folder.root / "fonts" / "house.ttf"
+    shutil.copy(theme_dir() / "fonts" / "DejaVuSans-Bold.ttf", house)
+    path = folder.write(basic_meeting([{"title": "Budget"}]),
+                        "organisation: X\nstyle:\n  fonts: {regular: fonts/house.ttf}\n")
+
+    def fonts(out: Path) -> set[str]:
+        listed = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
+                                check=True).stdout.splitlines()[2:]
+        return {line.split()[0].split("+")[-1] for line in listed}
+
+    build_pack(path, tmp_path / "first.pdf")
+    shutil.copy(theme_dir() / "fonts" / "DejaVuSans-Oblique.ttf", house)
+    build_pack(path, tmp_path / "second.pdf")
+    assert "DejaVuSans-Bold" in fonts(tmp_path / "first.pdf")
+    assert "DejaVuSans-Oblique" in fonts(tmp_path / "second.pdf")
+    assert "DejaVuSans-Bold" not in fonts(tmp_path / "second.pdf")
