@@ -322,6 +322,14 @@ def test_build_watch_rebuilds_keeps_the_last_good_pack_and_stops_on_ctrl_c(
     assert ("err", "packgen: stopped watching") in watching.seen
     assert sorted(p.name for p in (tmp_path / "build").iterdir()
                   if not p.name.startswith(".packgen-cache")) == ["board.pdf"]
+    # The last rebuild, in the watching process, is the pack a fresh build writes (run
+    # elsewhere, so that it shares nothing with the watching one, a cache folder included).
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    fresh = subprocess.run([sys.executable, "-m", "packgen", "build", "-q", str(meeting), "-o",
+                            str(tmp_path / "fresh.pdf")], cwd=elsewhere, timeout=300)
+    assert fresh.returncode == 0
+    assert (tmp_path / "fresh.pdf").read_bytes() == (tmp_path / "build" / "board.pdf").read_bytes()
 
 
 def test_watch_with_jobs_is_a_usage_error(folder: MeetingFolder,
