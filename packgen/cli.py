@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -307,13 +307,15 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
-def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> None:
+def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> NoReturn:
     """Build, then build again on every change, printing as a build does; Ctrl-C ends it
     with exit status 0 (the way to stop watching), once what was being written is removed."""
     from packgen.inputs import meeting_inputs
     from packgen.layout import Pack
     from packgen.outputs import default_output, output_files
     from packgen.watch import watch
+
+    started = False
 
     def inputs(meeting: Path) -> Inputs:
         # A pack is never its own input, whatever folder it is written to.
@@ -324,9 +326,10 @@ def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> No
         return replace(found, paths=found.paths - written)
 
     def waiting(count: int) -> None:
-        if not quiet and not said:
-            said.append(count)
+        nonlocal started
+        if not quiet and not started:
             click.echo(f"watching {count} files for changes; press Ctrl-C to stop", err=True)
+        started = True
 
     def changed(paths: tuple[Path, ...]) -> None:
         if not quiet:
@@ -334,7 +337,6 @@ def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> No
             more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
             click.echo(f"changed: {shown}{more}", err=True)
 
-    said: list[int] = []
     try:
         watch(meetings, lambda meeting: _print(_build_one(options, meeting), quiet), inputs,
               changed=changed, waiting=waiting)
@@ -343,7 +345,7 @@ def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> No
             raise
         if not quiet:
             click.echo("packgen: stopped watching", err=True)
-        sys.exit(0)
+    sys.exit(0)
 
 
 @main.command(name="validate")
