@@ -3,7 +3,7 @@
 Listed from the validated meeting: the meeting file; ``packgen.yaml`` (and where a nearer
 one would be found, were it created); every document and appendix it names, exempt ones
 too (a public build skips them, but the private pack and the next edit need them); the
-house style's logo and fonts, those a template folder's ``style.yaml`` names included;
+house style's logo and fonts, and the fonts a template folder's ``style.yaml`` names;
 the council's message catalogues; every file and folder under the template folders (the
 meeting's ``templates/`` and ``--templates``); and each image a template names by a
 literal ``src``. An edition in another language (``--language cy``) reads the meeting
@@ -124,7 +124,10 @@ def _files(meeting: Meeting, templates: Path | None) -> Iterator[Path]:
     if style.logo is not None:
         yield style.logo
     yield from (file for _, file in style.fonts)
-    yield from _stylesheet_fonts(meeting, templates)
+    for folder in meeting.template_dirs(templates):
+        # Fonts a style.yaml names lie relative to it (read as text: loading the whole
+        # stylesheet would read the theme's too, a tenth of a second).
+        yield from _named_in(folder / "style.yaml", folder, set())
     catalogues = meeting.root / MESSAGES
     yield catalogues
     if catalogues.is_dir():
@@ -133,17 +136,6 @@ def _files(meeting: Meeting, templates: Path | None) -> Iterator[Path]:
         for path in _under(folder):
             if path.suffix.lower() == ".html" and path.is_file():
                 yield from _images(path, meeting.root)
-
-
-def _stylesheet_fonts(meeting: Meeting, templates: Path | None) -> Iterator[Path]:
-    from packgen.theme import load_stylesheet
-
-    try:
-        sheet = load_stylesheet(meeting.style, meeting.template_dirs(templates), meeting.root)
-    except (PackgenError, OSError):
-        return  # the build says what is wrong; the style files themselves are watched
-    for variants in sheet.fonts.values():
-        yield from variants.values()
 
 
 def _named_in(file: Path, root: Path, seen: set[Path]) -> Iterator[Path]:

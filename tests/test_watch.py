@@ -85,6 +85,7 @@ def test_inputs_of_a_meeting_with_a_template_folder_and_a_missing_file(
                                                '<img src="seal.png" alt="Seal">\n')
     (templates / "partials" / "row.html").write_text("<p>row</p>\n")
     (templates / ".frontsheet.html.swp").write_text("editor's own")
+    (templates / "style.yaml").write_text("fonts:\n  body: {regular: ../fonts/override.ttf}\n")
     listed = meeting_inputs(folder.file)
     assert not listed.whole  # later.pdf and crest.png are not there yet
     paths = {p.relative_to(folder.root) for p in listed.paths
@@ -93,7 +94,8 @@ def test_inputs_of_a_meeting_with_a_template_folder_and_a_missing_file(
             Path("meeting/now.pdf"), Path("meeting/later.pdf"), Path("crest.png"),
             Path("meeting/templates"), Path("meeting/templates/frontsheet.html"),
             Path("meeting/templates/partials"), Path("meeting/templates/partials/row.html"),
-            Path("seal.png")} <= paths
+            Path("seal.png"), Path("meeting/templates/style.yaml"),
+            Path("meeting/fonts/override.ttf")} <= paths
     assert Path("meeting/templates/.frontsheet.html.swp") not in paths
 
 
