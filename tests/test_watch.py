@@ -97,6 +97,10 @@ def test_inputs_of_a_meeting_with_a_template_folder_and_a_missing_file(
             Path("seal.png"), Path("meeting/templates/style.yaml"),
             Path("meeting/fonts/override.ttf")} <= paths
     assert Path("meeting/templates/.frontsheet.html.swp") not in paths
+    officer = folder.root / "officer-templates"
+    officer.mkdir()
+    (officer / "report.html").write_text('{% extends "!theme/report.html" %}\n')
+    assert {officer, officer / "report.html"} <= meeting_inputs(folder.file, officer).paths
 
 
 def test_inputs_of_a_meeting_whose_yaml_is_broken(folder: MeetingFolder) -> None:
