@@ -15,6 +15,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject, StreamObject
 
 from packgen import build_pack
+from packgen.pdf.bridge import stored_data
 from tests.conftest import MeetingFolder, PageSpec, basic_meeting, page_texts
 
 
@@ -49,7 +50,7 @@ def test_stamps_are_compressed_streams_drawing_the_stamp(folder: MeetingFolder) 
     for number in (4, 5):  # the attachment's pages after its first ("Agenda Item 1")
         (stamp,) = appended(pages[number - 1])
         assert stamp["/Filter"] == "/FlateDecode"
-        assert len(stamp._data) < len(stamp.get_data())  # stored smaller than it draws
+        assert len(stored_data(stamp)) < len(stamp.get_data())  # stored smaller than drawn
         data = stamp.get_data()
         assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in data
         assert f"(Page {number}) Tj".encode() in data
