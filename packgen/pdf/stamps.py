@@ -298,6 +298,10 @@ def _plates(colour: RGB, radius: float, boxes: tuple[tuple[float, float, float, 
 def _pdf_string(data: bytes) -> str:
     """A literal string of ``data``, printable ASCII as itself (so an ASCII stamp reads in
     the content), any other byte as an octal escape."""
+    if data.isascii():
+        text = data.decode("ascii")
+        if text.isprintable() and "\\" not in text and "(" not in text and ")" not in text:
+            return f"({text})"  # nearly every stamp: "Page 17"
     return "(" + "".join(chr(b) if 32 <= b < 127 and b not in b"\\()" else
                          "\\" + chr(b) if b in b"\\()" else f"\\{b:03o}" for b in data) + ")"
 
