@@ -198,24 +198,44 @@ def test_the_same_pack_whatever_the_process(folder: MeetingFolder, run_cli: Buil
 
 def test_pages_sharing_resources_share_one_stamped_copy(folder: MeetingFolder) -> None:
     """Stamping adds the same to every page: pages that share /Resources share one copy
-    with the stamp's font, written once; a page with a field of its own gets its own."""
+    with the stamp's font, written once; a page with a field of its own gets its own, and
+    so does the item's first page, whose "Agenda Item N" adds the bold font: a page names
+    only the fonts its stamps are drawn in."""
     def craft(writer: PdfWriter) -> None:
         share_resources(writer)
-        third = writer.add_blank_page(595, 842)  # sharing them too
-        third[NameObject("/Resources")] = writer.pages[0].raw_get("/Resources")
+        for _ in range(2):  # sharing them too
+            more = writer.add_blank_page(595, 842)
+            more[NameObject("/Resources")] = writer.pages[0].raw_get("/Resources")
         writer.pages[2][NameObject("/Annots")] = ArrayObject([field(writer, 2, "CCC")])
 
     pack = build(folder, craft)
-    pages = PdfReader(pack).pages[2:5]
+    pages = PdfReader(pack).pages[2:6]
     resources = [page.raw_get("/Resources") for page in pages]
-    assert isinstance(resources[0], IndirectObject)
-    assert resources[0] == resources[1] != resources[2]
-    for page in pages:
-        fonts = page["/Resources"]["/Font"]
-        assert {"/F1", "/PackgenStamp", "/PackgenStampBold"} <= set(fonts)
+    assert all(isinstance(r, IndirectObject) for r in resources)
+    assert resources[1] == resources[3]
+    assert len({resources[0].idnum, resources[1].idnum, resources[2].idnum}) == 3
+    for number, page in enumerate(pages, 3):
+        fonts = set(page["/Resources"]["/Font"])
+        assert {"/F1", "/PackgenStamp"} <= fonts
+        assert ("/PackgenStampBold" in fonts) == (number == 3), number
     texts = page_texts(pack)
-    assert "CCC" in texts[4] and "CCC" not in texts[2] + texts[3]
-    assert all(f"Page {n}" in texts[n - 1] for n in (3, 4, 5))
+    assert "CCC" in texts[4] and "CCC" not in texts[2] + texts[3] + texts[5]
+    assert all(f"Page {n}" in texts[n - 1] for n in (3, 4, 5, 6))
+    assert "Agenda Item 1" in texts[2]
+
+
+def test_pages_with_resources_alike_share_one_stamped_copy(folder: MeetingFolder) -> None:
+    """Pages that each hold their own /Resources, alike (as ReportLab writes them), share
+    one stamped copy too: the pack holds one resources dictionary for them, not one a page."""
+    pdf = folder.pdf("alike.pdf", 5)
+    file = folder.write(basic_meeting([{"title": "Alike", "attachments": [pdf]}]))
+    source = PdfReader(folder.folder / pdf)
+    assert len({id(page.raw_get("/Resources")) for page in source.pages}) == 5
+    build_pack(file, folder.root / "pack.pdf")
+    pages = PdfReader(folder.root / "pack.pdf").pages[3:7]  # after "Agenda Item 1"'s page
+    assert len({page.raw_get("/Resources").idnum for page in pages}) == 1
+    assert set(pages[0]["/Resources"]["/Font"]) == {*source.pages[0]["/Resources"]["/Font"],
+                                                    "/PackgenStamp"}
 
 
 def test_stamps_show_whatever_clip_a_field_leaves_pending(folder: MeetingFolder,

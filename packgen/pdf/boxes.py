@@ -193,7 +193,8 @@ def _rectangle(value: PdfObject | None) -> Rect | None:
     try:
         if a.__class__ in _PLAIN and b.__class__ in _PLAIN and c.__class__ in _PLAIN \
                 and d.__class__ in _PLAIN:  # as good as every box: four plain numbers
-            x0, y0, x1, y1 = (float(cast(float, v)) for v in (a, b, c, d))
+            x0, y0 = float(cast(float, a)), float(cast(float, b))
+            x1, y1 = float(cast(float, c)), float(cast(float, d))
         else:
             x0, y0, x1, y1 = (_number(resolved(v)) for v in (a, b, c, d))
     except OverflowError:  # a whole number too large for a float

@@ -36,6 +36,7 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    PdfObject,
 )
 
 from packgen.errors import Position, Problem, TemplateError
@@ -83,6 +84,8 @@ _SPENT_CLIP = "q 0 0 m n Q"
 pypdf's redrawn field appearances): poppler keeps it past the form's end and would clip the
 first plate's path with it, hiding every other stamp. Inside q/Q, the clip ends here."""
 _DRAFT = "/PackgenDraft"
+"""The watermark's translucent graphics state, named on a draft's pages only."""
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _AXES = {"/XYZ": "xy", "/FitH": "y", "/FitBH": "y", "/FitV": "x", "/FitBV": "x",
          "/FitR": "xyxy"}
 """Which of a destination's numbers are across (x) and which up (y) the page: /XYZ's
@@ -135,9 +138,16 @@ class Stamper:
                     assert isinstance(font, DictionaryObject)
                     clones[key] = add_object(writer, font.clone(writer))
                 self.font_refs.append((variant, key, f"{name}{index or ''}", clones[key]))
-        self.draft_state = add_object(writer, DictionaryObject({
-            NameObject("/Type"): NameObject("/ExtGState"),
-            NameObject("/ca"): FloatObject(0.18)}))
+        self.draft_state: IndirectObject | None = None
+        self._runs: dict[tuple[str, str], list[tuple[str, bytes]]] = {}
+
+    def runs(self, text: str, variant: str) -> list[tuple[str, bytes]]:
+        """:meth:`Subsets.runs`, worked out once for each text ("Page 7" is on one page,
+        but "Agenda Item", NOT FOR PUBLICATION and DRAFT on many)."""
+        known = self._runs.get((text, variant))
+        if known is None:
+            known = self._runs[(text, variant)] = self.subsets.runs(text, variant)
+        return known
 
     def stamp(self, page: PageObject, stamps: list[Stamp], draft: str = "",
               plate: bool = False, exempt: bool = False, make_room: bool = False,
@@ -148,20 +158,40 @@ class Stamper:
         artifact. ``marked``: the page's content may carry marked content, and what it
         leaves open is closed first, so the stamps are never inside it. ``told``: stamps
         drawn as the page's content, each a P's marked content with the MCID given
-        (:mod:`packgen.pdf.exemptnotice`)."""
+        (:mod:`packgen.pdf.exemptnotice`).
+
+        The page's resources gain only what its stamps draw with: the fonts (subsets) their
+        text is written in, and the watermark's graphics state on a draft. What is drawn
+        is appended in parts (:meth:`PageEditor.append`): the watermark, and a head of
+        NOT FOR PUBLICATION alone, are each one stream every page showing it shares."""
         sheet = paper(page)
         shape = self._shapes.get((sheet, exempt, make_room))
         if shape is None:  # pages of one document are as good as always alike
             scale = stamp_scale(sheet, self.style, exempt, make_room)
+            matrix = sheet.to_user
             shape = self._shapes[(sheet, exempt, make_room)] = (
-                scale, f"{show_matrix(sheet.to_user)} cm")
+                scale, "" if matrix == _IDENTITY else f"{show_matrix(matrix)} cm")
         scale, placing = shape
+        placed = place(stamps, sheet, self.style, scale, self.fonts.width)
+        told_placed = [place([stamp], sheet, self.style, scale, self.fonts.width)
+                       for stamp, _ in told]
+        used = {(s.variant, font) for s in [*placed, *(p for said in told_placed for p in said)]
+                for font, _ in self.runs(s.text, s.variant)}
+        if draft:
+            used.update(("bold", font) for font, _ in self.runs(draft, "bold"))
+        drawn_with = [font for font in self.font_refs if font[:2] in used]
+        wanted: list[tuple[str, str, PdfObject]] = [
+            ("/Font", name, ref) for _, _, name, ref in drawn_with]
+        if draft:
+            if self.draft_state is None:
+                self.draft_state = add_object(self.writer, DictionaryObject({
+                    NameObject("/Type"): NameObject("/ExtGState"),
+                    NameObject("/ca"): FloatObject(0.18)}))
+            wanted.append(("/ExtGState", _DRAFT, self.draft_state))
         editor = self.pages.edit(page)
-        *names, state = editor.add_resources(
-            [*(("/Font", name, ref) for _, _, name, ref in self.font_refs),
-             ("/ExtGState", _DRAFT, self.draft_state)])
+        chosen = editor.add_resources(wanted) if wanted else []
         fonts: dict[str, dict[str, str]] = {variant: {} for variant in _FONTS}
-        for (variant, key, _, _), name in zip(self.font_refs, names, strict=True):
+        for (variant, key, _, _), name in zip(drawn_with, chosen, strict=False):
             fonts[variant][key] = name
         prefix = None
         if make_room:
@@ -173,26 +203,50 @@ class Stamper:
             if page.indirect_reference is not None:
                 self.moved[page.indirect_reference.idnum] = moved
         left = left_open(page.get("/Contents")) if marked else LeftOpen()
-        ops = ["EMC"] * left.marked + ["Q"] * left.saved
-        ops += ["Q", _SPENT_CLIP, "q", placing]
+        opening = ["EMC"] * left.marked + ["Q"] * left.saved + ["Q", _SPENT_CLIP, "q"]
+        # Parts drawn alike on many pages are streams of their own, shared: see append.
+        parts: list[tuple[list[str], bool]] = [(opening + [placing] if placing else opening,
+                                                False)]
         if draft:
-            ops += artifact("Watermark", watermark(
-                sheet.width, sheet.height, draft, [(fonts["bold"][font], data)
-                                                   for font, data in self.subsets.runs(draft,
-                                                                                       "bold")],
-                state, self.fonts.width))
-        placed = place(stamps, sheet, self.style, scale, self.fonts.width)
+            parts.append((artifact("Watermark", watermark(
+                sheet.width, sheet.height, draft,
+                [(fonts["bold"][font], data) for font, data in self.runs(draft, "bold")],
+                chosen[-1], self.fonts.width)), True))
         for subtype, at_foot in (("Footer", True), ("Header", False)):
             group = [p for p, s in zip(placed, stamps, strict=True) if (s.y >= 0) == at_foot]
             if group:
-                ops += artifact(subtype, draw(group, self.style, scale, fonts, plate,
-                                              self.subsets.runs))
-        for stamp, mcid in told:
-            said = place([stamp], sheet, self.style, scale, self.fonts.width)
-            ops += [f"/P <</MCID {mcid}>> BDC",
-                    *draw(said, self.style, scale, fonts, plate, self.subsets.runs), "EMC"]
-        ops.append("Q")
-        editor.append(("\n".join(ops) + "\n").encode("ascii"), isolated=True, prefix=prefix)
+                # NOT FOR PUBLICATION and its paragraph alone are alike on every exempt page.
+                alike = not at_foot and exempt and len(group) == 2
+                parts.append((artifact(subtype, draw(group, self.style, scale, fonts, plate,
+                                                     self.runs)), alike))
+        for said, (_, mcid) in zip(told_placed, told, strict=True):
+            parts.append(([f"/P <</MCID {mcid}>> BDC",
+                           *draw(said, self.style, scale, fonts, plate, self.runs), "EMC"],
+                          False))
+        parts.append((["Q"], False))
+        editor.append(_streams(parts), isolated=True, prefix=prefix)
+
+
+def _streams(parts: list[tuple[list[str], bool]]) -> list[bytes]:
+    """The content of each stream a stamp is appended as: each part shared by many pages
+    on its own, the parts between them run together."""
+    streams: list[bytes] = []
+    run: list[str] = []
+    for ops, shared in parts:
+        if shared:
+            if run:
+                streams.append(_content(run))
+                run = []
+            streams.append(_content(ops))
+        else:
+            run += ops
+    if run:
+        streams.append(_content(run))
+    return streams
+
+
+def _content(ops: list[str]) -> bytes:
+    return ("\n".join(ops) + "\n").encode("ascii")
 
 
 StampFontsFor = Callable[[Mapping[str, str]], StampFonts]

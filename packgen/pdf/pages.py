@@ -14,10 +14,13 @@ PUBLICATION (:mod:`packgen.pdf.number`):
 - :meth:`PageEditor.add_resource` names an object in the page's resources under a name
   that cannot clash with the page's own (``/PackgenStamp``, else ``/PackgenStamp1`` ...),
   and returns the name to draw it by;
-- :meth:`PageEditor.append` appends a content stream; ``isolated``, the page's own content
+- :meth:`PageEditor.append` appends content streams; ``isolated``, the page's own content
   is opened by a ``q`` (or by :meth:`Pages.prefix`'s ``q``, transformation and clip) and
-  the appended stream starts with its ``Q``, so nothing the page leaves in the graphics
-  state moves what is drawn after it.
+  the appended content starts with its ``Q``, so nothing the page leaves in the graphics
+  state moves what is drawn after it. What is appended is stored Flate-compressed, at a
+  fixed level (:func:`compressed`), and one stream of the same bytes serves every page
+  that appends them (:meth:`Pages.content`): a DRAFT watermark or NOT FOR PUBLICATION is
+  written once, however many pages show it.
 
 A page's annotations are its own already: scrubbing rebuilds each page's /Annots from
 copies (:mod:`packgen.pdf.scrub`), however many pages shared the array. Making room for
@@ -32,8 +35,9 @@ is written by :func:`operand`.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
@@ -43,11 +47,12 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     PdfObject,
     StreamObject,
 )
 
-from packgen.pdf.bridge import add_object
+from packgen.pdf.bridge import add_object, stream_object
 from packgen.pdf.objects import dictionary, numbers, resolved
 
 if TYPE_CHECKING:  # pagetree imports forms, which imports this module
@@ -66,6 +71,23 @@ def _stream(data: bytes) -> DecodedStreamObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
     return stream
+
+
+FLATE_LEVEL = 6
+"""zlib's level for what packgen appends to pages: fixed, so the same content compresses to
+the same bytes (a stamp's few hundred bytes gain nothing from a higher one)."""
+_SMALL = 1 << 10
+"""Content up to this long (a stamp) is compressed with a 1 KiB window and little memory:
+as small as zlib's defaults make it, in a third of the time, which with the defaults goes
+mostly on setting up 256 KiB of state."""
+
+
+def compressed(data: bytes) -> StreamObject:
+    """A stream of ``data`` stored Flate-compressed, ready to write as it is."""
+    packer = zlib.compressobj(FLATE_LEVEL, zlib.DEFLATED, 10, 2) if len(data) <= _SMALL \
+        else zlib.compressobj(FLATE_LEVEL)
+    return stream_object(DictionaryObject({NameObject("/Filter"): NameObject("/FlateDecode")}),
+                         packer.compress(data) + packer.flush())
 
 
 def operand(value: float, places: int = 4) -> str:
@@ -118,17 +140,18 @@ def displayed_matrix(box: Box) -> Matrix:
 
 
 class Pages:
-    """What the editors of one writer's pages share: the one-byte ``q`` stream, and one
-    stream for each transformation that makes room."""
+    """What the editors of one writer's pages share: the one-byte ``q`` stream, one stream
+    for each transformation that makes room, and one for each content appended alike."""
 
     def __init__(self, writer: PdfWriter) -> None:
         self.writer = writer
         self._prefixes: dict[str, IndirectObject] = {}
-        self.shared: dict[tuple[int, tuple[tuple[str, str, int], ...]],
+        self._contents: dict[bytes, IndirectObject] = {}
+        self.shared: dict[tuple[object, tuple[tuple[str, str, int], ...]],
                           tuple[DictionaryObject, IndirectObject, list[str]]] = {}
-        """Resources pages share, with the same additions made: the dictionary they shared
-        (held, so its identity stays its own), the one copy with the additions, the names
-        chosen."""
+        """Resources pages share, or hold alike, with the same additions made: the first such
+        dictionary (held, so the identities in its key stay its own), the one copy with the
+        additions, the names chosen."""
 
     def prefix(self, matrix: Matrix | None = None, clip: Box | None = None) -> IndirectObject:
         """The stream opening a page's own content: ``q``, then the transformation and a
@@ -144,6 +167,13 @@ class Pages:
         known = self._prefixes.get(data)
         if known is None:
             known = self._prefixes[data] = add_object(self.writer, _stream(data.encode("ascii")))
+        return known
+
+    def content(self, data: bytes) -> IndirectObject:
+        """The compressed stream of ``data``, one for all the pages that append it."""
+        known = self._contents.get(data)
+        if known is None:
+            known = self._contents[data] = add_object(self.writer, compressed(data))
         return known
 
     def edit(self, page: PageObject) -> PageEditor:
@@ -185,16 +215,18 @@ class PageEditor:
     def add_resources(self, wanted: Sequence[tuple[str, str, PdfObject]]) -> list[str]:
         """Name each (category, name, value) as :meth:`add_resource` does; the names chosen.
 
-        Pages often share one /Resources dictionary, and stamping adds the same to every
-        page: pages that share one then share one copy with the additions, written once,
-        rather than each page holding a copy of its own. Still copy-on-write: the shared
-        dictionary is never changed, and a later change to one page copies again."""
+        Pages often share one /Resources dictionary, or each hold one alike (ReportLab
+        writes the same few entries into every page), and stamping adds the same to every
+        page: pages whose resources are the same then share one copy with the additions,
+        written once, rather than each page holding a copy of its own. Still
+        copy-on-write: the dictionary a page had is never changed, and a later change to
+        one page copies again."""
         if self._resources is not None:
             return [self.add_resource(*entry) for entry in wanted]
         current = dictionary(self.page, "/Resources")
         if current is None:
             return [self.add_resource(*entry) for entry in wanted]
-        key = (id(current), tuple((c, n, id(v)) for c, n, v in wanted))
+        key = (_signature(current), tuple((c, n, id(v)) for c, n, v in wanted))
         known = self.pages.shared.get(key)
         if known is None:
             names = [self.add_resource(*entry) for entry in wanted]
@@ -206,19 +238,21 @@ class PageEditor:
         self.page[NameObject("/Resources")] = known[1]
         return known[2]
 
-    def append(self, data: bytes, isolated: bool = False, prefix: IndirectObject | None = None
-               ) -> None:
-        """Add ``data`` as a content stream after the page's own. ``isolated``: the page's
-        own content is opened by ``prefix`` (default: a ``q``), and ``data`` must start by
-        closing it with ``Q``."""
+    def append(self, data: bytes | Sequence[bytes], isolated: bool = False,
+               prefix: IndirectObject | None = None) -> None:
+        """Add ``data`` after the page's own content: one stream, or one for each part of a
+        sequence (so that a part many pages draw alike is one stream they share,
+        :meth:`Pages.content`). ``isolated``: the page's own content is opened by ``prefix``
+        (default: a ``q``), and ``data`` must start by closing it with ``Q``."""
         contents = self.page.get("/Contents")
         existing = resolved(contents)
         parts = list(existing) if isinstance(existing, ArrayObject) \
             else [contents] if contents is not None else []
         if isolated:
             parts.insert(0, prefix or self.pages.prefix())
-        stream = add_object(self.pages.writer, _stream(data))
-        self.page[NameObject("/Contents")] = ArrayObject([*parts, stream])
+        added = [data] if isinstance(data, bytes) else data
+        parts += [self.pages.content(part) for part in added]
+        self.page[NameObject("/Contents")] = ArrayObject(parts)
 
     def move_annotations(self, matrix: Matrix, shown: Rect) -> None:
         """Move the page's annotations by ``matrix`` (as its content moved) and keep them
@@ -238,6 +272,25 @@ class PageEditor:
             if _move(copy, matrix, scale, shown, self.pages.writer):
                 moved.append(add_object(self.pages.writer, copy))
         self.page[NameObject("/Annots")] = moved
+
+
+def _signature(value: object) -> object:
+    """What an object holds, as a key equal for objects that hold the same: the same
+    names, numbers and references (to the same objects of the same file), in
+    dictionaries and arrays. Anything else counts by its identity, so alike only with
+    itself (it is held by the dictionary whose key this is)."""
+    kind = value.__class__
+    if kind is IndirectObject:
+        ref = cast(IndirectObject, value)
+        return id(ref.pdf), ref.idnum, ref.generation
+    if kind is NameObject or kind is NumberObject or kind is FloatObject:
+        return kind, value
+    if kind is DictionaryObject:
+        return "<<", tuple(sorted((str(k), _signature(v))
+                                  for k, v in dict.items(cast(DictionaryObject, value))))
+    if kind is ArrayObject:
+        return "[", tuple(_signature(v) for v in cast(ArrayObject, value))
+    return "id", id(value)
 
 
 def moved_rect(matrix: Matrix, rect: Rect) -> Rect:

@@ -36,6 +36,8 @@ class Subsets:
     def runs(self, text: str, variant: str) -> list[tuple[str, bytes]]:
         """``text`` (which the fonts can print) as the strings to show, each in one font
         resource; an ASCII text is one string in the ASCII subset."""
+        if text.isascii() and text.isprintable():  # nearly every stamp: "Page 17"
+            return [(self.base[variant], text.encode("ascii"))]
         runs: list[tuple[str, bytearray]] = []
         for ch in text:
             font, code = self.codes[variant].get(ch) or (self.base[variant], ord(ch))

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import yaml
@@ -236,12 +236,12 @@ def draw(placed: list[Placed], style: StampStyle, scale: float,
     """The operators drawing placed stamps (each on a plate when ``plate``), in points on
     the page as displayed: each stamp's text is the strings ``runs`` gives, each shown in
     the page's font ``fonts[variant][font]`` (an ASCII stamp is one string, in one font)."""
-    ops = []
+    ops: list[str] = []
     if plate and style.plate is not None and placed:
         pad = scale * style.padding
-        ops += _plates(replace(style, radius=scale * style.radius), [
+        ops += _plates(style.plate, scale * style.radius, tuple(
             (s.x - pad, s.y - DESCENT * s.size - pad, s.width + 2 * pad,
-             (ASCENT + DESCENT) * s.size + 2 * pad) for s in placed])
+             (ASCENT + DESCENT) * s.size + 2 * pad) for s in placed))
     ops.append(_colour(style.text))
     for s in placed:
         shown = [f"{fonts[s.variant][font]} {operand(s.size)} Tf" + (
@@ -278,29 +278,35 @@ def watermark(width: float, height: float, text: str, shown: list[tuple[str, byt
     return [f"q {state} gs 0.75 0 0 rg", f"BT {' '.join(runs)} ET Q"]
 
 
-def _plates(style: StampStyle, boxes: list[tuple[float, float, float, float]]) -> list[str]:
-    """Filled rectangles (x, y, width, height) in the plate's colour, their corners rounded
-    by the style's radius: each drawn inset by the radius and stroked twice as wide with
+@lru_cache(maxsize=1024)  # "Page 17" and "Page 42" sit on one plate, as do most footers
+def _plates(colour: RGB, radius: float, boxes: tuple[tuple[float, float, float, float], ...]
+            ) -> tuple[str, ...]:
+    """Filled rectangles (x, y, width, height) in the plate's ``colour``, their corners
+    rounded by ``radius``: each drawn inset by the radius and stroked twice as wide with
     round joins, which costs a few bytes where curves would cost hundreds."""
-    assert style.plate is not None
-    radius = max(0.0, min([style.radius] + [min(w, h) / 2 for _, _, w, h in boxes]))
-    fill = _colour(style.plate)
+    radius = max(0.0, min([radius] + [min(w, h) / 2 for _, _, w, h in boxes]))
+    fill = _colour(colour)
     if not radius:
-        return [fill] + [f"{operand(x, 2)} {operand(y, 2)} {operand(w, 2)} {operand(h, 2)} re f"
-                         for x, y, w, h in boxes]
-    ops = [f"{fill} {fill.upper()} 1 j {operand(2 * radius)} w"]
-    return ops + [f"{operand(x + radius, 2)} {operand(y + radius, 2)} "
-                  f"{operand(w - 2 * radius, 2)} {operand(h - 2 * radius, 2)} re B"
-                  for x, y, w, h in boxes]
+        return (fill, *(f"{operand(x, 2)} {operand(y, 2)} {operand(w, 2)} {operand(h, 2)} re f"
+                        for x, y, w, h in boxes))
+    return (f"{fill} {fill.upper()} 1 j {operand(2 * radius)} w",
+            *(f"{operand(x + radius, 2)} {operand(y + radius, 2)} "
+              f"{operand(w - 2 * radius, 2)} {operand(h - 2 * radius, 2)} re B"
+              for x, y, w, h in boxes))
 
 
 def _pdf_string(data: bytes) -> str:
     """A literal string of ``data``, printable ASCII as itself (so an ASCII stamp reads in
     the content), any other byte as an octal escape."""
+    if data.isascii():
+        text = data.decode("ascii")
+        if text.isprintable() and "\\" not in text and "(" not in text and ")" not in text:
+            return f"({text})"  # nearly every stamp: "Page 17"
     return "(" + "".join(chr(b) if 32 <= b < 127 and b not in b"\\()" else
                          "\\" + chr(b) if b in b"\\()" else f"\\{b:03o}" for b in data) + ")"
 
 
+@cache
 def _colour(rgb: RGB) -> str:
     """The operator setting the fill colour: grey when the three are equal."""
     red, green, blue = rgb
