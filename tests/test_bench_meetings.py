@@ -24,22 +24,30 @@ def generators() -> ModuleType:
     return module
 
 
-def test_every_generated_meeting_validates(tmp_path: Path, run_cli: BuildFn) -> None:
+def generate(folder: Path) -> tuple[list[Path], Path]:
+    """Every meeting of the benchmark, tiny; and the report the rebuild measure edits."""
     m = generators()
-    made = [
-        m.pages_meeting(tmp_path / "pages", 2, 2),
-        m.dedup_meeting(tmp_path / "dedup", reports=3, report_pages=1, scan_pages=2,
-                        scan_size=(40, 60)),
-        m.agenda_meeting(tmp_path / "agenda", items=12),
-    ]
-    rebuild, edited = m.rebuild_meeting(tmp_path / "rebuild", reports=2, sections=1,
+    rebuild, edited = m.rebuild_meeting(folder / "rebuild", reports=2, sections=1,
                                         documents=1, pdfs=1, pdf_pages=1)
-    result = run_cli("validate", *map(str, [*made, rebuild]))
+    return [m.pages_meeting(folder / "pages", 2, 2),
+            m.dedup_meeting(folder / "dedup", reports=3, report_pages=1, scan_pages=2,
+                            scan_size=(40, 60)),
+            m.agenda_meeting(folder / "agenda", items=12), rebuild], edited
+
+
+def test_every_generated_meeting_validates_and_is_the_same_bytes_each_time(
+        tmp_path: Path, run_cli: BuildFn) -> None:
+    made, edited = generate(tmp_path / "a")
+    result = run_cli("validate", *map(str, made))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count(": ok") == 4
     # The rebuild measure edits a sentence of this report: it must be there to edit.
-    assert m.EDIT_FROM in edited.read_text(encoding="utf-8")
-    assert len(m.attachment_list(m.agenda_meeting(tmp_path / "agenda"))) == 0
+    assert generators().EDIT_FROM in edited.read_text(encoding="utf-8")
+    generate(tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
+    assert len(files) == 15
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def test_dedup_meeting_shares_a_font_and_logo_and_attaches_a_scan_twice(
