@@ -69,7 +69,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 def has_option(option: str) -> bool:
     """Whether this packgen's `build` takes ``option`` (the cache arrives with issue 16)."""
     help_text = subprocess.run([*PACKGEN, "build", "--help"], capture_output=True, text=True)
-    return option in help_text.stdout
+    return option in help_text.stdout.replace(",", " ").replace("/", " ").split()
 
 
 def cold() -> list[str]:
