@@ -128,7 +128,7 @@ def letterhead_report(path: Path, pages: int, seed: int) -> None:
         c.drawString(60, 780, f"Report {seed}: page {page + 1}")
         c.setFont("House", 10)
         for line in range(40):
-            c.drawString(60, 740 - line * 16, sentence(rng, 9).replace(",", " –"))
+            c.drawString(60, 740 - line * 16, sentence(rng, 9))
         c.showPage()
     c.save()
 
