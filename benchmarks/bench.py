@@ -197,6 +197,7 @@ def rebuild(work: Path, runs: int) -> list[Result]:
     for _ in range(runs):
         report.write_text(original, encoding="utf-8")
         shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir()
         firsts.append(timed(build(meeting, out, "--cache", str(cache)), folder)[0])
         first_bytes = out.read_bytes()
         report.write_text(original.replace(meetings.EDIT_FROM, meetings.EDIT_TO),
