@@ -16,5 +16,5 @@ def test_mypy_strict() -> None:
 
 def test_ruff() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "packgen", "tests",
-                             "examples"], cwd=ROOT, capture_output=True, text=True)
+                             "examples", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
