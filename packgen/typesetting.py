@@ -17,6 +17,7 @@ fork copied the meeting), and results are plain data.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -101,17 +102,21 @@ class InProcessTypesetting:
         from packgen.render import located, render
 
         html, origin = render(self.env, name, context)
-        tree = parse_html(html, origin)
+        # Parsed for the key only when it may name an image: a page found in the cache
+        # needs no tree.
+        tree = parse_html(html, origin) if self.cache is None or _IMG.search(html) else None
         key = self._key(html, tree, decorative)
         found = self.cache.get(key) if self.cache is not None and key else None
         if found is not None:
             return found
+        if tree is None:
+            tree = parse_html(html, origin)
         typeset = self.typesetter.typeset(tree, origin, located(context), decorative)
         if self.cache is not None and key:
             self.cache.put(key, typeset)
         return typeset
 
-    def _key(self, html: str, tree: Element, decorative: bool) -> str:
+    def _key(self, html: str, tree: Element | None, decorative: bool) -> str:
         """The cache key of these pages; "" when a file it depends on cannot be read (the
         typesetter then reports it, or the pages are made without the cache)."""
         if self.cache is None:
@@ -120,7 +125,7 @@ class InProcessTypesetting:
             if self._setup is None:
                 self._setup = setup_digest(self.sheet)
             images = []
-            for src in _images(tree):
+            for src in _images(tree) if tree is not None else []:
                 path = (self.meeting.root / src).resolve()
                 # Only what the typesetter would draw: anything else is its to report.
                 if not (src and inside(path, self.meeting.root.resolve()) and path.is_file()):
@@ -180,6 +185,10 @@ class InProcessTypesetting:
                             view.words)
                   for item, (ranges, link) in zip(view.items, rows, strict=True)]
         return front_sheet_context(view, agenda, pack)
+
+
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+"""Where rendered HTML may hold an image (the parser reads tags in any case)."""
 
 
 def _images(element: Element) -> list[str]:
