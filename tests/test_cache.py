@@ -17,7 +17,7 @@ from packgen import build_pack
 from packgen.builtin import theme_dir
 from packgen.cache import FORMAT, TypesetCache, decode, encode
 from packgen.typeset import Typesetter
-from tests.conftest import ROOT, page_texts
+from tests.conftest import ROOT, MeetingFolder, basic_meeting, page_texts
 
 EXAMPLES = ROOT / "examples"
 CANARY = "ZQXCACHECANARY"
@@ -330,3 +330,57 @@ def test_jobs_share_one_cache(meeting: Path, tmp_path: Path,
         assert [(tmp_path / "build" / f"{name}.pdf").read_bytes()
                 for name in ("board", "board-2")] == expected
     assert not list((tmp_path / "shared").glob("*/.*.part"))
+
+
+def long_agenda(folder: MeetingFolder, items: int, duplex: bool) -> Path:
+    folder.pdf("paper.pdf", 1)
+    return folder.write(basic_meeting([
+        {"title": f"Item {n} with a title long enough to wrap onto a second line of the "
+                  "agenda", "description": "To consider the report of the director",
+         "attachments": ["paper.pdf"] if n % 3 == 0 else []} for n in range(items)],
+        duplex=duplex))
+
+
+def front_passes(calls: list[str]) -> int:
+    return calls.count("frontsheet.html")
+
+
+def test_a_front_sheet_is_not_typeset_twice_for_the_same_rows(folder: MeetingFolder,
+                                                               typeset_calls: list[str]
+                                                               ) -> None:
+    # Two pages: printed duplex, the reports start on page 3 whether the front sheet has
+    # one page or two, so the agenda a guess of one page gives is the one it settles on.
+    path = long_agenda(folder, 12, duplex=True)
+    built = build_pack(path, folder.root / "pack.pdf").output
+    assert front_passes(typeset_calls) == 1
+    assert "ITEM 11 WITH" in page_texts(built)[1]
+    assert "Page 3" in page_texts(built)[2]
+
+
+@pytest.mark.parametrize(("items", "duplex"), [(12, True), (12, False), (20, True),
+                                               (45, False)])
+def test_a_warm_cache_typesets_no_front_sheet(folder: MeetingFolder, tmp_path: Path,
+                                              typeset_calls: list[str], items: int,
+                                              duplex: bool) -> None:
+    path = long_agenda(folder, items, duplex)
+    cache = tmp_path / "cache"
+    without = build_pack(path, tmp_path / "none.pdf").output.read_bytes()
+    build_pack(path, tmp_path / "cold.pdf", cache=cache)
+    typeset_calls.clear()
+    warm = build_pack(path, tmp_path / "warm.pdf", cache=cache).output
+    assert typeset_calls == []
+    assert warm.read_bytes() == without
+
+
+def test_a_cache_from_a_shorter_agenda_gives_the_longer_ones_pack(folder: MeetingFolder,
+                                                                  tmp_path: Path,
+                                                                  typeset_calls: list[str]
+                                                                  ) -> None:
+    cache = tmp_path / "cache"
+    build_pack(long_agenda(folder, 12, duplex=False), tmp_path / "short.pdf", cache=cache)
+    path = long_agenda(folder, 30, duplex=False)
+    typeset_calls.clear()
+    longer = build_pack(path, tmp_path / "long.pdf", cache=cache).output.read_bytes()
+    assert front_passes(typeset_calls) == 2  # from one page, as without a cache: 1, then 3
+    assert typeset_calls.count("filler.html") == 0
+    assert longer == build_pack(path, tmp_path / "none.pdf").output.read_bytes()
