@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -384,3 +385,24 @@ def test_a_cache_from_a_shorter_agenda_gives_the_longer_ones_pack(folder: Meetin
     assert front_passes(typeset_calls) == 2  # from one page, as without a cache: 1, then 3
     assert typeset_calls.count("filler.html") == 0
     assert longer == build_pack(path, tmp_path / "none.pdf").output.read_bytes()
+
+
+def test_entries_unused_for_a_month_or_beyond_the_size_are_pruned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from packgen import cache as module
+    from packgen.rendered import Typeset
+
+    cache = TypesetCache(tmp_path / "cache")
+    page = Typeset(b"%PDF-1.4\n" + b"x" * 1000, 1, {})
+    keys = [hashlib.sha256(bytes([n])).hexdigest() for n in range(6)]
+    now = time.time()
+    for age, key in enumerate(keys):  # key 0 used just now, key 5 five days ago
+        cache.put(key, page)
+        os.utime(cache._path(key), (now - age * 86400, now - age * 86400))
+    os.utime(cache._path(keys[5]), (now - 31 * 86400, now - 31 * 86400))
+    monkeypatch.setattr(module, "MAX_BYTES", 3 * cache._path(keys[0]).stat().st_size)
+    cache.prune(now)
+    assert [cache.get(key) is not None for key in keys] == [True] * 3 + [False] * 3
+    cache.put(keys[5], page)
+    cache.prune(now + 3600)  # pruned within the day: not looked over again
+    assert cache.get(keys[5]) is not None
