@@ -105,8 +105,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     notes += (*untranslated_warning(meeting.words, meeting.root), *untranslated(meeting))
     target = output or default_output(meeting_file, pack, language)
     refuse_overwriting_inputs(meeting, templates, output_files(target, html))
-    original = _original(meeting_file, meeting, pack, templates, trusted_templates, cache) \
-        if language is not None and not alone else None
+    original, before = _original(meeting_file, meeting, pack, templates, trusted_templates,
+                                 cache) if language is not None and not alone else (None, None)
     typesetting: Typesetting = ForkedTypesetting(meeting, templates, trusted_templates, cache) \
         if fork and can_fork() else InProcessTypesetting(meeting, templates, trusted_templates,
                                                          cache)
@@ -117,22 +117,29 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                                   say, original, require_tagged)
     except BaseException:
         typesetting.close(failed=True)
+        if before is not None:
+            before.close(failed=True)
         raise
     typesetting.close()
+    if before is not None:  # its pages are cached only now that the build has succeeded
+        before.close()
     return BuildResult(meeting, target, pages, notes + warnings)
 
 
 def _original(meeting_file: Path, edition: Meeting, pack: Pack, templates: Path | None,
-              trusted: bool, cache: Path | None) -> PageRanges | None:
+              trusted: bool, cache: Path | None
+              ) -> tuple[PageRanges | None, Typesetting | None]:
     """The page ranges of the meeting's own pack, in its files' language, when ``edition``
-    is in another: what the edition's page numbers are compared to."""
+    is in another: what the edition's page numbers are compared to; and the typesetting
+    that laid it out, for the caller to close when the build is done."""
     own = schema.validate(meeting_file)
     if own.language == edition.language:
-        return None
+        return None, None
     from packgen.produce import laid_out
 
     typesetting = InProcessTypesetting(own, templates, trusted, cache)
     try:
-        return laid_out(own, typesetting, pack)
-    finally:
-        typesetting.close()
+        return laid_out(own, typesetting, pack), typesetting
+    except BaseException:
+        typesetting.close(failed=True)
+        raise

@@ -52,28 +52,39 @@ class TypesetCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.writable = True
-        self.hits = 0
-        self.misses = 0
+        self.pending: dict[str, Typeset] = {}
+        """What this build typeset, written by :meth:`save` once the build has succeeded: a
+        build that fails writes nothing, the cache included."""
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{ENTRY}"
 
     def get(self, key: str) -> Typeset | None:
         """The entry stored under ``key``, or None if there is none that checks out."""
+        if key in self.pending:
+            return self.pending[key]
         path = self._path(key)
         try:
             data = path.read_bytes()
         except OSError:
-            self.misses += 1
             return None
         found = decode(data, key)
         if found is None:
-            self.misses += 1
             return None
-        self.hits += 1
         with contextlib.suppress(OSError):  # marks it used, for pruning; read-only is fine
             os.utime(path)
         return found
+
+    def keep(self, key: str, typeset: Typeset) -> None:
+        """Hold ``typeset`` to be stored under ``key`` when the build has succeeded."""
+        self.pending[key] = typeset
+
+    def save(self) -> None:
+        """Store what the build typeset, then prune (see :meth:`prune`)."""
+        for key, typeset in self.pending.items():
+            self.put(key, typeset)
+        self.pending.clear()
+        self.prune()
 
     def put(self, key: str, typeset: Typeset) -> None:
         """Store ``typeset`` under ``key``, whole or not at all; never fails the build."""
@@ -115,6 +126,10 @@ class TypesetCache:
                 with contextlib.suppress(OSError):
                     info = path.stat()
                     entries.append((info.st_mtime, info.st_size, path))
+            for part in self.folder.glob("*/.*.part"):  # left by a build that was killed
+                with contextlib.suppress(OSError):
+                    if now - part.stat().st_mtime > 3600:
+                        part.unlink()
             entries.sort()
             total = sum(size for _, size, _ in entries)
             for used, size, path in entries:

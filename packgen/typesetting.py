@@ -113,7 +113,7 @@ class InProcessTypesetting:
             tree = parse_html(html, origin)
         typeset = self.typesetter.typeset(tree, origin, located(context), decorative)
         if self.cache is not None and key:
-            self.cache.put(key, typeset)
+            self.cache.keep(key, typeset)
         return typeset
 
     def _key(self, html: str, tree: Element | None, decorative: bool) -> str:
@@ -175,7 +175,7 @@ class InProcessTypesetting:
 
     def close(self, *, failed: bool = False) -> None:
         if self.cache is not None and not failed:
-            self.cache.prune()
+            self.cache.save()
 
     def _context(self, pack: Pack, rows: list[RowData]) -> dict[str, Any]:
         from packgen.render import AgendaRow, front_sheet_context

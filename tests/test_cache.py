@@ -17,6 +17,7 @@ import pytest
 from packgen import build_pack
 from packgen.builtin import theme_dir
 from packgen.cache import FORMAT, TypesetCache, decode, encode
+from packgen.errors import TemplateError
 from packgen.typeset import Typesetter
 from tests.conftest import ROOT, MeetingFolder, basic_meeting, page_texts
 
@@ -406,3 +407,15 @@ def test_entries_unused_for_a_month_or_beyond_the_size_are_pruned(
     cache.put(keys[5], page)
     cache.prune(now + 3600)  # pruned within the day: not looked over again
     assert cache.get(keys[5]) is not None
+
+
+def test_a_build_that_fails_stores_nothing(meeting: Path, tmp_path: Path,
+                                           typeset_calls: list[str]) -> None:
+    overrides = meeting.parent / "templates"
+    overrides.mkdir()
+    (overrides / "document.html").write_text("<p>{{ no_such_thing }}</p>\n")
+    cache = tmp_path / "cache"
+    with pytest.raises(TemplateError):
+        build_pack(meeting, tmp_path / "pack.pdf", cache=cache)
+    assert {"minutes.html", "report.html"} <= set(typeset_calls)  # typeset, then it failed
+    assert not cache.exists() and not (tmp_path / "pack.pdf").exists()
