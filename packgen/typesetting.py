@@ -8,7 +8,9 @@ as soon as the meeting is validated, so that the two run side by side on two
 cores; the pack is byte-for-byte the same either way. Everything else (the
 library, tests, several meetings in one process, ``--jobs`` workers) uses
 :class:`InProcessTypesetting`, where fonts and imports are paid once. Both are a
-:class:`Typesetting`, which is all the rest of a build knows of them.
+:class:`Typesetting`, which is all the rest of a build knows of them. Given a
+cache folder, a page whose HTML and typesetter were seen before is read back from
+:mod:`packgen.cache` rather than laid out again, in whichever process typesets.
 
 Requests name documents by their :class:`~packgen.layout.DocumentKey` and agenda
 items by their place in the pack's agenda, which both processes hold alike (the
