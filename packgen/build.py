@@ -59,7 +59,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                *, private: bool = False, supplement: int | None = None, draft: bool = False,
                html: bool = False, progress: Callable[[str], None] | None = None,
                fork: bool = False, trusted_templates: bool = False,
-               language: str | None = None, require_tagged: bool = False) -> BuildResult:
+               language: str | None = None, require_tagged: bool = False,
+               cache: Path | None = None) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically; given a
     document rather than a meeting, build that document alone (:mod:`packgen.alone`).
 
@@ -72,6 +73,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     for each agenda row whose pages are not those of the meeting's own pack.
     ``require_tagged``: a PDF attachment that is not tagged is a problem (nothing is
     written) rather than a warning.
+    ``cache``: the rebuild cache's folder (:mod:`packgen.cache`), or None for none; the pack
+    is the same bytes either way.
     """
     say = progress or (lambda step: None)
     alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
@@ -102,10 +105,11 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     notes += (*untranslated_warning(meeting.words, meeting.root), *untranslated(meeting))
     target = output or default_output(meeting_file, pack, language)
     refuse_overwriting_inputs(meeting, templates, output_files(target, html))
-    original = _original(meeting_file, meeting, pack, templates, trusted_templates) \
-        if language is not None and not alone else None
-    typesetting: Typesetting = ForkedTypesetting(meeting, templates, trusted_templates) \
-        if fork and can_fork() else InProcessTypesetting(meeting, templates, trusted_templates)
+    original, before = _original(meeting_file, meeting, pack, templates, trusted_templates,
+                                 cache) if language is not None and not alone else (None, None)
+    typesetting: Typesetting = ForkedTypesetting(meeting, templates, trusted_templates, cache) \
+        if fork and can_fork() else InProcessTypesetting(meeting, templates, trusted_templates,
+                                                         cache)
     try:
         from packgen.produce import produce  # now: see that module's docstring
 
@@ -113,22 +117,29 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                                   say, original, require_tagged)
     except BaseException:
         typesetting.close(failed=True)
+        if before is not None:
+            before.close(failed=True)
         raise
     typesetting.close()
+    if before is not None:  # its pages are cached only now that the build has succeeded
+        before.close()
     return BuildResult(meeting, target, pages, notes + warnings)
 
 
 def _original(meeting_file: Path, edition: Meeting, pack: Pack, templates: Path | None,
-              trusted: bool) -> PageRanges | None:
+              trusted: bool, cache: Path | None
+              ) -> tuple[PageRanges | None, Typesetting | None]:
     """The page ranges of the meeting's own pack, in its files' language, when ``edition``
-    is in another: what the edition's page numbers are compared to."""
+    is in another: what the edition's page numbers are compared to; and the typesetting
+    that laid it out, for the caller to close when the build is done."""
     own = schema.validate(meeting_file)
     if own.language == edition.language:
-        return None
+        return None, None
     from packgen.produce import laid_out
 
-    typesetting = InProcessTypesetting(own, templates, trusted)
+    typesetting = InProcessTypesetting(own, templates, trusted, cache)
     try:
-        return laid_out(own, typesetting, pack)
-    finally:
-        typesetting.close()
+        return laid_out(own, typesetting, pack), typesetting
+    except BaseException:
+        typesetting.close(failed=True)
+        raise

@@ -54,6 +54,8 @@ require_tagged_option = click.option(
     "--require-tagged", is_flag=True,
     help="Refuse a PDF attachment that is not tagged (or whose tags its maker doubts), "
          "rather than warn: for packs that must be accessible (PDF/UA).")
+DEFAULT_CACHE = Path("build", ".packgen-cache")
+"""Beside the default output, relative to the working directory."""
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
                            show_default=True, help="Meetings to work on at once.")
 
@@ -141,6 +143,8 @@ class BuildOptions:
     """Typeset in a second process while this one reads the attachments: worth it for
     one meeting; with several, one process pays for ReportLab and the fonts once."""
     require_tagged: bool = False
+    cache: Path | None = None
+    """The rebuild cache's folder (see packgen.cache), shared by --jobs workers."""
 
 
 def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
@@ -153,7 +157,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
                             html=options.html, fork=options.fork,
                             trusted_templates=options.trusted_templates,
                             language=options.language,
-                            require_tagged=options.require_tagged,
+                            require_tagged=options.require_tagged, cache=options.cache,
                             progress=_progress if options.progress else None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
         return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
@@ -267,6 +271,10 @@ def github_annotation(problem: Problem) -> str:
 @templates_option
 @trusted_option
 @require_tagged_option
+@click.option("--cache", "cache", type=click.Path(file_okay=False, path_type=Path),
+              show_default=str(DEFAULT_CACHE), metavar="DIR",
+              help="Keep typeset pages here, so a rebuild typesets only what changed.")
+@click.option("--no-cache", is_flag=True, help="Use no rebuild cache, and write none.")
 @jobs_option
 @click.option("--watch", is_flag=True,
               help="After building, build again each time an input of the meeting changes, "
@@ -275,8 +283,9 @@ def github_annotation(problem: Problem) -> str:
 @debug_option
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
           supplement: int | None, draft: bool, html: bool, language: str | None,
-          templates: Path | None, trusted_templates: bool, require_tagged: bool, jobs: int,
-          watch: bool, quiet: bool, debug: bool) -> None:
+          templates: Path | None, trusted_templates: bool, require_tagged: bool,
+          cache: Path | None, no_cache: bool, jobs: int, watch: bool, quiet: bool,
+          debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default).
 
     A report, minutes or Markdown file given instead of a meeting is built alone, in the
@@ -286,6 +295,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     if watch and jobs > 1:
         raise click.UsageError("--watch builds one meeting after another in one process, "
                                "which stays ready for the next change; leave out -j/--jobs")
+    if cache is not None and no_cache:
+        raise click.UsageError("--cache names a folder for the cache; --no-cache asks for none")
     from packgen.alone import usage_problem
 
     if wrong := usage_problem(meetings, private, supplement, html):
@@ -301,7 +312,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
                            trusted_templates, language, fork=len(meetings) == 1,
-                           require_tagged=require_tagged)
+                           require_tagged=require_tagged,
+                           cache=None if no_cache else cache or DEFAULT_CACHE)
     if watch:
         _watch(meetings, options, quiet)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))

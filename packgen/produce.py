@@ -117,11 +117,20 @@ class _Builder:
                 self.sources[attachment] = rendered_source(attachment, typeset)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
-        """Typeset the front sheet until its length, and so every page range, stops moving."""
+        """Typeset the front sheet until its length, and so every page range, stops moving.
+
+        Always from a guess of one page, so the fixed point is the same whatever any cache
+        holds. A length whose agenda rows are those of a length tried before is not typeset
+        again (with duplex, one and two pages both start the reports on page 3), and one
+        whose front sheet is in the cache is not typeset at all (:mod:`packgen.cache`)."""
         front_pages = 1
+        made: dict[tuple[RowData, ...], Typeset] = {}
         for _ in range(MAX_LAYOUT_PASSES):
             layout = make_plan(front_pages)
-            front = self.typesetting.front_sheet(pack, row_data(self.meeting, pack, layout))
+            rows = row_data(self.meeting, pack, layout)
+            front = made.get(tuple(rows))
+            if front is None:
+                front = made[tuple(rows)] = self.typesetting.front_sheet(pack, rows)
             if front.pages == front_pages:
                 return layout, front
             front_pages = front.pages

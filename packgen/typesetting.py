@@ -8,7 +8,9 @@ as soon as the meeting is validated, so that the two run side by side on two
 cores; the pack is byte-for-byte the same either way. Everything else (the
 library, tests, several meetings in one process, ``--jobs`` workers) uses
 :class:`InProcessTypesetting`, where fonts and imports are paid once. Both are a
-:class:`Typesetting`, which is all the rest of a build knows of them.
+:class:`Typesetting`, which is all the rest of a build knows of them. Given a
+cache folder, a page whose HTML and typesetter were seen before is read back from
+:mod:`packgen.cache` rather than laid out again, in whichever process typesets.
 
 Requests name documents by their :class:`~packgen.layout.DocumentKey` and agenda
 items by their place in the pack's agenda, which both processes hold alike (the
@@ -17,6 +19,7 @@ fork copied the meeting), and results are plain data.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,7 +27,9 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
 
 from packgen import errors
+from packgen.cache import TypesetCache, setup_digest, typeset_key
 from packgen.disclosure import pack_view, view_item
+from packgen.filerefs import inside
 from packgen.forking import fork, stop
 from packgen.layout import DocumentKey, Pack, owner, rendered_documents
 from packgen.model import Meeting
@@ -32,6 +37,9 @@ from packgen.rendered import StampFonts, Typeset
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+    from packgen.htmltree import Element
+    from packgen.typeset import Typesetter
 
 RowData = tuple[tuple[tuple[str, str], ...], int | None]
 """For each agenda item of a pack, in order: its printed page ranges and link target."""
@@ -63,18 +71,32 @@ class Typesetting(Protocol):
 class InProcessTypesetting:
     """Typesets the pack's own pages for one meeting, in this process."""
 
-    def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False
-                 ) -> None:
+    def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
+                 cache: Path | None = None) -> None:
         from packgen.render import environment_for
         from packgen.theme import load_stylesheet
-        from packgen.typeset import Typesetter
 
         self.meeting = meeting
         self.documents = rendered_documents(meeting)
         self.env = environment_for(meeting, templates, trusted)
-        self.typesetter = Typesetter(load_stylesheet(
-            meeting.style, meeting.template_dirs(templates), meeting.root), meeting.root)
+        self.sheet = load_stylesheet(meeting.style, meeting.template_dirs(templates),
+                                     meeting.root)
+        self._typesetter: Typesetter | None = None
+        self.cache = TypesetCache(cache) if cache is not None else None
+        self._setup: str | None = None
+        if self.cache is None:
+            self.typesetter  # noqa: B018 - a font's problem is reported here, as before
         self._filler: Typeset | None = None
+
+    @property
+    def typesetter(self) -> Typesetter:
+        """Made when first needed: a build whose pages are all in the cache needs none
+        (nor ReportLab's layout, nor the fonts registered)."""
+        if self._typesetter is None:
+            from packgen.typeset import Typesetter
+
+            self._typesetter = Typesetter(self.sheet, self.meeting.root)
+        return self._typesetter
 
     def _typeset(self, name: str, context: dict[str, Any], decorative: bool = False
                  ) -> Typeset:
@@ -82,8 +104,38 @@ class InProcessTypesetting:
         from packgen.render import located, render
 
         html, origin = render(self.env, name, context)
-        return self.typesetter.typeset(parse_html(html, origin), origin, located(context),
-                                       decorative)
+        # Parsed for the key only when it may name an image: a page found in the cache
+        # needs no tree.
+        tree = parse_html(html, origin) if self.cache is None or _IMG.search(html) else None
+        key = self._key(html, tree, decorative)
+        found = self.cache.get(key) if self.cache is not None and key else None
+        if found is not None:
+            return found
+        if tree is None:
+            tree = parse_html(html, origin)
+        typeset = self.typesetter.typeset(tree, origin, located(context), decorative)
+        if self.cache is not None and key:
+            self.cache.keep(key, typeset)
+        return typeset
+
+    def _key(self, html: str, tree: Element | None, decorative: bool) -> str:
+        """The cache key of these pages; "" when a file it depends on cannot be read (the
+        typesetter then reports it, or the pages are made without the cache)."""
+        if self.cache is None:
+            return ""
+        try:
+            if self._setup is None:
+                self._setup = setup_digest(self.sheet)
+            images = []
+            for src in _images(tree) if tree is not None else []:
+                path = (self.meeting.root / src).resolve()
+                # Only what the typesetter would draw: anything else is its to report.
+                if not (src and inside(path, self.meeting.root.resolve()) and path.is_file()):
+                    return ""
+                images.append(path.read_bytes())
+        except OSError:
+            return ""
+        return typeset_key(self._setup, html, images, decorative)
 
     def document(self, key: DocumentKey) -> Typeset:
         from packgen.render import document_context
@@ -124,7 +176,8 @@ class InProcessTypesetting:
                            tuple(sorted((extra or {}).items())))
 
     def close(self, *, failed: bool = False) -> None:
-        pass
+        if self.cache is not None and not failed:
+            self.cache.save()
 
     def _context(self, pack: Pack, rows: list[RowData]) -> dict[str, Any]:
         from packgen.render import AgendaRow, front_sheet_context
@@ -134,6 +187,19 @@ class InProcessTypesetting:
                             view.words)
                   for item, (ranges, link) in zip(view.items, rows, strict=True)]
         return front_sheet_context(view, agenda, pack)
+
+
+_IMG = re.compile(r"<img\b", re.IGNORECASE)
+"""Where rendered HTML may hold an image (the parser reads tags in any case)."""
+
+
+def _images(element: Element) -> list[str]:
+    """The ``src`` of every image in the tree, in order: their bytes are in the key."""
+    found = [element.attrs.get("src", "")] if element.tag == "img" else []
+    for child in element.children:
+        if not isinstance(child, str):
+            found += _images(child)
+    return found
 
 
 PDF_SIZE = "\ue000pdf-size\ue000"
@@ -166,10 +232,10 @@ def pdf_href(name: str) -> str:
 class ForkedTypesetting:
     """:class:`InProcessTypesetting` in a forked process, called across a pipe."""
 
-    def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False
-                 ) -> None:
+    def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
+                 cache: Path | None = None) -> None:
         self.pid, self.connection = fork(lambda connection: _serve(connection, meeting,
-                                                                   templates, trusted))
+                                                                   templates, trusted, cache))
 
     def _call(self, method: str, *args: object) -> Any:
         try:
@@ -205,12 +271,12 @@ class ForkedTypesetting:
 
 
 def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
-           trusted: bool) -> None:
+           trusted: bool, cache: Path | None) -> None:
     """Answer requests until told to stop; problems go back to be raised over there."""
     local: InProcessTypesetting | None = None
     failed: tuple[str, object] | None = None
     try:
-        local = InProcessTypesetting(meeting, templates, trusted)
+        local = InProcessTypesetting(meeting, templates, trusted, cache)
     except errors.PackgenError as exc:
         failed = ("problems", (type(exc).__name__, exc.problems))
     except Exception:  # noqa: BLE001 - sent back, to be raised in the building process
@@ -229,6 +295,8 @@ def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
         except EOFError:
             return
         if request is None:
+            if local is not None:
+                local.close()
             return
         if failed is not None or local is None:
             connection.send(failed)

@@ -1,0 +1,293 @@
+"""The rebuild cache: pages packgen typeset before, found again by what they were made from.
+
+ReportLab's layout is the cost of our own pages; rendering a template is cheap. So a page
+is stored under a digest of the rendered HTML (which already holds the YAML, Markdown,
+templates and their context) and of everything else the typesetter reads: the stylesheet,
+the bytes of its font files and of every image the HTML draws, the flags it is given,
+``SOURCE_DATE_EPOCH``, and the versions of packgen (its source, not only its number),
+ReportLab and Python. Whatever else changes, the key changes, and the entry is not found.
+
+An entry is a file read as untrusted input, never unpickled: a header line (format,
+checksum of the rest, length of its JSON), the JSON description of the result (the key
+it was stored under among it), then the PDF bytes. Anything that does not check out (a
+truncated, flipped, foreign or older entry) is passed over and the page typeset again; a
+cache that cannot be written is simply not written. Entries are written whole beside
+their name and renamed, so builds sharing the folder never read half an entry. The folder
+is private (0700) and its entries too (0600): after a private build they hold exempt
+pages. A public build cannot be handed one: it asks by the digest of its own HTML.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from packgen import __version__
+from packgen.rendered import Annotation, Marked, Tag, Typeset
+
+if TYPE_CHECKING:
+    from packgen.theme import Stylesheet
+
+FORMAT = b"packgen-typeset/1"
+ENTRY = ".entry"
+KEEP_UNUSED = 30 * 24 * 3600
+"""An entry no build has read or written for this long (seconds) is pruned."""
+MAX_BYTES = 512 << 20
+"""Beyond this, the least recently used entries are pruned."""
+PRUNE_EVERY = 24 * 3600
+"""How often (seconds) a build looks over the folder for entries to prune."""
+
+
+class TypesetCache:
+    """One cache folder, shared by any builds: entries by key, each a typeset document."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writable = True
+        self.pending: dict[str, Typeset] = {}
+        """What this build typeset, written by :meth:`save` once the build has succeeded: a
+        build that fails writes nothing, the cache included."""
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}{ENTRY}"
+
+    def get(self, key: str) -> Typeset | None:
+        """The entry stored under ``key``, or None if there is none that checks out."""
+        if key in self.pending:
+            return self.pending[key]
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        found = decode(data, key)
+        if found is None:
+            return None
+        with contextlib.suppress(OSError):  # marks it used, for pruning; read-only is fine
+            os.utime(path)
+        return found
+
+    def keep(self, key: str, typeset: Typeset) -> None:
+        """Hold ``typeset`` to be stored under ``key`` when the build has succeeded."""
+        self.pending[key] = typeset
+
+    def save(self) -> None:
+        """Store what the build typeset, then prune (see :meth:`prune`)."""
+        for key, typeset in self.pending.items():
+            self.put(key, typeset)
+        self.pending.clear()
+        self.prune()
+
+    def put(self, key: str, typeset: Typeset) -> None:
+        """Store ``typeset`` under ``key``, whole or not at all; never fails the build."""
+        if not self.writable:
+            return
+        path = self._path(key)
+        try:
+            _private_folder(self.folder)
+            _private_folder(path.parent)
+            fd, name = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)  # 0600
+            try:
+                with os.fdopen(fd, "wb") as stream:
+                    stream.write(encode(key, typeset))
+                os.replace(name, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+                raise
+        except OSError:
+            self.writable = False  # read-only, full, not ours: build on without it
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove entries not used for :data:`KEEP_UNUSED`, then the least recently used
+        beyond :data:`MAX_BYTES`; at most once every :data:`PRUNE_EVERY` per folder."""
+        if not self.writable:
+            return
+        now = time.time() if now is None else now
+        mark = self.folder / "pruned"
+        try:
+            if now - mark.stat().st_mtime < PRUNE_EVERY:
+                return
+        except OSError:
+            pass
+        try:
+            mark.touch(mode=0o600)
+            os.utime(mark, (now, now))
+            entries = []
+            for path in self.folder.glob(f"*/*{ENTRY}"):
+                with contextlib.suppress(OSError):
+                    info = path.stat()
+                    entries.append((info.st_mtime, info.st_size, path))
+            for part in self.folder.glob("*/.*.part"):  # left by a build that was killed
+                with contextlib.suppress(OSError):
+                    if now - part.stat().st_mtime > 3600:
+                        part.unlink()
+            entries.sort()
+            total = sum(size for _, size, _ in entries)
+            for used, size, path in entries:
+                if now - used < KEEP_UNUSED and total <= MAX_BYTES:
+                    break
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                total -= size
+        except OSError:
+            return
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077:
+        with contextlib.suppress(OSError):  # someone else's folder: its entries stay 0600
+            folder.chmod(0o700)
+
+
+def digest(parts: Iterable[bytes | str]) -> str:
+    """One hex digest of several parts, each length-prefixed so no two splits collide."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hashed.update(len(data).to_bytes(8, "big"))
+        hashed.update(data)
+    return hashed.hexdigest()
+
+
+_SOURCE: str | None = None
+
+
+def packgen_source() -> str:
+    """A digest of packgen's own code, ReportLab's version and Python's: a change to any
+    between two builds invalidates every entry, whatever ``__version__`` says (a checkout
+    under development keeps its version number for many changes). The theme is not in it:
+    its templates are in the HTML, its stylesheet and fonts in :func:`setup_digest`."""
+    global _SOURCE  # noqa: PLW0603 - computed once a process
+    if _SOURCE is None:
+        package = Path(__file__).parent
+        files = sorted(p for p in package.rglob("*") if p.is_file()
+                       and p.suffix == ".py")
+        import reportlab
+
+        _SOURCE = digest([FORMAT, __version__, reportlab.Version, sys.version,
+                          *(f"{p.relative_to(package)}" for p in files),
+                          *(hashlib.sha256(p.read_bytes()).digest() for p in files)])
+    return _SOURCE
+
+
+def setup_digest(sheet: Stylesheet) -> str:
+    """What every page a typesetter makes depends on besides its HTML: packgen's code and
+    the versions (:func:`packgen_source`), the stylesheet, the bytes of its font files,
+    and ``SOURCE_DATE_EPOCH`` (ReportLab's dates follow it)."""
+    fonts = {family: {variant: hashlib.sha256(Path(file).read_bytes()).hexdigest()
+                      for variant, file in sorted(files.items())}
+             for family, files in sorted(sheet.fonts.items())}
+    style = json.dumps({"page": sheet.page, "colours": sheet.colours, "styles": sheet.styles,
+                        "fonts": fonts}, sort_keys=True, default=str)
+    return digest([packgen_source(), style, os.environ.get("SOURCE_DATE_EPOCH", "")])
+
+
+def typeset_key(setup: str, html: str, images: Iterable[bytes], decorative: bool) -> str:
+    """The key of the pages ``html`` gives with the typesetter ``setup`` describes, drawing
+    ``images`` (the bytes of each image file it names, in order)."""
+    return digest([setup, html, "decorative" if decorative else "",
+                   *(hashlib.sha256(image).digest() for image in images)])
+
+
+# -- the entry's format -----------------------------------------------------------------------
+
+
+def encode(key: str, typeset: Typeset) -> bytes:
+    body = json.dumps({"key": key, "pages": typeset.pages, "anchors": typeset.anchors,
+                       "tagged": typeset.tagged, "pdf": len(typeset.pdf),
+                       "structure": [_tag_data(t) for t in typeset.structure]},
+                      sort_keys=True, separators=(",", ":")).encode()
+    rest = body + typeset.pdf
+    return b"%s %s %d\n" % (FORMAT, hashlib.sha256(rest).hexdigest().encode(), len(body)) + rest
+
+
+def decode(data: bytes, key: str) -> Typeset | None:
+    """The entry in ``data`` if it is whole, of this format and stored under ``key``."""
+    header, _, rest = data.partition(b"\n")
+    fields = header.split(b" ")
+    if len(fields) != 3 or fields[0] != FORMAT or not fields[2].isdigit():
+        return None
+    if hashlib.sha256(rest).hexdigest().encode() != fields[1]:
+        return None
+    length = int(fields[2])
+    try:
+        found = json.loads(rest[:length])
+        pdf = rest[length:]
+        if not (isinstance(found, dict) and found.get("key") == key
+                and found.get("pdf") == len(pdf) and pdf.startswith(b"%PDF-")):
+            return None
+        pages, anchors, tagged = found["pages"], found["anchors"], found["tagged"]
+        if not (_is_int(pages) and pages > 0 and isinstance(tagged, bool)
+                and isinstance(anchors, dict)
+                and all(_is_int(v) for v in anchors.values())):
+            return None
+        structure = tuple(_tag(t) for t in _list(found["structure"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return Typeset(pdf, pages, anchors, structure, tagged)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _list(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return value
+
+
+def _text(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _tag_data(tag: Tag) -> dict[str, Any]:
+    return {"role": tag.role, "alt": tag.alt, "text": tag.text, "lang": tag.lang,
+            "attributes": [[owner, name, value] for owner, name, value in tag.attributes],
+            "kids": [_tag_data(kid) if isinstance(kid, Tag)
+                     else ["m", kid.page, kid.mcid] if isinstance(kid, Marked)
+                     else ["a", kid.page, kid.index] for kid in tag.kids]}
+
+
+def _tag(data: object) -> Tag:
+    if not isinstance(data, dict) or not isinstance(data["role"], str):
+        raise TypeError("expected a structure element")
+    kids: list[Tag | Marked | Annotation] = []
+    for kid in _list(data["kids"]):
+        if isinstance(kid, dict):
+            kids.append(_tag(kid))
+            continue
+        kind, first, second = _list(kid)
+        if not (_is_int(first) and _is_int(second)):
+            raise TypeError("expected page numbers")
+        kids.append(Marked(first, second) if kind == "m" else Annotation(first, second)
+                    if kind == "a" else _refuse(kind))
+    attributes = []
+    for owner, name, value in (_list(a) for a in _list(data["attributes"])):
+        if not (isinstance(owner, str) and isinstance(name, str)):
+            raise TypeError("expected names")
+        if isinstance(value, list):
+            if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in value):
+                raise TypeError("expected numbers")
+            value = tuple(value)
+        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise TypeError("expected a value")
+        attributes.append((owner, name, value))
+    return Tag(data["role"], tuple(kids), _text(data["alt"]), _text(data["text"]),
+               tuple(attributes), _text(data["lang"]))
+
+
+def _refuse(kind: object) -> Marked:
+    raise TypeError(f"unknown kind of content {kind!r}")
