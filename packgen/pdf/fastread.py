@@ -34,7 +34,15 @@ from pypdf.generic import (
     PdfObject,
 )
 
-from packgen.pdf.bridge import cache, cached, offset_of, stream_object, unparsed_objects
+from packgen.pdf.bridge import (
+    cache,
+    cached,
+    mapped_stream,
+    offset_of,
+    stream_object,
+    unparsed_objects,
+)
+from packgen.pdf.mapped import Window, let_go
 
 # One token per match; anything not covered (a string, a comment, a "#" in a name, a
 # byte outside printable ASCII) becomes a one-byte token of its own and is refused.
@@ -68,22 +76,27 @@ def prime(reader: PdfReader, source: BinaryIO | mmap.mmap | bytes) -> Primed:
     """Parse every plain object of ``reader``'s file into its cache.
 
     ``source`` is the file's bytes (a map of it, say), or the open file the reader
-    reads, which is mapped for the while. Call before anything reads pages.
+    reads, which is then mapped for as long as a stream of it is alive. A stream
+    parsed from a map keeps only where its bytes lie (:func:`packgen.pdf.bridge.
+    mapped_stream`): whoever owns the map must keep it open until the pack is written.
+    Call before anything reads pages.
     """
     if reader.is_encrypted:
         return Primed(0, 0)
-    if isinstance(source, (mmap.mmap, bytes)):
-        parser = _Parser(reader, source)
-        return Primed(parser.prime(), parser.misplaced)
-    try:
-        data = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
-        return Primed(0, 0)
-    try:
-        parser = _Parser(reader, data)
-        return Primed(parser.prime(), parser.misplaced)
-    finally:
-        data.close()
+    if not isinstance(source, (mmap.mmap, bytes)):
+        try:
+            source = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
+            return Primed(0, 0)
+        # Not closed here: the streams read from the map hold it, and it closes with the
+        # last of them.
+    parser = _Parser(reader, source)
+    primed = Primed(parser.prime(), parser.misplaced)
+    if isinstance(source, mmap.mmap):
+        # Finding each object's end read every page of the file, streams' too: give them
+        # back, or the process would count the whole file as its own until it is closed.
+        let_go(source, 0, len(source))
+    return primed
 
 
 class _Parser:
@@ -218,6 +231,8 @@ class _Parser:
         start = eol.end()
         if start + length > len(data) or _ENDSTREAM.match(data, start + length) is None:
             raise _LeaveToPypdf
+        if isinstance(data, mmap.mmap):  # the bytes stay where they are until written
+            return mapped_stream(entries, Window(data, start, length))
         return stream_object(entries, data[start:start + length])
 
     def length(self, value: PdfObject | None) -> int:
