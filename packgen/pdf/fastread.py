@@ -58,6 +58,8 @@ _STREAM = re.compile(rb"stream *(?:\r\n?|\n)")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
 _BEFORE_KEYWORD = frozenset(b" \t\n\r\x0c>])")
 _MAX_DEPTH = 32
+_FIRST_LOOK = 4096
+"""Bytes after an object's start first looked through for its end: most objects' whole."""
 
 
 class _LeaveToPypdf(Exception):
@@ -131,14 +133,9 @@ class _Parser:
 
     def body(self, start: int) -> PdfObject | None:
         data = self.data
-        end = data.find(b"endobj", start)
+        end, keyword = self.extent(start)
         if end < 0:
             return None
-        keyword = data.find(b"stream", start, end)
-        while keyword >= 0 and data[keyword - 1] not in _BEFORE_KEYWORD:  # "/Substream"
-            keyword = data.find(b"stream", keyword + 6, end)
-        if keyword >= 0:
-            end = keyword
         if data[end - 1] not in _BEFORE_KEYWORD or data.find(b"\x0b", start, end) >= 0:
             return None
         try:
@@ -150,6 +147,29 @@ class _Parser:
             return value
         except (_LeaveToPypdf, ValueError):  # ValueError: a number Python cannot read either
             return None
+
+    def extent(self, start: int) -> tuple[int, int]:
+        """Where the object's value ends, at its "endobj" or at its "stream" keyword; and
+        that keyword's place, or -1 if it is no stream. (-1, -1): it has no "endobj".
+
+        Looked for in a window that doubles until one is found, so a stream's data is not
+        read (nor its pages brought into memory) just to find the "endobj" after it.
+        """
+        data, size = self.data, len(self.data)
+        limit = start + _FIRST_LOOK
+        while True:
+            end = data.find(b"endobj", start, limit)
+            last = end if end >= 0 else limit
+            keyword = data.find(b"stream", start, last)
+            while keyword >= 0 and data[keyword - 1] not in _BEFORE_KEYWORD:  # "/Substream"
+                keyword = data.find(b"stream", keyword + 6, last)
+            if keyword >= 0:
+                return keyword, keyword
+            if end >= 0:
+                return end, -1
+            if limit >= size:
+                return -1, -1
+            limit = start + 2 * (limit - start)
 
     def value(self, tokens: list[bytes]) -> PdfObject:
         """The one object ``tokens`` spell, built without recursion.
@@ -229,7 +249,8 @@ class _Parser:
             raise _LeaveToPypdf
         length = self.length(entries.get("/Length"))
         start = eol.end()
-        if start + length > len(data) or _ENDSTREAM.match(data, start + length) is None:
+        ending = _ENDSTREAM.match(data, start + length) if start + length <= len(data) else None
+        if ending is None or data.find(b"endobj", ending.end()) < 0:
             raise _LeaveToPypdf
         if isinstance(data, mmap.mmap):  # the bytes stay where they are until written
             return mapped_stream(entries, Window(data, start, length))

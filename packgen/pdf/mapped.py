@@ -143,9 +143,9 @@ class Window:
             end = self.start + self.length
             for at in range(self.start, end, _SLICE):
                 out.write(view[at:min(at + _SLICE, end)])
+                let_go(self.data, at, min(_SLICE, end - at))
         finally:
             view.release()  # the map cannot be closed while a view of it is held
-        let_go(self.data, self.start, self.length)
         return self.length
 
 
