@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import mmap
 import os
+import weakref
 from collections.abc import Sequence
 from typing import BinaryIO, Protocol
 
@@ -125,10 +126,12 @@ class Window:
     def read(self) -> bytes:
         """A copy of the bytes (the caller's to keep or drop)."""
         try:
-            return self.data[self.start:self.start + self.length]
+            copy = self.data[self.start:self.start + self.length]
         except ValueError:  # "mmap closed or invalid": garbage must not be written instead
             raise MapClosedError("a stream's bytes were read after its file was closed") \
                 from None
+        _READ.note(self.data, self.length)
+        return copy
 
     def write_to(self, out: Output) -> int:
         """Write the bytes to ``out`` straight from the map, a slice at a time, and let the
@@ -147,6 +150,34 @@ class Window:
         finally:
             view.release()  # the map cannot be closed while a view of it is held
         return self.length
+
+
+class _Read:
+    """The maps read from since their pages were last given back, and how much of them.
+
+    Writing a pack reads thousands of small streams from each attachment's map; their
+    pages, once read, would stay counted as the process's own until the map is closed
+    (12 MiB for a 10,000-page pack). Given back every :data:`_SLICE` bytes, they cost one
+    call each time, not one a stream.
+    """
+
+    def __init__(self) -> None:
+        self.maps: weakref.WeakValueDictionary[int, mmap.mmap] = weakref.WeakValueDictionary()
+        self.bytes = 0
+
+    def note(self, data: mmap.mmap, length: int) -> None:
+        if id(data) not in self.maps:
+            self.maps[id(data)] = data  # weakly: a map read from closes with its last stream
+        self.bytes += length
+        if self.bytes >= _SLICE:
+            for held in list(self.maps.values()):
+                if not held.closed:
+                    let_go(held, 0, len(held))
+            self.maps.clear()
+            self.bytes = 0
+
+
+_READ = _Read()
 
 
 def let_go(data: mmap.mmap, start: int, length: int) -> None:
