@@ -16,6 +16,7 @@ objects inside object streams are always left to pypdf.
 
 from __future__ import annotations
 
+import io
 import mmap
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from pypdf.generic import (
     NullObject,
     NumberObject,
     PdfObject,
+    read_object,
 )
 
 from packgen.pdf.bridge import (
@@ -43,6 +45,8 @@ from packgen.pdf.bridge import (
     unparsed_objects,
 )
 from packgen.pdf.mapped import Window, let_go
+from packgen.pdf.repairs import pypdf_says
+from packgen.pdf.unreadable import UNREADABLE
 
 # One token per match; anything not covered (a string, a comment, a "#" in a name, a
 # byte outside printable ASCII) becomes a one-byte token of its own and is refused.
@@ -58,6 +62,7 @@ _STREAM = re.compile(rb"stream *(?:\r\n?|\n)")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
 _BEFORE_KEYWORD = frozenset(b" \t\n\r\x0c>])")
 _MAX_DEPTH = 32
+_WHITE = b" \t\n\r\x0c\x00"
 _FIRST_LOOK = 4096
 """Bytes after an object's start first looked through for its end: most objects' whole."""
 
@@ -139,7 +144,12 @@ class _Parser:
         if data[end - 1] not in _BEFORE_KEYWORD or data.find(b"\x0b", start, end) >= 0:
             return None
         try:
-            value = self.value(_TOKENS.findall(data, start, end))
+            try:
+                value = self.value(_TOKENS.findall(data, start, end))
+            except (_LeaveToPypdf, ValueError):
+                if keyword < 0:
+                    raise
+                value = self.by_pypdf(start, end)  # a string in a stream's dictionary, say
             if keyword >= 0:
                 if not isinstance(value, DictionaryObject):
                     return None
@@ -170,6 +180,20 @@ class _Parser:
             if limit >= size:
                 return -1, -1
             limit = start + 2 * (limit - start)
+
+    def by_pypdf(self, start: int, end: int) -> PdfObject:
+        """A stream's dictionary parsed by pypdf itself, so that the stream's bytes can stay
+        in the map all the same: pypdf's parser would copy them out with the dictionary.
+        Left to pypdf if it has anything to say of it, or leaves anything unread."""
+        text = io.BytesIO(self.data[start:end].lstrip(_WHITE))
+        with pypdf_says(private=True) as said:
+            try:
+                value = read_object(text, self.reader)
+            except UNREADABLE:
+                raise _LeaveToPypdf from None
+        if said or text.read().strip(_WHITE):
+            raise _LeaveToPypdf
+        return value
 
     def value(self, tokens: list[bytes]) -> PdfObject:
         """The one object ``tokens`` spell, built without recursion.
