@@ -283,11 +283,11 @@ class _Serializer:
         """Write a stream object whose bytes are held in their file; the bytes written."""
         assert self.held is not None
         window, self.held = self.held, None
-        opening = b"".join([head, *chunks])
+        opening, closing = b"".join([head, *chunks]), b"\nendstream\nendobj\n"
         stream.write(opening)
         size = window.write_to(stream)
-        stream.write(b"\nendstream\nendobj\n")
-        return len(opening) + size + 18
+        stream.write(closing)
+        return len(opening) + size + len(closing)
 
     def outline_item(self, obj: OutlineItem, out: list[bytes]) -> None:
         out.append(b"<<\n")
