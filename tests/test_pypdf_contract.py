@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import mmap
 import re
 import zlib
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
+    ContentStream,
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
@@ -29,9 +31,13 @@ from pypdf.generic import (
     NameObject,
     NullObject,
     NumberObject,
+    PdfObject,
+    StreamObject,
+    TextStringObject,
 )
 
 from packgen.pdf import bridge
+from packgen.pdf.mapped import MapClosedError, Window
 from packgen.pdf.pagetree import check_page_tree
 from packgen.pdf.repairs import repair_summary
 from tests.conftest import make_pdf
@@ -267,6 +273,64 @@ def test_streams_keep_their_stored_bytes() -> None:
     decoded = DecodedStreamObject()
     decoded.set_data(b"q Q")
     assert bridge.stored_data(decoded) == b"q Q"
+
+
+def _in_map(data: bytes, entries: dict[str, PdfObject]) -> tuple[StreamObject, mmap.mmap]:
+    """A stream whose stored bytes lie between other bytes of a map, as fastread makes it."""
+    held = mmap.mmap(-1, len(data) + 10)
+    held[:] = b"junk " + data + b" junk"
+    stream = bridge.mapped_stream(
+        DictionaryObject({NameObject(k): v for k, v in entries.items()}),
+        Window(held, 5, len(data)))
+    return stream, held
+
+
+def test_pypdf_reads_a_mapped_streams_bytes_through_its_data() -> None:
+    """pypdf's decoders, ``get_data``, ContentStream and ``write_to_stream`` all read the
+    stored bytes as ``_data``, which a mapped stream reads from its map."""
+    text = b"BT /F1 12 Tf (hello) Tj ET"
+    packed = zlib.compress(text)
+    encoded, held = _in_map(packed, {"/Filter": NameObject("/FlateDecode"),
+                                     "/Length": NumberObject(len(packed))})
+    assert isinstance(encoded, EncodedStreamObject) and "/Length" not in encoded
+    assert bridge.stored_window(encoded) is not None
+    assert bridge.stored_data(encoded) == packed and bridge.stored_length(encoded) == len(packed)
+    assert encoded.get_data() == text
+    assert encoded.decoded_self is None  # not kept: pypdf's own stream keeps it
+    plain = bridge.stream_object(DictionaryObject({NameObject("/Filter"): NameObject(
+        "/FlateDecode")}), packed)
+    plain.get_data()
+    assert plain.decoded_self is not None  # why get_data is overridden
+    assert ContentStream(encoded, None).operations[2] == ([TextStringObject("hello")], b"Tj")
+    written = io.BytesIO()
+    encoded.write_to_stream(written)
+    assert b"\nstream\n" + packed + b"\nendstream" in written.getvalue()
+    decoded, _ = _in_map(text, {})
+    assert isinstance(decoded, DecodedStreamObject) and not isinstance(decoded, EncodedStreamObject)
+    assert decoded.get_data() == text and bridge.stored_data(decoded) == text
+    held.close()
+
+
+def test_a_mapped_stream_set_or_cloned_holds_its_own_bytes() -> None:
+    """What pypdf sets (``set_data``) or copies (``clone``, as PdfWriter(clone_from=...)
+    does) is bytes of its own: it outlives the map."""
+    text = b"0 0 m 10 10 l S"
+    encoded, held = _in_map(zlib.compress(text), {"/Filter": NameObject("/FlateDecode")})
+    clone = encoded.clone(PdfWriter())
+    assert isinstance(clone, StreamObject) and bridge.stored_window(clone) is None
+    decoded, _ = _in_map(text, {})
+    decoded_clone = decoded.clone(PdfWriter())
+    encoded.set_data(b"q Q")
+    decoded.set_data(b"q Q")
+    assert bridge.stored_window(encoded) is None and bridge.stored_window(decoded) is None
+    held.close()
+    assert encoded.get_data() == b"q Q" and zlib.decompress(bridge.stored_data(encoded)) == b"q Q"
+    assert decoded.get_data() == b"q Q"
+    assert clone.get_data() == text and decoded_clone.get_data() == text
+    untouched, other = _in_map(text, {})
+    other.close()
+    with pytest.raises(MapClosedError):  # what still points into its map says so
+        untouched.get_data()
 
 
 @pytest.mark.parametrize("nodes", [

@@ -3,7 +3,8 @@
 pypdf's public API reads and writes whole documents; packgen needs a few things it
 keeps to itself: adding an object to a writer without copying it, appending a page
 to the writer's flat page tree without a deep clone, priming a reader's object
-cache from our own fast parser, a stream's stored (still encoded) bytes, and
+cache from our own fast parser, a stream's stored (still encoded) bytes, streams
+whose stored bytes stay in the mapped file until they are written, and
 switching a reader from strict to tolerant once its cross-reference table is known
 to be sound. Each is a function here, so an upgrade of pypdf means checking one
 file, and ``tests/test_pypdf_contract.py`` fails when an installed pypdf no longer
@@ -17,8 +18,10 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.filters import decode_stream_data
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
     IndirectObject,
@@ -27,6 +30,8 @@ from pypdf.generic import (
     PdfObject,
     StreamObject,
 )
+
+from packgen.pdf.mapped import Window
 
 TESTED_PYPDF = ">=6.20,<8"
 """The pypdf versions ``tests/test_pypdf_contract.py`` has passed on; pyproject.toml pins
@@ -116,9 +121,79 @@ def stream_object(entries: DictionaryObject, data: bytes) -> StreamObject:
     return StreamObject.initialize_from_dictionary(fields)
 
 
+def mapped_stream(entries: DictionaryObject, window: Window) -> StreamObject:
+    """:func:`stream_object`, but the bytes stay in the map until something asks for them,
+    and are then read from it afresh each time, not kept."""
+    stream: _MappedEncoded | _MappedDecoded
+    stream = _MappedEncoded(window) if "/Filter" in entries else _MappedDecoded(window)
+    fields: dict[Any, Any] = dict(entries)
+    fields.pop("/Length", None)  # as pypdf drops it: the writer writes the true length
+    stream.update(fields)
+    return stream
+
+
+class _InMap:
+    """What a stream keeps of its stored bytes: a window on the map, until pypdf (or we)
+    set them, from when they are bytes of its own.
+
+    pypdf reads and writes a stream's stored bytes as its attribute ``_data`` (its
+    decoders, ``get_data``, ``set_data``, ``replicate``, ``hash_bin`` and ``_clone`` all
+    do): here ``_data`` is a property that reads the map. A clone gets a copy.
+    """
+
+    window: Window | None
+    own: bytes
+
+    @property
+    def _data(self) -> bytes:
+        return self.own if self.window is None else self.window.read()
+
+    @_data.setter
+    def _data(self, value: bytes) -> None:
+        self.window = None
+        self.own = value
+
+
+class _MappedEncoded(_InMap, EncodedStreamObject):
+    def __init__(self, window: Window | None = None) -> None:
+        super().__init__()  # pypdf's replicate and clone make one with no arguments
+        self.window = window
+        self.own = b""
+
+    def get_data(self) -> bytes:
+        """The decoded bytes, not kept: pypdf's ``get_data`` would keep the decoded copy
+        on the stream (``decoded_self``), which is what the map is there to avoid."""
+        if self.window is None or self.decoded_self is not None:
+            return super().get_data()
+        return decode_stream_data(self)
+
+    def set_data(self, data: bytes) -> None:
+        if self.decoded_self is None:
+            EncodedStreamObject.get_data(self)  # pypdf's set_data expects its decoded copy
+        super().set_data(data)
+
+
+class _MappedDecoded(_InMap, DecodedStreamObject):
+    def __init__(self, window: Window | None = None) -> None:
+        super().__init__()  # sets _data to b"": the window comes after
+        self.window = window
+
+
 def stored_data(stream: StreamObject) -> bytes:
     """A stream's bytes as they are to be written: an encoded stream's still encoded
     (``get_data`` would decode it), a decoded one's as pypdf rebuilds it."""
     if isinstance(stream, EncodedStreamObject):
         return stream._data
     return stream.get_data()
+
+
+def stored_length(stream: StreamObject) -> int:
+    """``len(stored_data(stream))``, without reading a mapped stream's bytes."""
+    window = stored_window(stream)
+    return window.length if window is not None else len(stored_data(stream))
+
+
+def stored_window(stream: StreamObject) -> Window | None:
+    """Where a stream's stored bytes lie in its mapped file, if they are there still
+    (not set since it was read, and not a stream pypdf read itself)."""
+    return stream.window if isinstance(stream, _InMap) else None

@@ -16,6 +16,7 @@ objects inside object streams are always left to pypdf.
 
 from __future__ import annotations
 
+import io
 import mmap
 import re
 from dataclasses import dataclass
@@ -32,9 +33,20 @@ from pypdf.generic import (
     NullObject,
     NumberObject,
     PdfObject,
+    read_object,
 )
 
-from packgen.pdf.bridge import cache, cached, offset_of, stream_object, unparsed_objects
+from packgen.pdf.bridge import (
+    cache,
+    cached,
+    mapped_stream,
+    offset_of,
+    stream_object,
+    unparsed_objects,
+)
+from packgen.pdf.mapped import Window, let_go
+from packgen.pdf.repairs import pypdf_says
+from packgen.pdf.unreadable import UNREADABLE
 
 # One token per match; anything not covered (a string, a comment, a "#" in a name, a
 # byte outside printable ASCII) becomes a one-byte token of its own and is refused.
@@ -50,6 +62,9 @@ _STREAM = re.compile(rb"stream *(?:\r\n?|\n)")
 _ENDSTREAM = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
 _BEFORE_KEYWORD = frozenset(b" \t\n\r\x0c>])")
 _MAX_DEPTH = 32
+_WHITE = b" \t\n\r\x0c\x00"
+_FIRST_LOOK = 4096
+"""Bytes after an object's start first looked through for its end: most objects' whole."""
 
 
 class _LeaveToPypdf(Exception):
@@ -68,22 +83,27 @@ def prime(reader: PdfReader, source: BinaryIO | mmap.mmap | bytes) -> Primed:
     """Parse every plain object of ``reader``'s file into its cache.
 
     ``source`` is the file's bytes (a map of it, say), or the open file the reader
-    reads, which is mapped for the while. Call before anything reads pages.
+    reads, which is then mapped for as long as a stream of it is alive. A stream
+    parsed from a map keeps only where its bytes lie (:func:`packgen.pdf.bridge.
+    mapped_stream`): whoever owns the map must keep it open until the pack is written.
+    Call before anything reads pages.
     """
     if reader.is_encrypted:
         return Primed(0, 0)
-    if isinstance(source, (mmap.mmap, bytes)):
-        parser = _Parser(reader, source)
-        return Primed(parser.prime(), parser.misplaced)
-    try:
-        data = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
-        return Primed(0, 0)
-    try:
-        parser = _Parser(reader, data)
-        return Primed(parser.prime(), parser.misplaced)
-    finally:
-        data.close()
+    if not isinstance(source, (mmap.mmap, bytes)):
+        try:
+            source = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError, AttributeError):  # not a real file, or an empty one
+            return Primed(0, 0)
+        # Not closed here: the streams read from the map hold it, and it closes with the
+        # last of them.
+    parser = _Parser(reader, source)
+    primed = Primed(parser.prime(), parser.misplaced)
+    if isinstance(source, mmap.mmap):
+        # Finding each object's end read every page of the file, streams' too: give them
+        # back, or the process would count the whole file as its own until it is closed.
+        let_go(source, 0, len(source))
+    return primed
 
 
 class _Parser:
@@ -118,18 +138,18 @@ class _Parser:
 
     def body(self, start: int) -> PdfObject | None:
         data = self.data
-        end = data.find(b"endobj", start)
+        end, keyword = self.extent(start)
         if end < 0:
             return None
-        keyword = data.find(b"stream", start, end)
-        while keyword >= 0 and data[keyword - 1] not in _BEFORE_KEYWORD:  # "/Substream"
-            keyword = data.find(b"stream", keyword + 6, end)
-        if keyword >= 0:
-            end = keyword
         if data[end - 1] not in _BEFORE_KEYWORD or data.find(b"\x0b", start, end) >= 0:
             return None
         try:
-            value = self.value(_TOKENS.findall(data, start, end))
+            try:
+                value = self.value(_TOKENS.findall(data, start, end))
+            except (_LeaveToPypdf, ValueError):
+                if keyword < 0:
+                    raise
+                value = self.by_pypdf(start, end)  # a string in a stream's dictionary, say
             if keyword >= 0:
                 if not isinstance(value, DictionaryObject):
                     return None
@@ -137,6 +157,43 @@ class _Parser:
             return value
         except (_LeaveToPypdf, ValueError):  # ValueError: a number Python cannot read either
             return None
+
+    def extent(self, start: int) -> tuple[int, int]:
+        """Where the object's value ends, at its "endobj" or at its "stream" keyword; and
+        that keyword's place, or -1 if it is no stream. (-1, -1): it has no "endobj".
+
+        Looked for in a window that doubles until one is found, so a stream's data is not
+        read (nor its pages brought into memory) just to find the "endobj" after it.
+        """
+        data, size = self.data, len(self.data)
+        limit = start + _FIRST_LOOK
+        while True:
+            end = data.find(b"endobj", start, limit)
+            last = end if end >= 0 else limit
+            keyword = data.find(b"stream", start, last)
+            while keyword >= 0 and data[keyword - 1] not in _BEFORE_KEYWORD:  # "/Substream"
+                keyword = data.find(b"stream", keyword + 6, last)
+            if keyword >= 0:
+                return keyword, keyword
+            if end >= 0:
+                return end, -1
+            if limit >= size:
+                return -1, -1
+            limit = start + 2 * (limit - start)
+
+    def by_pypdf(self, start: int, end: int) -> PdfObject:
+        """A stream's dictionary parsed by pypdf itself, so that the stream's bytes can stay
+        in the map all the same: pypdf's parser would copy them out with the dictionary.
+        Left to pypdf if it has anything to say of it, or leaves anything unread."""
+        text = io.BytesIO(self.data[start:end].lstrip(_WHITE))
+        with pypdf_says(private=True) as said:
+            try:
+                value = read_object(text, self.reader)
+            except UNREADABLE:
+                raise _LeaveToPypdf from None
+        if said or text.read().strip(_WHITE):
+            raise _LeaveToPypdf
+        return value
 
     def value(self, tokens: list[bytes]) -> PdfObject:
         """The one object ``tokens`` spell, built without recursion.
@@ -216,8 +273,11 @@ class _Parser:
             raise _LeaveToPypdf
         length = self.length(entries.get("/Length"))
         start = eol.end()
-        if start + length > len(data) or _ENDSTREAM.match(data, start + length) is None:
+        ending = _ENDSTREAM.match(data, start + length) if start + length <= len(data) else None
+        if ending is None or data.find(b"endobj", ending.end()) < 0:
             raise _LeaveToPypdf
+        if isinstance(data, mmap.mmap):  # the bytes stay where they are until written
+            return mapped_stream(entries, Window(data, start, length))
         return stream_object(entries, data[start:start + length])
 
     def length(self, value: PdfObject | None) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pypdf.filters import decode_stream_data
 from pypdf.generic import ArrayObject, PdfObject, StreamObject
 
-from packgen.pdf.bridge import stored_data
+from packgen.pdf.bridge import stored_data, stored_length
 from packgen.pdf.objects import resolved
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -55,7 +55,7 @@ def left_open(contents: PdfObject | None) -> LeftOpen:
     for stream in streams:
         stream = resolved(stream)
         if isinstance(stream, StreamObject):
-            if size + len(stored_data(stream)) > MAX_SCANNED:
+            if size + stored_length(stream) > MAX_SCANNED:
                 return LeftOpen()
             try:  # pypdf's decoder reads a stream with no /Filter as an unknown filter
                 data.append(decode_stream_data(stream) if stream.get("/Filter")

@@ -34,7 +34,7 @@ from packgen.pdf.bridge import tolerate
 from packgen.pdf.fastread import prime
 from packgen.pdf.filters import Damage, find_damage
 from packgen.pdf.forms import is_password
-from packgen.pdf.mapped import Mapped, map_file, over_file_budget
+from packgen.pdf.mapped import Mapped, let_go, map_file, over_file_budget
 from packgen.pdf.pagetree import PageNotes, check_page_tree, check_pages
 from packgen.pdf.repairs import pypdf_says, repair_summary
 from packgen.pdf.tagstatus import (
@@ -186,6 +186,7 @@ def open_pdf(attachment: Attachment) -> Source:
         warnings.append(_whole(attachment, notes.crops))
     if untagged is not None:
         warnings.append(untagged)
+    let_go(mapped.data, 0, len(mapped.data))  # read until written: see Window.write_to
     return Source(attachment, reader, digest, warnings, stream, untagged=untagged)
 
 

@@ -42,8 +42,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.pdf.bridge import pdf_version, stored_data
+from packgen.pdf.bridge import pdf_version, stored_data, stored_window
 from packgen.pdf.links import Copies, ObjectKey
+from packgen.pdf.mapped import Window
 from packgen.pdf.objects import active, kind
 from packgen.pdf.objstreams import at_least, object_streams, packable, xref_stream
 from packgen.pdf.unreadable import UNREADABLE
@@ -64,6 +65,10 @@ is one: the pack has its own tree, into which only the elements grafting adopts 
 _LINK_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
 """The actions a link of the pack may hold (in its /A): those scrubbing keeps or makes."""
 _OUTLINE_KEYS = ("/Title", "/Parent", "/First", "/Last", "/Next", "/Prev")
+HELD = 64 << 10
+"""A stream's stored bytes from this size on are written from their mapped file as they
+are, not first joined with the rest of their object: only a copy of a small one is ever
+made, and only for the moment it is written."""
 
 
 def write_pdf(writer: PdfWriter, stream: BinaryIO, file_id: ArrayObject,
@@ -80,6 +85,7 @@ class _Serializer:
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
+        self.held: Window | None = None
 
     def write(self, stream: BinaryIO, file_id: ArrayObject) -> None:
         writer = self.writer
@@ -107,6 +113,10 @@ class _Serializer:
                 self.serialize(obj, chunks)
             if packing and packable(obj):
                 packed.append((number, b"".join(chunks)))
+                continue
+            if self.held is not None:  # a large stream's bytes, still in their file
+                entries[number] = (1, position, 0)
+                position += self.write_held(stream, b"%d 0 obj\n" % number, chunks)
                 continue
             data = b"".join([b"%d 0 obj\n" % number, *chunks, b"\nendobj\n"])
             entries[number] = (1, position, 0)
@@ -255,11 +265,29 @@ class _Serializer:
         append(b">>")
 
     def stream(self, obj: StreamObject, out: list[bytes]) -> None:
+        window = stored_window(obj)
+        if window is not None and window.length >= HELD and not out:
+            # The object itself (nothing before it in ``out``): its bytes go from the map
+            # straight to the pack, after the dictionary (:meth:`write_held`).
+            self.dictionary(obj, out, window.length)
+            out.append(b"\nstream\n")
+            self.held = window
+            return
         data = stored_data(obj)
         self.dictionary(obj, out, len(data))
         out.append(b"\nstream\n")
         out.append(data)
         out.append(b"\nendstream")
+
+    def write_held(self, stream: BinaryIO, head: bytes, chunks: list[bytes]) -> int:
+        """Write a stream object whose bytes are held in their file; the bytes written."""
+        assert self.held is not None
+        window, self.held = self.held, None
+        opening, closing = b"".join([head, *chunks]), b"\nendstream\nendobj\n"
+        stream.write(opening)
+        size = window.write_to(stream)
+        stream.write(closing)
+        return len(opening) + size + len(closing)
 
     def outline_item(self, obj: OutlineItem, out: list[bytes]) -> None:
         out.append(b"<<\n")
