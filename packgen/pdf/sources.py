@@ -20,6 +20,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from mmap import mmap
+from pathlib import Path
 from typing import BinaryIO
 
 from pypdf import PdfReader, PdfWriter
@@ -82,20 +83,22 @@ class Source:
 def open_attachments(meeting: Meeting, packs: Sequence[Pack], require_tagged: bool = False
                      ) -> dict[Attachment, Source]:
     """Open every PDF the packs hold; raise :class:`AttachmentError` listing each bad one
-    (and, with ``require_tagged``, each that is not a tagged PDF)."""
+    (and, with ``require_tagged``, each that is not a tagged PDF). A file attached twice,
+    or the same bytes under two names, is read once (:class:`_Readings`)."""
     sources: dict[Attachment, Source] = {}
     attachments = pdf_attachments(meeting, packs)
     problems = over_file_budget(attachments)
+    readings = _Readings()
     for attachment in [] if problems else attachments:
         try:
-            sources[attachment] = open_pdf(attachment)
+            sources[attachment] = _source(attachment, readings.read(attachment.file))
         except _Unreadable as exc:
             problems.append(Problem(attachment.pos, f'"{attachment.file.name}": {exc}'))
     if require_tagged:
         problems += [replace(s.untagged, severity="error") for s in sources.values()
                      if s.untagged is not None]
     if problems:
-        close_all(sources.values())
+        readings.close()
         raise AttachmentError(problems)
     return sources
 
@@ -138,12 +141,76 @@ class _Unreadable(Exception):
 
 def open_pdf(attachment: Attachment) -> Source:
     """Open one PDF attachment, or raise _Unreadable saying why it cannot be merged."""
+    reading = _read_file(attachment.file, {})
     try:
-        with attachment.file.open("rb") as file:
+        return _source(attachment, reading)
+    except _Unreadable:
+        reading.stream.close()
+        raise
+
+
+@dataclass
+class _Reading:
+    """A file as read and checked, before what an attachment asks of it is applied: what
+    any number of attachments of the same bytes can share."""
+
+    reader: PdfReader
+    digest: str
+    stream: BinaryIO
+    damage: list[Damage]
+    repairs: list[str]
+    notes: PageNotes
+    untagged: str | None
+    """How its untagged warning ends, after the file's name; None: it is tagged."""
+    fields: str | None
+    """Why its form fields could not be redrawn; None: they were, or it has none."""
+
+
+class _Readings:
+    """The files a build has read, by resolved path and by digest, for the attachments
+    that name the same file again, or a copy of it.
+
+    One reader is shared only by documents whose structure tree the pack will not adopt:
+    grafting (:mod:`packgen.pdf.graft`) changes a tagged document's elements in place and
+    stamps its form XObjects with ParentTree keys of one placement, so a tagged file
+    attached twice is read twice, and the writer then writes what the two copies draw
+    once (:mod:`packgen.pdf.dedup`). Everything else later stages change is per
+    placement: the page copies, stamps, cleaned annotations, links rebuilt from the
+    placement's first page, bookmarks."""
+
+    def __init__(self) -> None:
+        self.by_path: dict[Path, _Reading] = {}
+        self.by_digest: dict[str, _Reading] = {}
+        self.read_files: list[_Reading] = []
+
+    def read(self, path: Path) -> _Reading:
+        key = path.resolve()
+        reading = self.by_path.get(key)
+        if reading is None:
+            reading = _read_file(path, self.by_digest)
+            if not any(reading is r for r in self.read_files):
+                self.read_files.append(reading)
+            if reading.untagged is not None or tag_status(reading.reader) == UNREADABLE_TAGS:
+                self.by_path[key] = self.by_digest[reading.digest] = reading
+        return reading
+
+    def close(self) -> None:
+        for reading in self.read_files:
+            reading.stream.close()
+
+
+def _read_file(path: Path, known: dict[str, _Reading]) -> _Reading:
+    """Read and check one PDF file (the one in ``known`` of the same digest, if any), or
+    raise _Unreadable saying why it cannot be merged."""
+    try:
+        with path.open("rb") as file:
             head = file.read(1024)
             if b"%PDF-" not in head:
                 raise _Unreadable("not a PDF file" if head else "the file is empty")
             digest = _digest(file)
+            twin = known.get(digest)
+            if twin is not None:
+                return twin
             stream, mapped = map_file(file)
     except OSError as exc:
         raise _Unreadable(f"cannot read the file ({exc.strerror or exc})") from None
@@ -162,31 +229,45 @@ def open_pdf(attachment: Attachment) -> Source:
             except UNREADABLE as first:
                 reader, notes, damage = _read_with_eof_marker(mapped, first)
                 repairs.append("EOF marker added")
-        untagged = _untagged(attachment, reader)  # before forms are redrawn in a copy
-        warnings = []
-        if damage:
-            warnings.append(_refuse_or_warn(attachment, damage))
-        try:
-            reader = _with_field_appearances(reader)
-        except UNREADABLE as exc:
-            warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": its form '
-                                    f"fields could not be redrawn from their values ({exc}); "
-                                    "they print as the file shows them", severity="warning"))
+            untagged = _untagged(reader)  # before forms are redrawn in a copy
+            fields = None
+            try:
+                reader = _with_field_appearances(reader)
+            except UNREADABLE as exc:
+                fields = str(exc)
     except BaseException:
         stream.close()
         raise
-    if repairs:
-        summary = repair_summary(repairs)
-        warnings.append(Problem(attachment.pos, f'"{attachment.file.name}": the PDF was '
-                                f"damaged and has been repaired ({summary}); check its pages",
-                                severity="warning"))
-    if notes.turns:
-        warnings.append(_upright(attachment, reader, notes.turns))
-    if notes.crops:
-        warnings.append(_whole(attachment, notes.crops))
-    if untagged is not None:
+    for index in notes.turns:  # upright as viewers show it (:func:`_upright` says so)
+        reader.pages[index][NameObject("/Rotate")] = NumberObject(0)
+    return _Reading(reader, digest, stream, damage, list(repairs), notes, untagged, fields)
+
+
+def _source(attachment: Attachment, reading: _Reading) -> Source:
+    """``attachment``'s view of a file read: its warnings at its own line, its own
+    ``merge_damaged``; raise _Unreadable when it refuses the file's damage."""
+    warnings = []
+    if reading.damage:
+        warnings.append(_refuse_or_warn(attachment, reading.damage))
+    name = attachment.file.name
+    if reading.fields is not None:
+        warnings.append(Problem(attachment.pos, f'"{name}": its form fields could not be '
+                                f"redrawn from their values ({reading.fields}); they print "
+                                "as the file shows them", severity="warning"))
+    if reading.repairs:
+        summary = repair_summary(reading.repairs)
+        warnings.append(Problem(attachment.pos, f'"{name}": the PDF was damaged and has been '
+                                f"repaired ({summary}); check its pages", severity="warning"))
+    if reading.notes.turns:
+        warnings.append(_upright(attachment, reading.notes.turns))
+    if reading.notes.crops:
+        warnings.append(_whole(attachment, reading.notes.crops))
+    untagged = None
+    if reading.untagged is not None:
+        untagged = Problem(attachment.pos, f'"{name}" {reading.untagged}', severity="warning")
         warnings.append(untagged)
-    return Source(attachment, reader, digest, warnings, stream, untagged=untagged)
+    return Source(attachment, reading.reader, reading.digest, warnings, reading.stream,
+                  untagged=untagged)
 
 
 def refused_tags(attachment: Attachment) -> Problem:
@@ -199,9 +280,9 @@ def refused_tags(attachment: Attachment) -> Problem:
                    "LibreOffice with tags)", severity="warning")
 
 
-def _untagged(attachment: Attachment, reader: PdfReader) -> Problem | None:
-    """The warning that a screen reader cannot follow the attachment, or None when it is
-    tagged: one line per attachment, whatever its pages."""
+def _untagged(reader: PdfReader) -> str | None:
+    """How the warning that a screen reader cannot follow the file ends, after its name;
+    None when it is tagged: one line per attachment, whatever its pages."""
     status = tag_status(reader)
     if status is None:
         return None
@@ -216,9 +297,8 @@ def _untagged(attachment: Attachment, reader: PdfReader) -> Problem | None:
         pages = untagged_pages(reader)
         said = f"is tagged but not on page{'s' if len(pages) > 1 else ''} " + \
             ", ".join(str(n) for n in pages[:5]) + (" and more" if len(pages) > 5 else "")
-    return Problem(attachment.pos, f'"{attachment.file.name}" {said}; the pack cannot claim '
-                   "PDF/UA accessibility (export it from Word or LibreOffice with tags)",
-                   severity="warning")
+    return f"{said}; the pack cannot claim PDF/UA accessibility (export it from Word or " \
+        "LibreOffice with tags)"
 
 
 def _refuse_or_warn(attachment: Attachment, damage: list[Damage]) -> Problem:
@@ -233,10 +313,9 @@ def _refuse_or_warn(attachment: Attachment, damage: list[Damage]) -> Problem:
                    'it is, as "merge_damaged: true" asks', severity="warning")
 
 
-def _upright(attachment: Attachment, reader: PdfReader, odd: dict[int, int]) -> Problem:
-    """Set each page's /Rotate that is not a quarter turn to 0, as viewers show it."""
-    for index in odd:
-        reader.pages[index][NameObject("/Rotate")] = NumberObject(0)
+def _upright(attachment: Attachment, odd: dict[int, int]) -> Problem:
+    """The warning that each page's /Rotate that is not a quarter turn was set to 0, as
+    viewers show it (:func:`_read_file` sets it)."""
     return Problem(attachment.pos, f'"{attachment.file.name}": '
                    f"{_listed({i: f'/Rotate {turn}' for i, turn in odd.items()})}: turned by a "
                    "/Rotate that is not a multiple of 90 degrees; printed upright, as PDF "

@@ -43,6 +43,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import pdf_version, stored_data
+from packgen.pdf.dedup import Streams
 from packgen.pdf.links import Copies, ObjectKey
 from packgen.pdf.objects import active, kind
 from packgen.pdf.objstreams import at_least, object_streams, packable, xref_stream
@@ -77,6 +78,9 @@ class _Serializer:
         self.writer = writer
         self.redirect = redirect
         self.numbers: dict[ObjectKey, int] = {}
+        """The number written for each object reached: a stream's twin's, if it has one."""
+        self.count = 0
+        self.streams = Streams(redirect)
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
@@ -137,7 +141,7 @@ class _Serializer:
 
     def add(self, obj: PdfObject) -> bytes:
         """A reference to a new object, one nothing else refers to."""
-        number = len(self.numbers) + 1
+        number = self.count = self.count + 1
         self.numbers[(0, -number)] = number
         self.pending.append(obj)
         return b"%d 0 R" % number
@@ -161,7 +165,13 @@ class _Serializer:
                     obj, DictionaryObject) and (_forbidden(obj, action_slot) or (
                     ref.pdf is not self.writer and self.foreign_structure(ref.pdf, obj))):
                 return b"null"
-            number = len(self.numbers) + 1
+            if isinstance(obj, StreamObject):  # the same bytes reached again: written once
+                number = self.streams.twin(obj)
+                if number is not None:
+                    self.numbers[key] = number
+                    return b"%d 0 R" % number
+                self.streams.note(obj, self.count + 1)
+            number = self.count = self.count + 1
             self.numbers[key] = number
             self.pending.append(obj)
         return b"%d 0 R" % number
