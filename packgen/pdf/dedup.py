@@ -2,7 +2,7 @@
 
 Thirty reports exported from one template embed thirty copies of the same font program
 and letterhead; a scan attached under two names is two files of the same images. The
-writer (:mod:`packgen.pdf.write`) asks :meth:`Streams.twin` of each stream it reaches
+writer (:mod:`packgen.pdf.write`) asks :meth:`Streams.place` of each stream it reaches
 whether one of the same identity was reached before, and if so writes a reference to
 that one instead: the first reached is kept, under the number it was given when it was
 reached, so the same inputs still give the same bytes.
@@ -10,15 +10,16 @@ reached, so the same inputs still give the same bytes.
 A stream's identity is a digest of its stored (still encoded) bytes and of its
 dictionary, in which a reference counts as what it leads to (an image's /SMask or ICC
 /ColorSpace stream, a form's resources), a bounded depth down. Most streams are never
-hashed: only those whose stored length and /Filter match a stream reached before, and
-those it was first compared with. Anything that is not plain drawing data makes a
-stream one of a kind, never merged: a reference to a page, a page-tree node, catalog,
-annotation, action or file (:func:`packgen.pdf.objects.structure`), a reference to a
-page that was copied, a cycle, an object that cannot be read, more than
-:data:`MAX_DEPTH` references deep or :data:`MAX_NODES` values wide. Since both streams
-are ones the pack already reaches, and the one written is the first, merging never
-makes a pack reach anything it did not before (an exempt document's image stays out
-of a public pack: the public pack never reaches it).
+hashed: only those whose stored length, /Filter and first and last bytes (all of them,
+in a small one) match a stream reached before, and the one they match. Anything that is
+not plain drawing data makes a stream one of a kind, never merged: a reference to a
+page, a page-tree node, catalog, annotation, action or file
+(:func:`packgen.pdf.objects.structure`), a reference to a page that was copied, a cycle,
+an object that cannot be read, more than :data:`MAX_DEPTH` references deep or
+:data:`MAX_NODES` values wide. Since both streams are ones the pack already reaches,
+and the one written is the first, merging never makes a pack reach anything it did not
+before (an exempt document's image stays out of a public pack: that pack never reaches
+it).
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ MAX_NODES = 4096
 """Values looked at for one stream's identity: a form whose resources lead to a whole
 document's worth of objects is written as it is rather than compared at length."""
 
+SAMPLE = 16
+"""Bytes of each end of a stream that a twin must share before either is hashed."""
+SMALL = 4096
+"""A stream of at most this many bytes must share them all with a twin before either is
+hashed: comparing them costs less than hashing them."""
+
 _Hash = Any  # hashlib's object has no public type
+_Group = tuple[int, object, bytes, bytes]
 
 
 class _OneOfAKind(Exception):
@@ -65,42 +73,36 @@ class Streams:
 
     def __init__(self, redirect: Copies) -> None:
         self.redirect = redirect
-        self.waiting: dict[tuple[int, bytes], list[tuple[StreamObject, int]]] = {}
-        """Per length and filter, the streams reached while they were alone in it: not
+        self.waiting: dict[_Group, list[tuple[StreamObject, int]]] = {}
+        """Per group (:func:`_group`), the stream reached while it was alone in it: not
         hashed until a second comes."""
         self.known: dict[bytes, int] = {}
         """Object number of the first stream reached of each identity."""
-        self.hashed: set[tuple[int, bytes]] = set()
-        """The lengths and filters of which two have been reached: each newcomer is hashed."""
+        self.hashed: set[_Group] = set()
+        """The groups of which two have been reached: each newcomer is hashed."""
         self.data_digests: dict[int, tuple[StreamObject, bytes]] = {}
 
-    def twin(self, stream: StreamObject) -> int | None:
-        """The number of a stream reached before with ``stream``'s identity, or None."""
+    def place(self, stream: StreamObject, number: int) -> int:
+        """The number to write ``stream`` under: that of a stream reached before with its
+        identity, or else ``number``, which it is then known by."""
         group = _group(stream)
         if group is None:
-            return None
-        waiting = self.waiting.pop(group, None)
-        if waiting is None and group not in self.hashed:
-            return None
-        self.hashed.add(group)
-        for earlier, number in waiting or ():
-            identity = self.identity(earlier)
-            if identity is not None:
-                self.known.setdefault(identity, number)
-        identity = self.identity(stream)
-        return self.known.get(identity) if identity is not None else None
-
-    def note(self, stream: StreamObject, number: int) -> None:
-        """``stream``, which :meth:`twin` found no twin of, is object ``number``."""
-        group = _group(stream)
-        if group is None:
-            return
+            return number
         if group not in self.hashed:
-            self.waiting.setdefault(group, []).append((stream, number))
-            return
+            waiting = self.waiting.get(group)
+            if waiting is None:  # alone of its length and filter so far: not hashed
+                self.waiting[group] = [(stream, number)]
+                return number
+            del self.waiting[group]
+            self.hashed.add(group)
+            for earlier, known in waiting:
+                identity = self.identity(earlier)
+                if identity is not None:
+                    self.known.setdefault(identity, known)
         identity = self.identity(stream)
-        if identity is not None:
-            self.known.setdefault(identity, number)
+        if identity is None:
+            return number
+        return self.known.setdefault(identity, number)
 
     def identity(self, stream: StreamObject) -> bytes | None:
         """The digest of the stream's bytes and dictionary; None: one of a kind."""
@@ -179,21 +181,26 @@ class Streams:
             if len(key) > 2 and key[1] == "%" and key[-1] == "%" or (
                     stream and key == "/Length"):
                 continue  # pypdf's bookkeeping, or the length the writer recounts
-            self._value(NameObject(key), out, depth, path, budget)
+            out.update(b"/" + key.encode("utf-8", "surrogatepass") + b"\0")
             self._value(dict.__getitem__(obj, key), out, depth, path, budget)
         out.update(b">>")
 
 
-def _group(stream: StreamObject) -> tuple[int, bytes] | None:
-    """The stored length and filter that a twin must share; None when the filter is not
-    spelled out in the stream's dictionary (a reference to it, say): never merged."""
+def _group(stream: StreamObject) -> _Group | None:
+    """What a twin must share before both are hashed: the stored length, the filter, and
+    the bytes themselves when there are at most :data:`SMALL` of them (a stamp, a short
+    content stream), else the first and last :data:`SAMPLE` (a deflated stream ends in
+    the checksum of what it holds, so two of one length nearly always differ there).
+    None when the filter is not spelled out in the stream's dictionary (a reference to
+    it, say): never merged."""
     value = dict.get(stream, "/Filter")
-    if value is None:
-        spelled = b""
-    elif type(value) is NameObject:
-        spelled = str(value).encode("utf-8", "surrogatepass")
+    if value is None or type(value) is NameObject:
+        spelled: object = value
     elif isinstance(value, ArrayObject) and all(type(v) is NameObject for v in value):
-        spelled = b" ".join(str(v).encode("utf-8", "surrogatepass") for v in value)
+        spelled = tuple(value)
     else:
         return None
-    return len(stored_data(stream)), spelled
+    data = stored_data(stream)
+    if len(data) <= SMALL:
+        return len(data), spelled, bytes(data), b""
+    return len(data), spelled, bytes(data[:SAMPLE]), bytes(data[-SAMPLE:])

@@ -166,11 +166,10 @@ class _Serializer:
                     ref.pdf is not self.writer and self.foreign_structure(ref.pdf, obj))):
                 return b"null"
             if isinstance(obj, StreamObject):  # the same bytes reached again: written once
-                number = self.streams.twin(obj)
-                if number is not None:
+                number = self.streams.place(obj, self.count + 1)
+                if number <= self.count:
                     self.numbers[key] = number
                     return b"%d 0 R" % number
-                self.streams.note(obj, self.count + 1)
             number = self.count = self.count + 1
             self.numbers[key] = number
             self.pending.append(obj)
