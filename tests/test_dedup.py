@@ -178,8 +178,13 @@ def test_reports_on_one_letterhead_share_its_font_and_logo(folder: MeetingFolder
     assert len(shared) == 1  # one font program for the four reports
     assert len(images(out)) == 1  # the logo (and its soft mask is no /Image of its own)
     texts = page_texts(out)
-    for i in range(4):
-        assert sum(f"Report number {i} text" in t for t in texts) == 1
+    reports = [next(i for i, t in enumerate(texts) if f"Report number {n} text" in t)
+               for n in range(4)]
+    reader = PdfReader(out)
+    fonts = [{ref.idnum for name, ref in reader.pages[i]["/Resources"]["/Font"].items()
+              if "DejaVu" in str(ref.get_object()["/BaseFont"])
+              and not name.startswith("/Packgen")} for i in reports]  # not the stamps' font
+    assert len(fonts[0]) == 1 and fonts == [fonts[0]] * 4  # its font dictionary, once too
     build_pack(path, again)
     assert out.read_bytes() == again.read_bytes()
 

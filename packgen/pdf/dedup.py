@@ -1,11 +1,14 @@
-"""Which streams the pack would write twice: the same bytes under the same dictionary.
+"""Which streams (and fonts) the pack would write twice: the same bytes under the same
+dictionary.
 
 Thirty reports exported from one template embed thirty copies of the same font program
 and letterhead; a scan attached under two names is two files of the same images. The
 writer (:mod:`packgen.pdf.write`) asks :meth:`Streams.place` of each stream it reaches
 whether one of the same identity was reached before, and if so writes a reference to
 that one instead: the first reached is kept, under the number it was given when it was
-reached, so the same inputs still give the same bytes.
+reached, so the same inputs still give the same bytes. It asks the same of a font or
+font descriptor: the same dictionary leading to the same font program is written once,
+and the other's whole tree (widths, descriptor, ToUnicode map) is never reached.
 
 A stream's identity is a digest of its stored (still encoded) bytes and of its
 dictionary, in which a reference counts as what it leads to (an image's /SMask or ICC
@@ -61,54 +64,55 @@ SMALL = 4096
 hashed: comparing them costs less than hashing them."""
 
 _Hash = Any  # hashlib's object has no public type
-_Group = tuple[int, object, bytes, bytes]
+_Group = tuple[int, object, bytes | str, bytes | str]
 
 
 class _OneOfAKind(Exception):
     """The stream holds something that makes it never the same as another."""
 
 
-class Streams:
-    """The streams a pack has reached, grouped by stored length and filter."""
+class Twins:
+    """The streams and fonts a pack has reached, grouped by what a twin must share."""
 
     def __init__(self, redirect: Copies) -> None:
         self.redirect = redirect
-        self.waiting: dict[_Group, list[tuple[StreamObject, int]]] = {}
-        """Per group (:func:`_group`), the stream reached while it was alone in it: not
+        self.waiting: dict[_Group, tuple[DictionaryObject, int]] = {}
+        """Per group (:func:`_group`), the object reached while it was alone in it: not
         hashed until a second comes."""
         self.known: dict[bytes, int] = {}
-        """Object number of the first stream reached of each identity."""
+        """Object number of the first object reached of each identity."""
         self.hashed: set[_Group] = set()
         """The groups of which two have been reached: each newcomer is hashed."""
         self.data_digests: dict[int, tuple[StreamObject, bytes]] = {}
 
-    def place(self, stream: StreamObject, number: int) -> int:
-        """The number to write ``stream`` under: that of a stream reached before with its
-        identity, or else ``number``, which it is then known by."""
-        group = _group(stream)
+    def place(self, obj: DictionaryObject, number: int) -> int:
+        """The number to write ``obj`` under: that of a stream (or font, or font
+        descriptor) reached before with its identity, or else ``number``, which it is
+        then known by. Any other dictionary is always ``number``."""
+        group = _group(obj) if isinstance(obj, StreamObject) else _font_group(obj)
         if group is None:
             return number
         if group not in self.hashed:
-            waiting = self.waiting.get(group)
-            if waiting is None:  # alone of its length and filter so far: not hashed
-                self.waiting[group] = [(stream, number)]
+            waiting = self.waiting.pop(group, None)
+            if waiting is None:  # alone in its group so far: not hashed
+                self.waiting[group] = (obj, number)
                 return number
-            del self.waiting[group]
             self.hashed.add(group)
-            for earlier, known in waiting:
-                identity = self.identity(earlier)
-                if identity is not None:
-                    self.known.setdefault(identity, known)
-        identity = self.identity(stream)
+            identity = self.identity(waiting[0])
+            if identity is not None:
+                self.known.setdefault(identity, waiting[1])
+        identity = self.identity(obj)
         if identity is None:
             return number
         return self.known.setdefault(identity, number)
 
-    def identity(self, stream: StreamObject) -> bytes | None:
-        """The digest of the stream's bytes and dictionary; None: one of a kind."""
-        digest = hashlib.sha256(self.data_digest(stream))
+    def identity(self, obj: DictionaryObject) -> bytes | None:
+        """The digest of a stream's bytes and dictionary, or of a font's dictionary; None:
+        one of a kind."""
+        digest = hashlib.sha256(self.data_digest(obj) if isinstance(obj, StreamObject)
+                                else b"font")
         try:
-            self._dictionary(stream, digest, 0, {id(stream)}, [MAX_NODES])
+            self._dictionary(obj, digest, 0, {id(obj)}, [MAX_NODES])
         except _OneOfAKind:
             return None
         return digest.digest()
@@ -193,14 +197,32 @@ def _group(stream: StreamObject) -> _Group | None:
     the checksum of what it holds, so two of one length nearly always differ there).
     None when the filter is not spelled out in the stream's dictionary (a reference to
     it, say): never merged."""
-    value = dict.get(stream, "/Filter")
-    if value is None or type(value) is NameObject:
-        spelled: object = value
-    elif isinstance(value, ArrayObject) and all(type(v) is NameObject for v in value):
-        spelled = tuple(value)
-    else:
-        return None
+    spelled = dict.get(stream, "/Filter")
+    if spelled is not None and type(spelled) is not NameObject:
+        if not isinstance(spelled, ArrayObject):
+            return None
+        spelled = tuple(spelled)
+        for name in spelled:
+            if type(name) is not NameObject:
+                return None
     data = stored_data(stream)
     if len(data) <= SMALL:
         return len(data), spelled, bytes(data), b""
     return len(data), spelled, bytes(data[:SAMPLE]), bytes(data[-SAMPLE:])
+
+
+_FONT_NAMES = {"/Font": "/BaseFont", "/FontDescriptor": "/FontName"}
+
+
+def _font_group(obj: DictionaryObject) -> _Group | None:
+    """What two fonts (or font descriptors) must share before both are hashed: their
+    type, subtype and name (a subset's name starts with a tag of its own, most makers
+    choosing it by the glyphs it holds). None for any other dictionary: not merged."""
+    found = dict.get(obj, "/Type")
+    named = _FONT_NAMES.get(found) if type(found) is NameObject else None
+    if named is None:
+        return None
+    name = dict.get(obj, named)
+    subtype = dict.get(obj, "/Subtype")
+    return (-1, found, str(name) if type(name) is NameObject else "",
+            str(subtype) if type(subtype) is NameObject else "")

@@ -43,7 +43,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import pdf_version, stored_data
-from packgen.pdf.dedup import Streams
+from packgen.pdf.dedup import Twins
 from packgen.pdf.links import Copies, ObjectKey
 from packgen.pdf.objects import active, kind
 from packgen.pdf.objstreams import at_least, object_streams, packable, xref_stream
@@ -78,9 +78,10 @@ class _Serializer:
         self.writer = writer
         self.redirect = redirect
         self.numbers: dict[ObjectKey, int] = {}
-        """The number written for each object reached: a stream's twin's, if it has one."""
+        """The number written for each object reached: its twin's, if it has one
+        (:mod:`packgen.pdf.dedup`)."""
         self.count = 0
-        self.streams = Streams(redirect)
+        self.twins = Twins(redirect)
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
@@ -165,8 +166,8 @@ class _Serializer:
                     obj, DictionaryObject) and (_forbidden(obj, action_slot) or (
                     ref.pdf is not self.writer and self.foreign_structure(ref.pdf, obj))):
                 return b"null"
-            if isinstance(obj, StreamObject):  # the same bytes reached again: written once
-                number = self.streams.place(obj, self.count + 1)
+            if isinstance(obj, DictionaryObject):  # the same stream or font again: written once
+                number = self.twins.place(obj, self.count + 1)
                 if number <= self.count:
                     self.numbers[key] = number
                     return b"%d 0 R" % number
