@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
@@ -21,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from packgen import build_pack
+from packgen.errors import AttachmentError
 from tests.conftest import (
     MeetingFolder,
     basic_meeting,
@@ -29,6 +31,8 @@ from tests.conftest import (
     page_words,
 )
 from tests.test_exempt import every_byte
+from tests.test_filters import TEXT, filtered_pdf
+from tests.test_filters import page as stream_page
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT = ROOT / "templates" / "fonts" / "DejaVuSans.ttf"
@@ -259,3 +263,18 @@ def test_a_public_pack_shares_the_letterhead_but_not_an_exempt_image(
     # The private pack holds the letterhead's logo and font once, for both reports.
     assert len(images(private)) == 2 and len(images(public)) == 1
     assert len(font_programs(private)) == len(font_programs(public))
+
+
+def test_a_damaged_file_attached_twice_is_merged_only_where_the_officer_opted_in(
+        folder: MeetingFolder) -> None:
+    (folder.folder / "damaged.pdf").write_bytes(
+        filtered_pdf(stream_page(1), stream_page(2, b"/Filter /XXXDecode", TEXT % 2)))
+    path = folder.write(basic_meeting([
+        {"title": "Opted in", "attachments": [{"file": "damaged.pdf", "merge_damaged": True}]},
+        {"title": "Not opted in", "attachments": ["damaged.pdf"]}]))
+    with pytest.raises(AttachmentError) as refused:
+        build_pack(path, folder.root / "pack.pdf")
+    # One refusal, at the second attachment's line: the first opted in.
+    (problem,) = refused.value.problems
+    assert "merge_damaged: true" in problem.message and problem.position.line == 13
+    assert not (folder.root / "pack.pdf").exists()
