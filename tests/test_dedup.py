@@ -23,6 +23,7 @@ from reportlab.pdfgen import canvas
 
 from packgen import build_pack
 from packgen.errors import AttachmentError
+from packgen.pdf.bridge import stored_data
 from tests.conftest import (
     MeetingFolder,
     basic_meeting,
@@ -105,7 +106,7 @@ def font_programs(pdf: Path) -> list[StreamObject]:
 
 def stored_digests(pdf: Path, kind: str) -> set[str]:
     """SHA-256 of the stored bytes of each stream of /Subtype ``kind``."""
-    return {hashlib.sha256(s._data).hexdigest() for s in streams(pdf)
+    return {hashlib.sha256(stored_data(s)).hexdigest() for s in streams(pdf)
             if s.get("/Subtype") == kind}
 
 
@@ -178,7 +179,7 @@ def test_reports_on_one_letterhead_share_its_font_and_logo(folder: MeetingFolder
     out, again = folder.root / "pack.pdf", folder.root / "again.pdf"
     build_pack(path, out)
     (program,) = font_programs(folder.folder / names[0])
-    shared = [s for s in font_programs(out) if s._data == program._data]
+    shared = [s for s in font_programs(out) if stored_data(s) == stored_data(program)]
     assert len(shared) == 1  # one font program for the four reports
     assert len(images(out)) == 1  # the logo (and its soft mask is no /Image of its own)
     texts = page_texts(out)
@@ -210,7 +211,7 @@ def test_a_tagged_file_attached_twice_has_a_tree_for_each_copy(folder: MeetingFo
     for start in starts:
         copy = reader.pages[start:start + pages]
         keys += [int(p["/StructParents"]) for p in copy]
-        drawn.update((c.idnum, c.get_object()._data) for p in copy for c in _contents(p))
+        drawn.update((c.idnum, stored_data(c.get_object())) for p in copy for c in _contents(p))
     assert len(set(keys)) == len(keys)  # each copy's pages have their own structure keys
     tree = reader.root_object["/StructTreeRoot"]
     parents = dict(_number_tree(tree["/ParentTree"]))

@@ -13,10 +13,10 @@ and the other's whole tree (widths, descriptor, ToUnicode map) is never reached.
 A stream's identity is a digest of its stored (still encoded) bytes and of its
 dictionary, in which a reference counts as what it leads to (an image's /SMask or ICC
 /ColorSpace stream, a form's resources), a bounded depth down. Most streams are never
-hashed: only those whose stored length, /Filter and first and last bytes (all of them,
-in a small one) match a stream reached before, and the one they match. Anything that is
-not plain drawing data makes a stream one of a kind, never merged: a reference to a
-page, a page-tree node, catalog, annotation, action or file
+hashed: only those whose stored length, /Filter and first and last bytes (a checksum of
+all of them, in a small one) match a stream reached before, and the one they match.
+Anything that is not plain drawing data makes a stream one of a kind, never merged: a
+reference to a page, a page-tree node, catalog, annotation, action or file
 (:func:`packgen.pdf.objects.structure`), a reference to a page that was copied, a cycle,
 an object that cannot be read, more than :data:`MAX_DEPTH` references deep or
 :data:`MAX_NODES` values wide. Since both streams are ones the pack already reaches,
@@ -28,6 +28,7 @@ it).
 from __future__ import annotations
 
 import hashlib
+import zlib
 from typing import Any
 
 from pypdf.generic import (
@@ -60,11 +61,11 @@ document's worth of objects is written as it is rather than compared at length."
 SAMPLE = 16
 """Bytes of each end of a stream that a twin must share before either is hashed."""
 SMALL = 4096
-"""A stream of at most this many bytes must share them all with a twin before either is
-hashed: comparing them costs less than hashing them."""
+"""A stream of at most this many bytes must share their CRC-32 with a twin before either
+is hashed: the checksum costs less than a sha256, and tells nearly every two apart."""
 
 _Hash = Any  # hashlib's object has no public type
-_Group = tuple[int, object, bytes | str, bytes | str]
+_Group = tuple[int, object, object, object]
 
 
 class _OneOfAKind(Exception):
@@ -192,9 +193,11 @@ class Twins:
 
 def _group(stream: StreamObject) -> _Group | None:
     """What a twin must share before both are hashed: the stored length, the filter, and
-    the bytes themselves when there are at most :data:`SMALL` of them (a stamp, a short
+    the CRC-32 of the bytes when there are at most :data:`SMALL` of them (a stamp, a short
     content stream), else the first and last :data:`SAMPLE` (a deflated stream ends in
-    the checksum of what it holds, so two of one length nearly always differ there).
+    the checksum of what it holds, so two of one length nearly always differ there). No
+    stream's bytes are copied: with the data left in the mapped file, that would grow
+    memory with the pack.
     None when the filter is not spelled out in the stream's dictionary (a reference to
     it, say): never merged."""
     spelled = dict.get(stream, "/Filter")
@@ -207,7 +210,7 @@ def _group(stream: StreamObject) -> _Group | None:
                 return None
     data = stored_data(stream)
     if len(data) <= SMALL:
-        return len(data), spelled, bytes(data), b""
+        return len(data), spelled, zlib.crc32(data), b""
     return len(data), spelled, bytes(data[:SAMPLE]), bytes(data[-SAMPLE:])
 
 
