@@ -77,12 +77,12 @@ class Twins:
 
     def __init__(self, redirect: Copies) -> None:
         self.redirect = redirect
-        self.waiting: dict[_Group, tuple[DictionaryObject, int]] = {}
+        self.waiting: dict[int, tuple[DictionaryObject, int]] = {}
         """Per group (:func:`_group`), the object reached while it was alone in it: not
         hashed until a second comes."""
         self.known: dict[bytes, int] = {}
         """Object number of the first object reached of each identity."""
-        self.hashed: set[_Group] = set()
+        self.hashed: set[int] = set()
         """The groups of which two have been reached: each newcomer is hashed."""
         self.data_digests: dict[int, tuple[StreamObject, bytes]] = {}
 
@@ -90,9 +90,12 @@ class Twins:
         """The number to write ``obj`` under: that of a stream (or font, or font
         descriptor) reached before with its identity, or else ``number``, which it is
         then known by. Any other dictionary is always ``number``."""
-        group = _group(obj) if isinstance(obj, StreamObject) else _font_group(obj)
-        if group is None:
+        found = _group(obj) if isinstance(obj, StreamObject) else _font_group(obj)
+        if found is None:
             return number
+        # Held as its hash: one entry per stream reached, most of them alone in their group.
+        # A collision only hashes two streams that differ; their identities tell them apart.
+        group = hash(found)
         if group not in self.hashed:
             waiting = self.waiting.pop(group, None)
             if waiting is None:  # alone in its group so far: not hashed
