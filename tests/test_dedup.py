@@ -9,11 +9,12 @@ import io
 import random
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -31,6 +32,8 @@ from tests.conftest import (
     page_texts,
     page_words,
 )
+from tests.security import test_hostile_pages as hostile
+from tests.security.readback import canaries
 from tests.test_exempt import every_byte
 from tests.test_filters import TEXT, filtered_pdf
 from tests.test_filters import page as stream_page
@@ -279,3 +282,29 @@ def test_a_damaged_file_attached_twice_is_merged_only_where_the_officer_opted_in
     (problem,) = refused.value.problems
     assert "merge_damaged: true" in problem.message and problem.position.line == 13
     assert not (folder.root / "pack.pdf").exists()
+
+
+@pytest.mark.parametrize(("craft", "shown"), [
+    (hostile.layers(False), ["layer-on-words", "membership-on-words", "nested-visible"]),
+    (hostile.inherited_layers, ["shared-shown", "from-page-shown", "from-parent-shown"]),
+    (hostile.form_fields, ["printed-value", "printed-kid-value"]),
+], ids=["hidden-layers", "inherited-layers", "form-fields"])
+def test_a_hostile_file_attached_twice_is_cleaned_in_both_copies(
+        folder: MeetingFolder, tmp_path: Path, craft: Callable[[PdfWriter], None],
+        shown: list[str]) -> None:
+    path = folder.folder / folder.pdf("hostile.pdf", 2)
+    writer = PdfWriter(clone_from=PdfReader(path))
+    craft(writer)
+    with path.open("wb") as out:
+        writer.write(out)
+    meeting = folder.write(basic_meeting([{"title": "Hostile", "attachments": ["hostile.pdf"]},
+                                          {"title": "Again", "attachments": ["hostile.pdf"]}]))
+    pack = folder.root / "pack.pdf"
+    build_pack(meeting, pack)
+    assert canaries(pack, tmp_path, b"canary") == []
+    texts = page_texts(pack)
+    starts = [i for i, t in enumerate(texts) if "hostile-p1" in t]
+    assert len(starts) == 2
+    for start in starts:  # each copy prints what a viewer shows, and nothing hidden
+        words = " ".join(texts[start:start + 2])
+        assert all(word in words for word in shown), words
