@@ -308,3 +308,18 @@ def test_a_hostile_file_attached_twice_is_cleaned_in_both_copies(
     for start in starts:  # each copy prints what a viewer shows, and nothing hidden
         words = " ".join(texts[start:start + 2])
         assert all(word in words for word in shown), words
+
+
+def test_a_supplementary_pack_shares_the_letterhead_too(folder: MeetingFolder) -> None:
+    for n in range(3):
+        letter(folder.folder / f"late-{n}.pdf", f"Late report {n} text")
+    path = folder.write(basic_meeting([
+        {"title": "On time", "attachments": [folder.pdf("on-time.pdf", 1)]},
+        *({"title": f"Late {n}", "supplement": 1, "attachments": [f"late-{n}.pdf"]}
+          for n in range(3))]))
+    out = folder.root / "supplement.pdf"
+    build_pack(path, out, supplement=1)
+    assert sum("Late report" in t for t in page_texts(out)) == 3
+    (program,) = font_programs(folder.folder / "late-0.pdf")
+    assert [stored_data(s) for s in font_programs(out)].count(stored_data(program)) == 1
+    assert len(images(out)) == 1
