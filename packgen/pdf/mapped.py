@@ -133,6 +133,16 @@ class Window:
         _READ.note(self.data, self.length)
         return copy
 
+    def span(self, offset: int, count: int) -> bytes:
+        """A copy of ``count`` bytes from ``offset`` into the stream (clipped to it)."""
+        offset = max(0, min(offset, self.length))
+        count = max(0, min(count, self.length - offset))
+        try:
+            return self.data[self.start + offset:self.start + offset + count]
+        except ValueError:
+            raise MapClosedError("a stream's bytes were read after its file was closed") \
+                from None
+
     def write_to(self, out: Output) -> int:
         """Write the bytes to ``out`` straight from the map, a slice at a time, and let the
         file's pages go from this process's memory once written (they stay in the system's

@@ -43,6 +43,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import pdf_version, stored_data, stored_window
+from packgen.pdf.dedup import Twins
 from packgen.pdf.links import Copies, ObjectKey
 from packgen.pdf.mapped import Window
 from packgen.pdf.objects import active, kind
@@ -82,6 +83,10 @@ class _Serializer:
         self.writer = writer
         self.redirect = redirect
         self.numbers: dict[ObjectKey, int] = {}
+        """The number written for each object reached: its twin's, if it has one
+        (:mod:`packgen.pdf.dedup`)."""
+        self.count = 0
+        self.twins = Twins(redirect)
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
@@ -147,7 +152,7 @@ class _Serializer:
 
     def add(self, obj: PdfObject) -> bytes:
         """A reference to a new object, one nothing else refers to."""
-        number = len(self.numbers) + 1
+        number = self.count = self.count + 1
         self.numbers[(0, -number)] = number
         self.pending.append(obj)
         return b"%d 0 R" % number
@@ -171,7 +176,12 @@ class _Serializer:
                     obj, DictionaryObject) and (_forbidden(obj, action_slot) or (
                     ref.pdf is not self.writer and self.foreign_structure(ref.pdf, obj))):
                 return b"null"
-            number = len(self.numbers) + 1
+            if isinstance(obj, DictionaryObject):  # the same stream or font again: written once
+                number = self.twins.place(obj, self.count + 1)
+                if number <= self.count:
+                    self.numbers[key] = number
+                    return b"%d 0 R" % number
+            number = self.count = self.count + 1
             self.numbers[key] = number
             self.pending.append(obj)
         return b"%d 0 R" % number
