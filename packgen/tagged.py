@@ -39,6 +39,23 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
     element, so a paragraph over a page break is one element."""
 
     node: Node | None = None
+    _wrapped: tuple[float, Any, tuple[float, float]] | None = None
+    """The width last wrapped to, the style then, and the size that gave."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # A table measures each cell's paragraphs again every time it is measured: for
+        # every part a page break leaves and once more to draw it, so an agenda's rows
+        # were broken into lines four times each. The lines depend only on the width
+        # (and the style): a second wrap to the same width keeps the first's lines.
+        # Platypus's split drops blPara when the paragraph must move: then wrap anew.
+        last = self._wrapped
+        if last is not None and last[0] == availWidth and last[1] is self.style \
+                and "blPara" in self.__dict__:
+            self.width, self.height = last[2]
+            return last[2]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.style, size) if "blPara" in self.__dict__ else None
+        return size
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
         node = self.node
