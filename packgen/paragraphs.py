@@ -41,6 +41,7 @@ class ParagraphSetting:
     _files: dict[str, tuple[Path, ...]]
     _styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]]
     _anchors: dict[str, int]
+    _anchored: dict[str, type[TaggedParagraph]]
     scale: float
     in_table: int
 
@@ -152,13 +153,17 @@ class ParagraphSetting:
         """A Paragraph class that notes the page it is drawn on under ``anchor``.
 
         A class rather than an attribute, because Platypus builds the parts of a
-        split paragraph with ``self.__class__``; the first part drawn wins.
+        split paragraph with ``self.__class__``; the first part drawn wins. One class
+        per anchor for the typesetter's life (an agenda has one per row, and is typeset
+        more than once), noting in the anchors of the document being typeset.
         """
-        registry = self._anchors
+        if anchor not in self._anchored:
+            setter = self
 
-        class Anchored(TaggedParagraph):
-            def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
-                registry.setdefault(anchor, canv.getPageNumber())
-                super().drawOn(canv, x, y, _sW)
+            class Anchored(TaggedParagraph):
+                def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+                    setter._anchors.setdefault(anchor, canv.getPageNumber())
+                    super().drawOn(canv, x, y, _sW)
 
-        return Anchored
+            self._anchored[anchor] = Anchored
+        return self._anchored[anchor]

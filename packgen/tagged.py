@@ -34,11 +34,61 @@ def drawing(canvas: Any, node: Node | None) -> Iterator[None]:
         tagger.current = outer
 
 
+MAX_PARSED = 20_000
+"""Paragraphs' parsed markup kept for the next paragraph of the same markup and style."""
+_parsed: dict[tuple[Any, ...], list[Any]] = {}
+
+
+def _parse_key(text: Any, style: Any, case_sensitive: Any) -> tuple[Any, ...] | None:
+    """What Platypus's markup parser reads, besides the markup: the style's font, size,
+    colour, line and case settings (as ``ParaParser._initial_frag`` and
+    ``textTransformFrags`` read them)."""
+    if not isinstance(text, str):
+        return None
+    return (text, case_sensitive, style.fontName, style.fontSize, repr(style.textColor),
+            *(repr(getattr(style, name, "")) for name in _PARSER_READS))
+
+
+_PARSER_READS = ("underlineWidth", "underlineColor", "underlineOffset", "underlineGap",
+                 "strikeWidth", "strikeColor", "strikeOffset", "strikeGap", "linkUnderline",
+                 "textTransform")
+
+
+def _copied(frags: list[Any]) -> list[Any]:
+    """Fragments no other paragraph shares: each, and the lists it holds, its own."""
+    copies = []
+    for frag in frags:
+        copy = frag.clone()
+        for name in ("link", "us_lines"):
+            value = copy.__dict__.get(name)
+            if isinstance(value, list):
+                setattr(copy, name, list(value))
+        copies.append(copy)
+    return copies
+
+
 class TaggedParagraph(Paragraph):  # type: ignore[misc]
     """A paragraph drawn as its element's content; the parts it splits into keep the
     element, so a paragraph over a page break is one element."""
 
     node: Node | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any,  # noqa: N803
+               cleaner: Any) -> None:
+        # Platypus parses every paragraph's markup with a new HTML parser: a tenth of an
+        # agenda's layout, and the front sheet is typeset more than once with the same
+        # rows. The same markup in the same style parses to the same fragments: parsed
+        # once, each paragraph gets its own copies (line breaking replaces them).
+        key = _parse_key(text, style, self.caseSensitive) if frags is None else None
+        if key is not None and key in _parsed:
+            super()._setup(cleaner(text), style, bulletText, _copied(_parsed[key]), cleaner)
+            return
+        super()._setup(text, style, bulletText, frags, cleaner)
+        # Kept only when the markup held no bullet and changed no style (<para> attributes).
+        if key is not None and self.style is style and self.bulletText is bulletText:
+            if len(_parsed) >= MAX_PARSED:
+                _parsed.clear()
+            _parsed[key] = _copied(self.frags)
     _wrapped: tuple[float, Any, tuple[float, float]] | None = None
     """The width last wrapped to, the style then, and the size that gave."""
 
