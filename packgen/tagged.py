@@ -36,22 +36,23 @@ def drawing(canvas: Any, node: Node | None) -> Iterator[None]:
 
 MAX_PARSED = 20_000
 """Paragraphs' parsed markup kept for the next paragraph of the same markup and style."""
-_parsed: dict[tuple[Any, ...], list[Any]] = {}
+_parsed: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+_PARSER_READS = ("fontName", "fontSize", "textColor", "underlineWidth", "underlineColor",
+                 "underlineOffset", "underlineGap", "strikeWidth", "strikeColor",
+                 "strikeOffset", "strikeGap", "linkUnderline", "textTransform")
+"""What Platypus's markup parser reads of a style (``ParaParser._initial_frag``,
+``textTransformFrags``); colours compare by value."""
 
 
 def _parse_key(text: Any, style: Any, case_sensitive: Any) -> tuple[Any, ...] | None:
-    """What Platypus's markup parser reads, besides the markup: the style's font, size,
-    colour, line and case settings (as ``ParaParser._initial_frag`` and
-    ``textTransformFrags`` read them)."""
     if not isinstance(text, str):
         return None
-    return (text, case_sensitive, style.fontName, style.fontSize, repr(style.textColor),
-            *(repr(getattr(style, name, "")) for name in _PARSER_READS))
-
-
-_PARSER_READS = ("underlineWidth", "underlineColor", "underlineOffset", "underlineGap",
-                 "strikeWidth", "strikeColor", "strikeOffset", "strikeGap", "linkUnderline",
-                 "textTransform")
+    key = (text, case_sensitive, *(getattr(style, name, None) for name in _PARSER_READS))
+    try:
+        hash(key)
+    except TypeError:  # a value no dictionary can hold: parsed as it always was
+        return None
+    return key
 
 
 def _copied(frags: list[Any]) -> list[Any]:
@@ -80,15 +81,16 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         # rows. The same markup in the same style parses to the same fragments: parsed
         # once, each paragraph gets its own copies (line breaking replaces them).
         key = _parse_key(text, style, self.caseSensitive) if frags is None else None
-        if key is not None and key in _parsed:
-            super()._setup(cleaner(text), style, bulletText, _copied(_parsed[key]), cleaner)
+        known = _parsed.get(key) if key is not None else None
+        if known is not None:
+            super()._setup(known[0], style, bulletText, _copied(known[1]), cleaner)
             return
         super()._setup(text, style, bulletText, frags, cleaner)
         # Kept only when the markup held no bullet and changed no style (<para> attributes).
         if key is not None and self.style is style and self.bulletText is bulletText:
             if len(_parsed) >= MAX_PARSED:
                 _parsed.clear()
-            _parsed[key] = _copied(self.frags)
+            _parsed[key] = (self.text, _copied(self.frags))
     _wrapped: tuple[float, Any, tuple[float, float]] | None = None
     """The width last wrapped to, the style then, and the size that gave."""
 
