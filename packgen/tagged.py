@@ -5,7 +5,10 @@ later page as an artifact) and pictures.
 With :mod:`packgen.tagging`, the bridge to ReportLab's internals for tagging: this module
 overrides ``Paragraph.drawOn``/``split``, ``ListFlowable._makeBullet`` (called once per
 item, in order, for the item's first flowable) with ``BulletDrawer.drawOn``, and
-``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``.
+``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``. For speed alone, it also
+overrides ``Paragraph.wrap`` (lines kept for a second wrap to the same width; ``blPara``)
+and ``Paragraph._setup`` (markup parsed once per markup and style; ``frags``, their
+``clone``), held by tests/test_reportlab_contract.py and tests/test_agenda_cost.py.
 """
 
 from __future__ import annotations
