@@ -105,3 +105,19 @@ def test_the_shortcuts_make_the_same_bytes_as_platypus_alone(
     slow = build_pack(meeting, tmp_path / "slow.pdf").output.read_bytes()
     assert fast == slow
     assert "NOTES" in front_sheet_text(tmp_path / "fast.pdf", 8)
+
+
+def test_the_sandbox_judges_an_attribute_once_for_each_type_alike() -> None:
+    # Judged once per (type, name) for speed: an answer never carries to another type.
+    from packgen.sandbox import Sandbox
+
+    env = Sandbox()
+    template = env.from_string("{{ p.name }} {{ s.upper() }}|{{ p.read_text is defined }}")
+    path = Path(__file__)
+    for _ in range(2):  # asked again: the same answers
+        assert template.render(p=path, s="x").startswith(f"{path.name} X|")
+        with pytest.raises(Exception, match="unsafe"):
+            env.from_string("{{ p.read_text() }}").render(p=path)
+        with pytest.raises(Exception, match="unsafe"):
+            env.from_string("{{ s.center(9) }}").render(s="x")
+        assert env.from_string("{{ d.format }}").render(d={"format": "kept"}) == "kept"
