@@ -11,10 +11,10 @@ in (and sets up the fonts, the style cache and the anchors).
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -26,6 +26,29 @@ from packgen.htmltree import Element
 from packgen.pdf.links import href_problem, href_target
 from packgen.tagged import TaggedParagraph
 from packgen.theme import Stylesheet
+
+
+def escape(text: str) -> str:
+    """Text as XML character data: ``&``, ``<`` and ``>`` escaped.
+
+    As ``xml.sax.saxutils`` does; that module imports ``urllib.request`` (and with it
+    ``http.client``, ``ssl`` and ``email``), which nothing else in the typesetting process
+    needs: an eighth of its imports.
+    """
+    return html.escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """Text as a quoted XML attribute value, as ``xml.sax.saxutils.quoteattr`` gives it:
+    escaped, line breaks and tabs as character references, in double quotes unless it
+    holds only double quotes."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
+
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))

@@ -5,6 +5,7 @@ again (packgen.tagged's shortcuts)."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,35 @@ def test_the_sandbox_judges_an_attribute_once_for_each_type_alike() -> None:
         with pytest.raises(Exception, match="unsafe"):
             env.from_string("{{ s.center(9) }}").render(s="x")
         assert env.from_string("{{ d.format }}").render(d={"format": "kept"}) == "kept"
+
+
+def test_typesetting_imports_no_network_modules(folder: MeetingFolder) -> None:
+    # xml.sax.saxutils, for two escaping functions, brought urllib.request, http.client,
+    # ssl and email: an eighth of the typesetting process's imports.
+    path = long_agenda(folder, 3)
+    code = ("import sys; from pathlib import Path; from packgen import schema; "
+            "from packgen.layout import Pack; "
+            "from packgen.typesetting import InProcessTypesetting; "
+            f"t = InProcessTypesetting(schema.validate(Path({str(path)!r})), None); "
+            "t.front_sheet(Pack(), [((), None)] * 3); t.filler(); t.stamp_fonts(); "
+            "print(sorted(m for m in ('urllib.request', 'http.client', 'ssl', 'email', "
+            "'xml.sax.saxutils') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_titles_with_quotes_markup_and_links_print_as_written(folder: MeetingFolder,
+                                                             tmp_path: Path) -> None:
+    title = """The "Riverside" & Co's <plan> 'in full'"""
+    path = folder.write(basic_meeting([
+        {"title": title, "description": 'See [the "plan"](https://example.org/a?b=1&c="2")'
+                                        " and <b>this</b>\ttoo"},
+        {"title": "Minutes", "attachments": [folder.pdf("m.pdf", 1)]}]))
+    pack = build_pack(path, tmp_path / "pack.pdf").output
+    text = " ".join(front_sheet_text(pack, 1).split())
+    assert """THE "RIVERSIDE" & CO'S <PLAN> 'IN FULL'""" in text
+    assert 'See the "plan" and <b>this</b> too' in text
+    links = subprocess.run(["pdfinfo", "-url", str(pack)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "https://example.org/a?b=1&c=%222%22" in links.split()
