@@ -37,8 +37,13 @@ def drawing(canvas: Any, node: Node | None) -> Iterator[None]:
         tagger.current = outer
 
 
-MAX_PARSED = 20_000
-"""Paragraphs' parsed markup kept for the next paragraph of the same markup and style."""
+MAX_PARSED = 2_500
+"""Paragraphs' parsed markup kept for the next paragraph of the same markup and style:
+about 2.6 KB each, enough for the rows of a 1,000-item agenda."""
+SHORT_MARKUP = 400
+"""Characters of markup up to which a paragraph's parse is kept: an agenda row's title,
+text and page range are short; a report's long paragraphs are set once, and their
+fragments would only take memory."""
 _parsed: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
 _PARSER_READS = ("fontName", "fontSize", "textColor", "underlineWidth", "underlineColor",
                  "underlineOffset", "underlineGap", "strikeWidth", "strikeColor",
@@ -48,7 +53,7 @@ _PARSER_READS = ("fontName", "fontSize", "textColor", "underlineWidth", "underli
 
 
 def _parse_key(text: Any, style: Any, case_sensitive: Any) -> tuple[Any, ...] | None:
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > SHORT_MARKUP:
         return None
     key = (text, case_sensitive, *(getattr(style, name, None) for name in _PARSER_READS))
     try:

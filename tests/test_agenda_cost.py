@@ -154,3 +154,19 @@ def test_titles_with_quotes_markup_and_links_print_as_written(folder: MeetingFol
     links = subprocess.run(["pdfinfo", "-url", str(pack)], capture_output=True, text=True,
                            check=True).stdout
     assert "https://example.org/a?b=1&c=%222%22" in links.split()
+
+
+def test_a_report_s_long_paragraphs_are_not_kept_parsed(folder: MeetingFolder, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Set once, their fragments would only take memory (about 2.6 KB a short paragraph).
+    kept: dict[tuple[Any, ...], Any] = {}
+    monkeypatch.setattr(tagged, "_parsed", kept)
+    (folder.folder / "long.md").write_text("# Long\n\n" + "\n\n".join(
+        f"Paragraph {n}: " + "the council will review its budget plans " * 20
+        for n in range(40)) + "\n\nShort closing line.\n")
+    pack = build_pack(folder.write(basic_meeting([{"title": "Long", "attachments": [
+        "long.md"]}])), tmp_path / "pack.pdf").output
+    assert "Paragraph 39:" in subprocess.run(["pdftotext", str(pack), "-"], capture_output=True,
+                                              text=True, check=True).stdout
+    assert "Short closing line." in [key[0] for key in kept]
+    assert all(len(key[0]) <= tagged.SHORT_MARKUP for key in kept)
