@@ -11,10 +11,10 @@ in (and sets up the fonts, the style cache and the anchors).
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -26,6 +26,29 @@ from packgen.htmltree import Element
 from packgen.pdf.links import href_problem, href_target
 from packgen.tagged import TaggedParagraph
 from packgen.theme import Stylesheet
+
+
+def escape(text: str) -> str:
+    """Text as XML character data: ``&``, ``<`` and ``>`` escaped.
+
+    As ``xml.sax.saxutils`` does; that module imports ``urllib.request`` (and with it
+    ``http.client``, ``ssl`` and ``email``), which nothing else in the typesetting process
+    needs: an eighth of its imports.
+    """
+    return html.escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """Text as a quoted XML attribute value, as ``xml.sax.saxutils.quoteattr`` gives it:
+    escaped, line breaks and tabs as character references, in double quotes unless it
+    holds only double quotes."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
+
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
@@ -41,6 +64,7 @@ class ParagraphSetting:
     _files: dict[str, tuple[Path, ...]]
     _styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]]
     _anchors: dict[str, int]
+    _anchored: dict[str, type[TaggedParagraph]]
     scale: float
     in_table: int
 
@@ -152,13 +176,17 @@ class ParagraphSetting:
         """A Paragraph class that notes the page it is drawn on under ``anchor``.
 
         A class rather than an attribute, because Platypus builds the parts of a
-        split paragraph with ``self.__class__``; the first part drawn wins.
+        split paragraph with ``self.__class__``; the first part drawn wins. One class
+        per anchor for the typesetter's life (an agenda has one per row, and is typeset
+        more than once), noting in the anchors of the document being typeset.
         """
-        registry = self._anchors
+        if anchor not in self._anchored:
+            setter = self
 
-        class Anchored(TaggedParagraph):
-            def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
-                registry.setdefault(anchor, canv.getPageNumber())
-                super().drawOn(canv, x, y, _sW)
+            class Anchored(TaggedParagraph):
+                def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
+                    setter._anchors.setdefault(anchor, canv.getPageNumber())
+                    super().drawOn(canv, x, y, _sW)
 
-        return Anchored
+            self._anchored[anchor] = Anchored
+        return self._anchored[anchor]

@@ -5,7 +5,10 @@ later page as an artifact) and pictures.
 With :mod:`packgen.tagging`, the bridge to ReportLab's internals for tagging: this module
 overrides ``Paragraph.drawOn``/``split``, ``ListFlowable._makeBullet`` (called once per
 item, in order, for the item's first flowable) with ``BulletDrawer.drawOn``, and
-``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``.
+``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``. For speed alone, it also
+overrides ``Paragraph.wrap`` (lines kept for a second wrap to the same width; ``blPara``)
+and ``Paragraph._setup`` (markup parsed once per markup and style; ``frags``, their
+``clone``), held by tests/test_reportlab_contract.py and tests/test_agenda_cost.py.
 """
 
 from __future__ import annotations
@@ -34,11 +37,85 @@ def drawing(canvas: Any, node: Node | None) -> Iterator[None]:
         tagger.current = outer
 
 
+MAX_PARSED = 2_500
+"""Paragraphs' parsed markup kept for the next paragraph of the same markup and style:
+about 2.6 KB each, enough for the rows of a 1,000-item agenda."""
+SHORT_MARKUP = 400
+"""Characters of markup up to which a paragraph's parse is kept: an agenda row's title,
+text and page range are short; a report's long paragraphs are set once, and their
+fragments would only take memory."""
+_parsed: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+_PARSER_READS = ("fontName", "fontSize", "textColor", "underlineWidth", "underlineColor",
+                 "underlineOffset", "underlineGap", "strikeWidth", "strikeColor",
+                 "strikeOffset", "strikeGap", "linkUnderline", "textTransform")
+"""What Platypus's markup parser reads of a style (``ParaParser._initial_frag``,
+``textTransformFrags``); colours compare by value."""
+
+
+def _parse_key(text: Any, style: Any, case_sensitive: Any) -> tuple[Any, ...] | None:
+    if not isinstance(text, str) or len(text) > SHORT_MARKUP:
+        return None
+    key = (text, case_sensitive, *(getattr(style, name, None) for name in _PARSER_READS))
+    try:
+        hash(key)
+    except TypeError:  # a value no dictionary can hold: parsed as it always was
+        return None
+    return key
+
+
+def _copied(frags: list[Any]) -> list[Any]:
+    """Fragments no other paragraph shares: each, and the lists it holds, its own."""
+    copies = []
+    for frag in frags:
+        copy = frag.clone()
+        for name in ("link", "us_lines"):
+            value = copy.__dict__.get(name)
+            if isinstance(value, list):
+                setattr(copy, name, list(value))
+        copies.append(copy)
+    return copies
+
+
 class TaggedParagraph(Paragraph):  # type: ignore[misc]
     """A paragraph drawn as its element's content; the parts it splits into keep the
     element, so a paragraph over a page break is one element."""
 
     node: Node | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any,  # noqa: N803
+               cleaner: Any) -> None:
+        # Platypus parses every paragraph's markup with a new HTML parser: a tenth of an
+        # agenda's layout, and the front sheet is typeset more than once with the same
+        # rows. The same markup in the same style parses to the same fragments: parsed
+        # once, each paragraph gets its own copies (line breaking replaces them).
+        key = _parse_key(text, style, self.caseSensitive) if frags is None else None
+        known = _parsed.get(key) if key is not None else None
+        if known is not None:
+            super()._setup(known[0], style, bulletText, _copied(known[1]), cleaner)
+            return
+        super()._setup(text, style, bulletText, frags, cleaner)
+        # Kept only when the markup held no bullet and changed no style (<para> attributes).
+        if key is not None and self.style is style and self.bulletText is bulletText:
+            if len(_parsed) >= MAX_PARSED:
+                _parsed.clear()
+            _parsed[key] = (self.text, _copied(self.frags))
+    _wrapped: tuple[float, Any, tuple[float, float]] | None = None
+    """The width last wrapped to, the style then, and the size that gave."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # A table measures each cell's paragraphs again every time it is measured: for
+        # every part a page break leaves and once more to draw it, so an agenda's rows
+        # were broken into lines four times each. The lines depend only on the width
+        # (and the style): a second wrap to the same width keeps the first's lines.
+        # Platypus's split drops blPara when the paragraph must move: then wrap anew.
+        last = self._wrapped
+        if last is not None and last[0] == availWidth and last[1] is self.style \
+                and "blPara" in self.__dict__:
+            self.width, self.height = last[2]
+            return last[2]
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.style, size) if "blPara" in self.__dict__ else None
+        return size
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
         node = self.node

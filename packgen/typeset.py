@@ -89,6 +89,7 @@ class Typesetter(ParagraphSetting, TableLayout):
         self.landscape_width = self.size[1] - self.margins["left"] - self.margins["right"]
         self._styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         self._anchors: dict[str, int] = {}
+        self._anchored: dict[str, type[TaggedParagraph]] = {}
         self.parent = Node("Document")
         """The element what is being laid out belongs to."""
 

@@ -189,3 +189,45 @@ def test_text_goes_out_formatted_by_one_method() -> None:
     text.textOut("x")  # a hanging number
     text.textLine("y")  # a list's bullet: not through _textOut
     assert text._code[-2:] == [text._formatText("x"), text._formatText("y") + " T*"]
+
+
+def test_a_paragraph_is_set_up_from_its_markup_or_from_fragments_given() -> None:
+    # TaggedParagraph._setup hands over fragments parsed before, with the text cleaned.
+    calls: list[tuple[Any, ...]] = []
+
+    class Noted(Paragraph):  # type: ignore[misc]
+        def _setup(self, *args: Any) -> None:
+            calls.append(args)
+            super()._setup(*args)
+
+    parsed = Noted("<b>Bold</b>  text", STYLE)
+    (text, style, bullet, frags, cleaner), = calls
+    assert (text, style, bullet, frags) == ("<b>Bold</b>  text", STYLE, None, None)
+    given = Paragraph(None, STYLE, frags=[f.clone() for f in parsed.frags])
+    given._setup(cleaner("<b>Bold</b>  text"), STYLE, None, [f.clone() for f in parsed.frags],
+                 cleaner)
+    assert given.text == parsed.text and [f.__dict__ for f in given.frags] == [
+        f.__dict__ for f in parsed.frags]
+    assert parsed.caseSensitive == 1
+
+
+def test_markup_parses_by_the_style_s_font_size_and_colour_only() -> None:
+    # What TaggedParagraph's parse cache keys on (besides the lines' and case settings).
+    def frags(style: ParagraphStyle) -> list[dict[str, Any]]:
+        return [f.__dict__ for f in Paragraph('<b>a</b> <a href="x">b</a> c', style).frags]
+
+    other = ParagraphStyle("t", parent=STYLE, leading=30, leftIndent=20, alignment=2,
+                           spaceBefore=5, spaceAfter=5, bulletFontName="Courier",
+                           splitLongWords=0)
+    assert frags(other) == frags(STYLE)
+    assert frags(ParagraphStyle("u", parent=STYLE, fontSize=11)) != frags(STYLE)
+
+
+def test_a_paragraph_s_lines_depend_on_its_width_and_a_paragraph_moved_whole_drops_them(
+        ) -> None:
+    # TaggedParagraph.wrap keeps the lines of a second wrap to the same width.
+    para = Paragraph("word " * 200, STYLE)
+    first = para.wrap(200, 1e9)
+    lines = [line[1] for line in para.blPara.lines]
+    assert para.wrap(200, 50) == first and [line[1] for line in para.blPara.lines] == lines
+    assert para.split(200, 5) == [] and not hasattr(para, "blPara")
