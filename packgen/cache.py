@@ -12,9 +12,10 @@ checksum of the rest, length of its JSON), the JSON description of the result (t
 it was stored under among it), then the PDF bytes. Anything that does not check out (a
 truncated, flipped, foreign or older entry) is passed over and the page typeset again; a
 cache that cannot be written is simply not written. Entries are written whole beside
-their name and renamed, so builds sharing the folder never read half an entry. The folder
-is private (0700) and its entries too (0600): after a private build they hold exempt
-pages. A public build cannot be handed one: it asks by the digest of its own HTML.
+their name and renamed, so builds sharing the folder never read half an entry. Folders the
+cache makes are private (0700) and its entries too (0600); exempt pages (an exempt
+document, a private pack's front sheet) are never stored (:mod:`packgen.typesetting`), and
+pruning removes only files named as the cache names its own.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -94,7 +96,8 @@ class TypesetCache:
         try:
             _private_folder(self.folder)
             _private_folder(path.parent)
-            fd, name = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)  # 0600
+            # 0600, and named so that pruning knows it for the cache's own
+            fd, name = tempfile.mkstemp(prefix=".packgen-", suffix=".part", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as stream:
                     stream.write(encode(key, typeset))
@@ -123,10 +126,14 @@ class TypesetCache:
             os.utime(mark, (now, now))
             entries = []
             for path in self.folder.glob(f"*/*{ENTRY}"):
+                if not _ours(path, _ENTRY_NAME):
+                    continue
                 with contextlib.suppress(OSError):
                     info = path.stat()
                     entries.append((info.st_mtime, info.st_size, path))
-            for part in self.folder.glob("*/.*.part"):  # left by a build that was killed
+            for part in self.folder.glob("*/.packgen-*.part"):  # left by a build that was killed
+                if not _ours(part, _PART_NAME):
+                    continue
                 with contextlib.suppress(OSError):
                     if now - part.stat().st_mtime > 3600:
                         part.unlink()
@@ -143,10 +150,21 @@ class TypesetCache:
 
 
 def _private_folder(folder: Path) -> None:
+    """Make ``folder`` 0700 if it is not there; one that is (``--cache shared``, a folder
+    others use too) is left as it is: its entries are 0600 all the same."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if folder.stat().st_mode & 0o077:
-        with contextlib.suppress(OSError):  # someone else's folder: its entries stay 0600
-            folder.chmod(0o700)
+
+
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.entry")
+_PART_NAME = re.compile(r"\.packgen-[a-z0-9_]{8}\.part")  # what put() stages an entry in
+_BUCKET = re.compile(r"[0-9a-f]{2}")
+
+
+def _ours(path: Path, name: re.Pattern[str]) -> bool:
+    """Whether ``path`` is a file the cache made (``ab/<key>.entry``, a ``.part`` beside
+    one): pruning touches nothing else, whatever folder ``--cache`` names."""
+    return bool(name.fullmatch(path.name) and _BUCKET.fullmatch(path.parent.name)
+                and (name is not _ENTRY_NAME or path.name.startswith(path.parent.name)))
 
 
 def digest(parts: Iterable[bytes | str]) -> str:

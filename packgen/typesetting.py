@@ -98,8 +98,8 @@ class InProcessTypesetting:
             self._typesetter = Typesetter(self.sheet, self.meeting.root)
         return self._typesetter
 
-    def _typeset(self, name: str, context: dict[str, Any], decorative: bool = False
-                 ) -> Typeset:
+    def _typeset(self, name: str, context: dict[str, Any], decorative: bool = False,
+                 exempt: bool = False) -> Typeset:
         from packgen.htmltree import parse_html
         from packgen.render import located, render
 
@@ -107,7 +107,10 @@ class InProcessTypesetting:
         # Parsed for the key only when it may name an image: a page found in the cache
         # needs no tree.
         tree = parse_html(html, origin) if self.cache is None or _IMG.search(html) else None
-        key = self._key(html, tree, decorative)
+        # Exempt pages (an exempt document, a private pack's front sheet with its reasons)
+        # are never stored: the cache folder sits beside the public packs, where a copy of
+        # the folder would carry them to a website.
+        key = "" if exempt else self._key(html, tree, decorative)
         found = self.cache.get(key) if self.cache is not None and key else None
         if found is not None:
             return found
@@ -149,10 +152,11 @@ class InProcessTypesetting:
         mine = owner(item, key)
         view = pack_view(self.meeting, Pack(not item.is_public(mine), item.supplement_of(mine)))
         context = document_context(attachment.document, view, view_item(view, item))
-        return self._typeset(f"{attachment.document.kind}.html", context)
+        return self._typeset(f"{attachment.document.kind}.html", context,
+                             exempt=not item.is_public(mine))
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
-        return self._typeset("frontsheet.html", self._context(pack, rows))
+        return self._typeset("frontsheet.html", self._context(pack, rows), exempt=pack.private)
 
     def filler(self) -> Typeset:
         if self._filler is None:

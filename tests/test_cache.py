@@ -4,6 +4,7 @@ changed, trusts no entry it cannot check, and never hands exempt pages to a publ
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from packgen import build_pack
 from packgen.builtin import theme_dir
@@ -91,7 +93,11 @@ def test_a_build_with_the_cache_is_the_same_bytes(meeting: Path, tmp_path: Path,
     typeset_cold = len(typeset_calls) - typeset_without
     assert 0 < typeset_cold <= typeset_without
     warm = build_pack(meeting, tmp_path / "warm" / "pack.pdf", cache=cache, **options).output
-    assert len(typeset_calls) == typeset_without + typeset_cold  # a warm one finds all
+    again = typeset_calls[typeset_without + typeset_cold:]
+    if options.get("private"):  # exempt pages are never stored: only they are made again
+        assert again and set(again) <= {"frontsheet.html", "document.html"}
+    else:
+        assert again == []  # a warm one finds all
     assert outputs(cold, html) == outputs(without, html)
     assert outputs(warm, html) == outputs(without, html)
 
@@ -294,11 +300,45 @@ def test_a_public_build_after_a_private_one_holds_nothing_exempt(meeting: Path,
     public = build_pack(meeting, tmp_path / "public.pdf", cache=cache).output
     assert CANARY not in "".join(page_texts(public))
     assert b"Mill Lane" not in public.read_bytes()
-    # The folder is the private pack's kind of file: nobody else may read it.
+    # Folders the cache makes, and its entries, are nobody else's to read.
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     for entry in entries(cache):
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600
         assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
+
+
+def test_a_private_build_stores_no_exempt_page(meeting: Path, tmp_path: Path) -> None:
+    """The folder sits beside the public packs (``build/``), where copying the folder to a
+    website would carry it along: no entry holds an exempt document or the private front
+    sheet, whose rows give the exempt items' titles."""
+    cache = tmp_path / "cache"
+    private = build_pack(meeting, tmp_path / "private.pdf", private=True, cache=cache).output
+    assert CANARY in "".join(page_texts(private))
+    stored = entries(cache)
+    assert stored  # the public documents are kept
+    for entry in stored:
+        typeset = decode(entry.read_bytes(), entry.name.removesuffix(".entry"))
+        assert typeset is not None
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(typeset.pdf)).pages)
+        assert CANARY not in text and "Mill Lane" not in text, entry
+
+
+def test_a_folder_given_is_left_as_it_is_and_only_the_caches_files_pruned(
+        meeting: Path, tmp_path: Path) -> None:
+    """``--cache shared``: a folder others use keeps its mode, and pruning (however old its
+    files) removes only what the cache made there."""
+    shared = tmp_path / "shared"
+    (shared / "ab").mkdir(parents=True)
+    shared.chmod(0o2775)
+    theirs = [shared / "ab" / "notes.entry", shared / "ab" / ".download.part",
+              shared / "report.pdf", shared / "ab" / f"{'cd' * 32}.entry"]
+    for path in theirs:
+        path.write_bytes(b"not the cache's")
+        os.utime(path, (1, 1))
+    build_pack(meeting, tmp_path / "public.pdf", cache=shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o2775
+    TypesetCache(shared).prune(time.time() + 365 * 86400)
+    assert all(path.exists() for path in theirs)
 
 
 def test_the_command_line_caches_in_the_build_folder_unless_told_not_to(
