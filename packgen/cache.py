@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -54,6 +55,7 @@ class TypesetCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.writable = True
+        self._trusted: bool | None = None
         self.pending: dict[str, Typeset] = {}
         """What this build typeset, written by :meth:`save` once the build has succeeded: a
         build that fails writes nothing, the cache included."""
@@ -65,16 +67,16 @@ class TypesetCache:
         """The entry stored under ``key``, or None if there is none that checks out."""
         if key in self.pending:
             return self.pending[key]
-        path = self._path(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
+        if not self.trusted():
+            return None
+        data = _read_entry(self._path(key))
+        if data is None:
             return None
         found = decode(data, key)
         if found is None:
             return None
         with contextlib.suppress(OSError):  # marks it used, for pruning; read-only is fine
-            os.utime(path)
+            os.utime(self._path(key), follow_symlinks=False)
         return found
 
     def keep(self, key: str, typeset: Typeset) -> None:
@@ -95,7 +97,11 @@ class TypesetCache:
         path = self._path(key)
         try:
             _private_folder(self.folder)
+            if not self.trusted():
+                raise PermissionError("not a folder of this user's alone")
             _private_folder(path.parent)
+            if not _own_folder(path.parent):  # a link planted for a bucket: write nothing
+                raise PermissionError("not a folder of the cache's")
             # 0600, and named so that pruning knows it for the cache's own
             fd, name = tempfile.mkstemp(prefix=".packgen-", suffix=".part", dir=path.parent)
             try:
@@ -109,30 +115,47 @@ class TypesetCache:
         except OSError:
             self.writable = False  # read-only, full, not ours: build on without it
 
+    def trusted(self) -> bool:
+        """Whether the folder is this user's alone (owned, and nobody else may write in
+        it): entries are read and written only there. Judged once; a folder not there yet
+        will be made so."""
+        if self._trusted is None:
+            try:
+                info = os.stat(self.folder)
+            except FileNotFoundError:
+                return True
+            except OSError:
+                self._trusted = False
+                return False
+            getuid = getattr(os, "getuid", None)
+            self._trusted = stat.S_ISDIR(info.st_mode) and not info.st_mode & 0o022 and (
+                getuid is None or info.st_uid == getuid())
+        return self._trusted
+
     def prune(self, now: float | None = None) -> None:
         """Remove entries not used for :data:`KEEP_UNUSED`, then the least recently used
         beyond :data:`MAX_BYTES`; at most once every :data:`PRUNE_EVERY` per folder."""
-        if not self.writable:
+        if not self.writable or not self.trusted():
             return
         now = time.time() if now is None else now
         mark = self.folder / "pruned"
         try:
-            if now - mark.stat().st_mtime < PRUNE_EVERY:
+            if now - mark.stat(follow_symlinks=False).st_mtime < PRUNE_EVERY:
                 return
         except OSError:
             pass
         try:
-            mark.touch(mode=0o600)
-            os.utime(mark, (now, now))
+            os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o600))
+            os.utime(mark, (now, now), follow_symlinks=False)
             entries = []
             for path in self.folder.glob(f"*/*{ENTRY}"):
-                if not _ours(path, _ENTRY_NAME):
+                if not (_ours(path, _ENTRY_NAME) and _own_folder(path.parent)):
                     continue
                 with contextlib.suppress(OSError):
                     info = path.stat()
                     entries.append((info.st_mtime, info.st_size, path))
             for part in self.folder.glob("*/.packgen-*.part"):  # left by a build that was killed
-                if not _ours(part, _PART_NAME):
+                if not (_ours(part, _PART_NAME) and _own_folder(part.parent)):
                     continue
                 with contextlib.suppress(OSError):
                     if now - part.stat().st_mtime > 3600:
@@ -147,6 +170,40 @@ class TypesetCache:
                 total -= size
         except OSError:
             return
+
+
+MAX_ENTRY = 256 << 20
+"""The largest entry read: a typeset document is a few MB; anything else is not ours."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes if it is a regular file of a sane size, not followed through a
+    link (a link, a FIFO or a device planted in the folder is a miss, never a hang)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            return stream.read(MAX_ENTRY + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _own_folder(folder: Path) -> bool:
+    """A real folder (not a link to one elsewhere) of this user's."""
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return stat.S_ISDIR(info.st_mode) and (getuid is None or info.st_uid == getuid())
 
 
 def _private_folder(folder: Path) -> None:
@@ -190,9 +247,14 @@ def packgen_source() -> str:
         package = Path(__file__).parent
         files = sorted(p for p in package.rglob("*") if p.is_file()
                        and p.suffix == ".py")
+        import zlib
+
+        import PIL
         import reportlab
 
-        _SOURCE = digest([FORMAT, __version__, reportlab.Version, sys.version,
+        # Pillow re-encodes pictures and zlib compresses pages: their versions change bytes.
+        _SOURCE = digest([FORMAT, __version__, reportlab.Version, sys.version, PIL.__version__,
+                          zlib.ZLIB_RUNTIME_VERSION,
                           *(f"{p.relative_to(package)}" for p in files),
                           *(hashlib.sha256(p.read_bytes()).digest() for p in files)])
     return _SOURCE
@@ -252,7 +314,26 @@ def decode(data: bytes, key: str) -> Typeset | None:
         structure = tuple(_tag(t) for t in _list(found["structure"]))
     except (ValueError, KeyError, TypeError):
         return None
+    # What the pack's later stages rely on, so that a spoiled entry is a miss, never a
+    # traceback or a wrong page count: as many page objects as it says (ReportLab writes
+    # each as "/Type /Page"), a whole file, and nothing named beyond its pages.
+    if len(_PAGE_OBJECT.findall(pdf)) != pages or not pdf.rstrip().endswith(b"%%EOF") or \
+            not all(1 <= v <= pages for v in anchors.values()) or \
+            not all(0 <= at < pages for at in _pages_named(structure)):
+        return None
     return Typeset(pdf, pages, anchors, structure, tagged)
+
+
+_PAGE_OBJECT = re.compile(rb"/Type /Page\b(?!s)")
+
+
+def _pages_named(tags: Iterable[Tag]) -> Iterable[int]:
+    for tag in tags:
+        for kid in tag.kids:
+            if isinstance(kid, Tag):
+                yield from _pages_named((kid,))
+            else:
+                yield kid.page
 
 
 def _is_int(value: object) -> bool:

@@ -117,8 +117,12 @@ class InProcessTypesetting:
         if tree is None:
             tree = parse_html(html, origin)
         typeset = self.typesetter.typeset(tree, origin, located(context), decorative)
+        # Kept only if what the key was made from (images, fonts) is still what was drawn:
+        # a file saved over while it was typeset must not be stored under its old bytes.
         if self.cache is not None and key:
-            self.cache.keep(key, typeset)
+            self._setup = None
+            if self._key(html, tree, decorative) == key:
+                self.cache.keep(key, typeset)
         return typeset
 
     def _key(self, html: str, tree: Element | None, decorative: bool) -> str:

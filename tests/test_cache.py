@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import stat
 import time
@@ -147,7 +148,24 @@ SPOIL: dict[str, Callable[[bytes, bytes], bytes]] = {
     "another version": lambda data, other: rewrite(data, json_of(data),
                                                    b"packgen-typeset/0"),
     "another key's entry": lambda data, other: other,
+    # Checksummed again, as anyone who can write the folder could: still not trusted.
+    "PDF cut short, checksum mended": lambda data, other: with_pdf(data, pdf_of(data)[:200]),
+    "a page more than the PDF has": lambda data, other: rewrite(data, re.sub(
+        rb'"pages":(\d+)', lambda m: b'"pages":%d' % (int(m[1]) + 1), json_of(data))),
+    "structure beyond its pages": lambda data, other: rewrite(data, re.sub(
+        rb'\["m",\d+,', b'["m",99,', json_of(data))) if b'["m",' in data else b"",
 }
+
+
+def pdf_of(data: bytes) -> bytes:
+    return data.partition(b"\n")[2][int(data.partition(b"\n")[0].split(b" ")[2]):]
+
+
+def with_pdf(data: bytes, pdf: bytes) -> bytes:
+    """The entry holding ``pdf`` instead, its length and checksum made to match."""
+    body = json_of(data).replace(b'"pdf":%d' % len(pdf_of(data)), b'"pdf":%d' % len(pdf))
+    rest = body + pdf
+    return b"%s %s %d\n" % (FORMAT, hashlib.sha256(rest).hexdigest().encode(), len(body)) + rest
 
 
 @pytest.mark.parametrize("spoil", SPOIL.values(), ids=SPOIL.keys())
@@ -434,7 +452,8 @@ def test_entries_unused_for_a_month_or_beyond_the_size_are_pruned(
     from packgen.rendered import Typeset
 
     cache = TypesetCache(tmp_path / "cache")
-    page = Typeset(b"%PDF-1.4\n" + b"x" * 1000, 1, {})
+    page = Typeset(b"%PDF-1.4\n1 0 obj << /Type /Page >> endobj\n" + b"x" * 1000 + b"\n%%EOF\n",
+                   1, {})
     keys = [hashlib.sha256(bytes([n])).hexdigest() for n in range(6)]
     now = time.time()
     for age, key in enumerate(keys):  # key 0 used just now, key 5 five days ago
@@ -459,3 +478,67 @@ def test_a_build_that_fails_stores_nothing(meeting: Path, tmp_path: Path,
         build_pack(meeting, tmp_path / "pack.pdf", cache=cache)
     assert {"minutes.html", "report.html"} <= set(typeset_calls)  # typeset, then it failed
     assert not cache.exists() and not (tmp_path / "pack.pdf").exists()
+
+
+def test_links_planted_in_the_cache_are_not_followed(meeting: Path, tmp_path: Path,
+                                                     typeset_calls: list[str]) -> None:
+    """An entry that is a link (to a FIFO, another file) is a miss; a bucket folder that is
+    a link elsewhere is not written through; a folder others may write is not used."""
+    cache = tmp_path / "cache"
+    build_pack(meeting, tmp_path / "first.pdf", cache=cache)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    for entry in entries(cache):
+        moved = victim / entry.name
+        entry.rename(moved)
+        entry.symlink_to(moved)  # the same bytes, through a link
+    typeset_calls.clear()
+    build_pack(meeting, tmp_path / "second.pdf", cache=cache)
+    made = len(typeset_calls)
+    assert made > 0  # every linked entry was a miss
+    shutil.rmtree(cache)
+    cache.mkdir(mode=0o700)
+    for bucket in {e.name[:2] for e in victim.iterdir()}:
+        (cache / bucket).symlink_to(victim)
+    before = sorted(victim.iterdir())
+    build_pack(meeting, tmp_path / "third.pdf", cache=cache)
+    assert sorted(victim.iterdir()) == before  # nothing written through the links
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    build_pack(meeting, tmp_path / "fourth.pdf", cache=shared)
+    assert list(shared.iterdir()) == []  # not this user's alone: not used
+
+
+def test_an_image_saved_over_while_it_is_typeset_is_not_stored(
+        meeting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key holds the logo's bytes as they were read; if the file changes before the
+    pages are made, what was drawn is not what the key says, and must not be stored under
+    it (a later build with the old logo would print the new one)."""
+    logo = meeting.parent.parent / "riverside-crest.png"
+    original = logo.read_bytes()
+    cache = tmp_path / "cache"
+    real = Typesetter.typeset
+    made: list[str] = []
+
+    def saved_over(self: Typesetter, root: Any, origin: Path, *args: Any, **kwargs: Any) -> Any:
+        made.append(origin.name)
+        if origin.name == "frontsheet.html":  # saved again, after the key read the old one
+            logo.write_bytes(original + b"\0")
+        return real(self, root, origin, *args, **kwargs)
+
+    monkeypatch.setattr(Typesetter, "typeset", saved_over)
+    build_pack(meeting, tmp_path / "first.pdf", cache=cache)
+    assert "frontsheet.html" in made
+    monkeypatch.setattr(Typesetter, "typeset", real)
+    logo.write_bytes(original)
+    calls: list[str] = []
+
+    def counted(self: Typesetter, root: Any, origin: Path, *args: Any, **kwargs: Any) -> Any:
+        calls.append(origin.name)
+        return real(self, root, origin, *args, **kwargs)
+
+    monkeypatch.setattr(Typesetter, "typeset", counted)
+    again = build_pack(meeting, tmp_path / "again.pdf", cache=cache).output
+    assert "frontsheet.html" in calls  # not found under the logo's old bytes
+    assert again.read_bytes() == build_pack(meeting, tmp_path / "none.pdf").output.read_bytes()
