@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from packgen.atomic import Contents, PartlyWritten, write_atomic
 from packgen.edition import PageRanges, moved_pages, page_ranges
@@ -41,6 +42,7 @@ from packgen.pdf.metadata import set_metadata
 from packgen.pdf.number import number_pages
 from packgen.pdf.sources import (
     Source,
+    changed_in_place,
     close_all,
     open_attachments,
     refused_tags,
@@ -209,7 +211,15 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     say(f"{meeting_file}: writing {target}")
     html_file = target.with_suffix(".html")
     # The page says how large the pack is: known once it is written, before either appears.
-    contents = Contents(lambda stream: write_pdf(writer, stream, file_id, pack_pages.copies),
+    def write(stream: BinaryIO) -> None:
+        write_pdf(writer, stream, file_id, pack_pages.copies)
+        # Read from the attachments' files up to here: one saved over in place meanwhile
+        # gave bytes of its new version at the old one's places. Nothing is written then.
+        changed = changed_in_place(sources.values())
+        if changed:
+            raise AttachmentError(changed)
+
+    contents = Contents(write,
                         private=pack.private, companions=[
                             (html_file, lambda size: with_pdf_size(page, size))
                         ] if html else [])

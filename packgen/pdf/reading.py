@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass
 from mmap import mmap
 from pathlib import Path
@@ -71,6 +72,32 @@ class Reading:
     """How its untagged warning ends, after the file's name; None: it is tagged."""
     fields: str | None
     """Why its form fields could not be redrawn; None: they were, or it has none."""
+    identity: FileIdentity | None = None
+    """The file as it was opened: its streams are read from its map until the pack is
+    written, so a change in place (``cp`` over it) must be noticed before the pack is."""
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    path: Path
+    device: int
+    inode: int
+    size: int
+    modified: int
+
+    @classmethod
+    def of(cls, path: Path, info: os.stat_result) -> FileIdentity:
+        return cls(path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def changed_in_place(self) -> bool:
+        """Whether the file read has been written over since (same file, new size or
+        time). One replaced by another (an editor's save by renaming) is not: the map
+        still holds the file that was read, whole."""
+        try:
+            now = FileIdentity.of(self.path, os.stat(self.path))
+        except OSError:
+            return False  # removed: its map still holds what was read
+        return (now.device, now.inode) == (self.device, self.inode) and now != self
 
 
 def read_file(path: Path, known: dict[str, Reading]) -> Reading:
@@ -81,6 +108,7 @@ def read_file(path: Path, known: dict[str, Reading]) -> Reading:
             head = file.read(1024)
             if b"%PDF-" not in head:
                 raise Unreadable("not a PDF file" if head else "the file is empty")
+            identity = FileIdentity.of(path, os.fstat(file.fileno()))
             digest = _digest(file)
             twin = known.get(digest)
             if twin is not None:
@@ -115,7 +143,8 @@ def read_file(path: Path, known: dict[str, Reading]) -> Reading:
     for index in notes.turns:  # upright as viewers show it (:mod:`packgen.pdf.sources` says so)
         reader.pages[index][NameObject("/Rotate")] = NumberObject(0)
     let_go(mapped.data, 0, len(mapped.data))  # read until written: see Window.write_to
-    return Reading(reader, digest, stream, damage, list(repairs), notes, untagged, fields)
+    return Reading(reader, digest, stream, damage, list(repairs), notes, untagged, fields,
+                   identity)
 
 
 def untagged_said(reader: PdfReader) -> str | None:

@@ -24,7 +24,7 @@ from packgen.layout import Pack, pdf_attachments
 from packgen.model import Attachment, Meeting
 from packgen.pdf.filters import Damage
 from packgen.pdf.mapped import over_file_budget
-from packgen.pdf.reading import MAX_REPAIR, Reading, Unreadable, read_file
+from packgen.pdf.reading import MAX_REPAIR, FileIdentity, Reading, Unreadable, read_file
 from packgen.pdf.repairs import repair_summary
 from packgen.pdf.tagstatus import UNREADABLE_TAGS, tag_status
 from packgen.rendered import Typeset
@@ -46,6 +46,8 @@ class Source:
     """For a document packgen rendered, what the typesetter made of it (its structure)."""
     untagged: Problem | None = None
     """The warning that it is not a tagged PDF (one of ``warnings``), or None: tagged."""
+    identity: FileIdentity | None = None
+    """The file as it was opened (None: typeset by packgen)."""
 
     @property
     def pages(self) -> int:
@@ -178,7 +180,7 @@ def _source(attachment: Attachment, reading: Reading) -> Source:
         untagged = Problem(attachment.pos, f'"{name}" {reading.untagged}', severity="warning")
         warnings.append(untagged)
     return Source(attachment, reading.reader, reading.digest, warnings, reading.stream,
-                  untagged=untagged)
+                  untagged=untagged, identity=reading.identity)
 
 
 def refused_tags(attachment: Attachment) -> Problem:
@@ -224,3 +226,12 @@ def _listed(pages: dict[int, str]) -> str:
     return listed + (f" and {len(pages) - 3} more pages" if len(pages) > 3 else "")
 
 
+
+
+def changed_in_place(sources: Iterable[Source]) -> list[Problem]:
+    """A problem for each attachment whose file was written over in place while the pack
+    was built (its pages were being copied from the file as it was read)."""
+    return [Problem(s.attachment.pos, f'"{s.attachment.file.name}": the file changed while '
+                    "the pack was being built (it was saved over); nothing was written: "
+                    "build again") for s in sources
+            if s.identity is not None and s.identity.changed_in_place()]
