@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 from packgen import build_pack
 from packgen.builtin import theme_dir
-from packgen.cache import FORMAT, TypesetCache, decode, encode
+from packgen.cache import TypesetCache
+from packgen.cacheentry import FORMAT, decode, encode
 from packgen.errors import TemplateError
 from packgen.typeset import Typesetter
 from tests.conftest import ROOT, MeetingFolder, basic_meeting, page_texts
