@@ -44,7 +44,7 @@ from packgen.pdf.bridge import (
     stream_object,
     unparsed_objects,
 )
-from packgen.pdf.mapped import Window, let_go, touched
+from packgen.pdf.mapped import PIECE, Window, let_go, touched
 from packgen.pdf.repairs import pypdf_says
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -113,12 +113,15 @@ class _Parser:
         self.names: dict[bytes, NameObject] = {}
         self.misplaced = 0
         self.mapped = isinstance(data, mmap.mmap)
+        self.piece = -1
+        """The piece of the file (:data:`PIECE`) last noted as read."""
 
     def prime(self) -> int:
         done = 0
         for generation, idnum, offset in unparsed_objects(self.reader):
-            if self.mapped and isinstance(offset, int):
+            if self.mapped and isinstance(offset, int) and offset // PIECE != self.piece:
                 # What is read of the file is given back as the file is read, not at its end.
+                self.piece = offset // PIECE
                 touched(cast(mmap.mmap, self.data), offset, _FIRST_LOOK)
             start = self.after_header(offset, idnum, generation)
             if start < 0:
@@ -281,7 +284,9 @@ class _Parser:
         if ending is None or data.find(b"endobj", ending.end()) < 0:
             raise _LeaveToPypdf
         if isinstance(data, mmap.mmap):  # the bytes stay where they are until written
-            touched(data, start + length, ending.end() - start - length)  # its end was read
+            if (start + length) // PIECE != self.piece:  # its end was read
+                self.piece = (start + length) // PIECE
+                touched(data, start + length, ending.end() - start - length)
             return mapped_stream(entries, Window(data, start, length))
         return stream_object(entries, data[start:start + length])
 

@@ -112,7 +112,7 @@ class Output(Protocol):
 _SLICE = 1 << 20
 """Bytes handed to the output at once: the kernel copies them from the file's pages,
 which are then given back (:meth:`Window.write_to`)."""
-_PIECE = 2 << 20
+PIECE = 2 << 20
 """The most of a file one touch can bring into this process's memory. The kernel keeps
 a file read in pieces (large folios) of up to 2 MiB, and maps a whole piece into the
 process at the first byte read from it: 16 bytes read at each end of a scan's image,
@@ -178,7 +178,7 @@ class _Touched:
 
     Reading an attachment and writing the pack read thousands of small things from each
     attachment's map (an object, a content stream, the ends of an image); each read
-    brings its file's piece (:data:`_PIECE`) in, which would stay counted as the
+    brings its file's piece (:data:`PIECE`) in, which would stay counted as the
     process's own until the map is closed. Given back every :data:`_TOUCH_BUDGET` pieces,
     they cost one call each time, not one a read, and reads from the piece of the one
     before cost nothing.
@@ -192,7 +192,7 @@ class _Touched:
 
     def note(self, data: mmap.mmap, start: int, length: int) -> None:
         key = id(data)
-        first, last = start // _PIECE, (start + max(length, 1) - 1) // _PIECE
+        first, last = start // PIECE, (start + max(length, 1) - 1) // PIECE
         if self.maps.get(key) is not data:
             self.maps[key] = data  # weakly: a map read from closes with its last stream
             self.last[key] = -1
@@ -213,22 +213,21 @@ class _Touched:
 
 
 _TOUCHED = _Touched()
-
-
-def touched(data: mmap.mmap, start: int, length: int) -> None:
-    """Note that [start, start + length) of ``data`` was read (not by :meth:`Window.write_to`,
-    which gives its pages back as it goes): its pieces are given back with the next few."""
-    _TOUCHED.note(data, start, length)
+touched = _TOUCHED.note
+"""``touched(data, start, length)``: note that [start, start + length) of ``data`` was read
+(not by :meth:`Window.write_to`, which gives its pages back as it goes); its pieces are
+given back with the next few. A bound method, not a function calling it: prime calls it
+for every object of a file."""
 
 
 def let_go(data: mmap.mmap, start: int, length: int) -> None:
-    """Drop the pieces of ``data`` (:data:`_PIECE`) that hold [start, start + length) from
+    """Drop the pieces of ``data`` (:data:`PIECE`) that hold [start, start + length) from
     resident memory: whole pieces, as the kernel maps them whole."""
     advise = getattr(mmap, "MADV_DONTNEED", None)
     if advise is None or length <= 0 or start >= len(data):
         return
-    first = start - start % _PIECE
-    end = min(start + length + -(start + length) % _PIECE, len(data))
+    first = start - start % PIECE
+    end = min(start + length + -(start + length) % PIECE, len(data))
     try:
         data.madvise(advise, first, end - first)
     except OSError:  # advice only: a system that will not take it keeps the pages
