@@ -216,8 +216,8 @@ _TOUCHED = _Touched()
 touched = _TOUCHED.note
 """``touched(data, start, length)``: note that [start, start + length) of ``data`` was read
 (not by :meth:`Window.write_to`, which gives its pages back as it goes); its pieces are
-given back with the next few. A bound method, not a function calling it: prime calls it
-for every object of a file."""
+given back with the next few. A bound method, not a function calling it: every small
+stream read calls it."""
 
 
 def let_go(data: mmap.mmap, start: int, length: int) -> None:
