@@ -24,6 +24,8 @@ from tests.security.test_hostile_pdfs import raw_pdf
 
 LARGE = 48 << 20
 """Bytes of the large picture: 48 MiB of noise, stored unfiltered."""
+ALBUM = 40
+"""Pictures of 1 MiB in each of two files of many."""
 
 
 def picture_pdf(size: int, seed: int = 0) -> bytes:
@@ -43,6 +45,27 @@ def picture_pdf(size: int, seed: int = 0) -> bytes:
         b"/BitsPerComponent 8 /Length %d >>\nstream\n" % (width, height, len(noise))
         + noise + b"\nendstream",
     ])
+
+
+def album_pdf(pictures: int, size: int, seed: int) -> bytes:
+    """``pictures`` pages, each drawing a picture of ``size`` bytes of noise of its own: a
+    scan, as far as what the pack holds of it goes."""
+    width = 1024
+    height = size // width
+    noise = random.Random(seed)
+    content = b"q 495 0 0 742 50 50 cm /Im1 Do Q"
+    kids = b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(pictures))
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>",
+              b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pictures),
+              b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    for i in range(pictures):
+        bodies += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+                   b"/Resources << /XObject << /Im1 %d 0 R >> >> >>" % (5 + 2 * i),
+                   b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace "
+                   b"/DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n"
+                   % (width, height, width * height) + noise.randbytes(width * height)
+                   + b"\nendstream"]
+    return raw_pdf(bodies)
 
 
 _PEAK = """\
@@ -95,3 +118,27 @@ def test_a_stream_read_after_its_file_is_closed_fails_loudly(folder: MeetingFold
                  lambda: window.write_to(io.BytesIO())):
         with pytest.raises(MapClosedError, match="after its file was closed"):
             read()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/proc/self/status, and Linux's madvise")
+def test_many_pictures_read_a_little_each_do_not_grow_the_peak_memory(tmp_path: Path) -> None:
+    # Grouping twins reads a few bytes at each end of every picture, and Linux maps a
+    # file in pieces of up to 2 MiB at a touch: read a little of each picture, all of
+    # each file would count as the process's own, unless given back as it is read.
+    small, large = MeetingFolder(tmp_path / "small"), MeetingFolder(tmp_path / "large")
+    for folder, pictures in ((small, 1), (large, ALBUM)):
+        for seed, name in enumerate(("survey.pdf", "plans.pdf")):
+            (folder.folder / name).write_bytes(album_pdf(pictures, 1 << 20, seed))
+        folder.write(basic_meeting([
+            {"title": "Site survey", "attachments": ["survey.pdf"]},
+            {"title": "Plans", "attachments": ["plans.pdf"]},
+            {"title": "Site survey again", "attachments": ["survey.pdf"]}]))
+    base = min(peak_kib(small.file, tmp_path / "small.pdf") for _ in range(2))
+    grown = peak_kib(large.file, tmp_path / "large.pdf") - base
+    held = 2 * ALBUM << 10  # KiB of pictures in the two files
+    assert grown < held // 4, f"peak grew by {grown:,} KiB for {held:,} KiB of pictures"
+    pack = PdfReader(tmp_path / "large.pdf")
+    assert len(pack.pages) > 3 * ALBUM  # the survey twice, and the plans
+    source = PdfReader(large.folder / "survey.pdf")  # attached last, as well as first
+    picture = pack.pages[-1]["/Resources"]["/XObject"]["/Im1"].get_object()
+    assert stored_data(picture) == stored_data(source.pages[-1]["/Resources"]["/XObject"]["/Im1"])

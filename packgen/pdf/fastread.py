@@ -20,7 +20,7 @@ import io
 import mmap
 import re
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -44,7 +44,7 @@ from packgen.pdf.bridge import (
     stream_object,
     unparsed_objects,
 )
-from packgen.pdf.mapped import Window, let_go
+from packgen.pdf.mapped import PIECE, Window, let_go, touched
 from packgen.pdf.repairs import pypdf_says
 from packgen.pdf.unreadable import UNREADABLE
 
@@ -112,10 +112,17 @@ class _Parser:
         self.data = data
         self.names: dict[bytes, NameObject] = {}
         self.misplaced = 0
+        self.mapped = isinstance(data, mmap.mmap)
+        self.piece = -1
+        """The piece of the file (:data:`PIECE`) last noted as read."""
 
     def prime(self) -> int:
         done = 0
         for generation, idnum, offset in unparsed_objects(self.reader):
+            if self.mapped and isinstance(offset, int) and offset // PIECE != self.piece:
+                # What is read of the file is given back as the file is read, not at its end.
+                self.piece = offset // PIECE
+                touched(cast(mmap.mmap, self.data), offset, _FIRST_LOOK)
             start = self.after_header(offset, idnum, generation)
             if start < 0:
                 self.misplaced += 1
@@ -277,6 +284,9 @@ class _Parser:
         if ending is None or data.find(b"endobj", ending.end()) < 0:
             raise _LeaveToPypdf
         if isinstance(data, mmap.mmap):  # the bytes stay where they are until written
+            if (start + length) // PIECE != self.piece:  # its end was read
+                self.piece = (start + length) // PIECE
+                touched(data, start + length, ending.end() - start - length)
             return mapped_stream(entries, Window(data, start, length))
         return stream_object(entries, data[start:start + length])
 

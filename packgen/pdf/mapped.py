@@ -62,6 +62,8 @@ class Mapped(io.RawIOBase):
             head = self.data[start:min(end, mapped)] if start < mapped else b""
             tail = self.suffix[max(start - mapped, 0):end - mapped] if end > mapped else b""
             buffer[:count] = head + tail if tail else head
+            if head:
+                touched(self.data, start, len(head))
         self.position += count
         return count
 
@@ -107,10 +109,17 @@ class Output(Protocol):
     def write(self, data: bytes | memoryview, /) -> object: ...
 
 
-_PAGE = mmap.PAGESIZE
 _SLICE = 1 << 20
 """Bytes handed to the output at once: the kernel copies them from the file's pages,
 which are then given back (:meth:`Window.write_to`)."""
+PIECE = 2 << 20
+"""The most of a file one touch can bring into this process's memory. The kernel keeps
+a file read in pieces (large folios) of up to 2 MiB, and maps a whole piece into the
+process at the first byte read from it: 16 bytes read at each end of a scan's image,
+to group it with its twins, counted its whole file as the process's own."""
+_TOUCH_BUDGET = 4
+"""Pieces touched (:func:`touched`) before every map touched is given back: at most
+this many pieces' worth, 8 MiB, stays resident between two givings back."""
 
 
 class Window:
@@ -130,7 +139,7 @@ class Window:
         except ValueError:  # "mmap closed or invalid": garbage must not be written instead
             raise MapClosedError("a stream's bytes were read after its file was closed") \
                 from None
-        _READ.note(self.data, self.length)
+        touched(self.data, self.start, self.length)
         return copy
 
     def span(self, offset: int, count: int) -> bytes:
@@ -138,10 +147,12 @@ class Window:
         offset = max(0, min(offset, self.length))
         count = max(0, min(count, self.length - offset))
         try:
-            return self.data[self.start + offset:self.start + offset + count]
+            copy = self.data[self.start + offset:self.start + offset + count]
         except ValueError:
             raise MapClosedError("a stream's bytes were read after its file was closed") \
                 from None
+        touched(self.data, self.start + offset, count)
+        return copy
 
     def write_to(self, out: Output) -> int:
         """Write the bytes to ``out`` straight from the map, a slice at a time, and let the
@@ -162,42 +173,63 @@ class Window:
         return self.length
 
 
-class _Read:
+class _Touched:
     """The maps read from since their pages were last given back, and how much of them.
 
-    Writing a pack reads thousands of small streams from each attachment's map; their
-    pages, once read, would stay counted as the process's own until the map is closed
-    (12 MiB for a 10,000-page pack). Given back every :data:`_SLICE` bytes, they cost one
-    call each time, not one a stream.
+    Reading an attachment and writing the pack read thousands of small things from each
+    attachment's map (an object, a content stream, the ends of an image); each read
+    brings its file's piece (:data:`PIECE`) in, which would stay counted as the
+    process's own until the map is closed. Given back every :data:`_TOUCH_BUDGET` pieces,
+    they cost one call each time, not one a read, and reads from the piece of the one
+    before cost nothing.
     """
 
     def __init__(self) -> None:
         self.maps: weakref.WeakValueDictionary[int, mmap.mmap] = weakref.WeakValueDictionary()
-        self.bytes = 0
+        self.last: dict[int, int] = {}
+        """Per map, the piece last touched in it."""
+        self.pieces = 0
 
-    def note(self, data: mmap.mmap, length: int) -> None:
-        if id(data) not in self.maps:
-            self.maps[id(data)] = data  # weakly: a map read from closes with its last stream
-        self.bytes += length
-        if self.bytes >= _SLICE:
-            for held in list(self.maps.values()):
-                if not held.closed:
-                    let_go(held, 0, len(held))
-            self.maps.clear()
-            self.bytes = 0
+    def note(self, data: mmap.mmap, start: int, length: int) -> None:
+        key = id(data)
+        first, last = start // PIECE, (start + max(length, 1) - 1) // PIECE
+        if self.maps.get(key) is not data:
+            self.maps[key] = data  # weakly: a map read from closes with its last stream
+            self.last[key] = -1
+        elif first == last == self.last[key]:
+            return
+        self.last[key] = last
+        self.pieces += last - first + 1
+        if self.pieces >= _TOUCH_BUDGET:
+            self.give_back()
+
+    def give_back(self) -> None:
+        for held in list(self.maps.values()):
+            if not held.closed:
+                let_go(held, 0, len(held))
+        self.maps.clear()
+        self.last.clear()
+        self.pieces = 0
 
 
-_READ = _Read()
+_TOUCHED = _Touched()
+touched = _TOUCHED.note
+"""``touched(data, start, length)``: note that [start, start + length) of ``data`` was read
+(not by :meth:`Window.write_to`, which gives its pages back as it goes); its pieces are
+given back with the next few. A bound method, not a function calling it: every small
+stream read calls it."""
 
 
 def let_go(data: mmap.mmap, start: int, length: int) -> None:
-    """Drop the pages of ``data`` that hold [start, start + length) from resident memory."""
+    """Drop the pieces of ``data`` (:data:`PIECE`) that hold [start, start + length) from
+    resident memory: whole pieces, as the kernel maps them whole."""
     advise = getattr(mmap, "MADV_DONTNEED", None)
-    first = start - start % _PAGE
-    if advise is None or length <= 0:
+    if advise is None or length <= 0 or start >= len(data):
         return
+    first = start - start % PIECE
+    end = min(start + length + -(start + length) % PIECE, len(data))
     try:
-        data.madvise(advise, first, start + length - first)
+        data.madvise(advise, first, end - first)
     except OSError:  # advice only: a system that will not take it keeps the pages
         pass
 
