@@ -19,9 +19,11 @@ fork copied the meeting), and results are plain data.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
@@ -50,6 +52,10 @@ class Typesetting(Protocol):
 
     def document(self, key: DocumentKey) -> Typeset:
         """A document packgen renders itself (report, minutes, Markdown)."""
+
+    def prefetch(self, keys: Sequence[DocumentKey]) -> None:
+        """The documents :meth:`document` will be asked for, in that order: a typesetting
+        that can work while the caller does something else makes them now."""
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         """The front sheet of ``pack``, its agenda showing ``rows``."""
@@ -150,6 +156,9 @@ class InProcessTypesetting:
         view = pack_view(self.meeting, Pack(not item.is_public(mine), item.supplement_of(mine)))
         context = document_context(attachment.document, view, view_item(view, item))
         return self._typeset(f"{attachment.document.kind}.html", context)
+
+    def prefetch(self, keys: Sequence[DocumentKey]) -> None:
+        """Nothing to do: in this process, a document is made when it is asked for."""
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return self._typeset("frontsheet.html", self._context(pack, rows))
@@ -253,6 +262,13 @@ class ForkedTypesetting:
     def document(self, key: DocumentKey) -> Typeset:
         return cast(Typeset, self._call("document", key))
 
+    def prefetch(self, keys: Sequence[DocumentKey]) -> None:
+        """Sent without waiting for an answer (there is none): the process makes the
+        documents while this one reads the attachments. If it has ended, the next call
+        says so."""
+        with contextlib.suppress(OSError):
+            self.connection.send(("prefetch", (list(keys),)))
+
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return cast(Typeset, self._call("front_sheet", pack, rows))
 
@@ -284,6 +300,7 @@ def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
     # What every build asks for late: made while nobody is waiting for an answer.
     ahead: list[Callable[[], object]] = [local.stamp_fonts, local.filler] \
         if local is not None else []
+    made = _Made()
     while True:
         while ahead and not connection.poll():
             try:
@@ -298,13 +315,37 @@ def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
             if local is not None:
                 local.close()
             return
+        method, args = request
+        if method == "prefetch":  # no answer: the caller is not waiting for one
+            if local is not None:
+                ahead[:0] = [partial(made.make, local, key) for key in args[0]]
+            continue
         if failed is not None or local is None:
             connection.send(failed)
             continue
-        method, args = request
         try:
-            connection.send(("ok", getattr(local, method)(*args)))
+            connection.send(("ok", made.take(local, args[0]) if method == "document"
+                             else getattr(local, method)(*args)))
         except errors.PackgenError as exc:
             connection.send(("problems", (type(exc).__name__, exc.problems)))
         except Exception:  # noqa: BLE001 - as above
             connection.send(("crash", traceback.format_exc()))
+
+
+class _Made:
+    """Documents typeset ahead of their request (see :meth:`Typesetting.prefetch`), each
+    handed over once; one asked for before its turn came is made then, and not again. A
+    document that fails ahead is made again when asked for, which reports the failure."""
+
+    def __init__(self) -> None:
+        self.ready: dict[DocumentKey, Typeset] = {}
+        self.asked: set[DocumentKey] = set()
+
+    def make(self, local: InProcessTypesetting, key: DocumentKey) -> None:
+        if key not in self.asked and key not in self.ready:
+            self.ready[key] = local.document(key)
+
+    def take(self, local: InProcessTypesetting, key: DocumentKey) -> Typeset:
+        self.asked.add(key)
+        found = self.ready.pop(key, None)
+        return found if found is not None else local.document(key)

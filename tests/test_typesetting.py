@@ -66,3 +66,26 @@ def test_a_broken_house_font_comes_back_too(folder: MeetingFolder) -> None:
     [problem] = local.value.problems
     assert problem.position.file.name == "broken.ttf"
     assert problem.message.startswith("this TrueType font cannot be embedded")
+
+
+def test_a_document_that_fails_while_typeset_ahead_reports_as_in_process(
+        folder: MeetingFolder) -> None:
+    # The typesetting process makes documents before they are asked for (prefetch); one
+    # that fails there must fail again, the same way, when the build asks for it.
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "document.html").write_text(
+        '{% extends "!theme/document.html" %}\n{% block body %}{{ document.no_such_thing }}'
+        '{% endblock %}\n')
+    (folder.folder / "plan.md").write_text("# Work programme\n\nThe plan.\n")
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]},
+                                       {"title": "B", "attachments": ["plan.md"]}]))
+    problems = []
+    for fork in (True, False):
+        with pytest.raises(TemplateError) as caught:
+            build_pack(path, folder.root / "pack.pdf", fork=fork)
+        problems.append(caught.value.problems)
+        assert not (folder.root / "pack.pdf").exists()
+    assert problems[0] == problems[1]
+    [problem] = problems[0]
+    assert problem.position.file.name == "document.html" and problem.position.line == 2
+    assert "no attribute 'no_such_thing'" in problem.message
