@@ -243,8 +243,15 @@ class ForkedTypesetting:
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
                  cache: Path | None = None) -> None:
-        self.pid, self.connection = fork(lambda connection: _serve(connection, meeting,
-                                                                   templates, trusted, cache))
+        self.pid, self.connection = fork(lambda connection: serve(connection, meeting,
+                                                                  templates, trusted, cache))
+
+    @classmethod
+    def attached(cls, pid: int, connection: Connection) -> ForkedTypesetting:
+        """The typesetting of a process forked already, serving with :func:`serve`."""
+        typesetting = cls.__new__(cls)
+        typesetting.pid, typesetting.connection = pid, connection
+        return typesetting
 
     def _call(self, method: str, *args: object) -> Any:
         try:
@@ -286,8 +293,8 @@ class ForkedTypesetting:
         stop(self.pid, self.connection, now=failed)
 
 
-def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
-           trusted: bool, cache: Path | None) -> None:
+def serve(connection: Connection, meeting: Meeting, templates: Path | None,
+          trusted: bool, cache: Path | None) -> None:
     """Answer requests until told to stop; problems go back to be raised over there."""
     local: InProcessTypesetting | None = None
     failed: tuple[str, object] | None = None
