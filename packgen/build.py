@@ -1,6 +1,7 @@
 """The pipeline: the only module that knows the order of the stages.
 
-load and validate -> start typesetting (see :mod:`packgen.typesetting`) -> open
+start typesetting (forked, it imports while: see :mod:`packgen.early`) -> load and
+validate -> hand the meeting to typesetting (:mod:`packgen.typesetting`) -> open
 attachments -> render our documents -> lay out each pack the requested one depends
 on (the main public pack owns the page numbers) with its front sheet typeset to a
 fixed point -> assemble -> number -> describe -> write (:mod:`packgen.produce`).
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from packgen import schema
 from packgen.alone import document_meeting, is_document, usage_problem
+from packgen.early import EarlyTypesetting
 from packgen.edition import PageRanges
 from packgen.errors import Position, Problem, ValidationError
 from packgen.forking import can_fork
@@ -25,7 +27,7 @@ from packgen.messages import untranslated_warning
 from packgen.model import Meeting
 from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
 from packgen.publication import notice_problems
-from packgen.typesetting import ForkedTypesetting, InProcessTypesetting, Typesetting
+from packgen.typesetting import InProcessTypesetting, Typesetting
 from packgen.withheld import untranslated
 
 LATEST_EPOCH = 253_402_300_799
@@ -83,33 +85,21 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     pack = Pack(private, supplement, alone)
     say(f"{meeting_file}: checking")
     _check_source_date_epoch()
+    # Forked now, the typesetting process imports while this one validates.
+    early = EarlyTypesetting(templates, trusted_templates, cache) if fork and can_fork() \
+        else None
     try:
-        meeting, notes = document_meeting(meeting_file, language) if alone else \
-            (schema.validate(meeting_file, language), ())
-    except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
-        from packgen.check import every_pdf
-        from packgen.pdf.sources import check_pdfs
-
-        # Not judged tagged here: this reads every PDF, exempt ones too, and a public
-        # build must not name an exempt file for that. Once the YAML is whole, the pack's
-        # own PDFs are judged.
-        raise ValidationError([*exc.problems,
-                               *check_pdfs(every_pdf(exc.partial), False)[0]]
-                              ) from None
-    if supplement is not None and not agenda_items(meeting, pack):
-        raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
-                                                           f"supplement: {supplement}")])
-    calendar = notice_problems(meeting, meeting.template_dirs(templates))
-    if calendar:
-        raise ValidationError(calendar)
-    notes += (*untranslated_warning(meeting.words, meeting.root), *untranslated(meeting))
-    target = output or default_output(meeting_file, pack, language)
-    refuse_overwriting_inputs(meeting, templates, output_files(target, html))
-    original, before = _original(meeting_file, meeting, pack, templates, trusted_templates,
-                                 cache) if language is not None and not alone else (None, None)
-    typesetting: Typesetting = ForkedTypesetting(meeting, templates, trusted_templates, cache) \
-        if fork and can_fork() else InProcessTypesetting(meeting, templates, trusted_templates,
-                                                         cache)
+        meeting, notes = _validated(meeting_file, alone, language, pack, templates)
+        target = output or default_output(meeting_file, pack, language)
+        refuse_overwriting_inputs(meeting, templates, output_files(target, html))
+        original, before = _original(meeting_file, meeting, pack, templates, trusted_templates,
+                                     cache) if language is not None and not alone else (None, None)
+        typesetting: Typesetting = early.given(meeting) if early is not None else \
+            InProcessTypesetting(meeting, templates, trusted_templates, cache)
+    except BaseException:
+        if early is not None:  # a failed validation leaves no process behind
+            early.close()
+        raise
     try:
         from packgen.produce import produce  # now: see that module's docstring
 
@@ -124,6 +114,32 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     if before is not None:  # its pages are cached only now that the build has succeeded
         before.close()
     return BuildResult(meeting, target, pages, notes + warnings)
+
+
+def _validated(meeting_file: Path, alone: bool, language: str | None, pack: Pack,
+               templates: Path | None) -> tuple[Meeting, tuple[Problem, ...]]:
+    """The meeting (or the document built alone) and its warnings, or every problem."""
+    try:
+        meeting, notes = document_meeting(meeting_file, language) if alone else \
+            (schema.validate(meeting_file, language), ())
+    except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
+        from packgen.check import every_pdf
+        from packgen.pdf.sources import check_pdfs
+
+        # Not judged tagged here: this reads every PDF, exempt ones too, and a public
+        # build must not name an exempt file for that. Once the YAML is whole, the pack's
+        # own PDFs are judged.
+        raise ValidationError([*exc.problems,
+                               *check_pdfs(every_pdf(exc.partial), False)[0]]
+                              ) from None
+    if pack.supplement is not None and not agenda_items(meeting, pack):
+        raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
+                                                           f"supplement: {pack.supplement}")])
+    calendar = notice_problems(meeting, meeting.template_dirs(templates))
+    if calendar:
+        raise ValidationError(calendar)
+    return meeting, (*notes, *untranslated_warning(meeting.words, meeting.root),
+                     *untranslated(meeting))
 
 
 def _original(meeting_file: Path, edition: Meeting, pack: Pack, templates: Path | None,

@@ -12,6 +12,7 @@ failed. With ``GITHUB_ACTIONS=true`` every problem is also a GitHub annotation.
 from __future__ import annotations
 
 import datetime
+import gc
 import importlib
 import json
 import logging
@@ -107,6 +108,22 @@ class _Commands(click.Group):
 def main() -> None:
     """Assemble the public document pack for a council committee meeting."""
     _quiet_pypdf()
+    _fewer_collections(click.get_current_context())
+
+
+GC_THRESHOLDS = (50_000, 20, 20)
+"""A build allocates millions of small objects and frees nearly all of them by reference
+counting; at the default 700 allocations a young collection took a tenth of a build's CPU
+time, at 50,000 a thirtieth (measured with gc.callbacks), for a few MB of garbage held a
+little longer."""
+
+
+def _fewer_collections(ctx: click.Context) -> None:
+    # The command line owns the process, so it, not the library, decides; put back when
+    # the command ends, for a process that runs commands in-process (tests, CliRunner).
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    ctx.call_on_close(lambda: gc.set_threshold(*before))
 
 
 def _quiet_pypdf() -> None:

@@ -257,9 +257,11 @@ def convert(text: str, origin: Position, problems: list[Problem],
     above the level the text's highest headings are tagged at."""
     converter = Converter(origin, heading_level, problems, under)
     converter.read(text, lines)
-    tree = syntax_tree(parser().parse(text))
-    converter.top = min((int(node.tag[1]) for node in tree.walk() if node.type == "heading"),
-                        default=0)
+    tokens = parser().parse(text)
+    # From the flat tokens, not by walking the tree: the same headings, in a tenth the time.
+    converter.top = min((int(token.tag[1]) for token in tokens
+                         if token.type == "heading_open"), default=0)
+    tree = syntax_tree(tokens)
     blocks = tuple(converter.blocks(tree))
     return RichText(blocks, tuple(converter.notes))
 

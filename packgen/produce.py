@@ -25,6 +25,7 @@ from packgen.errors import (
     display_path,
 )
 from packgen.layout import (
+    DocumentKey,
     Pack,
     Plan,
     agenda_items,
@@ -93,6 +94,16 @@ def _packs_needed(pack: Pack) -> list[Pack]:
                                               else [])
 
 
+def _document_keys(meeting: Meeting, packs: list[Pack]) -> list[DocumentKey]:
+    """The documents :meth:`_Builder._render_documents` asks for, in the order it does."""
+    keys: dict[DocumentKey, None] = {}
+    for pack in packs:
+        for item, attachment, parent in pack_documents(meeting, pack):
+            if attachment.document is not None:
+                keys.setdefault(document_key(item, attachment, parent))
+    return list(keys)
+
+
 class _Builder:
     """Renders and lays out packs for one meeting, sharing what they have in common."""
 
@@ -101,6 +112,8 @@ class _Builder:
         self.meeting = meeting
         self.typesetting = typesetting
         self.require_tagged = require_tagged
+        # Typeset over there while the attachments are read here.
+        typesetting.prefetch(_document_keys(meeting, packs))
         self.sources: dict[Attachment, Source] = open_attachments(meeting, packs,
                                                                   require_tagged)
         try:
@@ -111,7 +124,7 @@ class _Builder:
             raise
         self.counts = {a: s.pages for a, s in self.sources.items()}
 
-    def _render_documents(self, pack: Pack) -> None:
+    def _render_documents(self, pack: Pack) -> None:  # in _document_keys's order
         for item, attachment, parent in pack_documents(self.meeting, pack):
             if attachment.document is not None and attachment not in self.sources:
                 key = document_key(item, attachment, parent)

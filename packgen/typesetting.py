@@ -19,9 +19,11 @@ fork copied the meeting), and results are plain data.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
@@ -50,6 +52,10 @@ class Typesetting(Protocol):
 
     def document(self, key: DocumentKey) -> Typeset:
         """A document packgen renders itself (report, minutes, Markdown)."""
+
+    def prefetch(self, keys: Sequence[DocumentKey]) -> None:
+        """The documents :meth:`document` will be asked for, in that order: a typesetting
+        that can work while the caller does something else makes them now."""
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         """The front sheet of ``pack``, its agenda showing ``rows``."""
@@ -159,6 +165,9 @@ class InProcessTypesetting:
         return self._typeset(f"{attachment.document.kind}.html", context,
                              exempt=not item.is_public(mine))
 
+    def prefetch(self, keys: Sequence[DocumentKey]) -> None:
+        """Nothing to do: in this process, a document is made when it is asked for."""
+
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return self._typeset("frontsheet.html", self._context(pack, rows), exempt=pack.private)
 
@@ -242,8 +251,15 @@ class ForkedTypesetting:
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
                  cache: Path | None = None) -> None:
-        self.pid, self.connection = fork(lambda connection: _serve(connection, meeting,
-                                                                   templates, trusted, cache))
+        self.pid, self.connection = fork(lambda connection: serve(connection, meeting,
+                                                                  templates, trusted, cache))
+
+    @classmethod
+    def attached(cls, pid: int, connection: Connection) -> ForkedTypesetting:
+        """The typesetting of a process forked already, serving with :func:`serve`."""
+        typesetting = cls.__new__(cls)
+        typesetting.pid, typesetting.connection = pid, connection
+        return typesetting
 
     def _call(self, method: str, *args: object) -> Any:
         try:
@@ -260,6 +276,13 @@ class ForkedTypesetting:
 
     def document(self, key: DocumentKey) -> Typeset:
         return cast(Typeset, self._call("document", key))
+
+    def prefetch(self, keys: Sequence[DocumentKey]) -> None:
+        """Sent without waiting for an answer (there is none): the process makes the
+        documents while this one reads the attachments. If it has ended, the next call
+        says so."""
+        with contextlib.suppress(OSError):
+            self.connection.send(("prefetch", (list(keys),)))
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return cast(Typeset, self._call("front_sheet", pack, rows))
@@ -278,8 +301,8 @@ class ForkedTypesetting:
         stop(self.pid, self.connection, now=failed)
 
 
-def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
-           trusted: bool, cache: Path | None) -> None:
+def serve(connection: Connection, meeting: Meeting, templates: Path | None,
+          trusted: bool, cache: Path | None) -> None:
     """Answer requests until told to stop; problems go back to be raised over there."""
     local: InProcessTypesetting | None = None
     failed: tuple[str, object] | None = None
@@ -292,6 +315,7 @@ def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
     # What every build asks for late: made while nobody is waiting for an answer.
     ahead: list[Callable[[], object]] = [local.stamp_fonts, local.filler] \
         if local is not None else []
+    made = _Made()
     while True:
         while ahead and not connection.poll():
             try:
@@ -306,13 +330,37 @@ def _serve(connection: Connection, meeting: Meeting, templates: Path | None,
             if local is not None:
                 local.close()
             return
+        method, args = request
+        if method == "prefetch":  # no answer: the caller is not waiting for one
+            if local is not None:
+                ahead[:0] = [partial(made.make, local, key) for key in args[0]]
+            continue
         if failed is not None or local is None:
             connection.send(failed)
             continue
-        method, args = request
         try:
-            connection.send(("ok", getattr(local, method)(*args)))
+            connection.send(("ok", made.take(local, args[0]) if method == "document"
+                             else getattr(local, method)(*args)))
         except errors.PackgenError as exc:
             connection.send(("problems", (type(exc).__name__, exc.problems)))
         except Exception:  # noqa: BLE001 - as above
             connection.send(("crash", traceback.format_exc()))
+
+
+class _Made:
+    """Documents typeset ahead of their request (see :meth:`Typesetting.prefetch`), each
+    handed over once; one asked for before its turn came is made then, and not again. A
+    document that fails ahead is made again when asked for, which reports the failure."""
+
+    def __init__(self) -> None:
+        self.ready: dict[DocumentKey, Typeset] = {}
+        self.asked: set[DocumentKey] = set()
+
+    def make(self, local: InProcessTypesetting, key: DocumentKey) -> None:
+        if key not in self.asked and key not in self.ready:
+            self.ready[key] = local.document(key)
+
+    def take(self, local: InProcessTypesetting, key: DocumentKey) -> Typeset:
+        self.asked.add(key)
+        found = self.ready.pop(key, None)
+        return found if found is not None else local.document(key)

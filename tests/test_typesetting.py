@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from packgen import build_pack
 from packgen.builtin import theme_dir
-from packgen.errors import TemplateError
+from packgen.errors import TemplateError, ValidationError
 from packgen.forking import can_fork
 from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
 
@@ -66,3 +67,53 @@ def test_a_broken_house_font_comes_back_too(folder: MeetingFolder) -> None:
     [problem] = local.value.problems
     assert problem.position.file.name == "broken.ttf"
     assert problem.message.startswith("this TrueType font cannot be embedded")
+
+
+def test_a_document_that_fails_while_typeset_ahead_reports_as_in_process(
+        folder: MeetingFolder) -> None:
+    # The typesetting process makes documents before they are asked for (prefetch); one
+    # that fails there must fail again, the same way, when the build asks for it.
+    (folder.folder / "templates").mkdir()
+    (folder.folder / "templates" / "document.html").write_text(
+        '{% extends "!theme/document.html" %}\n{% block body %}{{ document.no_such_thing }}'
+        '{% endblock %}\n')
+    (folder.folder / "plan.md").write_text("# Work programme\n\nThe plan.\n")
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]},
+                                       {"title": "B", "attachments": ["plan.md"]}]))
+    problems = []
+    for fork in (True, False):
+        with pytest.raises(TemplateError) as caught:
+            build_pack(path, folder.root / "pack.pdf", fork=fork)
+        problems.append(caught.value.problems)
+        assert not (folder.root / "pack.pdf").exists()
+    assert problems[0] == problems[1]
+    [problem] = problems[0]
+    assert problem.position.file.name == "document.html" and problem.position.line == 2
+    assert "no attribute 'no_such_thing'" in problem.message
+
+
+def _children() -> set[int]:
+    """This process's child processes, zombies too (one not waited for is left behind)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_a_meeting_that_fails_validation_leaves_no_typesetting_process(
+        folder: MeetingFolder) -> None:
+    # The typesetting process is forked before validation, to import while it runs.
+    path = folder.write(basic_meeting([{"title": "A", "attachments": ["missing.pdf"]}]))
+    before = _children()
+    with pytest.raises(ValidationError) as caught:
+        build_pack(path, folder.root / "pack.pdf", fork=True)
+    assert [p.message for p in caught.value.problems] == \
+        [p.message for p in pytest.raises(ValidationError, build_pack, path,
+                                          folder.root / "pack.pdf").value.problems]
+    assert _children() == before
+    assert not (folder.root / "pack.pdf").exists()

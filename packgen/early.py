@@ -1,0 +1,72 @@
+"""The typesetting process, forked before the meeting is validated.
+
+Forked after validation (as :class:`~packgen.typesetting.ForkedTypesetting` alone
+does), the process starts importing Jinja and ReportLab only once the meeting is known;
+forked before, it imports them while this process reads and checks the YAML, and
+receives the validated meeting (pickled: plain frozen data, equal on the other side, so
+the pages are the same bytes) when there is one. A validation that fails kills it, so
+nothing is left behind; a meeting that cannot be pickled gets a process of its own
+forked the usual way.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packgen.forking import fork, stop
+from packgen.typesetting import ForkedTypesetting, serve
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from packgen.model import Meeting
+
+
+class EarlyTypesetting:
+    """A typesetting process waiting, imports done, for the meeting it is to typeset."""
+
+    def __init__(self, templates: Path | None, trusted: bool, cache: Path | None) -> None:
+        self.templates, self.trusted, self.cache = templates, trusted, cache
+        self.pid, self.connection = fork(lambda connection: _wait(connection, templates,
+                                                                  trusted, cache))
+        self.handed = False
+
+    def given(self, meeting: Meeting) -> ForkedTypesetting:
+        """The typesetting of ``meeting``, validated: this process, from now on."""
+        try:
+            data = pickle.dumps(meeting, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            self.close()
+            return ForkedTypesetting(meeting, self.templates, self.trusted, self.cache)
+        try:
+            self.connection.send_bytes(data)
+        except OSError as exc:  # it died: as a forked typesetting that dies says
+            self.close()
+            raise RuntimeError("the typesetting process ended unexpectedly") from exc
+        self.handed = True
+        return ForkedTypesetting.attached(self.pid, self.connection)
+
+    def close(self) -> None:
+        """End the process at once, unless :meth:`given` handed it on."""
+        if not self.handed:
+            self.handed = True
+            stop(self.pid, self.connection, now=True)
+
+
+def _wait(connection: Connection, templates: Path | None, trusted: bool,
+          cache: Path | None) -> None:
+    # What typesetting any meeting imports, loaded while the other process validates;
+    # the fonts wait for the house style, which comes with the meeting.
+    import packgen.htmltree
+    import packgen.render
+    import packgen.theme
+    import packgen.typeset  # noqa: F401 - imported for its time, see above
+
+    try:
+        data = connection.recv_bytes()
+    except (EOFError, OSError):  # the build failed or ended before it had a meeting
+        return
+    meeting = pickle.loads(data)  # noqa: S301 - from the process that forked this one
+    serve(connection, meeting, templates, trusted, cache)
