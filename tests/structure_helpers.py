@@ -75,11 +75,11 @@ def hand_tagging(monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
     typeset = InProcessTypesetting._typeset
 
     def tagging(self: InProcessTypesetting, name: str, context: dict[str, Any],
-                *rest: Any) -> Typeset:
+                *rest: Any, **named: Any) -> Typeset:
         chosen = dict(options)
         if name in UNSCRUBBED:  # a hidden link there would stay, and never be dropped
             chosen.pop("hidden_first", None)
-        return tag_by_hand(typeset(self, name, context, *rest), **chosen)
+        return tag_by_hand(typeset(self, name, context, *rest, **named), **chosen)
 
     monkeypatch.setattr(InProcessTypesetting, "_typeset", tagging)
 
