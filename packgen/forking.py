@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 
 PR_SET_PDEATHSIG = 1
+_STOPS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+          if hasattr(signal, name)}
 T = TypeVar("T")
 
 
@@ -108,6 +110,7 @@ def call(work: Callable[[], T]) -> T:
     child outlives the call.
     """
     def serve(connection: Connection) -> None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
         try:
             connection.send(work())
         except Exception:
@@ -117,9 +120,18 @@ def call(work: Callable[[], T]) -> T:
 
     sys.stdout.flush()
     sys.stderr.flush()
-    pid, connection = fork(serve)
+    # Stop signals are held until the wait below can answer them: one that arrived as
+    # the fork returned would be raised in a finaliser there (a pipe end's __del__), and
+    # Python drops exceptions raised in finalisers, leaving the watcher deaf to Ctrl-C.
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pid, connection = fork(serve)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        raise
     answered = False
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # one held is raised here
         result: T = connection.recv()
         answered = True
     except EOFError:
