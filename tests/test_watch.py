@@ -493,3 +493,28 @@ def test_the_cache_and_the_pack_are_no_inputs_even_through_a_link(folder: Meetin
     everything = meeting_inputs(folder.file, folder.root / "link")
     assert folder.root / "link" / "cache" / "ab" in everything.paths  # the test can fail
     assert stamp(templates, {"cache", "pack.pdf"}) == ("row.html",)
+
+
+def test_listing_a_meeting_again_and_again_keeps_no_memory(tmp_path: Path) -> None:
+    # The watcher lists a meeting's inputs (reading its YAML) before each rebuild, for
+    # hours: what one reading parsed must not outlive it.
+    import gc
+    import tracemalloc
+
+    shutil.copytree(EXAMPLES / "childrens-partnership-board", tmp_path / "board")
+    shutil.copy(EXAMPLES / "packgen.yaml", tmp_path / "packgen.yaml")
+    meeting = tmp_path / "board" / "meeting.yaml"
+    meeting_inputs(meeting)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for save in range(30):
+            with meeting.open("a") as stream:
+                stream.write(f"# save {save}\n")
+            meeting_inputs(meeting)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 500_000, grown
