@@ -431,8 +431,8 @@ def test_a_rebuild_killed_by_a_signal_is_one_line_and_the_watcher_goes_on(
         watching.wait_for("changed: meeting/meeting.yaml", "err")
         child_pid = folder.root / "child.pid"
         end = time.monotonic() + 60
-        while not child_pid.exists() and time.monotonic() < end:
-            time.sleep(0.1)
+        while not (child_pid.exists() and child_pid.read_text()) and time.monotonic() < end:
+            time.sleep(0.1)  # made, then written: wait for the number
         child = int(child_pid.read_text())
         os.kill(child, 0)  # at work
     finally:
