@@ -23,7 +23,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -339,6 +339,7 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> NoReturn:
     """Build, then build again on every change, printing as a build does; Ctrl-C ends it
     with exit status 0 (the way to stop watching), once what was being written is removed."""
+    from packgen.forking import can_fork
     from packgen.inputs import meeting_inputs
     from packgen.layout import Pack
     from packgen.outputs import default_output, output_files
@@ -350,9 +351,10 @@ def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> No
         # A pack is never its own input, whatever folder it is written to.
         target = options.output or default_output(
             meeting, Pack(options.private, options.supplement), options.language)
-        found = meeting_inputs(meeting, options.templates, options.language)
-        written = {Path(os.path.abspath(path)) for path, _ in output_files(target, options.html)}
-        return replace(found, paths=found.paths - written)
+        written = [path for path, _ in output_files(target, options.html)]
+        # Nor is the cache: each hit touches an entry, which would build again forever.
+        return meeting_inputs(meeting, options.templates, options.language,
+                              written + ([options.cache] if options.cache else []))
 
     def waiting(count: int) -> None:
         nonlocal started
@@ -366,15 +368,45 @@ def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> No
             more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
             click.echo(f"changed: {shown}{more}", err=True)
 
+    built: set[Path] = set()
+
+    def build(meeting: Path) -> None:
+        # The first build warms this process (imports, fonts); each rebuild runs in a
+        # child forked from it, so that one dying (a SIGBUS when an attachment is copied
+        # over while it is read from its memory map) or growing does not touch the watcher.
+        again = meeting in built and can_fork()
+        built.add(meeting)
+        _print(_rebuild(options, meeting) if again else _build_one(options, meeting), quiet)
+
     try:
-        watch(meetings, lambda meeting: _print(_build_one(options, meeting), quiet), inputs,
-              changed=changed, waiting=waiting)
+        watch(meetings, build, inputs, changed=changed, waiting=waiting)
     except Stopped as stopped:
         if stopped.signum != signal.SIGINT:
             raise
         if not quiet:
             click.echo("packgen: stopped watching", err=True)
     sys.exit(0)
+
+
+def _rebuild(options: BuildOptions, meeting: Path) -> Outcome:
+    """:func:`_build_one` in a forked child; a child that dies is one problem line."""
+    from packgen.errors import Position
+    from packgen.forking import Died, call
+
+    def work() -> Outcome:
+        signal.signal(signal.SIGTERM, _stop)  # the watcher stopping: clean up, then end
+        return _build_one(options, meeting)
+
+    try:
+        return call(work)
+    except Died as died:
+        how = (f"signal {signal.Signals(died.signum).name}" if died.signum is not None
+               else f"exit status {died.status}")
+        why = (": a file it was reading changed while it read it"
+               if died.signum in (signal.SIGBUS, signal.SIGSEGV) else "")
+        return Outcome(False, "", (Problem(Position(meeting), (
+            f"the build stopped ({how}){why}; the last pack written stays, and the "
+            "meeting builds again at the next change")),))
 
 
 @main.command(name="validate")

@@ -12,14 +12,28 @@ import ctypes
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 
 PR_SET_PDEATHSIG = 1
+_STOPS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+          if hasattr(signal, name)}
+T = TypeVar("T")
+
+
+class Died(Exception):  # noqa: N818 - it is what happened to the child
+    """A forked :func:`call` ended without an answer: killed by signal ``signum``, or
+    exited with ``status`` (a bug in the work, its traceback printed)."""
+
+    def __init__(self, signum: int | None, status: int | None) -> None:
+        super().__init__(signum, status)
+        self.signum = signum
+        self.status = status
 
 
 def can_fork() -> bool:
@@ -84,3 +98,53 @@ def stop(pid: int, connection: Connection, *, now: bool = False) -> None:
             connection.send(None)
     connection.close()
     os.waitpid(pid, 0)
+
+
+def call(work: Callable[[], T]) -> T:
+    """``work()`` run in a forked child, its (picklable) result sent back over a pipe.
+
+    Whatever the child does to itself (a SIGBUS from a memory-mapped file cut short under
+    it, memory it never gives back) ends with it. Raises :class:`Died` when the child ends
+    without an answer. Whatever interrupts the wait (a stop signal raised out of it) sends
+    the child SIGTERM, which ``work`` may turn into a clean exit, and waits for it: no
+    child outlives the call.
+    """
+    def serve(connection: Connection) -> None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        try:
+            connection.send(work())
+        except Exception:
+            traceback.print_exc()  # a bug: shown, as a build in-process would show it
+            sys.stderr.flush()
+            raise
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Stop signals are held until the wait below can answer them: one that arrived as
+    # the fork returned would be raised in a finaliser there (a pipe end's __del__), and
+    # Python drops exceptions raised in finalisers, leaving the watcher deaf to Ctrl-C.
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pid, connection = fork(serve)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        raise
+    answered = False
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # one held is raised here
+        result: T = connection.recv()
+        answered = True
+    except EOFError:
+        pass  # it died: its status says how
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+        raise
+    finally:
+        connection.close()
+        _, status = os.waitpid(pid, 0)
+    if answered:
+        return result
+    if os.WIFSIGNALED(status):
+        raise Died(os.WTERMSIG(status), None)
+    raise Died(None, os.waitstatus_to_exitcode(status))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,21 +55,34 @@ class Inputs:
     """False when the meeting did not validate: ``paths`` is what could still be listed
     (the meeting file, the config, the template folders, whatever documents were read),
     and the files of the last good listing should be watched as well."""
+    hidden: frozenset[Path] = frozenset()
+    """What a build writes inside a listed folder (the pack, the rebuild cache), named
+    through that folder: its name coming or going is no change to the folder."""
 
 
 def meeting_inputs(meeting_file: Path, templates: Path | None = None,
-                   language: str | None = None) -> Inputs:
-    """Every file a build of ``meeting_file`` (with these options) reads."""
-    found = set(_always(meeting_file, templates))
+                   language: str | None = None, written: Iterable[Path] = ()) -> Inputs:
+    """Every file a build of ``meeting_file`` (with these options) reads; nothing at or
+    under ``written`` (what the build writes: its pack, its cache folder), compared
+    resolved, is one, even inside a template folder."""
+    away = [Path(os.path.realpath(path)) for path in written]
+    found = set(_always(meeting_file, templates, away))
     whole = True
     for edition in (language, None) if language is not None else (None,):
         meeting, complete = _meeting(meeting_file, edition)
         whole = whole and complete
         if meeting is not None:
-            found.update(_files(meeting, templates))
+            found.update(_files(meeting, templates, away))
     theme, package = theme_dir().absolute(), Path(__file__).parent.absolute()
-    return Inputs(frozenset(p for p in map(_absolute, found)
-                            if not inside(p, theme) and not inside(p, package)), whole)
+    paths = {p for p in map(_absolute, found)
+             if not inside(p, theme) and not inside(p, package)}
+    hidden: set[Path] = set()
+    for path in list(paths) if away else ():
+        real = Path(os.path.realpath(path))
+        if any(inside(real, written_path) for written_path in away):
+            paths.discard(path)
+        hidden.update(path / w.name for w in away if w.parent == real)
+    return Inputs(frozenset(paths), whole, frozenset(hidden))
 
 
 def _absolute(path: Path) -> Path:
@@ -103,7 +116,7 @@ def config_places(meeting_file: Path) -> list[Path]:
     return places
 
 
-def _always(meeting_file: Path, templates: Path | None) -> Iterator[Path]:
+def _always(meeting_file: Path, templates: Path | None, away: list[Path]) -> Iterator[Path]:
     """What is watched even while the meeting cannot be read."""
     yield meeting_file
     places = config_places(meeting_file)
@@ -113,10 +126,10 @@ def _always(meeting_file: Path, templates: Path | None) -> Iterator[Path]:
     for named in (meeting_file, places[-1]):
         yield from _named_in(named, root, seen)
     for folder in [d for d in (templates, meeting_file.parent / "templates") if d is not None]:
-        yield from _under(folder)
+        yield from _under(folder, away)
 
 
-def _files(meeting: Meeting, templates: Path | None) -> Iterator[Path]:
+def _files(meeting: Meeting, templates: Path | None, away: list[Path]) -> Iterator[Path]:
     """The files ``meeting`` names, and those its house style and templates name."""
     for attachment, _ in documents(meeting):
         yield attachment.file
@@ -133,7 +146,7 @@ def _files(meeting: Meeting, templates: Path | None) -> Iterator[Path]:
     if catalogues.is_dir():
         yield from sorted(catalogues.glob("*.yaml"))
     for folder in meeting.template_dirs(templates):
-        for path in _under(folder):
+        for path in _under(folder, away):
             if path.suffix.lower() == ".html" and path.is_file():
                 yield from _images(path, meeting.root)
 
@@ -184,13 +197,15 @@ def is_scratch(name: str) -> bool:
     return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def _under(folder: Path) -> Iterator[Path]:
-    """The folder, and every file and folder below it (to :data:`FOLDER_LIMIT`); the
+def _under(folder: Path, away: list[Path]) -> Iterator[Path]:
+    """The folder, and every file and folder below it (to :data:`FOLDER_LIMIT`), except
+    below the resolved folders ``away`` (a cache's entries would use up the limit); the
     folder itself even when it is not there yet."""
     yield folder
     count = 0
     for parent, folders, files in os.walk(folder):
-        folders[:] = sorted(f for f in folders if not is_scratch(f))
+        folders[:] = sorted(f for f in folders if not is_scratch(f) and not (
+            away and Path(os.path.realpath(os.path.join(parent, f))) in away))
         for name in sorted(files) + folders:
             if is_scratch(name):
                 continue

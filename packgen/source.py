@@ -231,6 +231,10 @@ def _scalar_value(node: yaml.ScalarNode) -> object:
         value = _constructor.construct_object(node)
     except (ValueError, yaml.constructor.ConstructorError):
         return node.value  # such as 2026-02-30: kept as text, so a shape reports it
+    finally:
+        # The constructor remembers every node it made (for aliases, which a scalar has
+        # none of): kept, they held every YAML file ever read (``--watch`` grew).
+        _constructor.constructed_objects.pop(node, None)
 
     if value is None or isinstance(value, datetime.date | int | float | bool | str):
         return value

@@ -23,7 +23,7 @@ import math
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,19 +45,32 @@ class Timing:
         return max(1, math.ceil(self.settle / self.poll - 1e-9))
 
 
-def stamp(path: Path) -> Stamp:
-    """What a change to ``path`` changes."""
+def stamp(path: Path, hidden: Collection[str] = ()) -> Stamp:
+    """What a change to ``path`` changes; in a folder, names ``hidden`` (what the build
+    writes there) are none."""
     try:
         found = os.stat(path)
         if stat.S_ISDIR(found.st_mode):
-            return tuple(sorted(name for name in os.listdir(path) if not is_scratch(name)))
+            return tuple(sorted(name for name in os.listdir(path)
+                                if not is_scratch(name) and name not in hidden))
     except (OSError, ValueError):
         return None
     return found.st_mtime_ns, found.st_size, found.st_ino
 
 
-def stamps(paths: Iterable[Path]) -> dict[Path, Stamp]:
-    return {path: stamp(path) for path in paths}
+def stamps(paths: Iterable[Path], hidden: Mapping[Path, Collection[str]] | None = None
+           ) -> dict[Path, Stamp]:
+    """Each path's stamp; ``hidden`` gives a folder the names to leave out."""
+    hidden = hidden or {}
+    return {path: stamp(path, hidden.get(path, ())) for path in paths}
+
+
+def _hidden(listings: Iterable[Inputs]) -> dict[Path, frozenset[str]]:
+    names: dict[Path, set[str]] = {}
+    for listing in listings:
+        for path in listing.hidden:
+            names.setdefault(path.parent, set()).add(path.name)
+    return {folder: frozenset(found) for folder, found in names.items()}
 
 
 def watch(meetings: Sequence[Path], build: Callable[[Path], object],
@@ -76,16 +89,17 @@ def watch(meetings: Sequence[Path], build: Callable[[Path], object],
     watched after each round; ``stop`` is asked before each look.
     """
     known: dict[Path, frozenset[Path]] = {meeting: frozenset() for meeting in meetings}
+    listings: dict[Path, Inputs] = {}
     seen: dict[Path, Mapping[Path, Stamp]] = {}
     due = list(meetings)
     while True:
         for meeting in due:
-            listed = inputs(meeting)
+            listings[meeting] = listed = inputs(meeting)
             known[meeting] = listed.paths if listed.whole else listed.paths | known[meeting]
-            seen[meeting] = stamps(known[meeting])
+            seen[meeting] = stamps(known[meeting], _hidden(listings.values()))
             build(meeting)
         waiting(len(frozenset().union(*known.values())))
-        found = _changes(seen, stop, sleep, timing)
+        found = _changes(seen, _hidden(listings.values()), stop, sleep, timing)
         if found is None:
             return
         paths = tuple(sorted({path for changes in found.values() for path in changes}))
@@ -93,8 +107,8 @@ def watch(meetings: Sequence[Path], build: Callable[[Path], object],
         due = [meeting for meeting in meetings if meeting in found]
 
 
-def _changes(seen: Mapping[Path, Mapping[Path, Stamp]], stop: Callable[[], bool],
-             sleep: Callable[[float], object], timing: Timing
+def _changes(seen: Mapping[Path, Mapping[Path, Stamp]], hidden: Mapping[Path, Collection[str]],
+             stop: Callable[[], bool], sleep: Callable[[float], object], timing: Timing
              ) -> dict[Path, tuple[Path, ...]] | None:
     """Wait for a change that has settled: each meeting with its changed paths; None when
     ``stop`` says so first."""
@@ -103,7 +117,7 @@ def _changes(seen: Mapping[Path, Mapping[Path, Stamp]], stop: Callable[[], bool]
     quiet = 0
     while not stop():
         sleep(timing.poll)
-        now = stamps(paths)
+        now = stamps(paths, hidden)
         found = {meeting: differ for meeting, stamped in seen.items()
                  if (differ := tuple(p for p in stamped if now[p] != stamped[p]))}
         if not found:  # nothing, or a change undone

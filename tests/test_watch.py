@@ -239,12 +239,14 @@ def test_a_folder_changes_when_a_file_is_added_not_when_an_editor_scratches(
 class Watching:
     """``packgen build --watch`` in a subprocess, its output read as it comes."""
 
-    def __init__(self, cwd: Path, *args: str) -> None:
+    def __init__(self, cwd: Path, *args: str, run: tuple[str, ...] = ("-m", "packgen")
+                 ) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "packgen", "build", "--watch", *args], cwd=cwd,
+            [sys.executable, *run, "build", "--watch", *args], cwd=cwd,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.seen: list[tuple[str, str]] = []
+        self.unread: dict[str, list[str]] = {}
         self.readers = [threading.Thread(target=self._read, args=(name, stream), daemon=True)
                         for name, stream in (("out", self.process.stdout),
                                              ("err", self.process.stderr))]
@@ -277,16 +279,24 @@ class Watching:
         return self.wait_for(wanted, stream)
 
     def wait_for(self, wanted: str, stream: str = "out", timeout: float = 240) -> str:
-        """The next line on ``stream`` containing ``wanted``."""
+        """The next line on ``stream`` containing ``wanted`` (the two streams are read by
+        two threads: lines of the other stream are kept for it, in their order)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            try:
-                name, line = self.lines.get(timeout=1)
-            except queue.Empty:
-                assert self.process.poll() is None, f"packgen ended: {self.seen}"
-                continue
-            self.seen.append((name, line))
-            if name == stream and wanted in line:
+            unread = self.unread.setdefault(stream, [])
+            if unread:
+                line = unread.pop(0)
+            else:
+                try:
+                    name, line = self.lines.get(timeout=1)
+                except queue.Empty:
+                    assert self.process.poll() is None, f"packgen ended: {self.seen}"
+                    continue
+                self.seen.append((name, line))
+                if name != stream:
+                    self.unread.setdefault(name, []).append(line)
+                    continue
+            if wanted in line:
                 return line
         raise AssertionError(f'no "{wanted}" within {timeout} s: {self.seen}')
 
@@ -376,3 +386,143 @@ def test_a_house_font_saved_over_is_used_by_the_next_build_in_the_same_process(
     assert "DejaVuSans-Bold" in fonts(tmp_path / "first.pdf")
     assert "DejaVuSans-Oblique" in fonts(tmp_path / "second.pdf")
     assert "DejaVuSans-Bold" not in fonts(tmp_path / "second.pdf")
+
+
+# A watcher whose rebuilds (in a forked child, not the first build) die by SIGBUS while the
+# file "die" is in the working folder, and wait while "slow" is, saying their pid.
+_DYING = """
+import os, signal, sys, time
+from pathlib import Path
+import packgen.cli as cli
+watcher, real = os.getpid(), cli._build_one
+def build_one(options, meeting):
+    if os.getpid() != watcher:
+        if Path("die").exists():
+            os.kill(os.getpid(), signal.SIGBUS)
+        if Path("slow").exists():
+            Path("child.pid").write_text(str(os.getpid()))
+            time.sleep(300)
+    return real(options, meeting)
+cli._build_one = build_one
+sys.argv[0] = "packgen"
+cli.main()
+"""
+
+
+def test_a_rebuild_killed_by_a_signal_is_one_line_and_the_watcher_goes_on(
+        folder: MeetingFolder) -> None:
+    meeting = folder.write(basic_meeting([{"title": "First"}]))
+    pack = folder.root / "build" / "meeting.pdf"
+    watching = Watching(folder.root, "meeting/meeting.yaml", run=("-c", _DYING))
+    try:
+        watching.wait_for("wrote build/meeting.pdf")
+        watching.wait_for("press Ctrl-C to stop", "err")
+        good = pack.read_bytes()
+
+        (folder.root / "die").touch()
+        meeting.write_text(meeting.read_text().replace("First", "Second"))
+        error = watching.wait_for("error:", "err")
+        assert error == ("meeting/meeting.yaml:1:1: error: the build stopped (signal SIGBUS): "
+                         "a file it was reading changed while it read it; the last pack "
+                         "written stays, and the meeting builds again at the next change")
+        watching.wait_for("1 problem; nothing was written.", "err")
+        assert pack.read_bytes() == good
+
+        (folder.root / "die").unlink()
+        meeting.write_text(meeting.read_text().replace("Second", "Third"))
+        watching.wait_for("wrote build/meeting.pdf")
+        assert any("THIRD" in page for page in page_texts(pack))
+
+        # Ctrl-C while a rebuild's child is at work ends it too.
+        (folder.root / "slow").touch()
+        meeting.write_text(meeting.read_text().replace("Third", "Fourth"))
+        watching.wait_for("changed: meeting/meeting.yaml", "err")
+        child_pid = folder.root / "child.pid"
+        end = time.monotonic() + 60
+        while not (child_pid.exists() and child_pid.read_text()) and time.monotonic() < end:
+            time.sleep(0.1)  # made, then written: wait for the number
+        child = int(child_pid.read_text())
+        os.kill(child, 0)  # at work
+    finally:
+        status = watching.stop()
+    assert status == 0, watching.seen
+    assert not any("Traceback" in line for _, line in watching.seen), watching.seen
+    assert ("err", "packgen: stopped watching") in watching.seen
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+    assert any("THIRD" in page for page in page_texts(pack))
+    assert sorted(p.name for p in (folder.root / "build").iterdir()) == [
+        ".packgen-cache", "meeting.pdf"]
+
+
+def test_a_cache_folder_inside_a_template_folder_is_not_watched(folder: MeetingFolder) -> None:
+    folder.write(basic_meeting([{"title": "Budget"}]))
+    templates = folder.folder / "templates"
+    templates.mkdir()
+    (templates / "report.html").write_text('{% extends "!theme/report.html" %}\n')
+    cache = templates / "cache"
+    watching = Watching(folder.root, "--cache", "meeting/templates/cache",
+                        "meeting/meeting.yaml")
+    try:
+        watching.wait_for("wrote build/meeting.pdf")
+        watching.wait_for("press Ctrl-C to stop", "err")
+        assert any(cache.glob("*/*.entry"))  # the first build stored its pages there
+        time.sleep(3)  # builds, if a cache hit or the new folder were a change
+        (templates / "partial.html").write_text("<p>a template added</p>\n")
+        watching.wait_for("changed: meeting/templates", "err")
+        watching.wait_for("wrote build/meeting.pdf")
+        time.sleep(3)
+    finally:
+        status = watching.stop()
+    assert status == 0, watching.seen
+    changes = [line for name, line in watching.seen if line.startswith("changed:")]
+    assert changes == ["changed: meeting/templates"], watching.seen
+    assert len([line for name, line in watching.seen if line.startswith("wrote")]) == 2
+
+
+def test_the_cache_and_the_pack_are_no_inputs_even_through_a_link(folder: MeetingFolder
+                                                                   ) -> None:
+    folder.write(basic_meeting([{"title": "Budget"}]))
+    templates = folder.folder / "templates"
+    (templates / "cache" / "ab").mkdir(parents=True)
+    (templates / "cache" / "ab" / ("ab" + "0" * 62 + ".entry")).write_text("x")
+    (templates / "pack.pdf").write_text("x")
+    (templates / "row.html").write_text("<p>row</p>\n")
+    (folder.root / "link").symlink_to(templates)
+    listed = meeting_inputs(folder.file, folder.root / "link", None,
+                            [templates / "pack.pdf", templates / "cache"])
+    named = {p.relative_to(folder.root) for p in listed.paths if p.is_relative_to(folder.root)}
+    assert {Path("link"), Path("link/row.html"), Path("meeting/templates"),
+            Path("meeting/templates/row.html")} <= named
+    assert not [p for p in named if "cache" in p.parts or p.name == "pack.pdf"]
+    assert {p.relative_to(folder.root) for p in listed.hidden} == {
+        Path("link/cache"), Path("link/pack.pdf"), Path("meeting/templates/cache"),
+        Path("meeting/templates/pack.pdf")}
+    everything = meeting_inputs(folder.file, folder.root / "link")
+    assert folder.root / "link" / "cache" / "ab" in everything.paths  # the test can fail
+    assert stamp(templates, {"cache", "pack.pdf"}) == ("row.html",)
+
+
+def test_listing_a_meeting_again_and_again_keeps_no_memory(tmp_path: Path) -> None:
+    # The watcher lists a meeting's inputs (reading its YAML) before each rebuild, for
+    # hours: what one reading parsed must not outlive it.
+    import gc
+    import tracemalloc
+
+    shutil.copytree(EXAMPLES / "childrens-partnership-board", tmp_path / "board")
+    shutil.copy(EXAMPLES / "packgen.yaml", tmp_path / "packgen.yaml")
+    meeting = tmp_path / "board" / "meeting.yaml"
+    meeting_inputs(meeting)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for save in range(30):
+            with meeting.open("a") as stream:
+                stream.write(f"# save {save}\n")
+            meeting_inputs(meeting)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 500_000, grown
