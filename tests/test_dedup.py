@@ -11,11 +11,19 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -197,8 +205,20 @@ def test_reports_on_one_letterhead_share_its_font_and_logo(folder: MeetingFolder
     assert out.read_bytes() == again.read_bytes()
 
 
-def test_a_tagged_file_attached_twice_has_a_tree_for_each_copy(folder: MeetingFolder) -> None:
-    shutil.copy(TAGGED, folder.folder / "hours.pdf")
+def suspect_copy(target: Path) -> None:
+    """The tagged fixture saying its tags are unreliable: the pack keeps (grafts) them all
+    the same, without claiming PDF/UA."""
+    writer = PdfWriter(clone_from=TAGGED)
+    mark = writer.root_object["/MarkInfo"].get_object()
+    mark[NameObject("/Suspects")] = BooleanObject(True)
+    writer.write(target)
+
+
+@pytest.mark.parametrize("make", [lambda target: shutil.copy(TAGGED, target), suspect_copy],
+                         ids=["tagged", "suspect"])
+def test_a_tagged_file_attached_twice_has_a_tree_for_each_copy(
+        folder: MeetingFolder, make: Any) -> None:
+    make(folder.folder / "hours.pdf")
     path = folder.write(basic_meeting([
         {"title": "Library hours", "attachments": ["hours.pdf"]},
         {"title": "Library hours again", "attachments": ["hours.pdf"]}]))

@@ -72,6 +72,8 @@ class Reading:
     """How its untagged warning ends, after the file's name; None: it is tagged."""
     fields: str | None
     """Why its form fields could not be redrawn; None: they were, or it has none."""
+    status: str | None = None
+    """Its :func:`~packgen.pdf.tagstatus.tag_status`: None, tagged."""
     identity: FileIdentity | None = None
     """The file as it was opened: its streams are read from its map until the pack is
     written, so a change in place (``cp`` over it) must be noticed before the pack is."""
@@ -131,7 +133,8 @@ def read_file(path: Path, known: dict[str, Reading]) -> Reading:
             except UNREADABLE as first:
                 reader, notes, damage = _read_with_eof_marker(mapped, first)
                 repairs.append("EOF marker added")
-            untagged = untagged_said(reader)  # before forms are redrawn in a copy
+            status = tag_status(reader)  # before forms are redrawn in a copy
+            untagged = untagged_said(reader, status)
             fields = None
             try:
                 reader = _with_field_appearances(reader)
@@ -144,13 +147,13 @@ def read_file(path: Path, known: dict[str, Reading]) -> Reading:
         reader.pages[index][NameObject("/Rotate")] = NumberObject(0)
     let_go(mapped.data, 0, len(mapped.data))  # read until written: see Window.write_to
     return Reading(reader, digest, stream, damage, list(repairs), notes, untagged, fields,
-                   identity)
+                   status, identity)
 
 
-def untagged_said(reader: PdfReader) -> str | None:
-    """How the warning that a screen reader cannot follow the file ends, after its name;
-    None when it is tagged: one line per attachment, whatever its pages."""
-    status = tag_status(reader)
+def untagged_said(reader: PdfReader, status: str | None) -> str | None:
+    """How the warning that a screen reader cannot follow the file ends, after its name
+    (``status`` is its :func:`tag_status`); None when it is tagged: one line per
+    attachment, whatever its pages."""
     if status is None:
         return None
     if status == UNTAGGED:

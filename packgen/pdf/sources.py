@@ -26,7 +26,7 @@ from packgen.pdf.filters import Damage
 from packgen.pdf.mapped import over_file_budget
 from packgen.pdf.reading import MAX_REPAIR, FileIdentity, Reading, Unreadable, read_file
 from packgen.pdf.repairs import repair_summary
-from packgen.pdf.tagstatus import UNREADABLE_TAGS, tag_status
+from packgen.pdf.tagstatus import UNREADABLE_TAGS, UNTAGGED
 from packgen.rendered import Typeset
 
 __all__ = ["MAX_REPAIR", "Source", "check_pdfs", "close_all", "open_attachments", "open_pdf",
@@ -147,7 +147,8 @@ class _Readings:
             reading = read_file(path, self.by_digest)
             if not any(reading is r for r in self.read_files):
                 self.read_files.append(reading)
-            if reading.untagged is not None or tag_status(reading.reader) == UNREADABLE_TAGS:
+            # Suspect and partly tagged trees are adopted too: only these are not.
+            if reading.status in (UNTAGGED, UNREADABLE_TAGS):
                 self.by_path[key] = self.by_digest[reading.digest] = reading
         return reading
 
