@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packgen import schema
 from packgen.alone import document_meeting, is_document, usage_problem
@@ -29,6 +30,12 @@ from packgen.outputs import default_output, output_files, refuse_overwriting_inp
 from packgen.publication import notice_problems
 from packgen.typesetting import InProcessTypesetting, Typesetting
 from packgen.withheld import untranslated
+
+if TYPE_CHECKING:  # pypdf loads only once typesetting has started: see build_pack
+    from packgen.published import Publication
+
+PUBLISH_USAGE = ("only a meeting's public pack is published: a private pack, or a document "
+                 "built alone, has no manifest")
 
 LATEST_EPOCH = 253_402_300_799
 """The last second of the year 9999, the latest date a PDF date can say."""
@@ -55,6 +62,8 @@ class BuildResult:
     pages: int
     warnings: tuple[Problem, ...] = ()
     """What was repaired or is worth a look; the pack was written all the same."""
+    publication: Publication | None = None
+    """With ``publish``: the pack's items, documents and bytes (:mod:`packgen.published`)."""
 
 
 def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
@@ -62,7 +71,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                html: bool = False, progress: Callable[[str], None] | None = None,
                fork: bool = False, trusted_templates: bool = False,
                language: str | None = None, require_tagged: bool = False,
-               cache: Path | None = None) -> BuildResult:
+               cache: Path | None = None, publish: bool = False) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically; given a
     document rather than a meeting, build that document alone (:mod:`packgen.alone`).
 
@@ -77,11 +86,15 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     written) rather than a warning.
     ``cache``: the rebuild cache's folder (:mod:`packgen.cache`), or None for none; the pack
     is the same bytes either way.
+    ``publish``: also describe the pack as published (:attr:`BuildResult.publication`),
+    from the layout it was written from; only a meeting's public pack is published.
     """
     say = progress or (lambda step: None)
     alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
     if alone and (private or supplement is not None or html):
         raise ValueError(usage_problem([meeting_file], private, supplement, html))
+    if publish and (private or alone):
+        raise ValueError(PUBLISH_USAGE)
     pack = Pack(private, supplement, alone)
     say(f"{meeting_file}: checking")
     _check_source_date_epoch()
@@ -103,8 +116,9 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     try:
         from packgen.produce import produce  # now: see that module's docstring
 
-        pages, warnings = produce(meeting, meeting_file, typesetting, pack, target, draft, html,
-                                  say, original, require_tagged)
+        pages, warnings, published = produce(meeting, meeting_file, typesetting, pack, target,
+                                             draft, html, say, original, require_tagged,
+                                             publish)
     except BaseException:
         typesetting.close(failed=True)
         if before is not None:
@@ -113,7 +127,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     typesetting.close()
     if before is not None:  # its pages are cached only now that the build has succeeded
         before.close()
-    return BuildResult(meeting, target, pages, notes + warnings)
+    return BuildResult(meeting, target, pages, notes + warnings, published)
 
 
 def _validated(meeting_file: Path, alone: bool, language: str | None, pack: Pack,

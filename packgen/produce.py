@@ -8,10 +8,11 @@ pypdf loads and the attachments are read while ReportLab is loading over there.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from packgen.atomic import Contents, PartlyWritten, write_atomic
 from packgen.edition import PageRanges, moved_pages, page_ranges
@@ -51,6 +52,7 @@ from packgen.pdf.sources import (
 )
 from packgen.pdf.structure import build_structure
 from packgen.pdf.write import DamagedObject, write_pdf
+from packgen.published import Publication, publication, with_document_pdfs, written
 from packgen.rendered import Typeset
 from packgen.typesetting import RowData, Typesetting, with_pdf_size
 
@@ -59,9 +61,10 @@ MAX_LAYOUT_PASSES = 6
 
 def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
             target: Path, draft: bool, html: bool, say: Callable[[str], None],
-            original: PageRanges | None = None, require_tagged: bool = False
-            ) -> tuple[int, tuple[Problem, ...]]:
-    """Write ``pack`` to ``target``; return its page count and the attachments' warnings.
+            original: PageRanges | None = None, require_tagged: bool = False,
+            publish: bool = False) -> tuple[int, tuple[Problem, ...], Publication | None]:
+    """Write ``pack`` to ``target``; return its page count, the attachments' warnings and,
+    with ``publish``, its :class:`~packgen.published.Publication`.
 
     ``original``: the page ranges of the pack this one is an edition of (another language),
     whose rows' pages, where they differ here, are warnings (:mod:`packgen.edition`).
@@ -69,7 +72,8 @@ def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack
     say(f"{meeting_file}: reading attachments and rendering documents")
     builder = _Builder(meeting, typesetting, _packs_needed(pack), require_tagged)
     try:
-        return _produce(builder, meeting_file, pack, target, draft, html, say, original)
+        return _produce(builder, meeting_file, pack, target, draft, html, say, original,
+                        publish)
     finally:
         close_all(builder.sources.values())
 
@@ -188,8 +192,8 @@ class _Builder:
 
 
 def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, draft: bool,
-             html: bool, say: Callable[[str], None], original: PageRanges | None
-             ) -> tuple[int, tuple[Problem, ...]]:
+             html: bool, say: Callable[[str], None], original: PageRanges | None,
+             publish: bool = False) -> tuple[int, tuple[Problem, ...], Publication | None]:
     meeting = builder.meeting
     say(f"{meeting_file}: laying out the agenda")
     layout, front = builder.lay_out(pack)
@@ -223,14 +227,24 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         page = builder.typesetting.web_agenda(pack, rows, target.name)
     say(f"{meeting_file}: writing {target}")
     html_file = target.with_suffix(".html")
+    # Described before anything is written, and completed (the bytes, each document cut
+    # from them) before the pack is renamed into place: a failure leaves nothing new.
+    published = publication(meeting, pack, layout, target.name, {
+        a: s.digest for a, s in sources.items() if a.document is None}) if publish else None
+    kept = io.BytesIO()
+
     # The page says how large the pack is: known once it is written, before either appears.
     def write(stream: BinaryIO) -> None:
-        write_pdf(writer, stream, file_id, pack_pages.copies)
+        nonlocal published
+        write_pdf(writer, stream if published is None else cast(BinaryIO, _Tee(stream, kept)),
+                  file_id, pack_pages.copies)
         # Read from the attachments' files up to here: one saved over in place meanwhile
         # gave bytes of its new version at the old one's places. Nothing is written then.
         changed = changed_in_place(sources.values())
         if changed:
             raise AttachmentError(changed)
+        if published is not None:
+            published = with_document_pdfs(written(published, kept.getvalue()))
 
     contents = Contents(write,
                         private=pack.private, companions=[
@@ -251,7 +265,19 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
         raise AttachmentError([Problem(damaged.pos, f'"{damaged.file.name}": the PDF is '
                                        f"damaged and cannot be merged ({exc})")]) from None
     return layout.total, (*(w for s in sources.values() for w in s.warnings), *untagged,
-                          *moved)
+                          *moved), published
+
+
+class _Tee:
+    """Writes to a stream and keeps a copy: :func:`packgen.pdf.write.write_pdf` only
+    writes, so this is all the stream it needs."""
+
+    def __init__(self, stream: BinaryIO, copy: io.BytesIO) -> None:
+        self.stream, self.copy = stream, copy
+
+    def write(self, data: bytes) -> int:
+        self.copy.write(data)
+        return self.stream.write(data)
 
 
 def _marked_pages(layout: Plan, sources: dict[Attachment, Source]) -> frozenset[int]:
