@@ -338,6 +338,16 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Republished:
+    """A pack published again after its first publication: when, and why (the meeting's
+    web page and the manifest say so)."""
+
+    pos: Position
+    date: datetime.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Meeting:
     """One meeting: ``meeting.yaml`` merged over the organisation's ``packgen.yaml``."""
 
@@ -375,6 +385,7 @@ class Meeting:
     """The words minutes print (``minutes.labels``)."""
     words: Messages = field(default_factory=english)
     """The message catalogue of ``language``: the fixed words the pack prints."""
+    republished: Republished | None = None
 
     def template_dirs(self, templates: Path | None) -> list[Path]:
         """``--templates``, then the meeting's ``templates/``: searched before the theme."""

@@ -39,6 +39,7 @@ from packgen.model import (
     Item,
     Meeting,
     Notice,
+    Republished,
 )
 from packgen.settings import (
     MINUTES_SETTINGS,
@@ -132,6 +133,12 @@ PAGE_NUMBERS = Record({
 key by key (a meeting that sets ``count_front_sheet`` keeps the organisation's
 ``make_room``)."""
 
+REPUBLISHED = Record({
+    "date": Field(Date(), "The day it was published again.", required=True),
+    "reason": Field(Text(), 'Why, in a sentence: "Appendix 2 of item 7 was missing."',
+                    required=True, translatable=True),
+}, build=Republished)
+
 SHARED = {
     "organisation": Field(Text(), "The council, board or trust.", translatable=True),
     "notices": Field(ListOf(NOTICE), "Wording printed at the end of the front sheet.",
@@ -182,6 +189,9 @@ MEETING = Record({
                                   "exempt paragraphs are for some kinds only)."),
     "items": Field(ListOf(cabinet.CabinetItem(ITEM), 1, "the agenda has no items"),
                    "The agenda, in order.", required=True),
+    "republished": Field(REPUBLISHED, "The pack is published again after a correction: "
+                                      "when, and why (on the meeting's web page and in its "
+                                      "manifest)."),
 })
 
 
