@@ -34,6 +34,7 @@ from packgen import __version__
 from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_path, one_line
 
 if TYPE_CHECKING:
+    from packgen.build import BuildResult
     from packgen.inputs import Inputs
 
 meeting_files = click.argument(
@@ -142,6 +143,8 @@ class Outcome:
     trace: str = ""
     written: tuple[Path, ...] = ()
     """What was written all the same when a problem stopped the rest."""
+    notes: tuple[Problem, ...] = ()
+    """Said after ``said``: what changed since an earlier manifest (``--against``)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,10 @@ class BuildOptions:
     require_tagged: bool = False
     cache: Path | None = None
     """The rebuild cache's folder (see packgen.cache), shared by --jobs workers."""
+    against: Path | None = None
+    """An earlier manifest of the meeting: say what changed since (see packgen.changes)."""
+    manifest: Path | None = None
+    """Where to write the pack's manifest (see packgen.manifest)."""
 
 
 def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
@@ -169,16 +176,21 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
 
     _quiet_pypdf()  # also in a worker process
     try:
+        old = _old_manifest(options.against, meeting) if options.against else None
         result = build_pack(meeting, options.output, options.templates, private=options.private,
                             supplement=options.supplement, draft=options.draft,
                             html=options.html, fork=options.fork,
                             trusted_templates=options.trusted_templates,
                             language=options.language,
                             require_tagged=options.require_tagged, cache=options.cache,
-                            progress=_progress if options.progress else None)
+                            progress=_progress if options.progress else None,
+                            publish=options.against is not None or options.manifest is not None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
+        notes = _published(result, options, old)
+        if options.manifest is not None:
+            also += f" and {options.manifest}"
         return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
-                       result.warnings)
+                       result.warnings, notes=notes)
     except PackgenError as exc:
         return Outcome(False, "", tuple(exc.problems),
                        traceback.format_exc() if options.debug else "",
@@ -186,6 +198,38 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
     finally:
         if options.progress:
             click.echo("\r\x1b[K", nl=False, err=True)
+
+
+def _old_manifest(path: Path, meeting: Path) -> dict[str, object]:
+    """The earlier manifest, read before anything is built: a wrong one stops the build."""
+    from packgen.manifest import read_manifest, refuse_foreign
+
+    old = read_manifest(path)
+    refuse_foreign(old, path, meeting)
+    return old
+
+
+def _published(result: BuildResult, options: BuildOptions, old: dict[str, object] | None
+               ) -> tuple[Problem, ...]:
+    """Write the new manifest (``--manifest``); the change note since ``old``, as notes."""
+    from packgen.changes import changes, only_packs
+    from packgen.errors import Position
+    from packgen.manifest import manifest, write_manifest
+
+    assert result.publication is not None
+    new = manifest(result.meeting, [result.publication], inputs_sha256=None)
+    if options.manifest is not None:
+        try:
+            write_manifest(options.manifest, new)
+        except PackgenError as exc:
+            raise PartlyWrittenError([Problem(p.position, f"wrote {display_path(result.output)}"
+                                              f"; {p.message}") for p in exc.problems],
+                                     [result.output]) from None
+    if old is None:
+        return ()
+    lines = changes(only_packs(old, {options.supplement}), new) or [
+        f"nothing changed since {display_path(options.against or Path())}"]
+    return tuple(Problem(Position(result.meeting.source), line, "note") for line in lines)
 
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
@@ -257,6 +301,10 @@ def _print(outcome: Outcome, quiet: bool) -> bool:
                                            "nothing was written."), err=True)
     elif outcome.said and not quiet:
         click.echo(outcome.said)
+    for note in outcome.notes:  # asked for (--against), so said even with --quiet
+        click.echo(str(note))
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(github_annotation(note))
     return outcome.ok
 
 
@@ -269,7 +317,8 @@ def github_annotation(problem: Problem) -> str:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
     where = problem.position
-    return (f"::{problem.severity} file={prop(display_path(where.file))},line={where.line},"
+    command = "notice" if problem.severity == "note" else problem.severity  # GitHub's word
+    return (f"::{command} file={prop(display_path(where.file))},line={where.line},"
             f"col={where.column}::{data(problem.message)}")
 
 
@@ -293,6 +342,12 @@ def github_annotation(problem: Problem) -> str:
               help="Keep typeset pages here, so a rebuild typesets only what changed.")
 @click.option("--no-cache", is_flag=True, help="Use no rebuild cache, and write none.")
 @jobs_option
+@click.option("--against", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="OLD_MANIFEST",
+              help="Say what changed since this earlier manifest of the meeting: items, "
+                   "documents, page ranges (notes after the pack is written).")
+@click.option("--manifest", "manifest_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Also write the pack's manifest (JSON) to FILE.")
 @click.option("--watch", is_flag=True,
               help="After building, build again each time an input of the meeting changes, "
                    "until Ctrl-C.")
@@ -301,8 +356,8 @@ def github_annotation(problem: Problem) -> str:
 def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
           supplement: int | None, draft: bool, html: bool, language: str | None,
           templates: Path | None, trusted_templates: bool, require_tagged: bool,
-          cache: Path | None, no_cache: bool, jobs: int, watch: bool, quiet: bool,
-          debug: bool) -> None:
+          cache: Path | None, no_cache: bool, jobs: int, against: Path | None,
+          manifest_file: Path | None, watch: bool, quiet: bool, debug: bool) -> None:
     """Validate, render and write the document pack of each meeting (public by default).
 
     A report, minutes or Markdown file given instead of a meeting is built alone, in the
@@ -318,6 +373,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 
     if wrong := usage_problem(meetings, private, supplement, html):
         raise click.UsageError(wrong)
+    if wrong := _publish_usage(meetings, private, against, manifest_file):
+        raise click.UsageError(wrong)
     from packgen.outputs import clashing_outputs, outputs_over_inputs
 
     clashes = clashing_outputs(meetings, output, private, supplement, html, language)
@@ -330,10 +387,28 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
                            trusted_templates, language, fork=len(meetings) == 1,
                            require_tagged=require_tagged,
-                           cache=None if no_cache else cache or DEFAULT_CACHE)
+                           cache=None if no_cache else cache or DEFAULT_CACHE,
+                           against=against, manifest=manifest_file)
     if watch:
         _watch(meetings, options, quiet)
     _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
+
+
+def _publish_usage(meetings: tuple[Path, ...], private: bool, against: Path | None,
+                   manifest: Path | None) -> str | None:
+    """Why ``--against``/``--manifest`` cannot go with the other arguments, if they cannot."""
+    if against is None and manifest is None:
+        return None
+    given = "--against" if against is not None else "--manifest"
+    if len(meetings) > 1:
+        return f"{given} is about one meeting's pack; give one meeting with it"
+    if private:
+        return f"{given}: a private pack is never published; leave out --private"
+    from packgen.alone import is_document
+
+    if is_document(meetings[0]):
+        return f"{given}: a document built alone has no manifest; give its meeting"
+    return None
 
 
 def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> NoReturn:
@@ -433,12 +508,18 @@ def validate_command(meetings: tuple[Path, ...], language: str | None, templates
 
 @main.command()
 @click.argument("kind", type=click.Choice(["meeting", "config", "report", "minutes",
-                                           "document"]), default="meeting")
+                                           "document", "manifest"]), default="meeting")
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a meeting.yaml (or packgen.yaml, or a document kind).
+    """Print the JSON Schema of a meeting.yaml (or packgen.yaml, a document kind, or the
+    manifest.json that packgen build --manifest and packgen site write).
 
     Editors with the YAML language server use it to check files as they are typed.
     """
+    if kind == "manifest":
+        from packgen.manifest_schema import SCHEMA
+
+        click.echo(json.dumps(SCHEMA, indent=2, ensure_ascii=False))
+        return
     from packgen.editor_schema import json_schema
     click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))
 

@@ -111,7 +111,7 @@ def problems(value: Any, schema: dict[str, Any] = SCHEMA, path: str = "") -> lis
     """Where ``value`` breaks ``schema``: one line each, naming its key path. Only the
     keywords :data:`SCHEMA` uses are known (a manifest is checked by the schema it says it
     follows, without a JSON Schema library at run time)."""
-    where = path or "the manifest"
+    where = path or "the whole"  # said "the whole: expected a mapping" at the top
     if "const" in schema and value != schema["const"]:
         return [f"{where}: expected {schema['const']!r}"]
     if "enum" in schema and value not in schema["enum"]:
@@ -132,10 +132,11 @@ def problems(value: Any, schema: dict[str, Any] = SCHEMA, path: str = "") -> lis
     found: list[str] = []
     if isinstance(value, dict):
         fields = schema.get("properties", {})
-        found += [f"{where}: missing key {key}" for key in schema.get("required", ())
+        at = f"{path}: " if path else ""
+        found += [f'{at}missing key "{key}"' for key in schema.get("required", ())
                   if key not in value]
         if schema.get("additionalProperties") is False:
-            found += [f"{where}: unknown key {key}" for key in value if key not in fields]
+            found += [f'{at}unknown key "{key}"' for key in value if key not in fields]
         for key, child in value.items():
             if key in fields:
                 found += problems(child, fields[key], f"{path}.{key}" if path else key)
@@ -144,7 +145,7 @@ def problems(value: Any, schema: dict[str, Any] = SCHEMA, path: str = "") -> lis
             found.append(f"{where}: at least {schema['minItems']} entries expected")
         if "items" in schema:
             for n, child in enumerate(value):
-                found += problems(child, schema["items"], f"{where}[{n}]")
+                found += problems(child, schema["items"], f"{path}[{n}]")
     return found
 
 
