@@ -111,28 +111,27 @@ def problems(value: Any, schema: dict[str, Any] = SCHEMA, path: str = "") -> lis
     """Where ``value`` breaks ``schema``: one line each, naming its key path. Only the
     keywords :data:`SCHEMA` uses are known (a manifest is checked by the schema it says it
     follows, without a JSON Schema library at run time)."""
-    where = path or "the whole"  # said "the whole: expected a mapping" at the top
+    at = f"{path}: " if path else ""
     if "const" in schema and value != schema["const"]:
-        return [f"{where}: expected {schema['const']!r}"]
+        return [f"{at}expected {schema['const']!r}"]
     if "enum" in schema and value not in schema["enum"]:
-        return [f"{where}: expected one of {', '.join(schema['enum'])}"]
+        return [f"{at}expected one of {', '.join(schema['enum'])}"]
     if "oneOf" in schema:
         if sum(not problems(value, one, path) for one in schema["oneOf"]) != 1:
-            return [f"{where}: not of any expected form"]
+            return [f"{at}not of any expected form"]
         return []
     if "type" in schema and not _typed(value, schema["type"]):
-        return [f"{where}: expected {_types(schema['type'])}"]
+        return [f"{at}expected {_types(schema['type'])}"]
     if isinstance(value, str):
         if len(value) < schema.get("minLength", 0) or (
                 "pattern" in schema and not re.search(schema["pattern"], value)):
-            return [f"{where}: not of the expected form"]
+            return [f"{at}not of the expected form"]
     if isinstance(value, int) and not isinstance(value, bool) \
             and value < schema.get("minimum", value):
-        return [f"{where}: at least {schema['minimum']} expected"]
+        return [f"{at}at least {schema['minimum']} expected"]
     found: list[str] = []
     if isinstance(value, dict):
         fields = schema.get("properties", {})
-        at = f"{path}: " if path else ""
         found += [f'{at}missing key "{key}"' for key in schema.get("required", ())
                   if key not in value]
         if schema.get("additionalProperties") is False:
@@ -142,7 +141,7 @@ def problems(value: Any, schema: dict[str, Any] = SCHEMA, path: str = "") -> lis
                 found += problems(child, fields[key], f"{path}.{key}" if path else key)
     if isinstance(value, list):
         if len(value) < schema.get("minItems", 0):
-            found.append(f"{where}: at least {schema['minItems']} entries expected")
+            found.append(f"{at}at least {schema['minItems']} entries expected")
         if "items" in schema:
             for n, child in enumerate(value):
                 found += problems(child, schema["items"], f"{path}[{n}]")
