@@ -186,7 +186,7 @@ def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
                             progress=_progress if options.progress else None,
                             publish=options.against is not None or options.manifest is not None)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
-        notes = _published(result, options, old)
+        notes = _published(result, options, old) if result.publication is not None else ()
         if options.manifest is not None:
             also += f" and {options.manifest}"
         return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
@@ -216,7 +216,7 @@ def _published(result: BuildResult, options: BuildOptions, old: dict[str, object
     from packgen.errors import Position
     from packgen.manifest import manifest, write_manifest
 
-    assert result.publication is not None
+    assert result.publication is not None  # asked for by the options that call this
     new = manifest(result.meeting, [result.publication], inputs_sha256=None)
     if options.manifest is not None:
         try:
