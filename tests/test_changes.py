@@ -273,3 +273,12 @@ def test_against_and_manifest_usage(folder: MeetingFolder, run_cli: BuildFn, arg
     done = run_cli("build", *args, cwd=folder.root)
     assert done.returncode == 2
     assert f"Error: {said}" in done.stderr
+
+
+def test_a_note_is_a_notice_on_github() -> None:
+    from packgen.cli import github_annotation
+    from packgen.errors import Position, Problem
+
+    note = Problem(Position(Path("m/meeting.yaml")), "Item 7: pages 9-14 → 9-16", "note")
+    assert github_annotation(note) == ("::notice file=m/meeting.yaml,line=1,col=1::Item 7: "
+                                       "pages 9-14 → 9-16")
