@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from packgen import __version__
-from packgen.ical import site_label
+from packgen.ical import DAY_MONTH_YEAR, generated, republication, site_label
+from packgen.settings import format_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -30,8 +32,6 @@ LIMIT = 50
 """Entries a feed holds at most: the newest."""
 TAG_YEAR = 2026
 """The date in every tag: URI (RFC 4151): fixed, so an id never changes with the build."""
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot hold at all, even escaped: dropped from text."""
 _TAG_SAFE = "/:@!$&'()*+,;=-._~"
@@ -59,9 +59,20 @@ class FeedEntry:
 
     def title(self) -> str:
         """"Planning Committee, 8 July 2026: agenda published" (or "republished")."""
-        when = f"{self.date.day} {_MONTHS[self.date.month - 1]} {self.date.year}"
+        when = format_date(self.date, DAY_MONTH_YEAR)
         what = "agenda republished" if self.republished else "agenda published"
         return f"{self.body}, {when}: {what}"
+
+
+def feed_entry(manifest: Mapping[str, Any], changes: Sequence[str] = ()) -> FeedEntry:
+    """The entry of the meeting a ``manifest.json`` describes; ``changes``, the lines of
+    its change note, are its summary when it was republished."""
+    meeting = manifest["meeting"]
+    said = republication(manifest)
+    return FeedEntry(body=meeting["body"], date=datetime.date.fromisoformat(meeting["date"]),
+                     page=meeting["url"], updated=generated(manifest),
+                     republished=said is not None,
+                     summary=() if said is None else (said, *changes))
 
 
 def tag_id(site: str, path: str, base_url: str | None = None) -> str:

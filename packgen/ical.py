@@ -18,14 +18,19 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
 
 from packgen import __version__
+from packgen.settings import format_date
 
 TZID = "Europe/London"
 DEFAULT_LENGTH = datetime.timedelta(hours=2)
 """How long a meeting is taken to last when its YAML gives no ``end_time``."""
+DAY_MONTH_YEAR = "{day} {month} {year}"
+"""How a date reads in a calendar's or feed's words: "8 July 2026"."""
 LINE_OCTETS = 75
 """RFC 5545 3.1: a content line longer than this is folded (CRLF, then one space)."""
 
@@ -100,6 +105,40 @@ class CalendarEntry:
         if self.end_time is None:  # may run past midnight: the date follows
             return self.start() + DEFAULT_LENGTH
         return datetime.datetime.combine(self.date, self.end_time)
+
+
+def calendar_entry(manifest: Mapping[str, Any], site: str,
+                   base_url: str | None = None) -> CalendarEntry:
+    """The entry of the meeting a ``manifest.json`` describes (its ``meeting``, and
+    ``generated``, ``republished`` and ``sequence``), on the site named ``site``."""
+    meeting = manifest["meeting"]
+    end = meeting.get("end_time")
+    said = republication(manifest)
+    return CalendarEntry(
+        uid=meeting_uid(site, meeting["url"]), body=meeting["body"],
+        organisation=meeting["organisation"],
+        date=datetime.date.fromisoformat(meeting["date"]),
+        time=datetime.time.fromisoformat(meeting["time"]),
+        end_time=None if end is None else datetime.time.fromisoformat(end),
+        venue=meeting["venue"], page=meeting["url"],
+        url=None if base_url is None else urljoin(base_url.rstrip("/") + "/", meeting["url"]),
+        stamp=generated(manifest), sequence=manifest.get("sequence", 0),
+        description=() if said is None else (said,))
+
+
+def generated(manifest: Mapping[str, Any]) -> datetime.datetime:
+    """A manifest's ``generated`` (``2026-07-01T09:00:00Z``) as a moment in UTC."""
+    moment = datetime.datetime.strptime(manifest["generated"], "%Y-%m-%dT%H:%M:%SZ")
+    return moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def republication(manifest: Mapping[str, Any]) -> str | None:
+    """"Republished on 3 July 2026: the reason", or None for a first publication."""
+    said = manifest.get("republished")
+    if not said:
+        return None
+    when = format_date(datetime.date.fromisoformat(said["date"]), DAY_MONTH_YEAR)
+    return f"Republished on {when}: {said['reason']}"
 
 
 def meeting_uid(site: str, page: str) -> str:

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from packgen.atom import FeedEntry, body_feed, tag_id
+from packgen.atom import FeedEntry, body_feed, feed_entry, tag_id
 
 UTC = datetime.timezone.utc
 NS = {"a": "http://www.w3.org/2005/Atom"}
@@ -167,3 +167,23 @@ def test_an_empty_feed_is_still_valid() -> None:
 def test_updated_needs_a_time_zone() -> None:
     with pytest.raises(ValueError, match="time zone"):
         published(datetime.date(2026, 7, 8), updated=datetime.datetime(2026, 7, 1, 9))
+
+
+MANIFEST: dict[str, Any] = {
+    "generated": "2026-07-01T09:00:00Z",
+    "meeting": {"organisation": SITE, "body": "Planning & <Highways> Committee",
+                "date": "2026-07-08", "time": "18:00", "venue": "Town Hall",
+                "url": "planning-highways/2026-07-08/"},
+    "republished": None}
+
+
+def test_a_manifest_gives_its_meeting_s_entry() -> None:
+    assert feed_entry(MANIFEST, ["ignored: first publication"]) == \
+        published(datetime.date(2026, 7, 8))
+    again = feed_entry({**MANIFEST, "generated": "2026-07-03T16:30:00Z",
+                        "republished": {"date": "2026-07-03", "reason": "A corrected report"}},
+                       ["Item 7: pages 17-20 → 17-22"])
+    assert again.republished
+    assert again.updated == datetime.datetime(2026, 7, 3, 16, 30, tzinfo=UTC)
+    assert again.summary == ("Republished on 3 July 2026: A corrected report",
+                             "Item 7: pages 17-20 → 17-22")

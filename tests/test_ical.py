@@ -12,7 +12,13 @@ import pytest
 
 from packgen import schema
 from packgen.errors import ValidationError
-from packgen.ical import CalendarEntry, escape_text, meeting_calendar, meeting_uid
+from packgen.ical import (
+    CalendarEntry,
+    calendar_entry,
+    escape_text,
+    meeting_calendar,
+    meeting_uid,
+)
 from tests.conftest import MeetingFolder, basic_meeting
 
 UTC = datetime.timezone.utc
@@ -228,3 +234,26 @@ def test_an_end_time_not_after_the_start_is_refused(folder: MeetingFolder, end: 
         schema.validate(path)
     assert [(p.position.line, p.position.column, p.message)
             for p in caught.value.problems] == [(5, 11, message)]
+
+
+MANIFEST: dict[str, Any] = {
+    "manifest_version": 1, "generated": "2026-07-01T09:00:00Z",
+    "meeting": {"organisation": SITE, "body": "Planning Committee", "date": "2026-07-08",
+                "time": "18:00", "venue": "Town Hall, Market Street", "language": "en-GB",
+                "url": "planning-committee/2026-07-08/"},
+    "republished": None}
+
+
+def test_a_manifest_gives_its_meeting_s_entry() -> None:
+    made = calendar_entry(MANIFEST, SITE)
+    assert made == entry(venue="Town Hall, Market Street")
+    republished = {**MANIFEST, "generated": "2026-07-03T16:30:00Z", "sequence": 1,
+                   "republished": {"date": "2026-07-03", "reason": "A corrected report"},
+                   "meeting": {**MANIFEST["meeting"], "end_time": "20:30"}}
+    again = calendar_entry(republished, SITE, "https://meetings.riverside.example/papers")
+    assert again.uid == made.uid and again.sequence == 1
+    assert again.url == "https://meetings.riverside.example/papers/planning-committee/2026-07-08/"
+    (event,) = events(meeting_calendar([again], "Planning Committee"))
+    assert "Republished on 3 July 2026: A corrected report" in event["DESCRIPTION"]
+    assert event["DTEND"].dt.replace(tzinfo=None) == datetime.datetime(2026, 7, 8, 20, 30)
+    assert event["DTSTAMP"].dt == datetime.datetime(2026, 7, 3, 16, 30, tzinfo=UTC)
