@@ -101,7 +101,8 @@ def body_feed(entries: Sequence[FeedEntry], *, title: str, path: str, site: str,
     body's page (relative to the root), linked as the feed's alternate; ``stamp`` the
     feed's ``updated`` when it has no entries (else its newest entry's, so the same
     entries give the same bytes whenever they are written)."""
-    newest = sorted(entries, key=lambda e: (_utc(e.updated), e.page), reverse=True)[:LIMIT]
+    newest = sorted(entries, key=lambda e: (_utc(e.updated), e.date, e.page),
+                    reverse=True)[:LIMIT]
     # Plain names under a declared default namespace: ElementTree's own default_namespace
     # refuses the plain attribute names (rel, href) every Atom link has.
     feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: language,
