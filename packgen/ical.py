@@ -175,6 +175,9 @@ def meeting_calendar(entries: Sequence[CalendarEntry], name: str) -> bytes:
         "X-PUBLISHED-TTL:P1D",
         *_VTIMEZONE,
     ]
+    uids = [entry.uid for entry in entries]
+    if len(set(uids)) != len(uids):  # one UID twice reads as one meeting's recurrences
+        raise ValueError("two calendar entries share a UID")
     for entry in sorted(entries, key=lambda e: (e.start(), e.uid)):
         lines += _event(entry)
     lines.append("END:VCALENDAR")

@@ -182,6 +182,8 @@ def test_the_uid_survives_a_retitled_or_republished_meeting() -> None:
     assert meeting_uid(SITE, "planning-committee/2026-07-08-2/") != old["UID"]
     assert meeting_uid("Cyngor Sir Gâr", "cabinet/2026-03-29/") == \
         "cabinet/2026-03-29@cyngor-sir-gar"
+    with pytest.raises(ValueError, match="share a UID"):
+        meeting_calendar([before, after], "x")
 
 
 def test_the_page_is_a_url_only_when_the_site_has_a_base_url() -> None:
