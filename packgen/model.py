@@ -362,6 +362,8 @@ class Meeting:
     time: datetime.time
     venue: str
     items: tuple[Item, ...]
+    end_time: datetime.time | None = None
+    """When the meeting is expected to end (calendars); none: two hours after ``time``."""
     summons: str = ""
     issued_by: str = ""
     contact: Person | None = None

@@ -179,6 +179,8 @@ MEETING = Record({
     "body": Field(Text(), "The committee or board.", required=True, translatable=True),
     "date": Field(Date(), "Date of the meeting.", required=True),
     "time": Field(Time(), 'Start time, 24-hour, quoted: "16:00".', required=True),
+    "end_time": Field(Time(), 'Expected end, 24-hour, the same day: "20:30" (the calendar '
+                              "entry's end; default two hours after time)."),
     "venue": Field(Text(), "Where the meeting is held.", required=True, translatable=True),
     "summons": Field(Text(), "The summons wording under the meeting details.",
                      translatable=True),
@@ -246,6 +248,7 @@ def validate(meeting_file: Path, language: str | None = None) -> Meeting:
     ctx = Context(meeting_file.parent, root, language=language, languages=known,
                   own_language=own)
     meeting = _check_node(node, MEETING, ctx, problems)
+    _check_end(node, ctx, problems)
     if node is not None and not any(n is not None and "organisation" in n.items
                                     for n in (config_node, node)):
         problems.append(Problem(node.pos, f'missing required key "organisation" (set it here '
@@ -416,6 +419,21 @@ def _check_node(node: Map | None, shape: Record, ctx: Context, problems: list[Pr
     value = shape.check(node, ctx, "")
     problems.extend(ctx.problems)
     return value
+
+
+def _check_end(node: Map | None, ctx: Context, problems: list[Problem]) -> None:
+    """An ``end_time`` not after ``time`` is a slip (a calendar would show the meeting
+    ending before it starts): refused, at the end time."""
+    start, end = ((node.items.get(key) if node is not None else None)
+                  for key in ("time", "end_time"))
+    if start is None or end is None:
+        return
+    quiet = Context(ctx.base, ctx.root)  # each time's own problem is reported already
+    times = [Time().check(child, quiet, key) for child, key in ((start, "time"),
+                                                                 (end, "end_time"))]
+    if all(t is not INVALID for t in times) and times[1] <= times[0]:
+        problems.append(Problem(end.pos, f"end_time: expected a time after the start time "
+                                         f'"{times[0]:%H:%M}", found "{times[1]:%H:%M}"'))
 
 
 def _said(node: Map | None, key: str) -> str | None:
