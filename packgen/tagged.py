@@ -19,6 +19,7 @@ from typing import Any
 
 from reportlab.platypus import Image, ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer
+from reportlab.platypus.paragraph import textTransformFrags
 
 from packgen.tagging import Node, TaggedCanvas, tagger_of
 
@@ -45,6 +46,8 @@ SHORT_MARKUP = 400
 text and page range are short; a report's long paragraphs are set once, and their
 fragments would only take memory."""
 _parsed: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+_plain: dict[tuple[Any, ...], Any] = {}
+"""The fragment plain text parses to, by the style's parse key (text left out)."""
 _PARSER_READS = ("fontName", "fontSize", "textColor", "underlineWidth", "underlineColor",
                  "underlineOffset", "underlineGap", "strikeWidth", "strikeColor",
                  "strikeOffset", "strikeGap", "linkUnderline", "textTransform")
@@ -61,6 +64,31 @@ def _parse_key(text: Any, style: Any, case_sensitive: Any) -> tuple[Any, ...] | 
     except TypeError:  # a value no dictionary can hold: parsed as it always was
         return None
     return key
+
+
+def _plain_key(text: str, style: Any, case_sensitive: Any) -> tuple[Any, ...] | None:
+    """What plain markup (no tag, no entity: one run of text) parses by: the style only."""
+    if "<" in text or "&" in text:
+        return None
+    return _parse_key("", style, case_sensitive)
+
+
+def _plain_frags(text: str, style: Any, key: tuple[Any, ...]) -> list[Any]:
+    """The fragments ``text`` (plain, cleaned, not empty) parses to in ``style``.
+
+    Platypus's parser turns one run of text into one fragment: its style's first
+    fragment holding the text, then cased as the style says. That fragment is taken from
+    a parse of a stand-in text, once per style; each paragraph gets its own copy.
+    """
+    model = _plain.get(key)
+    if model is None:
+        if len(_plain) >= MAX_PARSED:
+            _plain.clear()
+        model = _plain[key] = Paragraph("x", style).frags[0]
+    frag = _copied([model])
+    frag[0].text = text
+    textTransformFrags(frag, style)
+    return frag
 
 
 def _copied(frags: list[Any]) -> list[Any]:
@@ -88,6 +116,14 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         # agenda's layout, and the front sheet is typeset more than once with the same
         # rows. The same markup in the same style parses to the same fragments: parsed
         # once, each paragraph gets its own copies (line breaking replaces them).
+        if frags is None and isinstance(text, str) and len(text) <= SHORT_MARKUP:
+            # Most of an agenda's paragraphs are plain text: no parser needed at all.
+            plain = _plain_key(text, style, self.caseSensitive)
+            cleaned = cleaner(text) if plain is not None else ""
+            if plain is not None and cleaned:
+                super()._setup(cleaned, style, bulletText, _plain_frags(cleaned, style, plain),
+                               cleaner)
+                return
         key = _parse_key(text, style, self.caseSensitive) if frags is None else None
         known = _parsed.get(key) if key is not None else None
         if known is not None:

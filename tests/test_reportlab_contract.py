@@ -231,3 +231,28 @@ def test_a_paragraph_s_lines_depend_on_its_width_and_a_paragraph_moved_whole_dro
     lines = [line[1] for line in para.blPara.lines]
     assert para.wrap(200, 50) == first and [line[1] for line in para.blPara.lines] == lines
     assert para.split(200, 5) == [] and not hasattr(para, "blPara")
+
+
+def test_plain_text_parses_to_one_fragment_of_the_style_holding_the_cleaned_text() -> None:
+    # TaggedParagraph._setup makes a plain paragraph's fragment without the parser: it
+    # must be the very fragment Platypus's parse gives, in any style, cased as told.
+    from reportlab.lib import colors
+
+    from packgen.tagged import TaggedParagraph
+
+    styles = [STYLE, ParagraphStyle("u", parent=STYLE, textTransform="uppercase",
+                                    fontName="Helvetica-Bold", textColor=colors.red),
+              ParagraphStyle("c", parent=STYLE, textTransform="capitalize", fontSize=7,
+                             underlineWidth=2, linkUnderline=1)]
+    texts = ["Apologies", "  26/01511/FUL:  63 Park\u00a0View \n next line ", "1.",
+             "quote's \"here\" > there", "Ŵyn — £5 €6 ✓", "x" * 300]
+    for style in styles:
+        for text in texts:
+            ours, theirs = TaggedParagraph(text, style), Paragraph(text, style)
+            assert ours.text == theirs.text and len(ours.frags) == len(theirs.frags) == 1
+            assert ours.frags[0].__dict__ == theirs.frags[0].__dict__
+            assert ours.frags[0].link is not theirs.frags[0].link
+    # Each paragraph's fragment is its own: drawing one never marks another.
+    one, two = TaggedParagraph("same", STYLE), TaggedParagraph("same", STYLE)
+    assert one.frags[0] is not two.frags[0] and one.frags[0].us_lines is not two.frags[
+        0].us_lines
