@@ -109,6 +109,9 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
     element, so a paragraph over a page break is one element."""
 
     node: Node | None = None
+    anchor: tuple[dict[str, int], str] | None = None
+    """Where to note the page it is drawn on (the anchors of the document being typeset,
+    and its name); the first part drawn wins."""
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any,  # noqa: N803
                cleaner: Any) -> None:
@@ -154,6 +157,8 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         return size
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        if self.anchor is not None:
+            self.anchor[0].setdefault(self.anchor[1], canvas.getPageNumber())
         node = self.node
         if node is not None and self._is_one_link():
             # ReportLab draws a paragraph that is one link in one style by a path that
@@ -173,7 +178,7 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
         parts = super().split(availWidth, availHeight)
         for part in parts:  # Platypus makes the parts with self.__class__
-            part.node = self.node
+            part.node, part.anchor = self.node, self.anchor
         return list(parts)
 
 

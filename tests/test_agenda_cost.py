@@ -176,3 +176,26 @@ def test_a_report_s_long_paragraphs_are_not_kept_parsed(folder: MeetingFolder, t
                                               text=True, check=True).stdout
     assert "Short <b>closing</b> line." in [key[0] for key in kept]
     assert all(len(key[0]) <= tagged.SHORT_MARKUP for key in kept)
+
+
+def test_a_numbered_heading_leaves_the_headings_after_it_where_they_were(
+        tmp_path: Path) -> None:
+    # Paragraphs of one style share it (packgen.paragraphs): a number hung in the margin
+    # moves its own heading's text only.
+    from packgen.htmltree import parse_html
+    from packgen.theme import load_stylesheet
+    from packgen.typeset import Typesetter
+
+    origin = Path("report.html")
+    setter = Typesetter(load_stylesheet(), Path("."))
+    html = ("<h2>Before</h2><h2><span class=\"number\">2.3</span>Numbered</h2><h2>After</h2>"
+            "<p id=\"end\">" + "Closing words of the report. " * 40 + "</p>")
+    typeset = setter.typeset(parse_html(html, origin), origin)
+    (tmp_path / "t.pdf").write_bytes(typeset.pdf)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "t.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    left = {word: float(x) for x, word in
+            ((m.split('xMin="')[1].split('"')[0], m.split(">")[1].split("<")[0])
+             for m in boxes.split("<word ")[1:])}
+    assert left["Before"] == left["After"] < left["Numbered"]
+    assert typeset.anchors == {"end": 1}
