@@ -19,7 +19,7 @@ from packgen.mdtables import MAX_TABLE_ROWS
 from packgen.orientation import turned
 from packgen.tagged import TaggedTable
 from packgen.tagging import Attribute, Node
-from packgen.widths import Extent, extent, fit, needed
+from packgen.widths import Extent, Measures, extent, fit, needed
 
 MM: float = mm
 SIZE_STEP = 0.5
@@ -98,7 +98,8 @@ class TableLayout:
                                          f"a table of {len(grid):,} rows: at most "
                                          f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
         ncols = max((len(r) for r in grid), default=1)
-        extents = [extent(cell, c, spans[(r, c)][1], self._font_of, r)
+        measures = Measures(self._font_of)
+        extents = [extent(cell, c, spans[(r, c)][1], measures, r)
                    for r, row in enumerate(grid) for c, cell in enumerate(row)
                    if cell is not None and (r, c) in spans]
         scale, col_widths, turn = self._layout(el, extents, widths, ncols, width)

@@ -315,8 +315,7 @@ class Typesetter(ParagraphSetting, TableLayout):
 
 def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
     """Split off a leading ``<span class="number">`` to hang in the margin."""
-    children = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
-    first = children[0] if children else None
+    first = next((c for c in el.children if not (isinstance(c, str) and not c.strip())), None)
     if isinstance(first, Element) and first.tag == "span" and "number" in first.classes:
         text = "".join(c for c in first.children if isinstance(c, str)).strip()
         rest = el.children[el.children.index(first) + 1:]

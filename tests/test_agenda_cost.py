@@ -199,3 +199,23 @@ def test_a_numbered_heading_leaves_the_headings_after_it_where_they_were(
              for m in boxes.split("<word ")[1:])}
     assert left["Before"] == left["After"] < left["Numbered"]
     assert typeset.anchors == {"end": 1}
+
+
+def test_a_table_measures_each_word_once_in_each_font(folder: MeetingFolder,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Column widths need every cell's words measured; the rows repeat their words.
+    from packgen import widths
+
+    measured: list[tuple[str, str, float]] = []
+    string_width = widths.stringWidth
+
+    def counted(text: str, font: str, size: float) -> float:
+        measured.append((text, font, size))
+        return float(string_width(text, font, size))
+
+    monkeypatch.setattr(widths, "stringWidth", counted)
+    meeting = schema.validate(long_agenda(folder, 80))
+    front = InProcessTypesetting(meeting, None).front_sheet(Pack(), [((), None)] * 80)
+    assert front.pages > 1 and len(measured) > 50
+    # Again only in another table (the meeting's details): not the agenda's hundreds.
+    assert len(measured) - len(set(measured)) <= 10
