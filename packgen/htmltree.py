@@ -7,6 +7,7 @@ and for the HTML they render alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +22,7 @@ class Element:
     line: int
     children: list[Element | str] = field(default_factory=list)
 
-    @property
+    @cached_property  # asked for each style looked up; attributes never change once parsed
     def classes(self) -> tuple[str, ...]:
         return tuple(self.attrs.get("class", "").split())
 

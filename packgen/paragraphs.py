@@ -52,6 +52,7 @@ def quoteattr(text: str) -> str:
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _LOOK = re.compile(r"as-h[1-4]")
+_SPACES = re.compile(r"\s+")
 
 
 class ParagraphSetting:
@@ -142,7 +143,7 @@ class ParagraphSetting:
         parts = []
         for node in nodes:
             if isinstance(node, str):
-                parts.append(escape(re.sub(r"\s+", " ", node)))
+                parts.append(escape(_SPACES.sub(" ", node)))
                 continue
             inner = self.inline(node.children, origin)
             if node.tag in ("b", "strong"):

@@ -167,8 +167,16 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
                     and node.kids[-1].role == "Link"):
                 node.add("Link")
             node = node.kids[-1]  # type: ignore[assignment]
-        with drawing(canvas, node):
+        # As drawing() does, written out: this runs for every paragraph drawn.
+        tagger = tagger_of(canvas)
+        if tagger is None or node is None:
             super().drawOn(canvas, x, y, _sW)
+            return
+        outer, tagger.current = tagger.current, node
+        try:
+            super().drawOn(canvas, x, y, _sW)
+        finally:
+            tagger.current = outer
 
     def _is_one_link(self) -> bool:
         para = getattr(self, "blPara", None)
