@@ -55,6 +55,7 @@ from packgen.orientation import gathered, page_templates, turned, without_closin
 from packgen.paragraphs import ParagraphSetting
 from packgen.render import Located
 from packgen.rendered import Typeset
+from packgen.rlspeed import install as install_faster_reportlab
 from packgen.subset import INLINE_TAGS
 from packgen.tables import TableLayout, TooWide, length
 from packgen.tagged import TaggedImage, TaggedList, TaggedParagraph, tagged_paragraph
@@ -77,6 +78,7 @@ class Typesetter(ParagraphSetting, TableLayout):
     """Turns element trees into PDFs in one theme's style."""
 
     def __init__(self, sheet: Stylesheet, asset_dir: Path) -> None:
+        install_faster_reportlab()
         self.sheet = sheet
         self.asset_dir = asset_dir
         self._files = {family: tuple(sheet.font_file(family, v) for v in VARIANTS)
