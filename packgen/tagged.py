@@ -7,8 +7,10 @@ overrides ``Paragraph.drawOn``/``split``, ``ListFlowable._makeBullet`` (called o
 item, in order, for the item's first flowable) with ``BulletDrawer.drawOn``, and
 ``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``. For speed alone, it also
 overrides ``Paragraph.wrap`` (lines kept for a second wrap to the same width; ``blPara``)
-and ``Paragraph._setup`` (markup parsed once per markup and style; ``frags``, their
-``clone``), held by tests/test_reportlab_contract.py and tests/test_agenda_cost.py.
+and ``Paragraph._setup`` (plain text not parsed, its fragment the style's; other markup
+parsed once per markup and style; ``frags``, their ``clone``,
+``paragraph.textTransformFrags``), held by tests/test_reportlab_contract.py and
+tests/test_agenda_cost.py.
 """
 
 from __future__ import annotations
