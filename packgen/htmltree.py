@@ -20,10 +20,11 @@ class Element:
     attrs: dict[str, str]
     line: int
     children: list[Element | str] = field(default_factory=list)
+    classes: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """Its ``class`` attribute's names (asked for each style looked up: split once)."""
 
-    @property
-    def classes(self) -> tuple[str, ...]:
-        return tuple(self.attrs.get("class", "").split())
+    def __post_init__(self) -> None:
+        self.classes = tuple(self.attrs.get("class", "").split())
 
 
 class _Builder(HTMLParser):
@@ -47,10 +48,11 @@ class _Builder(HTMLParser):
             refused = attribute_problem(tag, name, value or "")
             if refused:
                 self._problem(refused)
-        missing = missing_problem(tag, {name for name, _ in attrs})
+        values = {k: v or "" for k, v in attrs}
+        missing = missing_problem(tag, values)
         if missing:
             self._problem(missing)
-        element = Element(tag, {k: v or "" for k, v in attrs}, self.getpos()[0])
+        element = Element(tag, values, self.getpos()[0])
         self.stack[-1].children.append(element)
         if tag not in VOID_TAGS:
             self.stack.append(element)

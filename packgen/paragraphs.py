@@ -24,7 +24,6 @@ from packgen.errors import Position, Problem, TemplateError
 from packgen.fonts import register_italics
 from packgen.htmltree import Element
 from packgen.pdf.links import href_problem, href_target
-from packgen.tagged import TaggedParagraph
 from packgen.theme import Stylesheet
 
 
@@ -53,6 +52,7 @@ def quoteattr(text: str) -> str:
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4"))
 _LOOK = re.compile(r"as-h[1-4]")
+_SPACES = re.compile(r"\s+")
 
 
 class ParagraphSetting:
@@ -64,7 +64,7 @@ class ParagraphSetting:
     _files: dict[str, tuple[Path, ...]]
     _styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]]
     _anchors: dict[str, int]
-    _anchored: dict[str, type[TaggedParagraph]]
+    _paragraph_styles: dict[tuple[int, float, bool], tuple[dict[str, Any], ParagraphStyle]]
     scale: float
     in_table: int
 
@@ -109,6 +109,18 @@ class ParagraphSetting:
         register_italics(self.families[family], self._files[family])
 
     def paragraph_style(self, props: dict[str, Any]) -> ParagraphStyle:
+        """The style of text with these properties, at the current scale and place; one
+        style serves every paragraph alike (an agenda's rows), so it must not be changed:
+        copy it first."""
+        key = (id(props), self.scale, bool(self.in_table))
+        known = self._paragraph_styles.get(key)
+        if known is not None and known[0] is props:
+            return known[1]
+        style = self._new_style(props)
+        self._paragraph_styles[key] = (props, style)
+        return style
+
+    def _new_style(self, props: dict[str, Any]) -> ParagraphStyle:
         scale = self.scale  # a table set smaller to fit across its page
         size = float(props["size"])
         return ParagraphStyle(
@@ -131,7 +143,7 @@ class ParagraphSetting:
         parts = []
         for node in nodes:
             if isinstance(node, str):
-                parts.append(escape(re.sub(r"\s+", " ", node)))
+                parts.append(escape(_SPACES.sub(" ", node)))
                 continue
             inner = self.inline(node.children, origin)
             if node.tag in ("b", "strong"):
@@ -171,22 +183,3 @@ class ParagraphSetting:
             raise TemplateError([Problem(Position(origin, node.line, 1),
                                          str(href_problem(href)))])
         return target
-
-    def anchored(self, anchor: str) -> type[TaggedParagraph]:
-        """A Paragraph class that notes the page it is drawn on under ``anchor``.
-
-        A class rather than an attribute, because Platypus builds the parts of a
-        split paragraph with ``self.__class__``; the first part drawn wins. One class
-        per anchor for the typesetter's life (an agenda has one per row, and is typeset
-        more than once), noting in the anchors of the document being typeset.
-        """
-        if anchor not in self._anchored:
-            setter = self
-
-            class Anchored(TaggedParagraph):
-                def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:
-                    setter._anchors.setdefault(anchor, canv.getPageNumber())
-                    super().drawOn(canv, x, y, _sW)
-
-            self._anchored[anchor] = Anchored
-        return self._anchored[anchor]

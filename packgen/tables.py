@@ -6,7 +6,6 @@ A mixin of :class:`packgen.typeset.Typesetter`, which lays out each cell's conte
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from packgen.mdtables import MAX_TABLE_ROWS
 from packgen.orientation import turned
 from packgen.tagged import TaggedTable
 from packgen.tagging import Attribute, Node
-from packgen.widths import Extent, extent, fit, needed
+from packgen.widths import Extent, Measures, extent, fit, needed
 
 MM: float = mm
 SIZE_STEP = 0.5
@@ -69,9 +68,6 @@ class TableLayout:
 
     parent: Node
 
-    def within(self, node: Node) -> AbstractContextManager[None]:
-        raise NotImplementedError
-
     def table(self, el: Element, origin: Path, width: float) -> list[Flowable]:
         rows: list[tuple[Element, bool]] = []  # (tr, is header row)
         widths: list[str] = []
@@ -98,7 +94,8 @@ class TableLayout:
                                          f"a table of {len(grid):,} rows: at most "
                                          f"{MAX_TABLE_ROWS:,} can be laid out in one table")])
         ncols = max((len(r) for r in grid), default=1)
-        extents = [extent(cell, c, spans[(r, c)][1], self._font_of, r)
+        measures = Measures(self._font_of)
+        extents = [extent(cell, c, spans[(r, c)][1], measures, r)
                    for r, row in enumerate(grid) for c, cell in enumerate(row)
                    if cell is not None and (r, c) in spans]
         scale, col_widths, turn = self._layout(el, extents, widths, ncols, width)
@@ -132,9 +129,12 @@ class TableLayout:
                 span = spans.get((r, c), (1, 1))
                 cell_width = sum(col_widths[c:c + span[1]]) - 2 * pad
                 role, attributes = _cell_tag(cell, r < header_rows, c, span)
-                with self.within(tr.add(role, *attributes,
-                                        lang=cell.attrs.get("lang") or None)):
+                outer, self.parent = self.parent, tr.add(role, *attributes,
+                                                         lang=cell.attrs.get("lang") or None)
+                try:  # what the cell holds belongs to its element
                     cells.append(self.blocks(cell, origin, cell_width))
+                finally:
+                    self.parent = outer
                 background = self.props(cell.tag, cell.classes).get("background")
                 if background:
                     commands.append(("BACKGROUND", (c, r), (c + span[1] - 1, r + span[0] - 1),

@@ -7,8 +7,10 @@ overrides ``Paragraph.drawOn``/``split``, ``ListFlowable._makeBullet`` (called o
 item, in order, for the item's first flowable) with ``BulletDrawer.drawOn``, and
 ``Table.split``/``_drawCell``/``_cellvalues``/``repeatRows``. For speed alone, it also
 overrides ``Paragraph.wrap`` (lines kept for a second wrap to the same width; ``blPara``)
-and ``Paragraph._setup`` (markup parsed once per markup and style; ``frags``, their
-``clone``), held by tests/test_reportlab_contract.py and tests/test_agenda_cost.py.
+and ``Paragraph._setup`` (plain text not parsed, its fragment the style's; other markup
+parsed once per markup and style; ``frags``, their ``clone``,
+``paragraph.textTransformFrags``), held by tests/test_reportlab_contract.py and
+tests/test_agenda_cost.py.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from reportlab.platypus import Image, ListFlowable, Paragraph, Table
 from reportlab.platypus.flowables import BulletDrawer
+from reportlab.platypus.paragraph import textTransformFrags
 
 from packgen.tagging import Node, TaggedCanvas, tagger_of
 
@@ -45,6 +48,8 @@ SHORT_MARKUP = 400
 text and page range are short; a report's long paragraphs are set once, and their
 fragments would only take memory."""
 _parsed: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+_plain: dict[tuple[Any, ...], Any] = {}
+"""The fragment plain text parses to, by the style's parse key (text left out)."""
 _PARSER_READS = ("fontName", "fontSize", "textColor", "underlineWidth", "underlineColor",
                  "underlineOffset", "underlineGap", "strikeWidth", "strikeColor",
                  "strikeOffset", "strikeGap", "linkUnderline", "textTransform")
@@ -61,6 +66,31 @@ def _parse_key(text: Any, style: Any, case_sensitive: Any) -> tuple[Any, ...] | 
     except TypeError:  # a value no dictionary can hold: parsed as it always was
         return None
     return key
+
+
+def _plain_key(text: str, style: Any, case_sensitive: Any) -> tuple[Any, ...] | None:
+    """What plain markup (no tag, no entity: one run of text) parses by: the style only."""
+    if "<" in text or "&" in text:
+        return None
+    return _parse_key("", style, case_sensitive)
+
+
+def _plain_frags(text: str, style: Any, key: tuple[Any, ...]) -> list[Any]:
+    """The fragments ``text`` (plain, cleaned, not empty) parses to in ``style``.
+
+    Platypus's parser turns one run of text into one fragment: its style's first
+    fragment holding the text, then cased as the style says. That fragment is taken from
+    a parse of a stand-in text, once per style; each paragraph gets its own copy.
+    """
+    model = _plain.get(key)
+    if model is None:
+        if len(_plain) >= MAX_PARSED:
+            _plain.clear()
+        model = _plain[key] = Paragraph("x", style).frags[0]
+    frag = _copied([model])
+    frag[0].text = text
+    textTransformFrags(frag, style)
+    return frag
 
 
 def _copied(frags: list[Any]) -> list[Any]:
@@ -81,6 +111,9 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
     element, so a paragraph over a page break is one element."""
 
     node: Node | None = None
+    anchor: tuple[dict[str, int], str] | None = None
+    """Where to note the page it is drawn on (the anchors of the document being typeset,
+    and its name); the first part drawn wins."""
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any,  # noqa: N803
                cleaner: Any) -> None:
@@ -88,6 +121,14 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         # agenda's layout, and the front sheet is typeset more than once with the same
         # rows. The same markup in the same style parses to the same fragments: parsed
         # once, each paragraph gets its own copies (line breaking replaces them).
+        if frags is None and isinstance(text, str) and len(text) <= SHORT_MARKUP:
+            # Most of an agenda's paragraphs are plain text: no parser needed at all.
+            plain = _plain_key(text, style, self.caseSensitive)
+            cleaned = cleaner(text) if plain is not None else ""
+            if plain is not None and cleaned:
+                super()._setup(cleaned, style, bulletText, _plain_frags(cleaned, style, plain),
+                               cleaner)
+                return
         key = _parse_key(text, style, self.caseSensitive) if frags is None else None
         known = _parsed.get(key) if key is not None else None
         if known is not None:
@@ -118,6 +159,8 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
         return size
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        if self.anchor is not None:
+            self.anchor[0].setdefault(self.anchor[1], canvas.getPageNumber())
         node = self.node
         if node is not None and self._is_one_link():
             # ReportLab draws a paragraph that is one link in one style by a path that
@@ -126,8 +169,16 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
                     and node.kids[-1].role == "Link"):
                 node.add("Link")
             node = node.kids[-1]  # type: ignore[assignment]
-        with drawing(canvas, node):
+        # As drawing() does, written out: this runs for every paragraph drawn.
+        tagger = tagger_of(canvas)
+        if tagger is None or node is None:
             super().drawOn(canvas, x, y, _sW)
+            return
+        outer, tagger.current = tagger.current, node
+        try:
+            super().drawOn(canvas, x, y, _sW)
+        finally:
+            tagger.current = outer
 
     def _is_one_link(self) -> bool:
         para = getattr(self, "blPara", None)
@@ -137,7 +188,7 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
         parts = super().split(availWidth, availHeight)
         for part in parts:  # Platypus makes the parts with self.__class__
-            part.node = self.node
+            part.node, part.anchor = self.node, self.anchor
         return list(parts)
 
 

@@ -53,8 +53,12 @@ class Node:
         return node
 
     def frozen(self) -> Tag | None:
-        kids = tuple(k for k in (kid.frozen() if isinstance(kid, Node) else kid
-                                 for kid in self.kids) if k is not None)
+        kids: tuple[Tag | Marked | Annotation, ...]
+        if any(isinstance(kid, Node) for kid in self.kids):
+            made = [kid.frozen() if isinstance(kid, Node) else kid for kid in self.kids]
+            kids = tuple(kid for kid in made if kid is not None)
+        else:  # marked content only (a paragraph, a cell's row of text): as it is
+            kids = tuple(self.kids)  # type: ignore[arg-type]
         if not kids and self.role not in KEPT_EMPTY:
             return None
         text = " ".join(self.text.split()) if self.role == "Link" else None

@@ -14,6 +14,7 @@ rest (rules, backgrounds, decoration) is drawn as artifacts (:mod:`packgen.taggi
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import pagesizes
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -53,6 +55,7 @@ from packgen.orientation import gathered, page_templates, turned, without_closin
 from packgen.paragraphs import ParagraphSetting
 from packgen.render import Located
 from packgen.rendered import Typeset
+from packgen.rlspeed import install as install_faster_reportlab
 from packgen.subset import INLINE_TAGS
 from packgen.tables import TableLayout, TooWide, length
 from packgen.tagged import TaggedImage, TaggedList, TaggedParagraph, tagged_paragraph
@@ -75,6 +78,7 @@ class Typesetter(ParagraphSetting, TableLayout):
     """Turns element trees into PDFs in one theme's style."""
 
     def __init__(self, sheet: Stylesheet, asset_dir: Path) -> None:
+        install_faster_reportlab()
         self.sheet = sheet
         self.asset_dir = asset_dir
         self._files = {family: tuple(sheet.font_file(family, v) for v in VARIANTS)
@@ -89,7 +93,8 @@ class Typesetter(ParagraphSetting, TableLayout):
         self.landscape_width = self.size[1] - self.margins["left"] - self.margins["right"]
         self._styles: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         self._anchors: dict[str, int] = {}
-        self._anchored: dict[str, type[TaggedParagraph]] = {}
+        self._paragraph_styles: dict[tuple[int, float, bool],
+                                     tuple[dict[str, Any], ParagraphStyle]] = {}
         self.parent = Node("Document")
         """The element what is being laid out belongs to."""
 
@@ -133,13 +138,15 @@ class Typesetter(ParagraphSetting, TableLayout):
             props = self.props(el.tag, el.classes)
             if not markup and not number:
                 return []
-            kind = self.anchored(el.attrs["id"]) if el.attrs.get("id") else TaggedParagraph
             style = self.paragraph_style(props)
             if number is not None:
                 # The number hangs in the margin; the text, and its wrapped lines, align.
+                style = copy.copy(style)  # the style is shared with other paragraphs
                 style.leftIndent = float(props.get("hanging", 36)) * self.scale
                 style.bulletIndent = 0
-            para = kind(markup, style, bulletText=number)
+            para = TaggedParagraph(markup, style, bulletText=number)
+            if el.attrs.get("id"):  # notes the page it is drawn on, for links to it
+                para.anchor = (self._anchors, el.attrs["id"])
             # A hanging number is drawn with its text, inside the heading's element.
             para.node = self.parent.add(ROLES[el.tag], lang=el.attrs.get("lang") or None)
             if "table-note" in el.classes:  # goes where its table goes (orientation.gathered)
@@ -149,7 +156,9 @@ class Typesetter(ParagraphSetting, TableLayout):
                 # Platypus's keepWithNext would move a whole following table instead.
                 para.keeps_with_next = True
                 return [HeadingRoom(), para]
-            return in_pieces(para, width)
+            pieces = in_pieces(para, width)
+            pieces[0].anchor = para.anchor  # a long paragraph's first piece notes its page
+            return pieces
         if el.tag in ("ul", "ol"):
             return self.listing(el, origin, width)
         if el.tag == "table":
@@ -308,8 +317,7 @@ class Typesetter(ParagraphSetting, TableLayout):
 
 def _hanging_number(el: Element) -> tuple[str | None, list[Element | str]]:
     """Split off a leading ``<span class="number">`` to hang in the margin."""
-    children = [c for c in el.children if not (isinstance(c, str) and not c.strip())]
-    first = children[0] if children else None
+    first = next((c for c in el.children if not (isinstance(c, str) and not c.strip())), None)
     if isinstance(first, Element) and first.tag == "span" and "number" in first.classes:
         text = "".join(c for c in first.children if isinstance(c, str)).strip()
         rest = el.children[el.children.index(first) + 1:]

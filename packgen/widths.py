@@ -39,7 +39,33 @@ class Extent:
     row: int = 0
 
 
-def extent(cell: Element, column: int, span: int, font_of: FontOf, row: int = 0) -> Extent:
+class Measures:
+    """Words' widths, each measured once in each font: a table's cells repeat their words
+    (an agenda's "Report of the Director of Place" in every other row)."""
+
+    def __init__(self, font_of: FontOf) -> None:
+        self._font_of = font_of
+        self._fonts: dict[tuple[str, tuple[str, ...], bool], tuple[Font, float]] = {}
+        self._widths: dict[tuple[str, str, float], float] = {}
+
+    def font(self, tag: str, classes: tuple[str, ...], bold: bool) -> tuple[Font, float]:
+        """The font text is set in and the width of its space."""
+        key = (tag, classes, bold)
+        known = self._fonts.get(key)
+        if known is None:
+            name, size = font = self._font_of(tag, classes, bold)
+            known = self._fonts[key] = (font, stringWidth(" ", name, size))
+        return known
+
+    def width(self, word: str, font: Font) -> float:
+        key = (word, *font)
+        known = self._widths.get(key)
+        if known is None:
+            known = self._widths[key] = stringWidth(word, *font)
+        return known
+
+
+def extent(cell: Element, column: int, span: int, measures: Measures, row: int = 0) -> Extent:
     """Measure a cell's words in the fonts they are set in."""
     longest = 0.0
     lines: list[float] = [0.0]
@@ -48,10 +74,9 @@ def extent(cell: Element, column: int, span: int, font_of: FontOf, row: int = 0)
         nonlocal longest
         for child in el.children:
             if isinstance(child, str):
-                name, size = font_of(tag, classes, bold)
-                space = stringWidth(" ", name, size)
+                font, space = measures.font(tag, classes, bold)
                 for word in child.split():
-                    width = stringWidth(word, name, size)
+                    width = measures.width(word, font)
                     longest = max(longest, width)
                     lines[-1] += width + space
                 continue

@@ -1,6 +1,6 @@
 """What a long agenda costs to lay out: each paragraph broken into lines once for its width,
-its markup parsed once for a build, and the pages the same as when Platypus did it all
-again (packgen.tagged's shortcuts)."""
+its markup parsed once for a build (plain text not at all), and the pages the same as when
+Platypus did it all again (packgen.tagged's shortcuts)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def test_the_front_sheet_typeset_again_parses_no_markup_again(folder: MeetingFol
                                                               ) -> None:
     meeting = schema.validate(long_agenda(folder, 60))
     typesetting = InProcessTypesetting(meeting, None)
-    rows: list[tuple[tuple[tuple[str, str], ...], int | None]] = [((), None)] * 60
+    # Every other row has a report: its title and page range are links (markup).
+    rows: list[tuple[tuple[tuple[str, str], ...], int | None]] = [
+        (((str(n + 3), str(n + 4)),), n + 3) if n % 2 else ((), None) for n in range(60)]
     parsed: list[str] = []
     parse = ParaParser.parse
 
@@ -80,10 +82,14 @@ def test_the_front_sheet_typeset_again_parses_no_markup_again(folder: MeetingFol
 
     monkeypatch.setattr(ParaParser, "parse", counted)
     monkeypatch.setattr(tagged, "_parsed", {}, raising=False)  # as in a new process
+    monkeypatch.setattr(tagged, "_plain", {}, raising=False)
     first = typesetting.front_sheet(Pack(), rows)
     parsed_first = len(parsed)
     second = typesetting.front_sheet(Pack(), rows)
-    assert parsed_first > 120 and len(parsed) == parsed_first
+    # The links' markup is parsed; plain text (the other rows, numbers, presenters) is
+    # not, but for a stand-in once per style.
+    assert 60 <= parsed_first < 90 and len(parsed) == parsed_first
+    assert sum("href" in text for text in parsed) >= 60
     assert second.pdf == first.pdf and second.pages == first.pages > 1
 
 
@@ -163,10 +169,53 @@ def test_a_report_s_long_paragraphs_are_not_kept_parsed(folder: MeetingFolder, t
     monkeypatch.setattr(tagged, "_parsed", kept)
     (folder.folder / "long.md").write_text("# Long\n\n" + "\n\n".join(
         f"Paragraph {n}: " + "the council will review its budget plans " * 20
-        for n in range(40)) + "\n\nShort closing line.\n")
+        for n in range(40)) + "\n\nShort **closing** line.\n")
     pack = build_pack(folder.write(basic_meeting([{"title": "Long", "attachments": [
         "long.md"]}])), tmp_path / "pack.pdf").output
     assert "Paragraph 39:" in subprocess.run(["pdftotext", str(pack), "-"], capture_output=True,
                                               text=True, check=True).stdout
-    assert "Short closing line." in [key[0] for key in kept]
+    assert "Short <b>closing</b> line." in [key[0] for key in kept]
     assert all(len(key[0]) <= tagged.SHORT_MARKUP for key in kept)
+
+
+def test_a_numbered_heading_leaves_the_headings_after_it_where_they_were(
+        tmp_path: Path) -> None:
+    # Paragraphs of one style share it (packgen.paragraphs): a number hung in the margin
+    # moves its own heading's text only.
+    from packgen.htmltree import parse_html
+    from packgen.theme import load_stylesheet
+    from packgen.typeset import Typesetter
+
+    origin = Path("report.html")
+    setter = Typesetter(load_stylesheet(), Path("."))
+    html = ("<h2>Before</h2><h2><span class=\"number\">2.3</span>Numbered</h2><h2>After</h2>"
+            "<p id=\"end\">" + "Closing words of the report. " * 40 + "</p>")
+    typeset = setter.typeset(parse_html(html, origin), origin)
+    (tmp_path / "t.pdf").write_bytes(typeset.pdf)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "t.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    left = {word: float(x) for x, word in
+            ((m.split('xMin="')[1].split('"')[0], m.split(">")[1].split("<")[0])
+             for m in boxes.split("<word ")[1:])}
+    assert left["Before"] == left["After"] < left["Numbered"]
+    assert typeset.anchors == {"end": 1}
+
+
+def test_a_table_measures_each_word_once_in_each_font(folder: MeetingFolder,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # Column widths need every cell's words measured; the rows repeat their words.
+    from packgen import widths
+
+    measured: list[tuple[str, str, float]] = []
+    string_width = widths.stringWidth
+
+    def counted(text: str, font: str, size: float) -> float:
+        measured.append((text, font, size))
+        return float(string_width(text, font, size))
+
+    monkeypatch.setattr(widths, "stringWidth", counted)
+    meeting = schema.validate(long_agenda(folder, 80))
+    front = InProcessTypesetting(meeting, None).front_sheet(Pack(), [((), None)] * 80)
+    assert front.pages > 1 and len(measured) > 50
+    # Again only in another table (the meeting's details): not the agenda's hundreds.
+    assert len(measured) - len(set(measured)) <= 10

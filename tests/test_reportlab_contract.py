@@ -231,3 +231,81 @@ def test_a_paragraph_s_lines_depend_on_its_width_and_a_paragraph_moved_whole_dro
     lines = [line[1] for line in para.blPara.lines]
     assert para.wrap(200, 50) == first and [line[1] for line in para.blPara.lines] == lines
     assert para.split(200, 5) == [] and not hasattr(para, "blPara")
+
+
+def test_plain_text_parses_to_one_fragment_of_the_style_holding_the_cleaned_text() -> None:
+    # TaggedParagraph._setup makes a plain paragraph's fragment without the parser: it
+    # must be the very fragment Platypus's parse gives, in any style, cased as told.
+    from reportlab.lib import colors
+
+    from packgen.tagged import TaggedParagraph
+
+    styles = [STYLE, ParagraphStyle("u", parent=STYLE, textTransform="uppercase",
+                                    fontName="Helvetica-Bold", textColor=colors.red),
+              ParagraphStyle("c", parent=STYLE, textTransform="capitalize", fontSize=7,
+                             underlineWidth=2, linkUnderline=1)]
+    texts = ["Apologies", "  26/01511/FUL:  63 Park\u00a0View \n next line ", "1.",
+             "quote's \"here\" > there", "Ŵyn — £5 €6 ✓", "x" * 300]
+    for style in styles:
+        for text in texts:
+            ours, theirs = TaggedParagraph(text, style), Paragraph(text, style)
+            assert ours.text == theirs.text and len(ours.frags) == len(theirs.frags) == 1
+            assert ours.frags[0].__dict__ == theirs.frags[0].__dict__
+            assert ours.frags[0].link is not theirs.frags[0].link
+    # Each paragraph's fragment is its own: drawing one never marks another.
+    one, two = TaggedParagraph("same", STYLE), TaggedParagraph("same", STYLE)
+    assert one.frags[0] is not two.frags[0] and one.frags[0].us_lines is not two.frags[
+        0].us_lines
+
+
+def test_the_faster_functions_give_reportlab_s_results() -> None:
+    # packgen.rlspeed stands in for ReportLab's pure-Python fp_str, TrueType string
+    # width and ASCII85 encoder: the same text and numbers, so the same bytes.
+    import random
+
+    from reportlab.lib import rl_accel
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from packgen import rlspeed
+    from packgen.builtin import theme_dir
+
+    python = {name: f for name, f in rl_accel._py_funcs.items() if f is not None}
+    if not python:  # the C accelerator is installed: nothing is replaced
+        assert rlspeed.install() == []
+        return
+    draw = random.Random(16)
+    numbers: list[tuple[Any, ...]] = [(0,), (-0.0,), (1e-8,), (-1e-7,), (1.5e-7,), (1000,),
+                                      (999.9999999,), (0.1 + 0.2,), (True,), (12, 34.5)]
+    numbers += [tuple(draw.uniform(-2000, 2000) * 10 ** draw.randint(-9, 3)
+                      for _ in range(draw.choice((1, 2, 4, 6)))) for _ in range(3000)]
+    for args in numbers * 2:  # the second time from what is remembered
+        assert rlspeed.fp_str(*args) == python["fp_str"](*args)
+    assert rlspeed.fp_str([1.25, 2]) == python["fp_str"]([1.25, 2])
+    font = TTFont("contract", str(sorted((theme_dir() / "fonts").glob("*.ttf"))[0]))
+    for text in ["", "Apologies", "£5 — Ŵyn ✓", "x" * 50, b"bytes"] * 2:
+        for size in (10, 9.5, 7.25):
+            assert rlspeed.string_width_ttf(font, text, size) == python[
+                "instanceStringWidthTTF"](font, text, size)
+    blobs = [b"", b"\0", b"\0\0\0\0", b"\0\0\0\0\0", b"abc", bytes(range(256)) * 3]
+    blobs += [bytes(draw.choice((0, 0, draw.randrange(256))) for _ in range(draw.randrange(40)))
+              for _ in range(500)]
+    for blob in blobs:
+        assert rlspeed.ascii_base85(blob) == python["asciiBase85Encode"](blob)
+    assert rlspeed.ascii_base85("text") == python["asciiBase85Encode"]("text")
+
+
+def test_the_modules_that_draw_use_reportlab_s_functions_by_the_names_replaced() -> None:
+    # rlspeed.install replaces the names these modules imported: an upgrade that moves
+    # one would leave the slow function in use, silently.
+    import importlib
+
+    from reportlab.lib import rl_accel
+
+    from packgen import rlspeed
+
+    rlspeed.install()
+    for name, (faster, modules) in rlspeed._FASTER.items():
+        for module_name in modules:
+            held = getattr(importlib.import_module(module_name), name)
+            assert held is faster or (rl_accel._py_funcs.get(name) is None
+                                      and held is rl_accel._c_funcs[name])
