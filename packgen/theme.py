@@ -29,11 +29,10 @@ from typing import Any
 import jinja2
 import jinja2.runtime
 import jinja2.sandbox
-import yaml
 from jinja2 import nodes
 from jinja2.loaders import split_template_path
 
-from packgen.builtin import theme_dir
+from packgen.builtin import theme_dir, theme_yaml
 from packgen.errors import Position, Problem, TemplateError, ValidationError
 from packgen.filerefs import inside
 from packgen.sandbox import Sandbox, bound_filters
@@ -214,7 +213,7 @@ def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (
     from packgen.style_override import fill_variants, merge, read_override
 
     folder = theme_dir()
-    data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
+    data = theme_yaml("style.yaml")
     data["fonts"] = {family: {variant: folder / file for variant, file in files.items()}
                      for family, files in data["fonts"].items()}
     data = merge(data, _house(house or HouseStyle()))
