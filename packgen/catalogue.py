@@ -17,9 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from packgen.builtin import theme_dir
+from packgen.builtin import theme_dir, theme_yaml
 from packgen.errors import Position, Problem, ValidationError
 from packgen.shapes import (
     INVALID,
@@ -51,8 +49,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 @cache
 def builtin(language: str) -> dict[str, Any]:
-    path = theme_dir() / FOLDER / f"{language}.yaml"
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = theme_yaml(f"{FOLDER}/{language}.yaml")
     return data
 
 

@@ -58,11 +58,16 @@ class EarlyTypesetting:
 def _wait(connection: Connection, templates: Path | None, trusted: bool,
           cache: Path | None) -> None:
     # What typesetting any meeting imports, loaded while the other process validates;
-    # the fonts wait for the house style, which comes with the meeting.
+    # the theme's fonts and templates too, which most meetings use.
     import packgen.htmltree
     import packgen.render
     import packgen.theme
     import packgen.typeset  # noqa: F401 - imported for its time, see above
+    from packgen.fonts import warm_theme_fonts
+    from packgen.render import warm_templates
+
+    warm_theme_fonts()
+    warm_templates(trusted, connection.poll)
 
     try:
         data = connection.recv_bytes()

@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-import yaml
-
-from packgen.builtin import theme_dir
+from packgen.builtin import theme_yaml
 from packgen.documents import NUMBERING_DEPTH, PARAGRAPH_NUMBERS
 from packgen.filecheck import picture_problem, truetype_problem
 from packgen.filerefs import FileRef
@@ -36,7 +34,7 @@ MIN_TEXT_MM = (90.0, 120.0)
 @cache
 def _theme_page() -> dict[str, Any]:
     """The built-in theme's page size and margins, as its stylesheet gives them."""
-    data = yaml.safe_load((theme_dir() / "style.yaml").read_text(encoding="utf-8"))
+    data = theme_yaml("style.yaml")
     return dict(data["page"])
 
 

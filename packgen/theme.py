@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.runtime
 import jinja2.sandbox
-import yaml
 from jinja2 import nodes
 from jinja2.loaders import split_template_path
 
-from packgen.builtin import theme_dir
+from packgen.builtin import theme_dir, theme_yaml
 from packgen.errors import Position, Problem, TemplateError, ValidationError
 from packgen.filerefs import inside
 from packgen.sandbox import Sandbox, bound_filters
@@ -162,6 +162,32 @@ def private_names(tree: nodes.Template, file: Path) -> list[Problem]:
                     "--trusted-templates)") for line, name in sorted(found)]
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, kept for the life of the process: every environment made here
+    (one per meeting; a typesetting process that warmed the theme's templates before its
+    meeting came, :func:`packgen.render.warm_templates`) compiles a template once.
+
+    Jinja keys each entry by the template's name and file and loads it only when the
+    file's text is what was compiled. One store per kind of environment, since the
+    sandbox compiles some operations differently; the filters' kinds, which the code also
+    depends on, are the same in every environment made here."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = {False: _Compiled(), True: _Compiled()}
+"""The store of sandboxed environments' templates, and of trusted ones'."""
+
+
 def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
                 filters: dict[str, Callable[..., Any]], *, trusted: bool = False
                 ) -> jinja2.Environment:
@@ -180,7 +206,8 @@ def environment(user_dirs: Sequence[tuple[Path, Sequence[Path]]],
     ])
     kind = jinja2.Environment if trusted else Sandbox
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+               bytecode_cache=_COMPILED[trusted])
     env.filters.update(filters)
     if not trusted:
         bound_filters(env)
@@ -214,7 +241,7 @@ def load_stylesheet(house: HouseStyle | None = None, folders: Sequence[Path] = (
     from packgen.style_override import fill_variants, merge, read_override
 
     folder = theme_dir()
-    data = yaml.safe_load((folder / "style.yaml").read_text(encoding="utf-8"))
+    data = theme_yaml("style.yaml")
     data["fonts"] = {family: {variant: folder / file for variant, file in files.items()}
                      for family, files in data["fonts"].items()}
     data = merge(data, _house(house or HouseStyle()))

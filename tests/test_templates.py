@@ -415,3 +415,39 @@ def test_a_template_cannot_include_a_meetings_own_files(folder: MeetingFolder,
             f"{named}:1:1: error: the template is not an .html file (or is a link to one that "
             "is not); only .html files are templates", "1 problem; nothing was written."]
     assert not (folder.root / "pack.pdf").exists()
+
+
+def test_a_template_edited_between_builds_in_one_process_is_compiled_again(
+        folder: MeetingFolder) -> None:
+    # Compiled templates are kept for the life of the process (``build --watch``, a
+    # library caller): an edited override must be read again, not served from the store.
+    (folder.folder / "templates").mkdir()
+    override = folder.folder / "templates" / "filler.html"
+    override.write_text("<p>first filler</p>")
+    assert "first filler" in "".join(page_texts(build(folder)))
+    override.write_text("<p>second filler</p>")
+    texts = "".join(page_texts(build(folder)))
+    assert "second filler" in texts and "first filler" not in texts
+
+
+def test_the_theme_compiled_before_the_meeting_came_gives_the_same_pages(
+        folder: MeetingFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The typesetting process compiles the theme's templates while it waits for the
+    # meeting (render.warm_templates): in an environment of its own, with filters that
+    # know nothing of the meeting. The meeting's environment must then print the meeting's
+    # dates in its own format, as it would have compiling them itself.
+    from packgen import theme
+    from packgen.render import warm_templates
+
+    def empty_store() -> None:
+        monkeypatch.setattr(theme, "_COMPILED", {False: theme._Compiled(),
+                                                 True: theme._Compiled()})
+
+    empty_store()
+    cold = build(folder, date_format="{day2}/{month2}/{year}").read_bytes()
+    empty_store()
+    warm_templates(False, lambda: False)
+    assert theme._COMPILED[False]._code, "nothing was compiled before the meeting came"
+    warmed = build(folder, date_format="{day2}/{month2}/{year}")
+    assert warmed.read_bytes() == cold
+    assert "08/07/2026" in page_texts(warmed)[0]

@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-import yaml
 from pypdf import PageObject
 
-from packgen.builtin import theme_dir
+from packgen.builtin import theme_yaml
 from packgen.errors import Position
 from packgen.messages import Messages, english
 from packgen.pdf.boxes import Box, displayed_box
@@ -110,7 +109,7 @@ def stamp_style(data: Mapping[str, Any] | None) -> StampStyle:
 @cache
 def theme_stamp_style() -> StampStyle:
     """The built-in theme's stamp style, read once (without loading the template engine)."""
-    data = yaml.safe_load((theme_dir() / "style.yaml").read_text(encoding="utf-8"))
+    data = theme_yaml("style.yaml")
     return stamp_style(data.get("stamps"))
 
 
