@@ -37,7 +37,7 @@ from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.messages import Messages, english
 from packgen.model import Attachment, Item, Minutes, Report
-from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
+from packgen.pdf.bridge import append_page, page_list, pdf_version, set_pdf_version
 from packgen.pdf.links import Copies
 from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
 from packgen.pdf.sources import Source
@@ -113,17 +113,17 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
     pack = Assembled(PdfWriter())
     writer = pack.writer
     # A document built alone has no front sheet, and no placement for one.
-    front_pages: Sequence[object] = PdfReader(io.BytesIO(front)).pages if layout.has_agenda \
+    front_pages: Sequence[object] = page_list(PdfReader(io.BytesIO(front))) if layout.has_agenda \
         else ()
     filler_reader = PdfReader(io.BytesIO(filler))
     for placement in layout.placements:
         if placement.kind == "front":
             pages: Sequence[object] = front_pages
         elif placement.kind == "filler":
-            pages = filler_reader.pages
+            pages = page_list(filler_reader)
         else:
             assert placement.attachment is not None
-            pages = sources[placement.attachment].reader.pages
+            pages = page_list(sources[placement.attachment].reader)
         try:
             for page in pages:
                 pack.add(page)  # type: ignore[arg-type]

@@ -27,7 +27,6 @@ from pypdf.generic import (
     ArrayObject,
     BooleanObject,
     DictionaryObject,
-    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
@@ -39,7 +38,9 @@ from pypdf.generic import (
 from packgen.pdf.bridge import (
     cache,
     cached,
+    float_object,
     mapped_stream,
+    number_object,
     offset_of,
     stream_object,
     unparsed_objects,
@@ -205,13 +206,18 @@ class _Parser:
     def value(self, tokens: list[bytes]) -> PdfObject:
         """The one object ``tokens`` spell, built without recursion.
 
-        The hottest loop of a build: exact type tests, and dictionary entries set with
-        ``dict.__setitem__`` (pypdf's own only checks that key and value are PDF
+        The hottest loop of a build: exact type tests, the open container and its pending
+        key held in locals (the enclosing ones on a stack), and dictionary entries set
+        with ``dict.__setitem__`` (pypdf's own only checks that key and value are PDF
         objects, which they are by construction here).
         """
         names, reader = self.names, self.reader
-        containers: list[DictionaryObject | ArrayObject] = []
-        keys: list[NameObject | None] = []  # per open dictionary, the key awaiting a value
+        # The enclosing containers, each with whether it is a dictionary and its key
+        # awaiting a value; ``top`` is the one open now (None: none is).
+        stack: list[tuple[DictionaryObject | ArrayObject | None, bool, NameObject | None]] = []
+        top: DictionaryObject | ArrayObject | None = None
+        in_dictionary = False
+        key: NameObject | None = None
         result: PdfObject | None = None
         for token in tokens:
             first = token[0]
@@ -228,48 +234,44 @@ class _Parser:
                     idnum, generation, _ = token.split()
                     value = IndirectObject(int(idnum), int(generation), reader)
                 elif b"." in token:
-                    value = FloatObject(float(token))
+                    value = float_object(float(token))
                 else:
-                    value = NumberObject(int(token))
+                    value = number_object(int(token))
             elif token == b"<<" or token == b"[":
-                if len(containers) >= _MAX_DEPTH:
+                if len(stack) >= _MAX_DEPTH:
                     raise _LeaveToPypdf
-                containers.append(DictionaryObject() if token == b"<<" else ArrayObject())
-                keys.append(None)
+                stack.append((top, in_dictionary, key))
+                in_dictionary = token == b"<<"
+                top = DictionaryObject() if in_dictionary else ArrayObject()
+                key = None
                 continue
             elif token == b">>" or token == b"]":
-                if not containers or keys.pop() is not None:
+                if top is None or key is not None or in_dictionary != (token == b">>"):
                     raise _LeaveToPypdf
-                closed = containers.pop()
-                if (type(closed) is DictionaryObject) != (token == b">>"):
-                    raise _LeaveToPypdf
-                value = closed
+                value = top
+                top, in_dictionary, key = stack.pop()
             elif token == b"true" or token == b"false":
                 value = BooleanObject(token == b"true")
             elif token == b"null":
                 value = NullObject()
             else:
                 raise _LeaveToPypdf
-            if not containers:
+            if top is None:
                 if result is not None:
                     raise _LeaveToPypdf
                 # A name from the shared table must not become an indirect object itself:
                 # the reader's cache marks what it holds with its reference.
                 result = NameObject(value) if type(value) is NameObject else value
-                continue
-            container = containers[-1]
-            if isinstance(container, ArrayObject):
-                container.append(value)
-                continue
-            key = keys[-1]
-            if key is None:
-                if type(value) is not NameObject or value in container:
+            elif not in_dictionary:
+                list.append(top, value)  # type: ignore[arg-type]  # an array: no cast call
+            elif key is None:
+                if type(value) is not NameObject or value in top:
                     raise _LeaveToPypdf  # pypdf warns about odd keys and duplicates; let it
-                keys[-1] = value
+                key = value
             else:
-                dict.__setitem__(container, key, value)
-                keys[-1] = None
-        if containers or result is None:
+                dict.__setitem__(top, key, value)  # type: ignore[index]  # a dictionary
+                key = None
+        if top is not None or result is None:
             raise _LeaveToPypdf
         return result
 

@@ -25,6 +25,8 @@ from pypdf.generic import (
 
 def resolved(obj: PdfObject | None) -> PdfObject | None:
     """The object itself, following a reference, or a chain of them (to a limit)."""
+    if not isinstance(obj, IndirectObject):  # as good as always: no loop to set up
+        return obj
     for _ in range(32):
         if not isinstance(obj, IndirectObject):
             return obj

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -89,6 +89,7 @@ class _Serializer:
         self.twins = Twins(redirect)
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
+        self.floats: dict[float, bytes] = {}
         self.roots: dict[int, object] = {}
         self.held: Window | None = None
 
@@ -204,17 +205,25 @@ class _Serializer:
         return name
 
     def serialize(self, obj: PdfObject, out: list[bytes]) -> None:
-        # Exact types first: they are nearly every object, and cheaper to test.
+        # Exact types first: they are nearly every object, and cheaper to test (and no
+        # cast() calls: in this loop even they cost).
         kind = type(obj)
         if kind is NameObject:
-            name = cast(NameObject, obj)
-            out.append(self.names.get(name) or self.name(name))
+            out.append(self.names.get(obj) or self.name(obj))  # type: ignore[call-overload, arg-type]
         elif kind is IndirectObject:
-            out.append(self.reference(cast(IndirectObject, obj)))
+            out.append(self.reference(obj))  # type: ignore[arg-type]
         elif kind is NumberObject:
-            out.append(b"%d" % cast(NumberObject, obj))
+            out.append(b"%d" % obj)  # type: ignore[str-format]
         elif kind is DictionaryObject:
-            self.direct(cast(DictionaryObject, obj), out)
+            self.direct(obj, out)  # type: ignore[arg-type]
+        elif kind is ArrayObject:
+            out.append(b"[")
+            for item in obj:  # type: ignore[attr-defined]
+                out.append(b" ")
+                self.serialize(item, out)
+            out.append(b" ]")
+        elif kind is FloatObject:
+            out.append(self.floats.get(obj) or self.real(obj))  # type: ignore[call-overload, arg-type]
         elif isinstance(obj, NameObject):
             out.append(self.name(obj))
         elif isinstance(obj, NumberObject):
@@ -241,6 +250,12 @@ class _Serializer:
             buffer = io.BytesIO()
             obj.write_to_stream(buffer)
             out.append(buffer.getvalue())
+
+    def real(self, obj: FloatObject) -> bytes:
+        """A real number as pypdf writes it, worked out once for each value (a pack's
+        page boxes are a few values on thousands of pages)."""
+        text = self.floats[obj] = obj.myrepr().encode("ascii")
+        return text
 
     def direct(self, obj: DictionaryObject, out: list[bytes], action_slot: bool = False) -> None:
         """A dictionary inside another object: null if it is a file or an action."""
