@@ -115,6 +115,18 @@ def test_page_list_is_the_pages_pypdf_serves(tmp_path: Path) -> None:
         [p.indirect_reference for p in writer.pages]
 
 
+def test_referenced_is_what_get_object_gives(tmp_path: Path) -> None:
+    reader = _reader(tmp_path, 2)
+    refs = [IndirectObject(n, 0, reader) for n in range(1, 8)]
+    first = [bridge.referenced(ref) for ref in refs[:3]]  # not read yet: pypdf reads them
+    assert [bridge.referenced(ref) for ref in refs] == [ref.get_object() for ref in refs]
+    assert all(bridge.referenced(ref) is ref.get_object() for ref in refs)  # from its cache
+    assert all(found is ref.get_object() for found, ref in zip(first, refs, strict=False))
+    writer = PdfWriter()
+    mine = bridge.add_object(writer, DictionaryObject())
+    assert bridge.referenced(mine) is mine.get_object()
+
+
 @pytest.mark.parametrize("value", [0, 1, -7, 595, 2**40])
 def test_a_number_made_without_pypdfs_new_is_pypdfs(value: int) -> None:
     made, theirs = bridge.number_object(value), NumberObject(value)

@@ -22,6 +22,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.bridge import referenced
+
 
 def resolved(obj: PdfObject | None) -> PdfObject | None:
     """The object itself, following a reference, or a chain of them (to a limit)."""
@@ -30,7 +32,7 @@ def resolved(obj: PdfObject | None) -> PdfObject | None:
     for _ in range(32):
         if not isinstance(obj, IndirectObject):
             return obj
-        obj = obj.get_object()
+        obj = referenced(obj)
     return None
 
 
