@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -90,6 +90,7 @@ class _Serializer:
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
         self.floats: dict[float, bytes] = {}
+        self.keys: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
         self.held: Window | None = None
 
@@ -198,6 +199,14 @@ class _Serializer:
             root = self.roots[id(document)] = found.get_object() if found is not None else obj
         return obj is root
 
+    def key(self, key: str) -> bytes:
+        """A dictionary's key as written, with the space after it; b"" for one of pypdf's
+        own bookkeeping entries (``/%...%``), which is never written. Worked out once for
+        each key."""
+        spelled = self.keys[key] = b"" if len(key) > 2 and key[1] == "%" and key[-1] == "%" \
+            else (self.names.get(key) or self.name(cast(NameObject, key))) + b" "
+        return spelled
+
     def name(self, obj: NameObject) -> bytes:
         name = self.names.get(obj)
         if name is None:
@@ -265,14 +274,15 @@ class _Serializer:
             self.dictionary(obj, out)
 
     def dictionary(self, obj: DictionaryObject, out: list[bytes], length: int = -1) -> None:
-        names, append = self.names, out.append
+        keys, names, append = self.keys, self.names, out.append
         append(b"<<\n")
         for key, value in dict.items(obj):
-            if len(key) > 2 and key[1] == "%" and key[-1] == "%" or (
-                    length >= 0 and key == "/Length"):
+            spelled = keys.get(key)
+            if spelled is None:
+                spelled = self.key(key)
+            if not spelled or length >= 0 and key == "/Length":
                 continue  # pypdf's own bookkeeping entries, or a stream's stale length
-            append(names.get(key) or self.name(key))
-            append(b" ")
+            append(spelled)
             kind = type(value)
             if kind is NameObject:
                 append(names.get(value) or self.name(value))
