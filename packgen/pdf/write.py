@@ -42,7 +42,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.pdf.bridge import pdf_version, referenced, stored_data, stored_window
+from packgen.pdf.bridge import pdf_version, stored_data, stored_window
 from packgen.pdf.dedup import Twins
 from packgen.pdf.links import Copies, ObjectKey
 from packgen.pdf.mapped import Window
@@ -171,7 +171,7 @@ class _Serializer:
         number = self.numbers.get(key)
         if number is None:
             try:
-                obj = referenced(ref)
+                obj = ref.get_object()
             except UNREADABLE as exc:
                 raise DamagedObject(ref.pdf, exc) from None
             if obj is None or isinstance(obj, NullObject) or isinstance(
