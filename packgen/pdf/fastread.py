@@ -7,9 +7,11 @@ same pypdf objects pypdf would have made, and placed in the reader's object cach
 (:func:`packgen.pdf.bridge.cache`), so pypdf never parses it again.
 
 Only the plain, common syntax is handled: numbers, names without ``#`` escapes,
-booleans, null, references, arrays, dictionaries and streams whose ``endstream``
-sits where ``/Length`` says. Anything else in an object (a string, a comment, an
-odd token, a header that does not match the table) leaves that object alone, and
+literal strings without escapes or parentheses (a link's URI; made by pypdf's own
+``create_string_object``, as its reader makes them), booleans, null, references,
+arrays, dictionaries and streams whose ``endstream`` sits where ``/Length`` says.
+Anything else in an object (any other string, a comment, an odd token, a header that
+does not match the table) leaves that object alone, and
 pypdf reads it as before, with its own repairs and limits. Encrypted files and
 objects inside object streams are always left to pypdf.
 """
@@ -32,6 +34,7 @@ from pypdf.generic import (
     NullObject,
     NumberObject,
     PdfObject,
+    create_string_object,
     read_object,
 )
 
@@ -56,7 +59,7 @@ from packgen.pdf.unreadable import UNREADABLE
 _TOKENS = re.compile(
     rb"\d{1,10}[ \t\n\r\x0c]+\d{1,5}[ \t\n\r\x0c]+R(?=[^a-zA-Z])"
     rb"|/[!\"$&'*+,\-.0-9:;=?@A-Z\\^_`a-z|~]*"
-    rb"|<<|>>|\[|\]|[+\-.0-9]+|[a-zA-Z]+|\S"
+    rb"|<<|>>|\[|\]|[+\-.0-9]+|[a-zA-Z]+|\([^()\\]*\)|\S"
 )
 _HEADER = re.compile(rb"[ \t\n\r\x0c]*(\d{1,10})[ \t\n\r\x0c]+(\d{1,5})[ \t\n\r\x0c]+obj")
 _STREAM = re.compile(rb"stream *(?:\r\n?|\n)")
@@ -228,7 +231,11 @@ class _Parser:
                     name = names[token] = NameObject(token.decode("ascii"))
                 value = name
             elif first <= 0x39:  # a digit, sign or point: a number or reference
-                if token[-1] == 0x52:  # "R"
+                if first == 0x28:  # "(": a string with no escape and no parenthesis in it
+                    if len(token) < 2:
+                        raise _LeaveToPypdf  # one that has: pypdf reads it
+                    value = create_string_object(token[1:-1])  # as pypdf's reader makes it
+                elif token[-1] == 0x52:  # "R"
                     if len(token) > 19:
                         raise _LeaveToPypdf
                     idnum, generation, _ = token.split()
