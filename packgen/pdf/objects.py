@@ -105,7 +105,7 @@ whatever else it claims to be or leaves out."""
 _STRUCTURE_TYPES = frozenset({"/Catalog", "/Pages", "/Page", "/Annot", "/Filespec",
                               "/EmbeddedFile", "/Thread", "/Bead", "/Sig", "/Action",
                               "/OCProperties", "/NavNode", "/Template"})
-_STRUCTURE_KEYS = ("/Kids", "/Pages", "/Parent", "/EF", "/RF", "/EmbeddedFiles")
+_STRUCTURE_KEYS = frozenset({"/Kids", "/Pages", "/Parent", "/EF", "/RF", "/EmbeddedFiles"})
 
 
 def active(obj: DictionaryObject) -> bool:
@@ -124,7 +124,7 @@ def structure(obj: DictionaryObject) -> bool:
     signature, layer configuration or presentation step, by its /Type or by the entries
     that make it one when its /Type is left out."""
     return active(obj) or kind(obj, "/Type") in _STRUCTURE_TYPES \
-        or any(key in obj for key in _STRUCTURE_KEYS)
+        or not dict.keys(obj).isdisjoint(_STRUCTURE_KEYS)  # one C call, not a generator
 
 
 def show(value: object, limit: int = 40) -> str:
