@@ -27,6 +27,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
@@ -97,6 +98,46 @@ def test_appended_pages_are_the_writers_pages(tmp_path: Path) -> None:
     back = PdfReader(written)
     assert len(back.pages) == 3
     assert back.get_destination_page_number(back.outline[0]) == 2  # type: ignore[arg-type]
+
+
+def test_page_list_is_the_pages_pypdf_serves(tmp_path: Path) -> None:
+    reader = _reader(tmp_path, 3)
+    listed = bridge.page_list(reader)
+    assert len(listed) == 3
+    assert all(listed[i] is reader.pages[i] for i in range(3))  # the same objects
+    writer = PdfWriter()
+    for page in listed:
+        copy = PageObject(writer)
+        copy[NameObject("/Type")] = NameObject("/Page")
+        copy[NameObject("/MediaBox")] = page["/MediaBox"]
+        bridge.append_page(writer, copy)
+    assert [p.indirect_reference for p in bridge.page_list(writer)] == \
+        [p.indirect_reference for p in writer.pages]
+
+
+def test_referenced_is_what_get_object_gives(tmp_path: Path) -> None:
+    reader = _reader(tmp_path, 2)
+    refs = [IndirectObject(n, 0, reader) for n in range(1, 8)]
+    first = [bridge.referenced(ref) for ref in refs[:3]]  # not read yet: pypdf reads them
+    assert [bridge.referenced(ref) for ref in refs] == [ref.get_object() for ref in refs]
+    assert all(bridge.referenced(ref) is ref.get_object() for ref in refs)  # from its cache
+    assert all(found is ref.get_object() for found, ref in zip(first, refs, strict=False))
+    writer = PdfWriter()
+    mine = bridge.add_object(writer, DictionaryObject())
+    assert bridge.referenced(mine) is mine.get_object()
+
+
+@pytest.mark.parametrize("value", [0, 1, -7, 595, 2**40])
+def test_a_number_made_without_pypdfs_new_is_pypdfs(value: int) -> None:
+    made, theirs = bridge.number_object(value), NumberObject(value)
+    assert type(made) is type(theirs) and made == theirs and vars(made) == vars(theirs)
+
+
+@pytest.mark.parametrize("value", [0.0, 595.2756, -0.5, 1e-5])
+def test_a_real_made_without_pypdfs_new_is_pypdfs(value: float) -> None:
+    made, theirs = bridge.float_object(value), FloatObject(value)
+    assert type(made) is type(theirs) and made == theirs and vars(made) == vars(theirs)
+    assert made.myrepr() == theirs.myrepr()
 
 
 def test_pdf_version_is_read_and_written(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Stamps in any language: every character the house font has prints as itself.
 
 The wording is given here the way the message catalogue and the jurisdiction's wording
-will give it: ``footer()``, ``item_stamp()`` and ``exempt_stamps()`` are wrapped to return
+will give it: ``footers()``, ``item_stamp()`` and ``exempt_stamps()`` are wrapped to return
 Welsh text (item numbers themselves are ASCII by the schema). Packs are read back with
 poppler (``pdftotext``, which needs each subset's ToUnicode map) and pypdf.
 """
@@ -35,9 +35,9 @@ CJK = "\u4e00"
 def welsh(monkeypatch: pytest.MonkeyPatch, footer: str = "Tudalen {}",
           item: str = "Eitem Agenda {}", origin: Position | None = None) -> None:
     """Stamp the wording a Welsh catalogue gives, through the functions that make stamps."""
-    footer_of, item_of, exempt_of = number.footer, number.item_stamp, number.exempt_stamps
-    monkeypatch.setattr(number, "footer", lambda label, *words: replace(
-        footer_of(label, *words), text=footer.format(label), origin=origin))
+    footers_of, item_of, exempt_of = number.footers, number.item_stamp, number.exempt_stamps
+    monkeypatch.setattr(number, "footers", lambda *words: lambda label: replace(
+        footers_of(*words)(label), text=footer.format(label), origin=origin))
     monkeypatch.setattr(number, "item_stamp", lambda n, *words: replace(
         item_of(n, *words), text=item.format(n)))
     monkeypatch.setattr(number, "exempt_stamps", lambda p: [

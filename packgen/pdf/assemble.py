@@ -37,7 +37,8 @@ from packgen.errors import AttachmentError, Problem
 from packgen.layout import Placement, Plan
 from packgen.messages import Messages, english
 from packgen.model import Attachment, Item, Minutes, Report
-from packgen.pdf.bridge import append_page, pdf_version, set_pdf_version
+from packgen.pdf.bridge import append_page, page_list, pdf_version, set_pdf_version
+from packgen.pdf.fastread import prime
 from packgen.pdf.links import Copies
 from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
 from packgen.pdf.sources import Source
@@ -95,6 +96,15 @@ class Assembled:
                     set_pdf_version(writer, version)
 
 
+def _read_own(pdf: bytes) -> PdfReader:
+    """A reader of pages packgen typeset, its objects parsed by the fast reader: a front
+    sheet's every agenda row with pages is a link annotation, which pypdf parsed a
+    byte at a time (its URI a string the fast reader reads too)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    prime(reader, pdf)
+    return reader
+
+
 def _version(version: str) -> tuple[int, ...]:
     digits = version.split(".")
     return tuple(int(d) for d in digits) if all(d.isdigit() for d in digits) else (0,)
@@ -113,17 +123,17 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
     pack = Assembled(PdfWriter())
     writer = pack.writer
     # A document built alone has no front sheet, and no placement for one.
-    front_pages: Sequence[object] = PdfReader(io.BytesIO(front)).pages if layout.has_agenda \
+    front_pages: Sequence[object] = page_list(_read_own(front)) if layout.has_agenda \
         else ()
     filler_reader = PdfReader(io.BytesIO(filler))
     for placement in layout.placements:
         if placement.kind == "front":
             pages: Sequence[object] = front_pages
         elif placement.kind == "filler":
-            pages = filler_reader.pages
+            pages = page_list(filler_reader)
         else:
             assert placement.attachment is not None
-            pages = sources[placement.attachment].reader.pages
+            pages = page_list(sources[placement.attachment].reader)
         try:
             for page in pages:
                 pack.add(page)  # type: ignore[arg-type]

@@ -14,7 +14,8 @@ begins with an underscore or touches a pypdf attribute that does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any, cast
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -24,6 +25,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     NumberObject,
@@ -42,6 +44,16 @@ def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
     """Give ``obj`` an object number in ``writer``, as it is (pypdf's ``add_object``
     would clone it, and our objects are already the writer's own)."""
     return writer._add_object(obj)
+
+
+def page_list(pdf: PdfReader | PdfWriter) -> Sequence[PageObject]:
+    """``pdf.pages`` as the list pypdf keeps of them (not to be changed): its ``pages``
+    counts them again for every page asked for, so a loop over a 10,000-page pack's
+    pages counted 10,000 times. As ``pages`` itself for a file still encrypted, whose
+    pages pypdf does not list."""
+    count = len(pdf.pages)
+    pages = pdf.flattened_pages
+    return pages if pages is not None and len(pages) == count else pdf.pages
 
 
 def append_page(writer: PdfWriter, page: PageObject) -> IndirectObject:
@@ -96,6 +108,27 @@ def unparsed_objects(reader: PdfReader) -> Iterator[tuple[int, int, int]]:
 def cached(reader: PdfReader, ref: IndirectObject) -> PdfObject | None:
     """The object ``ref`` names if the reader has parsed it already, else None."""
     return reader.resolved_objects.get((ref.generation, ref.idnum))
+
+
+number_object: Callable[[int], NumberObject] = partial(int.__new__, NumberObject)
+"""``NumberObject(value)`` for a value already an ``int``, made without pypdf's ``__new__``,
+a Python-level call whose only work is that ``int()`` and a fallback for text that is no
+number: in the fast reader's hottest loop, a third of its cost."""
+float_object: Callable[[float], FloatObject] = partial(float.__new__, FloatObject)
+"""``FloatObject(value)`` for a value already a ``float``, likewise."""
+
+
+def referenced(ref: IndirectObject) -> PdfObject | None:
+    """``ref.get_object()``, read straight from a reader's cache when the object is there:
+    pypdf's own way is two Python calls and two lookups of the cache, on every one of the
+    hundreds of thousands of references a large build follows."""
+    pdf = ref.pdf
+    if pdf.__class__ is PdfReader:
+        key = (ref.generation, ref.idnum)
+        objects = pdf.resolved_objects
+        if key in objects:
+            return objects[key]
+    return ref.get_object()
 
 
 def offset_of(reader: PdfReader, ref: IndirectObject) -> int | None:

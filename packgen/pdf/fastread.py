@@ -7,9 +7,11 @@ same pypdf objects pypdf would have made, and placed in the reader's object cach
 (:func:`packgen.pdf.bridge.cache`), so pypdf never parses it again.
 
 Only the plain, common syntax is handled: numbers, names without ``#`` escapes,
-booleans, null, references, arrays, dictionaries and streams whose ``endstream``
-sits where ``/Length`` says. Anything else in an object (a string, a comment, an
-odd token, a header that does not match the table) leaves that object alone, and
+literal strings without escapes or parentheses (a link's URI; made by pypdf's own
+``create_string_object``, as its reader makes them), booleans, null, references,
+arrays, dictionaries and streams whose ``endstream`` sits where ``/Length`` says.
+Anything else in an object (any other string, a comment, an odd token, a header that
+does not match the table) leaves that object alone, and
 pypdf reads it as before, with its own repairs and limits. Encrypted files and
 objects inside object streams are always left to pypdf.
 """
@@ -27,19 +29,21 @@ from pypdf.generic import (
     ArrayObject,
     BooleanObject,
     DictionaryObject,
-    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
     NumberObject,
     PdfObject,
+    create_string_object,
     read_object,
 )
 
 from packgen.pdf.bridge import (
     cache,
     cached,
+    float_object,
     mapped_stream,
+    number_object,
     offset_of,
     stream_object,
     unparsed_objects,
@@ -55,7 +59,7 @@ from packgen.pdf.unreadable import UNREADABLE
 _TOKENS = re.compile(
     rb"\d{1,10}[ \t\n\r\x0c]+\d{1,5}[ \t\n\r\x0c]+R(?=[^a-zA-Z])"
     rb"|/[!\"$&'*+,\-.0-9:;=?@A-Z\\^_`a-z|~]*"
-    rb"|<<|>>|\[|\]|[+\-.0-9]+|[a-zA-Z]+|\S"
+    rb"|<<|>>|\[|\]|[+\-.0-9]+|[a-zA-Z]+|\([^()\\]*\)|\S"
 )
 _HEADER = re.compile(rb"[ \t\n\r\x0c]*(\d{1,10})[ \t\n\r\x0c]+(\d{1,5})[ \t\n\r\x0c]+obj")
 _STREAM = re.compile(rb"stream *(?:\r\n?|\n)")
@@ -205,13 +209,18 @@ class _Parser:
     def value(self, tokens: list[bytes]) -> PdfObject:
         """The one object ``tokens`` spell, built without recursion.
 
-        The hottest loop of a build: exact type tests, and dictionary entries set with
-        ``dict.__setitem__`` (pypdf's own only checks that key and value are PDF
+        The hottest loop of a build: exact type tests, the open container and its pending
+        key held in locals (the enclosing ones on a stack), and dictionary entries set
+        with ``dict.__setitem__`` (pypdf's own only checks that key and value are PDF
         objects, which they are by construction here).
         """
         names, reader = self.names, self.reader
-        containers: list[DictionaryObject | ArrayObject] = []
-        keys: list[NameObject | None] = []  # per open dictionary, the key awaiting a value
+        # The enclosing containers, each with whether it is a dictionary and its key
+        # awaiting a value; ``top`` is the one open now (None: none is).
+        stack: list[tuple[DictionaryObject | ArrayObject | None, bool, NameObject | None]] = []
+        top: DictionaryObject | ArrayObject | None = None
+        in_dictionary = False
+        key: NameObject | None = None
         result: PdfObject | None = None
         for token in tokens:
             first = token[0]
@@ -222,54 +231,54 @@ class _Parser:
                     name = names[token] = NameObject(token.decode("ascii"))
                 value = name
             elif first <= 0x39:  # a digit, sign or point: a number or reference
-                if token[-1] == 0x52:  # "R"
+                if first == 0x28:  # "(": a string with no escape and no parenthesis in it
+                    if len(token) < 2:
+                        raise _LeaveToPypdf  # one that has: pypdf reads it
+                    value = create_string_object(token[1:-1])  # as pypdf's reader makes it
+                elif token[-1] == 0x52:  # "R"
                     if len(token) > 19:
                         raise _LeaveToPypdf
                     idnum, generation, _ = token.split()
                     value = IndirectObject(int(idnum), int(generation), reader)
                 elif b"." in token:
-                    value = FloatObject(float(token))
+                    value = float_object(float(token))
                 else:
-                    value = NumberObject(int(token))
+                    value = number_object(int(token))
             elif token == b"<<" or token == b"[":
-                if len(containers) >= _MAX_DEPTH:
+                if len(stack) >= _MAX_DEPTH:
                     raise _LeaveToPypdf
-                containers.append(DictionaryObject() if token == b"<<" else ArrayObject())
-                keys.append(None)
+                stack.append((top, in_dictionary, key))
+                in_dictionary = token == b"<<"
+                top = DictionaryObject() if in_dictionary else ArrayObject()
+                key = None
                 continue
             elif token == b">>" or token == b"]":
-                if not containers or keys.pop() is not None:
+                if top is None or key is not None or in_dictionary != (token == b">>"):
                     raise _LeaveToPypdf
-                closed = containers.pop()
-                if (type(closed) is DictionaryObject) != (token == b">>"):
-                    raise _LeaveToPypdf
-                value = closed
+                value = top
+                top, in_dictionary, key = stack.pop()
             elif token == b"true" or token == b"false":
                 value = BooleanObject(token == b"true")
             elif token == b"null":
                 value = NullObject()
             else:
                 raise _LeaveToPypdf
-            if not containers:
+            if top is None:
                 if result is not None:
                     raise _LeaveToPypdf
                 # A name from the shared table must not become an indirect object itself:
                 # the reader's cache marks what it holds with its reference.
                 result = NameObject(value) if type(value) is NameObject else value
-                continue
-            container = containers[-1]
-            if isinstance(container, ArrayObject):
-                container.append(value)
-                continue
-            key = keys[-1]
-            if key is None:
-                if type(value) is not NameObject or value in container:
+            elif not in_dictionary:
+                list.append(top, value)  # type: ignore[arg-type]  # an array: no cast call
+            elif key is None:
+                if type(value) is not NameObject or value in top:
                     raise _LeaveToPypdf  # pypdf warns about odd keys and duplicates; let it
-                keys[-1] = value
+                key = value
             else:
-                dict.__setitem__(container, key, value)
-                keys[-1] = None
-        if containers or result is None:
+                dict.__setitem__(top, key, value)  # type: ignore[index]  # a dictionary
+                key = None
+        if top is not None or result is None:
             raise _LeaveToPypdf
         return result
 

@@ -48,7 +48,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from packgen.pdf.bridge import stored_data
+from packgen.pdf.bridge import page_list, stored_data
 from packgen.pdf.layers import Visibility
 from packgen.pdf.objects import integer, kind, resolved, show, structure
 from packgen.pdf.resources import SIDE_KEYS
@@ -118,7 +118,7 @@ def find_damage(reader: PdfReader) -> list[Damage]:
     """What no viewer can decode, at most one damage a page, in page order."""
     walk = _Walk(reader)
     found = []
-    for index, page in enumerate(reader.pages):
+    for index, page in enumerate(page_list(reader)):
         damage = walk.page(index, page)
         if damage is not None:
             found.append(damage)

@@ -44,7 +44,7 @@ from packgen.layout import Plan
 from packgen.messages import Messages, english
 from packgen.model import Attachment, Item
 from packgen.pdf.boxes import Box
-from packgen.pdf.bridge import add_object
+from packgen.pdf.bridge import add_object, page_list
 from packgen.pdf.exemptnotice import first_exempt_pages, free_mcid
 from packgen.pdf.links import resolve_page_links
 from packgen.pdf.objects import entry, kind, number, resolved
@@ -68,7 +68,7 @@ from packgen.pdf.stamps import (
     bands,
     draw,
     exempt_stamps,
-    footer,
+    footers,
     item_stamp,
     paper,
     place,
@@ -277,11 +277,12 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
     exempt = layout.exempt_pages()
     said_first = first_exempt_pages(layout)
     pages: list[list[Stamp]] = []
+    page_stamp = footers(words)
     for index in range(layout.total):
         stamps = []
         label = layout.labels[index]
         if index >= layout.front_pages and not label.roman:
-            stamps.append(footer(str(label), words))
+            stamps.append(page_stamp(str(label)))
         if index in item_starts:
             stamps.append(item_stamp(item_starts[index].number, words))
         if index in exempt:
@@ -292,6 +293,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
     # The watermark's characters are in the fonts as every stamp's are ("DRAFFT").
     mark = Stamp((words or english()).word("draft_watermark"), "bold") if draft else None
     stamper = Stamper(writer, _fonts_for(pages, fonts, mark), style)
+    pack_pages = page_list(writer)
     for index, stamps in enumerate(pages):
         attachment = attached.get(index)
         make_room = attachment is not None and attachment.make_room
@@ -299,7 +301,7 @@ def number_pages(writer: PdfWriter, layout: Plan, fonts: StampFontsFor, draft: b
             notice: list[tuple[Stamp, int]] = []
             if index in told:  # the exempt stamps, last, are the document's first words
                 stamps, notice = stamps[:-2], list(zip(stamps[-2:], told[index], strict=True))
-            stamper.stamp(writer.pages[index], stamps, mark.text if mark else "",
+            stamper.stamp(pack_pages[index], stamps, mark.text if mark else "",
                           plate=attachment is not None,
                           exempt=index in exempt, make_room=make_room,
                           marked=index in marked, told=notice)

@@ -22,13 +22,17 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from packgen.pdf.bridge import referenced
+
 
 def resolved(obj: PdfObject | None) -> PdfObject | None:
     """The object itself, following a reference, or a chain of them (to a limit)."""
+    if not isinstance(obj, IndirectObject):  # as good as always: no loop to set up
+        return obj
     for _ in range(32):
         if not isinstance(obj, IndirectObject):
             return obj
-        obj = obj.get_object()
+        obj = referenced(obj)
     return None
 
 
@@ -101,7 +105,7 @@ whatever else it claims to be or leaves out."""
 _STRUCTURE_TYPES = frozenset({"/Catalog", "/Pages", "/Page", "/Annot", "/Filespec",
                               "/EmbeddedFile", "/Thread", "/Bead", "/Sig", "/Action",
                               "/OCProperties", "/NavNode", "/Template"})
-_STRUCTURE_KEYS = ("/Kids", "/Pages", "/Parent", "/EF", "/RF", "/EmbeddedFiles")
+_STRUCTURE_KEYS = frozenset({"/Kids", "/Pages", "/Parent", "/EF", "/RF", "/EmbeddedFiles"})
 
 
 def active(obj: DictionaryObject) -> bool:
@@ -120,7 +124,7 @@ def structure(obj: DictionaryObject) -> bool:
     signature, layer configuration or presentation step, by its /Type or by the entries
     that make it one when its /Type is left out."""
     return active(obj) or kind(obj, "/Type") in _STRUCTURE_TYPES \
-        or any(key in obj for key in _STRUCTURE_KEYS)
+        or not dict.keys(obj).isdisjoint(_STRUCTURE_KEYS)  # one C call, not a generator
 
 
 def show(value: object, limit: int = 40) -> str:

@@ -79,10 +79,13 @@ def xref_stream(entries: dict[int, tuple[int, int, int]], number: int, trailer: 
     ``trailer``: the trailer's own entries (/Root, /Info, /ID)."""
     widest = max(field for _, field, _ in entries.values())
     width = max(1, (widest.bit_length() + 7) // 8)
-    rows = [b"\x00" + (0).to_bytes(width, "big") + (65535).to_bytes(2, "big")]
-    for n in range(1, number + 1):
-        kind_of, field, index = entries[n]
-        rows.append(bytes([kind_of]) + field.to_bytes(width, "big") + index.to_bytes(2, "big"))
+    # Each row one whole number (type, field, index side by side) turned to bytes once:
+    # a 10,000-page pack has 30,000 rows.
+    shift = 8 * (width + 2)
+    size = width + 3
+    rows = [(65535).to_bytes(size, "big")]
+    rows += [(kind_of << shift | field << 16 | index).to_bytes(size, "big")
+             for kind_of, field, index in map(entries.__getitem__, range(1, number + 1))]
     data = zlib.compress(b"".join(rows), 9)
     return b"".join([
         b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d 2 ] " % (number, number + 1, width),

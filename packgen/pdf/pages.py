@@ -286,7 +286,7 @@ def _signature(value: object) -> object:
     if kind is NameObject or kind is NumberObject or kind is FloatObject:
         return kind, value
     if kind is DictionaryObject:
-        return "<<", tuple(sorted((str(k), _signature(v))
+        return "<<", tuple(sorted((k, _signature(v))  # a name is a str: no str() call
                                   for k, v in dict.items(cast(DictionaryObject, value))))
     if kind is ArrayObject:
         return "[", tuple(_signature(v) for v in cast(ArrayObject, value))

@@ -28,6 +28,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.boxes import PageError, rotation, visible_area
+from packgen.pdf.bridge import page_list
 from packgen.pdf.forms import appearance_problem, printed_appearance
 from packgen.pdf.layers import Visibility
 from packgen.pdf.objects import kind, resolved
@@ -112,7 +113,7 @@ def check_pages(reader: PdfReader) -> PageNotes:
     notes = PageNotes()
     visibility: Visibility | None = None
     checked: set[int] = set()  # /Annots arrays, which pages may share
-    for index, page in enumerate(reader.pages):
+    for index, page in enumerate(page_list(reader)):
         for key in ("/Contents", "/Resources"):
             value = page.get(key)
             if value is not None:

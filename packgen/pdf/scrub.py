@@ -43,7 +43,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.boxes import settle_entries
-from packgen.pdf.bridge import add_object
+from packgen.pdf.bridge import add_object, page_list
 from packgen.pdf.forms import HIDDEN, flatten_fields, printed_appearance
 from packgen.pdf.layers import Visibility, without_hidden
 from packgen.pdf.links import Destinations, link_target
@@ -96,7 +96,7 @@ def scrub_pages(writer: PdfWriter, reader: PdfReader, start: int, count: int,
     visibility = Visibility(reader)
     cleaner = Cleaner(writer, reader, visibility)
     pages = Pages(writer)
-    for page in writer.pages[start:start + count]:
+    for page in page_list(writer)[start:start + count]:
         settle_entries(page)
         group = resolved(page.get("/Group"))
         if "/Group" in page and not (isinstance(group, DictionaryObject)

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 from pypdf import PageObject
 
 from packgen.builtin import theme_yaml
+from packgen.catalogue import PLACEHOLDER
 from packgen.errors import Position
 from packgen.messages import Messages, english
 from packgen.pdf.boxes import Box, displayed_box
@@ -129,6 +130,20 @@ class Stamp:
 def footer(label: str, words: Messages | None = None) -> Stamp:
     """"Page N" in the catalogue's words ("Tudalen N"), English unless given."""
     return Stamp((words or english()).fill("page_stamp", page=label))
+
+
+def footers(words: Messages | None = None) -> Callable[[str], Stamp]:
+    """:func:`footer` for page after page: the catalogue's word is looked up and split at
+    its ``{page}`` once, not once a page (a 10,000-page pack has 10,000 footers)."""
+    word = (words or english()).word("page_stamp")
+    # As Messages.fill fills it, in one pass: any other {name} stays as it is written.
+    pieces: list[str | None] = []
+    last = 0
+    for found in PLACEHOLDER.finditer(word):
+        pieces += [word[last:found.start()], None if found[1] == "page" else found[0]]
+        last = found.end()
+    pieces.append(word[last:])
+    return lambda label: Stamp("".join(label if p is None else p for p in pieces))
 
 
 def item_stamp(number: str, words: Messages | None = None) -> Stamp:

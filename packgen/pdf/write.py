@@ -89,6 +89,8 @@ class _Serializer:
         self.twins = Twins(redirect)
         self.pending: deque[PdfObject] = deque()
         self.names: dict[str, bytes] = {}
+        self.floats: dict[float, bytes] = {}
+        self.keys: dict[str, bytes] = {}
         self.roots: dict[int, object] = {}
         self.held: Window | None = None
 
@@ -197,6 +199,14 @@ class _Serializer:
             root = self.roots[id(document)] = found.get_object() if found is not None else obj
         return obj is root
 
+    def key(self, key: str) -> bytes:
+        """A dictionary's key as written, with the space after it; b"" for one of pypdf's
+        own bookkeeping entries (``/%...%``), which is never written. Worked out once for
+        each key."""
+        spelled = self.keys[key] = b"" if len(key) > 2 and key[1] == "%" and key[-1] == "%" \
+            else (self.names.get(key) or self.name(cast(NameObject, key))) + b" "
+        return spelled
+
     def name(self, obj: NameObject) -> bytes:
         name = self.names.get(obj)
         if name is None:
@@ -204,17 +214,25 @@ class _Serializer:
         return name
 
     def serialize(self, obj: PdfObject, out: list[bytes]) -> None:
-        # Exact types first: they are nearly every object, and cheaper to test.
+        # Exact types first: they are nearly every object, and cheaper to test (and no
+        # cast() calls: in this loop even they cost).
         kind = type(obj)
         if kind is NameObject:
-            name = cast(NameObject, obj)
-            out.append(self.names.get(name) or self.name(name))
+            out.append(self.names.get(obj) or self.name(obj))  # type: ignore[call-overload, arg-type]
         elif kind is IndirectObject:
-            out.append(self.reference(cast(IndirectObject, obj)))
+            out.append(self.reference(obj))  # type: ignore[arg-type]
         elif kind is NumberObject:
-            out.append(b"%d" % cast(NumberObject, obj))
+            out.append(b"%d" % obj)  # type: ignore[str-format]
         elif kind is DictionaryObject:
-            self.direct(cast(DictionaryObject, obj), out)
+            self.direct(obj, out)  # type: ignore[arg-type]
+        elif kind is ArrayObject:
+            out.append(b"[")
+            for item in obj:  # type: ignore[attr-defined]
+                out.append(b" ")
+                self.serialize(item, out)
+            out.append(b" ]")
+        elif kind is FloatObject:
+            out.append(self.floats.get(obj) or self.real(obj))  # type: ignore[call-overload, arg-type]
         elif isinstance(obj, NameObject):
             out.append(self.name(obj))
         elif isinstance(obj, NumberObject):
@@ -242,6 +260,12 @@ class _Serializer:
             obj.write_to_stream(buffer)
             out.append(buffer.getvalue())
 
+    def real(self, obj: FloatObject) -> bytes:
+        """A real number as pypdf writes it, worked out once for each value (a pack's
+        page boxes are a few values on thousands of pages)."""
+        text = self.floats[obj] = obj.myrepr().encode("ascii")
+        return text
+
     def direct(self, obj: DictionaryObject, out: list[bytes], action_slot: bool = False) -> None:
         """A dictionary inside another object: null if it is a file or an action."""
         if _forbidden(obj, action_slot):
@@ -250,14 +274,15 @@ class _Serializer:
             self.dictionary(obj, out)
 
     def dictionary(self, obj: DictionaryObject, out: list[bytes], length: int = -1) -> None:
-        names, append = self.names, out.append
+        keys, names, append = self.keys, self.names, out.append
         append(b"<<\n")
         for key, value in dict.items(obj):
-            if len(key) > 2 and key[1] == "%" and key[-1] == "%" or (
-                    length >= 0 and key == "/Length"):
+            spelled = keys.get(key)
+            if spelled is None:
+                spelled = self.key(key)
+            if not spelled or length >= 0 and key == "/Length":
                 continue  # pypdf's own bookkeeping entries, or a stream's stale length
-            append(names.get(key) or self.name(key))
-            append(b" ")
+            append(spelled)
             kind = type(value)
             if kind is NameObject:
                 append(names.get(value) or self.name(value))
