@@ -22,6 +22,7 @@ from packgen import build_pack
 from packgen.errors import PackgenError
 from packgen.pdf.cut import DocumentSpan, cut_documents
 from tests.conftest import CORPUS, EXAMPLE, MeetingFolder, basic_meeting
+from tests.structure_baseline import inherits
 from tests.structure_check import check_structure
 from tests.test_pdfua import fixtures_meeting, passes, verapdf
 from tests.test_real_world import CORPUS_FILES, EXPECTED
@@ -226,15 +227,21 @@ def object_refs(reader: PdfReader) -> list[DictionaryObject]:
     return found
 
 
+def front_sheet(pack: PdfReader) -> int:
+    """The front sheet's last page (0-based): before the first page stamped or blank."""
+    front = 0
+    while "Agenda Item" not in pack.pages[front + 1].extract_text() and \
+            BLANK not in pack.pages[front + 1].extract_text():
+        front += 1
+    return front
+
+
 def test_the_agenda_cut_alone_loses_its_links_to_the_reports_and_their_tags(
         tmp_path: Path) -> None:
     pack = build_pack(EXAMPLES / "health-and-wellbeing-board" / "meeting.yaml",
                       tmp_path / "pack.pdf").output
     whole = PdfReader(pack)
-    front = 0
-    while "Agenda Item" not in whole.pages[front + 1].extract_text() and \
-            BLANK not in whole.pages[front + 1].extract_text():
-        front += 1
+    front = front_sheet(whole)
     def to_pages(pages: list[PageObject]) -> list[DictionaryObject]:
         return [a for p in pages for a in links(p) if "/A" not in a]
 
@@ -311,7 +318,10 @@ def verapdf_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, list[P
                           ("example", EXAMPLES / "health-and-wellbeing-board" / "meeting.yaml")):
         out = tmp_path_factory.mktemp(name)
         pack = build_pack(meeting, out / "pack.pdf").output
-        packs[pack] = [path for _, path in cut_files(pack, out / "documents")]
+        spans = spans_of(pack)
+        if name == "example":  # the agenda too, its links to the reports made plain text
+            spans.append(DocumentSpan(0, front_sheet(PdfReader(pack)), "Agenda", "en-GB"))
+        packs[pack] = [path for _, path in cut_files(pack, out / "documents", spans)]
     return packs
 
 
@@ -331,24 +341,25 @@ MERGED = [name for name in CORPUS_FILES
 
 
 @pytest.mark.parametrize("name", MERGED)
-def test_a_real_world_attachment_cuts_cleanly(tmp_path_factory: pytest.TempPathFactory,
-                                              name: str) -> None:
-    # Outside the test's tmp_path: the cut holds the attachment's own tags, which the
-    # structure check holds to the attachment's own baseline only in the pack.
-    work = tmp_path_factory.mktemp("corpus")
-    folder = MeetingFolder(work)
+def test_a_real_world_attachment_cuts_cleanly(folder: MeetingFolder, tmp_path: Path, name: str
+                                              ) -> None:
     shutil.copy(CORPUS / name, folder.folder / "attached.pdf")
     folder.pdf("before.pdf", 1)
     meeting = folder.write(basic_meeting([
         {"title": "Before", "attachments": ["before.pdf"]},
         {"title": "Real world", "attachments": ["attached.pdf"]}]))
     try:
-        pack = build_pack(meeting, work / "pack.pdf").output
+        pack = build_pack(meeting, tmp_path / "pack.pdf").output
     except PackgenError:
         pytest.skip(f"{name} is refused on its own (tests/test_real_world.py)")
     spans = spans_of(pack)
     assert [s.title for s in spans] == ["Before", "Real world"]
-    for span, cut in cut_files(pack, work / "documents", spans):
+    made = cut_files(pack, tmp_path / "documents", spans)
+    # The structure check after the test holds the file's pages, in the pack and in its
+    # cut, to adding no problem its own tags did not have.
+    inherits(pack, spans[1].first, folder.folder / "attached.pdf")
+    inherits(made[1][1], 0, folder.folder / "attached.pdf")
+    for span, cut in made:
         qpdf_check(cut)
         reader = PdfReader(cut)
         assert len(reader.pages) == span.last - span.first + 1
