@@ -8,18 +8,29 @@ last the page before the next document's or item's, less the blank filler pages.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PageObject, PdfReader
-from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, IndirectObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    TextStringObject,
+)
 from reportlab.pdfgen import canvas
 
 from packgen import build_pack
 from packgen.errors import PackgenError
+from packgen.pdf.bridge import add_object
 from packgen.pdf.cut import DocumentSpan, cut_documents
 from tests.conftest import CORPUS, EXAMPLE, MeetingFolder, basic_meeting
 from tests.structure_baseline import inherits
@@ -365,3 +376,33 @@ def test_a_real_world_attachment_cuts_cleanly(folder: MeetingFolder, tmp_path: P
         assert len(reader.pages) == span.last - span.first + 1
         for index in range(len(reader.pages)):
             assert page_text(cut, index + 1) == page_text(pack, span.first + index + 1)
+
+
+def test_links_by_name_or_page_index_are_pointed_at_the_kept_page(tmp_path: Path) -> None:
+    """A PDF packgen did not write: a named destination and a page given by its index
+    become the cut's page; a GoTo to a page left out goes."""
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(200, 200)
+    writer.add_named_destination("second", 1)
+
+    def link(**target: PdfObject) -> DictionaryObject:
+        return DictionaryObject({NameObject("/Type"): NameObject("/Annot"),
+                                 NameObject("/Subtype"): NameObject("/Link"),
+                                 NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+                                 **{NameObject(k): v for k, v in target.items()}})
+
+    third = writer.pages[2].indirect_reference
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([
+        add_object(writer, link(**{"/Dest": TextStringObject("second")})),
+        add_object(writer, link(**{"/Dest": ArrayObject([NumberObject(1), NameObject("/Fit")])})),
+        add_object(writer, link(**{"/A": DictionaryObject({
+            NameObject("/S"): NameObject("/GoTo"),
+            NameObject("/D"): ArrayObject([third, NameObject("/Fit")])})}))])
+    source = io.BytesIO()
+    writer.write(source)
+    (cut,) = cut_documents(source.getvalue(), [DocumentSpan(0, 1, "Two pages", "en-GB")])
+    reader = PdfReader(io.BytesIO(cut))
+    kept = links(reader.pages[0])
+    assert [a["/Dest"][0] for a in kept] == [reader.pages[1].indirect_reference] * 2
+    assert "/Names" not in reader.trailer["/Root"]  # nothing left to look a name up in
