@@ -43,7 +43,7 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import add_object, append_page, pdf_version, set_pdf_version
-from packgen.pdf.cuttree import cut_structure
+from packgen.pdf.cuttree import PackTree, cut_structure
 from packgen.pdf.fastread import prime
 from packgen.pdf.links import Copies, ObjectKey, object_key
 from packgen.pdf.metadata import xmp_packet
@@ -94,6 +94,7 @@ class _Pack:
         # The claim set_metadata writes: a pack claims PDF/UA only when all of it is tagged.
         self.accessible = b"<pdfuaid:part>1</pdfuaid:part>" in packet
         self._named: dict[str, PdfObject] | None = None
+        self.tree = PackTree(catalog)
 
     def cut(self, span: DocumentSpan) -> bytes:
         if not 0 <= span.first <= span.last < len(self.pages):
@@ -116,7 +117,7 @@ class _Pack:
         annotations: set[ObjectKey] = set()
         for page, copy in zip(kept, writer.pages, strict=True):
             self._annotations(page, copy, writer, copies, keys, annotations)
-        tagged = cut_structure(writer, self.catalog, kept, annotations, copies, span.title,
+        tagged = cut_structure(writer, self.tree, kept, annotations, copies, span.title,
                                span.language)
         self._outline(writer, span, keys)
         self._page_labels(writer, span)

@@ -38,13 +38,15 @@ from packgen.pdf.elements import element
 from packgen.pdf.links import Copies, ObjectKey, object_key
 from packgen.pdf.objects import entry, integer, kind, resolved
 from packgen.pdf.structure import write_number_tree
-from packgen.pdf.trees import name_tree
+from packgen.pdf.trees import name_tree, number_tree
 from packgen.pdf.unreadable import UNREADABLE
 
 _OWN_LEVELS = 1
 """Depth of the pack's own grouping elements below the Document (a Part, at 1): an
 element there with no content of its own belongs to another document."""
 
+_MAX_DEPTH = 256
+"""Steps up an element's /P chain: deeper than any real tree."""
 _Content = tuple[str, PdfObject]
 """("mcid", n), ("mcr", dict) or ("objr", dict), as an element's /K lists them."""
 
@@ -84,21 +86,39 @@ class _Cut:
     made: dict[ObjectKey, IndirectObject] = field(default_factory=dict)
 
 
-def cut_structure(writer: PdfWriter, catalog: DictionaryObject, pages: Sequence[PageObject],
+class PackTree:
+    """The pack's structure tree, what every cut of it shares: its ParentTree, read once."""
+
+    def __init__(self, catalog: DictionaryObject) -> None:
+        root = entry(catalog, "/StructTreeRoot")
+        self.root = root if isinstance(root, DictionaryObject) else None
+        self._parents: dict[int, PdfObject] | None = None
+
+    def parents(self) -> dict[int, PdfObject]:
+        if self._parents is None:
+            try:
+                self._parents = number_tree(self.root.get("/ParentTree")) \
+                    if self.root is not None else {}
+            except UNREADABLE:
+                self._parents = {}
+        return self._parents
+
+
+def cut_structure(writer: PdfWriter, tree: PackTree, pages: Sequence[PageObject],
                   annotations: set[ObjectKey], copies: Copies, title: str, language: str
                   ) -> bool:
-    """Give ``writer`` (the cut of ``pages`` of the pack whose catalog is ``catalog``)
-    its part of the pack's structure tree; whether the pack has one. ``annotations``:
-    the pack's annotations the cut keeps; ``copies``: the writer's redirect."""
-    root = entry(catalog, "/StructTreeRoot")
-    if not isinstance(root, DictionaryObject):
+    """Give ``writer`` (the cut of ``pages`` of the pack whose tree is ``tree``) its part
+    of the pack's structure tree; whether the pack has one. ``annotations``: the pack's
+    annotations the cut keeps; ``copies``: the writer's redirect."""
+    root = tree.root
+    if root is None:
         return False
     keyed = {object_key(p.indirect_reference): p for p in pages
              if p.indirect_reference is not None}
     cut = _Cut(writer, copies, keyed, annotations)
     top = _Element(root, None, -1, None)
     try:
-        order = _read(top)
+        order = _read(top, _wanted(tree, pages, annotations))
     except UNREADABLE:
         order = [top]
         top.items = []
@@ -132,9 +152,58 @@ def _listed(obj: DictionaryObject) -> list[PdfObject]:
     return list(value) if isinstance(value, ArrayObject) else [value]
 
 
-def _read(top: _Element) -> list[_Element]:
+def _wanted(tree: PackTree, pages: Sequence[PageObject], annotations: set[ObjectKey]
+            ) -> set[int]:
+    """The elements (by ``id``) that own content on ``pages``, as the ParentTree says,
+    and their ancestors: where the pack's own levels lead to the cut's content.
+
+    Read so, a cut reads its document's elements and the few above them, not the whole
+    pack's tree (a 1,000-page pack's is tens of thousands of objects)."""
+    keys: list[int] = []
+    for page in pages:
+        if "/StructParents" in page:
+            keys.append(integer(page, "/StructParents"))
+        keys += _form_keys(entry(page, "/Resources"))
+        listed = entry(page, "/Annots")
+        for ref in listed if isinstance(listed, ArrayObject) else ():
+            annot = resolved(ref)
+            if isinstance(ref, IndirectObject) and object_key(ref) in annotations \
+                    and isinstance(annot, DictionaryObject) and "/StructParent" in annot:
+                keys.append(integer(annot, "/StructParent"))
+    parents = tree.parents()
+    wanted: set[int] = set()
+    for key in keys:
+        owners = resolved(parents.get(key))
+        for owner in owners if isinstance(owners, ArrayObject) else [owners]:
+            node = resolved(owner)
+            for _ in range(_MAX_DEPTH):  # up the /P chain to where another seed went
+                if not isinstance(node, DictionaryObject) or id(node) in wanted \
+                        or node is tree.root:
+                    break
+                wanted.add(id(node))
+                node = resolved(node.get("/P"))
+    return wanted
+
+
+def _form_keys(resources: PdfObject | None, depth: int = 0) -> list[int]:
+    """The /StructParents of the forms a page draws, and of the forms they draw."""
+    forms = entry(resources, "/XObject")
+    if not isinstance(forms, DictionaryObject) or depth > 4:
+        return []
+    keys: list[int] = []
+    for ref in forms.values():
+        form = resolved(ref)
+        if isinstance(form, DictionaryObject) and kind(form, "/Subtype") == "/Form":
+            if "/StructParents" in form:
+                keys.append(integer(form, "/StructParents"))
+            keys += _form_keys(entry(form, "/Resources"), depth + 1)
+    return keys
+
+
+def _read(top: _Element, wanted: set[int]) -> list[_Element]:
     """Every element, parents before children, each once (a tree that loops or shares
-    an element is read as the tree it first seems)."""
+    an element is read as the tree it first seems); at the pack's own levels only those
+    ``wanted``: any other there is another document's, to be left out unread."""
     order: list[_Element] = []
     seen: set[int] = {id(top.obj)}
     stack = [top]
@@ -148,7 +217,7 @@ def _read(top: _Element) -> list[_Element]:
                 one.items.append(("mcid", kid))
             elif isinstance(kid, DictionaryObject) and "/S" in kid \
                     and kind(kid, "/Type") != "/MCR":
-                if id(kid) in seen:
+                if id(kid) in seen or (one.depth <= _OWN_LEVELS and id(kid) not in wanted):
                     continue
                 seen.add(id(kid))
                 pg = kid.get("/Pg")
