@@ -203,7 +203,7 @@ class _Pack:
             if isinstance(inner, ArrayObject) and inner and inner[0] == target:
                 return ref
         copy = DictionaryObject({k: v for k, v in annot.items() if k not in ("/Dest", "/A")})
-        copy[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+        copy[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])  # whole page
         new = add_object(writer, copy)
         if isinstance(ref, IndirectObject):
             copies.note(ref, new)  # the structure tree's /OBJR finds the copy

@@ -12,7 +12,8 @@ led outside the cut) becomes a Span: its words stay, its link is gone.
 Every kept element is a new object of the cut's writer, noted in its redirect, so the
 pack's reading stays as it was. The ParentTree is rebuilt from the kept tree alone, under
 the pack's keys (so pages, annotations and forms keep their /StructParents); RoleMap,
-ClassMap and IDTree keep only what the kept elements use.
+ClassMap and IDTree keep only what the kept elements use. An element's /Ref (PDF 2.0's
+pointer to another element, which may be another document's) is not kept.
 """
 
 from __future__ import annotations
@@ -320,9 +321,6 @@ def _unwrapped(one: _Element) -> list[_Element | _Content]:
     for item in one.kept:
         if isinstance(item, _Element) and kind(item.obj, "/S") == "/Part" and all(
                 isinstance(i, _Element) for i in item.kept):
-            for grandchild in item.kept:
-                assert isinstance(grandchild, _Element)
-                grandchild.depth = 1
             kids += item.kept
         else:
             kids.append(item)
