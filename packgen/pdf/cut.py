@@ -43,7 +43,8 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import add_object, append_page, pdf_version, set_pdf_version
-from packgen.pdf.cuttree import PackTree, cut_structure
+from packgen.pdf.cutkeep import PackTree
+from packgen.pdf.cuttree import cut_structure
 from packgen.pdf.fastread import prime
 from packgen.pdf.links import Copies, ObjectKey, object_key
 from packgen.pdf.metadata import xmp_packet

@@ -1,13 +1,9 @@
-"""The structure tree of a document cut from a pack: the pack's elements on its pages.
+"""The structure tree of a document cut from a pack: the elements it keeps
+(:mod:`packgen.pdf.cutkeep`), copied into the cut.
 
-The pack's tree (:mod:`packgen.pdf.structure`) is Document, a Part per agenda item and a
-Sect per document. An element stays when some of its content (a marked-content sequence,
-an annotation) is on a kept page; its content elsewhere is left out, and so is an element
-with content only elsewhere. An element with no content at all (an empty table cell)
-stays with its parent, except at the pack's own levels (Document, Part), where it would
-be another document's. A Part left holding the document is unwrapped: the cut reads
-Document, Sect, as a document built alone does. A Link whose annotation was dropped (it
-led outside the cut) becomes a Span: its words stay, its link is gone.
+A Part left holding the document is unwrapped: the cut reads Document, Sect, as a
+document built alone does. A Link whose annotation was dropped (it led outside the cut)
+becomes a Span: its words stay, its link is gone.
 
 Every kept element is a new object of the cut's writer, noted in its redirect, so the
 pack's reading stays as it was. The ParentTree is rebuilt from the kept tree alone, under
@@ -35,37 +31,13 @@ from pypdf.generic import (
 )
 
 from packgen.pdf.bridge import add_object
+from packgen.pdf.cutkeep import Content, Element, PackTree, kept_elements, listed, ref_of
 from packgen.pdf.elements import element
 from packgen.pdf.links import Copies, ObjectKey, object_key
 from packgen.pdf.objects import entry, integer, kind, resolved
 from packgen.pdf.structure import write_number_tree
-from packgen.pdf.trees import name_tree, number_tree
+from packgen.pdf.trees import name_tree
 from packgen.pdf.unreadable import UNREADABLE
-
-_OWN_LEVELS = 1
-"""Depth of the pack's own grouping elements below the Document (a Part, at 1): an
-element there with no content of its own belongs to another document."""
-
-_MAX_DEPTH = 256
-"""Steps up an element's /P chain: deeper than any real tree."""
-_Content = tuple[str, PdfObject]
-"""("mcid", n), ("mcr", dict) or ("objr", dict), as an element's /K lists them."""
-
-
-@dataclass(eq=False)
-class _Element:
-    obj: DictionaryObject
-    ref: IndirectObject | None
-    depth: int
-    page: ObjectKey | None
-    """The page its MCIDs are on: its /Pg, else its parent's."""
-    items: list[_Element | _Content] = field(default_factory=list)
-    kept: list[_Element | _Content] = field(default_factory=list)
-    content: bool = False
-    """It, or an element beneath it, has content anywhere."""
-    here: bool = False
-    """It, or an element beneath it, has content on a kept page."""
-    dropped_link: bool = False
 
 
 @dataclass
@@ -87,195 +59,40 @@ class _Cut:
     made: dict[ObjectKey, IndirectObject] = field(default_factory=dict)
 
 
-class PackTree:
-    """The pack's structure tree, what every cut of it shares: its ParentTree, read once."""
-
-    def __init__(self, catalog: DictionaryObject) -> None:
-        root = entry(catalog, "/StructTreeRoot")
-        self.root = root if isinstance(root, DictionaryObject) else None
-        self._parents: dict[int, PdfObject] | None = None
-
-    def parents(self) -> dict[int, PdfObject]:
-        if self._parents is None:
-            try:
-                self._parents = number_tree(self.root.get("/ParentTree")) \
-                    if self.root is not None else {}
-            except UNREADABLE:
-                self._parents = {}
-        return self._parents
-
-
 def cut_structure(writer: PdfWriter, tree: PackTree, pages: Sequence[PageObject],
                   annotations: set[ObjectKey], copies: Copies, title: str, language: str
                   ) -> bool:
     """Give ``writer`` (the cut of ``pages`` of the pack whose tree is ``tree``) its part
     of the pack's structure tree; whether the pack has one. ``annotations``: the pack's
     annotations the cut keeps; ``copies``: the writer's redirect."""
-    root = tree.root
-    if root is None:
+    top = kept_elements(tree, pages, annotations)
+    if top is None or tree.root is None:
         return False
     keyed = {object_key(p.indirect_reference): p for p in pages
              if p.indirect_reference is not None}
     cut = _Cut(writer, copies, keyed, annotations)
-    top = _Element(root, None, -1, None)
-    try:
-        order = _read(top, _wanted(tree, pages, annotations))
-    except UNREADABLE:
-        order = [top]
-        top.items = []
-    for one in reversed(order):
-        _judge(one, cut)
     new_root = add_object(writer, DictionaryObject(
         {NameObject("/Type"): NameObject("/StructTreeRoot")}))
     kids = [_copy(one, new_root, cut, language) for one in top.kept
-            if isinstance(one, _Element)]
+            if isinstance(one, Element)]
     if not kids:  # an untagged document: still one Document, and its Sect
         kids = [element(writer, "Document", new_root, lang=language)]
     document = kids[0].get_object()
     assert isinstance(document, DictionaryObject)
-    if not [k for k in _listed(document) if isinstance(resolved(k), DictionaryObject)]:
+    if not [k for k in listed(document) if isinstance(resolved(k), DictionaryObject)]:
         element(writer, "Sect", kids[0], title=title)
     made = new_root.get_object()
     assert isinstance(made, DictionaryObject)
     made[NameObject("/K")] = ArrayObject(kids)
     _parent_tree(made, cut)
-    _maps(made, root, cut)
+    _maps(made, tree.root, cut)
     writer.root_object[NameObject("/StructTreeRoot")] = new_root
     writer.root_object[NameObject("/MarkInfo")] = DictionaryObject(
         {NameObject("/Marked"): BooleanObject(True)})
     return True
 
 
-def _listed(obj: DictionaryObject) -> list[PdfObject]:
-    value = resolved(obj.get("/K"))
-    if value is None:
-        return []
-    return list(value) if isinstance(value, ArrayObject) else [value]
-
-
-def _wanted(tree: PackTree, pages: Sequence[PageObject], annotations: set[ObjectKey]
-            ) -> set[int]:
-    """The elements (by ``id``) that own content on ``pages``, as the ParentTree says,
-    and their ancestors: where the pack's own levels lead to the cut's content.
-
-    Read so, a cut reads its document's elements and the few above them, not the whole
-    pack's tree (a 1,000-page pack's is tens of thousands of objects)."""
-    keys: list[int] = []
-    for page in pages:
-        if "/StructParents" in page:
-            keys.append(integer(page, "/StructParents"))
-        keys += _form_keys(entry(page, "/Resources"))
-        listed = entry(page, "/Annots")
-        for ref in listed if isinstance(listed, ArrayObject) else ():
-            annot = resolved(ref)
-            if isinstance(ref, IndirectObject) and object_key(ref) in annotations \
-                    and isinstance(annot, DictionaryObject) and "/StructParent" in annot:
-                keys.append(integer(annot, "/StructParent"))
-    parents = tree.parents()
-    wanted: set[int] = set()
-    for key in keys:
-        owners = resolved(parents.get(key))
-        for owner in owners if isinstance(owners, ArrayObject) else [owners]:
-            node = resolved(owner)
-            for _ in range(_MAX_DEPTH):  # up the /P chain to where another seed went
-                if not isinstance(node, DictionaryObject) or id(node) in wanted \
-                        or node is tree.root:
-                    break
-                wanted.add(id(node))
-                node = resolved(node.get("/P"))
-    return wanted
-
-
-def _form_keys(resources: PdfObject | None, depth: int = 0) -> list[int]:
-    """The /StructParents of the forms a page draws, and of the forms they draw."""
-    forms = entry(resources, "/XObject")
-    if not isinstance(forms, DictionaryObject) or depth > 4:
-        return []
-    keys: list[int] = []
-    for ref in forms.values():
-        form = resolved(ref)
-        if isinstance(form, DictionaryObject) and kind(form, "/Subtype") == "/Form":
-            if "/StructParents" in form:
-                keys.append(integer(form, "/StructParents"))
-            keys += _form_keys(entry(form, "/Resources"), depth + 1)
-    return keys
-
-
-def _read(top: _Element, wanted: set[int]) -> list[_Element]:
-    """Every element, parents before children, each once (a tree that loops or shares
-    an element is read as the tree it first seems); at the pack's own levels only those
-    ``wanted``: any other there is another document's, to be left out unread."""
-    order: list[_Element] = []
-    seen: set[int] = {id(top.obj)}
-    stack = [top]
-    while stack:
-        one = stack.pop()
-        order.append(one)
-        children: list[_Element] = []
-        for raw in _listed(one.obj):
-            kid = resolved(raw)
-            if isinstance(kid, NumberObject):
-                one.items.append(("mcid", kid))
-            elif isinstance(kid, DictionaryObject) and "/S" in kid \
-                    and kind(kid, "/Type") != "/MCR":
-                if id(kid) in seen or (one.depth <= _OWN_LEVELS and id(kid) not in wanted):
-                    continue
-                seen.add(id(kid))
-                pg = kid.get("/Pg")
-                page = object_key(pg) if isinstance(pg, IndirectObject) else one.page
-                child = _Element(kid, raw if isinstance(raw, IndirectObject) else None,
-                                 one.depth + 1, page)
-                one.items.append(child)
-                children.append(child)
-            elif isinstance(kid, DictionaryObject):
-                what = kind(kid, "/Type")
-                if what == "/MCR" or "/MCID" in kid:
-                    one.items.append(("mcr", raw))
-                elif what == "/OBJR" or "/Obj" in kid:
-                    one.items.append(("objr", raw))
-        stack.extend(reversed(children))
-    return order
-
-
-def _judge(one: _Element, cut: _Cut) -> None:
-    """Which of an element's kids stay (its children judged already)."""
-    for item in one.items:
-        if isinstance(item, _Element):
-            one.content = one.content or item.content
-            if item.here or (not item.content and one.depth > _OWN_LEVELS):
-                one.kept.append(item)
-                one.here = one.here or item.here
-            continue
-        one.content = True
-        what, raw = item
-        if what == "mcid":
-            stays = one.page in cut.pages
-        elif what == "mcr":
-            pg = _ref(raw, "/Pg")
-            stays = (object_key(pg) if pg is not None else one.page) in cut.pages
-        else:
-            target = _ref(raw, "/Obj")
-            obj = resolved(target)
-            if target is not None and object_key(target) in cut.annotations:
-                stays = True
-            elif isinstance(obj, DictionaryObject) and "/Rect" not in obj:
-                pg = _ref(raw, "/Pg")  # not an annotation (a form XObject): with its page
-                stays = (object_key(pg) if pg is not None else one.page) in cut.pages
-            else:  # an annotation left out: a link to another document's page
-                stays = False
-                one.dropped_link = True
-        if stays:
-            one.kept.append(item)
-            one.here = True
-
-
-def _ref(obj: PdfObject, key: str) -> IndirectObject | None:
-    holder = resolved(obj)
-    value = holder.get(key) if isinstance(holder, DictionaryObject) else None
-    return value if isinstance(value, IndirectObject) else None
-
-
-def _copy(one: _Element, parent: IndirectObject, cut: _Cut, language: str) -> IndirectObject:
+def _copy(one: Element, parent: IndirectObject, cut: _Cut, language: str) -> IndirectObject:
     """A kept element's copy under ``parent`` (its kids copied too), made top down."""
     copy = DictionaryObject({k: v for k, v in one.obj.items()
                              if k not in ("/K", "/P", "/Pg", "/Ref")})
@@ -296,7 +113,7 @@ def _copy(one: _Element, parent: IndirectObject, cut: _Cut, language: str) -> In
             cut.classes.add(str(name))
     kids = ArrayObject()
     for item in _unwrapped(one):
-        if isinstance(item, _Element):
+        if isinstance(item, Element):
             kids.append(_copy(item, reference, cut, language))
             continue
         what, raw = item
@@ -312,22 +129,22 @@ def _copy(one: _Element, parent: IndirectObject, cut: _Cut, language: str) -> In
     return reference
 
 
-def _unwrapped(one: _Element) -> list[_Element | _Content]:
+def _unwrapped(one: Element) -> list[Element | Content]:
     """The Document's kept kids, a Part of the pack's with nothing of its own given up
     for its kids: the cut is one document, not an agenda item."""
     if one.depth != 0:
         return one.kept
-    kids: list[_Element | _Content] = []
+    kids: list[Element | Content] = []
     for item in one.kept:
-        if isinstance(item, _Element) and kind(item.obj, "/S") == "/Part" and all(
-                isinstance(i, _Element) for i in item.kept):
+        if isinstance(item, Element) and kind(item.obj, "/S") == "/Part" and all(
+                isinstance(i, Element) for i in item.kept):
             kids += item.kept
         else:
             kids.append(item)
     return kids
 
 
-def _note_content(what: str, raw: PdfObject, one: _Element, reference: IndirectObject,
+def _note_content(what: str, raw: PdfObject, one: Element, reference: IndirectObject,
                   cut: _Cut) -> None:
     """Record the content item for the ParentTree."""
     if what == "mcid":
@@ -337,13 +154,13 @@ def _note_content(what: str, raw: PdfObject, one: _Element, reference: IndirectO
         mcid = entry(raw, "/MCID")
         if not isinstance(mcid, NumberObject):
             return
-        stream = _ref(raw, "/Stm")
+        stream = ref_of(raw, "/Stm")
         if stream is not None:
             key = object_key(stream)
             cut.streams[key] = stream
             cut.marked.setdefault(("stream", key), {})[int(mcid)] = reference
             return
-        pg = _ref(raw, "/Pg")
+        pg = ref_of(raw, "/Pg")
         page = object_key(pg) if pg is not None else one.page
         if page is not None:
             cut.marked.setdefault(("page", page), {})[int(mcid)] = reference
