@@ -128,3 +128,10 @@ def _xmp(title: str, author: str, subject: str, creator: str, language: str, whe
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>""".encode()
+
+
+def xmp_packet(title: str, author: str, subject: str, creator: str, language: str,
+               when: str, accessible: bool = False) -> bytes:
+    """The XMP packet :func:`set_metadata` writes, for a PDF made from a pack (a document
+    cut from it, :mod:`packgen.pdf.cut`): ``when`` as ``2026-07-01T09:00:00Z``."""
+    return _xmp(title, author, subject, creator, language, when, accessible)

@@ -227,3 +227,9 @@ def _number_tree(writer: PdfWriter, entries: dict[int, PdfObject]) -> IndirectOb
             NameObject("/Limits"): ArrayObject([NumberObject(chunk[0]),
                                                 NumberObject(chunk[-1])])})))
     return add_object(writer, DictionaryObject({NameObject("/Kids"): kids}))
+
+
+def write_number_tree(writer: PdfWriter, entries: dict[int, PdfObject]) -> IndirectObject:
+    """A ParentTree as the pack's is written, for a PDF made from a pack (a document cut
+    from it, :mod:`packgen.pdf.cut`)."""
+    return _number_tree(writer, entries)
