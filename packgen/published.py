@@ -15,23 +15,15 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from packgen.layout import Pack, Placement, Plan, agenda_items
 from packgen.model import Attachment, Item, Meeting, Minutes, Report
 from packgen.pdf.assemble import bookmark_title
 from packgen.withheld import agenda_wording
 
-
-class DocumentSpan(NamedTuple):
-    """Where a document lies in the pack: what cutting it out needs."""
-
-    first: int
-    """0-based physical index of its first page."""
-    last: int
-    """0-based physical index of its last page."""
-    title: str
-    language: str
+if TYPE_CHECKING:
+    from packgen.pdf.cut import DocumentSpan
 
 
 @dataclass(frozen=True)
@@ -65,6 +57,8 @@ class PublishedDocument:
 
     @property
     def span(self) -> DocumentSpan:
+        from packgen.pdf.cut import DocumentSpan
+
         return DocumentSpan(self.first_index - 1, self.last_index - 1, self.title,
                             self.language)
 
@@ -94,14 +88,12 @@ class Publication:
 
 
 def with_document_pdfs(publication: Publication) -> Publication:
-    """The publication with each document's own PDF, cut from the pack's bytes.
+    """The publication with each document's own PDF, cut from the pack's bytes
+    (:mod:`packgen.pdf.cut`): the pack's own pages, so each prints the pack's "Page N"."""
+    from packgen.pdf.cut import cut_documents
 
-    THE PLACE WHERE THE CUT PLUGS IN: ``packgen.pdf.cut.cut_documents(publication.pdf,
-    spans)``, with the spans of :attr:`Publication.spans` (0-based physical first and
-    last page, title, language), is to return one PDF per document, in order. Until it
-    is plugged in, no document has a PDF of its own (the manifest's ``sha256`` is null).
-    """
-    return replace(publication, document_pdfs=None)
+    return replace(publication, document_pdfs=tuple(cut_documents(publication.pdf,
+                                                                  publication.spans)))
 
 
 def publication(meeting: Meeting, pack: Pack, layout: Plan, name: str,
