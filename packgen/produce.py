@@ -135,20 +135,36 @@ class _Builder:
         """Typeset the front sheet until its length, and so every page range, stops moving.
 
         Always from a guess of one page, so the fixed point is the same whatever any cache
-        holds. A length whose agenda rows are those of a length tried before is not typeset
-        again (with duplex, one and two pages both start the reports on page 3), and one
-        whose front sheet is in the cache is not typeset at all (:mod:`packgen.cache`)."""
+        holds. Each guess's front sheet is drawn only as far as the next length with the
+        same agenda rows: one that runs longer is laid out to its end without drawing, for
+        its length alone (the next guess), so in the end only the length it settles on is
+        drawn. A guess whose agenda rows are those of a guess before (with duplex, one and
+        two pages both start the reports on page 3) is not laid out again, and one whose
+        front sheet, or its length, is in the cache is not laid out at all
+        (:mod:`packgen.cache`)."""
+        plans: dict[int, Plan] = {}
+
+        def rows_at(length: int) -> list[RowData]:
+            if length not in plans:
+                plans[length] = make_plan(length)
+            return row_data(self.meeting, pack, plans[length])
+
         front_pages = 1
-        made: dict[tuple[RowData, ...], Typeset] = {}
+        made: dict[tuple[RowData, ...], Typeset | int] = {}
         for _ in range(MAX_LAYOUT_PASSES):
-            layout = make_plan(front_pages)
-            rows = row_data(self.meeting, pack, layout)
+            rows = rows_at(front_pages)
             front = made.get(tuple(rows))
-            if front is None:
-                front = made[tuple(rows)] = self.typesetting.front_sheet(pack, rows)
-            if front.pages == front_pages:
-                return layout, front
-            front_pages = front.pages
+            if front is None or front == front_pages:  # counted only: drawn now
+                # No row gives a page: the rows of any length. Else draw the next length
+                # too if its rows are these (duplex, or the roman numbers of a front sheet
+                # that does not count): its pages are the ones it settles on.
+                drawn = None if not any(r or link is not None for r, link in rows) else \
+                    front_pages + (rows_at(front_pages + 1) == rows)
+                front = made[tuple(rows)] = self.typesetting.front_sheet_within(pack, rows,
+                                                                                drawn)
+            if isinstance(front, Typeset) and front.pages == front_pages:
+                return plans[front_pages], front
+            front_pages = front if isinstance(front, int) else front.pages
         raise TemplateError([Problem(Position(Path("frontsheet.html")), "the front sheet's "
                                      "length does not settle; simplify the agenda template")])
 
