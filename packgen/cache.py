@@ -73,7 +73,10 @@ class TypesetCache:
         if key in self.pending:
             return self.pending[key]
         data = self._read(key)
-        return decode(data, key) if data is not None else None
+        found = decode(data, key) if data is not None else None
+        if found is not None:
+            self._used(key)
+        return found
 
     def get_pages(self, key: str) -> int | None:
         """The page count kept for the pages ``key`` names (:meth:`keep_pages`), if any:
@@ -81,16 +84,17 @@ class TypesetCache:
         if key in self.pending_pages:
             return self.pending_pages[key]
         data = self._read(_pages_key(key))
-        return decode_pages(data, _pages_key(key)) if data is not None else None
+        found = decode_pages(data, _pages_key(key)) if data is not None else None
+        if found is not None:
+            self._used(_pages_key(key))
+        return found
 
     def _read(self, key: str) -> bytes | None:
-        if not self.trusted():
-            return None
-        data = _read_entry(self._path(key))
-        if data is not None:
-            with contextlib.suppress(OSError):  # marks it used, for pruning; read-only is fine
-                os.utime(self._path(key), follow_symlinks=False)
-        return data
+        return _read_entry(self._path(key)) if self.trusted() else None
+
+    def _used(self, key: str) -> None:
+        with contextlib.suppress(OSError):  # marks it used, for pruning; read-only is fine
+            os.utime(self._path(key), follow_symlinks=False)
 
     def keep(self, key: str, typeset: Typeset) -> None:
         """Hold ``typeset`` to be stored under ``key`` when the build has succeeded."""

@@ -155,11 +155,11 @@ class _Builder:
             rows = rows_at(front_pages)
             front = made.get(tuple(rows))
             if front is None or front == front_pages:  # counted only: drawn now
-                # No row gives a page: the rows of any length. Else draw the next length
-                # too if its rows are these (duplex, or the roman numbers of a front sheet
-                # that does not count): its pages are the ones it settles on.
-                drawn = None if not any(r or link is not None for r, link in rows) else \
-                    front_pages + (rows_at(front_pages + 1) == rows)
+                drawn: int | None
+                if not any(ranges or link is not None for ranges, link in rows):
+                    drawn = None  # no row gives a page: every length has these rows
+                else:  # and the next length, if it has these rows (duplex): settled then
+                    drawn = front_pages + (rows_at(front_pages + 1) == rows)
                 front = made[tuple(rows)] = self.typesetting.front_sheet_within(pack, rows,
                                                                                 drawn)
             if isinstance(front, Typeset) and front.pages == front_pages:

@@ -63,8 +63,9 @@ class Typesetting(Protocol):
     def front_sheet_within(self, pack: Pack, rows: list[RowData], pages: int | None
                            ) -> Typeset | int:
         """The front sheet of ``pack`` (as :meth:`front_sheet`) if it has at most ``pages``
-        pages (None: any number); else how many it has, found without drawing them or
-        remembered by the cache: a length the page ranges will not settle on."""
+        pages (None: any number) or the cache has it; else only how many pages it has,
+        laid out without drawing them or remembered by the cache: a length the page
+        ranges will not settle on."""
 
     def filler(self) -> Typeset:
         """The page that keeps the next document on a right-hand page."""
