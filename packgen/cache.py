@@ -11,11 +11,14 @@ An entry is a file read as untrusted input, never unpickled: a header line (form
 checksum of the rest, length of its JSON), the JSON description of the result (the key
 it was stored under among it), then the PDF bytes. Anything that does not check out (a
 truncated, flipped, foreign or older entry) is passed over and the page typeset again; a
-cache that cannot be written is simply not written. Entries are written whole beside
-their name and renamed, so builds sharing the folder never read half an entry. Folders the
-cache makes are private (0700) and its entries too (0600); exempt pages (an exempt
-document, a private pack's front sheet) are never stored (:mod:`packgen.typesetting`), and
-pruning removes only files named as the cache names its own.
+cache that cannot be written is simply not written. Beside a front sheet's pages it may
+hold their page count alone, found without drawing them (a tiny entry under a key of its
+own): what a rebuild's front sheet needs to know of a length it will not settle on.
+Entries are written whole beside their name and renamed, so builds sharing the folder
+never read half an entry. Folders the cache makes are private (0700) and its entries too
+(0600); exempt pages (an exempt document, a private pack's front sheet) are never stored,
+nor their counts (:mod:`packgen.typesetting`), and pruning removes only files named as the
+cache names its own.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import __version__
-from packgen.cacheentry import FORMAT, decode, encode
+from packgen.cacheentry import FORMAT, decode, decode_pages, encode, encode_pages
 from packgen.rendered import Typeset
 
 if TYPE_CHECKING:
@@ -59,6 +62,8 @@ class TypesetCache:
         self.pending: dict[str, Typeset] = {}
         """What this build typeset, written by :meth:`save` once the build has succeeded: a
         build that fails writes nothing, the cache included."""
+        self.pending_pages: dict[str, int] = {}
+        """The page counts this build found, likewise."""
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{ENTRY}"
@@ -67,31 +72,53 @@ class TypesetCache:
         """The entry stored under ``key``, or None if there is none that checks out."""
         if key in self.pending:
             return self.pending[key]
-        if not self.trusted():
-            return None
-        data = _read_entry(self._path(key))
-        if data is None:
-            return None
-        found = decode(data, key)
-        if found is None:
-            return None
+        data = self._read(key)
+        found = decode(data, key) if data is not None else None
+        if found is not None:
+            self._used(key)
+        return found
+
+    def get_pages(self, key: str) -> int | None:
+        """The page count kept for the pages ``key`` names (:meth:`keep_pages`), if any:
+        a tiny entry of its own, beside theirs."""
+        if key in self.pending_pages:
+            return self.pending_pages[key]
+        data = self._read(_pages_key(key))
+        found = decode_pages(data, _pages_key(key)) if data is not None else None
+        if found is not None:
+            self._used(_pages_key(key))
+        return found
+
+    def _read(self, key: str) -> bytes | None:
+        return _read_entry(self._path(key)) if self.trusted() else None
+
+    def _used(self, key: str) -> None:
         with contextlib.suppress(OSError):  # marks it used, for pruning; read-only is fine
             os.utime(self._path(key), follow_symlinks=False)
-        return found
 
     def keep(self, key: str, typeset: Typeset) -> None:
         """Hold ``typeset`` to be stored under ``key`` when the build has succeeded."""
         self.pending[key] = typeset
 
+    def keep_pages(self, key: str, pages: int) -> None:
+        """Hold the page count of the pages ``key`` names, found without making them."""
+        self.pending_pages[key] = pages
+
     def save(self) -> None:
         """Store what the build typeset, then prune (see :meth:`prune`)."""
         for key, typeset in self.pending.items():
             self.put(key, typeset)
+        for key, pages in self.pending_pages.items():
+            self._write(_pages_key(key), encode_pages(_pages_key(key), pages))
         self.pending.clear()
+        self.pending_pages.clear()
         self.prune()
 
     def put(self, key: str, typeset: Typeset) -> None:
         """Store ``typeset`` under ``key``, whole or not at all; never fails the build."""
+        self._write(key, encode(key, typeset))
+
+    def _write(self, key: str, entry: bytes) -> None:
         if not self.writable:
             return
         path = self._path(key)
@@ -106,7 +133,7 @@ class TypesetCache:
             fd, name = tempfile.mkstemp(prefix=".packgen-", suffix=".part", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as stream:
-                    stream.write(encode(key, typeset))
+                    stream.write(entry)
                 os.replace(name, path)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -270,6 +297,12 @@ def setup_digest(sheet: Stylesheet) -> str:
     style = json.dumps({"page": sheet.page, "colours": sheet.colours, "styles": sheet.styles,
                         "fonts": fonts}, sort_keys=True, default=str)
     return digest([packgen_source(), style, os.environ.get("SOURCE_DATE_EPOCH", "")])
+
+
+def _pages_key(key: str) -> str:
+    """Where the page count of the pages ``key`` names is kept: never under their own key,
+    so a count is never taken for the pages nor the pages for a count."""
+    return digest(["pages", key])
 
 
 def typeset_key(setup: str, html: str, images: Iterable[bytes], decorative: bool) -> str:

@@ -3,7 +3,9 @@
 An entry is a header line (:data:`FORMAT`, the SHA-256 of the rest, the length of its
 JSON), the JSON description of a :class:`~packgen.rendered.Typeset` (with the key it was
 stored under), then the PDF bytes. :func:`decode` checks every field and what the pack's
-later stages rely on, and answers None for anything that does not check out.
+later stages rely on, and answers None for anything that does not check out. A page count
+alone (a front sheet's length, see :meth:`packgen.cache.TypesetCache.get_pages`) is the
+same header with :data:`PAGES_FORMAT` and JSON only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from packgen.rendered import Annotation, Marked, Tag, Typeset
 
 FORMAT = b"packgen-typeset/1"
+PAGES_FORMAT = b"packgen-pages/1"
 
 
 def encode(key: str, typeset: Typeset) -> bytes:
@@ -26,6 +29,30 @@ def encode(key: str, typeset: Typeset) -> bytes:
                       sort_keys=True, separators=(",", ":")).encode()
     rest = body + typeset.pdf
     return b"%s %s %d\n" % (FORMAT, hashlib.sha256(rest).hexdigest().encode(), len(body)) + rest
+
+
+def encode_pages(key: str, pages: int) -> bytes:
+    body = json.dumps({"key": key, "pages": pages}, sort_keys=True,
+                      separators=(",", ":")).encode()
+    return b"%s %s %d\n" % (PAGES_FORMAT, hashlib.sha256(body).hexdigest().encode(),
+                            len(body)) + body
+
+
+def decode_pages(data: bytes, key: str) -> int | None:
+    """The page count in ``data`` if it is whole, of this format and stored under ``key``."""
+    header, _, body = data.partition(b"\n")
+    fields = header.split(b" ")
+    if len(fields) != 3 or fields[0] != PAGES_FORMAT or fields[2] != b"%d" % len(body) \
+            or hashlib.sha256(body).hexdigest().encode() != fields[1]:
+        return None
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return None
+    if not (isinstance(found, dict) and set(found) == {"key", "pages"}
+            and found["key"] == key and _is_int(found["pages"]) and found["pages"] > 0):
+        return None
+    return int(found["pages"])
 
 
 def decode(data: bytes, key: str) -> Typeset | None:

@@ -7,15 +7,16 @@ Also what keeps blocks together on a page, and headings with what follows them.
 Part of the typesetter (:mod:`packgen.typeset`); leans on Platypus's internals
 (``blPara``, ``_get_split_blParaFunc``, ``frags``, ``_cellvalues``; a frame's ``_atTop`` and
 ``_aH``, a flowable's ``_frame``, KeepTogether's ``_content`` and ``_H``, a table's
-``_rowHeights``, a document's ``afterFlowable``, ``handle_frameBegin`` and
-``_leftExtraIndent``) here and nowhere else; tests/test_platypus_contract.py fails when an
-upgrade moves them.
+``_rowHeights``, a document's ``afterFlowable``, ``handle_frameBegin``,
+``_leftExtraIndent`` and ``_doSave``, a frame's ``add``) here and nowhere else;
+tests/test_platypus_contract.py fails when an upgrade moves them.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
     FrameBreak,
     Indenter,
     KeepTogether,
@@ -109,10 +111,16 @@ class Unfit(Exception):  # noqa: N818 - not an error of ours: a paragraph too lo
 
 class LayoutDocument(BaseDocTemplate):  # type: ignore[misc]
     """Notes the flowable it is placing, to say which did not fit, and whether anything
-    but headings stands on the page yet (see :func:`only_headings_above`)."""
+    but headings stands on the page yet (see :func:`only_headings_above`).
+
+    Given :attr:`drawn`, it draws that many pages at most: from the page after, it only
+    places flowables (wrapping and splitting them as ever, so the pages break where they
+    would) and writes no PDF; :attr:`dry` then says so, and :attr:`page` is the count."""
 
     current: Flowable | None = None
     substance = False
+    drawn: int | None = None
+    dry = False
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         self.current = flowables[0] if flowables else None
@@ -120,11 +128,29 @@ class LayoutDocument(BaseDocTemplate):  # type: ignore[misc]
 
     def handle_frameBegin(self, resume: int = 0, pageTopFlowables: Any = None) -> None:
         self.substance = False
+        if self.drawn is not None and self.page > self.drawn:
+            self.dry = True
+            self._doSave = 0  # the PDF is not wanted: not written out at the end
+            # Every flowable a frame places, a split's first part too, goes through its add.
+            self.frame.add = partial(_place_undrawn, self.frame)
         super().handle_frameBegin(resume, pageTopFlowables)
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - Platypus's name
         if not (isinstance(flowable, ActionFlowable | HeadingRoom) or _is_heading(flowable)):
             self.substance = True
+
+
+def _place_undrawn(frame: Frame, flowable: Flowable, canv: Any, trySplit: int = 0  # noqa: N803
+                   ) -> int:
+    """Place ``flowable`` in ``frame`` as Platypus would, but draw nothing: drawing makes
+    content and marks it, never moves what comes after (the dry page counts equal the
+    drawn ones over every front sheet the tests typeset, see typeset.CHECK_DRY)."""
+    flowable.drawOn = _undrawn  # on the instance: what the frame calls once it fits
+    return int(Frame._add(frame, flowable, canv, trySplit))
+
+
+def _undrawn(*args: Any, **kwargs: Any) -> None:
+    """What a flowable laid out but not drawn draws."""
 
 
 def only_headings_above(flowable: Flowable) -> bool:

@@ -139,20 +139,29 @@ class _Builder:
         """Typeset the front sheet until its length, and so every page range, stops moving.
 
         Always from a guess of one page, so the fixed point is the same whatever any cache
-        holds. A length whose agenda rows are those of a length tried before is not typeset
-        again (with duplex, one and two pages both start the reports on page 3), and one
-        whose front sheet is in the cache is not typeset at all (:mod:`packgen.cache`)."""
+        holds. Each guess's front sheet is drawn only as far as the lengths with its agenda
+        rows: one that runs longer is laid out to its end without drawing, for its length
+        alone (the next guess), so in the end only the length it settles on is drawn. A
+        guess whose agenda rows are those of a guess before (with duplex, one and two pages
+        both start the reports on page 3) is not laid out again, and one whose front sheet,
+        or its length, is in the cache is not laid out at all (:mod:`packgen.cache`)."""
         front_pages = 1
-        made: dict[tuple[RowData, ...], Typeset] = {}
+        made: dict[tuple[RowData, ...], Typeset | int] = {}
         for _ in range(MAX_LAYOUT_PASSES):
             layout = make_plan(front_pages)
             rows = row_data(self.meeting, pack, layout)
             front = made.get(tuple(rows))
-            if front is None:
-                front = made[tuple(rows)] = self.typesetting.front_sheet(pack, rows)
-            if front.pages == front_pages:
+            if front is None or front == front_pages:  # counted only: drawn now
+                drawn: int | None
+                if not any(ranges or link is not None for ranges, link in rows):
+                    drawn = None  # no row gives a page: every length has these rows
+                else:  # printed duplex, an odd length is padded to the next: the same rows
+                    drawn = front_pages + (self.meeting.duplex and front_pages % 2)
+                front = made[tuple(rows)] = self.typesetting.front_sheet_within(pack, rows,
+                                                                                drawn)
+            if isinstance(front, Typeset) and front.pages == front_pages:
                 return layout, front
-            front_pages = front.pages
+            front_pages = front if isinstance(front, int) else front.pages
         raise TemplateError([Problem(Position(Path("frontsheet.html")), "the front sheet's "
                                      "length does not settle; simplify the agenda template")])
 

@@ -19,7 +19,7 @@ import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from reportlab.lib import pagesizes
 from reportlab.lib.styles import ParagraphStyle
@@ -64,6 +64,9 @@ from packgen.theme import Stylesheet
 
 ROLES = {"p": "P", "h1": "H1", "h2": "H2", "h3": "H3", "h4": "H4"}
 """The structure element of each text block of the subset."""
+CHECK_DRY = False
+"""Check every page count found without drawing against a full typeset of the same pages
+(the test suite turns it on: a count the fixed point rests on must be the drawn one's)."""
 
 
 def page_size(sheet: Stylesheet) -> tuple[float, float]:
@@ -275,15 +278,40 @@ class Typesetter(ParagraphSetting, TableLayout):
 
     # -- the document ----------------------------------------------------------------------
 
+    @overload
     def typeset(self, root: Element, origin: Path, located: Sequence[Located] = (),
-                decorative: bool = False) -> Typeset:
+                decorative: bool = False) -> Typeset: ...
+
+    @overload
+    def typeset(self, root: Element, origin: Path, located: Sequence[Located] = (),
+                decorative: bool = False, *, drawn: int) -> Typeset | int: ...
+
+    def typeset(self, root: Element, origin: Path, located: Sequence[Located] = (),
+                decorative: bool = False, *, drawn: int | None = None) -> Typeset | int:
         """Lay out the element tree on as many pages as it needs, tagged: each piece of
         content marked as its structure element's, or as an artifact.
 
         ``located`` says where the text in it came from, so that text which cannot be
         laid out is reported at its line in the YAML. ``decorative``: every page is an
-        artifact (a filler page, which says nothing of the document's).
+        artifact (a filler page, which says nothing of the document's). ``drawn``: the
+        pages wanted at most; a tree that needs more is laid out to the end without
+        drawing the rest, and only its page count returned (a front sheet whose length
+        is not yet the one it settles on).
         """
+        made = self._typeset(root, origin, located, decorative, drawn)
+        if CHECK_DRY and drawn is not None:
+            dry = made if isinstance(made, int) else self._typeset(root, origin, located,
+                                                                  decorative, 0)
+            full = made if isinstance(made, Typeset) else self._typeset(root, origin, located,
+                                                                       decorative, None)
+            assert isinstance(dry, int) and isinstance(full, Typeset)
+            if dry != full.pages:
+                raise AssertionError(f"{origin}: {dry} pages laid out without drawing, "
+                                     f"{full.pages} drawn")
+        return made
+
+    def _typeset(self, root: Element, origin: Path, located: Sequence[Located],
+                 decorative: bool, drawn: int | None) -> Typeset | int:
         self._anchors = {}
         tagger = Tagger()
         tagger.artifact = int(decorative)
@@ -305,12 +333,15 @@ class Typesetter(ParagraphSetting, TableLayout):
                         initialFontName=self.font_name(self.props("p")),
                         pageTemplates=page_templates(self.size, self.margins),
                         creator="packgen")
+        doc.drawn = drawn
         try:
             doc.build(flowables or [TaggedParagraph("", self.paragraph_style(self.props("p")))],
                       canvasmaker=canvas_maker(tagger))
         except LayoutError:
             raise unfit_problem(doc.current, located, origin, "is too long to fit on a page"
                                  ) from None
+        if doc.dry:
+            return int(doc.page)
         return Typeset(buf.getvalue(), doc.page, dict(self._anchors),
                        structure=tagger.structure(), tagged=True)
 

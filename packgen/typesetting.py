@@ -60,6 +60,13 @@ class Typesetting(Protocol):
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         """The front sheet of ``pack``, its agenda showing ``rows``."""
 
+    def front_sheet_within(self, pack: Pack, rows: list[RowData], pages: int | None
+                           ) -> Typeset | int:
+        """The front sheet of ``pack`` (as :meth:`front_sheet`) if it has at most ``pages``
+        pages (None: any number) or the cache has it; else only how many pages it has,
+        laid out without drawing them or remembered by the cache: a length the page
+        ranges will not settle on."""
+
     def filler(self) -> Typeset:
         """The page that keeps the next document on a right-hand page."""
 
@@ -106,6 +113,14 @@ class InProcessTypesetting:
 
     def _typeset(self, name: str, context: dict[str, Any], decorative: bool = False,
                  exempt: bool = False) -> Typeset:
+        typeset = self._typeset_within(name, context, decorative, exempt, None)
+        assert isinstance(typeset, Typeset)
+        return typeset
+
+    def _typeset_within(self, name: str, context: dict[str, Any], decorative: bool,
+                        exempt: bool, pages: int | None) -> Typeset | int:
+        """The pages, or only their count when there are more than ``pages`` (None: the
+        pages, however many)."""
         from packgen.htmltree import parse_html
         from packgen.render import located, render
 
@@ -120,15 +135,24 @@ class InProcessTypesetting:
         found = self.cache.get(key) if self.cache is not None and key else None
         if found is not None:
             return found
+        if self.cache is not None and key and pages is not None:
+            count = self.cache.get_pages(key)
+            if count is not None and count > pages:
+                return count
         if tree is None:
             tree = parse_html(html, origin)
-        typeset = self.typesetter.typeset(tree, origin, located(context), decorative)
+        typeset = self.typesetter.typeset(tree, origin, located(context), decorative) \
+            if pages is None else self.typesetter.typeset(tree, origin, located(context),
+                                                          decorative, drawn=pages)
         # Kept only if what the key was made from (images, fonts) is still what was drawn:
         # a file saved over while it was typeset must not be stored under its old bytes.
         if self.cache is not None and key:
             self._setup = None
             if self._key(html, tree, decorative) == key:
-                self.cache.keep(key, typeset)
+                if isinstance(typeset, int):
+                    self.cache.keep_pages(key, typeset)
+                else:
+                    self.cache.keep(key, typeset)
         return typeset
 
     def _key(self, html: str, tree: Element | None, decorative: bool) -> str:
@@ -170,6 +194,11 @@ class InProcessTypesetting:
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return self._typeset("frontsheet.html", self._context(pack, rows), exempt=pack.private)
+
+    def front_sheet_within(self, pack: Pack, rows: list[RowData], pages: int | None
+                           ) -> Typeset | int:
+        return self._typeset_within("frontsheet.html", self._context(pack, rows), False,
+                                    pack.private, pages)
 
     def filler(self) -> Typeset:
         if self._filler is None:
@@ -286,6 +315,10 @@ class ForkedTypesetting:
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return cast(Typeset, self._call("front_sheet", pack, rows))
+
+    def front_sheet_within(self, pack: Pack, rows: list[RowData], pages: int | None
+                           ) -> Typeset | int:
+        return cast("Typeset | int", self._call("front_sheet_within", pack, rows, pages))
 
     def filler(self) -> Typeset:
         return cast(Typeset, self._call("filler"))

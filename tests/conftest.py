@@ -33,6 +33,12 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Every front sheet a test lays out in this process (or a typesetting process forked
+    # from it) is laid out both with and without drawing, and the page counts compared:
+    # the length the page ranges settle on is found without drawing.
+    import packgen.typeset
+
+    packgen.typeset.CHECK_DRY = True
     config.addinivalue_line("markers", "unchecked_structure: a test that breaks a pack's "
                             "structure tree on purpose; the structure check leaves it alone")
     missing = [tool for tool in ("pdftotext", "pdffonts", "qpdf") if not shutil.which(tool)]

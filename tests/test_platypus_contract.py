@@ -158,3 +158,45 @@ def test_a_page_can_be_turned_while_empty() -> None:
 
     doc.build([Turner(), Paragraph("x", STYLE)])
     assert sizes == [(300, 200)]
+
+
+def test_frames_place_through_add_and_an_unsaved_document_writes_nothing() -> None:
+    """What fitting.LayoutDocument does past the pages it draws: every flowable a frame
+    places, a split's first part too, goes through the frame's ``add`` (replaced on the
+    instance at each frame's beginning), which draws it through ``drawOn`` (shadowed on
+    the instance: not drawn); ``_doSave = 0`` leaves the file unwritten. The page count is
+    the drawn document's."""
+    drawn: list[str] = []
+    placed: list[Flowable] = []
+
+    class Noted(Paragraph):  # type: ignore[misc]
+        def draw(self) -> None:
+            drawn.append(self.getPlainText()[:5])
+            super().draw()
+
+    def flowables() -> list[Flowable]:
+        return [Noted(f"para{n} " + "words " * 40 * (1 + n % 3), STYLE) for n in range(12)]
+
+    class Undrawn(BaseDocTemplate):  # type: ignore[misc]
+        def handle_frameBegin(self, resume: int = 0, pageTopFlowables: object = None
+                              ) -> None:
+            frame = self.frame
+
+            def add(flowable: Flowable, canv: object, trySplit: int = 0) -> int:
+                placed.append(flowable)
+                flowable.drawOn = lambda *args, **kwargs: None
+                return int(Frame._add(frame, flowable, canv, trySplit))
+
+            frame.add = add
+            self._doSave = 0
+            super().handle_frameBegin(resume, pageTopFlowables)
+
+    whole = _doc()
+    whole.build(flowables())
+    assert drawn and whole.page > 2
+    drawn.clear()
+    out = io.BytesIO()
+    undrawn = Undrawn(out, pagesize=(200, 300), pageTemplates=_doc().pageTemplates)
+    undrawn.build(flowables())
+    assert drawn == [] and out.getvalue() == b""
+    assert undrawn.page == whole.page and len(placed) > 12  # split parts placed too

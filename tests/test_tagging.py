@@ -84,14 +84,16 @@ def unembedded_fonts(pdf: bytes, tmp_path: Path) -> list[str]:
 
 @pytest.fixture
 def typesets(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Typeset]]:
-    """Every document typeset in the test, with its template's name."""
+    """Every document typeset in the test, with its template's name (not a front sheet
+    laid out for its page count alone, which has no pages)."""
     made: list[tuple[str, Typeset]] = []
     typeset = Typesetter.typeset
 
     def noted(self: Typesetter, root: object, origin: Path, *args: object,
-              **kwargs: object) -> Typeset:
-        result = typeset(self, root, origin, *args, **kwargs)  # type: ignore[arg-type]
-        made.append((origin.name, result))
+              **kwargs: object) -> Typeset | int:
+        result: Typeset | int = typeset(self, root, origin, *args, **kwargs)  # type: ignore[call-overload]
+        if isinstance(result, Typeset):
+            made.append((origin.name, result))
         return result
 
     monkeypatch.setattr(Typesetter, "typeset", noted)
