@@ -521,8 +521,8 @@ def site_command(root: Path | None, output: Path | None, base_url: str | None,
                  templates: Path | None, jobs: int, quiet: bool, debug: bool) -> None:
     """Publish every meeting under ROOT (default: the folder holding packgen.yaml) as a
     static website: pages, packs, each document's PDF, manifests, calendars, feeds."""
-    from packgen.site.build import SiteOptions, build_site
     from packgen.errors import Position
+    from packgen.site.build import SiteOptions, build_site
     from packgen.site.discover import find_root
 
     if base_url is not None and not re.fullmatch(r"https?://[^\s]+", base_url):

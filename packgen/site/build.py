@@ -27,8 +27,15 @@ from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files, page_paths
 from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
-from packgen.site.pages import (SiteLook, long_date, meeting_context, meeting_row, render,
-                                site_environment, split_by_date)
+from packgen.site.pages import (
+    SiteLook,
+    long_date,
+    meeting_context,
+    meeting_row,
+    render,
+    site_environment,
+    split_by_date,
+)
 from packgen.site.style import House, house, stylesheet
 from packgen.site.write import remove_stale, write_files
 
@@ -144,9 +151,8 @@ def _run(work: Callable[[MeetingJob], MeetingFiles], jobs: list[MeetingJob], cou
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from packgen.forking import die_with_parent
-
     import packgen.build  # noqa: F401 - imported once, before the workers fork and share it
+    from packgen.forking import die_with_parent
 
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(min(count, len(jobs)), mp_context=context,

@@ -106,4 +106,4 @@ footer.site {{ border-top: 1px solid {c['rule']}; margin-top: 2rem; color: {c['m
                font-size: 0.9rem; }}
 @media (max-width: 30rem) {{ h1 {{ font-size: 1.5rem; }} dl.details {{ display: block; }}
                              dd {{ margin-bottom: 0.4rem; }} }}
-""".encode("utf-8")
+""".encode()

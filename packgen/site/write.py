@@ -10,8 +10,9 @@ publication no longer has are removed only after the new ones are in place.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 from packgen.atomic import write_atomic
 from packgen.errors import OutputError, Position, Problem
@@ -27,12 +28,16 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
             continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(lambda stream, data=data: stream.write(data), target)
+            write_atomic(_writer(data), target)
         except OSError as exc:
             raise OutputError([Problem(Position(target), f"cannot write: "
                                                          f"{exc.strerror or exc}")]) from None
         changed.append(target)
     return changed
+
+
+def _writer(data: bytes) -> Callable[[BinaryIO], object]:
+    return lambda stream: stream.write(data)
 
 
 def _holds(target: Path, data: bytes) -> bool:
@@ -49,7 +54,7 @@ def remove_stale(folder: Path, keep: Iterable[str]) -> list[Path]:
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for place, subfolders, files in os.walk(folder, topdown=False):
+    for place, _, files in os.walk(folder, topdown=False):
         here = Path(place)
         for name in files:
             path = here / name
