@@ -219,3 +219,34 @@ def test_stale_files_of_a_meeting_are_removed(tmp_path: Path) -> None:
     meeting.write_text(meeting.read_text() + "\n# touched\n")
     assert run_site(root, out).returncode == 0
     assert not stale.exists() and not stale.parent.exists()
+
+
+def test_the_site_templates_are_overridable(tmp_path: Path) -> None:
+    root, out = copy_examples(tmp_path), tmp_path / "public"
+    (root / "templates" / "site").mkdir(parents=True)
+    (root / "templates" / "site" / "meeting.html").write_text(
+        '{% extends "!theme/site/meeting.html" %}\n'
+        '{% block details %}<p class="webcast">Watch it live on the council\'s channel.</p>'
+        '{{ super() }}{% endblock %}\n')
+    done = run_site(root, out)
+    assert done.returncode == 0, done.stderr
+    page = (out / "health-scrutiny-committee/2026-07-15/index.html").read_text()
+    assert "Watch it live" in page and "Add this meeting to your calendar" in page
+    assert "Watch it live" not in (out / "index.html").read_text()
+    # A changed site template is a changed input: the meetings are rebuilt with it.
+    (root / "templates" / "site" / "meeting.html").write_text(
+        '{% extends "!theme/site/meeting.html" %}\n')
+    again = run_site(root, out)
+    assert again.returncode == 0 and "unchanged" not in again.stdout
+    assert "Watch it live" not in (out / "health-scrutiny-committee/2026-07-15/index.html"
+                                   ).read_text()
+
+
+def test_a_template_mistake_is_one_problem_and_exit_1(tmp_path: Path) -> None:
+    root, out = copy_examples(tmp_path), tmp_path / "public"
+    (root / "templates" / "site").mkdir(parents=True)
+    (root / "templates" / "site" / "index.html").write_text("{{ no_such_value }}\n")
+    done = run_site(root, out)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert re.search(r"index\.html:\d+:\d+: error: .*no_such_value", done.stderr), done.stderr
