@@ -206,7 +206,14 @@ def test_a_republished_meeting_says_so_and_its_calendar_sequence_rises(tmp_path:
     assert json.loads((folder / "manifest.json").read_text())["sequence"] == 1
     assert "SEQUENCE:1" in (folder / "meeting.ics").read_text()
     assert "SEQUENCE:1" in (out / "health-scrutiny-committee/meetings.ics").read_text()
-    assert "agenda republished" in (out / "health-scrutiny-committee/feed.xml").read_text()
+    feed = (out / "health-scrutiny-committee/feed.xml").read_text()
+    assert "agenda republished" in feed
+    assert "Republished on 3 July 2026: An item was added\n" in feed
+    assert "Item 4: added" in feed or "Urgent business" in feed  # the change note too
+    # The next run, with nothing changed, keeps the feed's summary as it was.
+    again = run_site(root, out)
+    assert "unchanged" in again.stdout
+    assert (out / "health-scrutiny-committee/feed.xml").read_text() == feed
 
 
 def test_stale_files_of_a_meeting_are_removed(tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ from packgen.site.write import remove_stale, write_files
 
 Json = dict[str, Any]
 
+CHANGES = "changes.txt"
+"""Beside a republished meeting's page: its change note, one line each, for its feed entry."""
+
 
 @dataclass(frozen=True)
 class SiteOptions:
@@ -188,6 +191,8 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
             [calendar_entry(new, look.name, options.base_url)],
             f"{new['meeting']['body']}, {long_date(new['meeting']['date'])}")
         files["manifest.json"] = manifest_bytes(new)
+        if note:  # the feed's summary of this publication, read back on later runs
+            files[CHANGES] = "".join(f"{line}\n" for line in note).encode("utf-8")
         write_files(folder, {k: v for k, v in files.items() if k != "manifest.json"})
         # The manifest last: until it is in place, the next run rebuilds this meeting.
         write_files(folder, {"manifest.json": files["manifest.json"]})
@@ -234,7 +239,8 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
              sorted(manifests, key=lambda d: d["meeting"]["url"])], name)
         newest = max(_generated(d) for d in manifests)
         files[f"{slug}/feed.xml"] = body_feed(
-            [feed_entry(d) for d in manifests], title=name, path=f"{slug}/feed.xml",
+            [feed_entry(d, _change_note(options.output, d)) for d in manifests],
+            title=name, path=f"{slug}/feed.xml",
             site=look.name, author=manifests[0]["meeting"]["organisation"], stamp=newest,
             base_url=options.base_url, page=f"{slug}/", language=look.language)
     upcoming, past = split_by_date(list(published.values()), today)
@@ -244,6 +250,15 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": "Meetings"}]})
     write_files(options.output, files)
+
+
+def _change_note(out: Path, data: Json) -> list[str]:
+    """The change note the meeting was last published with (none: first published)."""
+    try:
+        text = (out / data["meeting"]["url"] / CHANGES).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def _generated(data: Json) -> datetime.datetime:
