@@ -257,3 +257,30 @@ def test_a_template_mistake_is_one_problem_and_exit_1(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert re.search(r"index\.html:\d+:\d+: error: .*no_such_value", done.stderr), done.stderr
+
+
+def test_a_report_two_pages_longer_names_exactly_the_items_that_moved(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    root, out = copy_examples(tmp_path), tmp_path / "public"
+    assert run_site(root, out).returncode == 0
+    attachment = root / "childrens-partnership-board" / "cypp-refresh.pdf"  # item 8
+    writer = PdfWriter(clone_from=PdfReader(attachment))
+    for _ in range(2):
+        writer.add_blank_page()
+    with open(attachment, "wb") as stream:
+        writer.write(stream)
+    done = run_site(root, out)
+    assert done.returncode == 0, done.stderr
+    notes = [line.split(": note: ", 1)[1] for line in done.stdout.splitlines()
+             if ": note: " in line]
+    named = set()
+    for line in notes:
+        if found := re.match(r"Items? (\d+)(?:-(\d+))?", line):
+            first, last = int(found[1]), int(found[2] or found[1])
+            named |= set(range(first, last + 1))
+    assert named == {8, 9, 10}, notes
+    assert "Item 8: pages 15-18 → 15-20" in notes
+    assert "Items 9-10 moved by 2 pages (now pages 21-29)" in notes
+    page = (out / "childrens-partnership-board/2026-07-08/index.html").read_text()
+    assert "Items 9-10 moved by 2 pages" in page
