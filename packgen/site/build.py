@@ -95,7 +95,7 @@ def build_site(options: SiteOptions) -> SiteResult:
         old = _old_manifest(out, page)
         digest = inputs_digest(file, root, options.templates, extra)
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
-                and _complete(out / page, old):
+                and old["meeting"]["url"] == page and _complete(out / page, old):
             published[page] = old
             result.meetings.append(MeetingOutcome(file, page, "unchanged"))
             continue
@@ -106,7 +106,7 @@ def build_site(options: SiteOptions) -> SiteResult:
         page = outcome.page
         if page is not None:
             current = _old_manifest(out, page)
-            if current is not None:
+            if current is not None and current["meeting"]["url"] == page:
                 published[page] = current
     order = {file: n for n, file in enumerate(files)}
     result.meetings.sort(key=lambda m: order[m.file])
@@ -217,7 +217,7 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
     """The index, each body's page, calendar and feed, the stylesheet and the logo."""
     today = _today()
     bodies: dict[str, list[Json]] = {}
-    for page, data in sorted(published.items()):
+    for page, data in sorted(published.items()):  # each one's url is its page
         bodies.setdefault(page.split("/")[0], []).append(data)
     files: dict[str, bytes] = {"site.css": stylesheet(look.colours)}
     if look.logo is not None:
