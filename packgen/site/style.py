@@ -81,9 +81,9 @@ h2 {{ font-size: 1.4rem; border-bottom: 1px solid {c['rule']}; padding-bottom: 0
 h3 {{ font-size: 1.05rem; margin: 0 0 0.3rem; }}
 a {{ color: {c['accent']}; }}
 a:hover {{ text-decoration-thickness: 3px; }}
-a:focus, main:focus-visible {{ outline: 3px solid #ffdd00; outline-offset: 0;
-                               background: #ffdd00; color: #000000; }}
-main:focus:not(:focus-visible) {{ outline: none; background: none; }}
+a:focus {{ outline: 3px solid #ffdd00; outline-offset: 0; background: #ffdd00;
+           color: #000000; box-shadow: 0 4px #000000; text-decoration: none; }}
+main:focus {{ outline: none; }}
 .skip {{ position: absolute; left: -10000px; top: 0; padding: 0.5rem 1rem; }}
 .skip:focus {{ left: 0; z-index: 1; }}
 ol.crumbs {{ list-style: none; padding: 0; margin: 0.6rem 0 0; display: flex;
