@@ -518,6 +518,47 @@ def validate_command(meetings: tuple[Path, ...], language: str | None, templates
     _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.pdf.sources"))
 
 
+@main.command(name="site")
+@click.argument("root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                required=False)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder (default build/site under ROOT).")
+@click.option("--base-url", metavar="URL",
+              help="Where the site is served (https://...): calendars then link each meeting.")
+@templates_option
+@jobs_option
+@quiet_option
+@debug_option
+def site_command(root: Path | None, output: Path | None, base_url: str | None,
+                 templates: Path | None, jobs: int, quiet: bool, debug: bool) -> None:
+    """Publish every meeting under ROOT (default: the folder holding packgen.yaml) as a
+    static website: pages, packs, each document's PDF, manifests, calendars, feeds."""
+    from packgen.errors import Position
+    from packgen.site.build import SiteOptions, build_site
+    from packgen.site.discover import find_root
+
+    if base_url is not None and not re.fullmatch(r"https?://[^\s]+", base_url):
+        raise click.BadParameter("expected an absolute http(s) URL", param_hint="--base-url")
+    found = root if root is not None else find_root(Path.cwd())
+    if found is None:
+        raise click.UsageError("no packgen.yaml here or above: give the ROOT folder")
+    _quiet_pypdf()
+    out = output if output is not None else found / "build" / "site"
+    result = build_site(SiteOptions(found, out, templates, base_url, jobs, debug))
+    for one in result.meetings:
+        if one.status == "failed":
+            _print(Outcome(False, "", one.problems, one.trace), quiet)
+            continue
+        said = (f"wrote {display_path(out / (one.page or ''))} ({one.pages} pages)"
+                if one.status == "built" else f"unchanged {display_path(out / (one.page or ''))}")
+        _print(Outcome(True, said, one.problems), quiet)
+        for line in one.notes:
+            click.echo(str(Problem(Position(one.file), line, "note")))
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    sys.exit(0 if result.ok else 1)
+
+
 @main.command()
 @click.argument("kind", type=click.Choice(["meeting", "config", "report", "minutes",
                                            "document", "manifest"]), default="meeting")

@@ -52,6 +52,7 @@ def manifest(meeting: Meeting, publications: Sequence[Publication], *,
         "meeting": {
             "organisation": meeting.organisation, "body": meeting.body,
             "date": meeting.date.isoformat(), "time": meeting.time.strftime("%H:%M"),
+            "end_time": None if meeting.end_time is None else meeting.end_time.strftime("%H:%M"),
             "venue": meeting.venue, "language": meeting.language,
             "jurisdiction": meeting.jurisdiction.name,
             "source": source_path(meeting.root, meeting.source), "url": url},

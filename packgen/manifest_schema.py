@@ -47,6 +47,9 @@ SCHEMA: dict[str, Any] = {
                       "body": {"type": "string"},
                       "date": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\d$"},
                       "time": {"type": "string", "pattern": r"^\d\d:\d\d$"},
+                      "end_time": {"type": ["string", "null"], "pattern": r"^\d\d:\d\d$",
+                                   "description": "meeting.yaml's end_time, or null: "
+                                                  "calendars then give it two hours."},
                       "venue": {"type": "string"},
                       "language": {"type": "string"},
                       "jurisdiction": {"type": "string"},

@@ -42,6 +42,8 @@ from packgen.subset import attribute_problem, missing_problem, tag_problem
 
 WEB_TEMPLATES = "web/"
 """Templates under web/ are web pages (the HTML agenda), outside the typeset subset."""
+SITE_TEMPLATES = "site/"
+"""Whole web pages of ``packgen site`` (:mod:`packgen.site.pages`), not laid out by us."""
 
 
 _JINJA_SYNTAX = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -138,7 +140,7 @@ class _CheckedLoader(jinja2.FileSystemLoader):
                                              "file (or is a link to one that is not); only "
                                              ".html files are templates")])
         source, filename, uptodate = super().get_source(environment, template)
-        if template.startswith(WEB_TEMPLATES):
+        if template.startswith((WEB_TEMPLATES, SITE_TEMPLATES)):
             problems = []  # whole web pages, not laid out by us
         else:
             problems = check_markup(source, Path(filename))

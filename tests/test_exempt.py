@@ -222,3 +222,24 @@ def test_private_supplement_numbers_carry_on(folder: MeetingFolder) -> None:
     assert private_supplement[:len(public_supplement)] == public_supplement
     # Pages 5-7 end on a right-hand page, so a filler (E5) comes before Late land (E6-E7).
     assert private_supplement[len(public_supplement):] == ["E5", "E6", "E7"]
+
+
+def test_nothing_exempt_reaches_the_website(folder: MeetingFolder, tmp_path: Path) -> None:
+    """packgen site publishes the public pack, its documents, pages, manifest, calendars and
+    feeds: no byte of any file under the site, and no file name, holds the canary."""
+    from tests.site_helpers import run_site
+
+    leak_meeting(folder)
+    out = tmp_path / "site"
+    done = run_site(folder.root, out)
+    assert done.returncode == 0, done.stderr
+    assert CANARY not in done.stdout + done.stderr
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    assert any(p.suffix == ".pdf" for p in files) and any(p.name == "manifest.json"
+                                                          for p in files)
+    for path in files:
+        assert CANARY not in path.relative_to(out).as_posix()
+        data = every_byte(path, tmp_path) if path.suffix == ".pdf" else path.read_bytes()
+        assert re.findall(rb"ZQXCANARY[-\w]*", data) == [], path
+    page = (out / "test-committee" / "2026-07-08" / "index.html").read_text()
+    assert "Property disposal" in page and "not for publication by virtue of paragraph 3" in page

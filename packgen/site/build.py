@@ -1,0 +1,282 @@
+"""The site's pipeline: discover, fingerprint, build what changed, write, then the pages
+that list every meeting.
+
+``discover -> digest -> build (in parallel) -> per meeting: manifest, change note, page,
+calendar, written atomically, stale files removed -> bodies' pages, calendars and feeds,
+index, stylesheet``. A meeting that fails keeps the files it had; the rest of the site is
+built all the same, and its old manifest still lists it. This is the only module that
+knows the order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packgen.atom import body_feed, feed_entry
+from packgen.changes import changes
+from packgen.errors import PackgenError, Problem, ValidationError
+from packgen.ical import calendar_entry, meeting_calendar, republication
+from packgen.manifest import manifest_bytes, read_manifest
+from packgen.site.digest import inputs_digest
+from packgen.site.discover import body_slug, meeting_files, page_paths
+from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
+from packgen.site.pages import (
+    SiteLook,
+    long_date,
+    meeting_context,
+    meeting_row,
+    render,
+    site_environment,
+    split_by_date,
+)
+from packgen.site.style import House, house, stylesheet
+from packgen.site.write import remove_stale, write_files
+
+Json = dict[str, Any]
+
+CHANGES = "changes.txt"
+"""Beside a republished meeting's page: its change note, one line each, for its feed entry."""
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    root: Path
+    output: Path
+    templates: Path | None = None
+    base_url: str | None = None
+    jobs: int = 1
+    debug: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingOutcome:
+    file: Path
+    page: str | None
+    status: str
+    """"built", "unchanged" or "failed"."""
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    """The change note since the manifest published before."""
+    pages: int = 0
+    trace: str = ""
+
+
+@dataclass
+class SiteResult:
+    meetings: list[MeetingOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """The site's own (a template's mistake, a file that could not be written)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(m.status != "failed" for m in self.meetings)
+
+
+def build_site(options: SiteOptions) -> SiteResult:
+    """Publish every meeting under ``options.root`` into ``options.output``."""
+    root, out = options.root, options.output
+    look = house(root)
+    env = site_environment(options.templates, root)
+    files = meeting_files(root, out)
+    pages = page_paths(files)
+    extra = _site_options(options, root)
+    result = SiteResult()
+    published: dict[str, Json] = {}  # page -> the manifest listing it now
+    jobs: list[MeetingJob] = []
+    for file in files:
+        page = pages[file]
+        old = _old_manifest(out, page)
+        digest = inputs_digest(file, root, options.templates, extra)
+        if page is not None and old is not None and old.get("inputs_sha256") == digest \
+                and old["meeting"]["url"] == page and _complete(out / page, old):
+            published[page] = old
+            result.meetings.append(MeetingOutcome(file, page, "unchanged"))
+            continue
+        jobs.append(MeetingJob(file, page or "", digest, options.templates, options.debug))
+    for built in _run(build_meeting, jobs, options.jobs):
+        outcome = _publish(built, options, look, env)
+        result.meetings.append(outcome)
+        page = outcome.page
+        if page is not None:
+            current = _old_manifest(out, page)
+            if current is not None and current["meeting"]["url"] == page:
+                published[page] = current
+    order = {file: n for n, file in enumerate(files)}
+    result.meetings.sort(key=lambda m: order[m.file])
+    try:
+        _site_pages(options, look, env, published)
+    except PackgenError as exc:
+        result.problems += exc.problems
+    return result
+
+
+def _site_options(options: SiteOptions, root: Path) -> list[str]:
+    """What, besides a meeting's inputs, changes its files: the base URL (its calendar) and
+    the site's own templates (its page)."""
+    lines = [f"base-url {options.base_url or ''}"]
+    for folder in (options.templates, root / "templates"):
+        site = folder / "site" if folder is not None else None
+        if site is not None and site.is_dir():
+            for path in sorted(site.rglob("*.html")):
+                lines.append(f"template {path.relative_to(site).as_posix()} "
+                             f"{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return lines
+
+
+def _old_manifest(out: Path, page: str | None) -> Json | None:
+    if page is None or not (out / page / "manifest.json").is_file():
+        return None
+    try:
+        return read_manifest(out / page / "manifest.json")
+    except ValidationError:  # not ours, or damaged: the meeting is built afresh
+        return None
+
+
+def _complete(folder: Path, data: Json) -> bool:
+    """Whether every file the manifest names is still in the meeting's folder."""
+    names = ["index.html", "meeting.ics", *(p["file"] for p in data["packs"]),
+             *(d["file"] for d in data["documents"] if d["sha256"] is not None)]
+    return all((folder / name).is_file() for name in names)
+
+
+def _run(work: Callable[[MeetingJob], MeetingFiles], jobs: list[MeetingJob], count: int
+         ) -> Iterator[MeetingFiles]:
+    if count <= 1 or len(jobs) <= 1:
+        yield from map(work, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import packgen.build  # noqa: F401 - imported once, before the workers fork and share it
+    from packgen.forking import die_with_parent
+
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(min(count, len(jobs)), mp_context=context,
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        yield from pool.map(work, jobs)
+
+
+def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
+             ) -> MeetingOutcome:
+    """Write one built meeting's files; a failed one keeps the files it had."""
+    job = built.job
+    if built.manifest is None:
+        return MeetingOutcome(job.file, job.page or None, "failed",
+                              (*built.problems, *built.warnings), trace=built.trace)
+    new = built.manifest
+    page = job.page or _fallback_page(new)
+    new["meeting"]["url"] = page
+    folder = options.output / page
+    old = _old_manifest(options.output, page)
+    note = changes(old, new) if old is not None else []
+    new["sequence"] = (old.get("sequence", 0) + (1 if note else 0)) if old is not None else 0
+    files = dict(built.files)
+    sizes = {name: len(data) for name, data in files.items()}
+    context = {**_common(look, "../" * page.count("/")),
+               **meeting_context(new, sizes, note, republication(new)),
+               "calendar": "meeting.ics"}
+    context["crumbs"] = [{"href": context["root"] + "index.html", "text": "Meetings"},
+                         {"href": "../index.html", "text": new["meeting"]["body"]},
+                         {"href": "", "text": long_date(new["meeting"]["date"])}]
+    try:
+        files["index.html"] = render(env, "meeting.html", context)
+        files["meeting.ics"] = meeting_calendar(
+            [calendar_entry(new, look.name, options.base_url)],
+            f"{new['meeting']['body']}, {long_date(new['meeting']['date'])}")
+        files["manifest.json"] = manifest_bytes(new)
+        if note:  # the feed's summary of this publication, read back on later runs
+            files[CHANGES] = "".join(f"{line}\n" for line in note).encode("utf-8")
+        write_files(folder, {k: v for k, v in files.items() if k != "manifest.json"})
+        # The manifest last: until it is in place, the next run rebuilds this meeting.
+        write_files(folder, {"manifest.json": files["manifest.json"]})
+        remove_stale(folder, files)
+    except PackgenError as exc:
+        return MeetingOutcome(job.file, page, "failed", (*exc.problems, *built.warnings))
+    return MeetingOutcome(job.file, page, "built", built.warnings, tuple(note),
+                          sum(p["pages"] for p in new["packs"]))
+
+
+def _fallback_page(data: Json) -> str:
+    return f"{body_slug(data['meeting']['body'])}/{data['meeting']['date']}/"
+
+
+def _common(look: House, root: str) -> dict[str, Any]:
+    logo = f"logo{look.logo.suffix.lower()}" if look.logo is not None else None
+    return {"look": SiteLook(look.name, logo, look.logo_alt, look.language), "root": root}
+
+
+def _site_pages(options: SiteOptions, look: House, env: Any,
+                published: Mapping[str, Json]) -> None:
+    """The index, each body's page, calendar and feed, the stylesheet and the logo."""
+    today = _today()
+    bodies: dict[str, list[Json]] = {}
+    for page, data in sorted(published.items()):  # each one's url is its page
+        bodies.setdefault(page.split("/")[0], []).append(data)
+    files: dict[str, bytes] = {"site.css": stylesheet(look.colours)}
+    if look.logo is not None:
+        files[f"logo{look.logo.suffix.lower()}"] = look.logo.read_bytes()
+    names = []
+    for slug, manifests in sorted(bodies.items()):
+        name = manifests[0]["meeting"]["body"]
+        names.append({"href": f"{slug}/index.html", "text": name, "name": name})
+        upcoming, past = split_by_date(manifests, today)
+        files[f"{slug}/index.html"] = render(env, "body.html", {
+            **_common(look, "../"), "body": name,
+            "upcoming": [meeting_row(d, "../") for d in upcoming],
+            "past": [meeting_row(d, "../") for d in past],
+            "calendar": "meetings.ics", "feed": "feed.xml",
+            "crumbs": [{"href": "../index.html", "text": "Meetings"},
+                       {"href": "", "text": name}]})
+        files[f"{slug}/meetings.ics"] = meeting_calendar(
+            [calendar_entry(d, look.name, options.base_url) for d in
+             sorted(manifests, key=lambda d: d["meeting"]["url"])], name)
+        newest = max(_generated(d) for d in manifests)
+        files[f"{slug}/feed.xml"] = body_feed(
+            [feed_entry(d, _change_note(options.output, d)) for d in manifests],
+            title=name, path=f"{slug}/feed.xml",
+            site=look.name, author=manifests[0]["meeting"]["organisation"], stamp=newest,
+            base_url=options.base_url, page=f"{slug}/", language=look.language)
+    upcoming, past = split_by_date(list(published.values()), today)
+    files["index.html"] = render(env, "index.html", {
+        **_common(look, ""), "bodies": [{"href": n["href"], "name": n["name"]} for n in names],
+        "upcoming": [meeting_row(d, "") for d in upcoming],
+        "past": [meeting_row(d, "") for d in past],
+        "crumbs": [{"href": "", "text": "Meetings"}]})
+    write_files(options.output, files)
+
+
+def _change_note(out: Path, data: Json) -> list[str]:
+    """The change note the meeting was last published with (none: first published)."""
+    try:
+        text = (out / data["meeting"]["url"] / CHANGES).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _generated(data: Json) -> datetime.datetime:
+    from packgen.ical import generated
+
+    return generated(data)
+
+
+def _today() -> datetime.date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+    return datetime.date.today()
+
+
+def site_problems(result: SiteResult) -> Iterable[Problem]:
+    """Every problem of the run, meeting by meeting, then the site's."""
+    for outcome in result.meetings:
+        yield from outcome.problems
+    yield from result.problems
+
