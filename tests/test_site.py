@@ -220,12 +220,16 @@ def test_stale_files_of_a_meeting_are_removed(tmp_path: Path) -> None:
     root, out = copy_examples(tmp_path), tmp_path / "public"
     assert run_site(root, out).returncode == 0
     stale = out / "health-scrutiny-committee/2026-07-15/documents/99-old.pdf"
-    stale.parent.mkdir(parents=True)
+    stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_bytes(b"%PDF-1.7 old")
     meeting = root / "health-scrutiny-committee" / "meeting.yaml"
     meeting.write_text(meeting.read_text() + "\n# touched\n")
     assert run_site(root, out).returncode == 0
-    assert not stale.exists() and not stale.parent.exists()
+    assert not stale.exists()
+    # What is left is exactly what the manifest lists.
+    listed = json.loads((stale.parent.parent / "manifest.json").read_text())["documents"]
+    assert sorted(p.name for p in stale.parent.iterdir()) == \
+        sorted(Path(d["file"]).name for d in listed)
 
 
 def test_the_site_templates_are_overridable(tmp_path: Path) -> None:
