@@ -392,6 +392,16 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     clashes = clashing_outputs(meetings, output, private, supplement, html, language)
     if len(meetings) > 1:
         clashes += outputs_over_inputs(meetings, private, supplement, html, language)
+    if manifest_file is not None:
+        from packgen.layout import Pack
+        from packgen.manifest import refuse_manifest_target
+        from packgen.outputs import default_output
+
+        pack = output or default_output(meetings[0], Pack(private, supplement), language)
+        try:
+            refuse_manifest_target(manifest_file, pack)
+        except PackgenError as exc:
+            clashes += exc.problems
     if clashes:
         _print(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)
@@ -544,7 +554,11 @@ def site_command(root: Path | None, output: Path | None, base_url: str | None,
         raise click.UsageError("no packgen.yaml here or above: give the ROOT folder")
     _quiet_pypdf()
     out = output if output is not None else found / "build" / "site"
-    result = build_site(SiteOptions(found, out, templates, base_url, jobs, debug))
+    try:
+        result = build_site(SiteOptions(found, out, templates, base_url, jobs, debug))
+    except PackgenError as exc:  # the site's folder refused before anything was built
+        _print(Outcome(False, "", tuple(exc.problems)), quiet)
+        sys.exit(1)
     for one in result.meetings:
         if one.status == "failed":
             _print(Outcome(False, "", one.problems, one.trace), quiet)

@@ -107,6 +107,9 @@ def write_manifest(path: Path, data: dict[str, Any]) -> None:
 def read_manifest(path: Path) -> dict[str, Any]:
     """A manifest packgen wrote, checked against its schema; else one problem at ``path``."""
     try:
+        if path.stat().st_size > MAX_MANIFEST:
+            raise ValidationError([Problem(Position(path), "not a packgen manifest: larger "
+                                           f"than {MAX_MANIFEST >> 20} MiB")])
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ValidationError([Problem(Position(path), f"cannot read the manifest: "
@@ -127,12 +130,53 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if type(version) is int and version != MANIFEST_VERSION:  # a later packgen's
         wrong = [f"manifest_version {version}: this packgen ({__version__}) reads version "
                  f"{MANIFEST_VERSION}"]
+    if not wrong:
+        wrong = _unreal_dates(data)
     if wrong:
         more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
         raise ValidationError([Problem(Position(path), f"not a packgen manifest: {wrong[0]}"
                                                        f"{more}")])
     assert isinstance(data, dict)
     return data
+
+
+MAX_MANIFEST = 64 << 20
+"""A manifest larger than this is not one packgen wrote (a 10,000-item meeting's is a few MB)."""
+
+
+def _unreal_dates(data: dict[str, Any]) -> list[str]:
+    """The dates and times the schema's patterns let through but no calendar has
+    ("2026-02-30", "99:99"): pages and calendars made from them would fail."""
+    meeting = data["meeting"]
+    found = [("meeting.date", meeting.get("date"), datetime.date.fromisoformat),
+             ("meeting.time", meeting.get("time"), datetime.time.fromisoformat),
+             ("meeting.end_time", meeting.get("end_time"), datetime.time.fromisoformat)]
+    if isinstance(data.get("republished"), dict):
+        found.append(("republished.date", data["republished"].get("date"),
+                      datetime.date.fromisoformat))
+    wrong = []
+    for name, value, parse in found:
+        if isinstance(value, str):
+            try:
+                parse(value)
+            except ValueError:
+                wrong.append(f'{name}: "{value}" is not a real date or time')
+    return wrong
+
+
+def refuse_manifest_target(path: Path, pack: Path) -> None:
+    """``--manifest FILE`` writes only a new file, or over a manifest: never over the pack
+    it describes, nor over anything else (a meeting's YAML, a report, a PDF)."""
+    if path.resolve() == pack.resolve():
+        raise ValidationError([Problem(Position(path), "--manifest names the pack's own "
+                                       "file; name a .json file beside it")])
+    if path.exists() or path.is_symlink():
+        try:
+            read_manifest(path)
+        except ValidationError:
+            raise ValidationError([Problem(Position(path), "--manifest would be written over "
+                                           "a file that is not a packgen manifest; name a "
+                                           "new file")]) from None
 
 
 def meeting_source(meeting_file: Path) -> str:

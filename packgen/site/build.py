@@ -21,7 +21,7 @@ from typing import Any
 
 from packgen.atom import body_feed, feed_entry
 from packgen.changes import changes
-from packgen.errors import PackgenError, Problem, ValidationError
+from packgen.errors import OutputError, PackgenError, Position, Problem, ValidationError
 from packgen.ical import calendar_entry, meeting_calendar, republication
 from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
@@ -37,7 +37,8 @@ from packgen.site.pages import (
     split_by_date,
 )
 from packgen.site.style import House, house, stylesheet
-from packgen.site.write import remove_stale, write_files
+from packgen.site.withdraw import newly_withheld
+from packgen.site.write import remove_stale, withdraw, write_files
 
 Json = dict[str, Any]
 
@@ -82,6 +83,7 @@ class SiteResult:
 def build_site(options: SiteOptions) -> SiteResult:
     """Publish every meeting under ``options.root`` into ``options.output``."""
     root, out = options.root, options.output
+    refuse_overlap(root, out)
     look = house(root)
     env = site_environment(options.templates, root)
     files = meeting_files(root, out)
@@ -96,6 +98,9 @@ def build_site(options: SiteOptions) -> SiteResult:
         digest = inputs_digest(file, root, options.templates, extra)
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
                 and old["meeting"]["url"] == page and _complete(out / page, old):
+            # A run stopped between the manifest and the clean-up left files the
+            # manifest no longer lists (a report since withheld, say): gone now.
+            remove_stale(out / page, _listed(out / page, old), out)
             published[page] = old
             result.meetings.append(MeetingOutcome(file, page, "unchanged"))
             continue
@@ -110,6 +115,8 @@ def build_site(options: SiteOptions) -> SiteResult:
                 published[page] = current
     order = {file: n for n, file in enumerate(files)}
     result.meetings.sort(key=lambda m: order[m.file])
+    if None not in pages.values():  # else a meeting too broken to place may own a folder
+        _withdraw_unlisted(out, set(pages.values()))  # type: ignore[arg-type]
     try:
         _site_pages(options, look, env, published)
     except PackgenError as exc:
@@ -146,6 +153,49 @@ def _complete(folder: Path, data: Json) -> bool:
     return all((folder / name).is_file() for name in names)
 
 
+def _listed(folder: Path, data: Json) -> set[str]:
+    """The files a published meeting holds: its manifest's, and its page's own."""
+    return {"index.html", "meeting.ics", "manifest.json", CHANGES,
+            *(p["file"] for p in data["packs"]), *(d["file"] for d in data["documents"])}
+
+
+def _withdraw_unlisted(out: Path, pages: set[str]) -> None:
+    """Remove the folders of meetings published before that no meeting under the root
+    has now (deleted, or moved to another date): left, they would stay on the web
+    server, unlinked but served, whatever they held. Only folders holding a manifest of
+    ours, at a meeting's depth (``BODY/DATE/``), are touched."""
+    if not out.is_dir():
+        return
+    for manifest_file in sorted(out.glob("*/*/manifest.json")):
+        folder = manifest_file.parent
+        page = folder.relative_to(out).as_posix() + "/"
+        if page in pages or folder.is_symlink() or folder.parent.is_symlink():
+            continue
+        try:
+            read_manifest(manifest_file)
+        except ValidationError:
+            continue  # not ours
+        withdraw(folder, out)
+
+
+def refuse_overlap(root: Path, out: Path) -> None:
+    """Refuse a site folder that is the root, holds it, or holds meeting files: cleaning
+    the site removes every file a meeting's folder in it does not publish, and there those
+    would be the officers' own files."""
+    real_root, real_out = root.resolve(), out.resolve()
+    if real_out == real_root or real_out in real_root.parents:
+        raise OutputError([Problem(Position(out), "the site's folder holds the meetings' "
+                                   "root: name a folder of its own (the default is "
+                                   "build/site)")])
+    if real_out.is_dir():
+        for name in ("meeting.yaml", "packgen.yaml"):
+            found = next(iter(real_out.rglob(name)), None)
+            if found is not None:
+                raise OutputError([Problem(Position(found), "a meeting's file inside the "
+                                           "site's folder: name a folder of its own for "
+                                           "the site (the default is build/site)")])
+
+
 def _run(work: Callable[[MeetingJob], MeetingFiles], jobs: list[MeetingJob], count: int
          ) -> Iterator[MeetingFiles]:
     if count <= 1 or len(jobs) <= 1:
@@ -168,8 +218,17 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
     """Write one built meeting's files; a failed one keeps the files it had."""
     job = built.job
     if built.manifest is None:
+        said: tuple[Problem, ...] = ()
+        old = _old_manifest(options.output, job.page or None)
+        withheld = newly_withheld(job.file, old) if old is not None else []
+        if withheld:  # its old files would keep public what is now withheld
+            withdraw(options.output / job.page, options.output)
+            said = (Problem(Position(job.file), "its published pages and files were removed "
+                            "from the site, since they hold what is now withheld ("
+                            + "; ".join(f'"{t}"' for t in withheld) + ") and the meeting "
+                            "did not build; they return when it builds", "warning"),)
         return MeetingOutcome(job.file, job.page or None, "failed",
-                              (*built.problems, *built.warnings), trace=built.trace)
+                              (*built.problems, *built.warnings, *said), trace=built.trace)
     new = built.manifest
     page = job.page or _fallback_page(new)
     new["meeting"]["url"] = page
@@ -193,10 +252,11 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
         files["manifest.json"] = manifest_bytes(new)
         if note:  # the feed's summary of this publication, read back on later runs
             files[CHANGES] = "".join(f"{line}\n" for line in note).encode("utf-8")
-        write_files(folder, {k: v for k, v in files.items() if k != "manifest.json"})
+        write_files(folder, {k: v for k, v in files.items() if k != "manifest.json"},
+                    options.output)
         # The manifest last: until it is in place, the next run rebuilds this meeting.
-        write_files(folder, {"manifest.json": files["manifest.json"]})
-        remove_stale(folder, files)
+        write_files(folder, {"manifest.json": files["manifest.json"]}, options.output)
+        remove_stale(folder, files, options.output)
     except PackgenError as exc:
         return MeetingOutcome(job.file, page, "failed", (*exc.problems, *built.warnings))
     return MeetingOutcome(job.file, page, "built", built.warnings, tuple(note),
@@ -249,7 +309,7 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
         "upcoming": [meeting_row(d, "") for d in upcoming],
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": "Meetings"}]})
-    write_files(options.output, files)
+    write_files(options.output, files, options.output)
 
 
 def _change_note(out: Path, data: Json) -> list[str]:

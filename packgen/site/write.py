@@ -18,12 +18,14 @@ from packgen.atomic import write_atomic
 from packgen.errors import OutputError, Position, Problem
 
 
-def write_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write ``files`` (POSIX paths relative to ``folder``: bytes); return those changed."""
+def write_files(folder: Path, files: Mapping[str, bytes], site: Path) -> list[Path]:
+    """Write ``files`` (POSIX paths relative to ``folder``, a folder of ``site``: bytes);
+    return those changed."""
     changed: list[Path] = []
     for name in sorted(files):
         target = folder / name
         data = files[name]
+        real_folders(site, target.parent)
         if _holds(target, data):
             continue
         try:
@@ -47,11 +49,27 @@ def _holds(target: Path, data: bytes) -> bool:
         return False
 
 
-def remove_stale(folder: Path, keep: Iterable[str]) -> list[Path]:
-    """Remove every file under ``folder`` not named in ``keep`` (relative POSIX paths),
-    then the folders left empty; return what was removed."""
+def real_folders(site: Path, folder: Path) -> None:
+    """Refuse ``folder`` unless it and every folder between it and ``site`` is a real
+    folder (or not there yet): a link planted in the site would have packgen write, or
+    remove files, wherever it points. ``site`` itself may be a link: whoever runs packgen
+    named it."""
+    here = folder
+    while here != site and site in here.parents:
+        if here.is_symlink():
+            raise OutputError([Problem(Position(here), "a link inside the site's folder: "
+                                       "packgen writes and removes files only in real "
+                                       "folders there; remove the link")])
+        here = here.parent
+
+
+def remove_stale(folder: Path, keep: Iterable[str], site: Path) -> list[Path]:
+    """Remove every file under ``folder`` (a folder of ``site``) not named in ``keep``
+    (relative POSIX paths), then the folders left empty; return what was removed. Links
+    are removed as links, never followed."""
     kept = set(keep)
     removed: list[Path] = []
+    real_folders(site, folder)
     if not folder.is_dir():
         return removed
     for place, _, files in os.walk(folder, topdown=False):
@@ -64,3 +82,13 @@ def remove_stale(folder: Path, keep: Iterable[str]) -> list[Path]:
         if here != folder and not any(here.iterdir()):
             here.rmdir()
     return sorted(removed)
+
+
+def withdraw(folder: Path, site: Path) -> None:
+    """Remove a meeting's folder from the site: its files, then the folder, then its body's
+    folder if that is left empty."""
+    remove_stale(folder, (), site)
+    for here in (folder, folder.parent):
+        if here != site and here.is_dir() and not here.is_symlink() and \
+                not any(here.iterdir()):
+            here.rmdir()
