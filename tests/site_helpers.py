@@ -58,3 +58,15 @@ def read_page(page: Path) -> Links:
     parser = Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser
+
+
+def lengthen(pdf: Path, pages: int) -> None:
+    """Make an attachment ``pages`` pages longer (blank ones at its end), as a report that
+    grew between two publications."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    for _ in range(pages):
+        writer.add_blank_page()
+    with open(pdf, "wb") as stream:
+        writer.write(stream)

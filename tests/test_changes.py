@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader, PdfWriter
 
 from packgen.changes import changes, only_packs
 from tests.conftest import ROOT, BuildFn, MeetingFolder, basic_meeting
+from tests.site_helpers import lengthen
 
 SHA = {name: c * 64 for name, c in (("a", "a"), ("b", "b"), ("c", "c"), ("d", "d"),
                                        ("e", "e"), ("f", "f"))}
@@ -174,13 +174,6 @@ def test_the_meeting_s_details_and_supplements() -> None:
     assert [(i["title"], i["pack"]) for i in late["items"]] == [("Late item", 0)]
 
 
-def _grow(pdf: Path, pages: int) -> None:
-    writer = PdfWriter(clone_from=PdfReader(pdf))
-    for _ in range(pages):
-        writer.add_blank_page()
-    writer.write(pdf)
-
-
 def _ranges(manifest: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
     return {i["number"]: i["pages"] for i in manifest["items"]}
 
@@ -195,7 +188,7 @@ def test_two_builds_of_an_example_name_exactly_the_items_that_moved(
                     "--no-cache", cwd=examples, env=env)
     assert first.returncode == 0, first.stderr
     # The report of item 7 grows by two pages: its appendix, a PDF, gains two.
-    _grow(examples / "childrens-partnership-board" / "priority-families-appendix-1.pdf", 2)
+    lengthen(examples / "childrens-partnership-board" / "priority-families-appendix-1.pdf", 2)
     second = run_cli("build", meeting, "-o", "../second.pdf", "--against", "../first.json",
                      "--manifest", "../second.json", "--no-cache", cwd=examples, env=env)
     assert second.returncode == 0, second.stderr

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pypdf import PdfReader, PdfWriter
 
 from tests.conftest import make_pdf
-from tests.site_helpers import EPOCH, EXAMPLES
+from tests.site_helpers import EPOCH, EXAMPLES, lengthen
 from tests.test_exempt import CANARY, canary_pdf, every_byte
 
 CI = EXAMPLES / "ci"
@@ -108,12 +107,7 @@ def test_a_second_run_says_exactly_which_items_moved(tmp_path: Path) -> None:
     repo = tmp_path / "next"
     shutil.copytree(tmp_path / "council", repo, ignore=shutil.ignore_patterns(
         "public", "*.txt", "site.log"))
-    attachment = repo / "childrens-partnership-board" / "cypp-refresh.pdf"  # item 8
-    writer = PdfWriter(clone_from=PdfReader(attachment))
-    for _ in range(2):
-        writer.add_blank_page()
-    with open(attachment, "wb") as stream:
-        writer.write(stream)
+    lengthen(repo / "childrens-partnership-board" / "cypp-refresh.pdf", 2)  # item 8
     shutil.rmtree(repo / "health-scrutiny-committee")
     shutil.copytree(cached, repo / "public")  # actions/cache/restore
     second = run_build_steps(repo)

@@ -13,7 +13,7 @@ import pytest
 
 from packgen.manifest_schema import SCHEMA
 from tests.conftest import page_texts
-from tests.site_helpers import copy_examples, read_page, run_site, snapshot
+from tests.site_helpers import copy_examples, lengthen, read_page, run_site, snapshot
 
 MEETINGS = {"childrens-partnership-board/2026-07-08/", "communities-scrutiny-committee/2026-09-16/",
             "health-and-wellbeing-board/2026-07-22/", "health-scrutiny-committee/2026-07-15/",
@@ -264,16 +264,9 @@ def test_a_template_mistake_is_one_problem_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_a_report_two_pages_longer_names_exactly_the_items_that_moved(tmp_path: Path) -> None:
-    from pypdf import PdfReader, PdfWriter
-
     root, out = copy_examples(tmp_path), tmp_path / "public"
     assert run_site(root, out).returncode == 0
-    attachment = root / "childrens-partnership-board" / "cypp-refresh.pdf"  # item 8
-    writer = PdfWriter(clone_from=PdfReader(attachment))
-    for _ in range(2):
-        writer.add_blank_page()
-    with open(attachment, "wb") as stream:
-        writer.write(stream)
+    lengthen(root / "childrens-partnership-board" / "cypp-refresh.pdf", 2)  # item 8
     done = run_site(root, out)
     assert done.returncode == 0, done.stderr
     notes = [line.split(": note: ", 1)[1] for line in done.stdout.splitlines()

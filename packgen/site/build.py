@@ -100,7 +100,7 @@ def build_site(options: SiteOptions) -> SiteResult:
                 and old["meeting"]["url"] == page and _complete(out / page, old):
             # A run stopped between the manifest and the clean-up left files the
             # manifest no longer lists (a report since withheld, say): gone now.
-            remove_stale(out / page, _listed(out / page, old), out)
+            remove_stale(out / page, _listed(old), out)
             published[page] = old
             result.meetings.append(MeetingOutcome(file, page, "unchanged"))
             continue
@@ -146,17 +146,20 @@ def _old_manifest(out: Path, page: str | None) -> Json | None:
         return None
 
 
+def _written(data: Json) -> set[str]:
+    """The files a published meeting must hold: its page's own and its manifest's."""
+    return {"index.html", "meeting.ics", *(p["file"] for p in data["packs"]),
+            *(d["file"] for d in data["documents"] if d["sha256"] is not None)}
+
+
 def _complete(folder: Path, data: Json) -> bool:
     """Whether every file the manifest names is still in the meeting's folder."""
-    names = ["index.html", "meeting.ics", *(p["file"] for p in data["packs"]),
-             *(d["file"] for d in data["documents"] if d["sha256"] is not None)]
-    return all((folder / name).is_file() for name in names)
+    return all((folder / name).is_file() for name in _written(data))
 
 
-def _listed(folder: Path, data: Json) -> set[str]:
-    """The files a published meeting holds: its manifest's, and its page's own."""
-    return {"index.html", "meeting.ics", "manifest.json", CHANGES,
-            *(p["file"] for p in data["packs"]), *(d["file"] for d in data["documents"])}
+def _listed(data: Json) -> set[str]:
+    """Every file a published meeting may hold: those, the manifest and its change note."""
+    return {*_written(data), "manifest.json", CHANGES}
 
 
 def _withdraw_unlisted(out: Path, pages: set[str]) -> None:
