@@ -90,7 +90,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
         else None
     try:
         from packgen.alone import is_document, usage_problem
-        from packgen.layout import Pack
+        from packgen.layout import Pack, pdf_attachments
         from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
         from packgen.prepare import original_ranges, validated
         from packgen.typesetting import InProcessTypesetting
@@ -109,6 +109,9 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
             if language is not None and not alone else (None, None)
         typesetting: Typesetting = early.given(meeting) if early is not None else \
             InProcessTypesetting(meeting, templates, trusted_templates, cache)
+        if not alone and not pdf_attachments(meeting, [Pack()]):
+            # No PDF to count: the front sheet can be laid out while pypdf is imported.
+            typesetting.forecast([])
     except BaseException:
         if early is not None:  # a failed validation leaves no process behind
             early.close()

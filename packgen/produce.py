@@ -120,8 +120,8 @@ class _Builder:
         # Typeset over there while the attachments are read here: the documents, then the
         # main pack's front sheet on the page counts its PDFs state.
         typesetting.prefetch(_document_keys(meeting, packs))
-        if not packs[0].alone:
-            counts = forecast_counts(pdf_attachments(meeting, [Pack()]))
+        if not packs[0].alone and (main_pdfs := pdf_attachments(meeting, [Pack()])):
+            counts = forecast_counts(main_pdfs)  # with none, build_pack sent it already
             if counts is not None:
                 typesetting.forecast(counts)
         self.sources: dict[Attachment, Source] = open_attachments(meeting, packs,

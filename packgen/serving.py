@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import errors
-from packgen.layout import DocumentKey, Pack, document_key, pack_documents, plan_public
+from packgen.layout import (
+    DocumentKey,
+    Pack,
+    document_key,
+    pack_documents,
+    plan_public,
+)
 from packgen.rendered import Typeset
 from packgen.settle import settle
 from packgen.typesetting import InProcessTypesetting, RowData
@@ -104,9 +110,10 @@ def _front_ahead(local: InProcessTypesetting, made: _Made,
             counts[attachment] = made.pages(local, document_key(item, attachment, parent))
 
     def front_sheet(step: Pack, rows: list[RowData], drawn: int | None) -> Typeset | int:
-        result = fronts[(step, tuple(rows), drawn)] = local.front_sheet_within(step, rows,
-                                                                                 drawn)
-        return result
+        key = (step, tuple(rows), drawn)
+        if key not in fronts:
+            fronts[key] = local.front_sheet_within(step, rows, drawn)
+        return fronts[key]
 
     settle(meeting, pack, lambda front: plan_public(meeting, pack, front, counts, 1),
            front_sheet)
