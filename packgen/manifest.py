@@ -63,7 +63,8 @@ def manifest(meeting: Meeting, publications: Sequence[Publication], *,
         "items": [{"number": item.number, "title": item.title, "exempt": item.exempt,
                    "pack": n, "pages": [{"first": a, "last": b} for a, b in item.pages],
                    "description": item.description or None,
-                   "presenter": item.presenter or None}
+                   "presenter": item.presenter or None,
+                   "language": item.language or None}
                   for n, one in enumerate(publications) for item in one.items],
         "documents": [{
             "title": d.title, "kind": d.kind, "item": d.item, "appendix_of": d.appendix_of,
@@ -71,6 +72,7 @@ def manifest(meeting: Meeting, publications: Sequence[Publication], *,
             "first_index": d.first_index, "last_index": d.last_index, "file": file,
             "sha256": None if pdf is None else _sha256(pdf),
             "source": d.source, "source_sha256": d.source_sha256,
+            "language": None if d.language == meeting.language else d.language,
         } for d, pack, file, pdf in zip(documents, packs_of, files, pdfs, strict=True)],
         "editions": [],
     }

@@ -17,6 +17,8 @@ _LABEL: dict[str, Any] = {"type": "string", "minLength": 1,
                           "description": 'A page number as printed: "17", or "ii" on a front '
                                          "sheet that is not counted."}
 _NULLABLE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
+_LANGUAGE: dict[str, Any] = {**_NULLABLE_TEXT, "description": "Its title's language where it "
+                             "is not the pack's (an edition's untranslated title), or null."}
 
 
 def _record(description: str, properties: dict[str, Any],
@@ -89,6 +91,7 @@ SCHEMA: dict[str, Any] = {
                                           "prints it beneath the title, or null."},
                           "presenter": {**_NULLABLE_TEXT, "description": "Whose report it "
                                         "is, as the agenda prints it, or null."},
+                          "language": _LANGUAGE,
                       })},
                   "documents": {"type": "array", "items": _record(
                       "Each public document of each pack, in pack order.", {
@@ -113,7 +116,9 @@ SCHEMA: dict[str, Any] = {
                           "source": {"type": "string", "description": "The file it came "
                                      "from, relative to the repository root."},
                           "source_sha256": _SHA256,
-                      })},
+                      }, {"language": {**_NULLABLE_TEXT, "description": "The document's "
+                                       "language where it is not the pack's (in an edition, "
+                                       "one with no translation), or null."}})},
               }, {
                   "editions": {"type": "array", "description": "The meeting in its other "
                                "languages (a meeting in Wales: its Welsh edition): absent "

@@ -233,3 +233,35 @@ def test_a_manifest_of_an_earlier_packgen_still_reads(wales: tuple[Path, Path],
     old = tmp_path / "manifest.json"
     old.write_text(json.dumps(data))
     assert read_manifest(old)["items"][0]["title"] == "Apologies for absence"
+
+
+def test_what_the_welsh_edition_leaves_in_english_is_marked_english(
+        folder: MeetingFolder, tmp_path: Path) -> None:
+    """As the Welsh pack tags them: an item with no title_cy, a document with no file_cy."""
+    folder.write(basic_meeting([
+        {"title": "Budget", "title_cy": "Cyllideb",
+         "attachments": [{"file": folder.pdf("budget.pdf", 1),
+                          "file_cy": folder.pdf("cyllideb.pdf", 1)}]},
+        {"title": "Tree survey", "attachments": [
+            {"file": folder.pdf("survey.pdf", 1), "title": "Survey of trees"}]},
+        {"title": "Parks", "title_cy": "Parciau",
+         "attachments": [folder.pdf("parks.pdf", 1)]},
+    ], jurisdiction="wales"))
+    out = tmp_path / "site"
+    done = run_site(folder.root, out)
+    assert done.returncode == 0, done.stderr
+    meeting = out / "test-committee" / "2026-07-08"
+    page = (meeting / "cy" / "index.html").read_text()
+    assert '<span class="number">1.</span> Cyllideb</h3>' in page
+    assert '<span class="number">2.</span> <span lang="en-GB">Tree survey</span></h3>' in page
+    assert '<span class="number">3.</span> Parciau</h3>' in page
+    links = re.findall(r'<a href="documents/[^"]+"( hreflang="[^"]+")?>(\w+): (.*?) <span '
+                       r'class="about">', page)
+    assert links == [("", "Dogfen", "Cyllideb"),
+                     (' hreflang="en-GB"', "Dogfen", '<span lang="en-GB">Survey of trees</span>'),
+                     (' hreflang="en-GB"', "Dogfen", "Parciau")]
+    [welsh] = json.loads((meeting / "manifest.json").read_text())["editions"]
+    assert [i["language"] for i in welsh["items"]] == [None, "en-GB", None]
+    assert [d["language"] for d in welsh["documents"]] == [None, "en-GB", "en-GB"]
+    # The English page marks nothing: everything on it is in its own language.
+    assert 'lang="en-GB"' not in (meeting / "index.html").read_text().split("<main", 1)[1]

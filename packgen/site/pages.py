@@ -135,16 +135,19 @@ def meeting_context(data: Json, sizes: Mapping[str, int], changes: Sequence[str]
     language = edition["language"] if edition is not None else data["meeting"]["language"]
     meeting = {**data["meeting"], **(edition["meeting"] if edition is not None else {}),
                "language": language}
+    untranslated = _untranslated(data, edition)
     packs = []
     for n, pack in enumerate(source["packs"]):
         items = []
         for item in (i for i in source["items"] if i["pack"] == n):
-            documents = [_document(d, pack, sizes, words, folder) for d in source["documents"]
+            documents = [_document(d, pack, sizes, words, folder, untranslated)
+                         for d in source["documents"]
                          if d["pack"] == n and d["item"] == item["number"]]
             items.append({"number": item["number"], "title": item["title"],
                           "exempt": item["exempt"], "documents": documents,
                           "description": item.get("description"),
                           "presenter": item.get("presenter"),
+                          "language": item.get("language"),
                           "pages": ", ".join(pages_text(p["first"], p["last"], words)
                                              for p in item["pages"])})
         supplement = pack["supplement"]
@@ -228,8 +231,18 @@ def _local(file: str, folder: str) -> str:
     return file[len(folder):] if folder and file.startswith(folder) else file
 
 
+def _untranslated(data: Json, edition: Json | None) -> dict[str, str]:
+    """An edition's document titles that are the main edition's, word for word: left in the
+    files' language (no ``title_cy``, no Welsh file to take one from), so marked as such."""
+    if edition is None or len(edition["documents"]) != len(data["documents"]):
+        return {}
+    return {theirs["title"]: data["meeting"]["language"] for ours, theirs in
+            zip(data["documents"], edition["documents"], strict=True)
+            if ours["title"] == theirs["title"]}
+
+
 def _document(document: Json, pack: Json, sizes: Mapping[str, int], words: Messages,
-              folder: str) -> dict[str, Any]:
+              folder: str, untranslated: Mapping[str, str]) -> dict[str, Any]:
     pages = pages_text(document["first_page"], document["last_page"], words)
     own = document["file"] if document["file"] in sizes else None
     if own is not None:
@@ -239,5 +252,6 @@ def _document(document: Json, pack: Json, sizes: Mapping[str, int], words: Messa
         link = href(f"{_local(pack['file'], folder)}#page={document['first_index']}")
         about = words.fill("site_in_pack", pages=pages)
     return {"kind": words.word(KINDS.get(document["kind"], "site_document")),
-            "title": document["title"], "href": link, "about": about,
+            "title": document["title"], "title_language": untranslated.get(document["title"]),
+            "language": document.get("language"), "href": link, "about": about,
             "appendix": document["appendix_of"] is not None}
