@@ -19,9 +19,11 @@ _LABEL: dict[str, Any] = {"type": "string", "minLength": 1,
 _NULLABLE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
 
 
-def _record(description: str, properties: dict[str, Any]) -> dict[str, Any]:
+def _record(description: str, properties: dict[str, Any], optional: tuple[str, ...] = ()
+            ) -> dict[str, Any]:
     return {"type": "object", "description": description, "properties": properties,
-            "required": list(properties), "additionalProperties": False}
+            "required": [key for key in properties if key not in optional],
+            "additionalProperties": False}
 
 
 SCHEMA: dict[str, Any] = {
@@ -105,8 +107,24 @@ SCHEMA: dict[str, Any] = {
                           "source": {"type": "string", "description": "The file it came "
                                      "from, relative to the repository root."},
                           "source_sha256": _SHA256,
-                      })},
-              }),
+                          "content_sha256": {**_SHA256, "description": "Of the document as "
+                                             "merged, before its pages are stamped: a PDF "
+                                             "attachment's bytes, or the pages packgen "
+                                             "typeset. It changes with the content, whatever "
+                                             "the cause (the house style, a template), never "
+                                             "with the page numbers; absent in manifests of "
+                                             "packgen before it."},
+                      }, optional=("content_sha256",))},
+                  "note": {"oneOf": [{"type": "null"}, _record(
+                      "The change note of the meeting's last republication, kept while "
+                      "rebuilds change nothing a reader sees; absent in manifests of packgen "
+                      "before it.", {
+                          "sequence": {"type": "integer", "minimum": 1,
+                                       "description": "The republication it belongs to."},
+                          "lines": {"type": "array", "minItems": 1,
+                                    "items": {"type": "string"}},
+                      })]},
+              }, optional=("note",)),
 }
 
 

@@ -15,7 +15,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,12 @@ class MeetingOutcome:
     """The change note since the manifest published before."""
     pages: int = 0
     trace: str = ""
+    written: int = 0
+    """Files written (those whose bytes were already there are not)."""
+    removed: int = 0
+    """Files of the meeting's folder its publication no longer has, removed."""
+    withdrawn: bool = False
+    """A failed meeting's folder removed, as it held what is now withheld."""
 
 
 @dataclass
@@ -74,6 +80,10 @@ class SiteResult:
     meetings: list[MeetingOutcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     """The site's own (a template's mistake, a file that could not be written)."""
+    written: int = 0
+    """The site's own files written: index, bodies' pages, calendars, feeds, stylesheet."""
+    withdrawn: int = 0
+    """Folders of meetings no longer under the root, removed."""
 
     @property
     def ok(self) -> bool:
@@ -92,21 +102,33 @@ def build_site(options: SiteOptions) -> SiteResult:
     result = SiteResult()
     published: dict[str, Json] = {}  # page -> the manifest listing it now
     jobs: list[MeetingJob] = []
+    repaired: dict[Path, list[str]] = {}  # meeting -> its published files found damaged
     for file in files:
         page = pages[file]
         old = _old_manifest(out, page)
         digest = inputs_digest(file, root, options.templates, extra)
+        damaged: list[str] = []
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
                 and old["meeting"]["url"] == page and _complete(out / page, old):
-            # A run stopped between the manifest and the clean-up left files the
-            # manifest no longer lists (a report since withheld, say): gone now.
-            remove_stale(out / page, _listed(old), out)
-            published[page] = old
-            result.meetings.append(MeetingOutcome(file, page, "unchanged"))
-            continue
+            damaged = _damaged(out / page, old)
+            if not damaged:
+                # A run stopped between the manifest and the clean-up left files the
+                # manifest no longer lists (a report since withheld, say): gone now.
+                removed = remove_stale(out / page, _listed(old), out)
+                published[page] = old
+                result.meetings.append(MeetingOutcome(file, page, "unchanged",
+                                                      removed=len(removed)))
+                continue
+        if damaged:
+            repaired[file] = damaged
         jobs.append(MeetingJob(file, page or "", digest, options.templates, options.debug))
     for built in _run(build_meeting, jobs, options.jobs):
         outcome = _publish(built, options, look, env)
+        if built.job.file in repaired:
+            outcome = replace(outcome, problems=(Problem(Position(built.job.file), (
+                "published files differed from the manifest (damaged, or altered since): "
+                + ", ".join(repaired[built.job.file]) + "; built again"), "warning"),
+                *outcome.problems))
         result.meetings.append(outcome)
         page = outcome.page
         if page is not None:
@@ -116,9 +138,9 @@ def build_site(options: SiteOptions) -> SiteResult:
     order = {file: n for n, file in enumerate(files)}
     result.meetings.sort(key=lambda m: order[m.file])
     if None not in pages.values():  # else a meeting too broken to place may own a folder
-        _withdraw_unlisted(out, set(pages.values()))  # type: ignore[arg-type]
+        result.withdrawn = _withdraw_unlisted(out, set(pages.values()))  # type: ignore[arg-type]
     try:
-        _site_pages(options, look, env, published)
+        result.written += len(_site_pages(options, look, env, published))
     except PackgenError as exc:
         result.problems += exc.problems
     return result
@@ -157,18 +179,42 @@ def _complete(folder: Path, data: Json) -> bool:
     return all((folder / name).is_file() for name in _written(data))
 
 
+def _damaged(folder: Path, data: Json) -> list[str]:
+    """The packs and documents whose bytes are not those the manifest's sha256 says (a
+    partial restore of the site, a file truncated or edited by hand, a link put in its
+    place): the meeting is built again to put them right. Its pages and calendar need no
+    check here: they are written whenever their bytes differ."""
+    hashed = [(p["file"], p["sha256"]) for p in data["packs"]] + [
+        (d["file"], d["sha256"]) for d in data["documents"] if d["sha256"] is not None]
+    return [name for name, sha256 in hashed if _sha256(folder / name) != sha256]
+
+
+def _sha256(path: Path) -> str | None:
+    if path.is_symlink():
+        return None  # not the site's own file, whatever it holds now
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def _listed(data: Json) -> set[str]:
     """Every file a published meeting may hold: those, the manifest and its change note."""
     return {*_written(data), "manifest.json", CHANGES}
 
 
-def _withdraw_unlisted(out: Path, pages: set[str]) -> None:
+def _withdraw_unlisted(out: Path, pages: set[str]) -> int:
     """Remove the folders of meetings published before that no meeting under the root
     has now (deleted, or moved to another date): left, they would stay on the web
     server, unlinked but served, whatever they held. Only folders holding a manifest of
-    ours, at a meeting's depth (``BODY/DATE/``), are touched."""
+    ours, at a meeting's depth (``BODY/DATE/``), are touched. Return how many went."""
+    gone = 0
     if not out.is_dir():
-        return
+        return gone
     for manifest_file in sorted(out.glob("*/*/manifest.json")):
         folder = manifest_file.parent
         page = folder.relative_to(out).as_posix() + "/"
@@ -179,6 +225,8 @@ def _withdraw_unlisted(out: Path, pages: set[str]) -> None:
         except ValidationError:
             continue  # not ours
         withdraw(folder, out)
+        gone += 1
+    return gone
 
 
 def refuse_overlap(root: Path, out: Path) -> None:
@@ -231,14 +279,21 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
                             + "; ".join(f'"{t}"' for t in withheld) + ") and the meeting "
                             "did not build; they return when it builds", "warning"),)
         return MeetingOutcome(job.file, job.page or None, "failed",
-                              (*built.problems, *built.warnings, *said), trace=built.trace)
+                              (*built.problems, *built.warnings, *said), trace=built.trace,
+                              withdrawn=bool(withheld))
     new = built.manifest
     page = job.page or _fallback_page(new)
     new["meeting"]["url"] = page
     folder = options.output / page
     old = _old_manifest(options.output, page)
-    note = changes(old, new) if old is not None else []
-    new["sequence"] = (old.get("sequence", 0) + (1 if note else 0)) if old is not None else 0
+    fresh = changes(old, new) if old is not None else []
+    note = fresh or _kept_note(old, new, folder)
+    new["sequence"] = (old.get("sequence", 0) + (1 if fresh else 0)) if old is not None else 0
+    if old is not None and not fresh and old.get("republished") == new["republished"]:
+        # Nothing a reader sees changed (a new --base-url, a site template, packgen
+        # upgraded): still the same publication, so its feed entry is not "updated".
+        new["generated"] = old["generated"]
+    new["note"] = {"sequence": new["sequence"], "lines": note} if note else None
     files = dict(built.files)
     sizes = {name: len(data) for name, data in files.items()}
     context = {**_common(look, "../" * page.count("/")),
@@ -255,15 +310,34 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
         files["manifest.json"] = manifest_bytes(new)
         if note:  # the feed's summary of this publication, read back on later runs
             files[CHANGES] = "".join(f"{line}\n" for line in note).encode("utf-8")
-        write_files(folder, {k: v for k, v in files.items() if k != "manifest.json"},
-                    options.output)
+        written = write_files(folder, {k: v for k, v in files.items()
+                                       if k != "manifest.json"}, options.output)
         # The manifest last: until it is in place, the next run rebuilds this meeting.
-        write_files(folder, {"manifest.json": files["manifest.json"]}, options.output)
-        remove_stale(folder, files, options.output)
+        written += write_files(folder, {"manifest.json": files["manifest.json"]},
+                               options.output)
+        removed = remove_stale(folder, files, options.output)
     except PackgenError as exc:
         return MeetingOutcome(job.file, page, "failed", (*exc.problems, *built.warnings))
-    return MeetingOutcome(job.file, page, "built", built.warnings, tuple(note),
-                          sum(p["pages"] for p in new["packs"]))
+    return MeetingOutcome(job.file, page, "built", built.warnings, tuple(fresh),
+                          sum(p["pages"] for p in new["packs"]), written=len(written),
+                          removed=len(removed))
+
+
+def _kept_note(old: Json | None, new: Json, folder: Path) -> list[str]:
+    """The change note of the last republication, when this rebuild changed nothing a
+    reader sees and ``republished`` is as it was: the note belongs to that republication,
+    not to the run that made it. (A manifest of a packgen before the note was kept in it:
+    the note beside it.)"""
+    if old is None or old.get("republished") != new["republished"] or not old.get("sequence"):
+        return []
+    if "note" in old:
+        kept = old["note"]
+        return list(kept["lines"]) if kept and kept["sequence"] == old["sequence"] else []
+    try:
+        text = (folder / CHANGES).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def _fallback_page(data: Json) -> str:
@@ -276,8 +350,9 @@ def _common(look: House, root: str) -> dict[str, Any]:
 
 
 def _site_pages(options: SiteOptions, look: House, env: Any,
-                published: Mapping[str, Json]) -> None:
-    """The index, each body's page, calendar and feed, the stylesheet and the logo."""
+                published: Mapping[str, Json]) -> list[Path]:
+    """The index, each body's page, calendar and feed, the stylesheet and the logo; return
+    those written."""
     today = _today()
     bodies: dict[str, list[Json]] = {}
     for page, data in sorted(published.items()):  # each one's url is its page
@@ -312,11 +387,13 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
         "upcoming": [meeting_row(d, "") for d in upcoming],
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": "Meetings"}]})
-    write_files(options.output, files, options.output)
+    return write_files(options.output, files, options.output)
 
 
 def _change_note(out: Path, data: Json) -> list[str]:
     """The change note the meeting was last published with (none: first published)."""
+    if "note" in data:
+        return list(data["note"]["lines"]) if data["note"] else []
     try:
         text = (out / data["meeting"]["url"] / CHANGES).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
