@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from packgen.cli_options import debug_option, jobs_option, quiet_option, templates_option
-from packgen.cli_run import Outcome, print_outcome, quiet_pypdf
+from packgen.cli_run import Outcome, github_annotation, print_outcome, quiet_pypdf
 from packgen.errors import PackgenError, Problem, display_path
+
+if TYPE_CHECKING:
+    from packgen.site.build import MeetingOutcome, SiteResult
 
 
 @click.command(name="site")
@@ -46,7 +52,7 @@ def site_command(root: Path | None, output: Path | None, base_url: str | None,
         sys.exit(1)
     for one in result.meetings:
         if one.status == "failed":
-            print_outcome(Outcome(False, "", one.problems, one.trace), quiet)
+            _failed(one)
             continue
         said = (f"wrote {display_path(out / (one.page or ''))} ({one.pages} pages)"
                 if one.status == "built" else f"unchanged {display_path(out / (one.page or ''))}")
@@ -55,4 +61,42 @@ def site_command(root: Path | None, output: Path | None, base_url: str | None,
             click.echo(str(Problem(Position(one.file), line, "note")))
     for problem in result.problems:
         click.echo(str(problem), err=True)
+    if not quiet or not result.ok:
+        click.echo(summary(result, out), err=not result.ok)
     sys.exit(0 if result.ok else 1)
+
+
+def _failed(one: MeetingOutcome) -> None:
+    """A failed meeting's problems, and what became of its published files: not
+    "nothing was written", as a build says, since the site's other files were."""
+    if one.trace:
+        click.echo(one.trace, err=True)
+    for problem in one.problems:
+        click.echo(str(problem), err=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(github_annotation(problem))
+    errors = sum(p.severity == "error" for p in one.problems)
+    kept = ("its published files were removed from the site" if one.withdrawn else
+            "its files on the site were left as they were")
+    click.echo(f"{_count(errors, 'problem')}; {kept}.", err=True)
+
+
+def summary(result: SiteResult, out: Path) -> str:
+    """One line for the whole run: "site build/site: 2 meetings built, 3 unchanged,
+    1 failed; 41 files written, 2 removed"."""
+    counts = Counter(one.status for one in result.meetings)
+    said = [f"{_count(counts['built'], 'meeting')} built", f"{counts['unchanged']} unchanged"]
+    if counts["failed"]:
+        said.append(f"{counts['failed']} failed")
+    written = result.written + sum(one.written for one in result.meetings)
+    removed = sum(one.removed for one in result.meetings)
+    files = f"{_count(written, 'file')} written, {removed} removed"
+    if result.withdrawn:
+        files += f", {_count(result.withdrawn, 'meeting')} withdrawn"
+    trouble = f"; {_count(len(result.problems), 'problem')} with the site's own pages" \
+        if result.problems else ""
+    return f"site {display_path(out)}: {', '.join(said)}; {files}{trouble}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
