@@ -82,10 +82,11 @@ def _failed(one: MeetingOutcome) -> None:
 
 
 def summary(result: SiteResult, out: Path) -> str:
-    """One line for the whole run: "site build/site: 2 meetings built, 3 unchanged,
-    1 failed; 41 files written, 2 removed"."""
+    """One line for the whole run: "site build/site: 2 meetings built, 3 up to date,
+    1 failed; 41 files written, 2 removed". "Up to date", not "unchanged": CI scripts
+    pick out the meetings' own "unchanged ..." lines."""
     counts = Counter(one.status for one in result.meetings)
-    said = [f"{_count(counts['built'], 'meeting')} built", f"{counts['unchanged']} unchanged"]
+    said = [f"{_count(counts['built'], 'meeting')} built", f"{counts['unchanged']} up to date"]
     if counts["failed"]:
         said.append(f"{counts['failed']} failed")
     written = result.written + sum(one.written for one in result.meetings)
