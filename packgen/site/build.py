@@ -26,6 +26,8 @@ from packgen.ical import calendar_entry, meeting_calendar, republication
 from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files, page_paths
+from packgen.site.keep import damaged as damaged_files
+from packgen.site.keep import kept_note
 from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
 from packgen.site.pages import (
     SiteLook,
@@ -110,7 +112,7 @@ def build_site(options: SiteOptions) -> SiteResult:
         damaged: list[str] = []
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
                 and old["meeting"]["url"] == page and _complete(out / page, old):
-            damaged = _damaged(out / page, old)
+            damaged = damaged_files(out / page, old)
             if not damaged:
                 # A run stopped between the manifest and the clean-up left files the
                 # manifest no longer lists (a report since withheld, say): gone now.
@@ -177,29 +179,6 @@ def _written(data: Json) -> set[str]:
 def _complete(folder: Path, data: Json) -> bool:
     """Whether every file the manifest names is still in the meeting's folder."""
     return all((folder / name).is_file() for name in _written(data))
-
-
-def _damaged(folder: Path, data: Json) -> list[str]:
-    """The packs and documents whose bytes are not those the manifest's sha256 says (a
-    partial restore of the site, a file truncated or edited by hand, a link put in its
-    place): the meeting is built again to put them right. Its pages and calendar need no
-    check here: they are written whenever their bytes differ."""
-    hashed = [(p["file"], p["sha256"]) for p in data["packs"]] + [
-        (d["file"], d["sha256"]) for d in data["documents"] if d["sha256"] is not None]
-    return [name for name, sha256 in hashed if _sha256(folder / name) != sha256]
-
-
-def _sha256(path: Path) -> str | None:
-    if path.is_symlink():
-        return None  # not the site's own file, whatever it holds now
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as stream:
-            while chunk := stream.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
 
 
 def _listed(data: Json) -> set[str]:
@@ -287,7 +266,7 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
     folder = options.output / page
     old = _old_manifest(options.output, page)
     fresh = changes(old, new) if old is not None else []
-    note = fresh or _kept_note(old, new, folder)
+    note = fresh or kept_note(old, new, folder / CHANGES)
     new["sequence"] = (old.get("sequence", 0) + (1 if fresh else 0)) if old is not None else 0
     if old is not None and not fresh and old.get("republished") == new["republished"]:
         # Nothing a reader sees changed (a new --base-url, a site template, packgen
@@ -321,23 +300,6 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
     return MeetingOutcome(job.file, page, "built", built.warnings, tuple(fresh),
                           sum(p["pages"] for p in new["packs"]), written=len(written),
                           removed=len(removed))
-
-
-def _kept_note(old: Json | None, new: Json, folder: Path) -> list[str]:
-    """The change note of the last republication, when this rebuild changed nothing a
-    reader sees and ``republished`` is as it was: the note belongs to that republication,
-    not to the run that made it. (A manifest of a packgen before the note was kept in it:
-    the note beside it.)"""
-    if old is None or old.get("republished") != new["republished"] or not old.get("sequence"):
-        return []
-    if "note" in old:
-        kept = old["note"]
-        return list(kept["lines"]) if kept and kept["sequence"] == old["sequence"] else []
-    try:
-        text = (folder / CHANGES).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    return [line for line in text.splitlines() if line.strip()]
 
 
 def _fallback_page(data: Json) -> str:
