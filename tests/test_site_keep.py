@@ -117,6 +117,18 @@ def test_a_damaged_published_file_is_put_right(tmp_path: Path) -> None:
     assert (pack.read_bytes(), document.read_bytes()) == good
     assert hashlib.sha256(pack.read_bytes()).hexdigest() == data["packs"][0]["sha256"]  # type: ignore[index]
     assert "up to date" in run_site(root, out).stdout  # and then left alone
+    # The page and calendar have no hash in the manifest: they are rendered again, and
+    # written when their bytes differ.
+    page, calendar = out / PAGE / "index.html", out / PAGE / "meeting.ics"
+    right = page.read_bytes(), calendar.read_bytes()
+    page.write_bytes(right[0][:50])
+    calendar.unlink()
+    (tmp_path / "elsewhere.ics").write_bytes(right[1])
+    os.symlink(tmp_path / "elsewhere.ics", calendar)
+    again = run_site(root, out)
+    assert again.returncode == 0 and again.stdout.splitlines()[-1].endswith(
+        "0 meetings built, 1 up to date; 2 files written, 0 removed")
+    assert (page.read_bytes(), calendar.read_bytes()) == right and not calendar.is_symlink()
 
 
 def test_a_link_planted_in_a_file_s_place_becomes_a_public_file(tmp_path: Path) -> None:

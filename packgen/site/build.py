@@ -114,12 +114,12 @@ def build_site(options: SiteOptions) -> SiteResult:
                 and old["meeting"]["url"] == page and _complete(out / page, old):
             damaged = damaged_files(out / page, old)
             if not damaged:
-                # A run stopped between the manifest and the clean-up left files the
-                # manifest no longer lists (a report since withheld, say): gone now.
-                removed = remove_stale(out / page, _listed(old), out)
                 published[page] = old
-                result.meetings.append(MeetingOutcome(file, page, "unchanged",
-                                                      removed=len(removed)))
+                try:
+                    kept = _unchanged(file, out / page, old, options, look, env)
+                except PackgenError as exc:
+                    kept = MeetingOutcome(file, page, "failed", tuple(exc.problems))
+                result.meetings.append(kept)
                 continue
         if damaged:
             repaired[file] = damaged
@@ -275,17 +275,8 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
     new["note"] = {"sequence": new["sequence"], "lines": note} if note else None
     files = dict(built.files)
     sizes = {name: len(data) for name, data in files.items()}
-    context = {**_common(look, "../" * page.count("/")),
-               **meeting_context(new, sizes, note, republication(new)),
-               "calendar": "meeting.ics"}
-    context["crumbs"] = [{"href": context["root"] + "index.html", "text": "Meetings"},
-                         {"href": "../index.html", "text": new["meeting"]["body"]},
-                         {"href": "", "text": long_date(new["meeting"]["date"])}]
     try:
-        files["index.html"] = render(env, "meeting.html", context)
-        files["meeting.ics"] = meeting_calendar(
-            [calendar_entry(new, look.name, options.base_url)],
-            f"{new['meeting']['body']}, {long_date(new['meeting']['date'])}")
+        files.update(_meeting_pages(new, sizes, note, options, look, env))
         files["manifest.json"] = manifest_bytes(new)
         if note:  # the feed's summary of this publication, read back on later runs
             files[CHANGES] = "".join(f"{line}\n" for line in note).encode("utf-8")
@@ -299,6 +290,38 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
         return MeetingOutcome(job.file, page, "failed", (*exc.problems, *built.warnings))
     return MeetingOutcome(job.file, page, "built", built.warnings, tuple(fresh),
                           sum(p["pages"] for p in new["packs"]), written=len(written),
+                          removed=len(removed))
+
+
+def _meeting_pages(data: Json, sizes: Mapping[str, int], note: list[str],
+                   options: SiteOptions, look: House, env: Any) -> dict[str, bytes]:
+    """A meeting's page and calendar, from its manifest and its files' sizes."""
+    page = data["meeting"]["url"]
+    context = {**_common(look, "../" * page.count("/")),
+               **meeting_context(data, sizes, note, republication(data)),
+               "calendar": "meeting.ics"}
+    context["crumbs"] = [{"href": context["root"] + "index.html", "text": "Meetings"},
+                         {"href": "../index.html", "text": data["meeting"]["body"]},
+                         {"href": "", "text": long_date(data["meeting"]["date"])}]
+    return {"index.html": render(env, "meeting.html", context),
+            "meeting.ics": meeting_calendar(
+                [calendar_entry(data, look.name, options.base_url)],
+                f"{data['meeting']['body']}, {long_date(data['meeting']['date'])}")}
+
+
+def _unchanged(file: Path, folder: Path, data: Json, options: SiteOptions, look: House,
+               env: Any) -> MeetingOutcome:
+    """An unchanged meeting, its packs and documents intact: its page and calendar are
+    rendered again, and written only if their bytes differ (damaged, altered, a link put in
+    their place), which the manifest cannot say."""
+    sizes = {name: (folder / name).stat().st_size for name in _written(data)
+             if name not in ("index.html", "meeting.ics")}
+    pages = _meeting_pages(data, sizes, _change_note(options.output, data), options, look, env)
+    written = write_files(folder, pages, options.output)
+    # A run stopped between the manifest and the clean-up left files the manifest no
+    # longer lists (a report since withheld, say): gone now.
+    removed = remove_stale(folder, _listed(data), options.output)
+    return MeetingOutcome(file, data["meeting"]["url"], "unchanged", written=len(written),
                           removed=len(removed))
 
 
