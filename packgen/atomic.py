@@ -10,7 +10,9 @@ writer has died (a lock dies with its process, whatever killed it).
 Who may read a file: a new public file gets ``0666`` less the umask, like any new file; a
 new private one ``0600`` whatever the umask, and it is never wider while it is written. A
 rebuild keeps the mode of the file it replaces (an officer may have tightened it), except
-that a private file never keeps permissions for everyone else.
+that a private file never keeps permissions for everyone else. A link in the target's place
+is replaced by the file (the rename replaces the link, not what it points at), with the
+mode of a new file: never the mode of the link's target.
 """
 
 from __future__ import annotations
@@ -202,10 +204,15 @@ def _remove_if_abandoned(path: Path) -> None:
 
 
 def _final_mode(target: Path, private: bool) -> int:
+    # lstat: a link in the target's place is replaced by the file, never written through,
+    # so the mode of whatever it points at (a private file, planted there) is not ours.
     try:
-        existing = stat.S_IMODE(os.stat(target).st_mode) & 0o777
+        found = os.lstat(target)
     except OSError:
+        found = None
+    if found is None or not stat.S_ISREG(found.st_mode):
         return 0o600 if private else 0o666 & ~_umask()
+    existing = stat.S_IMODE(found.st_mode) & 0o777
     return existing & ~0o007 if private else existing
 
 

@@ -131,11 +131,21 @@ def _document_lines(number: str, old: list[Json], new: list[Json]) -> list[str]:
         if was["title"] != document["title"]:
             lines.append(f'Item {number}: {_what(was)} "{was["title"]}" is now '
                          f'"{document["title"]}"')
-        if was["source_sha256"] != document["source_sha256"]:
+        if _changed(was, document):
             lines.append(f'Item {number}: {what} "{document["title"]}" changed')
     lines += [f'Item {number}: {_what(was)} "{was["title"]}" removed'
               for i, was in enumerate(old) if i not in pairs.values()]
     return lines
+
+
+def _changed(old: Json, new: Json) -> bool:
+    """Whether a document's content changed: its pages as merged, before the page numbers
+    are stamped on them, differ, so that a report typeset anew (paragraph numbers turned
+    off in packgen.yaml, a template edited) reads as changed and one only moved does not.
+    Against a manifest of a packgen before that, its source file's bytes."""
+    if "content_sha256" in old and "content_sha256" in new:
+        return bool(old["content_sha256"] != new["content_sha256"])
+    return bool(old["source_sha256"] != new["source_sha256"])
 
 
 def _what(document: Json) -> str:
@@ -158,8 +168,10 @@ def _moves(old: _Part, new: _Part, pairs: dict[int, int]) -> dict[int, list[str]
             shift = run[0][1]
             how = "moved" if shift > 0 else "moved back"
             said.setdefault(run[0][0], []).append(
-                f"Items {first['number']}-{last['number']} {how} by {_count(abs(shift))} "
-                f"(now pages {first['pages'][0]['first']}-{last['pages'][-1]['last']})")
+                f"Items {_numbers([i['number'] for i in new.items[run[0][0]:run[-1][0] + 1]])}"
+                f" {how} by "
+                f"{_count(abs(shift))} (now pages {first['pages'][0]['first']}-"
+                f"{last['pages'][-1]['last']})")
         elif run:
             j = run[0][0]
             said.setdefault(j, []).append(_range_line(old.items[pairs[j]], new.items[j]))
@@ -184,6 +196,22 @@ def _moves(old: _Part, new: _Part, pairs: dict[int, int]) -> dict[int, list[str]
     return said
 
 
+def _numbers(numbers: list[str]) -> str:
+    """The items of a run (with the pageless ones it goes over): "8-12" for items that
+    follow one another on the agenda; else the stretches that do, "2 and 4", "2, 4-6 and
+    9": a supplement holds only some of the items, and "Items 2-4" would name item 3,
+    which it lacks."""
+    stretches: list[list[str]] = []
+    for number in numbers:
+        last = stretches[-1][-1] if stretches else ""
+        if last.isdigit() and number.isdigit() and int(number) == int(last) + 1:
+            stretches[-1].append(number)
+        else:
+            stretches.append([number])
+    said = [one[0] if len(one) == 1 else f"{one[0]}-{one[-1]}" for one in stretches]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}"
+
+
 def _shift(old: list[Json], new: list[Json]) -> int | None:
     """How many pages every range moved by, if all moved by the same number and kept
     their lengths; else None."""
@@ -203,18 +231,22 @@ def _range_line(old: Json, new: Json) -> str:
 
 
 def _pages(old: list[Json], new: list[Json]) -> str:
-    """"pages 17-20 → 17-22", "page 27 → 29", "no pages → pages 3-5"."""
-    if not old or not new:
-        return f"{_said(old)} → {_said(new)}"
-    single = all(r["first"] == r["last"] for r in old + new) and len(old) == len(new) == 1
-    return f"{'page' if single else 'pages'} {_bare(old)} → {_bare(new)}"
+    """"pages 17-20 → 17-22", "page 27 → 29", "page 13 → pages 19-25", "pages 3-5 →
+    page 3", "pages 4-6 → 4-5, 8-9", "no pages → pages 3-5": one word for both sides
+    when both are one page or both several; else each side says its own."""
+    if old and new and _single(old) == _single(new):
+        return f"{'page' if _single(old) else 'pages'} {_bare(old)} → {_bare(new)}"
+    return f"{_said(old)} → {_said(new)}"
+
+
+def _single(ranges: list[Json]) -> bool:
+    return len(ranges) == 1 and ranges[0]["first"] == ranges[0]["last"]
 
 
 def _said(ranges: list[Json]) -> str:
     if not ranges:
         return "no pages"
-    single = len(ranges) == 1 and ranges[0]["first"] == ranges[0]["last"]
-    return f"{'page' if single else 'pages'} {_bare(ranges)}"
+    return f"{'page' if _single(ranges) else 'pages'} {_bare(ranges)}"
 
 
 def _bare(ranges: list[Json]) -> str:

@@ -14,73 +14,43 @@ from __future__ import annotations
 import atexit
 import datetime
 import gc
-import importlib
 import json
-import logging
 import os
-import re
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from packgen import __version__
-from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_path, one_line
+from packgen.cli_build import DEFAULT_CACHE, BuildOptions, cache_folder, publish_usage
+from packgen.cli_build import build_one as _build_one
+from packgen.cli_options import (
+    debug_option,
+    jobs_option,
+    language_option,
+    meeting_files,
+    quiet_option,
+    require_tagged_option,
+    templates_option,
+    trusted_option,
+)
+from packgen.cli_run import (
+    Outcome,
+    Stopped,
+    github_annotation,
+    print_outcome,
+    quiet_pypdf,
+    run_all,
+    stop,
+)
+from packgen.cli_site import site_command
+from packgen.errors import PackgenError, display_path
 
-if TYPE_CHECKING:
-    from packgen.build import BuildResult
-    from packgen.inputs import Inputs
-
-meeting_files = click.argument(
-    "meetings", nargs=-1, required=True, metavar="MEETING.yaml...",
-    type=click.Path(dir_okay=False, path_type=Path))
-templates_option = click.option(
-    "--templates", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A folder of template overrides, searched before the meeting's templates/.")
-trusted_option = click.option(
-    "--trusted-templates", is_flag=True,
-    help="Render template overrides outside Jinja's sandbox (only for templates you trust).")
-debug_option = click.option("--debug", is_flag=True, help="Show a traceback for problems.")
-quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-language_option = click.option(
-    "--language", metavar="LANGUAGE", callback=lambda ctx, param, value: _language(value),
-    help="Build the edition in this language (cy: Welsh): its message catalogue and each "
-         "KEY_LANGUAGE value (title_cy ...); written as NAME-LANGUAGE.pdf.")
-require_tagged_option = click.option(
-    "--require-tagged", is_flag=True,
-    help="Refuse a PDF attachment that is not tagged (or whose tags its maker doubts), "
-         "rather than warn: for packs that must be accessible (PDF/UA).")
-DEFAULT_CACHE = Path("build", ".packgen-cache")
-"""Beside the default output, relative to the working directory."""
-jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1,
-                           show_default=True, help="Meetings to work on at once.")
-
-
-def _language(value: str | None) -> str | None:
-    # A language also names the edition's file: a tag, never a path.
-    if value is not None and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
-        raise click.BadParameter(f'expected a language tag such as cy or en-GB, found "{value}"')
-    return value
-
-
-class Stopped(BaseException):  # noqa: N818 - like KeyboardInterrupt, which it stands for
-    """A stop signal arrived: raised where the program is, so every ``finally`` cleans up."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise Stopped(signum)
-
+__all__ = ["github_annotation", "main"]
 
 class _Commands(click.Group):
     """Turns a stop signal into :class:`Stopped`, and that into a line and an exit status."""
@@ -90,7 +60,7 @@ class _Commands(click.Group):
                  if hasattr(signal, name)]
         if threading.current_thread() is not threading.main_thread():
             return super().invoke(ctx)  # only the main thread may handle signals
-        before = {signum: signal.signal(signum, _stop) for signum in stops}
+        before = {signum: signal.signal(signum, stop) for signum in stops}
         try:
             return super().invoke(ctx)
         except Stopped as stopped:
@@ -109,7 +79,7 @@ class _Commands(click.Group):
 @click.version_option(__version__, prog_name="packgen")
 def main() -> None:
     """Assemble the public document pack for a council committee meeting."""
-    _quiet_pypdf()
+    quiet_pypdf()
     _fewer_collections(click.get_current_context())
 
 
@@ -137,201 +107,6 @@ def _no_collection_at_exit() -> None:
     more after the pack was written, memory the operating system frees at once. Files are
     closed, and finalizers registered with ``weakref.finalize`` still run, as before."""
     atexit.register(gc.freeze)
-
-
-def _quiet_pypdf() -> None:
-    # pypdf logs what it tolerates in damaged files; the problems we report say what matters.
-    logging.getLogger("pypdf").addHandler(logging.NullHandler())
-    logging.getLogger("pypdf").propagate = False
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one meeting, ready to print (and to send back from a process)."""
-
-    ok: bool
-    said: str = ""
-    problems: tuple[Problem, ...] = ()
-    trace: str = ""
-    written: tuple[Path, ...] = ()
-    """What was written all the same when a problem stopped the rest."""
-    notes: tuple[Problem, ...] = ()
-    """Said after ``said``: what changed since an earlier manifest (``--against``)."""
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    output: Path | None = None
-    templates: Path | None = None
-    private: bool = False
-    supplement: int | None = None
-    draft: bool = False
-    html: bool = False
-    debug: bool = False
-    progress: bool = False
-    trusted_templates: bool = False
-    language: str | None = None
-    fork: bool = False
-    """Typeset in a second process while this one reads the attachments: worth it for
-    one meeting; with several, one process pays for ReportLab and the fonts once."""
-    require_tagged: bool = False
-    cache: Path | None = None
-    """The rebuild cache's folder (see packgen.cache), shared by --jobs workers."""
-    against: Path | None = None
-    """An earlier manifest of the meeting: say what changed since (see packgen.changes)."""
-    manifest: Path | None = None
-    """Where to write the pack's manifest (see packgen.manifest)."""
-
-
-def _build_one(options: BuildOptions, meeting: Path) -> Outcome:
-    from packgen.build import build_pack
-
-    _quiet_pypdf()  # also in a worker process
-    try:
-        old = _old_manifest(options.against, meeting) if options.against else None
-        result = build_pack(meeting, options.output, options.templates, private=options.private,
-                            supplement=options.supplement, draft=options.draft,
-                            html=options.html, fork=options.fork,
-                            trusted_templates=options.trusted_templates,
-                            language=options.language,
-                            require_tagged=options.require_tagged, cache=options.cache,
-                            progress=_progress if options.progress else None,
-                            publish=options.against is not None or options.manifest is not None)
-        also = f" and {result.output.with_suffix('.html')}" if options.html else ""
-        notes = _published(result, options, old) if result.publication is not None else ()
-        if options.manifest is not None:
-            also += f" and {options.manifest}"
-        return Outcome(True, one_line(f"wrote {result.output} ({result.pages} pages){also}"),
-                       result.warnings, notes=notes)
-    except PackgenError as exc:
-        return Outcome(False, "", tuple(exc.problems),
-                       traceback.format_exc() if options.debug else "",
-                       exc.written if isinstance(exc, PartlyWrittenError) else ())
-    finally:
-        if options.progress:
-            click.echo("\r\x1b[K", nl=False, err=True)
-
-
-def _old_manifest(path: Path, meeting: Path) -> dict[str, object]:
-    """The earlier manifest, read before anything is built: a wrong one stops the build."""
-    from packgen.manifest import read_manifest, refuse_foreign
-
-    old = read_manifest(path)
-    refuse_foreign(old, path, meeting)
-    return old
-
-
-def _published(result: BuildResult, options: BuildOptions, old: dict[str, object] | None
-               ) -> tuple[Problem, ...]:
-    """Write the new manifest (``--manifest``); the change note since ``old``, as notes."""
-    from packgen.changes import changes, only_packs
-    from packgen.errors import Position
-    from packgen.manifest import manifest, write_manifest
-
-    assert result.publication is not None  # asked for by the options that call this
-    new = manifest(result.meeting, [result.publication], inputs_sha256=None)
-    if options.manifest is not None:
-        try:
-            write_manifest(options.manifest, new)
-        except PackgenError as exc:
-            raise PartlyWrittenError([Problem(p.position, f"wrote {display_path(result.output)}"
-                                              f"; {p.message}") for p in exc.problems],
-                                     [result.output]) from None
-    if old is None:
-        return ()
-    lines = changes(only_packs(old, {options.supplement}), new) or [
-        f"nothing changed since {display_path(options.against or Path())}"]
-    return tuple(Problem(Position(result.meeting.source), line, "note") for line in lines)
-
-
-def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
-                  fork: bool, trusted: bool, language: str | None, require_tagged: bool,
-                  meeting: Path) -> Outcome:
-    from packgen.check import validate
-    from packgen.publication import publication_warnings
-
-    _quiet_pypdf()
-    try:
-        checked = validate(meeting, templates, fork=fork, trusted_templates=trusted,
-                           language=language, require_tagged=require_tagged)
-        warnings = checked.warnings
-        if published is not None:
-            meeting_now = checked.meeting
-            warnings += tuple(publication_warnings(
-                meeting_now, published, meeting_now.jurisdiction.notice,
-                template_dirs=meeting_now.template_dirs(templates)))
-        return Outcome(True, f"{meeting}: ok", warnings)
-    except PackgenError as exc:
-        return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")
-
-
-def _progress(step: str) -> None:
-    click.echo(f"\r\x1b[K{step}", nl=False, err=True)
-
-
-def _run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: int,
-             quiet: bool, modules: tuple[str, ...]) -> None:
-    """Do the work for every meeting, print each outcome in order, exit 0 or 1.
-
-    ``modules`` are what the work imports. Commands import them only when they run, so
-    that ``--help`` and ``validate`` stay quick; with ``--jobs`` they are imported here,
-    once, before the worker processes fork and share them.
-    """
-    if jobs > 1 and len(meetings) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from packgen.forking import die_with_parent
-
-        for module in modules:
-            importlib.import_module(module)
-        # Forked workers share what was imported above; Python 3.14 stopped making fork
-        # the default on Linux. Elsewhere fork is unsafe, and each worker imports anew.
-        context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-        # Not ``with``: stopped, it would wait for every worker to finish its meeting.
-        pool = ProcessPoolExecutor(min(jobs, len(meetings)), mp_context=context,
-                                   initializer=die_with_parent, initargs=(os.getpid(),))
-        ok = [_print(outcome, quiet) for outcome in pool.map(work, meetings)]
-        pool.shutdown()
-    else:
-        ok = [_print(work(meeting), quiet) for meeting in meetings]
-    sys.exit(0 if all(ok) else 1)
-
-
-def _print(outcome: Outcome, quiet: bool) -> bool:
-    if outcome.trace:
-        click.echo(outcome.trace, err=True)
-    for problem in outcome.problems:
-        click.echo(str(problem), err=True)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(github_annotation(problem))
-    errors = sum(p.severity == "error" for p in outcome.problems)
-    if errors:
-        noun = "problem" if errors == 1 else "problems"
-        written = " and ".join(display_path(p) for p in outcome.written)
-        click.echo(f"{errors} {noun}; " + (f"only {written} was written." if written else
-                                           "nothing was written."), err=True)
-    elif outcome.said and not quiet:
-        click.echo(outcome.said)
-    for note in outcome.notes:  # asked for (--against), so said even with --quiet
-        click.echo(str(note))
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(github_annotation(note))
-    return outcome.ok
-
-
-def github_annotation(problem: Problem) -> str:
-    """The problem as a GitHub Actions workflow command, shown on the pull request's lines."""
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return data(text).replace(":", "%3A").replace(",", "%2C")
-
-    where = problem.position
-    command = "notice" if problem.severity == "note" else problem.severity  # GitHub's word
-    return (f"::{command} file={prop(display_path(where.file))},line={where.line},"
-            f"col={where.column}::{data(problem.message)}")
 
 
 @main.command()
@@ -379,13 +154,12 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     if watch and jobs > 1:
         raise click.UsageError("--watch builds one meeting after another in one process, "
                                "which stays ready for the next change; leave out -j/--jobs")
-    if cache is not None and no_cache:
-        raise click.UsageError("--cache names a folder for the cache; --no-cache asks for none")
+    cache = cache_folder(cache, no_cache)
     from packgen.alone import usage_problem
 
     if wrong := usage_problem(meetings, private, supplement, html):
         raise click.UsageError(wrong)
-    if wrong := _publish_usage(meetings, private, against, manifest_file):
+    if wrong := publish_usage(meetings, private, against, manifest_file):
         raise click.UsageError(wrong)
     from packgen.outputs import clashing_outputs, outputs_over_inputs
 
@@ -403,107 +177,40 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         except PackgenError as exc:
             clashes += exc.problems
     if clashes:
-        _print(Outcome(False, "", tuple(clashes)), quiet)
+        print_outcome(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)
     progress = not quiet and jobs == 1 and sys.stderr.isatty()
     options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
                            trusted_templates, language, fork=len(meetings) == 1,
                            require_tagged=require_tagged,
-                           cache=None if no_cache else cache or DEFAULT_CACHE,
+                           cache=cache,
                            against=against, manifest=manifest_file)
     if watch:
-        _watch(meetings, options, quiet)
-    _run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
+        from packgen.cli_watch import watch_meetings
+
+        watch_meetings(meetings, options, quiet, _build_one)
+    run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
-def _publish_usage(meetings: tuple[Path, ...], private: bool, against: Path | None,
-                   manifest: Path | None) -> str | None:
-    """Why ``--against``/``--manifest`` cannot go with the other arguments, if they cannot."""
-    if against is None and manifest is None:
-        return None
-    given = "--against" if against is not None else "--manifest"
-    if len(meetings) > 1:
-        return f"{given} is about one meeting's pack; give one meeting with it"
-    if private:
-        return f"{given}: a private pack is never published; leave out --private"
-    from packgen.alone import is_document
+def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,
+                  fork: bool, trusted: bool, language: str | None, require_tagged: bool,
+                  meeting: Path) -> Outcome:
+    from packgen.check import validate
+    from packgen.publication import publication_warnings
 
-    if is_document(meetings[0]):
-        return f"{given}: a document built alone has no manifest; give its meeting"
-    return None
-
-
-def _watch(meetings: tuple[Path, ...], options: BuildOptions, quiet: bool) -> NoReturn:
-    """Build, then build again on every change, printing as a build does; Ctrl-C ends it
-    with exit status 0 (the way to stop watching), once what was being written is removed."""
-    from packgen.forking import can_fork
-    from packgen.inputs import meeting_inputs
-    from packgen.layout import Pack
-    from packgen.outputs import default_output, output_files
-    from packgen.watch import watch
-
-    started = False
-
-    def inputs(meeting: Path) -> Inputs:
-        # A pack is never its own input, whatever folder it is written to.
-        target = options.output or default_output(
-            meeting, Pack(options.private, options.supplement), options.language)
-        written = [path for path, _ in output_files(target, options.html)]
-        # Nor is the cache: each hit touches an entry, which would build again forever.
-        return meeting_inputs(meeting, options.templates, options.language,
-                              written + ([options.cache] if options.cache else []))
-
-    def waiting(count: int) -> None:
-        nonlocal started
-        if not quiet and not started:
-            click.echo(f"watching {count} files for changes; press Ctrl-C to stop", err=True)
-        started = True
-
-    def changed(paths: tuple[Path, ...]) -> None:
-        if not quiet:
-            shown = ", ".join(display_path(p) for p in paths[:3])
-            more = f" and {len(paths) - 3} more" if len(paths) > 3 else ""
-            click.echo(f"changed: {shown}{more}", err=True)
-
-    built: set[Path] = set()
-
-    def build(meeting: Path) -> None:
-        # The first build warms this process (imports, fonts); each rebuild runs in a
-        # child forked from it, so that one dying (a SIGBUS when an attachment is copied
-        # over while it is read from its memory map) or growing does not touch the watcher.
-        again = meeting in built and can_fork()
-        built.add(meeting)
-        _print(_rebuild(options, meeting) if again else _build_one(options, meeting), quiet)
-
+    quiet_pypdf()
     try:
-        watch(meetings, build, inputs, changed=changed, waiting=waiting)
-    except Stopped as stopped:
-        if stopped.signum != signal.SIGINT:
-            raise
-        if not quiet:
-            click.echo("packgen: stopped watching", err=True)
-    sys.exit(0)
-
-
-def _rebuild(options: BuildOptions, meeting: Path) -> Outcome:
-    """:func:`_build_one` in a forked child; a child that dies is one problem line."""
-    from packgen.errors import Position
-    from packgen.forking import Died, call
-
-    def work() -> Outcome:
-        signal.signal(signal.SIGTERM, _stop)  # the watcher stopping: clean up, then end
-        return _build_one(options, meeting)
-
-    try:
-        return call(work)
-    except Died as died:
-        how = (f"signal {signal.Signals(died.signum).name}" if died.signum is not None
-               else f"exit status {died.status}")
-        why = (": a file it was reading changed while it read it"
-               if died.signum in (signal.SIGBUS, signal.SIGSEGV) else "")
-        return Outcome(False, "", (Problem(Position(meeting), (
-            f"the build stopped ({how}){why}; the last pack written stays, and the "
-            "meeting builds again at the next change")),))
+        checked = validate(meeting, templates, fork=fork, trusted_templates=trusted,
+                           language=language, require_tagged=require_tagged)
+        warnings = checked.warnings
+        if published is not None:
+            meeting_now = checked.meeting
+            warnings += tuple(publication_warnings(
+                meeting_now, published, meeting_now.jurisdiction.notice,
+                template_dirs=meeting_now.template_dirs(templates)))
+        return Outcome(True, f"{meeting}: ok", warnings)
+    except PackgenError as exc:
+        return Outcome(False, "", tuple(exc.problems), traceback.format_exc() if debug else "")
 
 
 @main.command(name="validate")
@@ -525,52 +232,7 @@ def validate_command(meetings: tuple[Path, ...], language: str | None, templates
     published = publish_date.date() if publish_date else None
     work = partial(_validate_one, templates, debug, published, len(meetings) == 1,
                    trusted_templates, language, require_tagged)
-    _run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.pdf.sources"))
-
-
-@main.command(name="site")
-@click.argument("root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-                required=False)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              help="The site's folder (default build/site under ROOT).")
-@click.option("--base-url", metavar="URL",
-              help="Where the site is served (https://...): calendars then link each meeting.")
-@templates_option
-@jobs_option
-@quiet_option
-@debug_option
-def site_command(root: Path | None, output: Path | None, base_url: str | None,
-                 templates: Path | None, jobs: int, quiet: bool, debug: bool) -> None:
-    """Publish every meeting under ROOT (default: the folder holding packgen.yaml) as a
-    static website: pages, packs, each document's PDF, manifests, calendars, feeds."""
-    from packgen.errors import Position
-    from packgen.site.build import SiteOptions, build_site
-    from packgen.site.discover import find_root
-
-    if base_url is not None and not re.fullmatch(r"https?://[^\s]+", base_url):
-        raise click.BadParameter("expected an absolute http(s) URL", param_hint="--base-url")
-    found = root if root is not None else find_root(Path.cwd())
-    if found is None:
-        raise click.UsageError("no packgen.yaml here or above: give the ROOT folder")
-    _quiet_pypdf()
-    out = output if output is not None else found / "build" / "site"
-    try:
-        result = build_site(SiteOptions(found, out, templates, base_url, jobs, debug))
-    except PackgenError as exc:  # the site's folder refused before anything was built
-        _print(Outcome(False, "", tuple(exc.problems)), quiet)
-        sys.exit(1)
-    for one in result.meetings:
-        if one.status == "failed":
-            _print(Outcome(False, "", one.problems, one.trace), quiet)
-            continue
-        said = (f"wrote {display_path(out / (one.page or ''))} ({one.pages} pages)"
-                if one.status == "built" else f"unchanged {display_path(out / (one.page or ''))}")
-        _print(Outcome(True, said, one.problems), quiet)
-        for line in one.notes:
-            click.echo(str(Problem(Position(one.file), line, "note")))
-    for problem in result.problems:
-        click.echo(str(problem), err=True)
-    sys.exit(0 if result.ok else 1)
+    run_all(meetings, work, jobs, quiet, ("packgen.check", "packgen.pdf.sources"))
 
 
 @main.command()
@@ -603,9 +265,12 @@ def init(folder: Path) -> None:
     try:
         written = write_starter(folder)
     except PackgenError as exc:
-        _print(Outcome(False, "", tuple(exc.problems)), quiet=False)
+        print_outcome(Outcome(False, "", tuple(exc.problems)), quiet=False)
         sys.exit(1)
     for path in written:
         click.echo(f"wrote {display_path(path)}")
     meeting = display_path(folder / "first-meeting" / "meeting.yaml")
     click.echo(f"next: packgen build {meeting}")
+
+
+main.add_command(site_command)

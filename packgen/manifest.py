@@ -73,6 +73,7 @@ def manifest(meeting: Meeting, publications: Sequence[Publication], *,
             "sha256": None if pdf is None else _sha256(pdf),
             "source": d.source, "source_sha256": d.source_sha256,
             "language": None if d.language == meeting.language else d.language,
+            **({"content_sha256": d.content_sha256} if d.content_sha256 else {}),
         } for d, pack, file, pdf in zip(documents, packs_of, files, pdfs, strict=True)],
         "editions": [],
     }

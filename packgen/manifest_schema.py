@@ -118,11 +118,27 @@ SCHEMA: dict[str, Any] = {
                           "source_sha256": _SHA256,
                       }, {"language": {**_NULLABLE_TEXT, "description": "The document's "
                                        "language where it is not the pack's (in an edition, "
-                                       "one with no translation), or null."}})},
+                                       "one with no translation), or null."},
+                          "content_sha256": {**_SHA256, "description": "Of the document as "
+                                             "merged, before its pages are stamped: a PDF "
+                                             "attachment's bytes, or the pages packgen "
+                                             "typeset. It changes with the content, whatever "
+                                             "the cause (the house style, a template), never "
+                                             "with the page numbers; absent in manifests of "
+                                             "packgen before it."}})},
               }, {
                   "editions": {"type": "array", "description": "The meeting in its other "
                                "languages (a meeting in Wales: its Welsh edition): absent "
                                "or empty for none."},
+                  "note": {"oneOf": [{"type": "null"}, _record(
+                      "The change note of the meeting's last republication, kept while "
+                      "rebuilds change nothing a reader sees; absent in manifests of packgen "
+                      "before it.", {
+                          "sequence": {"type": "integer", "minimum": 1,
+                                       "description": "The republication it belongs to."},
+                          "lines": {"type": "array", "minItems": 1,
+                                    "items": {"type": "string"}},
+                      })]},
               }),
 }
 

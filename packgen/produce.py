@@ -220,7 +220,7 @@ def _produce(builder: _Builder, meeting_file: Path, pack: Pack, target: Path, dr
     # Described before anything is written, and completed (the bytes, each document cut
     # from them) before the pack is renamed into place: a failure leaves nothing new.
     published = publication(meeting, pack, layout, target.name, {
-        a: s.digest for a, s in sources.items() if a.document is None}) if publish else None
+        a: s.digest for a, s in sources.items()}) if publish else None
     kept = io.BytesIO()
 
     # The page says how large the pack is: known once it is written, before either appears.

@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
 from packgen.layout import Pack, Placement, Plan, agenda_items
 from packgen.model import Attachment, Item, Meeting, Minutes, Report
 from packgen.pdf.assemble import bookmark_title
@@ -59,6 +61,10 @@ class PublishedDocument:
     """The file it came from, relative to the repository root, with forward slashes."""
     source_sha256: str
     language: str
+    content_sha256: str = ""
+    """Of the document as merged, before its pages are stamped: a PDF attachment's bytes,
+    or the pages packgen typeset (which change with the house style or a template too,
+    never with the page numbers it is stamped with)."""
 
     @property
     def span(self) -> DocumentSpan:
@@ -104,14 +110,15 @@ def with_document_pdfs(publication: Publication) -> Publication:
 def publication(meeting: Meeting, pack: Pack, layout: Plan, name: str,
                 digests: Mapping[Attachment, str]) -> Publication:
     """Describe the public ``pack`` of ``meeting`` as laid out, to be written to ``name``
-    (its bytes follow: :func:`written`). ``digests``: the SHA-256 of each PDF
-    attachment's bytes as the build read them (a rendered document's file is read here)."""
+    (its bytes follow: :func:`written`). ``digests``: the SHA-256 of each attachment's
+    bytes as merged: a PDF's as the build read it, a rendered document's as typeset (its
+    source file is read here)."""
     if pack.private or pack.alone:
         raise ValueError("only a meeting's public pack is published")
     items = tuple(PublishedItem(item.number, item.title, _exempt_wording(meeting, pack, item),
                                 tuple((str(layout.labels[a]), str(layout.labels[b]))
                                       for a, b in layout.item_spans(item)),
-                                item.description, item.presenter, item.lang)
+                                _plain(item.description), _plain(item.presenter), item.lang)
                   for item in agenda_items(meeting, pack))
     documents: list[PublishedDocument] = []
     where: dict[int, int] = {}  # id(attachment) -> its index in documents
@@ -130,8 +137,10 @@ def publication(meeting: Meeting, pack: Pack, layout: Plan, name: str,
             last_page=str(layout.labels[placement.last]),
             first_index=placement.start + 1, last_index=placement.last + 1,
             source=source_path(meeting.root, attachment.file),
-            source_sha256=digests.get(attachment) or _file_sha256(attachment.file),
-            language=attachment.lang or meeting.language))
+            source_sha256=(digests.get(attachment) if attachment.document is None else None)
+            or _file_sha256(attachment.file),
+            language=attachment.lang or meeting.language,
+            content_sha256=digests.get(attachment, "")))
     return Publication(name, pack.supplement, layout.total, "", items, tuple(documents))
 
 
@@ -191,3 +200,11 @@ def every_document(publications: Sequence[Publication]) -> list[PublishedDocumen
         found += [replace(d, appendix_of=None if d.appendix_of is None
                           else d.appendix_of + offset) for d in one.documents]
     return found
+
+
+def _plain(text: str) -> str:
+    """The words of an agenda line, without the inline markup its Markdown made: the
+    manifest holds text, and a page made from it (when the meeting is built, or from the
+    published manifest when it is not) escapes it, so both give the same bytes and a
+    manifest's text is never taken for HTML."""
+    return Markup(text).striptags() if isinstance(text, Markup) else text

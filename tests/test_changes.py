@@ -275,3 +275,53 @@ def test_a_note_is_a_notice_on_github() -> None:
     note = Problem(Position(Path("m/meeting.yaml")), "Item 7: pages 9-14 → 9-16", "note")
     assert github_annotation(note) == ("::notice file=m/meeting.yaml,line=1,col=1::Item 7: "
                                        "pages 9-14 → 9-16")
+
+
+def test_a_supplement_s_run_names_only_the_items_it_holds() -> None:
+    # Supplement 1 holds items 2, 4 and 5 only: "Items 2-4" would name item 3, which it
+    # lacks. Item 4 has no pages: a run goes on over it, and it is in the pack.
+    old = meeting([item("2", "Budget", (3, 4)), item("4", "Verbal"), item("5", "Roads", (5, 6)),
+                   item("7", "Waste", (7, 8)), item("8", "Parks", (9, 9))], [], 9)
+    new = moved(old, "2", 6)
+    new["items"][0]["pages"] = [{"first": "9", "last": "10"}]
+    assert changes(old, new)[0] == "Items 2, 4-5 and 7-8 moved by 6 pages (now pages 9-15)"
+    within = moved(old, "4", 6)
+    assert changes(old, within)[0] == "Items 5 and 7-8 moved by 6 pages (now pages 11-15)"
+
+
+@pytest.mark.parametrize(("was", "now", "said"), [
+    ([(13, 13)], [(19, 25)], "Item 2: page 13 → pages 19-25"),
+    ([(3, 5)], [(3, 3)], "Item 2: pages 3-5 → page 3"),
+    ([(4, 6)], [(4, 5), (8, 9)], "Item 2: pages 4-6 → 4-5, 8-9"),
+    ([(4, 5), (8, 9)], [(4, 4)], "Item 2: pages 4-5, 8-9 → page 4"),
+    ([(17, 20)], [(17, 22)], "Item 2: pages 17-20 → 17-22"),
+    ([(27, 27)], [(29, 29)], "Item 2: page 27 → 29"),
+])
+def test_each_side_of_a_range_line_says_page_or_pages(
+        was: list[tuple[int, int]], now: list[tuple[int, int]], said: str) -> None:
+    old = meeting([item("2", "Budget", *was)], [], 40)
+    new = meeting([item("2", "Budget", *now)], [], 40)
+    assert changes(old, new) == [said]
+
+
+def test_a_document_is_changed_by_its_content_not_its_source_file() -> None:
+    old = agenda()
+    for n, one in enumerate(old["documents"]):
+        one["content_sha256"] = SHA["c"] if n else SHA["d"]
+    restyled = copy.deepcopy(old)  # packgen.yaml turned paragraph numbers off: same source
+    restyled["documents"][0]["content_sha256"] = SHA["e"]
+    assert changes(old, restyled) == ['Item 2: the report "Budget" changed']
+    # Moved by a report before it growing: stamped "Page N" differently, same content.
+    grown = moved(old, "2", 2)
+    grown["items"][1]["pages"] = [{"first": "3", "last": "8"}]
+    grown["documents"][0]["content_sha256"] = SHA["e"]
+    assert changes(old, grown) == ['Item 2: the report "Budget" changed',
+                                   "Item 2: pages 3-6 → 3-8",
+                                   "Items 3-7 moved by 2 pages (now pages 9-22)",
+                                   "The pack now has 22 pages (was 20)"]
+    # A manifest of a packgen before content_sha256: its source file decides.
+    older = agenda()
+    assert changes(older, old) == []
+    edited = copy.deepcopy(old)
+    edited["documents"][1]["source_sha256"] = SHA["b"]
+    assert changes(older, edited) == ['Item 3: the report "Parks" changed']

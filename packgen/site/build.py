@@ -15,7 +15,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ from packgen.ical import calendar_entry, meeting_calendar
 from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files, page_paths
+from packgen.site.keep import damaged as damaged_files
+from packgen.site.keep import kept_note
 from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
 from packgen.site.pages import (
     SiteLook,
@@ -69,6 +71,12 @@ class MeetingOutcome:
     """The change note since the manifest published before."""
     pages: int = 0
     trace: str = ""
+    written: int = 0
+    """Files written (those whose bytes were already there are not)."""
+    removed: int = 0
+    """Files of the meeting's folder its publication no longer has, removed."""
+    withdrawn: bool = False
+    """A failed meeting's folder removed, as it held what is now withheld."""
 
 
 @dataclass
@@ -76,6 +84,10 @@ class SiteResult:
     meetings: list[MeetingOutcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     """The site's own (a template's mistake, a file that could not be written)."""
+    written: int = 0
+    """The site's own files written: index, bodies' pages, calendars, feeds, stylesheet."""
+    withdrawn: int = 0
+    """Folders of meetings no longer under the root, removed."""
 
     @property
     def ok(self) -> bool:
@@ -94,21 +106,33 @@ def build_site(options: SiteOptions) -> SiteResult:
     result = SiteResult()
     published: dict[str, Json] = {}  # page -> the manifest listing it now
     jobs: list[MeetingJob] = []
+    repaired: dict[Path, list[str]] = {}  # meeting -> its published files found damaged
     for file in files:
         page = pages[file]
         old = _old_manifest(out, page)
         digest = inputs_digest(file, root, options.templates, extra)
+        damaged: list[str] = []
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
                 and old["meeting"]["url"] == page and _complete(out / page, old):
-            # A run stopped between the manifest and the clean-up left files the
-            # manifest no longer lists (a report since withheld, say): gone now.
-            remove_stale(out / page, _listed(old), out)
-            published[page] = old
-            result.meetings.append(MeetingOutcome(file, page, "unchanged"))
-            continue
+            damaged = damaged_files(out / page, old)
+            if not damaged:
+                published[page] = old
+                try:
+                    kept = _unchanged(file, out / page, old, options, look, env)
+                except PackgenError as exc:
+                    kept = MeetingOutcome(file, page, "failed", tuple(exc.problems))
+                result.meetings.append(kept)
+                continue
+        if damaged:
+            repaired[file] = damaged
         jobs.append(MeetingJob(file, page or "", digest, options.templates, options.debug))
     for built in _run(build_meeting, jobs, options.jobs):
         outcome = _publish(built, options, look, env)
+        if built.job.file in repaired:
+            outcome = replace(outcome, problems=(Problem(Position(built.job.file), (
+                "published files differed from the manifest (damaged, or altered since): "
+                + ", ".join(repaired[built.job.file]) + "; built again"), "warning"),
+                *outcome.problems))
         result.meetings.append(outcome)
         page = outcome.page
         if page is not None:
@@ -118,9 +142,9 @@ def build_site(options: SiteOptions) -> SiteResult:
     order = {file: n for n, file in enumerate(files)}
     result.meetings.sort(key=lambda m: order[m.file])
     if None not in pages.values():  # else a meeting too broken to place may own a folder
-        _withdraw_unlisted(out, set(pages.values()))  # type: ignore[arg-type]
+        result.withdrawn = _withdraw_unlisted(out, set(pages.values()))  # type: ignore[arg-type]
     try:
-        _site_pages(options, look, env, published)
+        result.written += len(_site_pages(options, look, env, published))
     except PackgenError as exc:
         result.problems += exc.problems
     return result
@@ -172,13 +196,14 @@ def _listed(data: Json) -> set[str]:
     return {*_written(data), "manifest.json", CHANGES}
 
 
-def _withdraw_unlisted(out: Path, pages: set[str]) -> None:
+def _withdraw_unlisted(out: Path, pages: set[str]) -> int:
     """Remove the folders of meetings published before that no meeting under the root
     has now (deleted, or moved to another date): left, they would stay on the web
     server, unlinked but served, whatever they held. Only folders holding a manifest of
-    ours, at a meeting's depth (``BODY/DATE/``), are touched."""
+    ours, at a meeting's depth (``BODY/DATE/``), are touched. Return how many went."""
+    gone = 0
     if not out.is_dir():
-        return
+        return gone
     for manifest_file in sorted(out.glob("*/*/manifest.json")):
         folder = manifest_file.parent
         page = folder.relative_to(out).as_posix() + "/"
@@ -189,6 +214,8 @@ def _withdraw_unlisted(out: Path, pages: set[str]) -> None:
         except ValidationError:
             continue  # not ours
         withdraw(folder, out)
+        gone += 1
+    return gone
 
 
 def refuse_overlap(root: Path, out: Path) -> None:
@@ -241,36 +268,67 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
                             + "; ".join(f'"{t}"' for t in withheld) + ") and the meeting "
                             "did not build; they return when it builds", "warning"),)
         return MeetingOutcome(job.file, job.page or None, "failed",
-                              (*built.problems, *built.warnings, *said), trace=built.trace)
+                              (*built.problems, *built.warnings, *said), trace=built.trace,
+                              withdrawn=bool(withheld))
     new = built.manifest
     page = job.page or _fallback_page(new)
     new["meeting"]["url"] = page
     folder = options.output / page
     old = _old_manifest(options.output, page)
-    note = changes(old, new) if old is not None else []
-    new["sequence"] = (old.get("sequence", 0) + (1 if note else 0)) if old is not None else 0
+    fresh = changes(old, new) if old is not None else []
+    note = fresh or kept_note(old, new, folder / CHANGES)
+    new["sequence"] = (old.get("sequence", 0) + (1 if fresh else 0)) if old is not None else 0
+    if old is not None and not fresh and old.get("republished") == new["republished"]:
+        # Nothing a reader sees changed (a new --base-url, a site template, packgen
+        # upgraded): still the same publication, so its feed entry is not "updated".
+        new["generated"] = old["generated"]
+    new["note"] = {"sequence": new["sequence"], "lines": note} if note else None
     for edition in new.get("editions", []):
         edition["url"] = page + edition_folder(new, edition)
     files = dict(built.files)
     sizes = {name: len(data) for name, data in files.items()}
     try:
-        files.update(meeting_pages(env, new, sizes, note, _common(look, "")["look"],
-                                   options.root))
-        files["meeting.ics"] = meeting_calendar(
-            [calendar_entry(new, look.name, options.base_url)],
-            f"{new['meeting']['body']}, {long_date(new['meeting']['date'])}")
+        files.update(_meeting_pages(new, sizes, note, options, look, env))
         files["manifest.json"] = manifest_bytes(new)
         if note:  # the feed's summary of this publication, read back on later runs
             files[CHANGES] = "".join(f"{line}\n" for line in note).encode("utf-8")
-        write_files(folder, {k: v for k, v in files.items() if k != "manifest.json"},
-                    options.output)
+        written = write_files(folder, {k: v for k, v in files.items()
+                                       if k != "manifest.json"}, options.output)
         # The manifest last: until it is in place, the next run rebuilds this meeting.
-        write_files(folder, {"manifest.json": files["manifest.json"]}, options.output)
-        remove_stale(folder, files, options.output)
+        written += write_files(folder, {"manifest.json": files["manifest.json"]},
+                               options.output)
+        removed = remove_stale(folder, files, options.output)
     except PackgenError as exc:
         return MeetingOutcome(job.file, page, "failed", (*exc.problems, *built.warnings))
-    return MeetingOutcome(job.file, page, "built", built.warnings, tuple(note),
-                          sum(p["pages"] for p in new["packs"]))
+    return MeetingOutcome(job.file, page, "built", built.warnings, tuple(fresh),
+                          sum(p["pages"] for p in new["packs"]), written=len(written),
+                          removed=len(removed))
+
+
+def _meeting_pages(data: Json, sizes: Mapping[str, int], note: list[str],
+                   options: SiteOptions, look: House, env: Any) -> dict[str, bytes]:
+    """A meeting's pages (one per edition) and calendar, from its manifest and its files'
+    sizes."""
+    return {**meeting_pages(env, data, sizes, note, _common(look, "")["look"], options.root),
+            "meeting.ics": meeting_calendar(
+                [calendar_entry(data, look.name, options.base_url)],
+                f"{data['meeting']['body']}, {long_date(data['meeting']['date'])}")}
+
+
+def _unchanged(file: Path, folder: Path, data: Json, options: SiteOptions, look: House,
+               env: Any) -> MeetingOutcome:
+    """An unchanged meeting, its packs and documents intact: its page and calendar are
+    rendered again, and written only if their bytes differ (damaged, altered, a link put in
+    their place), which the manifest cannot say."""
+    sizes = {name: (folder / name).stat().st_size for name in _written(data)
+             if name not in ("index.html", "meeting.ics")}
+    pages = _meeting_pages(data, sizes, _change_note(options.output, data), options, look, env)
+    written = write_files(folder, pages, options.output)
+    # A run stopped between the manifest and the clean-up left files the manifest no
+    # longer lists (a report since withheld, say): gone now.
+    removed = remove_stale(folder, _listed(data), options.output)
+    return MeetingOutcome(file, data["meeting"]["url"], "unchanged", written=len(written),
+                          removed=len(removed))
 
 
 def _fallback_page(data: Json) -> str:
@@ -284,8 +342,9 @@ def _common(look: House, root: str) -> dict[str, Any]:
 
 
 def _site_pages(options: SiteOptions, look: House, env: Any,
-                published: Mapping[str, Json]) -> None:
-    """The index, each body's page, calendar and feed, the stylesheet and the logo."""
+                published: Mapping[str, Json]) -> list[Path]:
+    """The index, each body's page, calendar and feed, the stylesheet and the logo; return
+    those written."""
     today = _today()
     bodies: dict[str, list[Json]] = {}
     for page, data in sorted(published.items()):  # each one's url is its page
@@ -321,11 +380,13 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
         "upcoming": [meeting_row(d, "") for d in upcoming],
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": site_words(look.language)["site_meetings"]}]})
-    write_files(options.output, files, options.output)
+    return write_files(options.output, files, options.output)
 
 
 def _change_note(out: Path, data: Json) -> list[str]:
     """The change note the meeting was last published with (none: first published)."""
+    if "note" in data:
+        return list(data["note"]["lines"]) if data["note"] else []
     try:
         text = (out / data["meeting"]["url"] / CHANGES).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -43,8 +43,11 @@ def _writer(data: bytes) -> Callable[[BinaryIO], object]:
 
 
 def _holds(target: Path, data: bytes) -> bool:
+    # A link holding the same bytes is replaced all the same: what it points at is not
+    # the site's, and may change or go at any time.
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        return not target.is_symlink() and target.stat().st_size == len(data) \
+            and target.read_bytes() == data
     except OSError:
         return False
 
