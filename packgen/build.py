@@ -63,7 +63,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
                html: bool = False, progress: Callable[[str], None] | None = None,
                fork: bool = False, trusted_templates: bool = False,
                language: str | None = None, require_tagged: bool = False,
-               cache: Path | None = None, publish: bool = False) -> BuildResult:
+               cache: Path | None = None, publish: bool = False,
+               early: EarlyTypesetting | None = None) -> BuildResult:
     """Build one pack of one meeting (public by default) and write it atomically; given a
     document rather than a meeting, build that document alone (:mod:`packgen.alone`).
 
@@ -80,15 +81,18 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     is the same bytes either way.
     ``publish``: also describe the pack as published (:attr:`BuildResult.publication`),
     from the layout it was written from; only a meeting's public pack is published.
+    ``early``: a typesetting process forked already for this build (the command line forks
+    it before its own checks import the schema), made with the same ``templates``,
+    ``trusted_templates`` and ``cache``; the build hands it the meeting, or ends it.
     """
     say = progress or (lambda step: None)
     say(f"{meeting_file}: checking")
-    _check_source_date_epoch()
     # Forked first, the typesetting process imports while this one imports the schema and
     # validates (:mod:`packgen.prepare`).
-    early = EarlyTypesetting(templates, trusted_templates, cache) if fork and can_fork() \
-        else None
+    if early is None and fork and can_fork():
+        early = EarlyTypesetting(templates, trusted_templates, cache)
     try:
+        _check_source_date_epoch()
         from packgen.alone import is_document, usage_problem
         from packgen.layout import Pack, pdf_attachments
         from packgen.outputs import default_output, output_files, refuse_overwriting_inputs

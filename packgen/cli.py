@@ -26,7 +26,13 @@ from pathlib import Path
 import click
 
 from packgen import __version__
-from packgen.cli_build import DEFAULT_CACHE, BuildOptions, cache_folder, publish_usage
+from packgen.cli_build import (
+    DEFAULT_CACHE,
+    BuildOptions,
+    cache_folder,
+    publish_usage,
+    start_typesetting,
+)
 from packgen.cli_build import build_one as _build_one
 from packgen.cli_options import (
     debug_option,
@@ -155,6 +161,34 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         raise click.UsageError("--watch builds one meeting after another in one process, "
                                "which stays ready for the next change; leave out -j/--jobs")
     cache = cache_folder(cache, no_cache)
+    # Forked before the checks below import the schema: see packgen.early.
+    early = None if watch else start_typesetting(meetings, templates, trusted_templates, cache)
+    try:
+        _refuse_clashes(meetings, output, private, supplement, html, language, against,
+                        manifest_file, quiet)
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
+    progress = not quiet and jobs == 1 and sys.stderr.isatty()
+    options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
+                           trusted_templates, language, fork=len(meetings) == 1,
+                           require_tagged=require_tagged,
+                           cache=cache,
+                           against=against, manifest=manifest_file)
+    if watch:
+        from packgen.cli_watch import watch_meetings
+
+        watch_meetings(meetings, options, quiet, _build_one)
+    run_all(meetings, partial(_build_one, options, early=early), jobs, quiet,
+            ("packgen.build",))
+
+
+def _refuse_clashes(meetings: tuple[Path, ...], output: Path | None, private: bool,
+                    supplement: int | None, html: bool, language: str | None,
+                    against: Path | None, manifest_file: Path | None, quiet: bool) -> None:
+    """Stop (a usage error, or the clashing outputs said and exit 1) before anything is built
+    when the options do not go together or the outputs would clash."""
     from packgen.alone import usage_problem
 
     if wrong := usage_problem(meetings, private, supplement, html):
@@ -179,17 +213,6 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
     if clashes:
         print_outcome(Outcome(False, "", tuple(clashes)), quiet)
         sys.exit(1)
-    progress = not quiet and jobs == 1 and sys.stderr.isatty()
-    options = BuildOptions(output, templates, private, supplement, draft, html, debug, progress,
-                           trusted_templates, language, fork=len(meetings) == 1,
-                           require_tagged=require_tagged,
-                           cache=cache,
-                           against=against, manifest=manifest_file)
-    if watch:
-        from packgen.cli_watch import watch_meetings
-
-        watch_meetings(meetings, options, quiet, _build_one)
-    run_all(meetings, partial(_build_one, options), jobs, quiet, ("packgen.build",))
 
 
 def _validate_one(templates: Path | None, debug: bool, published: datetime.date | None,

@@ -15,6 +15,7 @@ from packgen.errors import PackgenError, PartlyWrittenError, Problem, display_pa
 
 if TYPE_CHECKING:
     from packgen.build import BuildResult
+    from packgen.early import EarlyTypesetting
 
 DEFAULT_CACHE = Path("build", ".packgen-cache")
 """Beside the default output, relative to the working directory."""
@@ -51,7 +52,10 @@ def cache_folder(cache: Path | None, no_cache: bool) -> Path | None:
     return None if no_cache else cache or DEFAULT_CACHE
 
 
-def build_one(options: BuildOptions, meeting: Path) -> Outcome:
+def build_one(options: BuildOptions, meeting: Path, early: EarlyTypesetting | None = None
+              ) -> Outcome:
+    """Build one meeting; ``early``: its typesetting process, forked already (see
+    :func:`start_typesetting`), handed to the build or ended here."""
     from packgen.build import build_pack
 
     quiet_pypdf()  # also in a worker process
@@ -64,7 +68,8 @@ def build_one(options: BuildOptions, meeting: Path) -> Outcome:
                             language=options.language,
                             require_tagged=options.require_tagged, cache=options.cache,
                             progress=progress if options.progress else None,
-                            publish=options.against is not None or options.manifest is not None)
+                            publish=options.against is not None or options.manifest is not None,
+                            early=early)
         also = f" and {result.output.with_suffix('.html')}" if options.html else ""
         notes = _published(result, options, old) if result.publication is not None else ()
         if options.manifest is not None:
@@ -76,8 +81,24 @@ def build_one(options: BuildOptions, meeting: Path) -> Outcome:
                        traceback.format_exc() if options.debug else "",
                        exc.written if isinstance(exc, PartlyWrittenError) else ())
     finally:
+        if early is not None:  # not handed on: an earlier manifest that could not be read
+            early.close()
         if options.progress:
             click.echo("\r\x1b[K", nl=False, err=True)
+
+
+def start_typesetting(meetings: tuple[Path, ...], templates: Path | None, trusted: bool,
+                      cache: Path | None) -> EarlyTypesetting | None:
+    """For one meeting, its typesetting process, forked now: it imports ReportLab and
+    registers the fonts while this process checks the command line and the meeting
+    (:mod:`packgen.early`); for several, none (one process typesets them all)."""
+    from packgen.forking import can_fork
+
+    if len(meetings) != 1 or not can_fork():
+        return None
+    from packgen.early import EarlyTypesetting
+
+    return EarlyTypesetting(templates, trusted, cache)
 
 
 def _old_manifest(path: Path, meeting: Path) -> dict[str, object]:

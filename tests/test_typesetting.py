@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,44 @@ def test_a_meeting_that_fails_validation_leaves_no_typesetting_process(
                                           folder.root / "pack.pdf").value.problems]
     assert _children() == before
     assert not (folder.root / "pack.pdf").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["--private", "--manifest", "m.json"],  # a usage error, before anything is built
+    ["-o", "meeting/meeting.yaml"],  # a pack over its own meeting file: a clash
+    ["--against", "missing.json"],  # an earlier manifest that cannot be read
+], ids=["usage", "clash", "against"])
+def test_a_build_refused_by_the_command_line_leaves_no_typesetting_process(
+        folder: MeetingFolder, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    # The command line forks the typesetting process before its own checks.
+    from click.testing import CliRunner
+
+    from packgen.cli import main
+
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 1)]}]))
+    monkeypatch.chdir(folder.root)
+    before = _children()
+    result = CliRunner().invoke(main, ["build", str(path.relative_to(folder.root)), *args])
+    assert result.exit_code != 0, result.output
+    assert _children() == before
+    assert not (folder.root / "build").exists()
+
+
+def test_the_command_line_forks_before_the_schema_is_imported(folder: MeetingFolder) -> None:
+    # What the early fork is for: the typesetting process imports ReportLab while this one
+    # imports the schema. The child's first import tells which came first.
+    path = folder.write(basic_meeting([{"title": "A"}]))
+    probe = ("import sys, packgen.early as e\n"
+             "real = e.EarlyTypesetting.__init__\n"
+             "def init(self, *a):\n"
+             "    print('packgen.schema' in sys.modules, flush=True)\n"
+             "    real(self, *a)\n"
+             "e.EarlyTypesetting.__init__ = init\n"
+             "from packgen.cli import main\n"
+             "sys.argv = ['packgen', 'build', '-q', sys.argv[1], '-o', sys.argv[2]]\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(path), str(folder.root / "p.pdf")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False"]
+    assert (folder.root / "p.pdf").is_file()
