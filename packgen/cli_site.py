@@ -82,11 +82,11 @@ def _failed(one: MeetingOutcome) -> None:
 
 
 def summary(result: SiteResult, out: Path) -> str:
-    """One line for the whole run: "site build/site: 2 meetings built, 3 up to date,
-    1 failed; 41 files written, 2 removed". "Up to date", not "unchanged": CI scripts
-    pick out the meetings' own "unchanged ..." lines."""
+    """One line for the whole run: "site build/site: 2 meetings built, 3 unchanged,
+    1 failed; 41 files written, 2 removed". It starts "site", so CI scripts that pick out
+    the meetings' own lines ("wrote ...", "unchanged ...") pass it by."""
     counts = Counter(one.status for one in result.meetings)
-    said = [f"{_count(counts['built'], 'meeting')} built", f"{counts['unchanged']} up to date"]
+    said = [f"{_count(counts['built'], 'meeting')} built", f"{counts['unchanged']} unchanged"]
     if counts["failed"]:
         said.append(f"{counts['failed']} failed")
     written = result.written + sum(one.written for one in result.meetings)

@@ -116,7 +116,7 @@ def test_a_damaged_published_file_is_put_right(tmp_path: Path) -> None:
     assert pack.name in done.stderr and document.name in done.stderr
     assert (pack.read_bytes(), document.read_bytes()) == good
     assert hashlib.sha256(pack.read_bytes()).hexdigest() == data["packs"][0]["sha256"]  # type: ignore[index]
-    assert "up to date" in run_site(root, out).stdout  # and then left alone
+    assert "unchanged;" in run_site(root, out).stdout  # and then left alone
     # The page and calendar have no hash in the manifest: they are rendered again, and
     # written when their bytes differ.
     page, calendar = out / PAGE / "index.html", out / PAGE / "meeting.ics"
@@ -127,7 +127,7 @@ def test_a_damaged_published_file_is_put_right(tmp_path: Path) -> None:
     os.symlink(tmp_path / "elsewhere.ics", calendar)
     again = run_site(root, out)
     assert again.returncode == 0 and again.stdout.splitlines()[-1].endswith(
-        "0 meetings built, 1 up to date; 2 files written, 0 removed")
+        "0 meetings built, 1 unchanged; 2 files written, 0 removed")
     assert (page.read_bytes(), calendar.read_bytes()) == right and not calendar.is_symlink()
 
 
@@ -172,12 +172,12 @@ def test_the_summary_says_what_happened(tmp_path: Path) -> None:
     first = run_site(root, out)
     assert first.returncode == 0
     last = first.stdout.splitlines()[-1]
-    assert re.fullmatch(r"site \S*public: 1 meeting built, 0 up to date; "
+    assert re.fullmatch(r"site \S*public: 1 meeting built, 0 unchanged; "
                         r"(\d+) files written, 0 removed", last), last
     assert int(last.split("; ")[1].split()[0]) == sum(1 for p in out.rglob("*") if p.is_file())
     second = run_site(root, out)
     assert second.stdout.splitlines()[-1].endswith(
-        "public: 0 meetings built, 1 up to date; 0 files written, 0 removed")
+        "public: 0 meetings built, 1 unchanged; 0 files written, 0 removed")
     quiet = run_site(root, out, "-q")
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     meeting = root / MEETING / "meeting.yaml"
@@ -187,7 +187,7 @@ def test_the_summary_says_what_happened(tmp_path: Path) -> None:
         assert failed.returncode == 1
         assert "nothing was written" not in failed.stderr
         assert "1 problem; its files on the site were left as they were." in failed.stderr
-        assert re.search(r"public: 0 meetings built, 0 up to date, 1 failed; "
+        assert re.search(r"public: 0 meetings built, 0 unchanged, 1 failed; "
                          r"0 files written, 0 removed\n", failed.stderr), failed.stderr
     assert (out / PAGE / "index.html").is_file()
 
