@@ -213,7 +213,7 @@ def test_a_republished_meeting_says_so_and_its_calendar_sequence_rises(tmp_path:
     assert "Item 4: added" in feed or "Urgent business" in feed  # the change note too
     # The next run, with nothing changed, keeps the feed's summary as it was.
     again = run_site(root, out)
-    assert "unchanged" in again.stdout
+    assert "\nunchanged " in "\n" + again.stdout
     assert (out / "health-scrutiny-committee/feed.xml").read_text() == feed
 
 
@@ -249,7 +249,7 @@ def test_the_site_templates_are_overridable(tmp_path: Path) -> None:
     (root / "templates" / "site" / "meeting.html").write_text(
         '{% extends "!theme/site/meeting.html" %}\n')
     again = run_site(root, out)
-    assert again.returncode == 0 and "unchanged" not in again.stdout
+    assert again.returncode == 0 and "\nunchanged " not in "\n" + again.stdout
     assert "Watch it live" not in (out / "health-scrutiny-committee/2026-07-15/index.html"
                                    ).read_text()
 
