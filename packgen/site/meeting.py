@@ -21,6 +21,7 @@ from packgen.manifest import document_files, manifest
 from packgen.model import Meeting
 from packgen.outputs import default_output
 from packgen.published import Publication
+from packgen.site.places import pack_name
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def build_meeting(job: MeetingJob) -> MeetingFiles:
             meeting: Meeting | None = None
             while queue:
                 supplement = queue.pop(0)
-                name = default_output(job.file, Pack(supplement=supplement)).name
+                name = pack_name(job.page, supplement) if job.page else \
+                    default_output(job.file, Pack(supplement=supplement)).name
                 result = build_pack(job.file, Path(scratch) / name, job.templates,
                                     supplement=supplement, publish=True)
                 warnings += result.warnings

@@ -74,9 +74,10 @@ def size(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB"
 
 
-def href(path: str) -> str:
-    """A relative path as a link: each part percent-encoded, the slashes kept."""
-    return quote(path, safe="/#=")
+def href(path: str, fragment: str = "") -> str:
+    """A relative path as a link: each part percent-encoded (``#``, ``?``, ``%`` and
+    spaces too: a file name may hold them), the slashes kept; then ``#fragment``."""
+    return quote(path, safe="/") + (f"#{fragment}" if fragment else "")
 
 
 def pages_text(first: str, last: str) -> str:
@@ -135,7 +136,7 @@ def _document(document: Json, pack: Json, sizes: Mapping[str, int]) -> dict[str,
     if own is not None:
         link, about = href(own), f"PDF, {size(sizes[own])}, {pages}"
     else:  # not cut into a file of its own: its first page in the pack
-        link = href(f"{pack['file']}#page={document['first_index']}")
+        link = href(pack["file"], f"page={document['first_index']}")
         about = f"in the pack, {pages}"
     return {"kind": KINDS.get(document["kind"], "Document"), "title": document["title"],
             "href": link, "about": about, "appendix": document["appendix_of"] is not None}
