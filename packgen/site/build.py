@@ -375,6 +375,18 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": "Meetings"}]})
     write_files(options.output, files, options.output)
+    _remove_bodies_gone(options.output, set(bodies))
+
+
+BODY_FILES = {"index.html", "meetings.ics", "feed.xml"}
+
+
+def _remove_bodies_gone(out: Path, bodies: set[str]) -> None:
+    """A body's folder left with only its own page, calendar and feed (its meetings gone,
+    or the body renamed into another folder): removed, or they would list what is gone."""
+    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
+        if folder.name not in bodies and {p.name for p in folder.iterdir()} <= BODY_FILES:
+            withdraw(folder, out)
 
 
 def _shared_names(bodies: Mapping[str, list[Json]]) -> set[str]:
