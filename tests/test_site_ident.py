@@ -8,10 +8,14 @@ import html
 import json
 import re
 import shutil
+import subprocess
 import urllib.parse
 from pathlib import Path
 
+import pytest
+
 from tests.site_helpers import EXAMPLES, read_page, run_site
+from tests.test_site_a11y import AXE
 
 MEETING = """\
 body: {body}
@@ -209,3 +213,34 @@ def test_a_meeting_folder_named_with_hash_and_spaces_links_its_pack(tmp_path: Pa
     assert (page / "cabinet-2026-09-01.pdf").is_file()
     assert "cabinet-2026-09-01.pdf" in read_page(page / "index.html").links
     assert broken_links(out) == []
+
+
+def test_a_moved_meetings_old_page_is_accessible(tmp_path: Path) -> None:
+    root, out = repository(tmp_path), tmp_path / "site"
+    file = meeting(root, "cabinet/next")
+    assert run_site(root, out).returncode == 0
+    file.write_text(file.read_text().replace("2026-09-01", "2026-09-08"))
+    assert run_site(root, out).returncode == 0
+    page = out / "cabinet/2026-09-01/index.html"
+    parsed = read_page(page)
+    assert parsed.lang == "en-GB" and parsed.tags.count("h1") == 1
+    assert all(parsed.tags.count(landmark) == 1 for landmark in ("header", "nav", "main",
+                                                                   "footer"))
+    assert parsed.links[1] == "#main" and "main" in parsed.ids
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not AXE.is_file() or chromium is None:
+        pytest.skip("axe-core or chromium is missing")
+    run = ("axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+           "'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}).then(function (r) {"
+           " var pre = document.createElement('pre'); pre.id = 'axe-results';"
+           " pre.textContent = JSON.stringify(r.violations.map(function (v) {"
+           " return v.id; })); document.body.appendChild(pre); });")
+    copy = page.with_name("axe-check.html")
+    copy.write_text(page.read_text().replace(
+        "</body>", f'<script src="{AXE.as_uri()}"></script><script>{run}</script></body>'))
+    dumped = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                             "--allow-file-access-from-files", "--dump-dom",
+                             "--virtual-time-budget=10000", copy.as_uri()],
+                            capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r'<pre id="axe-results">(.*?)</pre>', dumped, re.DOTALL)
+    assert found is not None and json.loads(html.unescape(found.group(1))) == []
