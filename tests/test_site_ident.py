@@ -244,3 +244,20 @@ def test_a_moved_meetings_old_page_is_accessible(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120).stdout
     found = re.search(r'<pre id="axe-results">(.*?)</pre>', dumped, re.DOTALL)
     assert found is not None and json.loads(html.unescape(found.group(1))) == []
+
+
+def test_a_renamed_body_moves_its_meetings_and_leaves_no_stale_body_page(
+        tmp_path: Path) -> None:
+    root, out = repository(tmp_path), tmp_path / "site"
+    file = meeting(root, "cabinet/next")
+    assert run_site(root, out).returncode == 0
+    file.write_text(file.read_text().replace("body: \"Cabinet\"", "body: \"Executive\""))
+    done = run_site(root, out)
+    assert done.returncode == 0, done.stderr
+    assert "Cabinet is now called Executive" in done.stdout
+    assert source_at(out, "executive/2026-09-01/") == "cabinet/next/meeting.yaml"
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "cabinet").rglob("*")) == [
+        "cabinet/2026-09-01", "cabinet/2026-09-01/index.html", "cabinet/2026-09-01/moved.json"]
+    assert "executive/index.html" in read_page(out / "index.html").links
+    assert "cabinet/index.html" not in read_page(out / "index.html").links
+    assert broken_links(out) == []

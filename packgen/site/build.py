@@ -28,6 +28,7 @@ from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files
 from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
 from packgen.site.moved import (
+    MARK,
     moved_context,
     moved_lines,
     moved_pages,
@@ -116,7 +117,8 @@ def _build_site(options: SiteOptions) -> SiteResult:
         old = _old_manifest(out, page)
         digest = inputs_digest(file, root, options.templates, extra)
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
-                and old["meeting"]["url"] == page and _complete(out / page, old):
+                and old["meeting"]["url"] == page and _complete(out / page, old) \
+                and old["meeting"]["source"] == places.sources[file]:
             # A run stopped between the manifest and the clean-up left files the
             # manifest no longer lists (a report since withheld, say): gone now.
             remove_stale(out / page, _listed(old), out)
@@ -382,10 +384,20 @@ BODY_FILES = {"index.html", "meetings.ics", "feed.xml"}
 
 
 def _remove_bodies_gone(out: Path, bodies: set[str]) -> None:
-    """A body's folder left with only its own page, calendar and feed (its meetings gone,
-    or the body renamed into another folder): removed, or they would list what is gone."""
+    """A body's folder left with no meeting (its meetings gone, or the body renamed into
+    another folder): its page, calendar and feed are removed, or they would list what is
+    gone; the old pages of meetings that moved stay (``moved.json``)."""
     for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
-        if folder.name not in bodies and {p.name for p in folder.iterdir()} <= BODY_FILES:
+        rest = [folder / name for name in sorted({p.name for p in folder.iterdir()}
+                                                 - BODY_FILES)]
+        if folder.name in bodies or not all((p / MARK).is_file() and not p.is_symlink()
+                                            and not (p / "manifest.json").exists()
+                                            for p in rest):
+            continue
+        if rest:
+            for name in sorted(BODY_FILES):
+                (folder / name).unlink(missing_ok=True)
+        else:
             withdraw(folder, out)
 
 

@@ -31,6 +31,8 @@ def moved_lines(old: Json, new: Json) -> list[str]:
     """The change note's lines for a meeting whose date, time or venue changed (``old``,
     ``new``: the manifests' ``meeting``)."""
     lines = []
+    if old["body"] != new["body"]:
+        lines.append(f"{old['body']} is now called {new['body']}")
     if old["date"] != new["date"]:
         lines.append(f"The meeting moved from {_day(old['date'])} to {_day(new['date'])}")
     if old["time"] != new["time"]:
