@@ -261,3 +261,15 @@ def test_a_renamed_body_moves_its_meetings_and_leaves_no_stale_body_page(
     assert "executive/index.html" in read_page(out / "index.html").links
     assert "cabinet/index.html" not in read_page(out / "index.html").links
     assert broken_links(out) == []
+
+
+def test_a_moved_note_packgen_did_not_write_is_left_alone(tmp_path: Path) -> None:
+    root, out = repository(tmp_path), tmp_path / "site"
+    meeting(root, "cabinet/next")
+    assert run_site(root, out).returncode == 0
+    planted = out / "cabinet" / "notes" / "moved.json"
+    planted.parent.mkdir()
+    planted.write_text('{"source": "cabinet/next/meeting.yaml"}')
+    done = run_site(root, out)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert planted.read_text() == '{"source": "cabinet/next/meeting.yaml"}'

@@ -61,8 +61,9 @@ def moved_pages(site: Path) -> dict[str, str]:
     if not site.is_dir():
         return found
     for file in sorted(site.glob(f"*/*/{MARK}")):
-        if (file.parent / "manifest.json").exists() or file.parent.is_symlink():
-            continue  # a meeting's page now
+        if (file.parent / "manifest.json").exists() or file.parent.is_symlink() \
+                or file.parent.parent.is_symlink() or not _dated(file.parent.name):
+            continue  # a meeting's page now, or not a folder packgen made
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
@@ -70,6 +71,15 @@ def moved_pages(site: Path) -> dict[str, str]:
         if isinstance(data, dict) and isinstance(data.get("source"), str):
             found[file.parent.relative_to(site).as_posix() + "/"] = data["source"]
     return found
+
+
+def _dated(name: str) -> bool:
+    """Whether a folder's name is a meeting's (``2026-09-01``, ``2026-09-01-2``)."""
+    try:
+        datetime.date.fromisoformat(name[:10])
+    except ValueError:
+        return False
+    return len(name) == 10 or (name[10] == "-" and name[11:].isdigit())
 
 
 def moved_context(old_page: str, now: Json) -> dict[str, Any]:

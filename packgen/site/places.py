@@ -74,6 +74,8 @@ def published_meetings(site: Path) -> dict[str, Published]:
     if not site.is_dir():
         return found
     for file in sorted(site.glob("*/*/manifest.json")):
+        if file.parent.is_symlink() or file.parent.parent.is_symlink():
+            continue  # never ours: packgen writes only in real folders
         page = file.parent.relative_to(site).as_posix() + "/"
         try:
             data = read_manifest(file)
