@@ -372,7 +372,9 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
             base_url=options.base_url, page=f"{slug}/", language=look.language)
     upcoming, past = split_by_date(list(published.values()), today)
     files["index.html"] = render(env, "index.html", {
-        **_common(look, ""), "bodies": [{"href": n["href"], "name": n["name"]} for n in names],
+        **_common(look, ""), "bodies": [{"href": n["href"], "name": n["name"]} for n in
+                                         sorted(names, key=lambda n: (n["name"].casefold(),
+                                                                      n["href"]))],
         "upcoming": [meeting_row(d, "") for d in upcoming],
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": "Meetings"}]})
