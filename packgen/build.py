@@ -17,22 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packgen import schema
-from packgen.alone import document_meeting, is_document, usage_problem
 from packgen.early import EarlyTypesetting
-from packgen.edition import PageRanges
 from packgen.errors import Position, Problem, ValidationError
 from packgen.forking import can_fork
-from packgen.layout import Pack, agenda_items
-from packgen.messages import untranslated_warning
-from packgen.model import Meeting
-from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
-from packgen.publication import notice_problems
-from packgen.typesetting import InProcessTypesetting, Typesetting
-from packgen.withheld import untranslated
 
-if TYPE_CHECKING:  # pypdf loads only once typesetting has started: see build_pack
+if TYPE_CHECKING:  # these load only once typesetting has started: see build_pack
+    from packgen.model import Meeting
     from packgen.published import Publication
+    from packgen.typesetting import Typesetting
 
 PUBLISH_USAGE = ("only a meeting's public pack is published: a private pack, or a document "
                  "built alone, has no manifest")
@@ -90,25 +82,36 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     from the layout it was written from; only a meeting's public pack is published.
     """
     say = progress or (lambda step: None)
-    alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
-    if alone and (private or supplement is not None or html):
-        raise ValueError(usage_problem([meeting_file], private, supplement, html))
-    if publish and (private or alone):
-        raise ValueError(PUBLISH_USAGE)
-    pack = Pack(private, supplement, alone)
     say(f"{meeting_file}: checking")
     _check_source_date_epoch()
-    # Forked now, the typesetting process imports while this one validates.
+    # Forked first, the typesetting process imports while this one imports the schema and
+    # validates (:mod:`packgen.prepare`).
     early = EarlyTypesetting(templates, trusted_templates, cache) if fork and can_fork() \
         else None
     try:
-        meeting, notes = _validated(meeting_file, alone, language, pack, templates)
+        from packgen.alone import is_document, usage_problem
+        from packgen.layout import Pack, pdf_attachments
+        from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
+        from packgen.prepare import original_ranges, validated
+        from packgen.typesetting import InProcessTypesetting
+
+        alone = is_document(meeting_file)  # a report, say, built alone: see packgen.alone
+        if alone and (private or supplement is not None or html):
+            raise ValueError(usage_problem([meeting_file], private, supplement, html))
+        if publish and (private or alone):
+            raise ValueError(PUBLISH_USAGE)
+        pack = Pack(private, supplement, alone)
+        meeting, notes = validated(meeting_file, alone, language, pack, templates)
         target = output or default_output(meeting_file, pack, language)
         refuse_overwriting_inputs(meeting, templates, output_files(target, html))
-        original, before = _original(meeting_file, meeting, pack, templates, trusted_templates,
-                                     cache) if language is not None and not alone else (None, None)
+        original, before = original_ranges(meeting_file, meeting, pack, templates,
+                                           trusted_templates, cache) \
+            if language is not None and not alone else (None, None)
         typesetting: Typesetting = early.given(meeting) if early is not None else \
             InProcessTypesetting(meeting, templates, trusted_templates, cache)
+        if not alone and not pdf_attachments(meeting, [Pack()]):
+            # No PDF to count: the front sheet can be laid out while pypdf is imported.
+            typesetting.forecast([])
     except BaseException:
         if early is not None:  # a failed validation leaves no process behind
             early.close()
@@ -128,48 +131,3 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     if before is not None:  # its pages are cached only now that the build has succeeded
         before.close()
     return BuildResult(meeting, target, pages, notes + warnings, published)
-
-
-def _validated(meeting_file: Path, alone: bool, language: str | None, pack: Pack,
-               templates: Path | None) -> tuple[Meeting, tuple[Problem, ...]]:
-    """The meeting (or the document built alone) and its warnings, or every problem."""
-    try:
-        meeting, notes = document_meeting(meeting_file, language) if alone else \
-            (schema.validate(meeting_file, language), ())
-    except schema.IncompleteMeeting as exc:  # its PDFs' problems are reported with it
-        from packgen.check import every_pdf
-        from packgen.pdf.sources import check_pdfs
-
-        # Not judged tagged here: this reads every PDF, exempt ones too, and a public
-        # build must not name an exempt file for that. Once the YAML is whole, the pack's
-        # own PDFs are judged.
-        raise ValidationError([*exc.problems,
-                               *check_pdfs(every_pdf(exc.partial), False)[0]]
-                              ) from None
-    if pack.supplement is not None and not agenda_items(meeting, pack):
-        raise ValidationError([Problem(meeting.pos, f"nothing in the meeting is marked "
-                                                           f"supplement: {pack.supplement}")])
-    calendar = notice_problems(meeting, meeting.template_dirs(templates))
-    if calendar:
-        raise ValidationError(calendar)
-    return meeting, (*notes, *untranslated_warning(meeting.words, meeting.root),
-                     *untranslated(meeting))
-
-
-def _original(meeting_file: Path, edition: Meeting, pack: Pack, templates: Path | None,
-              trusted: bool, cache: Path | None
-              ) -> tuple[PageRanges | None, Typesetting | None]:
-    """The page ranges of the meeting's own pack, in its files' language, when ``edition``
-    is in another: what the edition's page numbers are compared to; and the typesetting
-    that laid it out, for the caller to close when the build is done."""
-    own = schema.validate(meeting_file)
-    if own.language == edition.language:
-        return None, None
-    from packgen.produce import laid_out
-
-    typesetting = InProcessTypesetting(own, templates, trusted, cache)
-    try:
-        return laid_out(own, typesetting, pack), typesetting
-    except BaseException:
-        typesetting.close(failed=True)
-        raise

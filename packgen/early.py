@@ -2,7 +2,8 @@
 
 Forked after validation (as :class:`~packgen.typesetting.ForkedTypesetting` alone
 does), the process starts importing Jinja and ReportLab only once the meeting is known;
-forked before, it imports them while this process reads and checks the YAML, and
+forked before (before even the schema is imported: this module imports nothing heavy),
+it imports them while this process imports the schema and reads and checks the YAML, and
 receives the validated meeting (pickled: plain frozen data, equal on the other side, so
 the pages are the same bytes) when there is one. A validation that fails kills it, so
 nothing is left behind; a meeting that cannot be pickled gets a process of its own
@@ -16,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen.forking import fork, stop
-from packgen.typesetting import ForkedTypesetting, serve
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from packgen.model import Meeting
+    from packgen.typesetting import ForkedTypesetting
 
 
 class EarlyTypesetting:
@@ -35,6 +36,8 @@ class EarlyTypesetting:
 
     def given(self, meeting: Meeting) -> ForkedTypesetting:
         """The typesetting of ``meeting``, validated: this process, from now on."""
+        from packgen.typesetting import ForkedTypesetting
+
         try:
             data = pickle.dumps(meeting, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
@@ -65,6 +68,7 @@ def _wait(connection: Connection, templates: Path | None, trusted: bool,
     import packgen.typeset  # noqa: F401 - imported for its time, see above
     from packgen.fonts import warm_theme_fonts
     from packgen.render import warm_templates
+    from packgen.serving import serve
 
     warm_theme_fonts()
     warm_templates(trusted, connection.poll)

@@ -61,7 +61,10 @@ def manifest(meeting: Meeting, publications: Sequence[Publication], *,
         "packs": [{"file": one.file, "supplement": one.supplement, "pages": one.pages,
                    "sha256": one.sha256} for one in publications],
         "items": [{"number": item.number, "title": item.title, "exempt": item.exempt,
-                   "pack": n, "pages": [{"first": a, "last": b} for a, b in item.pages]}
+                   "pack": n, "pages": [{"first": a, "last": b} for a, b in item.pages],
+                   "description": item.description or None,
+                   "presenter": item.presenter or None,
+                   "language": item.language or None}
                   for n, one in enumerate(publications) for item in one.items],
         "documents": [{
             "title": d.title, "kind": d.kind, "item": d.item, "appendix_of": d.appendix_of,
@@ -69,8 +72,24 @@ def manifest(meeting: Meeting, publications: Sequence[Publication], *,
             "first_index": d.first_index, "last_index": d.last_index, "file": file,
             "sha256": None if pdf is None else _sha256(pdf),
             "source": d.source, "source_sha256": d.source_sha256,
+            "language": None if d.language == meeting.language else d.language,
         } for d, pack, file, pdf in zip(documents, packs_of, files, pdfs, strict=True)],
+        "editions": [],
     }
+
+
+def edition(meeting: Meeting, publications: Sequence[Publication], *, folder: str,
+            url: str | None) -> dict[str, Any]:
+    """The meeting's edition in another language (``meeting`` as read in it: the Welsh
+    edition of a meeting in Wales), for the main manifest's ``editions``: its packs, items
+    and documents as :func:`manifest` gives them, its files under ``folder`` ("cy/") of the
+    meeting's page, and its own page at ``url``."""
+    data = manifest(meeting, publications, inputs_sha256=None)
+    return {"language": meeting.language, "url": url,
+            "meeting": {key: data["meeting"][key] for key in ("organisation", "body", "venue")},
+            "packs": [{**p, "file": folder + p["file"]} for p in data["packs"]],
+            "items": data["items"],
+            "documents": [{**d, "file": folder + d["file"]} for d in data["documents"]]}
 
 
 def document_files(titles: Sequence[str]) -> list[str]:

@@ -17,10 +17,15 @@ _LABEL: dict[str, Any] = {"type": "string", "minLength": 1,
                           "description": 'A page number as printed: "17", or "ii" on a front '
                                          "sheet that is not counted."}
 _NULLABLE_TEXT: dict[str, Any] = {"type": ["string", "null"]}
+_LANGUAGE: dict[str, Any] = {**_NULLABLE_TEXT, "description": "Its title's language where it "
+                             "is not the pack's (an edition's untranslated title), or null."}
 
 
-def _record(description: str, properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "description": description, "properties": properties,
+def _record(description: str, properties: dict[str, Any],
+            optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    # ``optional``: keys a later packgen added, absent from the manifests earlier ones wrote.
+    return {"type": "object", "description": description,
+            "properties": {**properties, **(optional or {})},
             "required": list(properties), "additionalProperties": False}
 
 
@@ -81,6 +86,12 @@ SCHEMA: dict[str, Any] = {
                           "pages": {"type": "array", "items": _record(
                               "Printed first and last page of its documents.",
                               {"first": _LABEL, "last": _LABEL})},
+                      }, {
+                          "description": {**_NULLABLE_TEXT, "description": "As the agenda "
+                                          "prints it beneath the title, or null."},
+                          "presenter": {**_NULLABLE_TEXT, "description": "Whose report it "
+                                        "is, as the agenda prints it, or null."},
+                          "language": _LANGUAGE,
                       })},
                   "documents": {"type": "array", "items": _record(
                       "Each public document of each pack, in pack order.", {
@@ -105,9 +116,27 @@ SCHEMA: dict[str, Any] = {
                           "source": {"type": "string", "description": "The file it came "
                                      "from, relative to the repository root."},
                           "source_sha256": _SHA256,
-                      })},
+                      }, {"language": {**_NULLABLE_TEXT, "description": "The document's "
+                                       "language where it is not the pack's (in an edition, "
+                                       "one with no translation), or null."}})},
+              }, {
+                  "editions": {"type": "array", "description": "The meeting in its other "
+                               "languages (a meeting in Wales: its Welsh edition): absent "
+                               "or empty for none."},
               }),
 }
+
+_TOP = SCHEMA["properties"]
+_TOP["editions"]["items"] = _record(
+    "One edition in another language: its own page, packs, items and documents; its files "
+    "are named relative to the meeting's page, like the main edition's.", {
+        "language": {"type": "string", "minLength": 1},
+        "url": {"type": ["string", "null"], "description": "Its page, relative to the "
+                "site's root; null from packgen build."},
+        "meeting": _record("The meeting's details in this language.", {
+            "organisation": {"type": "string"}, "body": {"type": "string"},
+            "venue": {"type": "string"}}),
+        "packs": _TOP["packs"], "items": _TOP["items"], "documents": _TOP["documents"]})
 
 
 def problems(value: Any, schema: dict[str, Any] = SCHEMA, path: str = "") -> list[str]:

@@ -34,12 +34,14 @@ from packgen.layout import (
     last_exempt,
     last_number,
     pack_documents,
+    pdf_attachments,
     plan_alone,
     plan_private,
     plan_public,
 )
 from packgen.model import Attachment, Meeting
 from packgen.pdf import assemble as asm
+from packgen.pdf.count import forecast_counts
 from packgen.pdf.metadata import set_metadata
 from packgen.pdf.number import number_pages
 from packgen.pdf.sources import (
@@ -54,9 +56,8 @@ from packgen.pdf.structure import build_structure
 from packgen.pdf.write import DamagedObject, write_pdf
 from packgen.published import Publication, publication, with_document_pdfs, written
 from packgen.rendered import Typeset
-from packgen.typesetting import RowData, Typesetting, with_pdf_size
-
-MAX_LAYOUT_PASSES = 6
+from packgen.settle import row_data, settle
+from packgen.typesetting import Typesetting, with_pdf_size
 
 
 def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
@@ -116,8 +117,13 @@ class _Builder:
         self.meeting = meeting
         self.typesetting = typesetting
         self.require_tagged = require_tagged
-        # Typeset over there while the attachments are read here.
+        # Typeset over there while the attachments are read here: the documents, then the
+        # main pack's front sheet on the page counts its PDFs state.
         typesetting.prefetch(_document_keys(meeting, packs))
+        if not packs[0].alone and (main_pdfs := pdf_attachments(meeting, [Pack()])):
+            counts = forecast_counts(main_pdfs)  # with none, build_pack sent it already
+            if counts is not None:
+                typesetting.forecast(counts)
         self.sources: dict[Attachment, Source] = open_attachments(meeting, packs,
                                                                   require_tagged)
         try:
@@ -136,34 +142,9 @@ class _Builder:
                 self.sources[attachment] = rendered_source(attachment, typeset)
 
     def settle(self, pack: Pack, make_plan: Callable[[int], Plan]) -> tuple[Plan, Typeset]:
-        """Typeset the front sheet until its length, and so every page range, stops moving.
-
-        Always from a guess of one page, so the fixed point is the same whatever any cache
-        holds. Each guess's front sheet is drawn only as far as the lengths with its agenda
-        rows: one that runs longer is laid out to its end without drawing, for its length
-        alone (the next guess), so in the end only the length it settles on is drawn. A
-        guess whose agenda rows are those of a guess before (with duplex, one and two pages
-        both start the reports on page 3) is not laid out again, and one whose front sheet,
-        or its length, is in the cache is not laid out at all (:mod:`packgen.cache`)."""
-        front_pages = 1
-        made: dict[tuple[RowData, ...], Typeset | int] = {}
-        for _ in range(MAX_LAYOUT_PASSES):
-            layout = make_plan(front_pages)
-            rows = row_data(self.meeting, pack, layout)
-            front = made.get(tuple(rows))
-            if front is None or front == front_pages:  # counted only: drawn now
-                drawn: int | None
-                if not any(ranges or link is not None for ranges, link in rows):
-                    drawn = None  # no row gives a page: every length has these rows
-                else:  # printed duplex, an odd length is padded to the next: the same rows
-                    drawn = front_pages + (self.meeting.duplex and front_pages % 2)
-                front = made[tuple(rows)] = self.typesetting.front_sheet_within(pack, rows,
-                                                                                drawn)
-            if isinstance(front, Typeset) and front.pages == front_pages:
-                return layout, front
-            front_pages = front if isinstance(front, int) else front.pages
-        raise TemplateError([Problem(Position(Path("frontsheet.html")), "the front sheet's "
-                                     "length does not settle; simplify the agenda template")])
+        """The plan and front sheet of ``pack``, its length a fixed point
+        (:func:`packgen.settle.settle`)."""
+        return settle(self.meeting, pack, make_plan, self.typesetting.front_sheet_within)
 
     def lay_out(self, pack: Pack) -> tuple[Plan, Typeset]:
         """The plan and front sheet of ``pack``, laying out the packs it depends on first.
@@ -299,13 +280,3 @@ def _marked_pages(layout: Plan, sources: dict[Attachment, Source]) -> frozenset[
                 key in source.reader.root_object for key in ("/MarkInfo", "/StructTreeRoot")):
             pages.update(range(placement.start, placement.last + 1))
     return frozenset(pages)
-
-
-def row_data(meeting: Meeting, pack: Pack, layout: Plan) -> list[RowData]:
-    """Each agenda item's printed page ranges and link target, for its row of the agenda."""
-    rows: list[RowData] = []
-    for item in agenda_items(meeting, pack):
-        spans = layout.item_spans(item)
-        ranges = tuple((str(layout.labels[a]), str(layout.labels[b])) for a, b in spans)
-        rows.append((ranges, spans[0][0] + 1 if spans else None))
-    return rows

@@ -34,6 +34,11 @@ class PublishedItem:
     """The exempt wording the public agenda prints for it, or None."""
     pages: tuple[tuple[str, str], ...]
     """(first, last) printed page labels of its documents in this pack; () for none."""
+    description: str = ""
+    """As the agenda prints it beneath the title (in the pack's language), or ""."""
+    presenter: str = ""
+    language: str = ""
+    """Its title's language where it is not the pack's (an edition's untranslated title)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,8 @@ def publication(meeting: Meeting, pack: Pack, layout: Plan, name: str,
         raise ValueError("only a meeting's public pack is published")
     items = tuple(PublishedItem(item.number, item.title, _exempt_wording(meeting, pack, item),
                                 tuple((str(layout.labels[a]), str(layout.labels[b]))
-                                      for a, b in layout.item_spans(item)))
+                                      for a, b in layout.item_spans(item)),
+                                item.description, item.presenter, item.lang)
                   for item in agenda_items(meeting, pack))
     documents: list[PublishedDocument] = []
     where: dict[int, int] = {}  # id(attachment) -> its index in documents

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import traceback
-from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
@@ -34,7 +32,7 @@ from packgen.disclosure import pack_view, view_item
 from packgen.filerefs import inside
 from packgen.forking import fork, stop
 from packgen.layout import DocumentKey, Pack, owner, rendered_documents
-from packgen.model import Meeting
+from packgen.model import Attachment, Meeting
 from packgen.rendered import StampFonts, Typeset
 
 if TYPE_CHECKING:
@@ -56,6 +54,11 @@ class Typesetting(Protocol):
     def prefetch(self, keys: Sequence[DocumentKey]) -> None:
         """The documents :meth:`document` will be asked for, in that order: a typesetting
         that can work while the caller does something else makes them now."""
+
+    def forecast(self, counts: Sequence[tuple[Attachment, int]]) -> None:
+        """The main public pack's PDF attachments' page counts, as their files state them,
+        before they are read properly: a typesetting that can work while the caller reads
+        them lays out the front sheet on these (:mod:`packgen.serving`)."""
 
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         """The front sheet of ``pack``, its agenda showing ``rows``."""
@@ -192,6 +195,9 @@ class InProcessTypesetting:
     def prefetch(self, keys: Sequence[DocumentKey]) -> None:
         """Nothing to do: in this process, a document is made when it is asked for."""
 
+    def forecast(self, counts: Sequence[tuple[Attachment, int]]) -> None:
+        """Nothing to do: in this process, a front sheet is made when it is asked for."""
+
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return self._typeset("frontsheet.html", self._context(pack, rows), exempt=pack.private)
 
@@ -280,12 +286,15 @@ class ForkedTypesetting:
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
                  cache: Path | None = None) -> None:
+        from packgen.serving import serve
+
         self.pid, self.connection = fork(lambda connection: serve(connection, meeting,
                                                                   templates, trusted, cache))
 
     @classmethod
     def attached(cls, pid: int, connection: Connection) -> ForkedTypesetting:
-        """The typesetting of a process forked already, serving with :func:`serve`."""
+        """The typesetting of a process forked already, serving with
+        :func:`packgen.serving.serve`."""
         typesetting = cls.__new__(cls)
         typesetting.pid, typesetting.connection = pid, connection
         return typesetting
@@ -313,6 +322,11 @@ class ForkedTypesetting:
         with contextlib.suppress(OSError):
             self.connection.send(("prefetch", (list(keys),)))
 
+    def forecast(self, counts: Sequence[tuple[Attachment, int]]) -> None:
+        """Sent without waiting, as :meth:`prefetch` is."""
+        with contextlib.suppress(OSError):
+            self.connection.send(("forecast", (list(counts),)))
+
     def front_sheet(self, pack: Pack, rows: list[RowData]) -> Typeset:
         return cast(Typeset, self._call("front_sheet", pack, rows))
 
@@ -332,68 +346,3 @@ class ForkedTypesetting:
     def close(self, *, failed: bool = False) -> None:
         """End the process; at once when the build ``failed``, whatever it is doing."""
         stop(self.pid, self.connection, now=failed)
-
-
-def serve(connection: Connection, meeting: Meeting, templates: Path | None,
-          trusted: bool, cache: Path | None) -> None:
-    """Answer requests until told to stop; problems go back to be raised over there."""
-    local: InProcessTypesetting | None = None
-    failed: tuple[str, object] | None = None
-    try:
-        local = InProcessTypesetting(meeting, templates, trusted, cache)
-    except errors.PackgenError as exc:
-        failed = ("problems", (type(exc).__name__, exc.problems))
-    except Exception:  # noqa: BLE001 - sent back, to be raised in the building process
-        failed = ("crash", traceback.format_exc())
-    # What every build asks for late: made while nobody is waiting for an answer.
-    ahead: list[Callable[[], object]] = [local.stamp_fonts, local.filler] \
-        if local is not None else []
-    made = _Made()
-    while True:
-        while ahead and not connection.poll():
-            try:
-                ahead.pop(0)()
-            except Exception:  # noqa: BLE001, S112 - asked for later, it fails properly then
-                continue
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        if request is None:
-            if local is not None:
-                local.close()
-            return
-        method, args = request
-        if method == "prefetch":  # no answer: the caller is not waiting for one
-            if local is not None:
-                ahead[:0] = [partial(made.make, local, key) for key in args[0]]
-            continue
-        if failed is not None or local is None:
-            connection.send(failed)
-            continue
-        try:
-            connection.send(("ok", made.take(local, args[0]) if method == "document"
-                             else getattr(local, method)(*args)))
-        except errors.PackgenError as exc:
-            connection.send(("problems", (type(exc).__name__, exc.problems)))
-        except Exception:  # noqa: BLE001 - as above
-            connection.send(("crash", traceback.format_exc()))
-
-
-class _Made:
-    """Documents typeset ahead of their request (see :meth:`Typesetting.prefetch`), each
-    handed over once; one asked for before its turn came is made then, and not again. A
-    document that fails ahead is made again when asked for, which reports the failure."""
-
-    def __init__(self) -> None:
-        self.ready: dict[DocumentKey, Typeset] = {}
-        self.asked: set[DocumentKey] = set()
-
-    def make(self, local: InProcessTypesetting, key: DocumentKey) -> None:
-        if key not in self.asked and key not in self.ready:
-            self.ready[key] = local.document(key)
-
-    def take(self, local: InProcessTypesetting, key: DocumentKey) -> Typeset:
-        self.asked.add(key)
-        found = self.ready.pop(key, None)
-        return found if found is not None else local.document(key)

@@ -243,3 +243,48 @@ def test_nothing_exempt_reaches_the_website(folder: MeetingFolder, tmp_path: Pat
         assert re.findall(rb"ZQXCANARY[-\w]*", data) == [], path
     page = (out / "test-committee" / "2026-07-08" / "index.html").read_text()
     assert "Property disposal" in page and "not for publication by virtue of paragraph 3" in page
+
+
+def test_nothing_exempt_reaches_the_welsh_edition_on_the_website(folder: MeetingFolder,
+                                                                 tmp_path: Path) -> None:
+    """A meeting in Wales is published in Welsh too: its exempt item's Welsh twins (the
+    Welsh report, its Welsh title and reason, an exempt appendix's Welsh file) reach no
+    byte and no file name of the site, in either edition."""
+    from tests.site_helpers import run_site
+
+    exempt_welsh = (f"kind: report\ntitle: {CANARY}-CY-RENDERED-TITLE\nsections:\n"
+                    f"  - heading: Telerau\n    body: Y pris yw {CANARY}-CY-RENDERED-BODY.\n")
+    (folder.folder / f"{CANARY}-cy.yaml").write_text(exempt_welsh)
+    items = [
+        {"title": "Budget", "title_cy": "Cyllideb", "description": "To note the budget",
+         "description_cy": "Nodi'r gyllideb",
+         "attachments": [{"file": folder.pdf("budget.pdf", 3),
+                          "file_cy": folder.pdf("cyllideb.pdf", 3)}]},
+        {"title": "Property disposal", "title_cy": "Gwaredu eiddo", "exempt": 14,
+         "reason": f"{CANARY}-REASON", "reason_cy": f"{CANARY}-CY-REASON",
+         "attachments": [{"file": canary_pdf(folder, f"{CANARY}-file.pdf"),
+                          "file_cy": f"{CANARY}-cy.yaml",
+                          "title": f"{CANARY}-YAML-TITLE",
+                          "title_cy": f"{CANARY}-CY-YAML-TITLE"}]},
+        {"title": "Leisure contract", "title_cy": "Contract hamdden", "attachments": [
+            folder.pdf("leisure.pdf", 1),
+            {"file": canary_pdf(folder, f"{CANARY}-appendix.pdf"),
+             "file_cy": canary_pdf(folder, f"{CANARY}-atodiad.pdf"), "exempt": 14,
+             "title": f"{CANARY}-APPENDIX-TITLE", "title_cy": f"{CANARY}-CY-APPENDIX-TITLE",
+             "reason": f"{CANARY}-APPENDIX-REASON",
+             "reason_cy": f"{CANARY}-CY-APPENDIX-REASON"}]},
+    ]
+    folder.write(basic_meeting(items, jurisdiction="wales"))
+    out = tmp_path / "site"
+    done = run_site(folder.root, out)
+    assert done.returncode == 0, done.stderr
+    assert CANARY not in done.stdout + done.stderr
+    welsh = out / "test-committee" / "2026-07-08" / "cy"
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    assert any(p.suffix == ".pdf" and p.is_relative_to(welsh) for p in files)
+    for path in files:
+        assert CANARY not in path.relative_to(out).as_posix()
+        data = every_byte(path, tmp_path) if path.suffix == ".pdf" else path.read_bytes()
+        assert re.findall(rb"ZQXCANARY[-\w]*", data) == [], path
+    page = (welsh / "index.html").read_text()
+    assert "Gwaredu eiddo" in page and "paragraff 14" in page

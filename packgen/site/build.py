@@ -22,7 +22,7 @@ from typing import Any
 from packgen.atom import body_feed, feed_entry
 from packgen.changes import changes
 from packgen.errors import OutputError, PackgenError, Position, Problem, ValidationError
-from packgen.ical import calendar_entry, meeting_calendar, republication
+from packgen.ical import calendar_entry, meeting_calendar
 from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files
@@ -38,11 +38,13 @@ from packgen.site.moved import (
 )
 from packgen.site.pages import (
     SiteLook,
+    edition_folder,
     long_date,
-    meeting_context,
+    meeting_pages,
     meeting_row,
     render,
     site_environment,
+    site_words,
     split_by_date,
 )
 from packgen.site.places import Places, place_meetings, published_meetings
@@ -151,7 +153,10 @@ def _build_site(options: SiteOptions) -> SiteResult:
 def _site_options(options: SiteOptions, root: Path) -> list[str]:
     """What, besides a meeting's inputs, changes its files: the base URL (its calendar) and
     the site's own templates (its page)."""
-    lines = [f"base-url {options.base_url or ''}"]
+    lines = [f"base-url {options.base_url or ''}",
+             # Meetings in Wales gained a Welsh edition, and items their descriptions:
+             # a site published before is rebuilt once to have them.
+             "editions wales-cy, item descriptions"]
     for folder in (options.templates, root / "templates"):
         site = folder / "site" if folder is not None else None
         if site is not None and site.is_dir():
@@ -171,9 +176,14 @@ def _old_manifest(out: Path, page: str | None) -> Json | None:
 
 
 def _written(data: Json) -> set[str]:
-    """The files a published meeting must hold: its page's own and its manifest's."""
-    return {"index.html", "meeting.ics", *(p["file"] for p in data["packs"]),
-            *(d["file"] for d in data["documents"] if d["sha256"] is not None)}
+    """The files a published meeting must hold: its page's own and its manifest's, and
+    its other editions' (``cy/``)."""
+    found = {"index.html", "meeting.ics"}
+    for one in (data, *data.get("editions", [])):
+        found |= {edition_folder(data, one if one is not data else None) + "index.html",
+                  *(p["file"] for p in one["packs"]),
+                  *(d["file"] for d in one["documents"] if d["sha256"] is not None)}
+    return found
 
 
 def _complete(folder: Path, data: Json) -> bool:
@@ -230,7 +240,8 @@ def _moved_pages(options: SiteOptions, look: House, env: Any,
     out = options.output
     for page, (source, now) in sorted(moves.items()):
         context = {**_common(look, "../../"), **moved_context(page, published[now])}
-        context["crumbs"] = [{"href": "../../index.html", "text": "Meetings"},
+        context["crumbs"] = [{"href": "../../index.html", "text": context["words"][
+                                 "site_meetings"]},
                              {"href": f"../../{now.split('/')[0]}/index.html",
                               "text": context["body"]},
                              {"href": "", "text": context["was"]}]
@@ -300,16 +311,13 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any,
     note = [*moved_lines(old["meeting"], new["meeting"]),
             *changes(same_place(old, new), new)] if old is not None else []
     new["sequence"] = (old.get("sequence", 0) + (1 if note else 0)) if old is not None else 0
+    for edition in new.get("editions", []):
+        edition["url"] = page + edition_folder(new, edition)
     files = dict(built.files)
     sizes = {name: len(data) for name, data in files.items()}
-    context = {**_common(look, "../" * page.count("/")),
-               **meeting_context(new, sizes, note, republication(new)),
-               "calendar": "meeting.ics"}
-    context["crumbs"] = [{"href": context["root"] + "index.html", "text": "Meetings"},
-                         {"href": "../index.html", "text": new["meeting"]["body"]},
-                         {"href": "", "text": long_date(new["meeting"]["date"])}]
     try:
-        files["index.html"] = render(env, "meeting.html", context)
+        files.update(meeting_pages(env, new, sizes, note, _common(look, "")["look"],
+                                   options.root))
         files["meeting.ics"] = meeting_calendar(
             [calendar_entry(new, look.name, options.base_url)],
             f"{new['meeting']['body']}, {long_date(new['meeting']['date'])}")
@@ -333,7 +341,8 @@ def _fallback_page(data: Json) -> str:
 
 def _common(look: House, root: str) -> dict[str, Any]:
     logo = f"logo{look.logo.suffix.lower()}" if look.logo is not None else None
-    return {"look": SiteLook(look.name, logo, look.logo_alt, look.language), "root": root}
+    return {"look": SiteLook(look.name, logo, look.logo_alt, look.language), "root": root,
+            "words": site_words(look.language)}
 
 
 def _site_pages(options: SiteOptions, look: House, env: Any,
@@ -359,7 +368,8 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
             "upcoming": [meeting_row(d, "../") for d in upcoming],
             "past": [meeting_row(d, "../") for d in past],
             "calendar": "meetings.ics", "feed": "feed.xml",
-            "crumbs": [{"href": "../index.html", "text": "Meetings"},
+            "crumbs": [{"href": "../index.html", "text": site_words(look.language)[
+                "site_meetings"]},
                        {"href": "", "text": name}]})
         files[f"{slug}/meetings.ics"] = meeting_calendar(
             [calendar_entry(d, look.name, options.base_url) for d in
@@ -377,7 +387,7 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
                                                                       n["href"]))],
         "upcoming": [meeting_row(d, "") for d in upcoming],
         "past": [meeting_row(d, "") for d in past],
-        "crumbs": [{"href": "", "text": "Meetings"}]})
+        "crumbs": [{"href": "", "text": site_words(look.language)["site_meetings"]}]})
     write_files(options.output, files, options.output)
     _remove_bodies_gone(options.output, set(bodies))
 

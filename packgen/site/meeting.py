@@ -17,9 +17,9 @@ from typing import Any
 
 from packgen.errors import PackgenError, Problem
 from packgen.layout import Pack
-from packgen.manifest import document_files, manifest
+from packgen.manifest import edition, manifest
 from packgen.model import Meeting
-from packgen.outputs import default_output
+from packgen.outputs import default_output, edition_language
 from packgen.published import Publication
 from packgen.site.places import pack_name
 
@@ -56,34 +56,64 @@ class MeetingFiles:
 
 
 def build_meeting(job: MeetingJob) -> MeetingFiles:
-    """Build every public pack of the meeting; never raises for the officer's problems."""
-    from packgen.build import build_pack
-
+    """Build every public pack of the meeting, and of its other edition if it has one
+    (:func:`other_edition`); never raises for the officer's problems."""
     warnings: list[Problem] = []
-    publications: list[Publication] = []
     try:
         with tempfile.TemporaryDirectory(prefix="packgen-site-") as scratch:
-            supplement: int | None = None
-            queue: list[int | None] = [None]
-            meeting: Meeting | None = None
-            while queue:
-                supplement = queue.pop(0)
-                name = pack_name(job.page, supplement) if job.page else \
-                    default_output(job.file, Pack(supplement=supplement)).name
-                result = build_pack(job.file, Path(scratch) / name, job.templates,
-                                    supplement=supplement, publish=True)
-                warnings += result.warnings
-                assert result.publication is not None  # publish=True
-                publications.append(result.publication)
-                if meeting is None:
-                    meeting = result.meeting
-                    queue += supplements(meeting)
+            meeting, publications = _build_packs(job, Path(scratch), None, warnings)
+            language = other_edition(meeting, job.file)
+            if language is not None:
+                # All or nothing: a meeting in Wales is published in both languages or
+                # not at all (its old files stay), never in English alone.
+                welsh, welsh_publications = _build_packs(job, Path(scratch), language,
+                                                         warnings)
     except PackgenError as exc:
         return MeetingFiles(job, tuple(exc.problems), tuple(warnings),
                             trace=traceback.format_exc() if job.debug else "")
-    assert meeting is not None
     data = manifest(meeting, publications, inputs_sha256=job.digest, url=job.page)
-    return MeetingFiles(job, (), tuple(warnings), data, tuple(_files(publications, data)))
+    files = _files(publications, data, "")
+    if language is not None:
+        folder = f"{language.lower()}/"
+        other = edition(welsh, welsh_publications, folder=folder,
+                        url=f"{job.page}{folder}" if job.page else None)
+        data["editions"] = [other]
+        files += _files(welsh_publications, other, folder)
+    return MeetingFiles(job, (), tuple(warnings), data, tuple(files))
+
+
+def other_edition(meeting: Meeting, file: Path) -> str | None:
+    """The language of the meeting's other edition on the site, or None: a meeting under
+    the law of Wales (``jurisdiction: wales``) is published in Welsh as well, as the Welsh
+    Language Standards ask of its council, unless its files are Welsh already."""
+    if meeting.jurisdiction.name != "wales":
+        return None
+    return edition_language(file, "cy")
+
+
+def _build_packs(job: MeetingJob, scratch: Path, language: str | None,
+                 warnings: list[Problem]) -> tuple[Meeting, list[Publication]]:
+    """The meeting's main public pack, then each supplement, in ``language``'s edition
+    (None: the files' own)."""
+    from packgen.build import build_pack
+
+    publications: list[Publication] = []
+    queue: list[int | None] = [None]
+    meeting: Meeting | None = None
+    while queue:
+        supplement = queue.pop(0)
+        name = pack_name(job.page, supplement, language) if job.page else \
+            default_output(job.file, Pack(supplement=supplement), language).name
+        result = build_pack(job.file, scratch / name, job.templates, supplement=supplement,
+                            publish=True, language=language)
+        warnings += (w for w in result.warnings if w not in warnings)
+        assert result.publication is not None  # publish=True
+        publications.append(result.publication)
+        if meeting is None:
+            meeting = result.meeting
+            queue += supplements(meeting)
+    assert meeting is not None
+    return meeting, publications
 
 
 def supplements(meeting: Meeting) -> list[int]:
@@ -93,11 +123,12 @@ def supplements(meeting: Meeting) -> list[int]:
     return sorted(n for n in found if n is not None)
 
 
-def _files(publications: list[Publication], data: dict[str, Any]
+def _files(publications: list[Publication], data: dict[str, Any], folder: str
            ) -> list[tuple[str, bytes]]:
-    files = [(one.file, one.pdf) for one in publications]
+    """The packs (under ``folder`` of the meeting's page) and the documents' own PDFs, by
+    the names ``data`` (a manifest, or an edition of one) gives them."""
+    files = [(folder + one.file, one.pdf) for one in publications]
     cut = [pdf for one in publications for pdf in (one.document_pdfs or ())]
     if len(cut) == len(data["documents"]) and cut:
-        names = document_files([d["title"] for d in data["documents"]])
-        files += zip(names, cut, strict=True)
+        files += zip((d["file"] for d in data["documents"]), cut, strict=True)
     return files

@@ -228,9 +228,11 @@ def _yaml(file: Path) -> dict[Any, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def pack_name(page: str, supplement: int | None) -> str:
+def pack_name(page: str, supplement: int | None, language: str | None = None) -> str:
     """The pack's file on the site, named from its page, never from the meeting's folder
     (which may hold ``#``, ``?`` or spaces): ``cabinet-2026-09-01.pdf``,
-    ``cabinet-2026-09-01-supplement-1.pdf``."""
+    ``cabinet-2026-09-01-supplement-1.pdf``; another edition's ends ``-cy``."""
     stem = page.strip("/").replace("/", "-")
-    return f"{stem}.pdf" if supplement is None else f"{stem}-supplement-{supplement}.pdf"
+    if supplement is not None:
+        stem += f"-supplement-{supplement}"
+    return f"{stem}.pdf" if language is None else f"{stem}-{language}.pdf"

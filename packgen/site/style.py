@@ -74,6 +74,9 @@ header.site {{ border-bottom: 4px solid {c['accent']}; padding-top: 0.8rem;
 header.site .home {{ display: flex; align-items: center; gap: 0.8rem; color: {c['heading']};
                      font-weight: bold; font-size: 1.2rem; text-decoration: none; }}
 header.site img {{ height: 56px; width: auto; }}
+header.site {{ display: flex; flex-wrap: wrap; align-items: center;
+               justify-content: space-between; gap: 0.5rem 1rem; }}
+header.site .language {{ font-weight: bold; }}
 h1, h2, h3 {{ color: {c['heading']}; line-height: 1.25; }}
 h1 {{ font-size: 1.9rem; margin: 1rem 0; }}
 h1 .date {{ display: block; font-size: 1.2rem; font-weight: normal; }}
