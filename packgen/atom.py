@@ -1,11 +1,12 @@
 """A body's published meetings -> an Atom feed (RFC 4287), newest first.
 
-One entry per meeting: its id never changes, so a republication updates the entry a
-reader already holds (its ``updated`` and title say so, its summary says what changed)
-instead of adding a second one. Links are relative to the site's root and resolved by the
-feed's ``xml:base``: the ``--base-url`` when the site was given one, else the way back from
-the feed to the root (``../``), which a reader resolves against the feed's own address, so
-the feed works wherever the site is served from.
+One entry per meeting: its id (from the meeting's file, ``meeting.source``) never changes,
+not even when the meeting is rescheduled to another date and page, so a republication
+updates the entry a reader already holds (its ``updated`` and title say so, its summary
+says what changed) instead of adding a second one. Links are relative to the site's root
+and resolved by the feed's ``xml:base``: the ``--base-url`` when the site was given one,
+else the way back from the feed to the root (``../``), which a reader resolves against the
+feed's own address, so the feed works wherever the site is served from.
 
 Built with ElementTree, never by pasting strings: titles hold ``&`` and ``<``
 ("Planning & Highways"), and an officer's text cannot end an element early.
@@ -46,12 +47,14 @@ class FeedEntry:
     date: datetime.date
     page: str
     """The meeting page's path relative to the site's root (``planning-committee/2026-07-08/``):
-    its link, and its id (:func:`tag_id`), the same for every (re)publication."""
+    its link (and its id when it has no ``key``)."""
     updated: datetime.datetime
     """When it was (re)published: the manifest's ``generated``; must carry a time zone."""
     republished: bool = False
     summary: tuple[str, ...] = ()
     """Lines of the entry's summary: the change note when republished; none: no summary."""
+    key: str = ""
+    """What its id is made from: the meeting's file (``meeting.source``); none: its page."""
 
     def __post_init__(self) -> None:
         if self.updated.tzinfo is None or self.updated.utcoffset() is None:
@@ -71,7 +74,7 @@ def feed_entry(manifest: Mapping[str, Any], changes: Sequence[str] = ()) -> Feed
     said = republication(manifest)
     return FeedEntry(body=meeting["body"], date=datetime.date.fromisoformat(meeting["date"]),
                      page=meeting["url"], updated=generated(manifest),
-                     republished=said is not None,
+                     republished=said is not None, key=meeting["source"],
                      summary=() if said is None else (said, *changes))
 
 
@@ -117,7 +120,7 @@ def body_feed(entries: Sequence[FeedEntry], *, title: str, path: str, site: str,
     _text(feed, "generator", "packgen").set("version", __version__)
     for entry in newest:
         element = ET.SubElement(feed, "entry")
-        _text(element, "id", tag_id(site, entry.page, base_url))
+        _text(element, "id", tag_id(site, entry.key or entry.page, base_url))
         _text(element, "title", entry.title())
         _text(element, "updated", _utc(entry.updated))
         _link(element, entry.page, "alternate", "text/html")

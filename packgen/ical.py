@@ -7,10 +7,11 @@ order, folding or time zone data would not promise. The UK's time zone is writte
 calendar reads the same on a machine without a time zone database and a client never has
 to guess what ``TZID=Europe/London`` means.
 
-A meeting's ``UID`` comes from its page's path on the site and the site's name, never from
-its title or a random value, so a rebuilt or republished meeting replaces the one a
-subscriber already has instead of appearing twice; ``SEQUENCE`` (the number of
-republications) tells a client which copy is newer.
+A meeting's ``UID`` comes from its file's path in the repository (``meeting.source``) and
+the site's name, never from its date, page, title or a random value, so a rebuilt,
+republished or rescheduled meeting replaces the one a subscriber already has instead of
+appearing twice; ``SEQUENCE`` (the number of republications) tells a client which copy is
+newer.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ class CalendarEntry:
     """One meeting as a calendar shows it: what the meeting's manifest says of it."""
 
     uid: str
-    """Stable across rebuilds: :func:`meeting_uid` of the site's name and the page."""
+    """Stable across rebuilds and reschedulings: :func:`meeting_uid` of the site's name and
+    the meeting's file."""
     body: str
     organisation: str
     date: datetime.date
@@ -115,7 +117,7 @@ def calendar_entry(manifest: Mapping[str, Any], site: str,
     end = meeting.get("end_time")
     said = republication(manifest)
     return CalendarEntry(
-        uid=meeting_uid(site, meeting["url"]), body=meeting["body"],
+        uid=meeting_uid(site, meeting["source"]), body=meeting["body"],
         organisation=meeting["organisation"],
         date=datetime.date.fromisoformat(meeting["date"]),
         time=datetime.time.fromisoformat(meeting["time"]),
@@ -142,10 +144,12 @@ def republication(manifest: Mapping[str, Any]) -> str | None:
 
 
 def meeting_uid(site: str, page: str) -> str:
-    """The UID of the meeting whose page is ``page`` on the site named ``site``.
+    """The UID of the meeting whose file (``meeting.source``; any path naming it once) is
+    ``page`` on the site named ``site``.
 
-    ``planning-committee/2026-07-08@riverside-city-council``: unique across sites (the
-    name) and meetings (the path), and the same every time either is built."""
+    ``planning/2026-07-08/meeting.yaml@riverside-city-council``: unique across sites (the
+    name) and meetings (the path), and the same every time either is built, whatever
+    date the meeting moves to."""
     path = "/".join(part for part in page.split("/") if part)
     return f"{path}@{site_label(site)}"
 

@@ -173,13 +173,13 @@ MANIFEST: dict[str, Any] = {
     "generated": "2026-07-01T09:00:00Z",
     "meeting": {"organisation": SITE, "body": "Planning & <Highways> Committee",
                 "date": "2026-07-08", "time": "18:00", "venue": "Town Hall",
-                "url": "planning-highways/2026-07-08/"},
+                "url": "planning-highways/2026-07-08/", "source": "planning/july/meeting.yaml"},
     "republished": None}
 
 
 def test_a_manifest_gives_its_meeting_s_entry() -> None:
     assert feed_entry(MANIFEST, ["ignored: first publication"]) == \
-        published(datetime.date(2026, 7, 8))
+        published(datetime.date(2026, 7, 8), key="planning/july/meeting.yaml")
     again = feed_entry({**MANIFEST, "generated": "2026-07-03T16:30:00Z",
                         "republished": {"date": "2026-07-03", "reason": "A corrected report"}},
                        ["Item 7: pages 17-20 → 17-22"])

@@ -242,13 +242,15 @@ MANIFEST: dict[str, Any] = {
     "manifest_version": 1, "generated": "2026-07-01T09:00:00Z",
     "meeting": {"organisation": SITE, "body": "Planning Committee", "date": "2026-07-08",
                 "time": "18:00", "venue": "Town Hall, Market Street", "language": "en-GB",
-                "url": "planning-committee/2026-07-08/"},
+                "url": "planning-committee/2026-07-08/", "source": "planning/july/meeting.yaml"},
     "republished": None}
 
 
 def test_a_manifest_gives_its_meeting_s_entry() -> None:
     made = calendar_entry(MANIFEST, SITE)
-    assert made == entry(venue="Town Hall, Market Street")
+    # The UID is the meeting file's: the same whatever date (and page) it moves to.
+    assert made == entry(venue="Town Hall, Market Street",
+                         uid="planning/july/meeting.yaml@riverside-city-council")
     republished = {**MANIFEST, "generated": "2026-07-03T16:30:00Z", "sequence": 1,
                    "republished": {"date": "2026-07-03", "reason": "A corrected report"},
                    "meeting": {**MANIFEST["meeting"], "end_time": "20:30"}}

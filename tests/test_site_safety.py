@@ -97,13 +97,14 @@ def test_a_file_the_manifest_no_longer_lists_goes_even_when_nothing_changed(
     assert not stale.exists()
 
 
-def test_a_meeting_moved_to_another_date_leaves_no_folder_behind(tmp_path: Path) -> None:
+def test_a_meeting_moved_to_another_date_leaves_no_documents_behind(tmp_path: Path) -> None:
     root, out = one_meeting(tmp_path), tmp_path / "public"
     assert run_site(root, out).returncode == 0
     meeting = root / MEETING / "meeting.yaml"
     meeting.write_text(meeting.read_text().replace("2026-07-15", "2026-07-22", 1))
     assert run_site(root, out).returncode == 0
-    assert not (out / PAGE).exists()
+    # Only the page saying where it went (tests/test_site_ident.py)
+    assert sorted(p.name for p in (out / PAGE).iterdir()) == ["index.html", "moved.json"]
     assert (out / MEETING / "2026-07-22" / "manifest.json").is_file()
 
 

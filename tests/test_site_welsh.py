@@ -50,7 +50,7 @@ def test_a_meeting_in_wales_is_published_in_welsh_too(wales: tuple[Path, Path]) 
     welsh = out / PAGE / "cy"
     assert sorted(p.relative_to(welsh).as_posix() for p in welsh.rglob("*")
                   if p.is_file()) == [
-        "cabinet-cy.pdf",
+        "cabinet-2026-09-01-cy.pdf",
         "documents/01-cofnodion-y-cyfarfod-a-gynhaliwyd-ar-20-gorffennaf-2026.pdf",
         "documents/02-strategaeth-leol-ar-gyfer-rheoli-perygl-llifogydd-2026-2032.pdf",
         "documents/03-monitro-r-gyllideb-refeniw-2026-27.pdf",
@@ -60,7 +60,7 @@ def test_a_meeting_in_wales_is_published_in_welsh_too(wales: tuple[Path, Path]) 
     subprocess.run([sys.executable, "-m", "packgen", "build", "cabinet/meeting.yaml",
                     "--language", "cy", "-o", str(built)], cwd=root, check=True,
                    capture_output=True, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
-    assert (welsh / "cabinet-cy.pdf").read_bytes() == built.read_bytes()
+    assert (welsh / "cabinet-2026-09-01-cy.pdf").read_bytes() == built.read_bytes()
 
 
 def test_the_welsh_page_is_in_welsh_and_the_pages_link_each_other(
@@ -113,10 +113,10 @@ def test_the_manifest_records_the_welsh_edition(wales: tuple[Path, Path]) -> Non
     assert welsh["meeting"] == {"organisation": "Cyngor Sir Glaslyn", "body": "Cabinet",
                                 "venue": "Siambr, Neuadd y Sir, Llanfair Glaslyn, LL99 1GC, "
                                          "ac o bell"}
-    assert [p["file"] for p in welsh["packs"]] == ["cy/cabinet-cy.pdf"]
+    assert [p["file"] for p in welsh["packs"]] == ["cy/cabinet-2026-09-01-cy.pdf"]
     assert [i["number"] for i in welsh["items"]] == [i["number"] for i in data["items"]]
     assert welsh["items"][5]["title"] == "Strategaeth leol ar gyfer rheoli perygl llifogydd"
-    pack = out / PAGE / "cy/cabinet-cy.pdf"
+    pack = out / PAGE / "cy/cabinet-2026-09-01-cy.pdf"
     assert hashlib.sha256(pack.read_bytes()).hexdigest() == welsh["packs"][0]["sha256"]
     assert PdfReader(pack).metadata is not None
     texts = page_texts(pack)
@@ -134,7 +134,7 @@ def test_a_second_run_keeps_the_welsh_edition_and_rebuilds_it_when_gone(
     root, out = wales
     again = run_site(root, out)
     assert again.returncode == 0 and "\nunchanged " in "\n" + again.stdout
-    assert (out / PAGE / "cy" / "cabinet-cy.pdf").is_file()
+    assert (out / PAGE / "cy" / "cabinet-2026-09-01-cy.pdf").is_file()
     (out / PAGE / "cy" / "index.html").unlink()
     third = run_site(root, out)
     assert third.returncode == 0 and "\nunchanged " not in "\n" + third.stdout

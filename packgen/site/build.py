@@ -25,10 +25,19 @@ from packgen.errors import OutputError, PackgenError, Position, Problem, Validat
 from packgen.ical import calendar_entry, meeting_calendar
 from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
-from packgen.site.discover import body_slug, meeting_files, page_paths
+from packgen.site.discover import body_slug, meeting_files
 from packgen.site.keep import damaged as damaged_files
 from packgen.site.keep import kept_note
 from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
+from packgen.site.moved import (
+    MARK,
+    moved_context,
+    moved_lines,
+    moved_pages,
+    remove_moved,
+    same_place,
+    write_moved,
+)
 from packgen.site.pages import (
     SiteLook,
     edition_folder,
@@ -40,6 +49,7 @@ from packgen.site.pages import (
     site_words,
     split_by_date,
 )
+from packgen.site.places import Places, place_meetings, published_meetings
 from packgen.site.style import House, house, stylesheet
 from packgen.site.withdraw import newly_withheld
 from packgen.site.write import remove_stale, withdraw, write_files
@@ -96,12 +106,22 @@ class SiteResult:
 
 def build_site(options: SiteOptions) -> SiteResult:
     """Publish every meeting under ``options.root`` into ``options.output``."""
+    try:
+        return _build_site(options)
+    except OSError as exc:  # a name the file system refuses, a full disk, a permission
+        where = Path(os.fsdecode(exc.filename)) if exc.filename else options.output
+        raise OutputError([Problem(Position(where), f"cannot write the site: "
+                                   f"{exc.strerror or exc}")]) from None
+
+
+def _build_site(options: SiteOptions) -> SiteResult:
     root, out = options.root, options.output
     refuse_overlap(root, out)
     look = house(root)
     env = site_environment(options.templates, root)
     files = meeting_files(root, out)
-    pages = page_paths(files)
+    places = place_meetings(files, published_meetings(out))
+    pages = places.pages
     extra = _site_options(options, root)
     result = SiteResult()
     published: dict[str, Json] = {}  # page -> the manifest listing it now
@@ -113,7 +133,8 @@ def build_site(options: SiteOptions) -> SiteResult:
         digest = inputs_digest(file, root, options.templates, extra)
         damaged: list[str] = []
         if page is not None and old is not None and old.get("inputs_sha256") == digest \
-                and old["meeting"]["url"] == page and _complete(out / page, old):
+                and old["meeting"]["url"] == page and _complete(out / page, old) \
+                and old["meeting"]["source"] == places.sources[file]:
             damaged = damaged_files(out / page, old)
             if not damaged:
                 published[page] = old
@@ -127,23 +148,27 @@ def build_site(options: SiteOptions) -> SiteResult:
             repaired[file] = damaged
         jobs.append(MeetingJob(file, page or "", digest, options.templates, options.debug))
     for built in _run(build_meeting, jobs, options.jobs):
-        outcome = _publish(built, options, look, env)
+        outcome = _publish(built, options, look, env, places.was.get(built.job.file))
         if built.job.file in repaired:
             outcome = replace(outcome, problems=(Problem(Position(built.job.file), (
                 "published files differed from the manifest (damaged, or altered since): "
                 + ", ".join(repaired[built.job.file]) + "; built again"), "warning"),
                 *outcome.problems))
         result.meetings.append(outcome)
-        page = outcome.page
+        # A meeting that failed where it moved to is still where it was.
+        page = places.was.get(outcome.file) if outcome.status == "failed" else outcome.page
         if page is not None:
             current = _old_manifest(out, page)
             if current is not None and current["meeting"]["url"] == page:
                 published[page] = current
     order = {file: n for n, file in enumerate(files)}
     result.meetings.sort(key=lambda m: order[m.file])
+    moves = _moves(out, places, published)
     if None not in pages.values():  # else a meeting too broken to place may own a folder
-        result.withdrawn = _withdraw_unlisted(out, set(pages.values()))  # type: ignore[arg-type]
+        result.withdrawn = _withdraw_unlisted(
+            out, {*(p for p in pages.values() if p), *published, *moves})
     try:
+        _moved_pages(options, look, env, moves, published, None not in pages.values())
         result.written += len(_site_pages(options, look, env, published))
     except PackgenError as exc:
         result.problems += exc.problems
@@ -218,6 +243,42 @@ def _withdraw_unlisted(out: Path, pages: set[str]) -> int:
     return gone
 
 
+def _moves(out: Path, places: Places, published: Mapping[str, Json]
+           ) -> dict[str, tuple[str, str]]:
+    """The old addresses of rescheduled meetings: old page -> (the meeting file, its
+    page now), for every meeting published now at another page than it had, and every
+    old address already on the site whose meeting is still published; never a page a
+    meeting has now."""
+    live = {data["meeting"]["source"]: page for page, data in published.items()}
+    pages = {*published, *(p for p in places.pages.values() if p is not None)}
+    olds = [(was, places.sources[file]) for file, was in places.was.items()]
+    moves: dict[str, tuple[str, str]] = {}
+    for old, source in [*olds, *moved_pages(out).items()]:
+        now = live.get(source)
+        if now is not None and old != now and old not in pages:
+            moves.setdefault(old, (source, now))
+    return moves
+
+
+def _moved_pages(options: SiteOptions, look: House, env: Any,
+                 moves: Mapping[str, tuple[str, str]], published: Mapping[str, Json],
+                 tidy: bool) -> None:
+    """Each old address's page, pointing where its meeting is now; old addresses whose
+    meeting is gone are removed (when ``tidy``: every meeting could be placed)."""
+    out = options.output
+    for page, (source, now) in sorted(moves.items()):
+        context = {**_common(look, "../../"), **moved_context(page, published[now])}
+        context["crumbs"] = [{"href": "../../index.html", "text": context["words"][
+                                 "site_meetings"]},
+                             {"href": f"../../{now.split('/')[0]}/index.html",
+                              "text": context["body"]},
+                             {"href": "", "text": context["was"]}]
+        write_moved(out, page, render(env, "moved.html", context), source, now)
+    for page in moved_pages(out):
+        if tidy and page not in moves:
+            remove_moved(out, page)
+
+
 def refuse_overlap(root: Path, out: Path) -> None:
     """Refuse a site folder that is the root, holds it, or holds meeting files: cleaning
     the site removes every file a meeting's folder in it does not publish, and there those
@@ -253,16 +314,17 @@ def _run(work: Callable[[MeetingJob], MeetingFiles], jobs: list[MeetingJob], cou
         yield from pool.map(work, jobs)
 
 
-def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
-             ) -> MeetingOutcome:
-    """Write one built meeting's files; a failed one keeps the files it had."""
+def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any,
+             was: str | None) -> MeetingOutcome:
+    """Write one built meeting's files; a failed one keeps the files it had (at ``was``,
+    its page before, which a rescheduled meeting moves from)."""
     job = built.job
     if built.manifest is None:
         said: tuple[Problem, ...] = ()
-        old = _old_manifest(options.output, job.page or None)
+        old = _old_manifest(options.output, was)
         withheld = newly_withheld(job.file, old) if old is not None else []
-        if withheld:  # its old files would keep public what is now withheld
-            withdraw(options.output / job.page, options.output)
+        if withheld and was is not None:  # its old files would keep public what is now withheld
+            withdraw(options.output / was, options.output)
             said = (Problem(Position(job.file), "its published pages and files were removed "
                             "from the site, since they hold what is now withheld ("
                             + "; ".join(f'"{t}"' for t in withheld) + ") and the meeting "
@@ -274,8 +336,9 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any
     page = job.page or _fallback_page(new)
     new["meeting"]["url"] = page
     folder = options.output / page
-    old = _old_manifest(options.output, page)
-    fresh = changes(old, new) if old is not None else []
+    old = _old_manifest(options.output, was)  # this meeting's, never another's at its page
+    fresh = [*moved_lines(old["meeting"], new["meeting"]),
+             *changes(same_place(old, new), new)] if old is not None else []
     note = fresh or kept_note(old, new, folder / CHANGES)
     new["sequence"] = (old.get("sequence", 0) + (1 if fresh else 0)) if old is not None else 0
     if old is not None and not fresh and old.get("republished") == new["republished"]:
@@ -353,8 +416,11 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
     if look.logo is not None:
         files[f"logo{look.logo.suffix.lower()}"] = look.logo.read_bytes()
     names = []
+    twice = _shared_names(bodies)
     for slug, manifests in sorted(bodies.items()):
         name = manifests[0]["meeting"]["body"]
+        if name in twice:  # two organisations' "Cabinet": say whose each is
+            name = f"{name} ({manifests[0]['meeting']['organisation']})"
         names.append({"href": f"{slug}/index.html", "text": name, "name": name})
         upcoming, past = split_by_date(manifests, today)
         files[f"{slug}/index.html"] = render(env, "body.html", {
@@ -376,11 +442,41 @@ def _site_pages(options: SiteOptions, look: House, env: Any,
             base_url=options.base_url, page=f"{slug}/", language=look.language)
     upcoming, past = split_by_date(list(published.values()), today)
     files["index.html"] = render(env, "index.html", {
-        **_common(look, ""), "bodies": [{"href": n["href"], "name": n["name"]} for n in names],
+        **_common(look, ""), "bodies": [{"href": n["href"], "name": n["name"]} for n in
+                                         sorted(names, key=lambda n: (n["name"].casefold(),
+                                                                      n["href"]))],
         "upcoming": [meeting_row(d, "") for d in upcoming],
         "past": [meeting_row(d, "") for d in past],
         "crumbs": [{"href": "", "text": site_words(look.language)["site_meetings"]}]})
-    return write_files(options.output, files, options.output)
+    written = write_files(options.output, files, options.output)
+    _remove_bodies_gone(options.output, set(bodies))
+    return written
+
+
+BODY_FILES = {"index.html", "meetings.ics", "feed.xml"}
+
+
+def _remove_bodies_gone(out: Path, bodies: set[str]) -> None:
+    """A body's folder left with no meeting (its meetings gone, or the body renamed into
+    another folder): its page, calendar and feed are removed, or they would list what is
+    gone; the old pages of meetings that moved stay (``moved.json``)."""
+    for folder in sorted(p for p in out.iterdir() if p.is_dir() and not p.is_symlink()):
+        rest = [folder / name for name in sorted({p.name for p in folder.iterdir()}
+                                                 - BODY_FILES)]
+        if folder.name in bodies or not all((p / MARK).is_file() and not p.is_symlink()
+                                            and not (p / "manifest.json").exists()
+                                            for p in rest):
+            continue
+        if rest:
+            for name in sorted(BODY_FILES):
+                (folder / name).unlink(missing_ok=True)
+        else:
+            withdraw(folder, out)
+
+
+def _shared_names(bodies: Mapping[str, list[Json]]) -> set[str]:
+    seen = [manifests[0]["meeting"]["body"] for manifests in bodies.values()]
+    return {name for name in seen if seen.count(name) > 1}
 
 
 def _change_note(out: Path, data: Json) -> list[str]:

@@ -21,6 +21,7 @@ from packgen.manifest import edition, manifest
 from packgen.model import Meeting
 from packgen.outputs import default_output, edition_language
 from packgen.published import Publication
+from packgen.site.places import pack_name
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ def _build_packs(job: MeetingJob, scratch: Path, language: str | None,
     meeting: Meeting | None = None
     while queue:
         supplement = queue.pop(0)
-        name = default_output(job.file, Pack(supplement=supplement), language).name
+        name = pack_name(job.page, supplement, language) if job.page else \
+            default_output(job.file, Pack(supplement=supplement), language).name
         result = build_pack(job.file, scratch / name, job.templates, supplement=supplement,
                             publish=True, language=language)
         warnings += (w for w in result.warnings if w not in warnings)

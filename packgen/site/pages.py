@@ -77,9 +77,10 @@ def size(count: int) -> str:
     return f"{count / 1_000_000:.1f} MB"
 
 
-def href(path: str) -> str:
-    """A relative path as a link: each part percent-encoded, the slashes kept."""
-    return quote(path, safe="/#=")
+def href(path: str, fragment: str = "") -> str:
+    """A relative path as a link: each part percent-encoded (``#``, ``?``, ``%`` and
+    spaces too: a file name may hold them), the slashes kept; then ``#fragment``."""
+    return quote(path, safe="/") + (f"#{fragment}" if fragment else "")
 
 
 def pages_text(first: str, last: str, words: Messages | None = None) -> str:
@@ -249,7 +250,7 @@ def _document(document: Json, pack: Json, sizes: Mapping[str, int], words: Messa
         link = href(_local(own, folder))
         about = words.fill("site_pdf", size=size(sizes[own]), pages=pages)
     else:  # not cut into a file of its own: its first page in the pack
-        link = href(f"{_local(pack['file'], folder)}#page={document['first_index']}")
+        link = href(_local(pack["file"], folder), f"page={document['first_index']}")
         about = words.fill("site_in_pack", pages=pages)
     return {"kind": words.word(KINDS.get(document["kind"], "site_document")),
             "title": document["title"], "title_language": untranslated.get(document["title"]),
