@@ -180,8 +180,9 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
         from packgen.cli_watch import watch_meetings
 
         watch_meetings(meetings, options, quiet, _build_one)
+    # What a build imports, for --jobs workers to share (packgen.build alone is light).
     run_all(meetings, partial(_build_one, options, early=early), jobs, quiet,
-            ("packgen.build",))
+            ("packgen.build", "packgen.prepare"))
 
 
 def _refuse_clashes(meetings: tuple[Path, ...], output: Path | None, private: bool,
