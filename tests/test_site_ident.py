@@ -276,3 +276,30 @@ def test_a_moved_note_packgen_did_not_write_is_left_alone(tmp_path: Path) -> Non
     done = run_site(root, out)
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert planted.read_text() == '{"source": "cabinet/next/meeting.yaml"}'
+
+
+def test_projects_under_one_root_each_keep_their_own_meeting(tmp_path: Path) -> None:
+    # Two councils' repositories under one ROOT, each with its packgen.yaml and a
+    # meeting.yaml at its top: each meeting.yaml is "meeting.yaml" to its own project, so
+    # the site names them from its ROOT, or they would share a calendar UID and an address.
+    root = tmp_path / "root"
+    root.mkdir()
+    for project in ("north", "south"):
+        (root / project).mkdir()
+        repo = repository(root / project)
+        meeting(repo, ".", date="2026-09-01" if project == "north" else "2026-09-02")
+    out = tmp_path / "site"
+    done = run_site(root, out)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    sources = {source_at(out, page) for page in ("cabinet/2026-09-01/", "cabinet/2026-09-02/")}
+    assert sources == {"north/repo/meeting.yaml", "south/repo/meeting.yaml"}
+    for page in ("cabinet/2026-09-01/", "cabinet/2026-09-02/"):
+        data = json.loads((out / page / "manifest.json").read_text())
+        assert all(d["source"].startswith(data["meeting"]["source"].rsplit("/", 1)[0] + "/")
+                   for d in data["documents"])
+    uids = re.findall(r"^UID:(.+)$", (out / "cabinet" / "meetings.ics").read_text(), re.M)
+    assert len(uids) == len(set(uids)) == 2
+    again = run_site(root, out)  # and a second run finds both unchanged, in their places
+    assert again.returncode == 0 and again.stdout.count("\nunchanged ") + \
+        again.stdout.startswith("unchanged ") == 2, again.stdout

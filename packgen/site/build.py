@@ -49,7 +49,7 @@ from packgen.site.pages import (
     site_words,
     split_by_date,
 )
-from packgen.site.places import Places, place_meetings, published_meetings
+from packgen.site.places import Places, place_meetings, published_meetings, site_sources
 from packgen.site.style import House, house, stylesheet
 from packgen.site.withdraw import newly_withheld
 from packgen.site.write import remove_stale, withdraw, write_files
@@ -120,7 +120,7 @@ def _build_site(options: SiteOptions) -> SiteResult:
     look = house(root)
     env = site_environment(options.templates, root)
     files = meeting_files(root, out)
-    places = place_meetings(files, published_meetings(out))
+    places = place_meetings(files, published_meetings(out), root)
     pages = places.pages
     extra = _site_options(options, root)
     result = SiteResult()
@@ -333,6 +333,7 @@ def _publish(built: MeetingFiles, options: SiteOptions, look: House, env: Any,
                               (*built.problems, *built.warnings, *said), trace=built.trace,
                               withdrawn=bool(withheld))
     new = built.manifest
+    site_sources(new, job.file, options.root)
     page = job.page or _fallback_page(new)
     new["meeting"]["url"] = page
     folder = options.output / page

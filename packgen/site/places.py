@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import posixpath
 import re
 import unicodedata
 from collections import Counter
@@ -27,6 +28,7 @@ import yaml
 
 from packgen.errors import ValidationError
 from packgen.manifest import meeting_source, read_manifest
+from packgen.published import source_path
 from packgen.schema import find_config
 
 Json = dict[str, Any]
@@ -64,7 +66,9 @@ class Places:
     was: dict[Path, str] = field(default_factory=dict)
     """Each meeting's page on the site before this run, where it had one."""
     sources: dict[Path, str] = field(default_factory=dict)
-    """Each meeting's ``meeting.source``."""
+    """Each meeting's ``meeting.source`` on the site: its file relative to the site's ROOT,
+    which may hold several projects, each with its own ``packgen.yaml`` and so its own
+    ``meeting.yaml`` at its top (:func:`site_sources`)."""
 
 
 def published_meetings(site: Path) -> dict[str, Published]:
@@ -91,13 +95,14 @@ def published_meetings(site: Path) -> dict[str, Published]:
     return found
 
 
-def place_meetings(files: Sequence[Path], published: Mapping[str, Published]) -> Places:
+def place_meetings(files: Sequence[Path], published: Mapping[str, Published], root: Path
+                   ) -> Places:
     """Every meeting's page: the one it has on the site if its body and date are still
     the same, else the next free one in its body's folder (files in path order)."""
     places = Places()
     read: dict[Path, Place | None] = {}
     for file in files:
-        places.sources[file] = meeting_source(file)
+        places.sources[file] = source_path(root, file)
         read[file] = read_place(file)
         before = published.get(places.sources[file])
         if before is not None:
@@ -236,3 +241,19 @@ def pack_name(page: str, supplement: int | None, language: str | None = None) ->
     if supplement is not None:
         stem += f"-supplement-{supplement}"
     return f"{stem}.pdf" if language is None else f"{stem}-{language}.pdf"
+
+
+def site_sources(data: dict[str, Any], file: Path, root: Path) -> None:
+    """Rebase a manifest's paths (the meeting's and its documents', each edition's too)
+    from the meeting's own repository root (the folder of its ``packgen.yaml``) to the
+    site's ROOT: two projects under one ROOT each have a ``meeting.yaml``, and a site keys
+    pages, calendar UIDs and feed ids on these paths."""
+    own = meeting_source(file)
+    on_site = source_path(root, file)
+    prefix = on_site[:-len(own)] if on_site.endswith(own) else ""
+    if not prefix:
+        return
+    data["meeting"]["source"] = on_site
+    for part in (data, *data.get("editions", [])):
+        for document in part.get("documents", []):
+            document["source"] = posixpath.normpath(prefix + document["source"])
