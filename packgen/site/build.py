@@ -14,7 +14,7 @@ import datetime
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from packgen.manifest import manifest_bytes, read_manifest
 from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files
 from packgen.site.keep import damaged as damaged_files
-from packgen.site.keep import kept_note
+from packgen.site.keep import kept_note, note_lines
 from packgen.site.meeting import MeetingFiles, MeetingJob, build_meeting
 from packgen.site.moved import (
     MARK,
@@ -161,6 +161,7 @@ def _build_site(options: SiteOptions) -> SiteResult:
             current = _old_manifest(out, page)
             if current is not None and current["meeting"]["url"] == page:
                 published[page] = current
+    result.withdrawn += _clear_reserved(out, result.meetings, places, published)
     order = {file: n for n, file in enumerate(files)}
     result.meetings.sort(key=lambda m: order[m.file])
     moves = _moves(out, places, published)
@@ -240,6 +241,24 @@ def _withdraw_unlisted(out: Path, pages: set[str]) -> int:
             continue  # not ours
         withdraw(folder, out)
         gone += 1
+    return gone
+
+
+def _clear_reserved(out: Path, outcomes: Sequence[MeetingOutcome], places: Places,
+                    published: dict[str, Json]) -> int:
+    """Withdraw another meeting's files from an address a meeting failed to build at: the
+    meeting that had it moved away or was deleted, and what it published there (a report
+    since made exempt, say) must not stay public because the address is kept for a meeting
+    that has no files yet. Return how many folders went."""
+    gone = 0
+    for outcome in outcomes:
+        if outcome.status != "failed" or not outcome.page:
+            continue
+        held = _old_manifest(out, outcome.page)
+        if held is not None and held["meeting"]["source"] != places.sources[outcome.file]:
+            withdraw(out / outcome.page, out)
+            published.pop(outcome.page, None)
+            gone += 1
     return gone
 
 
@@ -484,11 +503,7 @@ def _change_note(out: Path, data: Json) -> list[str]:
     """The change note the meeting was last published with (none: first published)."""
     if "note" in data:
         return list(data["note"]["lines"]) if data["note"] else []
-    try:
-        text = (out / data["meeting"]["url"] / CHANGES).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return []
-    return [line for line in text.splitlines() if line.strip()]
+    return note_lines(out / data["meeting"]["url"] / CHANGES)
 
 
 def _generated(data: Json) -> datetime.datetime:

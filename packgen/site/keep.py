@@ -9,6 +9,7 @@ names.
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,17 @@ def kept_note(old: Json | None, new: Json, beside: Path) -> list[str]:
     if "note" in old:
         kept = old["note"]
         return list(kept["lines"]) if kept and kept["sequence"] == old["sequence"] else []
+    return note_lines(beside)
+
+
+def note_lines(file: Path) -> list[str]:
+    """The lines of a published ``changes.txt``; none unless it is a regular file of the
+    site (a link put in its place could name any file on the machine, which the page would
+    then show)."""
     try:
-        text = beside.read_text(encoding="utf-8")
+        if not stat.S_ISREG(file.lstat().st_mode):
+            return []
+        text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return []
     return [line for line in text.splitlines() if line.strip()]

@@ -62,8 +62,9 @@ def moved_pages(site: Path) -> dict[str, str]:
         return found
     for file in sorted(site.glob(f"*/*/{MARK}")):
         if (file.parent / "manifest.json").exists() or file.parent.is_symlink() \
-                or file.parent.parent.is_symlink() or not _dated(file.parent.name):
-            continue  # a meeting's page now, or not a folder packgen made
+                or file.parent.parent.is_symlink() or not _dated(file.parent.name) \
+                or {p.name for p in file.parent.iterdir()} - {MARK, "index.html"}:
+            continue  # a meeting's page now, or not (only) what packgen makes there
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
