@@ -265,3 +265,28 @@ def test_what_the_welsh_edition_leaves_in_english_is_marked_english(
     assert [d["language"] for d in welsh["documents"]] == [None, "en-GB", "en-GB"]
     # The English page marks nothing: everything on it is in its own language.
     assert 'lang="en-GB"' not in (meeting / "index.html").read_text().split("<main", 1)[1]
+
+
+def test_a_rescheduled_welsh_meeting_keeps_its_welsh_old_address(tmp_path: Path) -> None:
+    root = tmp_path / "wales"
+    shutil.copytree(EXAMPLES / "wales", root, ignore=shutil.ignore_patterns("build"))
+    out = tmp_path / "public"
+    assert run_site(root, out).returncode == 0
+    meeting = root / "cabinet" / "meeting.yaml"
+    meeting.write_text(meeting.read_text().replace("date: 2026-09-01", "date: 2026-09-08"))
+    done = run_site(root, out)
+    assert done.returncode == 0, done.stderr
+    old = out / PAGE
+    assert sorted(p.relative_to(old).as_posix() for p in old.rglob("*") if p.is_file()) == \
+        ["cy/index.html", "index.html", "moved.json"]
+    welsh = (old / "cy" / "index.html").read_text()
+    assert '<html lang="cy">' in welsh
+    assert "1 Medi 2026" in welsh and "8 Medi 2026" in welsh and "wedi symud" in welsh
+    links = read_page(old / "cy" / "index.html").links
+    assert "../../../cabinet/2026-09-08/cy/" in links and "../index.html" in links
+    assert "cy/index.html" in read_page(old / "index.html").links
+    for page in (old / "index.html", old / "cy" / "index.html"):
+        for link in read_page(page).links:
+            if not link.startswith(("http", "#")):
+                target = (page.parent / link.split("#")[0]).resolve()
+                assert target.exists() or (target / "index.html").exists(), (page, link)

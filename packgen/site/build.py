@@ -24,6 +24,7 @@ from packgen.changes import changes
 from packgen.errors import OutputError, PackgenError, Position, Problem, ValidationError
 from packgen.ical import calendar_entry, meeting_calendar
 from packgen.manifest import manifest_bytes, read_manifest
+from packgen.messages import Words, load_messages
 from packgen.site.digest import inputs_digest
 from packgen.site.discover import body_slug, meeting_files
 from packgen.site.keep import damaged as damaged_files
@@ -286,16 +287,38 @@ def _moved_pages(options: SiteOptions, look: House, env: Any,
     meeting is gone are removed (when ``tidy``: every meeting could be placed)."""
     out = options.output
     for page, (source, now) in sorted(moves.items()):
-        context = {**_common(look, "../../"), **moved_context(page, published[now])}
-        context["crumbs"] = [{"href": "../../index.html", "text": context["words"][
-                                 "site_meetings"]},
-                             {"href": f"../../{now.split('/')[0]}/index.html",
-                              "text": context["body"]},
-                             {"href": "", "text": context["was"]}]
-        write_moved(out, page, render(env, "moved.html", context), source, now)
+        data = published[now]
+        pages: dict[str, bytes] = {}
+        for edition in (None, *data.get("editions", [])):
+            folder = "" if edition is None else edition_folder(data, edition)
+            language = look.language if edition is None else edition["language"]
+            messages = load_messages(language, options.root, [])
+            words = Words(messages)
+            up = "../" * (page + folder).count("/")
+            context = {**_common(look, up), "words": words,
+                       **moved_context(page, data, messages, edition),
+                       "page_lang": None if edition is None else language,
+                       "editions": _moved_editions(data, edition, look.language)}
+            context["crumbs"] = [{"href": up + "index.html", "text": words["site_meetings"]},
+                                 {"href": f"{up}{now.split('/')[0]}/index.html",
+                                  "text": context["body"]},
+                                 {"href": "", "text": context["was"]}]
+            pages[folder + "index.html"] = render(env, "moved.html", context)
+        write_moved(out, page, pages, source, now)
     for page in moved_pages(out):
         if tidy and page not in moves:
             remove_moved(out, page)
+
+
+def _moved_editions(data: Json, edition: Json | None, language: str) -> list[dict[str, str]]:
+    """The links between an old address's pages in each language (as a meeting's pages
+    link theirs)."""
+    if edition is not None:
+        return [{"href": "../index.html", "lang": language,
+                 "text": Words(load_messages(language, None, []))["site_language"]}]
+    return [{"href": edition_folder(data, other) + "index.html", "lang": other["language"],
+             "text": Words(load_messages(other["language"], None, []))["site_language"]}
+            for other in data.get("editions", [])]
 
 
 def refuse_overlap(root: Path, out: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from packgen.ical import DAY_MONTH_YEAR
+from packgen.messages import Messages
 from packgen.settings import format_date
 from packgen.site.pages import href
 from packgen.site.write import remove_stale, withdraw, write_files
@@ -51,8 +52,8 @@ def same_place(old: Json, new: Json) -> dict[str, Any]:
     return {**old, "meeting": {**old["meeting"], **{k: new["meeting"].get(k) for k in keys}}}
 
 
-def _day(iso: str) -> str:
-    return format_date(datetime.date.fromisoformat(iso), DAY_MONTH_YEAR)
+def _day(iso: str, words: Messages | None = None) -> str:
+    return format_date(datetime.date.fromisoformat(iso), DAY_MONTH_YEAR, words)
 
 
 def moved_pages(site: Path) -> dict[str, str]:
@@ -63,7 +64,7 @@ def moved_pages(site: Path) -> dict[str, str]:
     for file in sorted(site.glob(f"*/*/{MARK}")):
         if (file.parent / "manifest.json").exists() or file.parent.is_symlink() \
                 or file.parent.parent.is_symlink() or not _dated(file.parent.name) \
-                or {p.name for p in file.parent.iterdir()} - {MARK, "index.html"}:
+                or not _only_moved_pages(file.parent):
             continue  # a meeting's page now, or not (only) what packgen makes there
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
@@ -72,6 +73,18 @@ def moved_pages(site: Path) -> dict[str, str]:
         if isinstance(data, dict) and isinstance(data.get("source"), str):
             found[file.parent.relative_to(site).as_posix() + "/"] = data["source"]
     return found
+
+
+def _only_moved_pages(folder: Path) -> bool:
+    """Whether ``folder`` holds only what :func:`write_moved` writes: the mark, the page,
+    and an edition's page in a folder of its own."""
+    for path in folder.rglob("*"):
+        name = path.relative_to(folder).as_posix()
+        if path.is_symlink() or not (name in (MARK, "index.html") or path.is_dir()
+                                     and "/" not in name
+                                     or name.count("/") == 1 and name.endswith("/index.html")):
+            return False
+    return True
 
 
 def _dated(name: str) -> bool:
@@ -83,21 +96,31 @@ def _dated(name: str) -> bool:
     return len(name) == 10 or (name[10] == "-" and name[11:].isdigit())
 
 
-def moved_context(old_page: str, now: Json) -> dict[str, Any]:
-    """What ``site/moved.html`` is given (besides base.html's): the meeting's body, its
-    old date, its new date, time and venue, and the link to its page."""
-    meeting = now["meeting"]
-    return {"body": meeting["body"], "was": _day(old_page.rstrip("/").split("/")[1][:10]),
-            "date_text": _day(meeting["date"]), "time": meeting["time"],
-            "venue": meeting["venue"], "href": href("../../" + meeting["url"])}
+def moved_context(old_page: str, now: Json, words: Messages,
+                  edition: Json | None = None) -> dict[str, Any]:
+    """What ``site/moved.html`` is given (besides base.html's), in ``words``' language (an
+    edition's page: its body and venue, and a link to its page): the meeting's body, its
+    old date, its new date, time and venue, the link to its page, and whether only the
+    address moved (a renamed body: the same day)."""
+    meeting = now["meeting"] if edition is None else {**now["meeting"], **edition["meeting"]}
+    url = now["meeting"]["url"] if edition is None else edition["url"]
+    was = old_page.rstrip("/").split("/")[1][:10]
+    return {"body": meeting["body"], "was": _day(was, words),
+            "date_text": _day(now["meeting"]["date"], words), "time": now["meeting"]["time"],
+            "venue": meeting["venue"], "href": href("../" * old_page.count("/")
+                                                   + ("../" if edition is not None else "")
+                                                   + url),
+            "same_day": was == now["meeting"]["date"]}
 
 
-def write_moved(site: Path, page: str, html: bytes, source: str, to: str) -> None:
-    """Put the old address's page in place, then remove everything else it held."""
+def write_moved(site: Path, page: str, pages: Mapping[str, bytes], source: str,
+                to: str) -> None:
+    """Put the old address's pages in place (``index.html``, and ``cy/index.html`` for a
+    meeting with a Welsh edition), then remove everything else it held."""
     folder = site / page
     mark = (json.dumps({"source": source, "to": to}, ensure_ascii=False, indent=2)
             + "\n").encode("utf-8")
-    files = {"index.html": html, MARK: mark}
+    files = {**pages, MARK: mark}
     write_files(folder, files, site)
     remove_stale(folder, files, site)
 
