@@ -10,7 +10,7 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -85,14 +85,20 @@ def run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: i
     sys.exit(0 if all(ok) else 1)
 
 
-def print_outcome(outcome: Outcome, quiet: bool) -> bool:
-    if outcome.trace:
-        click.echo(outcome.trace, err=True)
-    for problem in outcome.problems:
+def print_problems(problems: Sequence[Problem], trace: str = "") -> int:
+    """Each problem on stderr (and as a GitHub annotation in Actions), after the trace
+    ``--debug`` asked for; return how many are errors."""
+    if trace:
+        click.echo(trace, err=True)
+    for problem in problems:
         click.echo(str(problem), err=True)
         if os.environ.get("GITHUB_ACTIONS") == "true":
             click.echo(github_annotation(problem))
-    errors = sum(p.severity == "error" for p in outcome.problems)
+    return sum(p.severity == "error" for p in problems)
+
+
+def print_outcome(outcome: Outcome, quiet: bool) -> bool:
+    errors = print_problems(outcome.problems, outcome.trace)
     if errors:
         noun = "problem" if errors == 1 else "problems"
         written = " and ".join(display_path(p) for p in outcome.written)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections import Counter
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from packgen.cli_options import debug_option, jobs_option, quiet_option, templates_option
-from packgen.cli_run import Outcome, github_annotation, print_outcome, quiet_pypdf
+from packgen.cli_run import Outcome, print_outcome, print_problems, quiet_pypdf
 from packgen.errors import PackgenError, Problem, display_path
 
 if TYPE_CHECKING:
@@ -69,13 +68,7 @@ def site_command(root: Path | None, output: Path | None, base_url: str | None,
 def _failed(one: MeetingOutcome) -> None:
     """A failed meeting's problems, and what became of its published files: not
     "nothing was written", as a build says, since the site's other files were."""
-    if one.trace:
-        click.echo(one.trace, err=True)
-    for problem in one.problems:
-        click.echo(str(problem), err=True)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            click.echo(github_annotation(problem))
-    errors = sum(p.severity == "error" for p in one.problems)
+    errors = print_problems(one.problems, one.trace)
     kept = ("its published files were removed from the site" if one.withdrawn else
             "its files on the site were left as they were")
     click.echo(f"{_count(errors, 'problem')}; {kept}.", err=True)
