@@ -15,7 +15,7 @@ from packgen.cli_run import Outcome, print_outcome, print_problems, quiet_pypdf
 from packgen.errors import PackgenError, Problem, display_path
 
 if TYPE_CHECKING:
-    from packgen.site.build import MeetingOutcome, SiteResult
+    from packgen.site.common import MeetingOutcome, SiteResult
 
 
 @click.command(name="site")
@@ -34,7 +34,8 @@ def site_command(root: Path | None, output: Path | None, base_url: str | None,
     """Publish every meeting under ROOT (default: the folder holding packgen.yaml) as a
     static website: pages, packs, each document's PDF, manifests, calendars, feeds."""
     from packgen.errors import Position
-    from packgen.site.build import SiteOptions, build_site
+    from packgen.site.build import build_site
+    from packgen.site.common import SiteOptions
     from packgen.site.discover import find_root
 
     if base_url is not None and not re.fullmatch(r"https?://[^\s]+", base_url):
