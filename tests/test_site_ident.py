@@ -303,3 +303,18 @@ def test_projects_under_one_root_each_keep_their_own_meeting(tmp_path: Path) -> 
     again = run_site(root, out)  # and a second run finds both unchanged, in their places
     assert again.returncode == 0 and again.stdout.count("\nunchanged ") + \
         again.stdout.startswith("unchanged ") == 2, again.stdout
+
+
+def test_a_root_below_packgen_yaml_names_meetings_from_the_root(tmp_path: Path) -> None:
+    # ROOT inside a repository (packgen.yaml above it): the manifests name files from ROOT,
+    # as the site's addresses do, so a second run finds the meeting unchanged, in its place.
+    repo = repository(tmp_path)
+    meeting(repo, "council/cabinet/a")
+    out = tmp_path / "site"
+    first = run_site(repo / "council", out)
+    assert first.returncode == 0, first.stderr
+    data = json.loads((out / "cabinet" / "2026-09-01" / "manifest.json").read_text())
+    assert data["meeting"]["source"] == "cabinet/a/meeting.yaml"
+    assert [d["source"] for d in data["documents"]] == ["cabinet/a/report.md"]
+    again = run_site(repo / "council", out)
+    assert again.returncode == 0 and "\nunchanged " in "\n" + again.stdout, again.stdout

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import posixpath
 import re
 import unicodedata
 from collections import Counter
@@ -27,7 +26,7 @@ from typing import Any
 import yaml
 
 from packgen.errors import ValidationError
-from packgen.manifest import meeting_source, read_manifest
+from packgen.manifest import read_manifest
 from packgen.published import source_path
 from packgen.schema import find_config
 
@@ -246,14 +245,12 @@ def pack_name(page: str, supplement: int | None, language: str | None = None) ->
 def site_sources(data: dict[str, Any], file: Path, root: Path) -> None:
     """Rebase a manifest's paths (the meeting's and its documents', each edition's too)
     from the meeting's own repository root (the folder of its ``packgen.yaml``) to the
-    site's ROOT: two projects under one ROOT each have a ``meeting.yaml``, and a site keys
+    site's ROOT, as :attr:`Places.sources` names the meeting: two projects under one ROOT
+    each have a ``meeting.yaml``, ROOT may be below ``packgen.yaml``, and a site keys
     pages, calendar UIDs and feed ids on these paths."""
-    own = meeting_source(file)
-    on_site = source_path(root, file)
-    prefix = on_site[:-len(own)] if on_site.endswith(own) else ""
-    if not prefix:
-        return
-    data["meeting"]["source"] = on_site
+    config = find_config(file)
+    own_root = config.parent if config is not None else file.parent
+    data["meeting"]["source"] = source_path(root, file)
     for part in (data, *data.get("editions", [])):
         for document in part.get("documents", []):
-            document["source"] = posixpath.normpath(prefix + document["source"])
+            document["source"] = source_path(root, own_root / document["source"])
