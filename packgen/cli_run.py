@@ -6,12 +6,14 @@ line prints, so this is the one place that decides how a problem, a note or a su
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -64,6 +66,8 @@ def run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: i
     that ``--help`` and ``validate`` stay quick; with ``--jobs`` they are imported here,
     once, before the worker processes fork and share them.
     """
+    _WORKED[0] = False  # a command run in-process after another: collection was on between
+    work = partial(_collected_before, work)
     if jobs > 1 and len(meetings) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -83,6 +87,21 @@ def run_all(meetings: tuple[Path, ...], work: Callable[[Path], Outcome], jobs: i
     else:
         ok = [print_outcome(work(meeting), quiet) for meeting in meetings]
     sys.exit(0 if all(ok) else 1)
+
+
+_WORKED: list[bool] = [False]
+"""Whether this process has worked on a meeting of this command: a worker forked by
+``--jobs`` starts with its parent's False."""
+
+
+def _collected_before(work: Callable[[Path], Outcome], meeting: Path) -> Outcome:
+    """``work(meeting)``, after collecting what the meeting before it in this process left,
+    when automatic collection is off (:func:`packgen.cli._no_collections`). Not after the
+    last: the process ends then, and freezes rather than collects."""
+    if _WORKED[0] and not gc.isenabled():
+        gc.collect()
+    _WORKED[0] = True
+    return work(meeting)
 
 
 def print_problems(problems: Sequence[Problem], trace: str = "") -> int:

@@ -8,6 +8,7 @@ memory map) is one problem line and the watcher goes on.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from collections.abc import Callable
@@ -68,6 +69,8 @@ def watch_meetings(meetings: tuple[Path, ...], options: BuildOptions, quiet: boo
         built.add(meeting)
         print_outcome(_rebuild(build_one, options, meeting) if again
                       else build_one(options, meeting), quiet)
+        if not again and not gc.isenabled():  # off for a build (packgen.cli): left in here
+            gc.collect()
 
     try:
         watch(meetings, build, inputs, changed=changed, waiting=waiting)
