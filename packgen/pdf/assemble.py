@@ -30,7 +30,6 @@ from pypdf.generic import (
     Destination,
     IndirectObject,
     NameObject,
-    OutlineItem,
 )
 
 from packgen.errors import AttachmentError, Problem
@@ -40,6 +39,7 @@ from packgen.model import Attachment, Item, Minutes, Report
 from packgen.pdf.bridge import append_page, page_list, pdf_version, set_pdf_version
 from packgen.pdf.fastread import prime
 from packgen.pdf.links import Copies
+from packgen.pdf.outline import Outline
 from packgen.pdf.scrub import PAGE_KEYS, scrub_pages
 from packgen.pdf.sources import Source
 from packgen.pdf.unreadable import UNREADABLE
@@ -146,30 +146,29 @@ def assemble(items: Sequence[Item], layout: Plan, front: bytes, filler: bytes,
             attachment = placement.attachment
             raise AttachmentError([Problem(attachment.pos, f'"{attachment.file.name}": the PDF '
                                            f"is damaged and cannot be merged ({exc})")]) from None
-    _outline(writer, items, layout, sources, anchors, words or english())
+    _outline(Outline(writer), items, layout, sources, anchors, words or english())
     return pack
 
 
-def _outline(writer: PdfWriter, items: Sequence[Item], layout: Plan,
+def _outline(writer: Outline, items: Sequence[Item], layout: Plan,
              sources: dict[Attachment, Source], anchors: dict[str, int], words: Messages
              ) -> None:
     if not layout.has_agenda:  # a document built alone: it and its appendices, at the top
         _documents_outline(writer, layout.placements, sources, None, words)
         return
-    writer.add_outline_item(title=words.word("bookmark_agenda"), page_number=0)
+    writer.add(words.word("bookmark_agenda"), 0)
     listed = {id(p.item) for p in layout.placements if p.item is not None}
     for item in items:
         if item.withholding() is not None and id(item) not in listed:
             continue  # a withheld item is bookmarked only in a pack that holds it
         spans = layout.item_spans(item)
         target = spans[0][0] if spans else max(anchors.get(f"item-{item.number}", 1) - 1, 0)
-        parent = writer.add_outline_item(title=f"{item.number}. {item.title}",
-                                         page_number=target)
+        parent = writer.add(f"{item.number}. {item.title}", target)
         _documents_outline(writer, [p for p in layout.placements if p.item is item], sources,
                            parent, words)
 
 
-def _documents_outline(writer: PdfWriter, placements: Sequence[Placement],
+def _documents_outline(writer: Outline, placements: Sequence[Placement],
                        sources: dict[Attachment, Source], parent: IndirectObject | None,
                        words: Messages) -> None:
     """A bookmark for each document beneath ``parent``, appendices beneath their report."""
@@ -177,8 +176,8 @@ def _documents_outline(writer: PdfWriter, placements: Sequence[Placement],
     for placement in placements:
         if placement.item is not None and placement.attachment is not None:
             above = marks.get(placement.parent, parent) if placement.parent else parent
-            child = writer.add_outline_item(title=bookmark_title(placement.item, placement, words),
-                                            page_number=placement.start, parent=above)
+            child = writer.add(bookmark_title(placement.item, placement, words),
+                               placement.start, above)
             marks[placement.attachment] = child
             reader = sources[placement.attachment].reader
             _copy_outline(writer, reader, reader.outline, placement.start, child)
@@ -195,8 +194,8 @@ def bookmark_title(item: Item, placement: Placement, words: Messages) -> str:
     return attachment_title(item, placement.attachment, words)
 
 
-def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object], offset: int,
-                  parent: IndirectObject | OutlineItem) -> None:
+def _copy_outline(writer: Outline, reader: PdfReader, entries: Sequence[object], offset: int,
+                  parent: IndirectObject) -> None:
     """Re-create an attachment's own bookmarks beneath its entry, pointing into the pack."""
     last: IndirectObject | None = None
     for entry in entries:
@@ -212,5 +211,5 @@ def _copy_outline(writer: PdfWriter, reader: PdfReader, entries: Sequence[object
             page = None
         title = str(entry.title or "").strip() or "Untitled"
         target = offset + page if page is not None and page >= 0 else offset
-        last = writer.add_outline_item(title=title, page_number=target, parent=parent)
+        last = writer.add(title, target, parent)
 
