@@ -22,7 +22,7 @@ from packgen.errors import Position, Problem, ValidationError
 from packgen.forking import can_fork
 
 if TYPE_CHECKING:  # these load only once typesetting has started: see build_pack
-    from packgen.model import Meeting
+    from packgen.model import Attachment, Meeting
     from packgen.published import Publication
     from packgen.typesetting import Typesetting
 
@@ -56,6 +56,22 @@ class BuildResult:
     """What was repaired or is worth a look; the pack was written all the same."""
     publication: Publication | None = None
     """With ``publish``: the pack's items, documents and bytes (:mod:`packgen.published`)."""
+
+
+def _counts_now(meeting: Meeting) -> list[tuple[Attachment, int]] | None:
+    """The page counts of the main pack's PDFs, read at a glance without pypdf
+    (:mod:`packgen.pdf.glance`), for the front sheet to be laid out on them at once; None
+    to count them later, with pypdf (:mod:`packgen.produce`): when one cannot be read at
+    a glance, or when the pack has documents to typeset, which the typesetting process
+    makes first (each handed over as it is made, while this process reads its pages)."""
+    from packgen.layout import Pack, pack_documents, pdf_attachments
+    from packgen.pdf.glance import glance_counts
+
+    if any(attachment.document is not None
+           for _, attachment, _ in pack_documents(meeting, Pack())):
+        return None
+    pdfs = pdf_attachments(meeting, [Pack()])
+    return glance_counts(pdfs) if pdfs else []
 
 
 def build_pack(meeting_file: Path, output: Path | None = None, templates: Path | None = None,
@@ -94,7 +110,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     try:
         _check_source_date_epoch()
         from packgen.alone import is_document, usage_problem
-        from packgen.layout import Pack, pdf_attachments
+        from packgen.layout import Pack
         from packgen.outputs import default_output, output_files, refuse_overwriting_inputs
         from packgen.prepare import original_ranges, validated
         from packgen.typesetting import InProcessTypesetting
@@ -113,9 +129,9 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
             if language is not None and not alone else (None, None)
         typesetting: Typesetting = early.given(meeting) if early is not None else \
             InProcessTypesetting(meeting, templates, trusted_templates, cache)
-        if not alone and not pdf_attachments(meeting, [Pack()]):
-            # No PDF to count: the front sheet can be laid out while pypdf is imported.
-            typesetting.forecast([])
+        counts = None if alone else _counts_now(meeting)
+        if counts is not None:  # the front sheet is laid out over there while pypdf loads
+            typesetting.forecast(counts)
     except BaseException:
         if early is not None:  # a failed validation leaves no process behind
             early.close()
@@ -125,7 +141,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
 
         pages, warnings, published = produce(meeting, meeting_file, typesetting, pack, target,
                                              draft, html, say, original, require_tagged,
-                                             publish)
+                                             publish, counted=counts is not None)
     except BaseException:
         typesetting.close(failed=True)
         if before is not None:

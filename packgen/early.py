@@ -68,7 +68,7 @@ def _wait(connection: Connection, templates: Path | None, trusted: bool,
     import packgen.typeset  # noqa: F401 - imported for its time, see above
     from packgen.fonts import warm_theme_fonts
     from packgen.render import warm_templates
-    from packgen.serving import serve
+    from packgen.serving import serve_forked
 
     warm_theme_fonts()
     warm_templates(trusted, connection.poll)
@@ -78,4 +78,4 @@ def _wait(connection: Connection, templates: Path | None, trusted: bool,
     except (EOFError, OSError):  # the build failed or ended before it had a meeting
         return
     meeting = pickle.loads(data)  # noqa: S301 - from the process that forked this one
-    serve(connection, meeting, templates, trusted, cache)
+    serve_forked(connection, meeting, templates, trusted, cache)

@@ -63,15 +63,18 @@ from packgen.typesetting import Typesetting, with_pdf_size
 def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
             target: Path, draft: bool, html: bool, say: Callable[[str], None],
             original: PageRanges | None = None, require_tagged: bool = False,
-            publish: bool = False) -> tuple[int, tuple[Problem, ...], Publication | None]:
+            publish: bool = False, counted: bool = False
+            ) -> tuple[int, tuple[Problem, ...], Publication | None]:
     """Write ``pack`` to ``target``; return its page count, the attachments' warnings and,
     with ``publish``, its :class:`~packgen.published.Publication`.
+
+    ``counted``: the main pack's PDF page counts were forecast to ``typesetting`` already.
 
     ``original``: the page ranges of the pack this one is an edition of (another language),
     whose rows' pages, where they differ here, are warnings (:mod:`packgen.edition`).
     ``require_tagged``: an attachment that is not a tagged PDF is a problem, not a warning."""
     say(f"{meeting_file}: reading attachments and rendering documents")
-    builder = _Builder(meeting, typesetting, _packs_needed(pack), require_tagged)
+    builder = _Builder(meeting, typesetting, _packs_needed(pack), require_tagged, counted)
     try:
         return _produce(builder, meeting_file, pack, target, draft, html, say, original,
                         publish)
@@ -113,15 +116,16 @@ class _Builder:
     """Renders and lays out packs for one meeting, sharing what they have in common."""
 
     def __init__(self, meeting: Meeting, typesetting: Typesetting, packs: list[Pack],
-                 require_tagged: bool = False) -> None:
+                 require_tagged: bool = False, counted: bool = False) -> None:
         self.meeting = meeting
         self.typesetting = typesetting
         self.require_tagged = require_tagged
         # Typeset over there while the attachments are read here: the documents, then the
         # main pack's front sheet on the page counts its PDFs state.
         typesetting.prefetch(_document_keys(meeting, packs))
-        if not packs[0].alone and (main_pdfs := pdf_attachments(meeting, [Pack()])):
-            counts = forecast_counts(main_pdfs)  # with none, build_pack sent it already
+        if not packs[0].alone and not counted and (
+                main_pdfs := pdf_attachments(meeting, [Pack()])):
+            counts = forecast_counts(main_pdfs)
             if counts is not None:
                 typesetting.forecast(counts)
         self.sources: dict[Attachment, Source] = open_attachments(meeting, packs,

@@ -39,15 +39,21 @@ if TYPE_CHECKING:
 FrontKey = tuple[Pack, tuple[RowData, ...], "int | None"]
 
 
-def serve(connection: Connection, meeting: Meeting, templates: Path | None,
-          trusted: bool, cache: Path | None) -> None:
-    """Answer requests until told to stop; problems go back to be raised over there."""
+def serve_forked(connection: Connection, meeting: Meeting, templates: Path | None,
+                 trusted: bool, cache: Path | None) -> None:
+    """:func:`serve`, as the typesetting process forked for it."""
     # What this process imported, and the meeting, live as long as it does: frozen, no
     # collection looks at them again. Its documents leave ReportLab's cycles behind (160
     # typeset documents, 63 MiB more uncollected), so it collects, whatever the process
     # that forked it chose for itself (packgen.cli).
     gc.freeze()
     gc.enable()
+    serve(connection, meeting, templates, trusted, cache)
+
+
+def serve(connection: Connection, meeting: Meeting, templates: Path | None,
+          trusted: bool, cache: Path | None) -> None:
+    """Answer requests until told to stop; problems go back to be raised over there."""
     local: InProcessTypesetting | None = None
     failed: tuple[str, object] | None = None
     try:

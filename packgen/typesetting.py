@@ -286,10 +286,10 @@ class ForkedTypesetting:
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
                  cache: Path | None = None) -> None:
-        from packgen.serving import serve
+        from packgen.serving import serve_forked
 
-        self.pid, self.connection = fork(lambda connection: serve(connection, meeting,
-                                                                  templates, trusted, cache))
+        self.pid, self.connection = fork(lambda connection: serve_forked(
+            connection, meeting, templates, trusted, cache))
 
     @classmethod
     def attached(cls, pid: int, connection: Connection) -> ForkedTypesetting:

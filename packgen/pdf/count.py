@@ -1,9 +1,11 @@
 """How many pages a PDF says it has, read cheaply, before the file is read properly.
 
 Only a forecast, for the typesetting process to lay out the front sheet on while this
-process reads and checks the attachments (:mod:`packgen.speculate`): a count that turns
+process reads and checks the attachments (:mod:`packgen.serving`): a count that turns
 out wrong costs that work, never a page. So anything unusual (encryption, damage, a file
-pypdf would have to repair) gives no count rather than a slow or a repaired one.
+pypdf would have to repair) gives no count rather than a slow or a repaired one. Read
+when the counts could not be read at a glance, without pypdf (:mod:`packgen.pdf.glance`),
+or when the pack's documents are typeset first.
 """
 
 from __future__ import annotations
