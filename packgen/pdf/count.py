@@ -17,6 +17,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from packgen.model import Attachment
+from packgen.pdf.glance import counts_read
 from packgen.pdf.repairs import pypdf_says
 
 TAIL = 1 << 20
@@ -26,13 +27,7 @@ TAIL = 1 << 20
 def forecast_counts(attachments: Sequence[Attachment]) -> list[tuple[Attachment, int]] | None:
     """Each attachment's page count as its page tree states it, or None if any one's cannot
     be read at a glance."""
-    counts = []
-    for attachment in attachments:
-        count = stated_pages(attachment.file)
-        if count is None:
-            return None
-        counts.append((attachment, count))
-    return counts
+    return counts_read(attachments, stated_pages)
 
 
 def stated_pages(path: Path) -> int | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import mmap
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from packgen.model import Attachment
@@ -42,9 +42,15 @@ _WINDOW = 1 << 14
 def glance_counts(attachments: Sequence[Attachment]) -> list[tuple[Attachment, int]] | None:
     """Each attachment's page count as its page tree root states it, or None if any one's
     cannot be read at a glance."""
+    return counts_read(attachments, glance_pages)
+
+
+def counts_read(attachments: Sequence[Attachment], read: Callable[[Path], int | None]
+                ) -> list[tuple[Attachment, int]] | None:
+    """Each attachment's page count as ``read`` reads its file, or None if any one's is."""
     counts = []
     for attachment in attachments:
-        count = glance_pages(attachment.file)
+        count = read(attachment.file)
         if count is None:
             return None
         counts.append((attachment, count))
