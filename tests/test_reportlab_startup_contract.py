@@ -1,24 +1,40 @@
 """The contract between :mod:`packgen.rlstartup` and the installed ReportLab and Pillow:
 the internals it relies on, each test failing when an upgrade moves one, and its results
-held to ReportLab's own (patterns compiled lazily, pictures' module loaded lazily)."""
+held to ReportLab's own (patterns compiled lazily, pictures' module loaded lazily, TrueType
+faces read faster)."""
 
 from __future__ import annotations
 
 import ast
 import importlib
 import importlib.util
+import io
 import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import reportlab
+from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, TTFontFile
+from reportlab.pdfgen.canvas import Canvas
 
 from packgen import rlstartup
-from packgen.rlstartup import LAZY_PATTERNS, LAZY_PICTURES, LazyPattern, pattern_key
+from packgen.rlstartup import (
+    LAZY_PATTERNS,
+    LAZY_PICTURES,
+    LazyPattern,
+    Unhandled,
+    character_info,
+    extract_info,
+    pattern_key,
+    reportlab_extract_info,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTLAB = Path(reportlab.__file__).parent
@@ -220,3 +236,214 @@ def test_prepare_leaves_modules_imported_already_as_they_are() -> None:
         assert isinstance(module.uri_pat, re.Pattern)
     finally:
         sys.meta_path[:] = finders
+
+
+# --- TrueType faces read faster ----------------------------------------------------------
+
+def _font_files() -> list[Path]:
+    found = sorted((ROOT / "templates" / "fonts").glob("*.ttf"))
+    found += sorted((ROOT / "tests" / "fixtures").rglob("*.[ot]tf"))
+    found += sorted(path for path in Path("/usr/share/fonts").rglob("*.ttf")
+                    if path.name.startswith(("DejaVu", "Liberation")))
+    found += sorted((REPORTLAB / "fonts").glob("*.ttf"))
+    return found
+
+
+def _resolved(value: Any) -> Any:
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _embedded_fonts() -> Iterator[bytes]:
+    """Every TrueType font embedded in a PDF under tests/fixtures, once."""
+    seen = set()
+    for pdf in sorted((ROOT / "tests" / "fixtures").rglob("*.pdf")):
+        for page in PdfReader(pdf).pages:
+            fonts = _resolved(_resolved(page.get("/Resources", {})).get("/Font", {}))
+            for ref in fonts.values():
+                font = _resolved(ref)
+                for described in [font, *map(_resolved, font.get("/DescendantFonts", []))]:
+                    descriptor = _resolved(described.get("/FontDescriptor", {}))
+                    file = descriptor.get("/FontFile2")
+                    data = _resolved(file).get_data() if file is not None else None
+                    if data and data not in seen:
+                        seen.add(data)
+                        yield data
+
+
+FONTS = [(path.name, path) for path in _font_files()]
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("embedded")
+    paths = []
+    for n, data in enumerate(_embedded_fonts()):
+        path = folder / f"embedded-{n}.ttf"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def _read(path: Path, extract: Callable[..., None]) -> Any:
+    """The face ``path`` holds, read with ``extract`` as ``extractInfo``, or what it raised."""
+    saved = TTFontFile.__dict__["extractInfo"]
+    TTFontFile.extractInfo = extract
+    try:
+        return TTFontFace(str(path))
+    except Exception as exc:  # noqa: BLE001 - compared with ReportLab's own
+        return exc
+    finally:
+        TTFontFile.extractInfo = saved
+
+
+def _same_face(ours: Any, theirs: Any) -> None:
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs) and str(ours) == str(theirs)
+        return
+    assert list(vars(ours)) == list(vars(theirs))  # the same attributes, set in the same order
+    for name, value in vars(theirs).items():
+        mine = vars(ours)[name]
+        if callable(value):  # the scale ReportLab makes per face
+            assert [mine(n) for n in (0, 1, 517, 1000, 2048)] == \
+                [value(n) for n in (0, 1, 517, 1000, 2048)]
+        else:
+            assert type(mine) is type(value) and repr(mine) == repr(value), name
+
+
+def _subsets(face: Any) -> list[list[int]]:
+    codes = list(face.charToGlyph)
+    return [list(range(32, 127)), codes[:256], codes[-40:],
+            [ord(ch) for ch in "\u0175\u0177\xe2\xea\xee\xf4\xfb\u20ac\xa3\u2013"
+             if ord(ch) in face.charToGlyph]]
+
+
+def _pdf(font: TTFont, text: str) -> bytes:
+    """A page drawn with ``font``, registered for the page only."""
+    fonts, faces = dict(pdfmetrics._fonts), dict(pdfmetrics._dynFaceNames)
+    try:
+        pdfmetrics.registerFont(font)
+        out = io.BytesIO()
+        canvas = Canvas(out, invariant=1)
+        canvas.setFont(font.fontName, 12)
+        canvas.drawString(20, 700, text)
+        canvas.drawString(20, 680, text[::-1])
+        canvas.save()
+        return out.getvalue()
+    finally:
+        pdfmetrics._fonts.clear()
+        pdfmetrics._fonts.update(fonts)
+        pdfmetrics._dynFaceNames.clear()
+        pdfmetrics._dynFaceNames.update(faces)
+
+
+def _compare(path: Path) -> Any:
+    theirs = _read(path, reportlab_extract_info())
+    ours = _read(path, extract_info)
+    _same_face(ours, theirs)
+    if not isinstance(theirs, Exception):
+        for subset in _subsets(theirs):
+            assert ours.makeSubset(subset) == theirs.makeSubset(subset)
+    return theirs
+
+
+@pytest.mark.parametrize(("name", "path"), FONTS)
+def test_a_face_reads_as_reportlab_reads_it(name: str, path: Path) -> None:
+    face = _compare(path)
+    assert not isinstance(face, Exception)
+    text = "".join(chr(code) for code in list(face.charToGlyph)[:120] if code >= 32)
+    pdfs = []
+    for extract in (reportlab_extract_info(), extract_info):
+        saved = TTFontFile.__dict__["extractInfo"]
+        TTFontFile.extractInfo = extract
+        try:
+            pdfs.append(_pdf(TTFont("packgen-probe", str(path)), text))
+        finally:
+            TTFontFile.extractInfo = saved
+    assert pdfs[0] == pdfs[1]
+
+
+def test_the_fonts_embedded_in_the_fixtures_read_as_reportlab_reads_them(
+        embedded: list[Path]) -> None:
+    assert len(embedded) >= 5
+    for path in embedded:
+        _compare(path)
+
+
+@pytest.mark.parametrize(("name", "path"),
+                         [(name, path) for name, path in FONTS
+                          if name.startswith("DejaVu") or "templates" in path.parts])
+def test_the_theme_fonts_are_read_here_not_left_to_reportlab(name: str, path: Path) -> None:
+    face = _read(path, reportlab_extract_info())
+    read = character_info(face)
+    assert read == {key: vars(face)[key] for key in read}
+
+
+def _changed(data: bytes, at: int, new: bytes) -> bytes:
+    return data[:at] + new + data[at + len(new):]
+
+
+def test_a_face_the_fast_reading_leaves_to_reportlab_reads_the_same(tmp_path: Path) -> None:
+    source = ROOT / "templates" / "fonts" / "DejaVuSans.ttf"
+    data = source.read_bytes()
+    face = _read(source, reportlab_extract_info())
+    cmap = face.table["cmap"]["offset"]
+    count = int.from_bytes(data[cmap + 2:cmap + 4], "big")
+    # Every Unicode map renamed to platform 2 (ISO, unused): ReportLab takes the Macintosh
+    # map, format 6, which is not read here.
+    changed = data
+    for n in range(count):
+        record = cmap + 4 + 8 * n
+        if data[record:record + 4] != b"\x00\x01\x00\x00":
+            changed = _changed(changed, record, b"\x00\x02")
+    path = tmp_path / "format-6.ttf"
+    path.write_bytes(changed)
+    with pytest.raises(Unhandled):
+        character_info(_read(path, reportlab_extract_info()))
+    assert not isinstance(_compare(path), Exception)
+
+
+@pytest.mark.parametrize("keep", [0.05, 0.5, 0.9, 0.99])
+def test_a_truncated_face_fails_as_reportlab_fails(tmp_path: Path, keep: float) -> None:
+    data = (ROOT / "templates" / "fonts" / "DejaVuSans-Bold.ttf").read_bytes()
+    path = tmp_path / "cut.ttf"
+    path.write_bytes(data[:int(len(data) * keep)])
+    _compare(path)
+
+
+def test_a_broken_location_format_is_left_to_reportlab(tmp_path: Path) -> None:
+    source = ROOT / "templates" / "fonts" / "DejaVuSans.ttf"
+    face = _read(source, reportlab_extract_info())
+    path = tmp_path / "loca.ttf"
+    path.write_bytes(_changed(source.read_bytes(), face.table["head"]["offset"] + 50,
+                              b"\x00\x07"))
+    assert isinstance(_compare(path), Exception)
+
+
+def test_reportlab_reads_a_face_as_this_module_expects() -> None:
+    """What :func:`extract_info` relies on: ReportLab's ``TTFontFace`` reads through
+    ``self.extractInfo(1)``; ``extractInfo(0)`` reads the first part and sets the three
+    attributes of the second to None, last; a face has these attributes."""
+    path = ROOT / "templates" / "fonts" / "DejaVuSans.ttf"
+    calls = []
+
+    def spy(face: Any, charInfo: int = 1) -> None:  # noqa: N803
+        calls.append(charInfo)
+        reportlab_extract_info()(face, charInfo)
+
+    face = _read(path, spy)
+    assert calls == [1]
+    for name in ("_ttf_data", "table", "numGlyphs", "_pdfScale", "_pos", "charToGlyph",
+                 "glyphToChar", "charWidths", "hmetrics", "defaultWidth", "glyphPos"):
+        assert name in vars(face)
+    first = _read_first_part(path)
+    assert list(vars(first))[-3:] == ["charToGlyph", "defaultWidth", "charWidths"]
+    assert (first.charToGlyph, first.defaultWidth, first.charWidths) == (None, None, None)
+
+
+def _read_first_part(path: Path) -> Any:
+    saved = TTFontFile.__dict__["extractInfo"]
+    TTFontFile.extractInfo = reportlab_extract_info()
+    try:
+        return TTFontFile(str(path), charInfo=0)
+    finally:
+        TTFontFile.extractInfo = saved
