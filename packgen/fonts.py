@@ -51,8 +51,10 @@ def _register_family(family: str, files: tuple[Path, ...],
     are registered when something first asks for them (:func:`register_italics`):
     reading a face costs about 10 ms, and many packs never use one.
     """
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
-    base = f"packgen-{family}-{digest}"
+    digest = hashlib.sha256()
+    for file in files:  # file by file: the same digest, without a joined copy of them all
+        digest.update(file.read_bytes())
+    base = f"packgen-{family}-{digest.hexdigest()[:10]}"
     names = [f"{base}-{v}" for v in VARIANTS]
     for name, file in list(zip(names, files, strict=True))[:2]:
         _register(name, file)
