@@ -10,7 +10,9 @@ uses, and reading its two TrueType faces took longer than it need:
   ``re.compile`` hands that module, for exactly those patterns, a :class:`LazyPattern`,
   compiled when first used;
 - ``reportlab.lib.utils`` imports Pillow's ``Image`` for pictures; it is loaded when a
-  picture first needs it (``importlib.util.LazyLoader``, the standard library's);
+  picture first needs it (``importlib.util.LazyLoader``, the standard library's), and
+  PyYAML's pattern for unprintable characters, which only its pure-Python reader uses,
+  is compiled lazily too;
 - reading a TrueType face, ReportLab reads its character map, metrics and glyph
   locations one number at a time (some 12,000 calls a face); :func:`extract_info` reads
   each array with one ``struct`` call and builds the same attributes, and stands aside,
@@ -46,10 +48,13 @@ LAZY_PATTERNS: dict[str, dict[str, int]] = {
     "reportlab.lib.textsplit": {"rx": 0x20D503A9},
     "reportlab.lib.PyFontify": {"matchRE": 0x6B9CE925, "idRE": 0x803E3CA0},
     "reportlab.lib.rl_safe_eval": {"__rl_unsafe_re__": 0x1B7C7854},
+    # PyYAML's check for unprintable characters, used by its pure-Python reader only:
+    # the typesetting process reads the theme's YAML with libyaml's (packgen.builtin).
+    "yaml.reader": {"Reader.NON_PRINTABLE": 0xC5A0B208},
 }
-"""The patterns compiled lazily: by module, each module-level name with the
-:func:`pattern_key` of the pattern ReportLab compiles for it. Only an exact match is
-made lazy: a pattern ReportLab changes is compiled at import again, as ReportLab does."""
+"""The patterns compiled lazily: by module, each name (module-level, or a class's) with
+the :func:`pattern_key` of the pattern compiled for it. Only an exact match is made lazy:
+a pattern an upgrade changes is compiled at import again, as the library does."""
 
 LAZY_PICTURES = "PIL.Image"
 """The module loaded when first used rather than when ReportLab imports it."""

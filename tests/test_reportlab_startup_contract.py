@@ -1,7 +1,7 @@
-"""The contract between :mod:`packgen.rlstartup` and the installed ReportLab and Pillow:
-the internals it relies on, each test failing when an upgrade moves one, and its results
-held to ReportLab's own (patterns compiled lazily, pictures' module loaded lazily, TrueType
-faces read faster)."""
+"""The contract between :mod:`packgen.rlstartup` and the installed ReportLab, Pillow and
+PyYAML: the internals it relies on, each test failing when an upgrade moves one, and its
+results held to the libraries' own (patterns compiled lazily, pictures' module loaded
+lazily, TrueType faces read faster)."""
 
 from __future__ import annotations
 
@@ -59,51 +59,70 @@ SAMPLES = [
 ]
 
 
+def _found(module: str, name: str) -> Any:
+    """What ``module`` holds under ``name`` (``Class.attribute`` for a class's)."""
+    found: Any = importlib.import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found
+
+
 def _compiled(module: str, name: str) -> re.Pattern[str]:
-    pattern = getattr(importlib.import_module(module), name)
+    pattern = _found(module, name)
     return re.compile(pattern.pattern, pattern.flags)
 
 
 @pytest.mark.parametrize(("module", "name"), LAZY)
-def test_each_lazy_pattern_is_the_one_reportlab_compiles(module: str, name: str) -> None:
-    pattern = getattr(importlib.import_module(module), name)
+def test_each_lazy_pattern_is_the_one_the_library_compiles(module: str, name: str) -> None:
+    pattern = _found(module, name)
     assert isinstance(pattern, re.Pattern | LazyPattern)
     assert pattern_key(pattern.pattern, pattern.flags) == LAZY_PATTERNS[module][name]
 
 
-def _source(module: str) -> ast.Module:
-    path = importlib.util.find_spec(module).origin  # type: ignore[union-attr]
-    return ast.parse(Path(str(path)).read_text(encoding="utf-8"))
-
-
 @pytest.mark.parametrize(("module", "name"), LAZY)
-def test_reportlab_uses_a_lazy_pattern_only_through_its_methods(module: str, name: str) -> None:
-    tree = _source(module)
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+def test_a_lazy_pattern_is_used_only_through_its_methods(module: str, name: str) -> None:
+    """Assigned once (at module level, or in its class's body) from ``re.compile``; every
+    use a method taken from it, and no other module of its package imports it."""
+    owner, _, last = name.rpartition(".")
+    path = _path(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = _parents(tree)
     stores = [node for node in ast.walk(tree) if isinstance(node, ast.Name)
-              and node.id == name and isinstance(node.ctx, ast.Store)]
+              and node.id == last and isinstance(node.ctx, ast.Store)]
     assert len(stores) == 1 and isinstance(parents[stores[0]], ast.Assign)
-    assert parents[parents[stores[0]]] is tree  # once, at module level
+    body = parents[parents[stores[0]]]
+    assert body is tree if not owner else (isinstance(body, ast.ClassDef)
+                                           and body.name == owner and parents[body] is tree)
     call = parents[stores[0]].value  # type: ignore[attr-defined]
     assert isinstance(call, ast.Call) and ast.unparse(call.func) == "re.compile"
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            used = parents[node]
-            assert isinstance(used, ast.Attribute) and used.attr in METHODS, ast.unparse(used)
-
-
-def test_no_other_module_of_reportlab_reaches_a_lazy_pattern() -> None:
-    short = {module.rsplit(".", 1)[1]: module for module in LAZY_PATTERNS}
-    for path in REPORTLAB.rglob("*.py"):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if not any(word in text for word in short):
+    short = module.rsplit(".", 1)[1]
+    for source in _path(module.split(".")[0]).parent.rglob("*.py"):
+        text = source.read_text(encoding="utf-8", errors="replace")
+        if last not in text:
             continue
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.ImportFrom) and node.module in LAZY_PATTERNS:
-                assert not {a.name for a in node.names} & set(LAZY_PATTERNS[node.module]), path
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id in short:
-                assert node.attr not in LAZY_PATTERNS[short[node.value.id]], path
+        found = ast.parse(text)
+        above = _parents(found)
+        for node in ast.walk(found):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(short):
+                assert last not in {alias.name for alias in node.names}, source
+            if source == path or owner:  # its own uses, or any of a class's attribute
+                use = (isinstance(node, ast.Name) and node.id == last) or (
+                    isinstance(node, ast.Attribute) and node.attr == last)
+            else:  # another module's, through the module
+                use = isinstance(node, ast.Attribute) and node.attr == last and \
+                    isinstance(node.value, ast.Name) and node.value.id == short
+            if use and isinstance(node.ctx, ast.Load):  # type: ignore[attr-defined]
+                used = above[node]
+                assert isinstance(used, ast.Attribute) and used.attr in METHODS, \
+                    f"{source}: {ast.unparse(used)}"
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _path(module: str) -> Path:
+    return Path(str(importlib.util.find_spec(module).origin))  # type: ignore[union-attr]
 
 
 def _results(pattern: Any, text: str) -> list[Any]:
@@ -165,6 +184,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, XPreformatted
 from reportlab.platypus.xpreformatted import PythonPreformatted
 from reportlab.lib import textsplit, rl_safe_eval
+import yaml
 from packgen.rlstartup import LAZY_PATTERNS, LAZY_PICTURES
 import importlib
 import importlib.util
@@ -172,12 +192,19 @@ def states():
     found = {}
     for module, names in LAZY_PATTERNS.items():
         for name in names:
-            value = getattr(importlib.import_module(module), name)
+            value = importlib.import_module(module)
+            for part in name.split("."):
+                value = getattr(value, part)
             found[name] = type(value).__name__ + (
                 "" if getattr(value, "_compiled", 1) is not None else " (not compiled)")
     found[LAZY_PICTURES] = type(sys.modules.get(LAZY_PICTURES)).__name__
     return found
 before = states()
+def read(text):  # with PyYAML's pure-Python reader
+    try:
+        return yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        return str(exc)
 style = ParagraphStyle("s", fontSize=9, leading=11, uriWasteReduce=0.3, embeddedHyphenation=1)
 text = ("See https://example.org/a/very/long/path/that/will/not/fit/on/one/line/at/all "
         "and the well-known long-winded co-operative self-assessment-based arrangements "
@@ -187,9 +214,11 @@ doc = SimpleDocTemplate(out, pagesize=(160, 600), invariant=1)
 doc.build([Paragraph(text, style), Image(sys.argv[2], width=40, height=40),
            PythonPreformatted("def f(x):\\n    return 'a'  # note\\n", style)])
 wrapped = textsplit.rx.sub(r"\\1\\0 ", "\\u65e5\\u672c\\u8a9e\\u306e\\u30c6 x")  # as cjkwrap
+read_yaml = [read("a: [1, Ynys M\\u00f4n]"), read("a: b\\x07")]
 print(json.dumps({"before": before, "after": states(), "pdf": hashlib.sha256(
     out.getvalue()).hexdigest(), "cjk": wrapped,
-    "unsafe": rl_safe_eval.__rl_unsafe_re__.findall("x.f_back; y.__globals__")}))
+    "unsafe": rl_safe_eval.__rl_unsafe_re__.findall("x.f_back; y.__globals__"),
+    "yaml": read_yaml}))
 """
 
 
@@ -208,15 +237,17 @@ def test_a_prepared_process_imports_lighter_and_typesets_the_same_bytes() -> Non
     assert prepared["after"]["uri_pat"] == prepared["after"]["_hy_shy_pat"] == "LazyPattern"
     assert prepared["after"]["rx"] == prepared["after"]["matchRE"] == "LazyPattern"
     assert prepared["after"][LAZY_PICTURES] == "module"
-    for key in ("pdf", "cjk", "unsafe"):
+    assert prepared["after"]["Reader.NON_PRINTABLE"] == "LazyPattern"
+    for key in ("pdf", "cjk", "unsafe", "yaml"):
         assert prepared[key] == plain[key]
+    assert "special characters are not allowed" in prepared["yaml"][1]
 
 
 def test_reportlab_reaches_pillow_only_through_attributes_of_its_image_module() -> None:
-    tree = _source("reportlab.lib.utils")
+    tree = ast.parse(_path("reportlab.lib.utils").read_text(encoding="utf-8"))
     assert any(isinstance(node, ast.ImportFrom) and node.module == "PIL" and
                [a.name for a in node.names] == ["Image"] for node in tree.body)
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    parents = _parents(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id == "Image":
             used = parents[node]
