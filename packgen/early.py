@@ -63,9 +63,9 @@ def _wait(connection: Connection, templates: Path | None, trusted: bool,
     # What typesetting any meeting imports, loaded while the other process validates;
     # the theme's fonts and templates too, which most meetings use. ReportLab's start-up
     # made lighter first (what a pack of text never uses, left for when it is used).
-    from packgen.rlstartup import prepare
+    from packgen.rlstartup import lighten_imports
 
-    prepare()
+    lighten_imports()
     import packgen.htmltree
     import packgen.render
     import packgen.theme

@@ -6,24 +6,24 @@ uses, and reading its two TrueType faces took longer than it need:
 - ReportLab compiles regular expressions at import that few documents use: Platypus's
   ``uri_pat`` (case-insensitive over most of Unicode, by far the costliest), its
   hyphenation patterns, CJK wrapping's, Python source colouring's and the safe
-  evaluator's list of unsafe names. While a module in :data:`LAZY_PATTERNS` is imported,
-  ``re.compile`` hands that module, for exactly those patterns, a :class:`LazyPattern`,
-  compiled when first used;
+  evaluator's list of unsafe names; PyYAML too, its check for unprintable characters,
+  which only its pure-Python reader uses. While a module in :data:`LAZY_PATTERNS` is
+  imported, ``re.compile`` hands that module, for exactly those patterns, a
+  :class:`LazyPattern`, compiled when first used;
 - ``reportlab.lib.utils`` imports Pillow's ``Image`` for pictures; it is loaded when a
-  picture first needs it (``importlib.util.LazyLoader``, the standard library's), and
-  PyYAML's pattern for unprintable characters, which only its pure-Python reader uses,
-  is compiled lazily too;
+  picture first needs it (``importlib.util.LazyLoader``, the standard library's);
 - reading a TrueType face, ReportLab reads its character map, metrics and glyph
   locations one number at a time (some 12,000 calls a face); :func:`extract_info` reads
   each array with one ``struct`` call and builds the same attributes, and stands aside,
   leaving the face to ReportLab's own code, for any character map but formats 4 and 12
   or anything it finds amiss.
 
-:func:`prepare` arranges the first two before ReportLab is imported (it is called by the
-typesetting processes, :mod:`packgen.early` and :mod:`packgen.serving`);
-:func:`install_faster_faces` the third (called by :mod:`packgen.fonts`). This module is
-the one that knows these ReportLab internals: ``tests/test_reportlab_startup_contract.py``
-fails when an upgrade moves one, and holds every result to ReportLab's own.
+:func:`lighten_imports` arranges the first two before ReportLab is imported (the
+typesetting processes call it as they start: :mod:`packgen.early`,
+:class:`packgen.typesetting.ForkedTypesetting`); :func:`install_faster_faces` the third
+(called by :mod:`packgen.fonts`). This module is the one that knows these internals:
+``tests/test_reportlab_startup_contract.py`` fails when an upgrade moves one, and holds
+every result to the libraries' own.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ class _Finder:
 _FINDER = _Finder()
 
 
-def prepare() -> None:
+def lighten_imports() -> None:
     """Make ReportLab's start-up lighter in this process, from now on: the patterns above
     compiled when first used, pictures' module loaded when first used. Modules imported
     already are left as they are."""

@@ -27,7 +27,6 @@ from packgen.layout import (
     plan_public,
 )
 from packgen.rendered import Typeset
-from packgen.rlstartup import prepare
 from packgen.settle import settle
 from packgen.typesetting import InProcessTypesetting, RowData
 
@@ -42,7 +41,6 @@ FrontKey = tuple[Pack, tuple[RowData, ...], "int | None"]
 def serve(connection: Connection, meeting: Meeting, templates: Path | None,
           trusted: bool, cache: Path | None) -> None:
     """Answer requests until told to stop; problems go back to be raised over there."""
-    prepare()  # a process forked for this: ReportLab not imported yet, most likely
     local: InProcessTypesetting | None = None
     failed: tuple[str, object] | None = None
     try:

@@ -177,8 +177,8 @@ PROGRAM = """
 import hashlib, io, json, sys
 prepared = sys.argv[1] == "prepared"
 if prepared:
-    from packgen.rlstartup import prepare
-    prepare()
+    from packgen.rlstartup import lighten_imports
+    lighten_imports()
 import reportlab.platypus
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, XPreformatted
@@ -256,11 +256,11 @@ def test_reportlab_reaches_pillow_only_through_attributes_of_its_image_module() 
                 ast.unparse(used)
 
 
-def test_prepare_leaves_modules_imported_already_as_they_are() -> None:
+def test_lightening_leaves_modules_imported_already_as_they_are() -> None:
     finders = list(sys.meta_path)
     try:
-        rlstartup.prepare()
-        rlstartup.prepare()
+        rlstartup.lighten_imports()
+        rlstartup.lighten_imports()
         assert sys.meta_path.count(rlstartup._FINDER) == 1
         assert rlstartup._FINDER.find_spec("reportlab.lib.colors", None) is None
         module = importlib.import_module("reportlab.platypus.paragraph")  # imported already
