@@ -61,7 +61,11 @@ class EarlyTypesetting:
 def _wait(connection: Connection, templates: Path | None, trusted: bool,
           cache: Path | None) -> None:
     # What typesetting any meeting imports, loaded while the other process validates;
-    # the theme's fonts and templates too, which most meetings use.
+    # the theme's fonts and templates too, which most meetings use. ReportLab's start-up
+    # made lighter first (what a pack of text never uses, left for when it is used).
+    from packgen.rlstartup import lighten_imports
+
+    lighten_imports()
     import packgen.htmltree
     import packgen.render
     import packgen.theme

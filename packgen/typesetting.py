@@ -286,10 +286,14 @@ class ForkedTypesetting:
 
     def __init__(self, meeting: Meeting, templates: Path | None, trusted: bool = False,
                  cache: Path | None = None) -> None:
+        from packgen.rlstartup import lighten_imports
         from packgen.serving import serve_forked
 
-        self.pid, self.connection = fork(lambda connection: serve_forked(
-            connection, meeting, templates, trusted, cache))
+        def forked(connection: Connection) -> None:
+            lighten_imports()  # before this process imports ReportLab
+            serve_forked(connection, meeting, templates, trusted, cache)
+
+        self.pid, self.connection = fork(forked)
 
     @classmethod
     def attached(cls, pid: int, connection: Connection) -> ForkedTypesetting:
