@@ -1,3 +1,3 @@
-from packgen.cli import main
+from packgen.launch import main
 
 main()

@@ -106,7 +106,7 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
     # Forked first, the typesetting process imports while this one imports the schema and
     # validates (:mod:`packgen.prepare`).
     if early is None and fork and can_fork():
-        early = EarlyTypesetting(templates, trusted_templates, cache)
+        early = EarlyTypesetting().configure(templates, trusted_templates, cache)
     try:
         _check_source_date_epoch()
         from packgen.alone import is_document, usage_problem

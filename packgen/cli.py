@@ -54,6 +54,7 @@ from packgen.cli_run import (
     stop,
 )
 from packgen.cli_site import site_command
+from packgen.collection import GC_THRESHOLDS
 from packgen.errors import PackgenError, display_path
 
 __all__ = ["github_annotation", "main"]
@@ -87,13 +88,6 @@ def main() -> None:
     """Assemble the public document pack for a council committee meeting."""
     quiet_pypdf()
     _fewer_collections(click.get_current_context())
-
-
-GC_THRESHOLDS = (50_000, 20, 20)
-"""A build allocates millions of small objects and frees nearly all of them by reference
-counting; at the default 700 allocations a young collection took a tenth of a build's CPU
-time, at 50,000 a thirtieth (measured with gc.callbacks), for a few MB of garbage held a
-little longer."""
 
 
 def _fewer_collections(ctx: click.Context) -> None:
@@ -187,7 +181,7 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
                                "which stays ready for the next change; leave out -j/--jobs")
     cache = cache_folder(cache, no_cache)
     # Forked before the checks below import the schema: see packgen.early.
-    early = None if watch else start_typesetting(meetings, templates, trusted_templates, cache)
+    early = start_typesetting(meetings, templates, trusted_templates, cache, wanted=not watch)
     try:
         _refuse_clashes(meetings, output, private, supplement, html, language, against,
                         manifest_file, quiet)

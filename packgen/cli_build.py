@@ -88,17 +88,21 @@ def build_one(options: BuildOptions, meeting: Path, early: EarlyTypesetting | No
 
 
 def start_typesetting(meetings: tuple[Path, ...], templates: Path | None, trusted: bool,
-                      cache: Path | None) -> EarlyTypesetting | None:
-    """For one meeting, its typesetting process, forked now: it imports ReportLab and
-    registers the fonts while this process checks the command line and the meeting
-    (:mod:`packgen.early`); for several, none (one process typesets them all)."""
+                      cache: Path | None, wanted: bool = True) -> EarlyTypesetting | None:
+    """For one meeting, its typesetting process: forked before the command line loaded
+    (:mod:`packgen.launch`), or now; it imports ReportLab and registers the fonts while
+    this process checks the command line and the meeting (:mod:`packgen.early`). For
+    several, or when not ``wanted`` (``--watch``), none (one process typesets them all),
+    and one forked ahead is ended."""
+    from packgen.early import EarlyTypesetting, taken_ahead
     from packgen.forking import can_fork
 
-    if len(meetings) != 1 or not can_fork():
+    ahead = taken_ahead()
+    if not wanted or len(meetings) != 1 or not can_fork():
+        if ahead is not None:
+            ahead.close()
         return None
-    from packgen.early import EarlyTypesetting
-
-    return EarlyTypesetting(templates, trusted, cache)
+    return (ahead or EarlyTypesetting()).configure(templates, trusted, cache)
 
 
 def _old_manifest(path: Path, meeting: Path) -> dict[str, object]:

@@ -12,11 +12,12 @@ forked the usual way.
 
 from __future__ import annotations
 
+import gc
 import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packgen.forking import fork, stop
+from packgen.forking import can_fork, fork, stop
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -26,13 +27,27 @@ if TYPE_CHECKING:
 
 
 class EarlyTypesetting:
-    """A typesetting process waiting, imports done, for the meeting it is to typeset."""
+    """A typesetting process waiting, imports done, for the meeting it is to typeset.
 
-    def __init__(self, templates: Path | None, trusted: bool, cache: Path | None) -> None:
-        self.templates, self.trusted, self.cache = templates, trusted, cache
-        self.pid, self.connection = fork(lambda connection: _wait(connection, templates,
-                                                                  trusted, cache))
+    Forked before the command's options are known (:func:`fork_ahead`), it waits for them
+    (:meth:`configure`) after its imports and fonts, which they do not change."""
+
+    def __init__(self) -> None:
+        self.templates: Path | None = None
+        self.trusted = False
+        self.cache: Path | None = None
+        self.pid, self.connection = fork(_wait)
         self.handed = False
+
+    def configure(self, templates: Path | None, trusted: bool, cache: Path | None
+                  ) -> EarlyTypesetting:
+        """Tell the process the build's template overrides, sandbox and cache."""
+        self.templates, self.trusted, self.cache = templates, trusted, cache
+        try:
+            self.connection.send((templates, trusted, cache))
+        except OSError:  # it died: said when the meeting is handed over
+            pass
+        return self
 
     def given(self, meeting: Meeting) -> ForkedTypesetting:
         """The typesetting of ``meeting``, validated: this process, from now on."""
@@ -58,8 +73,8 @@ class EarlyTypesetting:
             stop(self.pid, self.connection, now=True)
 
 
-def _wait(connection: Connection, templates: Path | None, trusted: bool,
-          cache: Path | None) -> None:
+def _wait(connection: Connection) -> None:
+    gc.disable()  # importing only: collected once serving (packgen.serving.serve_forked)
     # What typesetting any meeting imports, loaded while the other process validates;
     # the theme's fonts and templates too, which most meetings use. ReportLab's start-up
     # made lighter first (what a pack of text never uses, left for when it is used).
@@ -75,6 +90,10 @@ def _wait(connection: Connection, templates: Path | None, trusted: bool,
     from packgen.serving import serve_forked
 
     warm_theme_fonts()
+    try:
+        templates, trusted, cache = connection.recv()
+    except (EOFError, OSError):  # the command ended, or will not build
+        return
     warm_templates(trusted, connection.poll)
 
     try:
@@ -83,3 +102,18 @@ def _wait(connection: Connection, templates: Path | None, trusted: bool,
         return
     meeting = pickle.loads(data)  # noqa: S301 - from the process that forked this one
     serve_forked(connection, meeting, templates, trusted, cache)
+
+
+_AHEAD: list[EarlyTypesetting] = []
+
+
+def fork_ahead() -> None:
+    """Fork the typesetting process of a ``packgen build`` now, before the command line is
+    even imported (:mod:`packgen.launch`): :func:`taken_ahead` hands it to the build."""
+    if can_fork() and not _AHEAD:
+        _AHEAD.append(EarlyTypesetting())
+
+
+def taken_ahead() -> EarlyTypesetting | None:
+    """The process :func:`fork_ahead` forked, if it did; the taker configures or closes it."""
+    return _AHEAD.pop() if _AHEAD else None

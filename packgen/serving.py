@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen import errors
+from packgen.collection import GC_THRESHOLDS
 from packgen.layout import (
     DocumentKey,
     Pack,
@@ -47,6 +48,7 @@ def serve_forked(connection: Connection, meeting: Meeting, templates: Path | Non
     # typeset documents, 63 MiB more uncollected), so it collects, whatever the process
     # that forked it chose for itself (packgen.cli).
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     gc.enable()
     serve(connection, meeting, templates, trusted, cache)
 

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from packgen import build_pack
 from packgen.builtin import theme_dir
 from packgen.errors import TemplateError, ValidationError
 from packgen.forking import can_fork
-from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting
+from tests.conftest import EXAMPLE, MeetingFolder, basic_meeting, page_texts
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="typesetting forks only on Linux")
 
@@ -160,3 +161,74 @@ def test_the_command_line_forks_before_the_schema_is_imported(folder: MeetingFol
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False"]
     assert (folder.root / "p.pdf").is_file()
+
+
+_AHEAD_PROBE = ("import sys, packgen.early as e\n"
+                "real = e.EarlyTypesetting.__init__\n"
+                "def init(self):\n"
+                "    real(self)\n"
+                "    print('click' in sys.modules, self.pid, flush=True)\n"
+                "e.EarlyTypesetting.__init__ = init\n"
+                "from packgen.launch import main\n"
+                "sys.argv = ['packgen', *sys.argv[1:]]\n"
+                "main()\n")
+
+
+def _launched(*args: str, cwd: Path | None = None
+              ) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+    done = subprocess.run([sys.executable, "-c", _AHEAD_PROBE, *args], capture_output=True,
+                          text=True, check=False, timeout=300, cwd=cwd)
+    forks = [line.split() for line in done.stdout.splitlines() if line.startswith(("True",
+                                                                                 "False"))]
+    return done, forks
+
+
+def _gone(pid: int) -> bool:
+    import time
+
+    for _ in range(100):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not can_fork(), reason="the typesetting process is forked on Linux")
+def test_the_program_forks_the_typesetting_process_before_the_command_line_loads(
+        folder: MeetingFolder) -> None:
+    path = folder.write(basic_meeting([{"title": "A", "attachments": [folder.pdf("a.pdf", 2)]}]))
+    done, forks = _launched("build", "-q", str(path), "-o", str(folder.root / "p.pdf"))
+    assert done.returncode == 0, done.stderr
+    assert [fork[0] for fork in forks] == ["False"]  # one process, forked before click
+    texts = page_texts(folder.root / "p.pdf")
+    assert any("a-p1" in text for text in texts) and any("a-p2" in text for text in texts)
+    assert _gone(int(forks[0][1]))
+
+
+@pytest.mark.skipif(not can_fork(), reason="the typesetting process is forked on Linux")
+@pytest.mark.parametrize("args", [
+    ["--private", "--manifest", "m.json"],  # refused by the command line
+    ["--cache", "c", "--no-cache"],  # refused before the process is even asked for
+], ids=["usage", "options"])
+def test_a_process_forked_ahead_of_a_refused_build_ends_with_it(
+        folder: MeetingFolder, args: list[str]) -> None:
+    path = folder.write(basic_meeting([{"title": "A"}]))
+    done, forks = _launched("build", str(path), *args)
+    assert done.returncode == 2, done.stderr
+    assert len(forks) == 1
+    assert _gone(int(forks[0][1]))
+
+
+@pytest.mark.skipif(not can_fork(), reason="the typesetting process is forked on Linux")
+def test_several_meetings_end_the_process_forked_ahead_and_build(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump(basic_meeting([{"title": name}])))
+    done, forks = _launched("build", "-q", "one.yaml", "two.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(forks) == 1
+    assert _gone(int(forks[0][1]))
+    assert all((tmp_path / "build" / f"{name}.pdf").is_file() for name in ("one", "two"))
