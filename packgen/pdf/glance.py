@@ -5,19 +5,21 @@ The front sheet can be laid out ahead only once the attachments' page counts are
 wait for pypdf to be imported, a tenth of a second after the meeting is validated. Read
 here, without pypdf, the counts go to the typesetting process straight after validation.
 
-Only the plain case is read: a classic cross-reference table (and the tables of any
-incremental updates before it), a catalogue and page tree root stored as plain objects,
-no encryption. Anything else (a cross-reference stream, an object in an object stream, a
-table or object not where it says) gives None, and the counts are read with pypdf as
-before. Like pypdf's, this count is only a forecast: one that turns out wrong costs the
-work laid out on it, never a page.
+Read are the cross-reference table or stream and those of any incremental updates before
+it (a stream Flate-compressed or not, with PNG's None, Sub or Up predictor), and the
+catalogue and page tree root as plain objects or in an object stream; no encryption.
+Anything else, or anything not where it says (a damaged file), gives None, and the counts
+are read with pypdf as before. Like pypdf's, this count is only a forecast: one that turns
+out wrong costs the work laid out on it, never a page.
 """
 
 from __future__ import annotations
 
 import mmap
 import re
+import zlib
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from packgen.model import Attachment
@@ -35,6 +37,15 @@ _ROOT = re.compile(rb"/Root\s+(\d+)\s+(\d+)\s+R\b")
 _PREV = re.compile(rb"/Prev\s+(\d+)\b")
 _PAGES = re.compile(rb"/Pages\s+(\d+)\s+(\d+)\s+R\b")
 _COUNT = re.compile(rb"/Count\s+(\d+)\b")
+_W = re.compile(rb"/W\s*\[\s*(\d)\s+(\d)\s+(\d)\s*\]")
+_SIZE = re.compile(rb"/Size\s+(\d+)")
+_INDEX = re.compile(rb"/Index\s*\[([\d\s]*)\]")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)\b")
+_FILTER = re.compile(rb"/Filter\s*(?:/(\w+)|\[\s*/(\w+)\s*\])")
+_PREDICTOR = re.compile(rb"/Predictor\s+(\d+)")
+_COLUMNS = re.compile(rb"/Columns\s+(\d+)")
+_N = re.compile(rb"/N\s+(\d+)")
+_FIRST = re.compile(rb"/First\s+(\d+)")
 _WINDOW = 1 << 14
 """Bytes of an object read for the entry wanted: a catalogue or page tree root is short."""
 
@@ -72,20 +83,18 @@ def _pages(data: mmap.mmap) -> int | None:
     end = _STARTXREF.match(data, last) if last >= 0 else None
     if end is None:
         return None
-    sections = _sections(data, int(end.group(1)))
-    if sections is None:
-        return None
-    tables, trailer = sections
-    if b"/Encrypt" in trailer:
+    xref = _Xref(data)
+    trailer = xref.read(int(end.group(1)))
+    if trailer is None or b"/Encrypt" in trailer:
         return None
     root = _ROOT.search(trailer)
     if root is None:
         return None
-    catalog = _object(data, tables, int(root.group(1)), int(root.group(2)))
+    catalog = xref.object(int(root.group(1)), int(root.group(2)))
     pages = _PAGES.search(catalog) if catalog is not None else None
     if pages is None:
         return None
-    tree = _object(data, tables, int(pages.group(1)), int(pages.group(2)))
+    tree = xref.object(int(pages.group(1)), int(pages.group(2)))
     count = _COUNT.search(tree) if tree is not None else None
     if count is None:
         return None
@@ -93,61 +102,203 @@ def _pages(data: mmap.mmap) -> int | None:
     return stated if 0 < stated < 1 << 24 else None
 
 
-Table = tuple[int, int, int]
-"""A subsection of a cross-reference table: its first object number, how many, and where
-its first entry is."""
+Where = tuple[int, int, int]
+"""An object's entry: (1, offset, generation) in the file; (2, object stream, index) in an
+object stream; 0 first: free."""
 
 
-def _sections(data: mmap.mmap, at: int) -> tuple[list[Table], bytes] | None:
-    """The subsections of the table at ``at`` and of every table before it (newest first),
-    and the newest trailer; None unless each is a plain table where it is said to be."""
-    tables: list[Table] = []
-    newest: bytes | None = None
-    seen: set[int] = set()
-    while len(seen) < SECTIONS:
-        if at in seen or not data[at:at + 4] == b"xref":
-            return None
-        seen.add(at)
-        position = at + 4
+class _Xref:
+    """The cross-reference sections of a file, newest first: each a classic table's
+    subsections, or a cross-reference stream's rows."""
+
+    def __init__(self, data: mmap.mmap) -> None:
+        self.data = data
+        self.sections: list[Callable[[int], Where | None]] = []
+
+    def read(self, at: int) -> bytes | None:
+        """Read the section at ``at`` and every one before it; the newest trailer (a
+        stream's dictionary), or None unless each is plainly where it is said to be."""
+        newest: bytes | None = None
+        seen: set[int] = set()
+        while len(seen) < SECTIONS and at not in seen:
+            seen.add(at)
+            trailer = self._table(at) if self.data[at:at + 4] == b"xref" else self._stream(at)
+            if trailer is None:
+                return None
+            if newest is None:
+                newest = trailer
+            before = _PREV.search(trailer)
+            if before is None:
+                return newest
+            at = int(before.group(1))
+        return None
+
+    def _table(self, at: int) -> bytes | None:
+        data, position = self.data, at + 4
         while data[position:position + 1] in (b" ", b"\r", b"\n"):
             position += 1
-        while True:
-            head = _SUBSECTION.match(data, position)
-            if head is None:
-                break
+        while (head := _SUBSECTION.match(data, position)) is not None:
             first, count = int(head.group(1)), int(head.group(2))
-            tables.append((first, count, head.end()))
+            self.sections.append(partial(_table_entry, data, first, count, head.end()))
             position = head.end() + 20 * count
         found = _TRAILER.match(data, position)
         if found is None:
             return None
-        trailer = data[found.end():found.end() + _WINDOW].split(b"startxref", 1)[0]
-        if newest is None:
-            newest = trailer
-        before = _PREV.search(trailer)
-        if before is None:
-            return tables, newest
-        at = int(before.group(1))
-    return None
+        return data[found.end():found.end() + _WINDOW].split(b"startxref", 1)[0]
+
+    def _stream(self, at: int) -> bytes | None:
+        head = _OBJECT.match(self.data, at)
+        stream = _stream_at(self.data, head.end()) if head is not None else None
+        if stream is None:
+            return None
+        dictionary, rows = stream
+        widths = _W.search(dictionary)
+        size = _SIZE.search(dictionary)
+        if widths is None or size is None or b"/XRef" not in dictionary:
+            return None
+        index = _INDEX.search(dictionary)
+        numbers = [int(n) for n in index.group(1).split()] if index is not None \
+            else [0, int(size.group(1))]
+        if len(numbers) % 2:
+            return None
+        sizes = tuple(int(w) for w in widths.groups())
+        ranges = list(zip(numbers[::2], numbers[1::2], strict=True))
+        self.sections.append(partial(_stream_entry, rows, sizes, ranges))
+        return dictionary
+
+    def where(self, number: int) -> Where | None:
+        for section in self.sections:
+            found = section(number)
+            if found is not None:
+                return found
+        return None
+
+    def object(self, number: int, generation: int) -> bytes | None:
+        """The start of object ``number``'s text, up to its ``endobj``; None unless the
+        newest section naming it gives a place where that object plainly is."""
+        where = self.where(number)
+        if where is None:
+            return None
+        kind, first, second = where
+        if kind == 2 and generation == 0:
+            return self._packed(first, second, number)
+        if kind != 1 or second != generation:
+            return None
+        head = _OBJECT.match(self.data, first)
+        if head is None or int(head.group(1)) != number or int(head.group(2)) != generation:
+            return None
+        text = self.data[head.end():head.end() + _WINDOW]
+        end = text.find(b"endobj")
+        if end < 0 or b"stream" in text[:end]:
+            return None
+        return text[:end]
+
+    def _packed(self, holder: int, index: int, number: int) -> bytes | None:
+        """Object ``number``, the ``index``-th in object stream ``holder``."""
+        where = self.where(holder)
+        if where is None or where[0] != 1:
+            return None
+        head = _OBJECT.match(self.data, where[1])
+        if head is None or int(head.group(1)) != holder:
+            return None
+        stream = _stream_at(self.data, head.end())
+        if stream is None:
+            return None
+        dictionary, content = stream
+        count, first = _N.search(dictionary), _FIRST.search(dictionary)
+        if count is None or first is None or b"/ObjStm" not in dictionary:
+            return None
+        header = content[:int(first.group(1))].split()
+        pairs = [(int(header[i]), int(header[i + 1])) for i in range(0, len(header) - 1, 2)]
+        if index >= len(pairs) or pairs[index][0] != number:
+            return None
+        start = int(first.group(1)) + pairs[index][1]
+        end = int(first.group(1)) + pairs[index + 1][1] if index + 1 < len(pairs) \
+            else len(content)
+        return content[start:end]
 
 
-def _object(data: mmap.mmap, tables: list[Table], number: int, generation: int
-            ) -> bytes | None:
-    """The start of object ``number``'s text, up to its ``endobj``; None unless the
-    newest table naming it gives a place where that object plainly starts."""
-    for first, count, start in tables:
+def _table_entry(data: mmap.mmap, first: int, count: int, start: int, number: int
+                 ) -> Where | None:
+    if not first <= number < first + count:
+        return None
+    entry = _ENTRY.match(data, start + 20 * (number - first))
+    if entry is None:
+        return (0, 0, 0)  # not plainly an entry: as good as free, so no count
+    return (1 if entry.group(3) == b"n" else 0, int(entry.group(1)), int(entry.group(2)))
+
+
+def _stream_entry(rows: bytes, sizes: tuple[int, ...], ranges: list[tuple[int, int]],
+                  number: int) -> Where | None:
+    width, at = sum(sizes), 0
+    for first, count in ranges:
         if first <= number < first + count:
-            entry = _ENTRY.match(data, start + 20 * (number - first))
-            if entry is None or entry.group(3) != b"n" or int(entry.group(2)) != generation:
-                return None
-            offset = int(entry.group(1))
-            head = _OBJECT.match(data, offset)
-            if head is None or int(head.group(1)) != number \
-                    or int(head.group(2)) != generation:
-                return None
-            text = data[head.end():head.end() + _WINDOW]
-            end = text.find(b"endobj")
-            if end < 0 or b"stream" in text[:end]:
-                return None
-            return text[:end]
+            row = rows[(at + number - first) * width:(at + number - first + 1) * width]
+            if len(row) < width:
+                return (0, 0, 0)
+            fields, offset = [], 0
+            for size in sizes:
+                fields.append(int.from_bytes(row[offset:offset + size], "big"))
+                offset += size
+            kind = fields[0] if sizes[0] else 1
+            return (kind, fields[1], fields[2] if len(fields) > 2 else 0)
+        at += count
     return None
+
+
+def _stream_at(data: mmap.mmap, at: int) -> tuple[bytes, bytes] | None:
+    """The dictionary and decoded data of the stream object whose ``obj`` ends at ``at``:
+    Flate-compressed or not, PNG predictors None, Sub and Up; None for anything else."""
+    text = data[at:at + _WINDOW]
+    keyword = text.find(b"stream")
+    if keyword < 0:
+        return None
+    dictionary = text[:keyword]
+    length = _LENGTH.search(dictionary)
+    if length is None:
+        return None
+    begin = at + keyword + 6
+    if data[begin:begin + 2] == b"\r\n":
+        begin += 2
+    elif data[begin:begin + 1] in (b"\n", b"\r"):
+        begin += 1
+    else:
+        return None
+    raw = data[begin:begin + int(length.group(1))]
+    filters = _FILTER.search(dictionary)
+    if filters is not None:
+        if (filters.group(1) or filters.group(2)) != b"FlateDecode":
+            return None
+        try:
+            raw = zlib.decompress(raw)
+        except zlib.error:
+            return None
+    elif b"/Filter" in dictionary:
+        return None
+    predictor = _PREDICTOR.search(dictionary)
+    if predictor is None or int(predictor.group(1)) == 1:
+        return dictionary, raw
+    columns = _COLUMNS.search(dictionary)
+    if int(predictor.group(1)) < 10 or columns is None or b"/Colors" in dictionary \
+            or b"/BitsPerComponent" in dictionary:
+        return None
+    rows = _unpredicted(raw, int(columns.group(1)))
+    return (dictionary, rows) if rows is not None else None
+
+
+def _unpredicted(raw: bytes, columns: int) -> bytes | None:
+    """PNG-predicted rows of ``columns`` bytes, decoded: filters None, Sub and Up."""
+    out = bytearray()
+    previous = bytes(columns)
+    for at in range(0, len(raw) - columns, columns + 1):
+        kind, row = raw[at], bytearray(raw[at + 1:at + 1 + columns])
+        if kind == 1:
+            for i in range(1, columns):
+                row[i] = (row[i] + row[i - 1]) & 0xFF
+        elif kind == 2:
+            row = bytearray((a + b) & 0xFF for a, b in zip(row, previous, strict=True))
+        elif kind != 0:
+            return None
+        out += row
+        previous = bytes(row)
+    return bytes(out)
