@@ -129,7 +129,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
             if language is not None and not alone else (None, None)
         typesetting: Typesetting = early.given(meeting) if early is not None else \
             InProcessTypesetting(meeting, templates, trusted_templates, cache)
-        counts = None if alone else _counts_now(meeting)
+        # Only a process of its own works ahead on a forecast: in this one, none is read.
+        counts = None if alone or early is None else _counts_now(meeting)
         if counts is not None:  # the front sheet is laid out over there while pypdf loads
             typesetting.forecast(counts)
     except BaseException:
@@ -141,7 +142,8 @@ def build_pack(meeting_file: Path, output: Path | None = None, templates: Path |
 
         pages, warnings, published = produce(meeting, meeting_file, typesetting, pack, target,
                                              draft, html, say, original, require_tagged,
-                                             publish, counted=counts is not None)
+                                             publish,
+                                             forecast=early is not None and counts is None)
     except BaseException:
         typesetting.close(failed=True)
         if before is not None:

@@ -63,18 +63,19 @@ from packgen.typesetting import Typesetting, with_pdf_size
 def produce(meeting: Meeting, meeting_file: Path, typesetting: Typesetting, pack: Pack,
             target: Path, draft: bool, html: bool, say: Callable[[str], None],
             original: PageRanges | None = None, require_tagged: bool = False,
-            publish: bool = False, counted: bool = False
+            publish: bool = False, forecast: bool = True
             ) -> tuple[int, tuple[Problem, ...], Publication | None]:
     """Write ``pack`` to ``target``; return its page count, the attachments' warnings and,
     with ``publish``, its :class:`~packgen.published.Publication`.
 
-    ``counted``: the main pack's PDF page counts were forecast to ``typesetting`` already.
+    ``forecast``: read the main pack's PDF page counts with pypdf and forecast them to
+    ``typesetting``; False when they were forecast already, or nothing works ahead on them.
 
     ``original``: the page ranges of the pack this one is an edition of (another language),
     whose rows' pages, where they differ here, are warnings (:mod:`packgen.edition`).
     ``require_tagged``: an attachment that is not a tagged PDF is a problem, not a warning."""
     say(f"{meeting_file}: reading attachments and rendering documents")
-    builder = _Builder(meeting, typesetting, _packs_needed(pack), require_tagged, counted)
+    builder = _Builder(meeting, typesetting, _packs_needed(pack), require_tagged, forecast)
     try:
         return _produce(builder, meeting_file, pack, target, draft, html, say, original,
                         publish)
@@ -116,14 +117,14 @@ class _Builder:
     """Renders and lays out packs for one meeting, sharing what they have in common."""
 
     def __init__(self, meeting: Meeting, typesetting: Typesetting, packs: list[Pack],
-                 require_tagged: bool = False, counted: bool = False) -> None:
+                 require_tagged: bool = False, forecast: bool = True) -> None:
         self.meeting = meeting
         self.typesetting = typesetting
         self.require_tagged = require_tagged
         # Typeset over there while the attachments are read here: the documents, then the
         # main pack's front sheet on the page counts its PDFs state.
         typesetting.prefetch(_document_keys(meeting, packs))
-        if not packs[0].alone and not counted and (
+        if not packs[0].alone and forecast and (
                 main_pdfs := pdf_attachments(meeting, [Pack()])):
             counts = forecast_counts(main_pdfs)
             if counts is not None:

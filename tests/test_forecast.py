@@ -149,3 +149,21 @@ def test_a_forecast_that_is_wrong_changes_no_byte(folder: MeetingFolder,
     forked = build_pack(path, folder.root / "forked.pdf", fork=True)
     assert local.pages == forked.pages
     assert (folder.root / "local.pdf").read_bytes() == (folder.root / "forked.pdf").read_bytes()
+
+
+def test_a_build_in_one_process_reads_no_forecast(folder: MeetingFolder,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing there works ahead on one: the counts are read once, properly.
+    import packgen.pdf.glance
+    import packgen.produce
+
+    def refused(*args: Any) -> None:
+        raise AssertionError("a forecast read for nothing")
+
+    monkeypatch.setattr(packgen.pdf.glance, "glance_counts", refused)
+    monkeypatch.setattr(packgen.produce, "forecast_counts", refused)
+    items = [{"title": f"Item {n}", "attachments": [folder.pdf(f"r{n}.pdf", n)]}
+             for n in (1, 2)]
+    out = folder.root / "pack.pdf"
+    build_pack(folder.write(basic_meeting(items)), out, fork=False)
+    assert len(PdfReader(out).pages) > 3
