@@ -72,3 +72,30 @@ def test_dedup_meeting_shares_a_font_and_logo_and_attaches_a_scan_twice(
             for image in resources["/XObject"].values():
                 logos.add(image.get_object().get_data())
     assert len(programs) == 1 and len(logos) == 1
+
+
+def test_the_floor_script_sets_every_item_of_the_agenda(tmp_path: Path) -> None:
+    """benchmarks/floor.py, the floor under the agenda's target, sets the whole agenda: a
+    script that set less would make the floor look lower than it is."""
+    import json
+    import subprocess
+
+    meeting = generators().agenda_meeting(tmp_path / "agenda", items=40)
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(meeting),
+                           str(tmp_path / "floor.pdf")], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    timings = json.loads(done.stdout)
+    assert timings["ready"] > 0 and timings["layout"] > 0
+    reader = PdfReader(tmp_path / "floor.pdf")
+    assert len(reader.pages) == timings["pages"] >= 2
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    import yaml
+
+    items = yaml.safe_load(meeting.read_text(encoding="utf-8"))["items"]
+    assert len(items) == 40
+    for item in items:
+        assert " ".join(item["title"].split()) in text
+        for key in ("presenter", "description"):
+            if key in item:
+                assert " ".join(item[key].split()) in text
