@@ -1,4 +1,5 @@
-"""What ReportLab alone takes to set the 300-item agenda: the floor under issue 16's 0.4 s.
+"""What ReportLab, as it comes, takes to set the 300-item agenda: a yardstick for issue
+16's 0.4 s.
 
     python benchmarks/floor.py MEETING.yaml OUT.pdf
 
@@ -7,7 +8,9 @@ Run by bench.py in a fresh process, as a build is. It does strictly less than
 DejaVu faces loaded (as packgen's typesetting process does before any layout), then
 Platypus, as it comes, lays out each item as a row of a plain three-column table (number,
 title in bold with its presenter or description, pages) and writes the PDF. No
-validation, templates, structure tags, stamps, outline or packgen's own faster layout.
+validation, templates, structure tags, stamps or outline; but neither packgen's lighter
+start-up (``packgen/rlstartup.py``) nor its faster layout (``packgen/tagged.py``), so it is
+no strict bound on a build.
 Prints, as JSON, the seconds from process start to ReportLab ready, and from then to the
 bytes written.
 """
