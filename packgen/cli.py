@@ -106,7 +106,9 @@ def _no_collections() -> None:
     in the middle of a 10,000-page build freed 15 objects), yet each looked at tens of
     thousands of live ones: 60 ms of a 300-item agenda's 0.8 s, 120 ms of a 10,000-page
     build (measured with gc.callbacks). :func:`packgen.cli_run.run_all` collects between
-    meetings, the watcher after its first build; the typesetting process, whose documents
+    meetings. Not for ``--watch``, which waits for hours and whose in-process builds would
+    leave each build's cycles behind; each rebuild it forks turns collection off for itself
+    (:mod:`packgen.cli_watch`). The typesetting process, whose documents
     do leave cycles behind, collects as usual (:func:`packgen.serving.serve`). Put back when
     the command ends, for a process that runs commands in-process (tests, CliRunner)."""
     if gc.isenabled():
@@ -173,7 +175,8 @@ def build(meetings: tuple[Path, ...], output: Path | None, private: bool,
 
     A report, minutes or Markdown file given instead of a meeting is built alone, in the
     house style, for checking before it goes on an agenda."""
-    _no_collections()
+    if not watch:  # the watcher runs for hours: it collects, its forked rebuilds do not
+        _no_collections()
     if output is not None and len(meetings) > 1:
         raise click.UsageError("-o/--output names one file; give one meeting with it")
     if watch and jobs > 1:

@@ -69,8 +69,6 @@ def watch_meetings(meetings: tuple[Path, ...], options: BuildOptions, quiet: boo
         built.add(meeting)
         print_outcome(_rebuild(build_one, options, meeting) if again
                       else build_one(options, meeting), quiet)
-        if not again and not gc.isenabled():  # off for a build (packgen.cli): left in here
-            gc.collect()
 
     try:
         watch(meetings, build, inputs, changed=changed, waiting=waiting)
@@ -89,6 +87,9 @@ def _rebuild(build_one: BuildOne, options: BuildOptions, meeting: Path) -> Outco
 
     def work() -> Outcome:
         signal.signal(signal.SIGTERM, stop)  # the watcher stopping: clean up, then end
+        # One build, then the process ends: no collection, as for `packgen build`
+        # (packgen.cli._no_collections); its cycles go with it.
+        gc.disable()
         return build_one(options, meeting)
 
     try:

@@ -42,7 +42,13 @@ def test_a_build_collects_nothing_and_leaves_collection_on(
         during.append(list(collections))
         again()
 
+    def off() -> None:  # the command's work starts: what click and the runner did is not it
+        collections.clear()
+        turn_off()
+
+    turn_off = cli._no_collections
     monkeypatch.setattr(cli, "_collections_again", ended)
+    monkeypatch.setattr(cli, "_no_collections", off)
     assert gc.isenabled()
     result = CliRunner().invoke(cli.main, ["build", "--no-cache", str(EXAMPLE),
                                            "-o", str(tmp_path / "pack.pdf")])
@@ -77,3 +83,41 @@ def test_what_a_meeting_left_is_collected_before_the_next(collections: list[int]
     assert alive_at_start == [False, False, False]
     assert collections.count(2) >= 2  # before the second and the third, not after the last
     assert left[-1]() is not None
+
+
+def test_the_watcher_collects_while_it_waits_and_its_rebuilds_do_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--watch`` runs for hours: collection off for the whole command would keep every
+    cycle its in-process builds and its polling leave. Each forked rebuild turns it off
+    for itself, as a build does."""
+    import signal
+
+    import packgen.forking
+    import packgen.watch
+    from packgen.cli_run import Stopped
+
+    seen: dict[str, bool] = {}
+
+    def in_process(work: Any) -> Any:  # the forked child, run here to look inside it
+        handler = signal.getsignal(signal.SIGTERM)
+        try:
+            outcome = work()
+            seen["rebuild"] = gc.isenabled()
+            return outcome
+        finally:
+            gc.enable()
+            signal.signal(signal.SIGTERM, handler)
+
+    def watch(meetings: Any, build: Any, inputs: Any, **_: Any) -> None:
+        build(meetings[0])
+        seen["waiting"] = gc.isenabled()
+        build(meetings[0])  # again: a rebuild, in a forked child
+        raise Stopped(signal.SIGINT)
+
+    monkeypatch.setattr(packgen.watch, "watch", watch)
+    monkeypatch.setattr(packgen.forking, "call", in_process)
+    result = CliRunner().invoke(cli.main, ["build", "--watch", "--no-cache", str(EXAMPLE),
+                                           "-o", str(tmp_path / "pack.pdf")])
+    assert result.exit_code == 0, result.output
+    assert seen == {"waiting": True, "rebuild": False}
+    assert gc.isenabled()
