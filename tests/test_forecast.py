@@ -19,6 +19,7 @@ from packgen import build_pack, schema, serving
 from packgen.forking import can_fork
 from packgen.layout import Pack, pdf_attachments, plan_public
 from packgen.pdf.count import forecast_counts, stated_pages
+from packgen.pdf.glance import glance_pages
 from packgen.settle import settle
 from packgen.typesetting import ForkedTypesetting, InProcessTypesetting
 from tests.conftest import MeetingFolder, basic_meeting
@@ -88,6 +89,30 @@ def test_the_counts_a_pdf_states_are_its_pages(folder: MeetingFolder) -> None:
     forecast = forecast_counts(pdf_attachments(meeting, [Pack()]))
     assert forecast is not None
     assert [count for _, count in forecast] == [3, 1, 12]
+
+
+def test_the_forecast_reads_at_a_glance_what_it_can_and_pypdf_only_the_rest(
+        folder: MeetingFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    import packgen.pdf.count
+
+    meeting = schema.validate(_meeting(folder, [3, 1, 12]))
+    attachments = pdf_attachments(meeting, [Pack()])
+    odd = attachments[1].file
+    asked: list[Path] = []
+
+    def glance(path: Path) -> int | None:  # this one file left to pypdf
+        return None if path == odd else glance_pages(path)
+
+    def stated(path: Path) -> int | None:
+        asked.append(path)
+        return stated_pages(path)
+
+    monkeypatch.setattr(packgen.pdf.count, "glance_pages", glance)
+    monkeypatch.setattr(packgen.pdf.count, "stated_pages", stated)
+    forecast = forecast_counts(attachments)
+    assert forecast is not None
+    assert [count for _, count in forecast] == [3, 1, 12]
+    assert asked == [odd]
 
 
 def test_a_file_that_is_not_simply_read_gives_no_forecast(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from packgen.model import Attachment
-from packgen.pdf.glance import counts_read
+from packgen.pdf.glance import counts_read, glance_pages
 from packgen.pdf.repairs import pypdf_says
 
 TAIL = 1 << 20
@@ -26,8 +26,14 @@ TAIL = 1 << 20
 
 def forecast_counts(attachments: Sequence[Attachment]) -> list[tuple[Attachment, int]] | None:
     """Each attachment's page count as its page tree states it, or None if any one's cannot
-    be read at a glance."""
-    return counts_read(attachments, stated_pages)
+    be read cheaply: at a glance, as :mod:`packgen.build` reads them before pypdf loads,
+    else by pypdf (:func:`stated_pages`) for a file the glance leaves alone."""
+    return counts_read(attachments, _stated)
+
+
+def _stated(path: Path) -> int | None:
+    glanced = glance_pages(path)
+    return glanced if glanced is not None else stated_pages(path)
 
 
 def stated_pages(path: Path) -> int | None:
