@@ -108,8 +108,8 @@ class LazyPattern:
     def __deepcopy__(self, memo: object) -> LazyPattern:
         return self
 
-    def __reduce__(self) -> Any:  # pickled as the compiled pattern it stands for
-        return self.compiled.__reduce__()
+    def __reduce__(self) -> Any:  # unpickled as the compiled pattern it stands for
+        return _compile, (self._source, self._flags)
 
 
 def _lazy_compile(pattern: Any, flags: int = 0) -> Any:
@@ -184,9 +184,13 @@ def reportlab_extract_info() -> Callable[..., None]:
     if _reportlab_extract_info is None:
         from reportlab.pdfbase.ttfonts import TTFontFile
 
-        if TTFontFile.extractInfo is extract_info:  # put there by hand: nothing to fall back on
+        found = TTFontFile.extractInfo
+        if (getattr(found, "__module__", None), getattr(found, "__qualname__", None)) != (
+                "reportlab.pdfbase.ttfonts", "TTFontFile.extractInfo"):
+            # Replaced before it was kept (by hand, or by a test's spy): nothing to fall
+            # back on, and a spy kept as ReportLab's would call itself.
             raise RuntimeError("ReportLab's extractInfo was replaced before it was kept")
-        _reportlab_extract_info = TTFontFile.extractInfo
+        _reportlab_extract_info = found
     return _reportlab_extract_info
 
 
