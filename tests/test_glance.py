@@ -4,8 +4,11 @@ attachments. Never a count pypdf would not state, only fewer files read."""
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,78 @@ def test_a_count_no_page_tree_has_gives_none(tmp_path: Path, count: int) -> None
     writer.root_object["/Pages"].get_object()[NameObject("/Count")] = NumberObject(count)
     writer.write(tmp_path / "odd.pdf")
     assert glance_pages(tmp_path / "odd.pdf") is None
+
+
+def _xref_stream_file(rows: bytes, entries: bytes = b"", compressed: bool = False) -> bytes:
+    """A file whose only section is a cross-reference stream of ``rows``."""
+    data = zlib.compress(rows) if compressed else rows
+    flate = b" /Filter /FlateDecode" if compressed else b""
+    head = b"%PDF-1.7\n"
+    body = (b"1 0 obj\n<< /Type /XRef /Size 3 /W [1 9 1] /Root 2 0 R" + flate + entries
+            + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream\nendobj\n")
+    return head + body + b"startxref\n%d\n%%%%EOF\n" % len(head)
+
+
+@pytest.mark.parametrize("data", [
+    b"%PDF-1.7\nstartxref\n9223372036854775808\n%%EOF\n",  # past any index
+    b"%PDF-1.7\nxref\n0 999999999999999999999\ntrailer\n<< /Size 1 >>\nstartxref\n9\n%%EOF\n",
+    # The catalogue and an object stream's place past any index.
+    _xref_stream_file(bytes(11) + (b"\x01" + (1 << 71).to_bytes(9, "big") + b"\x00") * 2),
+    _xref_stream_file(bytes(11) + b"\x01" + (9).to_bytes(9, "big") + b"\x00\x02"
+                      + (1 << 71).to_bytes(9, "big") + b"\x00"),
+    _xref_stream_file(b"\x02" * 30, b" /DecodeParms << /Predictor 12 /Columns 99999999999999 >>"),
+    _xref_stream_file(b"\x02" * 30, b" /DecodeParms << /Predictor 12 /Columns 1 >>"),
+], ids=["startxref", "subsection", "offset", "holder", "columns", "narrow-columns"])
+def test_numbers_no_file_can_hold_give_none(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / "odd.pdf").write_bytes(data)
+    assert glance_pages(tmp_path / "odd.pdf") is None
+
+
+@pytest.mark.parametrize("predicted", [False, True], ids=["plain", "predicted"])
+def test_a_compression_bomb_is_not_inflated(tmp_path: Path, predicted: bool) -> None:
+    parms = b" /DecodeParms << /Predictor 12 /Columns 11 >>" if predicted else b""
+    bomb = _xref_stream_file(b"\x02" * (64 << 20), parms, compressed=True)
+    (tmp_path / "bomb.pdf").write_bytes(bomb)
+    assert len(bomb) < 1 << 20
+    tracemalloc.start()
+    try:
+        assert glance_pages(tmp_path / "bomb.pdf") is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20  # not the 64 MiB it inflates to
+
+
+def test_a_hybrid_file_is_left_to_pypdf(tmp_path: Path) -> None:
+    """A table whose trailer's /XRefStm names a stream of further entries (a hybrid
+    file): here the page tree moved, listed in that stream only. Read without the stream,
+    the old tree's count would be given."""
+    plain = make_pdf(tmp_path / "plain.pdf", ["a", "b", "c"])
+    data, reader = plain.read_bytes(), PdfReader(plain)
+    tree, root = reader.trailer["/Root"].raw_get("/Pages"), reader.trailer.raw_get("/Root")
+    kids = " ".join(f"{k.idnum} 0 R" for k in reader.trailer["/Root"]["/Pages"]["/Kids"][:2])
+    size, before = int(reader.trailer["/Size"]), int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    moved = f"{tree.idnum} 0 obj\n<< /Type /Pages /Kids [{kids}] /Count 2 >>\nendobj\n".encode()
+    stream_at = len(data) + len(moved)
+    row = b"\x01" + len(data).to_bytes(4, "big") + b"\x00"
+    stream = (f"{size} 0 obj\n<< /Type /XRef /Size {size + 1} /W [1 4 1] /Index [{tree.idnum} 1]"
+              f" /Length {len(row)} >>\nstream\n").encode() + row + b"\nendstream\nendobj\n"
+    table_at = stream_at + len(stream)
+    table = (f"xref\n{size} 1\n{stream_at:010d} 00000 n \ntrailer\n<< /Size {size + 1} "
+             f"/Root {root.idnum} 0 R /Prev {before} /XRefStm {stream_at} >>\n"
+             f"startxref\n{table_at}\n%%EOF\n").encode()
+    (tmp_path / "hybrid.pdf").write_bytes(data + moved + stream + table)
+    assert len(PdfReader(tmp_path / "hybrid.pdf").pages) == 2
+    assert glance_pages(tmp_path / "hybrid.pdf") is None
+
+
+def test_rows_predicted_up_decode_a_column_at_a_time_as_a_row_at_a_time() -> None:
+    from packgen.pdf.glance import _rows, _unpredicted
+
+    rng = random.Random(16)
+    parms = b"/DecodeParms << /Predictor 12 /Columns 5 >>"
+    up = bytes(b for _ in range(500) for b in [2, *rng.randbytes(5)])
+    assert _rows(parms, up, 5) == _unpredicted(up, 5)
+    mixed = bytes(b for n in range(500) for b in [n % 3, *rng.randbytes(5)])
+    assert _rows(parms, mixed, 5) == _unpredicted(mixed, 5)
+    assert _rows(parms, up, 4) is None  # /Columns must be the width of a row

@@ -17,11 +17,8 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from packgen.model import Attachment
-from packgen.pdf.glance import counts_read, glance_pages
+from packgen.pdf.glance import MOST_PAGES, TAIL, counts_read, glance_pages
 from packgen.pdf.repairs import pypdf_says
-
-TAIL = 1 << 20
-"""Where the end-of-file marker must be, as :func:`packgen.pdf.reading.read_file` wants it."""
 
 
 def forecast_counts(attachments: Sequence[Attachment]) -> list[tuple[Attachment, int]] | None:
@@ -50,4 +47,4 @@ def stated_pages(path: Path) -> int | None:
             count = reader.trailer["/Root"].get_object()["/Pages"].get_object()["/Count"]  # type: ignore[index]
     except Exception:  # noqa: BLE001 - any reason at all: no forecast
         return None
-    return count if isinstance(count, int) and 0 < count < 1 << 24 else None
+    return count if isinstance(count, int) and 0 < count < MOST_PAGES else None

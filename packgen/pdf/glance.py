@@ -7,9 +7,11 @@ here, without pypdf, the counts go to the typesetting process straight after val
 
 Read are the cross-reference table or stream and those of any incremental updates before
 it (a stream Flate-compressed or not, with PNG's None, Sub or Up predictor), and the
-catalogue and page tree root as plain objects or in an object stream; no encryption.
-Anything else, or anything not where it says (a damaged file), gives None, and the counts
-are read with pypdf as before. Like pypdf's, this count is only a forecast: one that turns
+catalogue and page tree root as plain objects or in an object stream; no encryption, no
+hybrid file (a table pointing to a stream of more entries). Anything else, anything not
+where it says (a damaged file), any number no file can hold, or a stream over
+:data:`INFLATED` stored or inflated (a compression bomb is not inflated) gives None, and
+the counts are read with pypdf as before. Like pypdf's, this count is only a forecast: one that turns
 out wrong costs the work laid out on it, never a page.
 """
 
@@ -20,6 +22,7 @@ import re
 import zlib
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import accumulate
 from pathlib import Path
 
 from packgen.model import Attachment
@@ -48,6 +51,14 @@ _N = re.compile(rb"/N\s+(\d+)")
 _FIRST = re.compile(rb"/First\s+(\d+)")
 _WINDOW = 1 << 14
 """Bytes of an object read for the entry wanted: a catalogue or page tree root is short."""
+INFLATED = 1 << 20
+"""The most a stream glanced at may hold, stored or inflated: a larger one (or a
+compression bomb) gives no count."""
+PREDICTED = 1 << 18
+"""The most PNG-predicted rows decoded a row at a time; rows all predicted "Up" (as
+cross-reference streams' are) are decoded a column at a time, up to :data:`INFLATED`."""
+MOST_PAGES = 1 << 24
+"""A stated count at or above this is no count (as pypdf's is read, :mod:`.count`)."""
 
 
 def glance_counts(attachments: Sequence[Attachment]) -> list[tuple[Attachment, int]] | None:
@@ -74,8 +85,12 @@ def glance_pages(path: Path) -> int | None:
         with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) \
                 as data:
             return _pages(data)
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, OverflowError):  # a number no index can be
         return None
+
+
+def _inside(data: mmap.mmap, at: int) -> bool:
+    return 0 <= at < len(data)
 
 
 def _pages(data: mmap.mmap) -> int | None:
@@ -99,7 +114,7 @@ def _pages(data: mmap.mmap) -> int | None:
     if count is None:
         return None
     stated = int(count.group(1))
-    return stated if 0 < stated < 1 << 24 else None
+    return stated if 0 < stated < MOST_PAGES else None
 
 
 Where = tuple[int, int, int]
@@ -120,10 +135,11 @@ class _Xref:
         stream's dictionary), or None unless each is plainly where it is said to be."""
         newest: bytes | None = None
         seen: set[int] = set()
-        while len(seen) < SECTIONS and at not in seen:
+        while len(seen) < SECTIONS and at not in seen and _inside(self.data, at):
             seen.add(at)
             trailer = self._table(at) if self.data[at:at + 4] == b"xref" else self._stream(at)
-            if trailer is None:
+            # A hybrid file's table says where a stream holds more entries: not read here.
+            if trailer is None or b"/XRefStm" in trailer:
                 return None
             if newest is None:
                 newest = trailer
@@ -141,6 +157,8 @@ class _Xref:
             first, count = int(head.group(1)), int(head.group(2))
             self.sections.append(partial(_table_entry, data, first, count, head.end()))
             position = head.end() + 20 * count
+            if position > len(data):
+                return None
         found = _TRAILER.match(data, position)
         if found is None:
             return None
@@ -151,7 +169,7 @@ class _Xref:
         stream = _stream_at(self.data, head.end()) if head is not None else None
         if stream is None:
             return None
-        dictionary, rows = stream
+        dictionary, inflated = stream
         widths = _W.search(dictionary)
         size = _SIZE.search(dictionary)
         if widths is None or size is None or b"/XRef" not in dictionary:
@@ -162,6 +180,9 @@ class _Xref:
         if len(numbers) % 2:
             return None
         sizes = tuple(int(w) for w in widths.groups())
+        rows = _rows(dictionary, inflated, sum(sizes))
+        if rows is None:
+            return None
         ranges = list(zip(numbers[::2], numbers[1::2], strict=True))
         self.sections.append(partial(_stream_entry, rows, sizes, ranges))
         return dictionary
@@ -182,7 +203,7 @@ class _Xref:
         kind, first, second = where
         if kind == 2 and generation == 0:
             return self._packed(first, second, number)
-        if kind != 1 or second != generation:
+        if kind != 1 or second != generation or not _inside(self.data, first):
             return None
         head = _OBJECT.match(self.data, first)
         if head is None or int(head.group(1)) != number or int(head.group(2)) != generation:
@@ -196,7 +217,7 @@ class _Xref:
     def _packed(self, holder: int, index: int, number: int) -> bytes | None:
         """Object ``number``, the ``index``-th in object stream ``holder``."""
         where = self.where(holder)
-        if where is None or where[0] != 1:
+        if where is None or where[0] != 1 or not _inside(self.data, where[1]):
             return None
         head = _OBJECT.match(self.data, where[1])
         if head is None or int(head.group(1)) != holder:
@@ -206,7 +227,8 @@ class _Xref:
             return None
         dictionary, content = stream
         count, first = _N.search(dictionary), _FIRST.search(dictionary)
-        if count is None or first is None or b"/ObjStm" not in dictionary:
+        if count is None or first is None or b"/ObjStm" not in dictionary \
+                or b"/DecodeParms" in dictionary:
             return None
         header = content[:int(first.group(1))].split()
         pairs = [(int(header[i]), int(header[i + 1])) for i in range(0, len(header) - 1, 2)]
@@ -236,26 +258,26 @@ def _stream_entry(rows: bytes, sizes: tuple[int, ...], ranges: list[tuple[int, i
             row = rows[(at + number - first) * width:(at + number - first + 1) * width]
             if len(row) < width:
                 return (0, 0, 0)
-            fields, offset = [], 0
-            for size in sizes:
-                fields.append(int.from_bytes(row[offset:offset + size], "big"))
-                offset += size
-            kind = fields[0] if sizes[0] else 1
-            return (kind, fields[1], fields[2] if len(fields) > 2 else 0)
+            kind, second, third = sizes
+            fields = (int.from_bytes(row[:kind], "big"),
+                      int.from_bytes(row[kind:kind + second], "big"),
+                      int.from_bytes(row[kind + second:], "big"))
+            return (fields[0] if kind else 1, fields[1], fields[2])
         at += count
     return None
 
 
 def _stream_at(data: mmap.mmap, at: int) -> tuple[bytes, bytes] | None:
-    """The dictionary and decoded data of the stream object whose ``obj`` ends at ``at``:
-    Flate-compressed or not, PNG predictors None, Sub and Up; None for anything else."""
+    """The dictionary and data of the stream object whose ``obj`` ends at ``at``, stored or
+    Flate-compressed (inflated: any predictor is the caller's), at most :data:`INFLATED`
+    bytes; None for anything else."""
     text = data[at:at + _WINDOW]
     keyword = text.find(b"stream")
     if keyword < 0:
         return None
     dictionary = text[:keyword]
     length = _LENGTH.search(dictionary)
-    if length is None:
+    if length is None or int(length.group(1)) > INFLATED:
         return None
     begin = at + keyword + 6
     if data[begin:begin + 2] == b"\r\n":
@@ -269,21 +291,47 @@ def _stream_at(data: mmap.mmap, at: int) -> tuple[bytes, bytes] | None:
     if filters is not None:
         if (filters.group(1) or filters.group(2)) != b"FlateDecode":
             return None
+        inflater = zlib.decompressobj()
         try:
-            raw = zlib.decompress(raw)
+            raw = inflater.decompress(raw, INFLATED)
         except zlib.error:
+            return None
+        if inflater.unconsumed_tail:  # more than that: no glance
             return None
     elif b"/Filter" in dictionary:
         return None
+    return dictionary, raw
+
+
+def _rows(dictionary: bytes, inflated: bytes, width: int) -> bytes | None:
+    """A cross-reference stream's rows of ``width`` bytes, its PNG predictor (None, Sub or
+    Up, with one column a byte of a row, as the standard has it) undone."""
     predictor = _PREDICTOR.search(dictionary)
     if predictor is None or int(predictor.group(1)) == 1:
-        return dictionary, raw
+        return inflated
     columns = _COLUMNS.search(dictionary)
-    if int(predictor.group(1)) < 10 or columns is None or b"/Colors" in dictionary \
-            or b"/BitsPerComponent" in dictionary:
+    if int(predictor.group(1)) < 10 or columns is None or int(columns.group(1)) != width \
+            or width == 0 or b"/Colors" in dictionary or b"/BitsPerComponent" in dictionary:
         return None
-    rows = _unpredicted(raw, int(columns.group(1)))
-    return (dictionary, rows) if rows is not None else None
+    step = width + 1
+    whole = len(inflated) - len(inflated) % step
+    if inflated[0:whole:step] == bytes([2]) * (whole // step):
+        return _up_rows(inflated[:whole], width)
+    return _unpredicted(inflated, width) if len(inflated) <= PREDICTED else None
+
+
+def _up_rows(inflated: bytes, width: int) -> bytes:
+    """Rows each predicted "Up" (each byte the sum of those above it), a column at a time."""
+    step = width + 1
+    out = bytearray((len(inflated) // step) * width)
+    for c in range(width):
+        sums: list[int] = list(accumulate(inflated[1 + c::step], _byte_sum))
+        out[c::width] = bytes(sums)
+    return bytes(out)
+
+
+def _byte_sum(a: int, b: int) -> int:
+    return (a + b) & 0xFF
 
 
 def _unpredicted(raw: bytes, columns: int) -> bytes | None:
