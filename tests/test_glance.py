@@ -17,7 +17,7 @@ from pypdf.generic import NameObject, NumberObject
 
 from packgen.pdf.count import stated_pages
 from packgen.pdf.glance import glance_pages
-from tests.conftest import ROOT, make_pdf
+from tests.conftest import ROOT, BuildFn, MeetingFolder, basic_meeting, make_pdf
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
 
@@ -184,3 +184,17 @@ def test_rows_predicted_up_decode_a_column_at_a_time_as_a_row_at_a_time() -> Non
     mixed = bytes(b for n in range(500) for b in [n % 3, *rng.randbytes(5)])
     assert _rows(parms, mixed, 5) == _unpredicted(mixed, 5)
     assert _rows(parms, up, 4) is None  # /Columns must be the width of a row
+
+
+def test_a_build_with_such_a_file_says_one_line_not_a_traceback(
+        folder: MeetingFolder, run_cli: BuildFn) -> None:
+    """Read at a glance before pypdf (the program forks its typesetting process), a file
+    whose numbers no file can hold once ended the build with an OverflowError."""
+    (folder.folder / "bad.pdf").write_bytes(b"%PDF-1.7\nstartxref\n9223372036854775808\n%%EOF\n")
+    path = folder.write(basic_meeting([{"title": "A report", "attachments": ["bad.pdf"]}]))
+    done = run_cli("build", "--no-cache", str(path), "-o", str(folder.root / "pack.pdf"))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    [error] = [line for line in done.stderr.splitlines() if ": error: " in line]
+    assert '"bad.pdf": the PDF is damaged' in error
+    assert not (folder.root / "pack.pdf").exists()
