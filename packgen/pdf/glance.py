@@ -11,8 +11,8 @@ catalogue and page tree root as plain objects or in an object stream; no encrypt
 hybrid file (a table pointing to a stream of more entries). Anything else, anything not
 where it says (a damaged file), any number no file can hold, or a stream over
 :data:`INFLATED` stored or inflated (a compression bomb is not inflated) gives None, and
-the counts are read with pypdf as before. Like pypdf's, this count is only a forecast: one that turns
-out wrong costs the work laid out on it, never a page.
+the counts are read with pypdf as before. Like pypdf's, this count is only a forecast:
+one that turns out wrong costs the work laid out on it, never a page.
 """
 
 from __future__ import annotations
